@@ -1,0 +1,122 @@
+"""Lantern's HTTP API under /api/v1/: one NinjaAPI, the routers of every app, bearer-token and session auth,
+and errors as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from lantern.core.api import router as core_router
+from lantern.core.models import User
+from lantern.core.permissions import needs_second_factor
+from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
+from lantern.core.services import token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return token_authenticate(token)
+
+
+class StaffSession(APIKeyCookie):
+    """The staff UI's session, with its CSRF check, and only once the second factor is verified."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if needs_second_factor(user) and not user.is_verified() and _second_factor_required():
+            return None
+        return user if isinstance(user, User) else None
+
+
+def _second_factor_required() -> bool:
+    from django.conf import settings
+
+    return bool(settings.LANTERN_REQUIRE_2FA)
+
+
+class LanternAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Error responses are declared with the media type they are sent with: application/problem+json."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if str(status).startswith(("4", "5")) and content and "application/json" in content:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
+api = LanternAPI(
+    title="Lantern API",
+    version="1",
+    description=(
+        "The national referral mechanism's API. Authenticate with `Authorization: Bearer <token>` "
+        "(tokens come from `lantern token create`). Errors are RFC 9457 problem details."
+    ),
+    auth=[BearerToken(), StaffSession()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/", core_router)
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(location), "message": str(error.get("msg", "invalid"))})
+    return problem_response(422, detail="The request does not match the schema.", errors=errors)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problem_response(422, detail="Some values are not valid.", errors=validation_errors(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(401, detail="Send a valid bearer token or log in.", headers={"WWW-Authenticate": "Bearer"})
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(403, detail="You are not allowed to do this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(404, detail="Not found, or not visible to you.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(exc.status_code, detail=str(exc))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The log names the exception type and where, never the request data (which may hold personal data).
+    logger.error("unhandled %s in %s %s", type(exc).__name__, request.method, request.path, exc_info=exc)
+    return problem_response(500, detail="Something went wrong on our side; it has been logged.")

@@ -1,0 +1,156 @@
+"""The core API: who am I, organisations and their members, the audit trail, break-glass, alerts."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from lantern.core import selectors, services
+from lantern.core.audit import audit_verify
+from lantern.core.models import Membership, User
+from lantern.core.permissions import Action, require
+from lantern.core.schemas import (
+    AlertOut,
+    AuditEventOut,
+    AuditVerifyOut,
+    BreakGlassIn,
+    BreakGlassOut,
+    MemberIn,
+    MemberOut,
+    MeOut,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    Problem,
+)
+
+router = Router(tags=["core"])
+
+ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+
+# Records that break-glass can open, by their object type; later modules add theirs.
+BREAK_GLASS_TARGETS: dict[str, str] = {"core.organisation": "core.Organisation"}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, operation_id="me_get")
+def me_get(request: HttpRequest) -> dict:
+    user = _user(request)
+    verified = getattr(user, "is_verified", lambda: False)()
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "second_factor_verified": bool(verified),
+        "memberships": list(selectors.memberships_of(user)),
+    }
+
+
+@router.get("/organisations", response={200: list[OrganisationOut], **ERRORS}, operation_id="organisations_list")
+@paginate(PageNumberPagination)
+def organisations_list(request: HttpRequest) -> object:
+    return selectors.organisations_visible_to(_user(request))
+
+
+@router.post("/organisations", response={201: OrganisationOut, **ERRORS}, operation_id="organisations_create")
+def organisations_create(request: HttpRequest, payload: OrganisationIn) -> tuple[int, object]:
+    organisation = services.organisation_create(actor=_user(request), **payload.dict())
+    return 201, organisation
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **ERRORS},
+    operation_id="organisations_get",
+)
+def organisations_get(request: HttpRequest, organisation_id: int) -> object:
+    return selectors.organisation_get_for_user(_user(request), organisation_id)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **ERRORS},
+    operation_id="organisations_update",
+)
+def organisations_update(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> object:
+    user = _user(request)
+    organisation = selectors.organisation_get_for_user(user, organisation_id)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    return services.organisation_update(actor=user, organisation=organisation, **changes)
+
+
+@router.get(
+    "/organisations/{organisation_id}/members",
+    response={200: list[MemberOut], **ERRORS},
+    operation_id="members_list",
+)
+@paginate(PageNumberPagination)
+def members_list(request: HttpRequest, organisation_id: int) -> object:
+    user = _user(request)
+    organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_VIEW)
+    return selectors.members_visible_to(user, organisation)
+
+
+@router.post(
+    "/organisations/{organisation_id}/members",
+    response={201: MemberOut, **ERRORS},
+    operation_id="members_add",
+)
+def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -> tuple[int, Membership]:
+    user = _user(request)
+    organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_MANAGE)
+    member = User.objects.filter(username=payload.username, is_active=True).first()
+    if member is None:
+        raise ValidationError({"username": "No active user with this username."})
+    return 201, services.membership_add(actor=user, user=member, organisation=organisation, role=payload.role)
+
+
+@router.delete("/memberships/{membership_id}", response={204: None, **ERRORS}, operation_id="members_remove")
+def members_remove(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+    user = _user(request)
+    membership = selectors.membership_get_for_user(user, membership_id, Action.MEMBER_MANAGE)
+    services.membership_remove(actor=user, membership=membership)
+    return 204, None
+
+
+@router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS}, operation_id="audit_events_list")
+@paginate(PageNumberPagination)
+def audit_events_list(request: HttpRequest, action: str = "", object_type: str = "", object_id: str = "") -> object:
+    user = _user(request)
+    require(user, Action.AUDIT_VIEW)
+    return selectors.audit_events_visible_to(user, action=action, object_type=object_type, object_id=object_id)
+
+
+@router.post("/audit/verify", response={200: AuditVerifyOut, **ERRORS}, operation_id="audit_verify")
+def audit_verify_run(request: HttpRequest) -> object:
+    require(_user(request), Action.AUDIT_VERIFY)
+    return audit_verify()
+
+
+@router.post("/break-glass", response={201: BreakGlassOut, **ERRORS}, operation_id="break_glass_open")
+def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> tuple[int, object]:
+    user = _user(request)
+    label = BREAK_GLASS_TARGETS.get(payload.object_type)
+    if label is None:
+        raise ValidationError({"object_type": "This kind of record cannot be opened by break-glass."})
+    model = apps.get_model(label)
+    if not payload.object_id.isdigit():
+        raise Http404("no such record")
+    obj = model.objects.filter(pk=int(payload.object_id)).first()
+    if obj is None:
+        raise Http404("no such record")
+    grant = services.break_glass_open(actor=user, obj=obj, reason=payload.reason, hours=payload.hours)
+    return 201, grant
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERRORS}, operation_id="alerts_list")
+@paginate(PageNumberPagination)
+def alerts_list(request: HttpRequest, unread: bool = False) -> object:
+    return selectors.alerts_for(_user(request), unread_only=unread)

@@ -1,0 +1,68 @@
+"""Forms of the staff UI. Django forms keep what was typed when a field is wrong."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lantern.core import codes
+from lantern.core.models import OrganisationType
+from lantern.core.roles import Role
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
+    country = forms.CharField(label=_("Country (ISO 3166 code, for example GR)"), min_length=2, max_length=2)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    languages = forms.CharField(
+        label=_("Languages (ISO 639-1 codes, separated by commas)"), max_length=200, required=False
+    )
+
+    def clean_languages(self) -> list[str]:
+        raw: str = self.cleaned_data.get("languages", "")
+        return [code.strip().lower() for code in raw.split(",") if code.strip()]
+
+    def clean_country(self) -> str:
+        value: str = self.cleaned_data["country"].strip().upper()
+        if value not in codes.country_codes():
+            raise forms.ValidationError(_("Not an ISO 3166 country code."))
+        return value
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need this record now?"),
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your supervisors are told, and the reason is reviewed."),
+    )
+    hours = forms.IntegerField(label=_("For how many hours"), min_value=1, max_value=12, initial=4)

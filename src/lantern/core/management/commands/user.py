@@ -1,0 +1,55 @@
+"""lantern user create"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from lantern.core.management.base import LanternCommand, UsageError
+from lantern.core.models import Organisation
+from lantern.core.roles import Role
+from lantern.core.services import user_create
+
+
+class Command(LanternCommand):
+    help = "Create a member of staff with a first role in an organisation."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = self.add_subcommands(parser)
+        create = sub.add_parser("create", help="create a user")
+        create.add_argument("--username", required=True)
+        create.add_argument("--org", required=True, help="the organisation's name")
+        create.add_argument(
+            "--role",
+            required=True,
+            choices=Role.values,
+            metavar="ROLE",
+            help="one of: " + ", ".join(Role.values),
+        )
+        create.add_argument("--email", default="")
+        create.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from standard input (without it the account cannot log in)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = Organisation.objects.filter(name=options["org"]).first()
+        if organisation is None:
+            raise UsageError(f"no organisation named {options['org']!r} (see `lantern org list`)")
+        password = None
+        if options["password_stdin"]:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise UsageError("no password on standard input")
+        user = user_create(
+            actor=None,
+            username=options["username"],
+            organisation=organisation,
+            role=options["role"],
+            password=password,
+            email=options["email"],
+        )
+        self.stdout.write(f"created user {user.username} ({options['role']} at {organisation.name})")

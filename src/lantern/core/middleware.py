@@ -1,0 +1,38 @@
+"""Request middleware of the staff UI: the second factor before anything else, and the client address that
+audit events record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from lantern.core.context import client_ip
+from lantern.core.permissions import needs_second_factor
+
+# Paths a logged-in user who still owes a second factor may reach.
+_OPEN_PREFIXES = ("/login/", "/logout/", "/account/2fa/", "/static/", "/i18n/", "/healthz", "/api/")
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = client_ip.set(request.META.get("REMOTE_ADDR", "")[:45])
+        try:
+            user = getattr(request, "user", None)
+            if (
+                settings.LANTERN_REQUIRE_2FA
+                and user is not None
+                and user.is_authenticated
+                and not request.path.startswith(_OPEN_PREFIXES)
+                and needs_second_factor(user)
+                and not user.is_verified()
+            ):
+                return redirect("core:verify")
+            return self.get_response(request)
+        finally:
+            client_ip.reset(token)

@@ -1,0 +1,207 @@
+"""Organisations, the people who use Lantern and their roles, API tokens, the audit trail, break-glass grants,
+staff alerts and worker heartbeats."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lantern.core.fields import EncryptedTextField
+from lantern.core.roles import Role
+
+
+class User(AbstractUser):
+    """A member of staff. Victims are never users; their data lives in the case registry."""
+
+    preferred_language = models.CharField(max_length=8, blank=True, default="")
+
+    class Meta:
+        db_table = "core_user"
+
+
+class OrganisationType(models.TextChoices):
+    # HTCDS 2.0 org_Type values
+    NGO = "NGO", _("Non-governmental organisation")
+    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
+    HEALTH_SERVICE = "HealthServiceOrganisation", _("Health service")
+    CENTRAL_GOVERNMENT = "CentralGovernmentOrganisation", _("Central government")
+    LOCAL_GOVERNMENT = "LocalGovernmentOrganisation", _("Local government")
+    IMMIGRATION_SERVICE = "ImmigrationService", _("Immigration service")
+    LEGAL_SERVICE = "LegalService", _("Legal service")
+    CORPORATE_BUSINESS = "CorporateBusiness", _("Business")
+    SCHOOL_OR_COLLEGE = "SchoolOrCollege", _("School or college")
+    # Lantern's own additions
+    SHELTER = "Shelter", _("Shelter")
+    COURT = "Court", _("Court")
+    PROSECUTION = "Prosecution", _("Prosecution service")
+    MINISTRY = "Ministry", _("Ministry")
+    LABOUR_INSPECTORATE = "LabourInspectorate", _("Labour inspectorate")
+    HOTLINE = "Hotline", _("Hotline")
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    type = models.CharField(max_length=40, choices=OrganisationType.choices)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    region = models.CharField(max_length=100, blank=True, default="")
+    languages = models.JSONField(default=list, help_text="ISO 639-1 codes, most used first")
+    is_lead_agency = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # One lead agency of the national response per country.
+            models.UniqueConstraint(
+                fields=["country"], condition=Q(is_lead_agency=True), name="one_lead_agency_per_country"
+            ),
+            models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="organisation_country_iso2"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} · {self.role} · {self.organisation.name}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise a token in lists")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEvent(models.Model):
+    """One row of the append-only, hash-chained audit trail.
+
+    No foreign keys: the trail outlives the users and organisations it names, and a cascading update or delete
+    would be refused by the database triggers that keep it append-only (on PostgreSQL). The hash covers every
+    column below and the previous row's hash, so an edit, a removal or an insertion breaks the chain.
+    """
+
+    # Given by the chain (head.last_seq + 1 under the head row lock), never by a database sequence.
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True, default="")
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.CharField(max_length=45, blank=True, default="")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["organisation_id", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The single row that holds the end of the chain; appending locks it so the chain stays a line."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_seq}"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access beyond a user's normal scope: reason required, time-limited, audited, supervisors told."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    reason = EncryptedTextField()  # free text may name people
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"break-glass #{self.pk} on {self.object_type} {self.object_id}"
+
+
+class Alert(models.Model):
+    """An in-app message to one member of staff. The text never carries personal data of victims."""
+
+    class Kind(models.TextChoices):
+        BREAK_GLASS = "break_glass", _("Break-glass access")
+        SECURITY = "security", _("Security")
+        INFO = "info", _("Information")
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    object_type = models.CharField(max_length=64, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"alert #{self.pk} ({self.kind})"
+
+
+class WorkerHeartbeat(models.Model):
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,0 +1,70 @@
+"""Every read of the core, scoped to the user who asks through lantern.core.permissions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lantern.core.models import Alert, AuditEvent, BreakGlassGrant, Membership, Organisation, User
+from lantern.core.permissions import Action, can, organisation_scope
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    scope = organisation_scope(user, Action.ORG_VIEW)
+    return Organisation.objects.filter(scope.q("pk")).order_by("name")
+
+
+def organisation_get_for_user(user: User, organisation_id: int, action: Action = Action.ORG_VIEW) -> Organisation:
+    """The organisation if the user may do `action` on it; 404 otherwise, so that ids of others do not leak."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not can(user, Action.ORG_VIEW, organisation) or not can(user, action, organisation):
+        raise Http404("no such organisation")
+    return organisation
+
+
+def members_visible_to(user: User, organisation: Organisation) -> QuerySet[Membership]:
+    if not can(user, Action.MEMBER_VIEW, organisation):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "organisation")
+        .order_by("user__username", "role")
+    )
+
+
+def membership_get_for_user(user: User, membership_id: int, action: Action) -> Membership:
+    membership = Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    if membership is None or not can(user, Action.MEMBER_VIEW, membership) or not can(user, action, membership):
+        raise Http404("no such membership")
+    return membership
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def audit_events_visible_to(
+    user: User, *, action: str = "", object_type: str = "", object_id: str = ""
+) -> QuerySet[AuditEvent]:
+    if not can(user, Action.AUDIT_VIEW):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.all()
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    return events.order_by("-seq")
+
+
+def break_glass_grants_visible_to(user: User) -> QuerySet[BreakGlassGrant]:
+    scope = organisation_scope(user, Action.BREAK_GLASS_REVIEW)
+    return BreakGlassGrant.objects.filter(scope.q()).select_related("user", "organisation").order_by("-created_at")
+
+
+def alerts_for(user: User, *, unread_only: bool = False) -> QuerySet[Alert]:
+    alerts = Alert.objects.filter(recipient=user)
+    if unread_only:
+        alerts = alerts.filter(read_at__isnull=True)
+    return alerts.order_by("-created_at")

@@ -1,0 +1,32 @@
+"""Background tasks of the core: thin, load by id, safe to run twice."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from lantern.core.models import Alert
+
+
+@task()
+def alert_email_send(alert_id: int) -> None:
+    """E-mail a copy of an alert to its recipient, once. The text carries no personal data of victims."""
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=alert_id, emailed_at__isnull=True)
+            .first()
+        )
+        if alert is None or not alert.recipient.email:
+            return
+        send_mail(
+            subject=f"[Lantern] {alert.get_kind_display()}",
+            message=alert.text,
+            from_email=None,
+            recipient_list=[alert.recipient.email],
+        )
+        alert.emailed_at = timezone.now()
+        alert.save(update_fields=["emailed_at"])

@@ -1,0 +1,311 @@
+"""Pages of the staff UI shell: login with a second factor, home, organisations and members, audit, alerts,
+break-glass. Thin: forms validate, services write, selectors read, permissions decide."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lantern.core import selectors, services
+from lantern.core.audit import audit_verify
+from lantern.core.forms import BreakGlassForm, LoginForm, MemberForm, OrganisationForm, TokenForm
+from lantern.core.models import Alert, User, WorkerHeartbeat
+from lantern.core.permissions import Action, can, needs_second_factor, require
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse("core:home")
+
+
+def second_factor_due(user: User) -> bool:
+    verified = getattr(user, "is_verified", lambda: False)  # set by django-otp's middleware
+    return bool(settings.LANTERN_REQUIRE_2FA) and needs_second_factor(user) and not verified()
+
+
+# --- Login --------------------------------------------------------------------------------------------------
+
+
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    if isinstance(request.user, User) and not second_factor_due(request.user):
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            if getattr(request, "axes_locked_out", False):
+                return login_locked_out(request, None, {"username": username})
+            services.login_failure_recorded(username=username, reason="password")
+            form.add_error(None, _("Wrong username or password."))
+        else:
+            login(request, user)
+            assert isinstance(user, User)
+            if bool(settings.LANTERN_REQUIRE_2FA) and needs_second_factor(user):
+                request.session["lantern_next"] = _safe_next(request)
+                has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+                return redirect("core:verify" if has_device else "core:setup_2fa")
+            services.login_recorded(user=user, second_factor=False)
+            return HttpResponseRedirect(_safe_next(request))
+    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def login_locked_out(request: HttpRequest, original_response: Any, credentials: Any) -> HttpResponse:
+    username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
+    services.login_failure_recorded(username=str(username), reason="locked_out")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "core/locked_out.html",
+        {"minutes": minutes},
+        status=429,
+    )
+
+
+@never_cache
+@login_required
+def verify_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not second_factor_due(user):
+        return redirect("core:home")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect("core:setup_2fa")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            otp_login(request, device)
+            services.login_recorded(user=user, second_factor=True)
+            return HttpResponseRedirect(request.session.pop("lantern_next", reverse("core:home")))
+        services.login_failure_recorded(username=user.username, reason="second_factor")
+        form.add_error("token", _("This code is not right, or it has expired. Try the current one."))
+    return render(request, "core/verify.html", {"form": form})
+
+
+@never_cache
+@login_required
+def setup_2fa_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("core:verify" if second_factor_due(user) else "core:home")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            services.second_factor_enrolled(user=user)
+            services.login_recorded(user=user, second_factor=True)
+            messages.success(request, _("Two-factor authentication is on."))
+            return HttpResponseRedirect(request.session.pop("lantern_next", reverse("core:home")))
+        form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
+    qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    return render(request, "core/setup_2fa.html", {"form": form, "qr": qr_svg, "secret": secret})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect("core:login")
+
+
+# --- Shell pages --------------------------------------------------------------------------------------------
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": selectors.memberships_of(user),
+            "alerts": selectors.alerts_for(user, unread_only=True)[:5],
+        },
+    )
+
+
+@login_required
+def organisations_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    may_create = can(user, Action.ORG_CREATE)
+    form = OrganisationForm(request.POST or None) if may_create else None
+    if request.method == "POST":
+        require(user, Action.ORG_CREATE)
+        assert form is not None
+        if form.is_valid():
+            try:
+                organisation = services.organisation_create(actor=user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Organisation created."))
+                return redirect("core:organisation", organisation_id=organisation.pk)
+    page = Paginator(selectors.organisations_visible_to(user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/organisations.html", {"page": page, "form": form})
+
+
+@login_required
+def organisation_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    organisation = selectors.organisation_get_for_user(user, organisation_id)
+    may_manage = can(user, Action.MEMBER_MANAGE, organisation)
+    form = MemberForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        require(user, Action.MEMBER_MANAGE, organisation)
+        assert form is not None
+        if form.is_valid():
+            member = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+            if member is None:
+                form.add_error("username", _("No active user with this username."))
+            else:
+                try:
+                    services.membership_add(
+                        actor=user, user=member, organisation=organisation, role=form.cleaned_data["role"]
+                    )
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                except PermissionDenied:
+                    form.add_error("role", _("Only a system administrator grants national roles."))
+                else:
+                    messages.success(request, _("Role added."))
+                    return redirect("core:organisation", organisation_id=organisation.pk)
+    return render(
+        request,
+        "core/organisation.html",
+        {
+            "organisation": organisation,
+            "members": selectors.members_visible_to(user, organisation),
+            "may_view_members": can(user, Action.MEMBER_VIEW, organisation),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def audit_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not (can(user, Action.AUDIT_VIEW) or can(user, Action.AUDIT_VERIFY)):
+        raise PermissionDenied
+    result = None
+    if request.method == "POST":
+        require(user, Action.AUDIT_VERIFY)
+        result = audit_verify()
+    events = selectors.audit_events_visible_to(user, action=request.GET.get("action", ""))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit.html",
+        {"page": page, "result": result, "may_verify": can(user, Action.AUDIT_VERIFY)},
+    )
+
+
+@login_required
+def alerts_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if request.method == "POST":
+        alert = selectors.alerts_for(user).filter(pk=request.POST.get("alert", "0") or "0").first()
+        if alert is not None:
+            services.alert_mark_read(actor=user, alert=alert)
+        return redirect("core:alerts")
+    page = Paginator(selectors.alerts_for(user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/alerts.html", {"page": page})
+
+
+@login_required
+def break_glass_organisation_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Break-glass onto an organisation's member list (the cases module opens cases the same way)."""
+    user = request.user
+    assert isinstance(user, User)
+    from lantern.core.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not can(user, Action.BREAK_GLASS_OPEN, organisation):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_open(actor=user, obj=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
+            return redirect("core:organisation", organisation_id=organisation.pk)
+    return render(request, "core/break_glass.html", {"form": form, "target": organisation.name})
+
+
+# --- Health -------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database reachable, and a worker seen recently. 200 when both hold, 503 otherwise."""
+    database_ok = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        database_ok = False
+    worker: dict[str, Any] = {"ok": False, "last_seen": None}
+    if database_ok:
+        beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
+        if beat is not None:
+            age = (timezone.now() - beat.last_seen).total_seconds()
+            worker = {
+                "ok": age <= settings.LANTERN_WORKER_STALE_SECONDS,
+                "last_seen": beat.last_seen.isoformat(),
+                "age_seconds": round(age, 1),
+            }
+    healthy = database_ok and worker["ok"]
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "database": {"ok": database_ok}, "worker": worker},
+        status=200 if healthy else 503,
+    )
+
+
+def unread_alert_count(user: User) -> int:
+    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()

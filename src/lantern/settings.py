@@ -1,0 +1,258 @@
+"""Lantern's one settings module.
+
+Everything is read from LANTERN_* environment variables (and DATABASE_URL) through the helpers in
+`lantern.env`, which refuse bad values loudly. The defaults give a working embedded system: SQLite in
+LANTERN_HOME, keys generated there by `lantern keys init` (or `lantern demo`). `.env.example` lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from lantern.env import env_bool, env_choice, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# production (the default), demo (started by `lantern demo`) or test (the default under pytest).
+LANTERN_MODE = env_choice(
+    "LANTERN_MODE", "test" if "PYTEST_VERSION" in os.environ else "production", ("production", "demo", "test")
+)
+LANTERN_HOME = Path(env_str("LANTERN_HOME", "var")).resolve()
+LANTERN_KEYS_DIR = LANTERN_HOME / "keys"
+
+DEBUG = env_bool("LANTERN_DEBUG", False)
+if DEBUG and LANTERN_MODE == "production":
+    raise ImproperlyConfigured("LANTERN_DEBUG may only be switched on in demo or test mode")
+
+
+def _read_key_file(name: str) -> str:
+    path = LANTERN_KEYS_DIR / name
+    return path.read_text().strip() if path.is_file() else ""
+
+
+# An empty SECRET_KEY is refused by Django the first time something signs with it, with a clear message;
+# commands that create the keys (`lantern keys init`) can therefore run before it exists.
+SECRET_KEY = env_str("LANTERN_SECRET_KEY", "") or _read_key_file("secret_key")
+# Field encryption keyring: "id:base64key,id:base64key"; the first is the active one. See lantern.core.crypto.
+LANTERN_DATA_KEYS = env_str("LANTERN_DATA_KEYS", "")
+# Key of the HMAC blind index used for exact-match lookups of encrypted values (base64, 32 bytes).
+LANTERN_INDEX_KEY = env_str("LANTERN_INDEX_KEY", "")
+if LANTERN_MODE == "test":
+    # Fixed keys so that tests are repeatable; they protect nothing and are never used elsewhere.
+    SECRET_KEY = SECRET_KEY or "test-only-secret-key-never-used-in-production-0123456789abcdef"
+    LANTERN_DATA_KEYS = LANTERN_DATA_KEYS or "test1:" + "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA="
+    LANTERN_INDEX_KEY = LANTERN_INDEX_KEY or "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA="
+
+ALLOWED_HOSTS = env_list("LANTERN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("LANTERN_CSRF_TRUSTED_ORIGINS", [])
+
+# Two-factor authentication for every role that can see personal data. Only a demo may switch it off, and then
+# every page carries a banner saying so.
+LANTERN_REQUIRE_2FA = env_bool("LANTERN_REQUIRE_2FA", True)
+if not LANTERN_REQUIRE_2FA and LANTERN_MODE == "production":
+    raise ImproperlyConfigured(
+        "LANTERN_REQUIRE_2FA=false is refused in production: two-factor authentication protects personal data"
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "lantern.core",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lantern.core.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "lantern.urls"
+WSGI_APPLICATION = "lantern.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lantern.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{LANTERN_HOME / 'lantern.sqlite3'}")
+try:
+    _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("LANTERN_DB_CONN_MAX_AGE", 60))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Lantern understands: {exc}") from None
+if _default_db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so two writers
+    # queue instead of failing with "database is locked" half way through a transaction.
+    _default_db["CONN_MAX_AGE"] = 0
+    _default_db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+elif _default_db["ENGINE"] == "django.db.backends.postgresql":
+    _default_db["CONN_HEALTH_CHECKS"] = True
+else:
+    raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL")
+DATABASES = {"default": _default_db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ----------------------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker older than this without a heartbeat is reported as down by /healthz.
+LANTERN_WORKER_STALE_SECONDS = env_int("LANTERN_WORKER_STALE_SECONDS", 60, minimum=5)
+
+# --- Passwords, login, sessions -----------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock an account from an address after repeated failures (django-axes).
+AXES_FAILURE_LIMIT = env_int("LANTERN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LANTERN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "lantern.core.views.login_locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+
+LANTERN_SESSION_IDLE_MINUTES = env_int("LANTERN_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = LANTERN_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the expiry slides: it counts from the last request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+_secure_cookies = env_bool("LANTERN_SECURE_COOKIES", LANTERN_MODE == "production")
+SESSION_COOKIE_SECURE = _secure_cookies
+CSRF_COOKIE_SECURE = _secure_cookies
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = _secure_cookies
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if env_bool("LANTERN_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("LANTERN_HSTS_SECONDS", 0, minimum=0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy: nothing from any other origin, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# --- E-mail -------------------------------------------------------------------------------------------------
+EMAIL_HOST = env_str("LANTERN_EMAIL_HOST", "")
+EMAIL_PORT = env_int("LANTERN_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("LANTERN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LANTERN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LANTERN_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("LANTERN_EMAIL_FROM", "lantern@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+
+# --- Languages ----------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("LANTERN_TIME_ZONE", "UTC")
+
+# --- Static files (vendored; no CDN) ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = LANTERN_HOME / "static"
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- API ----------------------------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+
+# --- Logging: never personal data. Lantern's own code logs references and ids, never names or contacts. ----
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LANTERN_LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # Request bodies and query strings never reach the logs; django.request logs only method and path.
+        "django.request": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

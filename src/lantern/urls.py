@@ -1,0 +1,17 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from lantern.api import api
+from lantern.core.views import healthz
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("lantern.core.urls")),
+]
+
+handler400 = "lantern.core.errors.bad_request"
+handler403 = "lantern.core.errors.permission_denied"
+handler404 = "lantern.core.errors.page_not_found"
+handler500 = "lantern.core.errors.server_error"
