@@ -117,6 +117,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    # The log names the exception type and where, never the request data (which may hold personal data).
+    # The log names the exception type and where (lantern.core.logs withholds its message), never request data.
     logger.error("unhandled %s in %s %s", type(exc).__name__, request.method, request.path, exc_info=exc)
     return problem_response(500, detail="Something went wrong on our side; it has been logged.")

@@ -231,7 +231,8 @@ TIME_ZONE = env_str("LANTERN_TIME_ZONE", "UTC")
 
 # --- Static files (vendored; no CDN) ------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = LANTERN_HOME / "static"
+# Only for `lantern collectstatic` behind a proxy that serves files itself; WhiteNoise serves them otherwise.
+STATIC_ROOT = env_str("LANTERN_STATIC_ROOT", "") or None
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -247,7 +248,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "lantern.core.logs.RedactExceptionMessages"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LANTERN_LOG_LEVEL", "INFO").upper()},
     "loggers": {
         # Request bodies and query strings never reach the logs; django.request logs only method and path.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from lantern.core import selectors, services
 from lantern.core.audit import audit_verify
-from lantern.core.models import Membership, User
+from lantern.core.models import User
+from lantern.core.pagination import Pagination
 from lantern.core.permissions import Action, require
 from lantern.core.schemas import (
     AlertOut,
@@ -29,7 +30,7 @@ from lantern.core.schemas import (
 
 router = Router(tags=["core"])
 
-ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 # Records that break-glass can open, by their object type; later modules add theirs.
 BREAK_GLASS_TARGETS: dict[str, str] = {"core.organisation": "core.Organisation"}
@@ -54,15 +55,15 @@ def me_get(request: HttpRequest) -> dict:
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS}, operation_id="organisations_list")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def organisations_list(request: HttpRequest) -> object:
     return selectors.organisations_visible_to(_user(request))
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, operation_id="organisations_create")
-def organisations_create(request: HttpRequest, payload: OrganisationIn) -> tuple[int, object]:
+def organisations_create(request: HttpRequest, payload: OrganisationIn) -> Status:
     organisation = services.organisation_create(actor=_user(request), **payload.dict())
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.get(
@@ -91,7 +92,7 @@ def organisations_update(request: HttpRequest, organisation_id: int, payload: Or
     response={200: list[MemberOut], **ERRORS},
     operation_id="members_list",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def members_list(request: HttpRequest, organisation_id: int) -> object:
     user = _user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_VIEW)
@@ -103,25 +104,25 @@ def members_list(request: HttpRequest, organisation_id: int) -> object:
     response={201: MemberOut, **ERRORS},
     operation_id="members_add",
 )
-def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -> tuple[int, Membership]:
+def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -> Status:
     user = _user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_MANAGE)
     member = User.objects.filter(username=payload.username, is_active=True).first()
     if member is None:
         raise ValidationError({"username": "No active user with this username."})
-    return 201, services.membership_add(actor=user, user=member, organisation=organisation, role=payload.role)
+    return Status(201, services.membership_add(actor=user, user=member, organisation=organisation, role=payload.role))
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, **ERRORS}, operation_id="members_remove")
-def members_remove(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+def members_remove(request: HttpRequest, membership_id: int) -> Status:
     user = _user(request)
     membership = selectors.membership_get_for_user(user, membership_id, Action.MEMBER_MANAGE)
     services.membership_remove(actor=user, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS}, operation_id="audit_events_list")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def audit_events_list(request: HttpRequest, action: str = "", object_type: str = "", object_id: str = "") -> object:
     user = _user(request)
     require(user, Action.AUDIT_VIEW)
@@ -135,7 +136,7 @@ def audit_verify_run(request: HttpRequest) -> object:
 
 
 @router.post("/break-glass", response={201: BreakGlassOut, **ERRORS}, operation_id="break_glass_open")
-def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> tuple[int, object]:
+def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status:
     user = _user(request)
     label = BREAK_GLASS_TARGETS.get(payload.object_type)
     if label is None:
@@ -147,10 +148,10 @@ def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> tuple[int, 
     if obj is None:
         raise Http404("no such record")
     grant = services.break_glass_open(actor=user, obj=obj, reason=payload.reason, hours=payload.hours)
-    return 201, grant
+    return Status(201, grant)
 
 
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, operation_id="alerts_list")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def alerts_list(request: HttpRequest, unread: bool = False) -> object:
     return selectors.alerts_for(_user(request), unread_only=unread)

@@ -1,0 +1,105 @@
+"""The authorization matrix: every API operation by every persona → allowed or refused.
+
+The operations come from the OpenAPI document itself, so an endpoint added later without a line here fails
+`test_every_operation_has_a_line_in_the_matrix`. Each line names the personas allowed when the operation targets
+organisation A (Safe Passage NGO); everyone else must get 403 or 404, and an anonymous caller 401.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from lantern.api import api
+from tests.conftest import PERSONAS, World
+
+EVERYONE = frozenset(PERSONAS)
+MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
+NATIONAL_VIEWERS = frozenset({"coordinator", "analyst", "auditor", "sysadmin"})
+WORKS_WITH_VICTIMS = frozenset(
+    {"caseworker", "supervisor", "police", "provider", "prosecutor", "coordinator", "outsider"}
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    allowed: frozenset[str]
+    body: dict[str, Any] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+MATRIX: dict[str, Line] = {
+    "me_get": Line(EVERYONE),
+    "organisations_list": Line(EVERYONE),
+    "organisations_create": Line(
+        frozenset({"coordinator", "sysadmin"}), body={"name": "New Hope", "type": "NGO", "country": "GR"}
+    ),
+    "organisations_get": Line(MEMBERS_OF_A | NATIONAL_VIEWERS),
+    "organisations_update": Line(frozenset({"org_admin", "sysadmin"}), body={"region": "Crete"}),
+    "members_list": Line(frozenset({"supervisor", "org_admin", "sysadmin", "auditor"})),
+    "members_add": Line(frozenset({"org_admin", "sysadmin"}), body={"username": "police", "role": "caseworker"}),
+    "members_remove": Line(frozenset({"org_admin", "sysadmin"})),
+    "audit_events_list": Line(frozenset({"auditor"})),
+    "audit_verify": Line(frozenset({"auditor", "sysadmin"})),
+    "break_glass_open": Line(
+        WORKS_WITH_VICTIMS,
+        body={"object_type": "core.organisation", "object_id": "{ngo_a}", "reason": "A person at risk needs help"},
+    ),
+    "alerts_list": Line(EVERYONE),
+}
+
+
+def operations() -> list[tuple[str, str, str]]:
+    schema = api.get_openapi_schema()
+    found = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            found.append((operation["operationId"], method.upper(), path))
+    return sorted(found)
+
+
+def test_every_operation_has_a_line_in_the_matrix() -> None:
+    ids = {operation_id for operation_id, _, _ in operations()}
+    assert ids - set(MATRIX) == set(), "add these operations to the authorization matrix"
+    assert set(MATRIX) - ids == set(), "these lines name operations that no longer exist"
+
+
+def _fill(value: Any, world: World) -> Any:
+    if isinstance(value, str):
+        return value.replace("{ngo_a}", str(world.ngo_a.pk))
+    if isinstance(value, dict):
+        return {k: _fill(v, world) for k, v in value.items()}
+    return value
+
+
+def _request(client: Client, method: str, path: str, line: Line, world: World) -> int:
+    membership = world.caseworker.memberships.get()
+    url = path.replace("{organisation_id}", str(world.ngo_a.pk)).replace("{membership_id}", str(membership.pk))
+    body = _fill(line.body, world) if line.body is not None else None
+    with transaction.atomic():
+        response = client.generic(
+            method, url, data=json.dumps(body) if body is not None else "", content_type="application/json"
+        )
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), operations())
+def test_each_persona_is_allowed_exactly_what_the_matrix_says(
+    world: World, api_client: dict[str, Client], operation_id: str, method: str, path: str
+) -> None:
+    line = MATRIX[operation_id]
+    outcomes = {persona: _request(api_client[persona], method, path, line, world) for persona in PERSONAS}
+    wrong = {
+        persona: status
+        for persona, status in outcomes.items()
+        if (persona in line.allowed) != (200 <= status < 300)
+        or (persona not in line.allowed and status not in (403, 404))
+    }
+    assert wrong == {}, f"{operation_id}: unexpected statuses {wrong}"
+    assert _request(api_client["anonymous"], method, path, line, world) == 401
