@@ -66,9 +66,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
-            if getattr(request, "axes_locked_out", False):
+            locked = getattr(request, "axes_locked_out", False)
+            services.login_failure_recorded(username=username, reason="locked_out" if locked else "password")
+            if locked:
                 return login_locked_out(request, None, {"username": username})
-            services.login_failure_recorded(username=username, reason="password")
             form.add_error(None, _("Wrong username or password."))
         else:
             login(request, user)
@@ -83,8 +84,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def login_locked_out(request: HttpRequest, original_response: Any, credentials: Any) -> HttpResponse:
-    username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
-    services.login_failure_recorded(username=str(username), reason="locked_out")
+    """The page django-axes shows while an account is locked (the attempt is audited by the login view)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,
