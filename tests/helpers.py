@@ -24,6 +24,6 @@ def run_queued_tasks() -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+    with mock.patch.object(db_worker, "close_old_connections", return_value=None):
         worker.run()
     return before

@@ -118,7 +118,11 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{LANTERN_HOME / 'lantern.sqlite3'}")
 try:
-    _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("LANTERN_DB_CONN_MAX_AGE", 60))
+    _default_db = dj_database_url.parse(
+        # Tests close every connection at once: the live server's request threads must not keep theirs.
+        DATABASE_URL,
+        conn_max_age=0 if LANTERN_MODE == "test" else env_int("LANTERN_DB_CONN_MAX_AGE", 60),
+    )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Lantern understands: {exc}") from None
 if _default_db["ENGINE"] == "django.db.backends.sqlite3":

@@ -126,3 +126,12 @@ def test_postgresql_itself_refuses_to_change_or_remove_audit_rows(statement: str
         cursor.execute(statement)
     assert AuditEvent.objects.count() == 3
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_appending_stops_when_the_head_is_gone_but_events_exist() -> None:
+    _three_events()
+    AuditHead.objects.all().delete()
+    with pytest.raises(RuntimeError, match="head is missing"):
+        audit_record(action="test.event")
+    assert audit_verify().problem == "the chain head is missing"

@@ -182,8 +182,12 @@ def test_arabic_pages_are_right_to_left_and_translated(world: World, logged_in: 
     assert "المنظمات" in html  # "Organisations"
 
 
-@pytest.mark.parametrize(("code", "word"), [("fr", "Organisations"), ("es", "Organizaciones"), ("ru", "Организации"), ("uk", "Організації")])
-def test_the_language_switcher_changes_the_page(world: World, logged_in: dict[str, Client], code: str, word: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "word"), [("fr", "Organisations"), ("es", "Organizaciones"), ("ru", "Организации"), ("uk", "Організації")]
+)
+def test_the_language_switcher_changes_the_page(
+    world: World, logged_in: dict[str, Client], code: str, word: str
+) -> None:
     client = logged_in["caseworker"]
     client.post("/i18n/setlang/", {"language": code, "next": "/"})
     html = client.get("/").content.decode()
@@ -196,7 +200,7 @@ def test_break_glass_from_the_ui(world: World, logged_in: dict[str, Client]) -> 
     url = f"/organisations/{world.ngo_a.pk}/break-glass/"
     response = client.post(url, {"reason": "too short", "hours": 2})
     assert "at least 20 characters" in response.content.decode()
-    assert 'too short</textarea>' in response.content.decode()
+    assert "too short</textarea>" in response.content.decode()
     response = client.post(url, {"reason": "A child from this shelter is missing tonight", "hours": 2})
     assert response.status_code == 302
     assert client.get(f"/organisations/{world.ngo_a.pk}/").status_code == 200
