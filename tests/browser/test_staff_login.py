@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import Page
 
 from tests.conftest import PASSWORD, World
 
@@ -31,7 +32,7 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture
-def browser_page() -> Iterator[object]:
+def browser_page() -> Iterator[Page]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -44,36 +45,55 @@ def browser_page() -> Iterator[object]:
 
 
 def test_a_caseworker_logs_in_sets_up_two_factors_and_reads_the_ui_in_arabic(
-    world: World, live_server: object, browser_page: object
+    world: World, live_server: object, browser_page: Page
 ) -> None:
     page = browser_page
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: problems.append(str(error)))  # type: ignore[attr-defined]
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     base = str(live_server)
 
-    page.goto(f"{base}/login/")  # type: ignore[attr-defined]
-    page.get_by_label("Username").fill("caseworker")  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("caseworker")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
 
-    page.wait_for_url(re.compile(r"/account/2fa/$"))  # type: ignore[attr-defined]
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/account/2fa/$"))
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
     # The authenticator app reads the key the page shows; so does the test (and touches no database meanwhile).
-    key = base64.b32decode(page.locator(".secret code").inner_text())  # type: ignore[attr-defined]
+    key = base64.b32decode(page.locator(".secret code").inner_text())
     code = f"{TOTP(key).token():06d}"
-    page.get_by_label("Six-digit code from your authenticator app").fill(code)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Turn on").click()  # type: ignore[attr-defined]
+    page.get_by_label("Six-digit code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Turn on").click()
 
-    page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
-    assert page.get_by_role("heading", name="Welcome, caseworker").is_visible()  # type: ignore[attr-defined]
-    assert page.get_by_role("link", name="Safe Passage NGO").is_visible()  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_role("heading", name="Welcome, caseworker").is_visible()
+    assert page.get_by_role("link", name="Safe Passage NGO").is_visible()
 
-    page.get_by_label("Language").select_option("ar")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Change").click()  # type: ignore[attr-defined]
-    page.wait_for_selector("html[dir=rtl]")  # type: ignore[attr-defined]
-    assert page.locator("html").get_attribute("lang") == "ar"  # type: ignore[attr-defined]
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("html[dir=rtl]")
+    assert page.locator("html").get_attribute("lang") == "ar"
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "staff-home-ar.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "staff-home-ar.png"), full_page=True)
 
     assert problems == [], problems  # no CSP violation, no script error
+
+
+def test_the_api_documentation_renders_from_lantern_alone(live_server: object, browser_page: Page) -> None:
+    page = browser_page
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith(str(live_server)) or request.url.startswith("data:")
+            else outside.append(request.url)
+        ),
+    )
+    page.goto(f"{live_server}/api/v1/docs")
+    page.get_by_text("/api/v1/organisations", exact=True).first.wait_for()
+    assert outside == []
+    assert problems == [], problems
