@@ -70,7 +70,7 @@ def _fast_hashing(settings: pytest.FixtureRequest) -> None:
 class World:
     ngo_a: Organisation
     ngo_b: Organisation
-    police: Organisation
+    police_unit: Organisation
     legal_aid: Organisation
     prosecution: Organisation
     ministry: Organisation
@@ -88,7 +88,7 @@ PERSONAS: dict[str, tuple[str, Role]] = {
     "caseworker": ("ngo_a", Role.CASEWORKER),
     "supervisor": ("ngo_a", Role.SUPERVISOR),
     "org_admin": ("ngo_a", Role.ORG_ADMIN),
-    "police": ("police", Role.FIRST_RESPONDER),
+    "police": ("police_unit", Role.FIRST_RESPONDER),
     "provider": ("legal_aid", Role.SERVICE_PROVIDER),
     "prosecutor": ("prosecution", Role.JUSTICE),
     "coordinator": ("ministry", Role.NATIONAL_COORDINATOR),
@@ -112,7 +112,7 @@ def world(db: None) -> World:
     w = World(
         ngo_a=_org("Safe Passage NGO", OrganisationType.NGO),
         ngo_b=_org("Other Shore NGO", OrganisationType.NGO),
-        police=_org("Attica Police Anti-Trafficking Unit", OrganisationType.LAW_ENFORCEMENT),
+        police_unit=_org("Attica Police Anti-Trafficking Unit", OrganisationType.LAW_ENFORCEMENT),
         legal_aid=_org("Athens Legal Aid Clinic", OrganisationType.LEGAL_SERVICE),
         prosecution=_org("Public Prosecutor's Office", OrganisationType.PROSECUTION),
         ministry=_org("National Coordination Office", OrganisationType.MINISTRY, lead=True),

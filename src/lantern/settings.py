@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "lantern.core",
+    "lantern.cases",
 ]
 
 MIDDLEWARE = [

@@ -118,7 +118,7 @@ def test_break_glass_opens_one_record_for_a_while_and_alerts_the_supervisors(
     assert can(world.outsider, Action.ORG_VIEW, world.ngo_a)
     assert can(world.outsider, Action.MEMBER_VIEW, world.ngo_a)
     assert not can(world.outsider, Action.ORG_UPDATE, world.ngo_a)  # viewing only
-    assert not can(world.outsider, Action.ORG_VIEW, world.police)
+    assert not can(world.outsider, Action.ORG_VIEW, world.police_unit)
     event = AuditEvent.objects.get(action="break_glass.open")
     assert event.actor_id == world.outsider.pk
     assert "missing" not in str(event.detail)  # the reason is kept encrypted, not in the trail

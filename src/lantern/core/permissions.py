@@ -36,6 +36,9 @@ class Action(StrEnum):
 class Rule:
     in_own_organisation: frozenset[Role] = frozenset()
     everywhere: frozenset[Role] = frozenset()
+    # Roles that may act, inside their own organisation, only on records they created themselves (a first
+    # responder sees the cases she registered).
+    on_own_records: frozenset[Role] = frozenset()
 
 
 ALL_ROLES = frozenset(Role)
@@ -110,24 +113,36 @@ def needs_second_factor(user: Any) -> bool:
 
 @dataclass(frozen=True)
 class Scope:
-    """The organisations whose objects a user may act on: all of them, or these ids."""
+    """What a user may act on: everything, or the objects of these organisations, plus (in `own_record_orgs`) the
+    objects of these organisations that the user created."""
 
     everywhere: bool
     organisation_ids: frozenset[int]
+    own_record_orgs: frozenset[int] = frozenset()
+    user_id: int | None = None
 
-    def q(self, field: str = "organisation_id") -> Q:
+    def q(self, field: str = "organisation_id", creator_field: str = "created_by_id") -> Q:
         if self.everywhere:
             return Q()
-        if not self.organisation_ids:
-            return Q(pk__in=[])
-        return Q(**{f"{field}__in": sorted(self.organisation_ids)})
+        condition = Q(pk__in=[])
+        if self.organisation_ids:
+            condition |= Q(**{f"{field}__in": sorted(self.organisation_ids)})
+        if self.own_record_orgs:
+            condition |= Q(**{f"{field}__in": sorted(self.own_record_orgs), creator_field: self.user_id})
+        return condition
 
     def __contains__(self, organisation_id: object) -> bool:
         return self.everywhere or organisation_id in self.organisation_ids
 
+    def allows(self, obj: Any) -> bool:
+        organisation_id = organisation_of(obj)
+        if organisation_id in self:
+            return True
+        return organisation_id in self.own_record_orgs and getattr(obj, "created_by_id", None) == self.user_id
+
     @property
     def empty(self) -> bool:
-        return not self.everywhere and not self.organisation_ids
+        return not self.everywhere and not self.organisation_ids and not self.own_record_orgs
 
 
 def organisation_scope(user: Any, action: Action | str) -> Scope:
@@ -135,7 +150,9 @@ def organisation_scope(user: Any, action: Action | str) -> Scope:
     pairs = roles_of(user)
     if any(role in rule.everywhere for _, role in pairs):
         return Scope(True, frozenset())
-    return Scope(False, frozenset(org for org, role in pairs if role in rule.in_own_organisation))
+    full = frozenset(org for org, role in pairs if role in rule.in_own_organisation)
+    own = frozenset(org for org, role in pairs if role in rule.on_own_records) - full
+    return Scope(False, full, own, getattr(user, "pk", None))
 
 
 def organisation_of(obj: Any) -> int | None:
@@ -172,8 +189,9 @@ def can(user: Any, action: Action | str, obj: Any = None) -> bool:
     if scope.everywhere:
         return True
     if obj is None:
-        return not scope.empty if RULES[action].in_own_organisation else False
-    if organisation_of(obj) in scope:
+        rule = RULES[action]
+        return not scope.empty if (rule.in_own_organisation or rule.on_own_records) else False
+    if scope.allows(obj):
         return True
     return _break_glass_allows(user, action, obj)
 

@@ -1,0 +1,238 @@
+"""The picklists of the case registry, in HTCDS 2.0 value names where HTCDS has them
+(`shared/standards/htcds-2.0-fields.csv`), with English labels for pages and exports."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):  # prs_Gender
+    FEMININE = "Feminine", _("Female")
+    MASCULINE = "Masculine", _("Male")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender female")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender male")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    UNKNOWN = "NonSpecifiedUnknown", _("Not specified or unknown")
+
+
+class TraffickingStatus(models.TextChoices):  # vic_TraffickingStatus
+    POSSIBLE = "PossibleVictimOfTrafficking", _("Possible victim")
+    ACTUAL = "ActualVictimOfTrafficking", _("Actual victim")
+    NOT_A_VICTIM = "NotAVictimOfTrafficking", _("Not a victim")
+
+
+class DecisionMaker(models.TextChoices):  # vic_TraffickingStatusDecisionMakingOrg
+    POLICE = "Police", _("Police")
+    NGO = "NGO", _("NGO")
+    COURT_OR_PROSECUTION = "CourtOrProsecution", _("Court or prosecution")
+    NON_POLICE_GOVERNMENT = "NonPoliceGovernmentalOrganization", _("Other government body")
+    OTHER = "Other", _("Other")
+
+
+class Relationship(models.TextChoices):  # vic_RelationshipToTrafficker
+    FAMILIAL = "Familial", _("Family")
+    ACQUAINTED = "Acquainted", _("Acquaintance")
+    UNACQUAINTED = "Unaquainted", _("Stranger")  # sic, as HTCDS spells it
+
+
+class CaseStatus(models.TextChoices):  # cas_Status
+    ACTIVE = "Active", _("Active")
+    FOLLOW_UP = "FollowUp", _("Follow-up")
+    CLOSED = "Closed", _("Closed")
+    CLOSED_REFERRED = "ClosedReferred", _("Closed, referred")
+
+
+RECRUITMENT_METHODS = {  # vic_MethodOfRecruitment
+    "AtAPlaceOfBusiness": _("At a place of business"),
+    "AtAnEducationalInstitution": _("At an educational institution"),
+    "AtWork": _("At work"),
+    "ThroughOnlineSocialNetworks": _("Through online social networks"),
+    "ThroughAnOnlineAdvertisement": _("Through an online advertisement"),
+    "ThroughATelevisionAdvert": _("Through a television advert"),
+    "ThroughANewspaperAdvert": _("Through a newspaper advert"),
+    "ThroughFamilyOrFamilyEvents": _("Through family"),
+    "ThroughFriendsOrSocialEvents": _("Through friends"),
+    "Other": _("Other"),
+}
+ONLINE_RECRUITMENT = frozenset({"ThroughOnlineSocialNetworks", "ThroughAnOnlineAdvertisement"})
+
+PLATFORM_NAMES = (
+    "Facebook Instagram WhatsApp Telegram FacebookMessenger Viber SnapChat Line 4Sale WeChat QQ QZone TikTok "
+    "Twitter Other"
+)
+PLATFORMS = {code: code for code in PLATFORM_NAMES.split()}  # vic_RecruitmentWebsitesAndApps
+
+METHODS_OF_CONTROL = {  # vic_MethodsOfControl
+    "PhysicalThreats": _("Physical threats"),
+    "ThreatsLawEnforcement": _("Threats of law enforcement"),
+    "ThreatensChildrenFamily": _("Threats to children or family"),
+    "DebtBondage": _("Debt bondage"),
+    "FalsePromises": _("False promises"),
+    "PhysicalAbuse": _("Physical abuse"),
+    "SexualAbuse": _("Sexual abuse"),
+    "TakesEarnings": _("Takes earnings"),
+    "RestrictsFinancialAccess": _("Restricts financial access"),
+    "RestrictsMedicalCare": _("Restricts medical care"),
+    "WithholdsNecessities": _("Withholds necessities"),
+    "PsychologicalAbuse": _("Psychological abuse"),
+    "PsychoactiveSubstance": _("Psychoactive substances"),
+    "ExcessiveWorkingHours": _("Excessive working hours"),
+    "WithholdsDocuments": _("Withholds documents"),
+    "Other": _("Other"),
+}
+
+EXPLOITATION = {  # vic_TypeOfExploitation
+    "ForcedLabour": _("Forced labour"),
+    "SexualExploitation": _("Sexual exploitation"),
+    "ChildLabour": _("Child labour"),
+    "ForcedMarriage": _("Forced marriage"),
+    "Servitude": _("Servitude"),
+    "ForcedMilitaryByNonStateActors": _("Forced military service"),
+    "OrganRemoval": _("Organ removal"),
+    "ForcedBegging": _("Forced begging"),
+    "ForcedCriminality": _("Forced criminal activity"),  # UNODC GLOTIP; HTCDS files it under Other
+    "ForcedAdoption": _("Forced adoption"),
+    "Surrogacy": _("Surrogacy"),
+    "Other": _("Other"),
+}
+
+ISIC_SECTIONS = {  # vic_ForcedLabourIndustry (ISIC rev. 4 sections)
+    "A": _("Agriculture, forestry and fishing"),
+    "B": _("Mining and quarrying"),
+    "C": _("Manufacturing"),
+    "D": _("Electricity and gas supply"),
+    "E": _("Water supply and waste management"),
+    "F": _("Construction"),
+    "G": _("Wholesale and retail trade"),
+    "H": _("Transportation and storage"),
+    "I": _("Accommodation and food services"),
+    "J": _("Information and communication"),
+    "K": _("Financial and insurance activities"),
+    "L": _("Real estate activities"),
+    "M": _("Professional and scientific activities"),
+    "N": _("Administrative and support services"),
+    "O": _("Public administration and defence"),
+    "P": _("Education"),
+    "Q": _("Human health and social work"),
+    "R": _("Arts and entertainment"),
+    "S": _("Other service activities"),
+    "T": _("Activities of households as employers"),
+    "U": _("Extraterritorial organisations"),
+}
+
+SEX_EXPLOITATION = {  # vic_TypeOfSexExploitation
+    "Prostitution": _("Prostitution"),
+    "Pornography": _("Pornography"),
+    "RemoteInteractiveServices": _("Remote interactive services"),
+    "PrivateSexualServices": _("Private sexual services"),
+}
+
+VULNERABILITIES = {  # vic_Vulnerabilities
+    "Addiction": _("Addiction"),
+    "SocialGroup": _("Social group"),
+    "Discrimination": _("Discrimination"),
+    "Poverty": _("Poverty"),
+    "DisabilityAndPhysicalHealth": _("Disability and physical health"),
+    "MentalHealth": _("Mental health"),
+    "Migration": _("Migration"),
+    "Homelessness": _("Homelessness"),
+    "AbuseSocialMedia": _("Abuse on social media"),
+    "AbusePhysical": _("Physical abuse"),
+    "Education": _("Education"),
+    "WorkEnvironment": _("Work environment"),
+}
+
+# The Washington Group short set: a domain is recorded when the person has a lot of difficulty or cannot do it.
+DISABILITY_DOMAINS = {
+    "seeing": _("Seeing"),
+    "hearing": _("Hearing"),
+    "walking": _("Walking or climbing steps"),
+    "cognition": _("Remembering or concentrating"),
+    "self_care": _("Self-care"),
+    "communication": _("Communicating"),
+}
+
+MIGRATION_STATUS = {
+    "citizen": _("Citizen"),
+    "regular": _("Regular residence"),
+    "irregular": _("Irregular or undocumented"),
+    "asylum_seeker": _("Asylum seeker"),
+    "refugee": _("Refugee"),
+    "stateless": _("Stateless"),
+    "unknown": _("Unknown"),
+}
+
+# The at-risk groups of the recommendations for pandemic preparedness plans.
+AT_RISK_GROUPS = {
+    "humanitarian_emergency": _("Living in a humanitarian emergency"),
+    "poor_economic_opportunities": _("Poor economic or employment opportunities"),
+    "child_without_education": _("Child with reduced or no access to education"),
+    "disability_or_learning_difficulty": _("Disability or learning difficulty"),
+    "mental_health": _("Mental health issues"),
+    "addiction": _("Drug or alcohol addiction"),
+    "unaccompanied_child": _("Unaccompanied or separated child"),
+    "migrant": _("Migrant, refugee, asylum seeker or undocumented"),
+    "seasonal_worker": _("Seasonal worker"),
+    "female_domestic_worker": _("Female domestic worker"),
+    "sexual_gender_minority": _("Sexual or gender minority"),
+    "ethnic_religious_minority": _("Ethnic or religious minority"),
+    "homeless": _("Homeless or in precarious housing"),
+}
+
+# What the UNODC study found traffickers did, and what happened to victims, during the pandemic.
+CRISIS_CIRCUMSTANCES = {
+    "recruited_locally_in_crisis": _("Recruited locally during the crisis"),
+    "recruited_online_in_crisis": _("Recruited online during the crisis"),
+    "exploited_in_private_home": _("Exploited in a private home"),
+    "abandoned_by_trafficker": _("Abandoned by the trafficker"),
+    "confined_with_trafficker": _("Confined with the trafficker"),
+    "lost_livelihood": _("Lost livelihood"),
+    "stranded_by_border_closure": _("Stranded by a border closure"),
+}
+
+CONTACT_ROUTES = {
+    "phone": _("Phone call"),
+    "sms": _("Text message"),
+    "messaging": _("Messaging app"),
+    "email": _("E-mail"),
+    "caseworker_only": _("Only through the caseworker"),
+}
+
+# The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's
+# assistance (Art. 12) and the crisis items of the two source documents. The provider directory offers the same codes.
+SERVICE_TYPES = {
+    "safe_accommodation": _("Safe accommodation"),
+    "medical": _("Medical care"),
+    "psychological": _("Psychological support"),
+    "interpretation": _("Interpretation"),
+    "cultural_mediation": _("Cultural mediation"),
+    "legal_counselling": _("Legal counselling"),
+    "legal_aid": _("Legal aid"),
+    "education": _("Education"),
+    "vocational_training": _("Vocational training"),
+    "financial_assistance": _("Financial assistance"),
+    "livelihood": _("Livelihood"),
+    "social_care": _("Social care"),
+    "repatriation": _("Repatriation"),
+    "family_tracing": _("Family tracing"),
+    "covid_test_vaccination": _("Tests and vaccination"),
+    "protective_equipment": _("Protective equipment"),
+    "quarantine_accommodation": _("Quarantine accommodation"),
+    "emergency_cash": _("Emergency cash"),
+    "food_package": _("Food package"),
+    "device_and_internet": _("A device and internet access"),
+    "remote_psychosocial": _("Remote psychosocial support"),
+}
+
+AGE_BANDS = ["0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+"]  # CTDC ageBroad
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return ""
+    for band in AGE_BANDS[:-1]:
+        low, high = (int(x) for x in band.split("-"))
+        if low <= age <= high:
+            return band
+    return AGE_BANDS[-1]

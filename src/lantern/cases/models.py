@@ -1,0 +1,283 @@
+"""People, their cases and everything recorded about them. Personal data is encrypted (lantern.core.fields);
+analytical fields are kept in clear so that they can be counted; every case is known by a pseudonymous reference.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lantern.cases.codes import CaseStatus, DecisionMaker, Gender, Relationship, TraffickingStatus
+from lantern.core.fields import EncryptedDateField, EncryptedTextField
+from lantern.core.models import Organisation
+
+
+class CountryProfile(models.Model):
+    """How the national referral mechanism of one country counts its deadlines."""
+
+    country = models.CharField(max_length=2, unique=True)
+    reasonable_grounds_working_days = models.PositiveSmallIntegerField(default=5)
+    recovery_period_days = models.PositiveSmallIntegerField(default=30)
+    weekend = models.JSONField(default=list, help_text="ISO weekday numbers, Monday 1 to Sunday 7")
+    soon_due_working_days = models.PositiveSmallIntegerField(default=2)
+    # Closed cases are anonymised this many days after closure by `lantern retention apply`.
+    retention_days = models.PositiveIntegerField(default=5 * 365)
+
+    def __str__(self) -> str:
+        return f"NRM profile {self.country}"
+
+
+class PublicHoliday(models.Model):
+    country = models.CharField(max_length=2)
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["country", "date"], name="holiday_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.date} {self.name}"
+
+
+class Person(models.Model):
+    """The person a case is about. Every field that identifies them is encrypted."""
+
+    first_name = EncryptedTextField(blank=True, default="")
+    middle_name = EncryptedTextField(blank=True, default="")
+    second_name = EncryptedTextField(blank=True, default="")
+    birth_date = EncryptedDateField(null=True, blank=True)
+    identity_number = EncryptedTextField(blank=True, default="")
+    phone = EncryptedTextField(blank=True, default="")
+    messaging = EncryptedTextField(blank=True, default="", help_text="app and handle")
+    email = EncryptedTextField(blank=True, default="")
+    address = EncryptedTextField(blank=True, default="")
+    # Keyed HMAC of normalised name + birth date: finds possible duplicates without the clear values.
+    identity_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # Clear, for counting
+    gender = models.CharField(max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)
+    primary_language = models.CharField(max_length=3, blank=True, default="")
+    other_languages = models.JSONField(default=list, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    citizenship = models.JSONField(default=list, blank=True, help_text="ISO 3166 codes")
+    contact_route = models.CharField(max_length=20, default="caseworker_only")
+    documents_held = models.BooleanField(null=True, blank=True)
+    documents_withheld = models.BooleanField(null=True, blank=True, help_text="by the trafficker")
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"person #{self.pk}"  # never the name
+
+
+class Stage(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    REFERRED = "referred", _("Referred to the competent authority")
+    REASONABLE_GROUNDS = "reasonable_grounds", _("Reasonable-grounds decision")
+    RECOVERY = "recovery", _("Recovery and reflection period")
+    CONCLUSIVE_GROUNDS = "conclusive_grounds", _("Conclusive-grounds decision")
+    SUPPORT = "support", _("Support and reintegration")
+    RETURN = "return", _("Return")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=16, unique=True)
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="assigned_cases", null=True, blank=True
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    identified_on = models.DateField()
+    identified_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", null=True)
+
+    # The NRM process
+    stage = models.CharField(max_length=24, choices=Stage.choices, default=Stage.IDENTIFIED)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    closure_reason = models.CharField(max_length=200, blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    referred_on = models.DateField(null=True, blank=True)
+    reasonable_grounds_due = models.DateField(null=True, blank=True)
+    recovery_ends = models.DateField(null=True, blank=True)
+    # The next deadline of whatever stage the case is in: what "overdue" and "soon due" look at.
+    next_deadline = models.DateField(null=True, blank=True)
+
+    # Victim context (HTCDS vic_*), clear for statistics
+    trafficking_status = models.CharField(
+        max_length=32, choices=TraffickingStatus.choices, default=TraffickingStatus.POSSIBLE
+    )
+    status_decided_by = models.CharField(max_length=40, choices=DecisionMaker.choices, blank=True, default="")
+    relationship_to_trafficker = models.CharField(max_length=16, choices=Relationship.choices, blank=True, default="")
+    age_at_identification = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_when_trafficked = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_band = models.CharField(max_length=8, blank=True, default="")
+    is_minor = models.BooleanField(null=True, blank=True)
+    recruitment_methods = models.JSONField(default=list, blank=True)
+    recruitment_platforms = models.JSONField(default=list, blank=True)
+    recruited_online = models.BooleanField(default=False)
+    methods_of_control = models.JSONField(default=list, blank=True)
+    forms_of_exploitation = models.JSONField(default=list, blank=True)
+    forced_labour_industry = models.CharField(max_length=1, blank=True, default="")
+    sex_exploitation_types = models.JSONField(default=list, blank=True)
+    vulnerabilities = models.JSONField(default=list, blank=True)
+    disability_domains = models.JSONField(default=list, blank=True)
+    migration_status = models.CharField(max_length=20, blank=True, default="")
+    at_risk_groups = models.JSONField(default=list, blank=True)
+    crisis_circumstances = models.JSONField(default=list, blank=True)
+    recruitment_country = models.CharField(max_length=2, blank=True, default="")
+    recruitment_region = models.CharField(max_length=100, blank=True, default="")
+    exploitation_country = models.CharField(max_length=2, blank=True, default="")
+    exploitation_region = models.CharField(max_length=100, blank=True, default="")
+    # Derived from the countries above (and citizenship), never typed
+    is_cross_border = models.BooleanField(null=True, blank=True)
+    needs = models.JSONField(default=list, blank=True, help_text="service types from the latest needs assessment")
+    has_unmet_needs = models.BooleanField(default=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="case_org_recent"),
+            models.Index(fields=["assigned_to", "-assigned_at"], name="case_assignee_recent"),
+            models.Index(fields=["organisation", "stage", "-created_at"], name="case_org_stage"),
+            models.Index(fields=["organisation", "next_deadline"], name="case_org_deadline"),
+            models.Index(fields=["organisation", "has_unmet_needs", "-created_at"], name="case_org_unmet"),
+            models.Index(fields=["created_by", "-created_at"], name="case_creator_recent"),
+            models.Index(fields=["status", "closed_at"], name="case_closed"),
+            models.Index(fields=["identified_on"], name="case_identified"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED]) | Q(closed_at__isnull=False),
+                name="closed_case_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        REASONABLE_GROUNDS = "reasonable_grounds", _("Reasonable grounds")
+        CONCLUSIVE_GROUNDS = "conclusive_grounds", _("Conclusive grounds")
+
+    class Outcome(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEGATIVE = "negative", _("Negative")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reconsiders = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reconsidered_by"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.outcome}"
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        CASE_MANAGEMENT = "case_management", _("Case management")
+        REFERRAL = "referral", _("Referral to a named organisation")
+        STATISTICS = "statistics", _("Statistics")
+        CONTACT = "contact", _("Being contacted")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=20, blank=True, default="")
+    given_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(purpose="referral") | Q(recipient__isnull=False), name="referral_consent_names_recipient"
+            ),
+            models.CheckConstraint(
+                condition=~Q(purpose="contact") | ~Q(channel=""), name="contact_consent_has_channel"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "purpose", "recipient", "channel"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_consent",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"consent {self.purpose}"
+
+
+class Assessment(models.Model):
+    class Kind(models.TextChoices):
+        NEEDS = "needs", _("Needs assessment")
+        RISK = "risk", _("Risk assessment")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    needs = models.JSONField(default=list, blank=True)
+    risk_level = models.CharField(max_length=8, choices=Risk.choices, blank=True, default="")
+    notes = EncryptedTextField(blank=True, default="")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} assessment"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = EncryptedTextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"note #{self.pk}"
+
+
+class TimelineEntry(models.Model):
+    """What happened to a case, for the people who work on it. Summaries carry codes and names of staff, never
+    personal data of the victim (that stays in the encrypted fields)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d}"

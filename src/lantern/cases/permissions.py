@@ -1,0 +1,51 @@
+"""The case registry's actions, added to the one permission module (lantern.core.permissions)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from lantern.core.permissions import Rule, register_rule
+from lantern.core.roles import Role
+
+
+class CaseAction(StrEnum):
+    VIEW = "case.view"  # the case with its personal data
+    CREATE = "case.create"
+    UPDATE = "case.update"
+    ASSIGN = "case.assign"
+    DECIDE = "case.decide"  # reasonable- and conclusive-grounds decisions
+    EXPORT = "case.export"  # HTCDS export with personal data
+    ERASE = "case.erase"  # right to erasure
+    STATISTICS = "case.statistics"  # de-identified (CTDC) export and counts
+
+
+register_rule(
+    CaseAction.VIEW,
+    Rule(
+        in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+        on_own_records=frozenset({Role.FIRST_RESPONDER}),
+    ),
+    break_glass=True,
+)
+register_rule(
+    CaseAction.CREATE,
+    Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.FIRST_RESPONDER})),
+)
+register_rule(
+    CaseAction.UPDATE,
+    Rule(
+        in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+        on_own_records=frozenset({Role.FIRST_RESPONDER}),
+    ),
+)
+register_rule(CaseAction.ASSIGN, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(CaseAction.DECIDE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(CaseAction.EXPORT, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(CaseAction.ERASE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(
+    CaseAction.STATISTICS,
+    Rule(
+        in_own_organisation=frozenset({Role.SUPERVISOR}),
+        everywhere=frozenset({Role.ANALYST, Role.NATIONAL_COORDINATOR}),
+    ),
+)

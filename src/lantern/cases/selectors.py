@@ -1,0 +1,122 @@
+"""Every read of the case registry, scoped by the permission module. Lists carry no personal data (no name,
+no birth date): they show the reference, the stage and the deadlines; personal data is read one case at a time,
+and each such read is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from lantern.cases.models import Case, Consent, Stage, TimelineEntry
+from lantern.cases.permissions import CaseAction
+from lantern.cases.services import holidays_for, profile_for
+from lantern.cases.workdays import add_working_days
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can, organisation_scope
+
+LIST_FIELDS = (
+    "id", "reference", "organisation_id", "organisation__name", "stage", "status", "identified_on", "created_at",
+    "created_by_id", "assigned_to_id", "assigned_to__username", "assigned_at", "next_deadline", "has_unmet_needs",
+    "age_band", "trafficking_status",
+)  # fmt: skip
+
+
+def cases_visible_to(user: User, action: str = CaseAction.VIEW) -> QuerySet[Case]:
+    return Case.objects.filter(organisation_scope(user, action).q())
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: str = ""
+    overdue: bool = False
+    soon_due: bool = False
+    assigned_to_me: bool = False
+    recently_assigned_to_me: bool = False
+    unmet_needs: bool = False
+    reference: str = ""
+
+
+RECENT_ASSIGNMENT = timedelta(days=7)
+
+
+def case_list(user: User, filters: CaseFilters | None = None, *, today: date | None = None) -> QuerySet[Case]:
+    """A page of this is what every case list shows: newest first, a constant number of queries, no personal data."""
+    filters = filters or CaseFilters()
+    today = today or timezone.localdate()
+    cases = cases_visible_to(user).select_related("assigned_to", "organisation").only(*LIST_FIELDS)
+    order = "-created_at"
+    if filters.stage:
+        cases = cases.filter(stage=filters.stage)
+    if filters.overdue:
+        cases = cases.filter(next_deadline__lt=today)
+        order = "next_deadline"
+    if filters.soon_due:
+        cases = cases.filter(next_deadline__gte=today, next_deadline__lte=_soon(user, today))
+        order = "next_deadline"
+    if filters.assigned_to_me or filters.recently_assigned_to_me:
+        cases = cases.filter(assigned_to=user)
+        order = "-assigned_at"
+    if filters.recently_assigned_to_me:
+        cases = cases.filter(assigned_at__gte=timezone.now() - RECENT_ASSIGNMENT)
+    if filters.unmet_needs:
+        cases = cases.filter(has_unmet_needs=True)
+    if filters.reference:
+        cases = cases.filter(reference=filters.reference.strip().upper())
+    return cases.order_by(order, "-id")
+
+
+def _soon(user: User, today: date) -> date:
+    country = Organisation.objects.filter(memberships__user=user).values_list("country", flat=True).first() or ""
+    profile = profile_for(country)
+    return add_working_days(
+        today, profile.soon_due_working_days, weekend=profile.weekend or [6, 7], holidays=holidays_for(country)
+    )
+
+
+def case_get_for_user(user: User, reference: str, action: str = CaseAction.VIEW) -> Case:
+    """The case if the user may `action` on it; 404 otherwise, so that references of others do not leak."""
+    case = (
+        Case.objects.select_related("person", "organisation", "assigned_to", "created_by")
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
+    if case is None or not can(user, CaseAction.VIEW, case) or not can(user, action, case):
+        raise Http404("no such case")
+    return case
+
+
+def case_timeline(case: Case) -> QuerySet[TimelineEntry]:
+    return case.timeline.select_related("actor").order_by("at", "pk")
+
+
+def consent_allows(case: Case, purpose: str, *, recipient: Organisation | None = None, channel: str = "") -> bool:
+    """Whether the person's consent covers this purpose now (services check it before anything is shared)."""
+    consents = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True)
+    if purpose == Consent.Purpose.REFERRAL:
+        consents = consents.filter(recipient=recipient)
+    if purpose == Consent.Purpose.CONTACT:
+        consents = consents.filter(channel=channel)
+    return consents.exists()
+
+
+def possible_duplicate_exists(case: Case) -> bool:
+    """Another case anywhere in the instance with the same normalised name and birth date. Who and where is not
+    said: "a possible duplicate exists; ask the coordinator"."""
+    index = case.person.identity_index
+    if not index:
+        return False
+    return Case.objects.filter(person__identity_index=index).exclude(pk=case.pk).exists()
+
+
+def deadline_counts(user: User, *, today: date | None = None) -> dict[str, int]:
+    """Overdue and soon-due cases for a supervisor's overview."""
+    today = today or timezone.localdate()
+    open_cases = cases_visible_to(user).exclude(stage=Stage.CLOSED)
+    return {
+        "overdue": open_cases.filter(next_deadline__lt=today).count(),
+        "soon_due": open_cases.filter(Q(next_deadline__gte=today) & Q(next_deadline__lte=_soon(user, today))).count(),
+    }

@@ -1,0 +1,587 @@
+"""Every write of the case registry. Keyword-only, one transaction each, validated before anything is touched,
+with the audit event and the timeline entry written in the same transaction."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantern.cases import codes
+from lantern.cases.models import (
+    Assessment,
+    Case,
+    Consent,
+    CountryProfile,
+    Decision,
+    Note,
+    Person,
+    PublicHoliday,
+    Stage,
+    TimelineEntry,
+)
+from lantern.cases.permissions import CaseAction
+from lantern.cases.validation import (
+    CONTEXT_FIELDS,
+    PERSON_FIELDS,
+    PERSONAL_FIELDS,
+    ContextData,
+    PersonData,
+    age_on,
+    clean_context,
+    clean_person,
+    cross_border,
+)
+from lantern.cases.workdays import add_working_days
+from lantern.core.audit import audit_record
+from lantern.core.crypto import blind_index
+from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.permissions import require
+from lantern.core.roles import Role
+
+# Crockford's base-32 without I, L, O and U: nothing to misread on a phone call.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def reference_new() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"LT-{body[:4]}-{body[4:]}"
+
+
+def _require(actor: User | None, action: str, obj: Any = None) -> None:
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def _label(actor: User | None) -> str:
+    return actor.get_username() if actor is not None else "console"
+
+
+def _event(case: Case, event: str, actor: User | None, **detail: Any) -> None:
+    TimelineEntry.objects.create(case=case, kind=event, actor=actor, detail=detail)
+    audit_record(
+        action=f"case.{event}",
+        actor=actor,
+        actor_label=_label(actor),
+        organisation_id=case.organisation_id,
+        object_type="cases.case",
+        object_id=case.reference,
+        detail=detail,
+    )
+
+
+# --- The country's NRM profile -----------------------------------------------------------------------------
+
+
+def profile_for(country: str) -> CountryProfile:
+    profile = CountryProfile.objects.filter(country=country).first()
+    return profile or CountryProfile(country=country, weekend=[6, 7])
+
+
+def holidays_for(country: str) -> set[date]:
+    return set(PublicHoliday.objects.filter(country=country).values_list("date", flat=True))
+
+
+def _deadline(case: Case, working_days: int, start: date) -> date:
+    country = case.organisation.country
+    profile = profile_for(country)
+    return add_working_days(start, working_days, weekend=profile.weekend or [6, 7], holidays=holidays_for(country))
+
+
+# --- Registering and updating -------------------------------------------------------------------------------
+
+
+def _identity_index(person: PersonData) -> str:
+    name = " ".join(part for part in (person.first_name, person.second_name) if part)
+    if not name or person.birth_date is None:
+        return ""
+    return blind_index(name, person.birth_date.isoformat(), purpose="person")
+
+
+def _derive(case: Case, person: PersonData) -> None:
+    age = age_on(person.birth_date, case.identified_on)
+    case.age_at_identification = age
+    case.age_band = codes.age_band(age)
+    case.is_minor = None if age is None else age < 18
+    case.recruited_online = bool(set(case.recruitment_methods) & codes.ONLINE_RECRUITMENT) or bool(
+        case.recruitment_platforms
+    )
+    case.is_cross_border = cross_border(
+        recruitment=case.recruitment_country, exploitation=case.exploitation_country, citizenship=person.citizenship
+    )
+
+
+def _validate(person: PersonData, context: ContextData, identified_on: date) -> tuple[PersonData, ContextData]:
+    today = timezone.localdate()
+    person, person_errors = clean_person(person, today=today)
+    context, context_errors = clean_context(context)
+    errors = {**person_errors, **context_errors}
+    if identified_on > today:
+        errors["identified_on"] = _("The identification date is in the future.")
+    if person.birth_date and identified_on < person.birth_date:
+        errors["identified_on"] = _("The identification date is before the birth date.")
+    if errors:
+        raise ValidationError(errors)
+    return person, context
+
+
+def _person_from(data: PersonData) -> Person:
+    person = Person()
+    for name in PERSON_FIELDS:
+        setattr(person, name, getattr(data, name))
+    person.identity_index = _identity_index(data)
+    return person
+
+
+def _person_data(person: Person) -> PersonData:
+    return PersonData(**{name: getattr(person, name) for name in PERSON_FIELDS})
+
+
+def _context_data(case: Case) -> ContextData:
+    return ContextData(**{name: getattr(case, name) for name in CONTEXT_FIELDS})
+
+
+def case_register(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    person: PersonData,
+    context: ContextData | None = None,
+    identified_on: date | None = None,
+    identified_by: Organisation | None = None,
+    consent_to_case_management: bool = True,
+    created_at: Any = None,
+) -> Case:
+    """Register a presumed victim. Returns the case; its reference is what everyone uses from now on."""
+    _require(actor, CaseAction.CREATE, organisation)
+    identified_on = identified_on or timezone.localdate()
+    person, context = _validate(replace(person), replace(context or ContextData()), identified_on)
+    for _attempt in range(5):
+        reference = reference_new()
+        try:
+            with transaction.atomic():
+                stored_person = _person_from(person)
+                stored_person.save()
+                case = Case(
+                    reference=reference,
+                    person=stored_person,
+                    organisation=organisation,
+                    created_by=actor,
+                    identified_on=identified_on,
+                    identified_by=identified_by or organisation,
+                    **{name: getattr(context, name) for name in CONTEXT_FIELDS},
+                )
+                if created_at is not None:
+                    case.created_at = created_at
+                _derive(case, person)
+                case.save()
+                if consent_to_case_management:
+                    Consent.objects.create(
+                        case=case,
+                        purpose=Consent.Purpose.CASE_MANAGEMENT,
+                        given_on=identified_on,
+                        recorded_by=actor or _console_user(organisation),
+                    )
+                _event(case, "register", actor, stage=case.stage)
+                return case
+        except IntegrityError:
+            if not Case.objects.filter(reference=reference).exists():
+                raise
+            # the reference was drawn by someone else at the same moment: draw again
+    raise RuntimeError("could not draw a free case reference")
+
+
+def _console_user(organisation: Organisation) -> User:
+    """Consents and decisions name a member of staff; imports at the console name the organisation's service
+    account, created on first use and unable to log in."""
+    username = f"import-{organisation.pk}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def case_update(
+    *, actor: User | None, case: Case, person: dict[str, Any] | None = None, context: dict[str, Any] | None = None
+) -> Case:
+    """Change some fields. Only the names of changed fields reach the timeline and the audit trail."""
+    _require(actor, CaseAction.UPDATE, case)
+    person_changes = person or {}
+    context_changes = context or {}
+    unknown = (set(person_changes) - set(PERSON_FIELDS)) | (set(context_changes) - set(CONTEXT_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    current_person = _person_data(case.person)
+    current_context = _context_data(case)
+    new_person, new_context = _validate(
+        replace(current_person, **person_changes), replace(current_context, **context_changes), case.identified_on
+    )
+    changed_person = [n for n in PERSON_FIELDS if getattr(new_person, n) != getattr(current_person, n)]
+    changed_context = [n for n in CONTEXT_FIELDS if getattr(new_context, n) != getattr(current_context, n)]
+    if not changed_person and not changed_context:
+        return case
+    with transaction.atomic():
+        stored = case.person
+        for name in changed_person:
+            setattr(stored, name, getattr(new_person, name))
+        stored.identity_index = _identity_index(new_person)
+        stored.save()
+        for name in changed_context:
+            setattr(case, name, getattr(new_context, name))
+        _derive(case, new_person)
+        case.save()
+        _event(case, "update", actor, fields=sorted(changed_person + changed_context))
+    return case
+
+
+def case_assign(*, actor: User | None, case: Case, assignee: User | None) -> Case:
+    _require(actor, CaseAction.ASSIGN, case)
+    if (
+        assignee is not None
+        and not assignee.memberships.filter(
+            organisation_id=case.organisation_id, role__in=[Role.CASEWORKER, Role.SUPERVISOR]
+        ).exists()
+    ):
+        raise ValidationError({"assignee": _("Cases are assigned to caseworkers or supervisors of the organisation.")})
+    with transaction.atomic():
+        case.assigned_to = assignee
+        case.assigned_at = timezone.now() if assignee else None
+        case.save(update_fields=["assigned_to", "assigned_at"])
+        _event(case, "assign", actor, assignee=assignee.get_username() if assignee else "")
+    return case
+
+
+# --- The NRM process ----------------------------------------------------------------------------------------
+
+
+def _set_stage(case: Case, stage: Stage, **fields: Any) -> None:
+    case.stage = stage
+    case.stage_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save()
+
+
+def case_refer_to_authority(*, actor: User | None, case: Case, referred_on: date | None = None) -> Case:
+    """The case goes to the competent authority; the reasonable-grounds decision is due within the country's
+    working days."""
+    _require(actor, CaseAction.UPDATE, case)
+    referred_on = referred_on or timezone.localdate()
+    if case.stage != Stage.IDENTIFIED:
+        raise ValidationError({"stage": _("Only an identified case can be referred to the competent authority.")})
+    if referred_on < case.identified_on or referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": _("Between the identification date and today.")})
+    profile = profile_for(case.organisation.country)
+    due = _deadline(case, profile.reasonable_grounds_working_days, referred_on)
+    with transaction.atomic():
+        _set_stage(case, Stage.REFERRED, referred_on=referred_on, reasonable_grounds_due=due, next_deadline=due)
+        _event(case, "refer_to_authority", actor, due=due.isoformat())
+    return case
+
+
+def case_decide(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    outcome: str,
+    decided_on: date | None = None,
+    reconsiders: Decision | None = None,
+) -> Decision:
+    """Record a reasonable- or conclusive-grounds decision, or the reconsideration of a negative one."""
+    require(actor, CaseAction.DECIDE, case)
+    decided_on = decided_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if kind not in Decision.Kind.values:
+        errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
+    if outcome not in Decision.Outcome.values:
+        errors["outcome"] = _("Unknown value %(value)s.") % {"value": repr(outcome)}
+    if decided_on > timezone.localdate() or decided_on < case.identified_on:
+        errors["decided_on"] = _("Between the identification date and today.")
+    if errors:
+        raise ValidationError(errors)
+    latest = case.decisions.filter(kind=kind).order_by("-recorded_at", "-pk").first()
+    allowed_stages = {
+        Decision.Kind.REASONABLE_GROUNDS: {Stage.REFERRED, Stage.REASONABLE_GROUNDS},
+        Decision.Kind.CONCLUSIVE_GROUNDS: {Stage.RECOVERY, Stage.CONCLUSIVE_GROUNDS},
+    }[Decision.Kind(kind)]
+    if case.stage not in allowed_stages:
+        raise ValidationError({"stage": _("This decision does not belong to the stage the case is in.")})
+    if latest is not None:
+        if reconsiders is None or reconsiders.pk != latest.pk:
+            raise ValidationError({"reconsiders": _("A decision exists: a new one reconsiders the latest.")})
+        if latest.outcome != Decision.Outcome.NEGATIVE:
+            raise ValidationError({"reconsiders": _("Only a negative decision can be reconsidered.")})
+    elif reconsiders is not None:
+        raise ValidationError({"reconsiders": _("There is no decision to reconsider.")})
+    profile = profile_for(case.organisation.country)
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            case=case,
+            kind=kind,
+            outcome=outcome,
+            decided_on=decided_on,
+            decided_by=actor,
+            decided_by_organisation_id=case.organisation_id,
+            reconsiders=reconsiders,
+        )
+        positive = outcome == Decision.Outcome.POSITIVE
+        if kind == Decision.Kind.REASONABLE_GROUNDS and positive:
+            ends = decided_on + timedelta(days=profile.recovery_period_days)
+            _set_stage(case, Stage.RECOVERY, recovery_ends=ends, next_deadline=ends)
+        elif kind == Decision.Kind.REASONABLE_GROUNDS:
+            _set_stage(case, Stage.REASONABLE_GROUNDS, next_deadline=None)
+        elif positive:
+            _set_stage(
+                case,
+                Stage.SUPPORT,
+                next_deadline=None,
+                trafficking_status=codes.TraffickingStatus.ACTUAL,
+                status_decided_by=_decision_maker(case.organisation),
+            )
+        else:
+            _set_stage(
+                case,
+                Stage.CONCLUSIVE_GROUNDS,
+                next_deadline=None,
+                trafficking_status=codes.TraffickingStatus.NOT_A_VICTIM,
+                status_decided_by=_decision_maker(case.organisation),
+            )
+        _event(
+            case,
+            "decision",
+            actor,
+            kind=kind,
+            outcome=outcome,
+            decided_on=decided_on.isoformat(),
+            reconsiders=reconsiders.pk if reconsiders else 0,
+        )
+    return decision
+
+
+def _decision_maker(organisation: Organisation) -> str:
+    return {
+        OrganisationType.LAW_ENFORCEMENT: codes.DecisionMaker.POLICE,
+        OrganisationType.NGO: codes.DecisionMaker.NGO,
+        OrganisationType.COURT: codes.DecisionMaker.COURT_OR_PROSECUTION,
+        OrganisationType.PROSECUTION: codes.DecisionMaker.COURT_OR_PROSECUTION,
+        OrganisationType.MINISTRY: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
+        OrganisationType.CENTRAL_GOVERNMENT: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
+        OrganisationType.LOCAL_GOVERNMENT: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
+    }.get(OrganisationType(organisation.type), codes.DecisionMaker.OTHER)
+
+
+def case_plan_return(*, actor: User | None, case: Case) -> Case:
+    """After a conclusive decision, the person chooses return to the country of origin rather than reintegration."""
+    _require(actor, CaseAction.UPDATE, case)
+    if case.stage not in {Stage.SUPPORT, Stage.CONCLUSIVE_GROUNDS}:
+        raise ValidationError({"stage": _("Return is planned after the conclusive-grounds decision.")})
+    with transaction.atomic():
+        _set_stage(case, Stage.RETURN)
+        _event(case, "plan_return", actor)
+    return case
+
+
+def case_close(*, actor: User | None, case: Case, reason: str, referred_elsewhere: bool = False) -> Case:
+    _require(actor, CaseAction.UPDATE, case)
+    reason = " ".join(reason.split())
+    if case.stage == Stage.CLOSED:
+        raise ValidationError({"stage": _("The case is already closed.")})
+    if not reason or len(reason) > 200:
+        raise ValidationError({"reason": _("Say why the case closes, in at most 200 characters.")})
+    with transaction.atomic():
+        _set_stage(
+            case,
+            Stage.CLOSED,
+            status=codes.CaseStatus.CLOSED_REFERRED if referred_elsewhere else codes.CaseStatus.CLOSED,
+            closure_reason=reason,
+            closed_at=timezone.now(),
+            next_deadline=None,
+        )
+        _event(case, "close", actor, status=case.status)
+    return case
+
+
+# --- Consent, notes, assessments ----------------------------------------------------------------------------
+
+
+def consent_give(
+    *,
+    actor: User,
+    case: Case,
+    purpose: str,
+    given_on: date | None = None,
+    recipient: Organisation | None = None,
+    channel: str = "",
+) -> Consent:
+    require(actor, CaseAction.UPDATE, case)
+    errors: dict[str, str] = {}
+    if purpose not in Consent.Purpose.values:
+        errors["purpose"] = _("Unknown value %(value)s.") % {"value": repr(purpose)}
+    if purpose == Consent.Purpose.REFERRAL and recipient is None:
+        errors["recipient"] = _("A referral consent names the organisation.")
+    if purpose != Consent.Purpose.REFERRAL and recipient is not None:
+        errors["recipient"] = _("Only a referral consent names an organisation.")
+    if purpose == Consent.Purpose.CONTACT and channel not in codes.CONTACT_ROUTES:
+        errors["channel"] = _("Say on which channel the person may be contacted.")
+    if purpose != Consent.Purpose.CONTACT and channel:
+        errors["channel"] = _("Only a contact consent names a channel.")
+    given_on = given_on or timezone.localdate()
+    if given_on > timezone.localdate():
+        errors["given_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
+    active = case.consents.filter(purpose=purpose, recipient=recipient, channel=channel, withdrawn_at__isnull=True)
+    if active.exists():
+        raise ValidationError({"purpose": _("This consent is already given.")})
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            case=case, purpose=purpose, recipient=recipient, channel=channel, given_on=given_on, recorded_by=actor
+        )
+        _event(
+            case, "consent_give", actor, purpose=purpose, recipient=recipient.pk if recipient else 0, channel=channel
+        )
+    return consent
+
+
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
+    require(actor, CaseAction.UPDATE, consent.case)
+    if consent.withdrawn_at is not None:
+        raise ValidationError({"consent": _("This consent was already withdrawn.")})
+    with transaction.atomic():
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        _event(consent.case, "consent_withdraw", actor, purpose=consent.purpose, consent=consent.pk)
+    return consent
+
+
+def note_add(*, actor: User, case: Case, text: str) -> Note:
+    require(actor, CaseAction.UPDATE, case)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("The note is empty.")})
+    if len(text) > 10_000:
+        raise ValidationError({"text": _("At most %(n)d characters.") % {"n": 10_000}})
+    with transaction.atomic():
+        note = Note.objects.create(case=case, text=text, author=actor)
+        _event(case, "note", actor, note=note.pk)
+    return note
+
+
+def assessment_record(
+    *, actor: User, case: Case, kind: str, needs: list[str] | None = None, risk_level: str = "", notes: str = ""
+) -> Assessment:
+    """A needs assessment sets the service types the case needs; a risk assessment its risk level."""
+    require(actor, CaseAction.UPDATE, case)
+    needs = list(dict.fromkeys(needs or []))
+    errors: dict[str, str] = {}
+    if kind not in Assessment.Kind.values:
+        errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
+    wrong = [n for n in needs if n not in codes.SERVICE_TYPES]
+    if wrong:
+        errors["needs"] = _("Unknown values: %(value)s.") % {"value": ", ".join(wrong)}
+    if kind == Assessment.Kind.RISK and risk_level not in Assessment.Risk.values:
+        errors["risk_level"] = _("Say whether the risk is low, medium or high.")
+    if kind == Assessment.Kind.NEEDS and risk_level:
+        errors["risk_level"] = _("A needs assessment has no risk level.")
+    if kind == Assessment.Kind.RISK and needs:
+        errors["needs"] = _("A risk assessment lists no needs.")
+    if len(notes) > 10_000:
+        errors["notes"] = _("At most %(n)d characters.") % {"n": 10_000}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            case=case, kind=kind, needs=needs, risk_level=risk_level, notes=notes.strip(), assessed_by=actor
+        )
+        if kind == Assessment.Kind.NEEDS:
+            case.needs = needs
+            case.has_unmet_needs = bool(needs)
+            case.save(update_fields=["needs", "has_unmet_needs"])
+        _event(case, "assessment", actor, kind=kind, needs=needs, risk_level=risk_level)
+    return assessment
+
+
+# --- Reading personal data, erasure and retention -----------------------------------------------------------
+
+
+def personal_data_read(*, actor: User, case: Case, fields: list[str]) -> None:
+    """Every read of a case's personal data is in the audit trail (who, which case, which fields)."""
+    audit_record(
+        action="personal_data.read",
+        actor=actor,
+        organisation_id=case.organisation_id,
+        object_type="cases.case",
+        object_id=case.reference,
+        detail={"fields": sorted(fields)},
+    )
+
+
+def _anonymise(case: Case) -> None:
+    person = case.person
+    for name in PERSONAL_FIELDS:
+        setattr(person, name, None if name == "birth_date" else "")
+    person.identity_index = ""
+    person.anonymised_at = timezone.now()
+    person.save()
+    Note.objects.filter(case=case).update(text="")
+    Assessment.objects.filter(case=case).update(notes="")
+    case.recruitment_region = ""
+    case.exploitation_region = ""
+    case.assigned_to = None
+    case.anonymised_at = timezone.now()
+    case.save(update_fields=["recruitment_region", "exploitation_region", "assigned_to", "anonymised_at"])
+
+
+def case_erase(*, actor: User, case: Case, request_reference: str) -> Case:
+    """The right to erasure: everything that identifies the person goes; the statistical fields stay."""
+    require(actor, CaseAction.ERASE, case)
+    request_reference = request_reference.strip()
+    if not request_reference or len(request_reference) > 100:
+        raise ValidationError({"request_reference": _("Name the erasure request (its number or date).")})
+    if case.anonymised_at is not None:
+        raise ValidationError({"case": _("This case is already anonymised.")})
+    with transaction.atomic():
+        _anonymise(case)
+        _event(case, "erase", actor, request=request_reference[:100])
+    return case
+
+
+def retention_apply(*, now: Any = None, batch_size: int = 500) -> int:
+    """Anonymise cases closed longer ago than their country's retention period. Returns how many."""
+    now = now or timezone.now()
+    done = 0
+    for profile_country in Case.objects.filter(status__in=[codes.CaseStatus.CLOSED, codes.CaseStatus.CLOSED_REFERRED],
+                                               anonymised_at__isnull=True).values_list(
+        "organisation__country", flat=True
+    ).distinct():  # fmt: skip
+        cutoff = now - timedelta(days=profile_for(profile_country).retention_days)
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    Case.objects.select_for_update()
+                    .select_related("person")
+                    .filter(
+                        organisation__country=profile_country,
+                        status__in=[codes.CaseStatus.CLOSED, codes.CaseStatus.CLOSED_REFERRED],
+                        anonymised_at__isnull=True,
+                        closed_at__lt=cutoff,
+                    )
+                    .order_by("pk")[:batch_size]
+                )
+                for case in batch:
+                    _anonymise(case)
+                    closed = case.closed_at.isoformat() if case.closed_at else ""
+                    _event(case, "retention_anonymise", None, closed_at=closed)
+            done += len(batch)
+            if len(batch) < batch_size:
+                break
+    return done

@@ -1,0 +1,188 @@
+"""What a person and a victim context may hold: one validation used by the pages, the API and the importer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lantern.cases import codes
+from lantern.core import codes as iso
+
+
+@dataclass
+class PersonData:
+    first_name: str = ""
+    middle_name: str = ""
+    second_name: str = ""
+    birth_date: date | None = None
+    gender: str = codes.Gender.UNKNOWN
+    primary_language: str = ""
+    other_languages: list[str] = field(default_factory=list)
+    interpreter_needed: bool = False
+    citizenship: list[str] = field(default_factory=list)
+    contact_route: str = "caseworker_only"
+    phone: str = ""
+    messaging: str = ""
+    email: str = ""
+    address: str = ""
+    identity_number: str = ""
+    documents_held: bool | None = None
+    documents_withheld: bool | None = None
+
+
+@dataclass
+class ContextData:
+    trafficking_status: str = codes.TraffickingStatus.POSSIBLE
+    status_decided_by: str = ""
+    relationship_to_trafficker: str = ""
+    age_when_trafficked: int | None = None
+    recruitment_methods: list[str] = field(default_factory=list)
+    recruitment_platforms: list[str] = field(default_factory=list)
+    methods_of_control: list[str] = field(default_factory=list)
+    forms_of_exploitation: list[str] = field(default_factory=list)
+    forced_labour_industry: str = ""
+    sex_exploitation_types: list[str] = field(default_factory=list)
+    vulnerabilities: list[str] = field(default_factory=list)
+    disability_domains: list[str] = field(default_factory=list)
+    migration_status: str = ""
+    at_risk_groups: list[str] = field(default_factory=list)
+    crisis_circumstances: list[str] = field(default_factory=list)
+    recruitment_country: str = ""
+    recruitment_region: str = ""
+    exploitation_country: str = ""
+    exploitation_region: str = ""
+
+
+PERSON_FIELDS = [f.name for f in fields(PersonData)]
+CONTEXT_FIELDS = [f.name for f in fields(ContextData)]
+PERSONAL_FIELDS = frozenset(
+    {
+        "first_name",
+        "middle_name",
+        "second_name",
+        "birth_date",
+        "phone",
+        "messaging",
+        "email",
+        "address",
+        "identity_number",
+    }
+)
+
+_MULTI: dict[str, Any] = {
+    "recruitment_methods": codes.RECRUITMENT_METHODS,
+    "recruitment_platforms": codes.PLATFORMS,
+    "methods_of_control": codes.METHODS_OF_CONTROL,
+    "forms_of_exploitation": codes.EXPLOITATION,
+    "sex_exploitation_types": codes.SEX_EXPLOITATION,
+    "vulnerabilities": codes.VULNERABILITIES,
+    "disability_domains": codes.DISABILITY_DOMAINS,
+    "at_risk_groups": codes.AT_RISK_GROUPS,
+    "crisis_circumstances": codes.CRISIS_CIRCUMSTANCES,
+}
+_SINGLE: dict[str, Any] = {
+    "trafficking_status": codes.TraffickingStatus.values,
+    "status_decided_by": codes.DecisionMaker.values,
+    "relationship_to_trafficker": codes.Relationship.values,
+    "forced_labour_industry": codes.ISIC_SECTIONS,
+    "migration_status": codes.MIGRATION_STATUS,
+}
+_TEXT_LIMITS = {
+    "first_name": 100, "middle_name": 100, "second_name": 100, "phone": 40, "messaging": 120, "email": 254,
+    "address": 500, "identity_number": 60, "recruitment_region": 100, "exploitation_region": 100,
+}  # fmt: skip
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def clean_person(data: PersonData, *, today: date) -> tuple[PersonData, dict[str, str]]:
+    errors: dict[str, str] = {}
+    for name, limit in _TEXT_LIMITS.items():
+        if hasattr(data, name):
+            value = (
+                " ".join(str(getattr(data, name) or "").split())
+                if name != "address"
+                else str(getattr(data, name) or "").strip()
+            )
+            setattr(data, name, value)
+            if len(value) > limit:
+                errors[name] = _("At most %(n)d characters.") % {"n": limit}
+    if data.birth_date is not None:
+        if data.birth_date > today:
+            errors["birth_date"] = _("The birth date is in the future.")
+        elif data.birth_date.year < 1900:
+            errors["birth_date"] = _("The birth date is before 1900.")
+    if data.gender not in codes.Gender.values:
+        errors["gender"] = _("Unknown value %(value)s.") % {"value": repr(data.gender)}
+    data.primary_language = data.primary_language.strip().lower()
+    data.other_languages = _unique([code.lower() for code in data.other_languages])
+    for name in ("primary_language", "other_languages"):
+        value = getattr(data, name)
+        wrong = [c for c in ([value] if isinstance(value, str) else value) if c and c not in iso.language_codes()]
+        if wrong:
+            errors[name] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": ", ".join(wrong)}
+    data.citizenship = _unique([code.upper() for code in data.citizenship])
+    wrong = [c for c in data.citizenship if c not in iso.country_codes()]
+    if wrong:
+        errors["citizenship"] = _("Not ISO 3166 country codes: %(value)s.") % {"value": ", ".join(wrong)}
+    if data.contact_route not in codes.CONTACT_ROUTES:
+        errors["contact_route"] = _("Unknown value %(value)s.") % {"value": repr(data.contact_route)}
+    if data.email and "@" not in data.email:
+        errors["email"] = _("Not an e-mail address.")
+    return data, errors
+
+
+def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
+    errors: dict[str, str] = {}
+    for name, allowed in _MULTI.items():
+        values = _unique(list(getattr(data, name) or []))
+        setattr(data, name, values)
+        wrong = [v for v in values if v not in allowed]
+        if wrong:
+            errors[name] = _("Unknown values: %(value)s.") % {"value": ", ".join(wrong)}
+    for name, allowed in _SINGLE.items():
+        value = (getattr(data, name) or "").strip()
+        if name == "forced_labour_industry":
+            value = value[:1].upper() if value else ""
+        setattr(data, name, value)
+        if value and value not in allowed:
+            errors[name] = _("Unknown value %(value)s.") % {"value": repr(value)}
+    if not data.trafficking_status:
+        data.trafficking_status = codes.TraffickingStatus.POSSIBLE
+    for name in ("recruitment_country", "exploitation_country"):
+        value = (getattr(data, name) or "").strip().upper()
+        setattr(data, name, value)
+        if value and value not in iso.country_codes():
+            errors[name] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(value)}
+    for name in ("recruitment_region", "exploitation_region"):
+        setattr(data, name, " ".join((getattr(data, name) or "").split()))
+        if len(getattr(data, name)) > 100:
+            errors[name] = _("At most %(n)d characters.") % {"n": 100}
+    if data.age_when_trafficked is not None and not 0 <= data.age_when_trafficked <= 120:
+        errors["age_when_trafficked"] = _("Between 0 and 120.")
+    return data, errors
+
+
+def age_on(birth: date | None, day: date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def cross_border(*, recruitment: str, exploitation: str, citizenship: list[str]) -> bool | None:
+    """Cross-border when recruited in one country and exploited in another, or exploited outside every country
+    of citizenship; unknown when neither can be told."""
+    if recruitment and exploitation:
+        return recruitment != exploitation
+    if exploitation and citizenship:
+        return exploitation not in citizenship
+    return None
+
+
+def as_dict(data: Any) -> dict[str, Any]:
+    return {f.name: getattr(data, f.name) for f in fields(data)}

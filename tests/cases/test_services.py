@@ -1,0 +1,221 @@
+"""Registering a presumed victim and taking the case through the NRM (cases/services.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from lantern.cases import services
+from lantern.cases.models import Case, Consent, Decision, Person, Stage, TimelineEntry
+from lantern.cases.selectors import consent_allows, possible_duplicate_exists
+from lantern.cases.validation import ContextData, PersonData
+from lantern.core.models import AuditEvent
+from tests.cases.conftest import labour_context, maria
+from tests.conftest import World
+
+
+def test_registering_gives_a_pseudonymous_reference_and_derives_what_is_not_typed(case: Case) -> None:
+    assert re.fullmatch(r"LT-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", case.reference)
+    assert case.stage == Stage.IDENTIFIED
+    assert case.age_at_identification == 21
+    assert case.age_band == "21-23"
+    assert case.is_minor is False
+    assert case.recruited_online is True
+    assert case.is_cross_border is True  # recruited in Romania, exploited in Greece
+    assert case.person.first_name == "Maria"
+    assert case.consents.get().purpose == Consent.Purpose.CASE_MANAGEMENT
+    assert TimelineEntry.objects.get(case=case).kind == "register"
+    event = AuditEvent.objects.get(action="case.register")
+    assert event.object_id == case.reference
+    assert "Maria" not in str(event.detail)
+
+
+def test_personal_fields_are_encrypted_in_the_database(case: Case) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_name, second_name, birth_date, messaging FROM cases_person")
+        row = cursor.fetchone()
+    assert all(value.startswith("v1:") for value in row)
+    assert "Maria" not in " ".join(row)
+
+
+def test_domestic_is_derived_from_the_countries(world: World, clock: object) -> None:
+    context = ContextData(recruitment_country="GR", exploitation_country="GR")
+    case = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(), context=context)
+    assert case.is_cross_border is False
+    unknown = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData())
+    assert unknown.is_cross_border is None
+
+
+def test_a_wrong_field_is_named_and_nothing_is_stored(world: World, clock: object) -> None:
+    person = maria()
+    person.citizenship = ["RO", "QQ"]
+    person.birth_date = date(2030, 1, 1)
+    context = labour_context()
+    context.forms_of_exploitation = ["ForcedLabour", "Juggling"]
+    with pytest.raises(ValidationError) as raised:
+        services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=person, context=context)
+    assert set(raised.value.message_dict) == {"citizenship", "birth_date", "identified_on", "forms_of_exploitation"}
+    assert not Case.objects.exists()
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action="case.register").exists()
+
+
+@pytest.mark.parametrize("persona", ["analyst", "provider", "prosecutor", "coordinator", "auditor", "outsider"])
+def test_only_people_who_work_with_victims_in_the_organisation_register_there(
+    world: World, clock: object, persona: str
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.case_register(actor=world.users[persona], organisation=world.ngo_a, person=maria())
+
+
+def test_the_reasonable_grounds_deadline_counts_working_days_and_holidays(case: Case, world: World) -> None:
+    # Referred on Monday 23 March 2026; Wednesday 25 March is a public holiday in Greece.
+    case.identified_on = date(2026, 2, 27)
+    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27))
+    assert case.reasonable_grounds_due == date(2026, 3, 6)  # Friday 27 Feb + 5 working days
+    assert case.next_deadline == date(2026, 3, 6)
+    assert case.stage == Stage.REFERRED
+
+
+def test_the_nrm_runs_from_identification_to_support(case: Case, world: World) -> None:
+    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27))
+    with pytest.raises(PermissionDenied):  # decisions are the supervisor's
+        services.case_decide(actor=world.caseworker, case=case, kind="reasonable_grounds", outcome="positive")
+    services.case_decide(
+        actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="positive", decided_on=date(2026, 3, 2)
+    )
+    assert case.stage == Stage.RECOVERY
+    assert case.recovery_ends == date(2026, 4, 1)  # at least 30 days of recovery and reflection
+    services.case_decide(actor=world.supervisor, case=case, kind="conclusive_grounds", outcome="positive")
+    assert case.stage == Stage.SUPPORT
+    assert case.trafficking_status == "ActualVictimOfTrafficking"
+    assert case.status_decided_by == "NGO"
+    assert [d.kind for d in case.decisions.all()] == ["reasonable_grounds", "conclusive_grounds"]
+    services.case_close(actor=world.caseworker, case=case, reason="Reintegrated, living independently")
+    assert case.stage == Stage.CLOSED
+    assert case.closed_at is not None
+    kinds = list(case.timeline.values_list("kind", flat=True))
+    assert kinds == ["register", "refer_to_authority", "decision", "decision", "close"]
+
+
+def test_a_negative_decision_can_be_reconsidered_and_only_the_latest(case: Case, world: World) -> None:
+    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27))
+    negative = services.case_decide(actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="negative")
+    assert case.stage == Stage.REASONABLE_GROUNDS
+    assert case.next_deadline is None
+    with pytest.raises(ValidationError, match="reconsiders the latest"):
+        services.case_decide(actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="positive")
+    positive = services.case_decide(
+        actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="positive", reconsiders=negative
+    )
+    assert positive.reconsiders == negative
+    assert case.stage == Stage.RECOVERY
+    with pytest.raises(ValidationError):  # the case has moved on to recovery
+        services.case_decide(
+            actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="negative", reconsiders=positive
+        )
+
+
+def test_decisions_follow_the_stages(case: Case, world: World) -> None:
+    with pytest.raises(ValidationError, match="stage"):
+        services.case_decide(actor=world.supervisor, case=case, kind="conclusive_grounds", outcome="positive")
+    assert not Decision.objects.exists()
+
+
+def test_consent_per_purpose_with_withdrawal(case: Case, world: World) -> None:
+    assert not consent_allows(case, "referral", recipient=world.legal_aid)
+    consent = services.consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.legal_aid)
+    assert consent_allows(case, "referral", recipient=world.legal_aid)
+    assert not consent_allows(case, "referral", recipient=world.police_unit)
+    services.consent_give(actor=world.caseworker, case=case, purpose="contact", channel="sms")
+    assert consent_allows(case, "contact", channel="sms")
+    assert not consent_allows(case, "contact", channel="email")
+    with pytest.raises(ValidationError):
+        services.consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.legal_aid)
+    with pytest.raises(ValidationError, match="names the organisation"):
+        services.consent_give(actor=world.caseworker, case=case, purpose="referral")
+    services.consent_withdraw(actor=world.caseworker, consent=consent)
+    assert not consent_allows(case, "referral", recipient=world.legal_aid)
+    assert "consent_withdraw" in case.timeline.values_list("kind", flat=True)
+
+
+def test_a_needs_assessment_sets_the_unmet_needs(case: Case, world: World) -> None:
+    services.assessment_record(
+        actor=world.caseworker, case=case, kind="needs", needs=["safe_accommodation", "legal_aid", "interpretation"]
+    )
+    case.refresh_from_db()
+    assert case.has_unmet_needs
+    assert case.needs == ["safe_accommodation", "legal_aid", "interpretation"]
+    with pytest.raises(ValidationError):
+        services.assessment_record(actor=world.caseworker, case=case, kind="needs", needs=["magic"])
+    services.assessment_record(actor=world.caseworker, case=case, kind="risk", risk_level="high", notes="Trafficker knows where she lives")
+    assert case.assessments.count() == 2
+
+
+def test_notes_are_encrypted_and_the_timeline_names_no_one(case: Case, world: World) -> None:
+    note = services.note_add(actor=world.caseworker, case=case, text="Maria called from a new number")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM cases_note WHERE id = %s", [note.pk])
+        assert cursor.fetchone()[0].startswith("v1:")
+    assert case.timeline.get(kind="note").detail == {"note": note.pk}
+
+
+def test_updates_record_which_fields_changed_never_their_values(case: Case, world: World) -> None:
+    services.case_update(
+        actor=world.caseworker, case=case, person={"phone": "+30 690 000 0000"}, context={"exploitation_country": "RO"}
+    )
+    case.refresh_from_db()
+    assert case.person.phone == "+30 690 000 0000"
+    assert case.is_cross_border is False  # now recruited and exploited in Romania
+    entry = case.timeline.get(kind="update")
+    assert entry.detail == {"fields": ["exploitation_country", "phone"]}
+    with pytest.raises(ValidationError):
+        services.case_update(actor=world.caseworker, case=case, person={"reference": "X"})
+
+
+def test_assignment_to_staff_of_the_organisation_only(case: Case, world: World) -> None:
+    services.case_assign(actor=world.supervisor, case=case, assignee=world.caseworker)
+    assert case.assigned_to == world.caseworker
+    with pytest.raises(ValidationError):
+        services.case_assign(actor=world.supervisor, case=case, assignee=world.outsider)
+    with pytest.raises(PermissionDenied):
+        services.case_assign(actor=world.caseworker, case=case, assignee=world.caseworker)
+
+
+def test_possible_duplicates_are_found_without_the_clear_values(case: Case, world: World) -> None:
+    assert not possible_duplicate_exists(case)
+    person = maria()
+    person.first_name = "MARÍA"  # spelled differently, same person
+    other = services.case_register(actor=world.outsider, organisation=world.ngo_b, person=person)
+    assert possible_duplicate_exists(case)
+    assert possible_duplicate_exists(other)
+
+
+def test_erasure_removes_what_identifies_and_keeps_the_statistics(case: Case, world: World) -> None:
+    services.note_add(actor=world.caseworker, case=case, text="Lives with her aunt in Patras")
+    with pytest.raises(ValidationError):
+        services.case_erase(actor=world.supervisor, case=case, request_reference="")
+    services.case_erase(actor=world.supervisor, case=case, request_reference="Request 2026/14")
+    case.refresh_from_db()
+    assert case.person.first_name == ""
+    assert case.person.birth_date is None
+    assert case.person.identity_index == ""
+    assert case.notes.get().text == ""
+    assert case.age_band == "21-23"
+    assert case.forms_of_exploitation == ["ForcedLabour"]
+    assert AuditEvent.objects.filter(action="case.erase", object_id=case.reference).exists()
+
+
+def test_retention_anonymises_cases_closed_long_ago(case: Case, world: World, clock: object) -> None:
+    services.case_close(actor=world.caseworker, case=case, reason="Returned home")
+    assert services.retention_apply() == 0
+    clock.shift(6 * 366 * 24 * 3600)  # type: ignore[attr-defined]
+    assert services.retention_apply() == 1
+    case.refresh_from_db()
+    assert case.anonymised_at is not None
+    assert case.person.first_name == ""
+    assert services.retention_apply() == 0
