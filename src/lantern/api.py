@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from lantern.cases.api import router as cases_router
 from lantern.core.api import router as core_router
 from lantern.core.models import User
 from lantern.core.permissions import needs_second_factor
@@ -79,6 +80,7 @@ api = LanternAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", core_router)
+api.add_router("/", cases_router)
 
 
 @api.exception_handler(SchemaValidationError)

@@ -44,7 +44,9 @@ def test_personal_fields_are_encrypted_in_the_database(case: Case) -> None:
 
 def test_domestic_is_derived_from_the_countries(world: World, clock: object) -> None:
     context = ContextData(recruitment_country="GR", exploitation_country="GR")
-    case = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(), context=context)
+    case = services.case_register(
+        actor=world.caseworker, organisation=world.ngo_a, person=PersonData(), context=context
+    )
     assert case.is_cross_border is False
     unknown = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData())
     assert unknown.is_cross_border is None
@@ -152,7 +154,9 @@ def test_a_needs_assessment_sets_the_unmet_needs(case: Case, world: World) -> No
     assert case.needs == ["safe_accommodation", "legal_aid", "interpretation"]
     with pytest.raises(ValidationError):
         services.assessment_record(actor=world.caseworker, case=case, kind="needs", needs=["magic"])
-    services.assessment_record(actor=world.caseworker, case=case, kind="risk", risk_level="high", notes="Trafficker knows where she lives")
+    services.assessment_record(
+        actor=world.caseworker, case=case, kind="risk", risk_level="high", notes="Trafficker knows where she lives"
+    )
     assert case.assessments.count() == 2
 
 

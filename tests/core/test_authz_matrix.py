@@ -8,6 +8,7 @@ organisation A (Safe Passage NGO); everyone else must get 403 or 404, and an ano
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,9 @@ from django.db import transaction
 from django.test import Client
 
 from lantern.api import api
+from lantern.cases.models import Case
+from lantern.cases.services import case_refer_to_authority, case_register
+from lantern.cases.validation import PersonData
 from tests.conftest import PERSONAS, World
 
 EVERYONE = frozenset(PERSONAS)
@@ -31,6 +35,15 @@ class Line:
     allowed: frozenset[str]
     body: dict[str, Any] | None = None
     query: dict[str, str] = field(default_factory=dict)
+    # Brings the target into the state the operation needs, inside the request's rolled-back savepoint.
+    prepare: Callable[[World, Case], None] | None = None
+
+
+def _referred(world: World, case: Case) -> None:
+    case_refer_to_authority(actor=world.caseworker, case=case, referred_on=case.identified_on)
+
+
+CASE_STAFF_OF_A = frozenset({"caseworker", "supervisor"})
 
 
 MATRIX: dict[str, Line] = {
@@ -51,6 +64,24 @@ MATRIX: dict[str, Line] = {
         body={"object_type": "core.organisation", "object_id": "{ngo_a}", "reason": "A person at risk needs help"},
     ),
     "alerts_list": Line(EVERYONE),
+    # The case registry: the target is a case of organisation A registered by its caseworker.
+    "cases_list": Line(EVERYONE),
+    "cases_create": Line(frozenset({"caseworker", "supervisor", "police", "outsider"}), body={"person": {}}),
+    "cases_get": Line(CASE_STAFF_OF_A),
+    "cases_update": Line(CASE_STAFF_OF_A, body={"context": {"exploitation_region": "Crete"}}),
+    "cases_refer": Line(CASE_STAFF_OF_A, body={}),
+    "cases_decide": Line(
+        frozenset({"supervisor"}), body={"kind": "reasonable_grounds", "outcome": "positive"}, prepare=_referred
+    ),
+    "cases_close": Line(CASE_STAFF_OF_A, body={"reason": "Moved abroad"}),
+    "cases_assign": Line(frozenset({"supervisor"}), body={"username": "caseworker"}),
+    "cases_timeline": Line(CASE_STAFF_OF_A),
+    "consents_list": Line(CASE_STAFF_OF_A),
+    "consents_give": Line(CASE_STAFF_OF_A, body={"purpose": "statistics"}),
+    "consents_withdraw": Line(CASE_STAFF_OF_A, body={}),
+    "notes_list": Line(CASE_STAFF_OF_A),
+    "notes_add": Line(CASE_STAFF_OF_A, body={"text": "Called back, safe"}),
+    "assessments_record": Line(CASE_STAFF_OF_A, body={"kind": "needs", "needs": ["medical"]}),
 }
 
 
@@ -77,11 +108,18 @@ def _fill(value: Any, world: World) -> Any:
     return value
 
 
-def _request(client: Client, method: str, path: str, line: Line, world: World) -> int:
+def _request(client: Client, method: str, path: str, line: Line, world: World, case: Case) -> int:
     membership = world.caseworker.memberships.get()
-    url = path.replace("{organisation_id}", str(world.ngo_a.pk)).replace("{membership_id}", str(membership.pk))
+    url = (
+        path.replace("{organisation_id}", str(world.ngo_a.pk))
+        .replace("{membership_id}", str(membership.pk))
+        .replace("{reference}", case.reference)
+        .replace("{consent_id}", str(case.consents.get().pk))
+    )
     body = _fill(line.body, world) if line.body is not None else None
     with transaction.atomic():
+        if line.prepare is not None:
+            line.prepare(world, Case.objects.get(pk=case.pk))
         response = client.generic(
             method, url, data=json.dumps(body) if body is not None else "", content_type="application/json"
         )
@@ -94,7 +132,8 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     world: World, api_client: dict[str, Client], operation_id: str, method: str, path: str
 ) -> None:
     line = MATRIX[operation_id]
-    outcomes = {persona: _request(api_client[persona], method, path, line, world) for persona in PERSONAS}
+    case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status
         for persona, status in outcomes.items()
@@ -102,4 +141,4 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
         or (persona not in line.allowed and status not in (403, 404))
     }
     assert wrong == {}, f"{operation_id}: unexpected statuses {wrong}"
-    assert _request(api_client["anonymous"], method, path, line, world) == 401
+    assert _request(api_client["anonymous"], method, path, line, world, case) == 401

@@ -1,0 +1,244 @@
+"""The case API: register, read, change, list (paginated, by reference), NRM transitions, consent, notes,
+assessments, timeline. Every read of personal data is audited; everything is scoped by the permission module."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from lantern.cases import selectors, services
+from lantern.cases.models import Case, Consent, Decision
+from lantern.cases.permissions import CaseAction
+from lantern.cases.schemas import (
+    REFERENCE_PATTERN,
+    AssessmentIn,
+    AssessmentOut,
+    AssignIn,
+    CaseIn,
+    CaseListItem,
+    CaseOut,
+    CasePatch,
+    CloseIn,
+    ConsentIn,
+    ConsentOut,
+    DecisionIn,
+    DecisionOut,
+    NoteIn,
+    NoteOut,
+    ReferIn,
+    TimelineOut,
+)
+from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
+from lantern.core.api import ERRORS
+from lantern.core.models import Organisation, User
+from lantern.core.pagination import Pagination
+from lantern.core.permissions import organisation_scope
+
+router = Router(tags=["cases"])
+
+Reference = Path(..., pattern=REFERENCE_PATTERN, description="the case's pseudonymous reference, e.g. LT-7Q4K-9MZD")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _detail(user: User, case: Case) -> dict[str, object]:
+    """The case with its personal data; the read goes to the audit trail."""
+    services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS))
+    person = {name: getattr(case.person, name) for name in PERSON_FIELDS}
+    context = {name: getattr(case, name) for name in CONTEXT_FIELDS}
+    return {
+        **{name: getattr(case, name) for name in CaseOut.model_fields if hasattr(case, name)},
+        "assigned_to": case.assigned_to.username if case.assigned_to else None,
+        "person": person,
+        "context": context,
+        "possible_duplicate": selectors.possible_duplicate_exists(case),
+    }
+
+
+class CaseQuery(Schema):
+    stage: str = ""
+    overdue: bool = False
+    soon_due: bool = False
+    assigned_to_me: bool = False
+    recently_assigned_to_me: bool = False
+    unmet_needs: bool = False
+    reference: str = ""
+
+
+@router.get("/cases", response={200: list[CaseListItem], **ERRORS}, operation_id="cases_list")
+@paginate(Pagination)
+def cases_list(request: HttpRequest, filters: CaseQuery = Query(...)) -> object:  # noqa: B008
+    return selectors.case_list(_user(request), selectors.CaseFilters(**filters.dict()))
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, operation_id="cases_create")
+def cases_create(request: HttpRequest, payload: CaseIn) -> Status:
+    user = _user(request)
+    organisation = _own_organisation(user)
+    case = services.case_register(
+        actor=user,
+        organisation=organisation,
+        person=PersonData(**payload.person.dict()),
+        context=ContextData(**payload.context.dict()),
+        identified_on=payload.identified_on,
+        consent_to_case_management=payload.consent_to_case_management,
+    )
+    return Status(201, _detail(user, case))
+
+
+def _own_organisation(user: User) -> Organisation:
+    """Cases are registered in the organisation where the user may register them (the first one, if several)."""
+    scope = organisation_scope(user, CaseAction.CREATE)
+    organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+    if organisation is None:
+        raise PermissionDenied("you may not register cases")
+    return organisation
+
+
+@router.get("/cases/{reference}", response={200: CaseOut, **ERRORS}, operation_id="cases_get")
+def cases_get(request: HttpRequest, reference: str = Reference) -> object:
+    user = _user(request)
+    return _detail(user, selectors.case_get_for_user(user, reference))
+
+
+@router.patch("/cases/{reference}", response={200: CaseOut, **ERRORS}, operation_id="cases_update")
+def cases_update(request: HttpRequest, payload: CasePatch, reference: str = Reference) -> object:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    services.case_update(
+        actor=user,
+        case=case,
+        person=payload.person.dict(exclude_unset=True) if payload.person else None,
+        context=payload.context.dict(exclude_unset=True) if payload.context else None,
+    )
+    return _detail(user, case)
+
+
+@router.post("/cases/{reference}/refer", response={200: CaseListItem, **ERRORS}, operation_id="cases_refer")
+def cases_refer(request: HttpRequest, payload: ReferIn, reference: str = Reference) -> object:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return services.case_refer_to_authority(actor=user, case=case, referred_on=payload.referred_on)
+
+
+@router.post("/cases/{reference}/decisions", response={201: DecisionOut, **ERRORS}, operation_id="cases_decide")
+def cases_decide(request: HttpRequest, payload: DecisionIn, reference: str = Reference) -> Status:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.DECIDE)
+    reconsiders = None
+    if payload.reconsiders is not None:
+        reconsiders = Decision.objects.filter(case=case, pk=payload.reconsiders).first()
+        if reconsiders is None:
+            raise ValidationError({"reconsiders": "No such decision on this case."})
+    decision = services.case_decide(
+        actor=user,
+        case=case,
+        kind=payload.kind,
+        outcome=payload.outcome,
+        decided_on=payload.decided_on,
+        reconsiders=reconsiders,
+    )
+    return Status(201, decision)
+
+
+@router.post("/cases/{reference}/close", response={200: CaseListItem, **ERRORS}, operation_id="cases_close")
+def cases_close(request: HttpRequest, payload: CloseIn, reference: str = Reference) -> object:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return services.case_close(
+        actor=user, case=case, reason=payload.reason, referred_elsewhere=payload.referred_elsewhere
+    )
+
+
+@router.post("/cases/{reference}/assign", response={200: CaseListItem, **ERRORS}, operation_id="cases_assign")
+def cases_assign(request: HttpRequest, payload: AssignIn, reference: str = Reference) -> object:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)
+    assignee = None
+    if payload.username:
+        assignee = User.objects.filter(username=payload.username, is_active=True).first()
+        if assignee is None:
+            raise ValidationError({"username": "No active user with this username."})
+    return services.case_assign(actor=user, case=case, assignee=assignee)
+
+
+@router.get("/cases/{reference}/consents", response={200: list[ConsentOut], **ERRORS}, operation_id="consents_list")
+def consents_list(request: HttpRequest, reference: str = Reference) -> object:
+    case = selectors.case_get_for_user(_user(request), reference)
+    return list(case.consents.all())
+
+
+@router.post("/cases/{reference}/consents", response={201: ConsentOut, **ERRORS}, operation_id="consents_give")
+def consents_give(request: HttpRequest, payload: ConsentIn, reference: str = Reference) -> Status:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    recipient = None
+    if payload.recipient_id is not None:
+        recipient = Organisation.objects.filter(pk=payload.recipient_id).first()
+        if recipient is None:
+            raise ValidationError({"recipient_id": "No such organisation."})
+    consent = services.consent_give(
+        actor=user,
+        case=case,
+        purpose=payload.purpose,
+        recipient=recipient,
+        channel=payload.channel,
+        given_on=payload.given_on,
+    )
+    return Status(201, consent)
+
+
+@router.post(
+    "/cases/{reference}/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, **ERRORS},
+    operation_id="consents_withdraw",
+)
+def consents_withdraw(request: HttpRequest, consent_id: int, reference: str = Reference) -> object:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    consent = Consent.objects.filter(case=case, pk=consent_id).first()
+    if consent is None:
+        raise Http404("no such consent")
+    return services.consent_withdraw(actor=user, consent=consent)
+
+
+@router.get("/cases/{reference}/notes", response={200: list[NoteOut], **ERRORS}, operation_id="notes_list")
+def notes_list(request: HttpRequest, reference: str = Reference) -> object:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference)
+    services.personal_data_read(actor=user, case=case, fields=["notes"])
+    return list(case.notes.select_related("author"))
+
+
+@router.post("/cases/{reference}/notes", response={201: NoteOut, **ERRORS}, operation_id="notes_add")
+def notes_add(request: HttpRequest, payload: NoteIn, reference: str = Reference) -> Status:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return Status(201, services.note_add(actor=user, case=case, text=payload.text))
+
+
+@router.post(
+    "/cases/{reference}/assessments", response={201: AssessmentOut, **ERRORS}, operation_id="assessments_record"
+)
+def assessments_record(request: HttpRequest, payload: AssessmentIn, reference: str = Reference) -> Status:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    assessment = services.assessment_record(
+        actor=user,
+        case=case,
+        kind=payload.kind,
+        needs=payload.needs,
+        risk_level=payload.risk_level,
+        notes=payload.notes,
+    )
+    return Status(201, assessment)
+
+
+@router.get("/cases/{reference}/timeline", response={200: list[TimelineOut], **ERRORS}, operation_id="cases_timeline")
+def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
+    case = selectors.case_get_for_user(_user(request), reference)
+    return list(selectors.case_timeline(case))
