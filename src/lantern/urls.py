@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("cases/", include("lantern.cases.urls")),
     path("", include("lantern.core.urls")),
 ]
 

@@ -4,44 +4,16 @@ the language switcher with a right-to-left page, and no Content Security Policy 
 from __future__ import annotations
 
 import base64
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import Page
 
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-CHROMIUM = os.environ.get("LANTERN_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page() -> Iterator[Page]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(locale="en-GB", viewport={"width": 1100, "height": 800})
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_a_caseworker_logs_in_sets_up_two_factors_and_reads_the_ui_in_arabic(

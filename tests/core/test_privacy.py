@@ -141,5 +141,5 @@ def test_no_url_carries_anything_but_numeric_ids() -> None:
     for route in walk(get_resolver().url_patterns):
         if route.startswith("api/v1/"):
             continue
-        for converter in re.findall(r"<(\w+):", route):
-            assert converter == "int", route
+        for converter, name in re.findall(r"<(\w+):(\w+)>", route):
+            assert converter == "int" or name == "reference", route

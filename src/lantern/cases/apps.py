@@ -8,4 +8,14 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from lantern.cases import permissions  # noqa: F401  (registers the case actions)
+        from django.utils.translation import gettext_lazy as _
+
+        from lantern.cases.permissions import CaseAction  # registers the case actions
+        from lantern.core import navigation
+        from lantern.core.permissions import can
+
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Cases"), url_name="cases:list", visible=lambda u: can(u, CaseAction.VIEW), order=10
+            )
+        )

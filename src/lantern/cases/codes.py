@@ -191,12 +191,28 @@ CRISIS_CIRCUMSTANCES = {
     "stranded_by_border_closure": _("Stranded by a border closure"),
 }
 
-CONTACT_ROUTES = {
+CONTACT_ROUTES = {  # the safest first: the default when nothing is said
+    "caseworker_only": _("Only through the caseworker"),
     "phone": _("Phone call"),
     "sms": _("Text message"),
     "messaging": _("Messaging app"),
     "email": _("E-mail"),
-    "caseworker_only": _("Only through the caseworker"),
+}
+
+TIMELINE = {
+    "register": _("Registered"),
+    "update": _("Details changed"),
+    "assign": _("Assigned"),
+    "refer_to_authority": _("Referred to the competent authority"),
+    "decision": _("Decision recorded"),
+    "plan_return": _("Return planned"),
+    "close": _("Closed"),
+    "consent_give": _("Consent given"),
+    "consent_withdraw": _("Consent withdrawn"),
+    "note": _("Note added"),
+    "assessment": _("Assessment recorded"),
+    "erase": _("Personal data erased on request"),
+    "retention_anonymise": _("Anonymised after the retention period"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's

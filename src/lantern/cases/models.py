@@ -281,3 +281,9 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        from lantern.cases.codes import TIMELINE
+
+        return str(TIMELINE.get(self.kind, self.kind))

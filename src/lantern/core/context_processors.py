@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lantern.core import navigation
 from lantern.core.models import Alert
 from lantern.core.permissions import Action, can
 
@@ -19,6 +20,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if user is not None and user.is_authenticated:
         nav.append({"label": _("Home"), "url": reverse("core:home")})
+        for entry in navigation.ENTRIES:
+            if entry.visible(user):
+                item: dict[str, Any] = {"label": entry.label, "url": reverse(entry.url_name)}
+                if entry.count is not None:
+                    item["count"] = entry.count(user)
+                nav.append(item)
         if can(user, Action.ORG_VIEW) or can(user, Action.ORG_CREATE):
             nav.append({"label": _("Organisations"), "url": reverse("core:organisations")})
         if can(user, Action.AUDIT_VIEW) or can(user, Action.AUDIT_VERIFY):

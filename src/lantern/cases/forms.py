@@ -1,0 +1,152 @@
+"""Forms of the case pages. They keep everything typed when one field is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lantern.cases import codes
+from lantern.cases.models import Assessment, Consent, Decision, Stage
+from lantern.cases.validation import ContextData, PersonData
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+
+
+def _codes(raw: str) -> list[str]:
+    return [code.strip() for code in raw.replace(";", ",").split(",") if code.strip()]
+
+
+class CaseForm(forms.Form):
+    """Registering a presumed victim: who (encrypted), what happened (for counting), and consent."""
+
+    # Person
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    second_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gender = forms.ChoiceField(label=_("Sex or gender"), choices=codes.Gender.choices, initial=codes.Gender.UNKNOWN)
+    primary_language = forms.CharField(label=_("Main language (ISO 639-1 code, e.g. ro)"), max_length=3, required=False)
+    other_languages = forms.CharField(
+        label=_("Other languages (codes, separated by commas)"), max_length=60, required=False
+    )
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    citizenship = forms.CharField(
+        label=_("Citizenship (ISO 3166 codes, separated by commas)"), max_length=30, required=False
+    )
+    contact_route = forms.ChoiceField(
+        label=_("How to reach the person safely"), choices=list(codes.CONTACT_ROUTES.items())
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    messaging = forms.CharField(label=_("Messaging app and handle"), max_length=120, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    identified_on = forms.DateField(label=_("Identified on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Victim context
+    forms_of_exploitation = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"), choices=list(codes.EXPLOITATION.items()), widget=CHECKBOXES, required=False
+    )
+    forced_labour_industry = forms.ChoiceField(
+        label=_("Industry (forced labour)"), choices=[("", "—"), *codes.ISIC_SECTIONS.items()], required=False
+    )
+    recruitment_methods = forms.MultipleChoiceField(
+        label=_("How the person was recruited"),
+        choices=list(codes.RECRUITMENT_METHODS.items()),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    recruitment_platforms = forms.MultipleChoiceField(
+        label=_("Websites and apps used to recruit"),
+        choices=list(codes.PLATFORMS.items()),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    methods_of_control = forms.MultipleChoiceField(
+        label=_("Methods of control"), choices=list(codes.METHODS_OF_CONTROL.items()), widget=CHECKBOXES, required=False
+    )
+    disability_domains = forms.MultipleChoiceField(
+        label=_("Disability (a lot of difficulty, or cannot do)"),
+        choices=list(codes.DISABILITY_DOMAINS.items()),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    at_risk_groups = forms.MultipleChoiceField(
+        label=_("At-risk groups"), choices=list(codes.AT_RISK_GROUPS.items()), widget=CHECKBOXES, required=False
+    )
+    crisis_circumstances = forms.MultipleChoiceField(
+        label=_("Crisis circumstances"),
+        choices=list(codes.CRISIS_CIRCUMSTANCES.items()),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    migration_status = forms.ChoiceField(
+        label=_("Migration status"), choices=[("", "—"), *codes.MIGRATION_STATUS.items()], required=False
+    )
+    recruitment_country = forms.CharField(label=_("Country of recruitment (ISO code)"), max_length=2, required=False)
+    recruitment_region = forms.CharField(label=_("Region of recruitment"), max_length=100, required=False)
+    exploitation_country = forms.CharField(label=_("Country of exploitation (ISO code)"), max_length=2, required=False)
+    exploitation_region = forms.CharField(label=_("Region of exploitation"), max_length=100, required=False)
+    consent_to_case_management = forms.BooleanField(
+        label=_("The person agrees that we keep this case to help them"), required=False, initial=True
+    )
+
+    PERSON = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
+              "contact_route", "phone", "messaging", "email")  # fmt: skip
+    CONTEXT = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
+               "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
+               "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
+               "exploitation_region")  # fmt: skip
+
+    def person(self) -> PersonData:
+        data: dict[str, Any] = {name: self.cleaned_data[name] for name in self.PERSON}
+        data["other_languages"] = _codes(self.cleaned_data["other_languages"])
+        data["citizenship"] = _codes(self.cleaned_data["citizenship"])
+        return PersonData(**data)
+
+    def context(self) -> ContextData:
+        return ContextData(**{name: self.cleaned_data[name] for name in self.CONTEXT})
+
+
+class FilterForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=16, required=False)
+    overdue = forms.BooleanField(label=_("Overdue"), required=False)
+    soon_due = forms.BooleanField(label=_("Due soon"), required=False)
+    assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
+    recently_assigned_to_me = forms.BooleanField(label=_("Recently assigned to me"), required=False)
+    unmet_needs = forms.BooleanField(label=_("Has unmet needs"), required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("New note"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
+    recipient = forms.IntegerField(label=_("Organisation (for a referral)"), required=False, widget=forms.Select)
+    channel = forms.ChoiceField(
+        label=_("Channel (for contact)"), choices=[("", "—"), *codes.CONTACT_ROUTES.items()], required=False
+    )
+
+
+class NeedsForm(forms.Form):
+    needs = forms.MultipleChoiceField(
+        label=_("Services needed"), choices=list(codes.SERVICE_TYPES.items()), widget=CHECKBOXES, required=False
+    )
+
+
+class RiskForm(forms.Form):
+    risk_level = forms.ChoiceField(label=_("Risk"), choices=Assessment.Risk.choices)
+    notes = forms.CharField(label=_("Why"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Decision"), choices=Decision.Kind.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
+    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Why the case closes"), max_length=200)
+    referred_elsewhere = forms.BooleanField(label=_("Referred to another organisation"), required=False)

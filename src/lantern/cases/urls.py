@@ -1,0 +1,22 @@
+from django.urls import path
+
+from lantern.cases import views
+
+app_name = "cases"
+
+R = "<str:reference>"
+
+urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("new/", views.case_register_view, name="register"),
+    path(f"{R}/", views.case_detail_view, name="detail"),
+    path(f"{R}/notes/", views.note_add_view, name="note_add"),
+    path(f"{R}/consents/", views.consent_give_view, name="consent_give"),
+    path(f"{R}/consents/<int:consent_id>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
+    path(f"{R}/needs/", views.needs_view, name="needs"),
+    path(f"{R}/risk/", views.risk_view, name="risk"),
+    path(f"{R}/refer/", views.refer_view, name="refer"),
+    path(f"{R}/decisions/", views.decide_view, name="decide"),
+    path(f"{R}/close/", views.close_view, name="close"),
+    path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),
+]

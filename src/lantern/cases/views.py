@@ -1,0 +1,263 @@
+"""Case pages: the list with filters, the register form, the case page with its timeline and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.cases import codes, selectors, services
+from lantern.cases.forms import (
+    CaseForm,
+    CloseForm,
+    ConsentForm,
+    DecisionForm,
+    FilterForm,
+    NeedsForm,
+    NoteForm,
+    RiskForm,
+)
+from lantern.cases.models import Case, Stage
+from lantern.cases.permissions import CaseAction
+from lantern.cases.validation import PERSONAL_FIELDS
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can, organisation_scope
+from lantern.core.views import _form_errors
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if not can(user, CaseAction.VIEW):
+        raise PermissionDenied
+    form = FilterForm(request.GET or None)
+    filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
+    page = Paginator(selectors.case_list(user, filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "may_register": can(user, CaseAction.CREATE),
+            "deadlines": selectors.deadline_counts(user) if can(user, CaseAction.DECIDE) else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def case_register_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    scope = organisation_scope(user, CaseAction.CREATE)
+    organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+    if organisation is None:
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, initial={"identified_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_register(
+                actor=user,
+                organisation=organisation,
+                person=form.person(),
+                context=form.context(),
+                identified_on=form.cleaned_data["identified_on"],
+                consent_to_case_management=form.cleaned_data["consent_to_case_management"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(reference)s registered.") % {"reference": case.reference})
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/register.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _staff(request)
+    case = selectors.case_get_for_user(user, reference)
+    services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS | {"notes"}))
+    return render(request, "cases/detail.html", _detail_context(user, case))
+
+
+def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
+    may_update = can(user, CaseAction.UPDATE, case)
+    consent_form = forms.get("consent_form") or ConsentForm()
+    consent_form.fields["recipient"].widget.choices = [("", "—")] + [
+        (o.pk, o.name) for o in Organisation.objects.exclude(pk=case.organisation_id).order_by("name")
+    ]
+    return {
+        "case": case,
+        "person": case.person,
+        "labels": _labels(case),
+        "timeline": selectors.case_timeline(case),
+        "notes": case.notes.select_related("author"),
+        "consents": case.consents.select_related("recipient"),
+        "decisions": case.decisions.select_related("decided_by"),
+        "possible_duplicate": selectors.possible_duplicate_exists(case),
+        "may_update": may_update and case.stage != Stage.CLOSED,
+        "may_decide": can(user, CaseAction.DECIDE, case),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "consent_form": consent_form,
+        "needs_form": forms.get("needs_form") or NeedsForm(initial={"needs": case.needs}),
+        "risk_form": forms.get("risk_form") or RiskForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(initial={"decided_on": timezone.localdate()}),
+        "close_form": forms.get("close_form") or CloseForm(),
+    }
+
+
+def _labels(case: Case) -> dict[str, list[str]]:
+    def names(values: list[str], table: dict[str, Any]) -> list[str]:
+        return [str(table.get(v, v)) for v in values]
+
+    return {
+        "exploitation": names(case.forms_of_exploitation, codes.EXPLOITATION),
+        "recruitment": names(case.recruitment_methods, codes.RECRUITMENT_METHODS),
+        "platforms": case.recruitment_platforms,
+        "control": names(case.methods_of_control, codes.METHODS_OF_CONTROL),
+        "crisis": names(case.crisis_circumstances, codes.CRISIS_CIRCUMSTANCES),
+        "risk_groups": names(case.at_risk_groups, codes.AT_RISK_GROUPS),
+        "disability": names(case.disability_domains, codes.DISABILITY_DOMAINS),
+        "needs": names(case.needs, codes.SERVICE_TYPES),
+        "contact": str(codes.CONTACT_ROUTES.get(case.person.contact_route, case.person.contact_route)),
+    }
+
+
+def _act(
+    request: HttpRequest,
+    reference: str,
+    form_name: str,
+    form_class: type,
+    action: str,
+    perform: Callable[[User, Case, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validate one small form of the case page, call the service, and come back to the page; on a wrong value
+    the page shows again with the form as typed and the error beside the field."""
+    user = _staff(request)
+    case = selectors.case_get_for_user(user, reference, action)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(user, case, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/detail.html", _detail_context(user, case, **{form_name: form}), status=422)
+
+
+@login_required
+@require_POST
+def note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "note_form", NoteForm, CaseAction.UPDATE,
+                lambda u, c, d: services.note_add(actor=u, case=c, text=d["text"]), _("Note added."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
+    def give(user: User, case: Case, data: dict[str, Any]) -> object:
+        recipient = Organisation.objects.filter(pk=data["recipient"]).first() if data["recipient"] else None
+        return services.consent_give(
+            actor=user, case=case, purpose=data["purpose"], recipient=recipient, channel=data["channel"] or ""
+        )
+
+    return _act(request, reference, "consent_form", ConsentForm, CaseAction.UPDATE, give, _("Consent recorded."))
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
+    user = _staff(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    consent = case.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    try:
+        services.consent_withdraw(actor=user, consent=consent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Consent withdrawn."))
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def needs_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "needs_form", NeedsForm, CaseAction.UPDATE,
+                lambda u, c, d: services.assessment_record(actor=u, case=c, kind="needs", needs=d["needs"]),
+                _("Needs assessment recorded."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "risk_form", RiskForm, CaseAction.UPDATE,
+                lambda u, c, d: services.assessment_record(actor=u, case=c, kind="risk", risk_level=d["risk_level"],
+                                                           notes=d["notes"]),
+                _("Risk assessment recorded."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _staff(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    try:
+        services.case_refer_to_authority(actor=user, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Referred to the competent authority."))
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
+    def decide(user: User, case: Case, data: dict[str, Any]) -> object:
+        latest = case.decisions.filter(kind=data["kind"]).order_by("-recorded_at", "-pk").first()
+        reconsiders = latest if latest is not None and latest.outcome == "negative" else None
+        return services.case_decide(actor=user, case=case, kind=data["kind"], outcome=data["outcome"],
+                                    decided_on=data["decided_on"], reconsiders=reconsiders)  # fmt: skip
+
+    return _act(request, reference, "decision_form", DecisionForm, CaseAction.DECIDE, decide, _("Decision recorded."))
+
+
+@login_required
+@require_POST
+def close_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "close_form", CloseForm, CaseAction.UPDATE,
+                lambda u, c, d: services.case_close(actor=u, case=c, reason=d["reason"],
+                                                    referred_elsewhere=d["referred_elsewhere"]),
+                _("Case closed."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _staff(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)
+    services.case_assign(actor=user, case=case, assignee=user)
+    messages.success(request, _("The case is assigned to you."))
+    return redirect("cases:detail", reference=case.reference)

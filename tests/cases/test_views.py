@@ -1,0 +1,113 @@
+"""The case pages as the staff use them (Django's test client; the browser test drives the same pages)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from lantern.cases.models import Case, Stage
+from lantern.core.models import AuditEvent
+from tests.conftest import World
+
+
+@pytest.fixture
+def staff(world: World, settings: object) -> dict[str, Client]:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]  # tested in tests/core/test_views.py
+    clients = {}
+    for name, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        clients[name] = client
+    return clients
+
+
+FORM = {
+    "first_name": "Elena",
+    "second_name": "Ionescu",
+    "birth_date": "2009-11-02",
+    "gender": "Feminine",
+    "primary_language": "ro",
+    "other_languages": "",
+    "citizenship": "RO, MD",
+    "contact_route": "caseworker_only",
+    "identified_on": "2026-02-20",
+    "forms_of_exploitation": ["SexualExploitation"],
+    "recruitment_methods": ["ThroughOnlineSocialNetworks"],
+    "recruitment_platforms": ["Instagram"],
+    "crisis_circumstances": ["exploited_in_private_home"],
+    "recruitment_country": "MD",
+    "exploitation_country": "GR",
+    "consent_to_case_management": "on",
+}
+
+
+def test_registering_from_the_form(staff: dict[str, Client], clock: object) -> None:
+    response = staff["caseworker"].post("/cases/new/", FORM)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert response["Location"] == f"/cases/{case.reference}/"
+    assert case.is_minor is True
+    assert case.age_band == "9-17"
+    page = staff["caseworker"].get(response["Location"]).content.decode()
+    assert "Elena Ionescu" in page
+    assert "cross-border" in page
+    assert AuditEvent.objects.filter(action="personal_data.read", object_id=case.reference).exists()
+
+
+def test_a_wrong_answer_keeps_everything_typed(staff: dict[str, Client], clock: object) -> None:
+    wrong = {**FORM, "citizenship": "RO, XX", "exploitation_country": "ZZ"}
+    response = staff["caseworker"].post("/cases/new/", wrong)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Not ISO 3166 country codes: XX" in html
+    assert 'value="Elena"' in html
+    assert 'value="RO, XX"' in html
+    assert 'value="Instagram" checked' in html or "checked" in html.split('value="Instagram"')[1][:40]
+    assert not Case.objects.exists()
+
+
+def test_the_list_shows_references_and_no_names(staff: dict[str, Client], clock: object, case: Case) -> None:
+    html = staff["caseworker"].get("/cases/").content.decode()
+    assert case.reference in html
+    assert "Maria" not in html
+    assert staff["caseworker"].get("/cases/?overdue=on&stage=referred").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["outsider", "police", "analyst", "coordinator", "provider"])
+def test_others_cannot_open_the_case(staff: dict[str, Client], case: Case, persona: str) -> None:
+    response = staff[persona].get(f"/cases/{case.reference}/")
+    assert response.status_code == 404
+    assert "Maria" not in response.content.decode()
+
+
+def test_the_case_page_actions(staff: dict[str, Client], case: Case, world: World) -> None:
+    url = f"/cases/{case.reference}/"
+    client = staff["caseworker"]
+    assert client.post(url + "notes/", {"text": "She is safe tonight"}).status_code == 302
+    assert client.post(url + "needs/", {"needs": ["medical", "legal_aid"]}).status_code == 302
+    response = client.post(url + "consents/", {"purpose": "referral", "recipient": "", "channel": ""})
+    assert response.status_code == 422
+    assert "A referral consent names the organisation" in response.content.decode()
+    assert client.post(url + "consents/", {"purpose": "referral", "recipient": world.legal_aid.pk}).status_code == 302
+    assert client.post(url + "refer/").status_code == 302
+    assert client.post(url + "decisions/", {"kind": "reasonable_grounds", "outcome": "positive",
+                                            "decided_on": "2026-03-02"}).status_code == 404  # fmt: skip
+    response = staff["supervisor"].post(
+        url + "decisions/", {"kind": "reasonable_grounds", "outcome": "positive", "decided_on": "2026-03-02"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Stage.RECOVERY
+    assert case.has_unmet_needs
+    page = client.get(url).content.decode()
+    assert "She is safe tonight" in page
+    assert "Athens Legal Aid Clinic" in page
+    assert client.post(url + "close/", {"reason": ""}).status_code == 422
+    assert client.post(url + "close/", {"reason": "Moved to another country"}).status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Stage.CLOSED
+
+
+def test_navigation_shows_cases_to_those_who_work_on_them(staff: dict[str, Client], world: World) -> None:
+    assert 'href="/cases/"' in staff["caseworker"].get("/").content.decode()
+    assert 'href="/cases/"' not in staff["analyst"].get("/").content.decode()
