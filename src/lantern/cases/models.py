@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -216,10 +217,12 @@ class Consent(models.Model):
                 condition=~Q(purpose="contact") | ~Q(channel=""), name="contact_consent_has_channel"
             ),
             models.UniqueConstraint(
-                fields=["case", "purpose", "recipient", "channel"],
+                F("case"),
+                F("purpose"),
+                Coalesce("recipient", Value(0)),
+                F("channel"),
                 condition=Q(withdrawn_at__isnull=True),
                 name="one_active_consent",
-                nulls_distinct=False,
             ),
         ]
 

@@ -123,10 +123,15 @@ def reset_key_cache() -> None:
     index_key.cache_clear()
 
 
+@cache
+def _aead(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
 def encrypt(plaintext: str, *, context: str, ring: Keyring | None = None) -> str:
     ring = ring or keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.active).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
+    sealed = _aead(ring.active).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
     return f"{PREFIX}:{ring.active_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -145,7 +150,7 @@ def decrypt(stored: str, *, context: str, ring: Keyring | None = None) -> str:
         raise DecryptionError(f"unknown key id {key_id!r}")
     try:
         blob = base64.b64decode(stored.split(":", 2)[2], validate=True)
-        plain = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode("utf-8"))
+        plain = _aead(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode("utf-8"))
     except (binascii.Error, ValueError, Exception) as exc:  # InvalidTag carries no message
         raise DecryptionError("the value does not decrypt with its key and column") from exc
     return plain.decode("utf-8")

@@ -1,0 +1,139 @@
+"""HTCDS import and export, and the de-identified CTDC export (cases/htcds.py and its commands)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from lantern.cases.htcds import CTDC_COLUMNS, ctdc_cases, export_ctdc, export_htcds
+from lantern.cases.models import Case
+from lantern.core.models import AuditEvent
+from tests.conftest import World
+
+HEADER = ["prs_FirstName", "prs_SecondName", "prs_Birthdate", "prs_Gender", "prs_Citizenship", "prs_PrimaryLanguage",
+          "vic_TypeOfExploitation", "vic_MethodOfRecruitment", "vic_ForcedLabourIndustry", "lt_IdentifiedOn",
+          "lt_RecruitmentCountry", "lt_ExploitationCountry"]  # fmt: skip
+
+
+def _rows(n: int) -> list[list[str]]:
+    rows = []
+    for i in range(n):
+        labour = i % 3 == 0
+        rows.append([
+            f"Person{i}", "Testova", f"{1980 + i % 30}-0{1 + i % 9}-1{i % 9}", "Feminine" if i % 2 else "Masculine",
+            "RO;MD" if i % 5 == 0 else "BG", "ro" if i % 2 else "bul",
+            "ForcedLabour" if labour else "SexualExploitation;ForcedLabour", "ThroughOnlineSocialNetworks",
+            "A_AgricultureForestryAndFishing" if labour else "", "2025-06-01", "RO", "GR",
+        ])  # fmt: skip
+    return rows
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def test_one_bad_row_in_a_thousand_imports_nothing_and_is_named(world: World, tmp_path: Path, clock: object) -> None:
+    rows = _rows(1000)
+    rows[636][4] = "RO;XX"  # row 638 in the spreadsheet (the header is row 1)
+    path = _write_csv(tmp_path / "cases.csv", rows)
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stderr=stderr)
+    assert raised.value.returncode == 2
+    assert "1 of 1000 rows are not valid: nothing was imported" in str(raised.value)
+    assert "row 638: prs_Citizenship = 'RO;XX': Not ISO 3166 country codes: XX." in stderr.getvalue()
+    assert not Case.objects.exists()
+
+    rows[636][4] = "RO"
+    _write_csv(path, rows)
+    stdout = io.StringIO()
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=stdout, stderr=io.StringIO())
+    assert "imported 1000 cases" in stdout.getvalue()
+    assert Case.objects.count() == 1000
+    labour = Case.objects.filter(forced_labour_industry="A").count()
+    assert labour == 334
+    assert AuditEvent.objects.filter(action="case.import").get().detail == {"rows": 1000, "format": "htcds"}
+
+
+def test_a_dry_run_checks_and_writes_nothing(world: World, tmp_path: Path, clock: object) -> None:
+    path = _write_csv(tmp_path / "cases.csv", _rows(20))
+    stdout = io.StringIO()
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, "--dry-run", stdout=stdout)
+    assert "all 20 rows are valid" in stdout.getvalue()
+    assert not Case.objects.exists()
+
+
+def test_xlsx_files_import_too(world: World, tmp_path: Path, clock: object) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in _rows(5):
+        sheet.append(row)
+    path = tmp_path / "cases.xlsx"
+    workbook.save(path)
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Case.objects.count() == 5
+
+
+def test_bad_dates_and_numbers_are_named(world: World, tmp_path: Path, clock: object) -> None:
+    rows = _rows(3)
+    rows[0][2] = "17/05/2004"
+    rows[2][9] = "2099-01-01"
+    path = _write_csv(tmp_path / "cases.csv", rows)
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stderr=stderr)
+    report = stderr.getvalue()
+    assert "row 2: prs_Birthdate = '17/05/2004': not a date (YYYY-MM-DD)" in report
+    assert "row 4: lt_IdentifiedOn = '2099-01-01': in the future" in report
+
+
+def test_export_then_import_gives_the_same_people(world: World, tmp_path: Path, clock: object) -> None:
+    path = _write_csv(tmp_path / "cases.csv", _rows(10))
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
+    out = io.StringIO()
+    assert export_htcds(world.ngo_a, out) == 10
+    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {row["prs_FirstName"] for row in exported} == {f"Person{i}" for i in range(10)}
+    assert exported[0]["lt_Reference"].startswith("LT-")
+    again = tmp_path / "again.csv"
+    again.write_text(out.getvalue())
+    call_command("import", "htcds", str(again), "--org", world.ngo_b.name, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Case.objects.filter(organisation=world.ngo_b).count() == 10
+    assert AuditEvent.objects.filter(action="case.export", detail__personal_data=True).exists()
+
+
+def test_the_ctdc_export_has_ctdc_codes_no_identity_and_only_consented_cases(
+    world: World, tmp_path: Path, clock: object
+) -> None:
+    path = _write_csv(tmp_path / "cases.csv", _rows(6))
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
+    cases = list(Case.objects.order_by("pk"))
+    from lantern.cases import services
+
+    for case in cases[:4]:
+        services.consent_give(actor=world.caseworker, case=case, purpose="statistics")
+    out = io.StringIO()
+    assert export_ctdc(ctdc_cases(Case.objects.all()), out) == 4
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == CTDC_COLUMNS
+    text = out.getvalue()
+    for identifying in ("Person", "Testova", "LT-"):
+        assert identifying not in text
+    assert {row["yearOfRegistration"] for row in rows} == {"2025"}
+    assert rows[0]["isForcedLabour"] == "1"
+    assert rows[1]["isSexAndLabour"] == "1"
+    assert rows[0]["typeOfLabourAgriculture"] == "1"
+    assert rows[1]["typeOfLabourAgriculture"] == "-99"  # unknown industry
+    assert rows[0]["recruitedOnline"] == "1"
+    assert rows[0]["isAbroad"] == "1"
