@@ -7,9 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
@@ -41,6 +43,14 @@ class Command(LanternCommand):
         compile_catalogues()
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo(home / "demo-credentials.txt")
+        for config in apps.get_app_configs():
+            # Each of Lantern's apps may bring demo data in a `demo` module with a `load()`; core's come first.
+            if config.name.startswith("lantern.") and config.name != "lantern.core":
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.load()
         self._print_logins(logins, options["port"])
         if options["no_serve"]:
             return
