@@ -223,3 +223,15 @@ def test_retention_anonymises_cases_closed_long_ago(case: Case, world: World, cl
     assert case.anonymised_at is not None
     assert case.person.first_name == ""
     assert services.retention_apply() == 0
+
+
+def test_the_retention_command(case: Case, world: World, clock: object) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    services.case_close(actor=world.caseworker, case=case, reason="Returned home")
+    clock.shift(6 * 366 * 24 * 3600)  # type: ignore[attr-defined]
+    out = io.StringIO()
+    call_command("retention", "apply", stdout=out)
+    assert out.getvalue().strip() == "anonymised 1 closed case(s)"

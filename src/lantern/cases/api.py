@@ -23,6 +23,7 @@ from lantern.cases.schemas import (
     ConsentOut,
     DecisionIn,
     DecisionOut,
+    EraseIn,
     NoteIn,
     NoteOut,
     ReferIn,
@@ -236,6 +237,14 @@ def assessments_record(request: HttpRequest, payload: AssessmentIn, reference: s
         notes=payload.notes,
     )
     return Status(201, assessment)
+
+
+@router.post("/cases/{reference}/erase", response={200: CaseListItem, **ERRORS}, operation_id="cases_erase")
+def cases_erase(request: HttpRequest, payload: EraseIn, reference: str = Reference) -> object:
+    """The right to erasure: what identifies the person goes, the statistical fields stay."""
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.ERASE)
+    return services.case_erase(actor=user, case=case, request_reference=payload.request_reference)
 
 
 @router.get("/cases/{reference}/timeline", response={200: list[TimelineOut], **ERRORS}, operation_id="cases_timeline")

@@ -127,6 +127,10 @@ class CloseIn(Schema):
     referred_elsewhere: bool = False
 
 
+class EraseIn(Schema):
+    request_reference: str = Field(min_length=1, max_length=100, description="the erasure request's number or date")
+
+
 class AssignIn(Schema):
     username: str | None = Field(default=None, max_length=150)
 
