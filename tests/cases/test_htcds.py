@@ -137,3 +137,23 @@ def test_the_ctdc_export_has_ctdc_codes_no_identity_and_only_consented_cases(
     assert rows[1]["typeOfLabourAgriculture"] == "-99"  # unknown industry
     assert rows[0]["recruitedOnline"] == "1"
     assert rows[0]["isAbroad"] == "1"
+
+
+def test_exports_through_the_api_stay_inside_the_organisation(
+    world: World, api_client: dict, case: Case, clock: object
+) -> None:
+    from lantern.core import services as core
+
+    core.membership_add(actor=None, user=world.outsider_admin, organisation=world.ngo_b, role="supervisor")
+    mine = api_client["supervisor"].get("/api/v1/exports/htcds")
+    assert mine.status_code == 200
+    assert mine["Content-Type"].startswith("text/csv")
+    assert "Maria" in mine.content.decode()
+    theirs = api_client["outsider_admin"].get("/api/v1/exports/htcds")
+    assert theirs.status_code == 200
+    assert "Maria" not in theirs.content.decode()
+    assert case.reference not in theirs.content.decode()
+    assert api_client["caseworker"].get("/api/v1/exports/htcds").status_code == 403
+    statistics = api_client["analyst"].get("/api/v1/exports/ctdc").content.decode()
+    assert statistics.count("\n") == 1  # a header only: Maria has not consented to statistics
+    assert AuditEvent.objects.filter(action="case.export", actor_id=world.supervisor.pk).exists()

@@ -76,6 +76,8 @@ MATRIX: dict[str, Line] = {
     "cases_close": Line(CASE_STAFF_OF_A, body={"reason": "Moved abroad"}),
     "cases_assign": Line(frozenset({"supervisor"}), body={"username": "caseworker"}),
     "cases_timeline": Line(CASE_STAFF_OF_A),
+    "exports_htcds": Line(frozenset({"supervisor"})),
+    "exports_ctdc": Line(frozenset({"supervisor", "analyst", "coordinator"})),
     "cases_erase": Line(frozenset({"supervisor"}), body={"request_reference": "Request 2026/3"}),
     "consents_list": Line(CASE_STAFF_OF_A),
     "consents_give": Line(CASE_STAFF_OF_A, body={"purpose": "statistics"}),

@@ -1,12 +1,16 @@
 """The case API: register, read, change, list (paginated, by reference), NRM transitions, consent, notes,
 assessments, timeline. Every read of personal data is audited; everything is scoped by the permission module."""
 
+import io
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from lantern.cases import selectors, services
+from lantern.cases.htcds import ctdc_cases, export_ctdc, export_htcds
 from lantern.cases.models import Case, Consent, Decision
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import (
@@ -31,6 +35,7 @@ from lantern.cases.schemas import (
 )
 from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
 from lantern.core.api import ERRORS
+from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import Pagination
 from lantern.core.permissions import organisation_scope
@@ -251,3 +256,51 @@ def cases_erase(request: HttpRequest, payload: EraseIn, reference: str = Referen
 def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
     case = selectors.case_get_for_user(_user(request), reference)
     return list(selectors.case_timeline(case))
+
+
+@router.get(
+    "/exports/htcds",
+    response={200: str, **ERRORS},
+    operation_id="exports_htcds",
+    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def exports_htcds(request: HttpRequest) -> HttpResponse:
+    """Every case of your organisation in HTCDS 2.0 columns, with personal data (supervisors; audited)."""
+    user = _user(request)
+    scope = organisation_scope(user, CaseAction.EXPORT)
+    organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+    if organisation is None:
+        raise PermissionDenied("you may not export cases")
+    out = io.StringIO()
+    export_htcds(organisation, out, actor=user)
+    return _csv(out, "htcds.csv")
+
+
+@router.get(
+    "/exports/ctdc",
+    response={200: str, **ERRORS},
+    operation_id="exports_ctdc",
+    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def exports_ctdc(request: HttpRequest) -> HttpResponse:
+    """De-identified microdata with CTDC codes of the cases you may count (consented to statistics; audited)."""
+    user = _user(request)
+    scope = organisation_scope(user, CaseAction.STATISTICS)
+    if scope.empty:
+        raise PermissionDenied("you may not export statistics")
+    out = io.StringIO()
+    count = export_ctdc(ctdc_cases(Case.objects.filter(scope.q())).iterator(chunk_size=5000), out)
+    with transaction.atomic():
+        audit_record(
+            action="case.export",
+            actor=user,
+            detail={"rows": count, "format": "ctdc", "personal_data": False},
+        )
+    return _csv(out, "ctdc.csv")
+
+
+def _csv(out: io.StringIO, filename: str) -> HttpResponse:
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -25,7 +25,7 @@ from lantern.cases import codes, services
 from lantern.cases.models import Case, Consent
 from lantern.cases.validation import ContextData, PersonData, clean_context, clean_person
 from lantern.core.audit import audit_record
-from lantern.core.models import Organisation
+from lantern.core.models import Organisation, User
 
 # HTCDS column -> (section, Lantern field, kind)
 COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -242,7 +242,7 @@ def _join(values: Iterable[str]) -> str:
     return ";".join(values)
 
 
-def export_htcds(organisation: Organisation, out: io.TextIOBase) -> int:
+def export_htcds(organisation: Organisation, out: io.TextIOBase | io.StringIO, *, actor: User | None = None) -> int:
     """Every case of one organisation with its personal data (decrypted), for moving it to another system."""
     writer = csv.writer(out)
     columns = list(COLUMNS) + EXPORT_ONLY
@@ -267,6 +267,7 @@ def export_htcds(organisation: Organisation, out: io.TextIOBase) -> int:
     with transaction.atomic():
         audit_record(
             action="case.export",
+            actor=actor,
             actor_label="console",
             organisation_id=organisation.pk,
             detail={"rows": count, "format": "htcds", "personal_data": True},
@@ -357,7 +358,7 @@ def _ctdc_age(age: int | None) -> str:
     return "48+"
 
 
-def export_ctdc(cases: Iterable[Case], out: io.TextIOBase) -> int:
+def export_ctdc(cases: Iterable[Case], out: io.TextIOBase | io.StringIO) -> int:
     """De-identified microdata with CTDC variable names and codes, of cases whose people consented to statistics.
     No name, no date of birth, no region, no reference: one row a person."""
     writer = csv.writer(out)
