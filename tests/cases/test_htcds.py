@@ -157,3 +157,20 @@ def test_exports_through_the_api_stay_inside_the_organisation(
     statistics = api_client["analyst"].get("/api/v1/exports/ctdc").content.decode()
     assert statistics.count("\n") == 1  # a header only: Maria has not consented to statistics
     assert AuditEvent.objects.filter(action="case.export", actor_id=world.supervisor.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_names_and_birth_dates_are_nowhere_in_clear_in_the_database(world: World, tmp_path: Path) -> None:
+    from tests.core.test_privacy import _database_text
+
+    rows = _rows(50)
+    for i, row in enumerate(rows):
+        row[0], row[1], row[2] = f"Zsuzsanna{i:02d}", "Kovacsovicz", f"1971-02-{1 + i % 28:02d}"
+    path = _write_csv(tmp_path / "cases.csv", rows)
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Case.objects.count() == 50
+    content = _database_text(tmp_path)
+    assert b"2025-06-01" in content  # identification dates are kept in clear, for counting
+    assert b"Zsuzsanna" not in content
+    assert b"Kovacsovicz" not in content
+    assert b"1971-02-" not in content

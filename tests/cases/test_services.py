@@ -235,3 +235,26 @@ def test_the_retention_command(case: Case, world: World, clock: object) -> None:
     out = io.StringIO()
     call_command("retention", "apply", stdout=out)
     assert out.getvalue().strip() == "anonymised 1 closed case(s)"
+
+
+def test_the_nrm_command_sets_deadlines_and_holidays(world: World, clock: object) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("nrm", "profile", "--country", "gr", "--reasonable-grounds-days", "3", "--recovery-days", "45",
+                 "--weekend", "5,6", stdout=out)  # fmt: skip
+    assert "within 3 working days; recovery period 45 days; weekend [5, 6]" in out.getvalue()
+    call_command("nrm", "holiday", "--country", "GR", "--date", "2026-03-02", "--name", "Clean Monday", stdout=out)
+    case = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(),
+                                  identified_on=date(2026, 2, 26))  # fmt: skip
+    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 26))
+    # Thursday 26 Feb + 3 working days, with Friday-Saturday weekends and Monday 2 March a holiday:
+    # Sunday 1, Tuesday 3, Wednesday 4.
+    assert case.reasonable_grounds_due == date(2026, 3, 4)
+    with pytest.raises(CommandError, match="between 30 and 365"):
+        call_command("nrm", "profile", "--country", "GR", "--recovery-days", "10")
+    with pytest.raises(CommandError, match="not an ISO 3166"):
+        call_command("nrm", "profile", "--country", "XX")
