@@ -8,9 +8,10 @@ import time
 from collections.abc import Callable
 
 
-def django_on_scratch_database() -> str:
-    """Configure Django for a benchmark; return a label of the database used."""
-    home = tempfile.mkdtemp(prefix="lantern-bench-")
+def django_on_scratch_database(reuse: str | None = None) -> str:
+    """Configure Django for a benchmark on a new database (or the one a previous run left in `reuse`); return
+    the database vendor."""
+    home = reuse or tempfile.mkdtemp(prefix="lantern-bench-")
     os.environ.setdefault("LANTERN_MODE", "test")
     os.environ["LANTERN_HOME"] = home
     url = os.environ.get("DATABASE_URL", "")

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -37,19 +38,27 @@ def median_ms(run: object) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--reuse", metavar="LANTERN_HOME", help="measure the lists on the database a previous run left there"
+    )
     options = parser.parse_args()
-    vendor = django_on_scratch_database()
+    vendor = django_on_scratch_database(reuse=options.reuse)
 
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from lantern.cases.generate import generate_cases
-    from lantern.cases.models import Case, Stage
-    from lantern.cases.selectors import CaseFilters, case_list
+    from lantern.cases.models import Case
     from lantern.core import services as core
 
+    if options.reuse:
+        from lantern.core.models import Organisation, User
+
+        ngo = Organisation.objects.get(name="Bench NGO")
+        caseworker = User.objects.get(username="cw")
+        _, token = core.token_create(actor=None, user=caseworker, name="bench")
+        measure(vendor, ngo, caseworker, token, generation_s=None, cases=Case.objects.count())
+        return
     ngo = core.organisation_create(actor=None, name="Bench NGO", type="NGO", country="GR")
     other = core.organisation_create(actor=None, name="Other NGO", type="NGO", country="GR")
     caseworker = core.user_create(actor=None, username="cw", organisation=ngo, role="caseworker", password=None)
@@ -74,6 +83,19 @@ def main() -> None:
     if vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    print(f"database left in {os.environ['LANTERN_HOME']} (reuse it with --reuse)")
+    measure(vendor, ngo, caseworker, token, generation_s=generation_s, cases=options.cases)
+
+
+def measure(
+    vendor: str, ngo: object, caseworker: object, token: str, *, generation_s: float | None, cases: int
+) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from lantern.cases.models import Case, Stage
+    from lantern.cases.selectors import CaseFilters, case_list
 
     mine = CaseFilters(assigned_to_me=True)
     filtered = CaseFilters(stage=Stage.SUPPORT, unmet_needs=True)
@@ -114,7 +136,8 @@ def main() -> None:
     }
     total = Case.objects.count()
     print(f"database: {vendor}; cases: {total:,}")
-    print(f"generation: {options.cases:,} cases in {generation_s:,.1f} s ({options.cases / generation_s:,.0f} cases/s)")
+    if generation_s is not None:
+        print(f"generation: {cases:,} cases in {generation_s:,.1f} s ({cases / generation_s:,.0f} cases/s)")
     print(f"{'first page of 50':<24}{'selector ms':>12}{'API ms':>10}{'bare ORM ms':>13}{'API/bare':>10}")
     for name, (sel, through_api, bare) in rows.items():
         print(f"{name:<24}{sel:>12.2f}{through_api:>10.2f}{bare:>13.2f}{through_api / bare:>10.1f}")

@@ -37,7 +37,7 @@ from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIE
 from lantern.core.api import ERRORS
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
-from lantern.core.pagination import Pagination
+from lantern.core.pagination import CappedPagination
 from lantern.core.permissions import organisation_scope
 
 router = Router(tags=["cases"])
@@ -76,7 +76,7 @@ class CaseQuery(Schema):
 
 
 @router.get("/cases", response={200: list[CaseListItem], **ERRORS}, operation_id="cases_list")
-@paginate(Pagination)
+@paginate(CappedPagination)
 def cases_list(request: HttpRequest, filters: CaseQuery = Query(...)) -> object:  # noqa: B008
     return selectors.case_list(_user(request), selectors.CaseFilters(**filters.dict()))
 
@@ -262,7 +262,7 @@ def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
     "/exports/htcds",
     response={200: str, **ERRORS},
     operation_id="exports_htcds",
-    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
 def exports_htcds(request: HttpRequest) -> HttpResponse:
     """Every case of your organisation in HTCDS 2.0 columns, with personal data (supervisors; audited)."""
@@ -280,7 +280,7 @@ def exports_htcds(request: HttpRequest) -> HttpResponse:
     "/exports/ctdc",
     response={200: str, **ERRORS},
     operation_id="exports_ctdc",
-    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
 def exports_ctdc(request: HttpRequest) -> HttpResponse:
     """De-identified microdata with CTDC codes of the cases you may count (consented to statistics; audited)."""

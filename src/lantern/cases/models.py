@@ -145,7 +145,8 @@ class Case(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="case_org_recent"),
-            models.Index(fields=["assigned_to", "-assigned_at"], name="case_assignee_recent"),
+            # "My cases": the assignee, inside the organisations the user may see, most recently assigned first.
+            models.Index(fields=["assigned_to", "organisation", "-assigned_at"], name="case_assignee_recent"),
             models.Index(fields=["organisation", "stage", "-created_at"], name="case_org_stage"),
             models.Index(fields=["organisation", "next_deadline"], name="case_org_deadline"),
             models.Index(fields=["organisation", "has_unmet_needs", "-created_at"], name="case_org_unmet"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,9 +19,8 @@ from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
 
 LIST_FIELDS = (
-    "id", "reference", "organisation_id", "organisation__name", "stage", "status", "identified_on", "created_at",
-    "created_by_id", "assigned_to_id", "assigned_to__username", "assigned_at", "next_deadline", "has_unmet_needs",
-    "age_band", "trafficking_status",
+    "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
+    "assigned_to_id", "assigned_at", "next_deadline", "has_unmet_needs", "age_band", "trafficking_status",
 )  # fmt: skip
 
 
@@ -47,7 +46,14 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
     """A page of this is what every case list shows: newest first, a constant number of queries, no personal data."""
     filters = filters or CaseFilters()
     today = today or timezone.localdate()
-    cases = cases_visible_to(user).select_related("assigned_to", "organisation").only(*LIST_FIELDS)
+    # No join in the page query: with one, SQLite's planner walks the small tables first and sorts a whole
+    # organisation's cases (bench/bench_cases.py measured 250 ms at a million cases, against 2 ms without).
+    # The assignees come in a second query, one for the whole page.
+    cases = (
+        cases_visible_to(user)
+        .only(*LIST_FIELDS)
+        .prefetch_related(Prefetch("assigned_to", queryset=User.objects.only("id", "username")))
+    )
     order = "-created_at"
     if filters.stage:
         cases = cases.filter(stage=filters.stage)

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from lantern.cases.models import Case, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS
 from lantern.core.models import Organisation, User
+from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can, organisation_scope
 from lantern.core.views import _form_errors
 
@@ -46,7 +46,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = FilterForm(request.GET or None)
     filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
-    page = Paginator(selectors.case_list(user, filters), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.case_list(user, filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

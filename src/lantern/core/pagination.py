@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -13,3 +19,41 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+
+MAX_COUNT = 10_000
+
+
+class CappedPagination(Pagination):
+    """For lists that can hold a million rows: the count stops at 10,000 (a list page never needs more, and an
+    exact count of a large filtered set costs a scan of all of it)."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"how many match, counted up to {MAX_COUNT}")
+        count_capped: bool = Field(description=f"true when more than {MAX_COUNT} match")
+
+    def _items_count(self, queryset: QuerySet) -> int:
+        return int(queryset.order_by()[: MAX_COUNT + 1].count())
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["count_capped"] = page["count"] > MAX_COUNT
+        page["count"] = min(page["count"], MAX_COUNT)
+        return page
+
+
+class CappedPaginator(Paginator):
+    """The pages' paginator with the same cap: "page 3 of 200+" rather than a count of half a million rows."""
+
+    @cached_property
+    def _counted(self) -> int:
+        return int(cast(QuerySet, self.object_list).order_by()[: MAX_COUNT + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, MAX_COUNT)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._counted > MAX_COUNT
