@@ -10,14 +10,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
 from django.test import Client
 
+from lantern.cases import services as cases
+from lantern.cases.models import Case, PublicHoliday
+from lantern.cases.validation import ContextData, PersonData
 from lantern.core import crypto, services
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.roles import Role
+from lantern.providers.models import Offering
+from lantern.providers.services import offering_save
 
 PASSWORD = "correct horse battery staple 42"
 ON_POSTGRES = os.environ.get("LANTERN_TEST_DATABASE") == "postgresql"
@@ -141,3 +147,98 @@ def api_client(world: World) -> dict[str, Client]:
 
 def vendor() -> str:
     return connection.vendor
+
+
+# --- Cases, providers and referrals shared by several test folders -----------------------------------
+
+
+@pytest.fixture
+def clock(time_machine: object) -> object:
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False)  # type: ignore[attr-defined]
+    return time_machine
+
+
+def maria() -> PersonData:
+    return PersonData(
+        first_name="Maria",
+        second_name="Popescu",
+        birth_date=date(2004, 5, 17),
+        gender="Feminine",
+        primary_language="ro",
+        other_languages=["en"],
+        citizenship=["RO"],
+        contact_route="messaging",
+        messaging="Signal +40 721 000 111",
+    )
+
+
+def labour_context() -> ContextData:
+    return ContextData(
+        forms_of_exploitation=["ForcedLabour"],
+        forced_labour_industry="A",
+        recruitment_methods=["ThroughOnlineSocialNetworks"],
+        recruitment_platforms=["Facebook"],
+        recruitment_country="RO",
+        exploitation_country="GR",
+        exploitation_region="Peloponnese",
+        crisis_circumstances=["recruited_online_in_crisis", "lost_livelihood"],
+    )
+
+
+@pytest.fixture
+def case(world: World, clock: object) -> Case:
+    PublicHoliday.objects.create(country="GR", date=date(2026, 3, 25), name="Independence Day")
+    return cases.case_register(
+        actor=world.caseworker,
+        organisation=world.ngo_a,
+        person=maria(),
+        context=labour_context(),
+        identified_on=date(2026, 2, 16),
+    )
+
+
+@pytest.fixture
+def offers(world: World) -> dict[str, Offering]:
+    shelter = services.organisation_create(
+        actor=None, name="Attica Shelter", type="Shelter", country="GR", region="Attica", languages=["el", "en"]
+    )
+    services.user_create(
+        actor=None, username="shelter_staff", organisation=shelter, role="service_provider", password=None
+    )
+    return {
+        "legal": offering_save(
+            actor=None,
+            organisation=world.legal_aid,
+            service_type="legal_counselling",
+            regions=["Attica"],
+            languages=["el", "en"],
+            delivery_modes=["in_person"],
+            weekly_capacity=2,
+        ),
+        "legal_remote": offering_save(
+            actor=None,
+            organisation=world.police_unit,
+            service_type="legal_counselling",
+            regions=["*"],
+            languages=["ro"],
+            delivery_modes=["remote", "in_person"],
+            weekly_capacity=10,
+        ),
+        "shelter": offering_save(
+            actor=None,
+            organisation=shelter,
+            service_type="safe_accommodation",
+            regions=["Attica"],
+            languages=["el"],
+            delivery_modes=["in_person"],
+            weekly_capacity=1,
+        ),
+    }
+
+
+@pytest.fixture
+def consented_case(case: Case, world: World) -> Case:
+    cases.consent_give(
+        actor=world.caseworker, case=case, purpose="referral", recipient=world.legal_aid, given_on=date(2026, 2, 20)
+    )
+    return case

@@ -19,6 +19,9 @@ from lantern.core.models import User
 from lantern.core.permissions import needs_second_factor
 from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
 from lantern.core.services import token_authenticate
+from lantern.crisis.api import router as crisis_router
+from lantern.providers.api import router as providers_router
+from lantern.referrals.api import router as referrals_router
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,9 @@ api = LanternAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", cases_router)
+api.add_router("/", crisis_router)
+api.add_router("/", providers_router)
+api.add_router("/", referrals_router)
 
 
 @api.exception_handler(SchemaValidationError)

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "lantern.core",
     "lantern.cases",
+    "lantern.crisis",
+    "lantern.providers",
+    "lantern.referrals",
 ]
 
 MIDDLEWARE = [

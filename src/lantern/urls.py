@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("lantern.cases.urls")),
+    path("crisis/", include("lantern.crisis.urls")),
+    path("services/", include("lantern.providers.urls")),
+    path("referrals/", include("lantern.referrals.urls")),
     path("", include("lantern.core.urls")),
 ]
 

@@ -14,8 +14,7 @@ from lantern.cases.models import Case, Consent, Decision, Person, Stage, Timelin
 from lantern.cases.selectors import consent_allows, possible_duplicate_exists
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core.models import AuditEvent
-from tests.cases.conftest import labour_context, maria
-from tests.conftest import World
+from tests.conftest import World, labour_context, maria
 
 
 def test_registering_gives_a_pseudonymous_reference_and_derives_what_is_not_typed(case: Case) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -18,8 +20,14 @@ from django.test import Client
 
 from lantern.api import api
 from lantern.cases.models import Case
-from lantern.cases.services import case_refer_to_authority, case_register
+from lantern.cases.services import case_refer_to_authority, case_register, consent_give
 from lantern.cases.validation import PersonData
+from lantern.crisis.models import CrisisEvent, Measure
+from lantern.crisis.services import crisis_declare, measure_add
+from lantern.providers.models import Offering
+from lantern.providers.services import offering_save
+from lantern.referrals.models import Referral
+from lantern.referrals.services import referral_accept, referral_create
 from tests.conftest import PERSONAS, World
 
 EVERYONE = frozenset(PERSONAS)
@@ -44,6 +52,17 @@ def _referred(world: World, case: Case) -> None:
 
 
 CASE_STAFF_OF_A = frozenset({"caseworker", "supervisor"})
+COORDINATOR = frozenset({"coordinator"})
+OFFER = {
+    "service_type": "legal_counselling",
+    "regions": ["Attica"],
+    "delivery_modes": ["in_person"],
+    "weekly_capacity": 5,
+}
+
+
+def _accepted(world: World, case: Case) -> None:
+    referral_accept(actor=world.provider, referral=Referral.objects.get())
 
 
 MATRIX: dict[str, Line] = {
@@ -78,6 +97,40 @@ MATRIX: dict[str, Line] = {
     "cases_timeline": Line(CASE_STAFF_OF_A),
     "exports_htcds": Line(frozenset({"supervisor"})),
     "exports_ctdc": Line(frozenset({"supervisor", "analyst", "coordinator"})),
+    # Crisis mode, providers, referrals: the targets are a crisis with a measure, the legal-aid clinic's offer,
+    # and a referral of the case to the clinic (the person consented to it).
+    "crises_list": Line(EVERYONE),
+    "crises_declare": Line(
+        COORDINATOR, body={"name": "Floods", "kind": "disaster", "country": "GR", "starts_on": "2026-03-01"}
+    ),
+    "crises_end": Line(COORDINATOR, body={}),
+    "measures_add": Line(COORDINATOR, body={"kind": "curfew", "starts_on": "2026-03-02"}),
+    "measures_end": Line(COORDINATOR, body={}),
+    "measures_active": Line(EVERYONE),
+    "package_list": Line(EVERYONE),
+    "package_set": Line(COORDINATOR, body={"service_type": "medical", "deadline_days": 2}),
+    "offerings_list": Line(EVERYONE),
+    "offerings_create": Line(frozenset({"org_admin", "supervisor", "sysadmin"}), body=OFFER),
+    "offerings_update": Line(frozenset({"sysadmin"}), body=OFFER),
+    "provider_status_set": Line(
+        frozenset({"caseworker", "supervisor", "org_admin", "sysadmin"}),
+        body={"status": "reduced", "staff_absence_percent": 30},
+    ),
+    "routing": Line(EVERYONE, query={"service_type": "legal_counselling", "region": "Attica"}),
+    "referrals_list": Line(EVERYONE),
+    "referrals_create": Line(
+        CASE_STAFF_OF_A,
+        body={"case_reference": "{reference}", "recipient_id": "{legal_aid}", "service_type": "legal_counselling"},
+    ),
+    "referrals_get": Line(CASE_STAFF_OF_A | {"provider", "coordinator"}),
+    "referrals_accept": Line(frozenset({"provider"})),
+    "referrals_decline": Line(frozenset({"provider"}), body={"reason": "No lawyer speaks Romanian this week"}),
+    "referrals_start": Line(frozenset({"provider"}), prepare=_accepted),
+    "referrals_complete": Line(
+        frozenset({"provider"}), body={"delivery_mode": "remote", "outcome": "delivered"}, prepare=_accepted
+    ),
+    "referrals_cancel": Line(CASE_STAFF_OF_A),
+    "package_missing": Line(frozenset({"supervisor", "coordinator"})),
     "cases_erase": Line(frozenset({"supervisor"}), body={"request_reference": "Request 2026/3"}),
     "consents_list": Line(CASE_STAFF_OF_A),
     "consents_give": Line(CASE_STAFF_OF_A, body={"purpose": "statistics"}),
@@ -103,11 +156,14 @@ def test_every_operation_has_a_line_in_the_matrix() -> None:
     assert set(MATRIX) - ids == set(), "these lines name operations that no longer exist"
 
 
-def _fill(value: Any, world: World) -> Any:
+def _fill(value: Any, world: World, case: Case | None = None) -> Any:
+    if value == "{legal_aid}":
+        return world.legal_aid.pk
     if isinstance(value, str):
-        return value.replace("{ngo_a}", str(world.ngo_a.pk))
+        value = value.replace("{ngo_a}", str(world.ngo_a.pk))
+        return value.replace("{reference}", case.reference) if case is not None else value
     if isinstance(value, dict):
-        return {k: _fill(v, world) for k, v in value.items()}
+        return {k: _fill(v, world, case) for k, v in value.items()}
     return value
 
 
@@ -117,9 +173,15 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         path.replace("{organisation_id}", str(world.ngo_a.pk))
         .replace("{membership_id}", str(membership.pk))
         .replace("{reference}", case.reference)
-        .replace("{consent_id}", str(case.consents.get().pk))
+        .replace("{consent_id}", str(case.consents.get(purpose="case_management").pk))
+        .replace("{crisis_id}", str(CrisisEvent.objects.get().pk))
+        .replace("{measure_id}", str(Measure.objects.get().pk))
+        .replace("{offering_id}", str(Offering.objects.get().pk))
+        .replace("{referral_id}", str(Referral.objects.get().pk))
     )
-    body = _fill(line.body, world) if line.body is not None else None
+    if line.query:
+        url += "?" + urlencode(line.query)
+    body = _fill(line.body, world, case) if line.body is not None else None
     with transaction.atomic():
         if line.prepare is not None:
             line.prepare(world, Case.objects.get(pk=case.pk))
@@ -136,6 +198,11 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
 ) -> None:
     line = MATRIX[operation_id]
     case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    crisis = crisis_declare(actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 1, 1))
+    measure_add(actor=None, crisis=crisis, kind="lockdown", starts_on=date(2026, 1, 2))
+    offering_save(actor=None, organisation=world.legal_aid, **OFFER)
+    consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.legal_aid)
+    referral_create(actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling")
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status

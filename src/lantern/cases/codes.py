@@ -213,6 +213,14 @@ TIMELINE = {
     "assessment": _("Assessment recorded"),
     "erase": _("Personal data erased on request"),
     "retention_anonymise": _("Anonymised after the retention period"),
+    "referral_create": _("Referral sent"),
+    "referral_accept": _("Referral accepted"),
+    "referral_decline": _("Referral declined"),
+    "referral_start": _("Service started"),
+    "referral_complete": _("Service delivered"),
+    "referral_cancel": _("Referral cancelled"),
+    "referral_expire": _("Referral expired"),
+    "referral_escalate": _("Unanswered referral escalated"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's

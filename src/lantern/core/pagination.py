@@ -34,6 +34,8 @@ class CappedPagination(Pagination):
         count_capped: bool = Field(description=f"true when more than {MAX_COUNT} match")
 
     def _items_count(self, queryset: QuerySet) -> int:
+        if not isinstance(queryset, QuerySet):
+            return len(queryset)
         return int(queryset.order_by()[: MAX_COUNT + 1].count())
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Any, request: HttpRequest, **params: Any) -> Any:

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class CrisisConfig(AppConfig):
+    name = "lantern.crisis"
+    label = "crisis"
+    verbose_name = "Crisis mode"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from lantern.core import navigation
+        from lantern.core.permissions import can
+        from lantern.crisis.permissions import CrisisAction
+
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Crisis"), url_name="crisis:overview", visible=lambda u: can(u, CrisisAction.VIEW), order=30
+            )
+        )

@@ -1,0 +1,50 @@
+"""What other modules ask crisis mode: which crises and measures are in force, where, on a given day.
+Justice postpones hearings on a court suspension, shelters block repatriations on a border closure, routing puts
+remote services first under a lockdown, the portal shows crisis messages: all of them through these functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lantern.crisis.models import MOVEMENT_MEASURES, CrisisEvent, Measure, PackageItem
+
+
+def _in_force(on: date) -> Q:
+    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+def active_crises(*, on: date | None = None) -> QuerySet[CrisisEvent]:
+    on = on or timezone.localdate()
+    return CrisisEvent.objects.filter(_in_force(on)).order_by("starts_on")
+
+
+def active_measures(*, on: date | None = None, region: str = "", kind: str = "") -> list[Measure]:
+    """Measures in force on a day (of crises in force), optionally only those covering a region or of one kind."""
+    on = on or timezone.localdate()
+    measures = (
+        Measure.objects.select_related("crisis")
+        .filter(_in_force(on))
+        .filter(Q(crisis__ends_on__isnull=True) | Q(crisis__ends_on__gte=on), crisis__starts_on__lte=on)
+    )
+    if kind:
+        measures = measures.filter(kind=kind)
+    return [m for m in measures.order_by("starts_on", "pk") if m.covers(region)]
+
+
+def measure_in_force(kind: str, *, region: str = "", on: date | None = None) -> bool:
+    return bool(active_measures(on=on, region=region, kind=kind))
+
+
+def movement_restricted(*, region: str = "", on: date | None = None) -> bool:
+    return any(m.kind in MOVEMENT_MEASURES for m in active_measures(on=on, region=region))
+
+
+def crisis_mode(*, on: date | None = None) -> bool:
+    return active_crises(on=on).exists()
+
+
+def minimum_package() -> list[PackageItem]:
+    return list(PackageItem.objects.filter(active=True).order_by("deadline_days", "service_type"))

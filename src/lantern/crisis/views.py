@@ -1,0 +1,129 @@
+"""The crisis page: what is declared and in force, and, for the national coordinator, declaring and ending."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.cases.codes import SERVICE_TYPES
+from lantern.core.models import User
+from lantern.core.permissions import can
+from lantern.core.views import _form_errors
+from lantern.crisis import selectors, services
+from lantern.crisis.forms import CrisisForm, MeasureForm, split_regions
+from lantern.crisis.models import CrisisEvent, Measure
+from lantern.crisis.permissions import CrisisAction
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    if not can(request.user, CrisisAction.VIEW):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def overview_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    may_manage = can(user, CrisisAction.MANAGE)
+    crisis_form = CrisisForm(request.POST or None, initial={"starts_on": timezone.localdate()}) if may_manage else None
+    if request.method == "POST":
+        if crisis_form is None:
+            raise PermissionDenied
+        if crisis_form.is_valid():
+            data = crisis_form.cleaned_data
+            try:
+                services.crisis_declare(
+                    actor=user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    country=data["country"],
+                    regions=split_regions(data["regions"]),
+                    starts_on=data["starts_on"],
+                )
+            except ValidationError as exc:
+                _form_errors(crisis_form, exc)
+            else:
+                messages.warning(request, _("Crisis declared: crisis mode is on."))
+                return redirect("crisis:overview")
+    return render(
+        request,
+        "crisis/overview.html",
+        {
+            "active": selectors.active_crises().prefetch_related("measures"),
+            "past": CrisisEvent.objects.filter(ends_on__lt=timezone.localdate()).order_by("-starts_on")[:20],
+            "crisis_form": crisis_form,
+            "measure_form": MeasureForm(initial={"starts_on": timezone.localdate()}) if may_manage else None,
+            "may_manage": may_manage,
+            "package": [
+                (item, SERVICE_TYPES.get(item.service_type, item.service_type)) for item in selectors.minimum_package()
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    user = _staff(request)
+    crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
+    if crisis is None:
+        raise Http404
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measure_add(
+                actor=user,
+                crisis=crisis,
+                kind=data["kind"],
+                regions=split_regions(data["regions"]),
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Measure added."))
+    else:
+        messages.error(request, _("The measure needs a kind and a start date."))
+    return redirect("crisis:overview")
+
+
+@login_required
+@require_POST
+def measure_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
+    user = _staff(request)
+    measure = Measure.objects.filter(pk=measure_id).first()
+    if measure is None:
+        raise Http404
+    try:
+        services.measure_end(actor=user, measure=measure)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Measure ended."))
+    return redirect("crisis:overview")
+
+
+@login_required
+@require_POST
+def crisis_end_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    user = _staff(request)
+    crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
+    if crisis is None:
+        raise Http404
+    try:
+        services.crisis_end(actor=user, crisis=crisis)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Crisis ended: normal procedures apply again."))
+    return redirect("crisis:overview")

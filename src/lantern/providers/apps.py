@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class ProvidersConfig(AppConfig):
+    name = "lantern.providers"
+    label = "providers"
+    verbose_name = "Service providers"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from lantern.core import navigation
+        from lantern.core.permissions import can
+        from lantern.providers.permissions import ProviderAction
+
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Services"),
+                url_name="providers:directory",
+                visible=lambda u: can(u, ProviderAction.VIEW),
+                order=20,
+            )
+        )

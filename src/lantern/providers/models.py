@@ -1,0 +1,120 @@
+"""Who offers which service, where, in which languages and how; whether they are operating now; how much
+capacity is left this week."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lantern.core.models import Organisation
+
+
+class OperatingStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    REDUCED = "reduced", _("Reduced service")
+    REMOTE_ONLY = "remote_only", _("Remote only")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class DeliveryMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Remote")
+    OUTREACH = "outreach", _("Outreach")
+
+
+class Offering(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="offerings")
+    service_type = models.CharField(max_length=40)
+    regions = models.JSONField(default=list, help_text="regions served")
+    languages = models.JSONField(default=list, help_text="ISO 639-1 codes the service is given in")
+    interpreter_available = models.BooleanField(default=False)
+    delivery_modes = models.JSONField(default=list)
+    weekly_capacity = models.PositiveIntegerField(default=10)
+    regardless_of_status = models.BooleanField(default=True, help_text="served whatever the immigration status")
+    eligibility_note = models.CharField(max_length=300, blank=True, default="")
+    hours = models.CharField(max_length=200, blank=True, default="")
+    public_contact = models.CharField(max_length=200, blank=True, default="", help_text="shown on the public portal")
+    is_public = models.BooleanField(default=False, help_text="listed on the public portal")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "service_type"]
+        indexes = [models.Index(fields=["service_type", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} by {self.organisation_id}"
+
+
+class OfferingRegion(models.Model):
+    """One region an offer serves: the index routing searches by (a JSON list cannot be indexed on SQLite)."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="served_regions")
+    service_type = models.CharField(max_length=40)
+    region = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["offering", "region"], name="offering_region_once")]
+        indexes = [models.Index(fields=["service_type", "region"])]
+
+    def __str__(self) -> str:
+        return self.region
+
+
+class StatusChange(models.Model):
+    """The history of an organisation's operating status and of its staff off sick or reassigned."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=OperatingStatus.choices)
+    staff_absence_percent = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    valid_from = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-valid_from"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(staff_absence_percent__lte=100), name="absence_at_most_all_staff")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} from {self.valid_from:%Y-%m-%d}"
+
+
+class ProviderState(models.Model):
+    """The current state of an organisation as a provider: the latest status change, kept beside the history so
+    that routing reads one row per organisation."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="provider_state")
+    status = models.CharField(max_length=16, choices=OperatingStatus.choices, default=OperatingStatus.OPEN)
+    staff_absence_percent = models.PositiveSmallIntegerField(default=0)
+    since = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.status
+
+    def capacity_factor(self) -> float:
+        """What share of the nominal capacity is there: staff absence reduces it, a reduced service halves it."""
+        if self.status == OperatingStatus.SUSPENDED:
+            return 0.0
+        factor = 1 - self.staff_absence_percent / 100
+        return factor / 2 if self.status == OperatingStatus.REDUCED else factor
+
+
+class CapacityWeek(models.Model):
+    """How many referrals an offer has accepted in one week (Monday). Accepting increments `used` only while it is
+    below the week's capacity, in one UPDATE: two people accepting the last place at once cannot both get it."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="weeks")
+    week_start = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["offering", "week_start"], name="one_row_per_week")]
+
+    def __str__(self) -> str:
+        return f"{self.used} used in week of {self.week_start}"

@@ -1,0 +1,28 @@
+"""The provider directory's actions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from lantern.core.permissions import ALL_ROLES, Rule, register_rule
+from lantern.core.roles import Role
+
+
+class ProviderAction(StrEnum):
+    VIEW = "provider.view"  # the directory: who offers what, where, and whether they are operating
+    MANAGE = "provider.manage"  # an organisation's own offers
+    STATUS = "provider.status"  # an organisation's own operating status and staff absence
+
+
+register_rule(ProviderAction.VIEW, Rule(everywhere=ALL_ROLES))
+register_rule(
+    ProviderAction.MANAGE,
+    Rule(in_own_organisation=frozenset({Role.ORG_ADMIN, Role.SUPERVISOR}), everywhere=frozenset({Role.SYSADMIN})),
+)
+register_rule(
+    ProviderAction.STATUS,
+    Rule(
+        in_own_organisation=frozenset({Role.ORG_ADMIN, Role.SUPERVISOR, Role.SERVICE_PROVIDER, Role.CASEWORKER}),
+        everywhere=frozenset({Role.SYSADMIN}),
+    ),
+)

@@ -1,0 +1,134 @@
+"""Reads of the provider directory, and routing: for a need, the providers that can meet it now, ranked, with
+the reasons for their place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantern.crisis.models import MOVEMENT_MEASURES, MeasureKind
+from lantern.crisis.selectors import active_measures
+from lantern.providers.models import CapacityWeek, DeliveryMode, Offering, OfferingRegion, OperatingStatus
+from lantern.providers.services import NATIONWIDE, week_of, weekly_capacity
+
+# Services that still reach people in person under a lockdown or curfew: the documents ask that health care,
+# shelter and basic needs go on whatever the restrictions.
+ESSENTIAL_IN_PERSON = frozenset(
+    {
+        "safe_accommodation",
+        "quarantine_accommodation",
+        "medical",
+        "covid_test_vaccination",
+        "food_package",
+        "protective_equipment",
+        "emergency_cash",
+    }
+)
+
+
+def directory(*, service_type: str = "", region: str = "") -> QuerySet[Offering]:
+    offerings = Offering.objects.filter(active=True).select_related("organisation", "organisation__provider_state")
+    if service_type:
+        offerings = offerings.filter(service_type=service_type)
+    if region:
+        offerings = offerings.filter(served_regions__region__in=[region, NATIONWIDE]).distinct()
+    return offerings.order_by("organisation__name", "service_type")
+
+
+@dataclass
+class Candidate:
+    offering: Offering
+    score: int
+    delivery_mode: str
+    capacity_left: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def candidate_rows(service_type: str, region: str) -> QuerySet[Offering]:
+    """The plain indexed query: active offers of this service in this region (or nationwide)."""
+    ids = OfferingRegion.objects.filter(service_type=service_type, region__in=[region, NATIONWIDE]).values(
+        "offering_id"
+    )
+    return Offering.objects.filter(pk__in=ids, active=True)
+
+
+def route(
+    *, service_type: str, region: str, language: str = "", interpreter_needed: bool = False, on: date | None = None
+) -> list[Candidate]:
+    """Rank the offers that can take this need now. Left out: suspended providers, offers with no capacity left
+    this week, and offers whose delivery the measures in force do not allow."""
+    on = on or timezone.localdate()
+    offerings = list(
+        candidate_rows(service_type, region).select_related("organisation", "organisation__provider_state")
+    )
+    used = dict(
+        CapacityWeek.objects.filter(offering__in=[o.pk for o in offerings], week_start=week_of(on)).values_list(
+            "offering_id", "used"
+        )
+    )
+    measures = active_measures(on=on, region=region)
+    kinds = {m.kind for m in measures}
+    restricted = bool(kinds & MOVEMENT_MEASURES)
+    intake_frozen = MeasureKind.SHELTER_INTAKE_FREEZE in kinds
+    ranked = []
+    for offering in offerings:
+        state = getattr(offering.organisation, "provider_state", None)
+        status = state.status if state is not None else OperatingStatus.OPEN
+        if status == OperatingStatus.SUSPENDED:
+            continue
+        modes = list(offering.delivery_modes)
+        if status == OperatingStatus.REMOTE_ONLY:
+            modes = [m for m in modes if m == DeliveryMode.REMOTE]
+        if restricted and service_type not in ESSENTIAL_IN_PERSON:
+            modes = [m for m in modes if m != DeliveryMode.IN_PERSON]
+        if intake_frozen and service_type == "safe_accommodation":
+            modes = []
+        if not modes:
+            continue
+        capacity = weekly_capacity(offering, state)
+        left = capacity - used.get(offering.pk, 0)
+        if left <= 0:
+            continue
+        reasons: list[str] = []
+        score = {OperatingStatus.OPEN: 30, OperatingStatus.REDUCED: 15}.get(status, 10)
+        reasons.append(
+            {
+                OperatingStatus.OPEN: _("operating normally"),
+                OperatingStatus.REDUCED: _("reduced service"),
+                OperatingStatus.REMOTE_ONLY: _("remote only"),
+            }.get(status, status)
+        )
+        if language and language in offering.languages:
+            score += 25
+            reasons.append(_("speaks the person's language"))
+        elif offering.interpreter_available:
+            score += 12
+            reasons.append(_("with an interpreter"))
+        elif language:
+            reasons.append(_("no shared language"))
+        if interpreter_needed and not offering.interpreter_available and language not in offering.languages:
+            score -= 10
+        score += round(20 * left / capacity) if capacity else 0
+        reasons.append(_("%(left)d of %(capacity)d places left this week") % {"left": left, "capacity": capacity})
+        if restricted and (DeliveryMode.REMOTE in modes or DeliveryMode.OUTREACH in modes):
+            score += 15
+            mode = DeliveryMode.REMOTE if DeliveryMode.REMOTE in modes else DeliveryMode.OUTREACH
+            reasons.append(_("can work remotely under the movement restrictions"))
+        else:
+            mode = DeliveryMode.IN_PERSON if DeliveryMode.IN_PERSON in modes else modes[0]
+            if not restricted and mode == DeliveryMode.IN_PERSON:
+                score += 10
+        if region in offering.regions:
+            score += 5
+            reasons.append(_("serves the region"))
+        else:
+            reasons.append(_("serves the whole country"))
+        ranked.append(
+            Candidate(offering=offering, score=score, delivery_mode=mode, capacity_left=left, reasons=reasons)
+        )
+    ranked.sort(key=lambda c: (-c.score, c.offering.organisation.name, c.offering.pk))
+    return ranked

@@ -1,0 +1,174 @@
+"""Writes of the provider directory: what an organisation offers, its operating status (two clicks), capacity."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantern.cases.codes import SERVICE_TYPES
+from lantern.core import codes
+from lantern.core.audit import audit_record
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import require
+from lantern.providers.models import (
+    CapacityWeek,
+    DeliveryMode,
+    Offering,
+    OfferingRegion,
+    OperatingStatus,
+    ProviderState,
+    StatusChange,
+)
+from lantern.providers.permissions import ProviderAction
+
+NATIONWIDE = "*"
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    if fields["service_type"] not in SERVICE_TYPES:
+        errors["service_type"] = _("Unknown value %(value)s.") % {"value": repr(fields["service_type"])}
+    regions = list(dict.fromkeys(" ".join(r.split()) for r in fields["regions"] if r and r.strip()))
+    if not regions:
+        errors["regions"] = _("Name the regions served, or * for the whole country.")
+    if any(len(r) > 100 for r in regions):
+        errors["regions"] = _("At most %(n)d characters.") % {"n": 100}
+    languages = list(dict.fromkeys(code.strip().lower() for code in fields["languages"] if code.strip()))
+    wrong = [c for c in languages if c not in codes.language_codes()]
+    if wrong:
+        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": ", ".join(wrong)}
+    modes = list(dict.fromkeys(fields["delivery_modes"]))
+    if not modes or any(m not in DeliveryMode.values for m in modes):
+        errors["delivery_modes"] = _("Choose in person, remote or outreach.")
+    if not 0 <= fields["weekly_capacity"] <= 100_000:
+        errors["weekly_capacity"] = _("Between 0 and 100000.")
+    for name, limit in (("eligibility_note", 300), ("hours", 200), ("public_contact", 200)):
+        if len(fields.get(name, "")) > limit:
+            errors[name] = _("At most %(n)d characters.") % {"n": limit}
+    if errors:
+        raise ValidationError(errors)
+    return {**fields, "regions": regions, "languages": languages, "delivery_modes": modes}
+
+
+def offering_save(
+    *, actor: User | None, organisation: Organisation, offering: Offering | None = None, **fields: Any
+) -> Offering:
+    """Create an offer, or change one: service type, regions, languages, delivery modes, weekly capacity,
+    eligibility, hours, public contact."""
+    if actor is not None:
+        require(actor, ProviderAction.MANAGE, organisation)
+    defaults = {"regions": [], "languages": [], "delivery_modes": [DeliveryMode.IN_PERSON], "weekly_capacity": 10}
+    if offering is not None:
+        if offering.organisation_id != organisation.pk:
+            raise ValidationError({"offering": _("This offer belongs to another organisation.")})
+        current = {
+            name: getattr(offering, name)
+            for name in (
+                "service_type",
+                "regions",
+                "languages",
+                "delivery_modes",
+                "weekly_capacity",
+                "interpreter_available",
+                "regardless_of_status",
+                "eligibility_note",
+                "hours",
+                "public_contact",
+                "is_public",
+                "active",
+            )
+        }
+        fields = {**current, **fields}
+    cleaned = _clean_offering({**defaults, **fields})
+    with transaction.atomic():
+        if offering is None:
+            offering = Offering(organisation=organisation)
+        for name, value in cleaned.items():
+            setattr(offering, name, value)
+        offering.save()
+        OfferingRegion.objects.filter(offering=offering).delete()
+        OfferingRegion.objects.bulk_create(
+            [OfferingRegion(offering=offering, service_type=offering.service_type, region=r) for r in offering.regions]
+        )
+        ProviderState.objects.get_or_create(organisation=organisation)
+        audit_record(
+            action="offering.save",
+            actor=actor,
+            actor_label="console",
+            organisation_id=organisation.pk,
+            object_type="providers.offering",
+            object_id=offering.pk,
+            detail={"service_type": offering.service_type},
+        )
+    return offering
+
+
+def status_set(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    status: str,
+    staff_absence_percent: int | None = None,
+    reason: str = "",
+) -> ProviderState:
+    """The two clicks: pick a status (and, if it changed, how many staff are off); history is kept."""
+    if actor is not None:
+        require(actor, ProviderAction.STATUS, organisation)
+    if status not in OperatingStatus.values:
+        raise ValidationError({"status": _("Unknown value %(value)s.") % {"value": repr(status)}})
+    state, _created = ProviderState.objects.get_or_create(organisation=organisation)
+    absence = state.staff_absence_percent if staff_absence_percent is None else staff_absence_percent
+    if not 0 <= absence <= 100:
+        raise ValidationError({"staff_absence_percent": _("Between 0 and 100.")})
+    reason = " ".join(reason.split())
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 200}})
+    now = timezone.now()
+    with transaction.atomic():
+        StatusChange.objects.create(
+            organisation=organisation,
+            status=status,
+            staff_absence_percent=absence,
+            reason=reason,
+            valid_from=now,
+            recorded_by=actor,
+        )
+        state.status, state.staff_absence_percent, state.since = status, absence, now
+        state.save()
+        audit_record(
+            action="provider.status",
+            actor=actor,
+            actor_label="console",
+            organisation_id=organisation.pk,
+            detail={"status": status, "staff_absence_percent": absence},
+        )
+    return state
+
+
+def weekly_capacity(offering: Offering, state: ProviderState | None) -> int:
+    factor = state.capacity_factor() if state is not None else 1.0
+    return math.floor(offering.weekly_capacity * factor)
+
+
+def capacity_take(*, offering: Offering, on: date) -> bool:
+    """Take one place of this week's capacity, or say there is none. Safe under concurrency: the check and the
+    increment are one UPDATE ... WHERE used < capacity."""
+    state = ProviderState.objects.filter(organisation_id=offering.organisation_id).first()
+    capacity = weekly_capacity(offering, state)
+    week, _created = CapacityWeek.objects.get_or_create(offering=offering, week_start=week_of(on))
+    return CapacityWeek.objects.filter(pk=week.pk, used__lt=capacity).update(used=F("used") + 1) == 1
+
+
+def capacity_release(*, offering: Offering, on: date) -> None:
+    CapacityWeek.objects.filter(offering=offering, week_start=week_of(on), used__gt=0).update(used=F("used") - 1)

@@ -1,0 +1,74 @@
+"""The service directory, and an organisation's own offers and operating status (changed in two clicks)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.cases.codes import SERVICE_TYPES
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can, organisation_scope
+from lantern.providers import selectors, services
+from lantern.providers.models import OperatingStatus, ProviderState
+from lantern.providers.permissions import ProviderAction
+
+ABSENCE_STEPS = [0, 10, 25, 50, 75]
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    if not can(request.user, ProviderAction.VIEW):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def directory_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    service_type = request.GET.get("service_type", "")
+    region = request.GET.get("region", "").strip()[:100]
+    offerings = selectors.directory(service_type=service_type if service_type in SERVICE_TYPES else "", region=region)
+    own = Organisation.objects.filter(pk__in=sorted(organisation_scope(user, ProviderAction.STATUS).organisation_ids))
+    return render(
+        request,
+        "providers/directory.html",
+        {
+            "offerings": offerings[:300],
+            "service_types": sorted(SERVICE_TYPES.items(), key=lambda kv: str(kv[1])),
+            "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
+            "service_type": service_type,
+            "region": region,
+            "own": [(o, ProviderState.objects.filter(organisation=o).first()) for o in own],
+            "statuses": OperatingStatus.choices,
+            "absence_steps": ABSENCE_STEPS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    user = _staff(request)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not can(user, ProviderAction.STATUS, organisation):
+        raise PermissionDenied
+    absence_raw = request.POST.get("staff_absence_percent", "")
+    try:
+        absence = int(absence_raw) if absence_raw else None
+        services.status_set(
+            actor=user,
+            organisation=organisation,
+            status=request.POST.get("status", ""),
+            staff_absence_percent=absence,
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValueError, ValidationError):
+        messages.error(request, _("Choose a status and a share of staff absent between 0 and 100."))
+    else:
+        messages.success(request, _("Operating status updated."))
+    return redirect("providers:directory")

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "lantern.referrals"
+    label = "referrals"
+    verbose_name = "Referrals"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from lantern.core import navigation
+        from lantern.core.permissions import can
+        from lantern.referrals import selectors
+        from lantern.referrals.permissions import ReferralAction
+
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Referrals"),
+                url_name="referrals:inbox",
+                visible=lambda u: can(u, ReferralAction.VIEW),
+                order=15,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Minimum package"),
+                url_name="referrals:package",
+                visible=selectors.package_visible,
+                count=selectors.package_missing_count,
+                order=35,
+            )
+        )

@@ -1,0 +1,92 @@
+"""A referral: one need of one case sent to one organisation, followed until the service is delivered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lantern.cases.models import Case
+from lantern.core.models import Organisation
+from lantern.providers.models import Offering
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    ROUTINE = "routine", _("Routine")
+
+
+# How long the receiving organisation has to accept or decline.
+RESPONSE_TIME = {
+    Urgency.EMERGENCY: timedelta(hours=4),
+    Urgency.URGENT: timedelta(hours=24),
+    Urgency.ROUTINE: timedelta(hours=72),
+}
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("Service started")
+    COMPLETED = "completed", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
+MEETS_NEED = (Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED)
+
+
+class Outcome(models.TextChoices):
+    DELIVERED = "delivered", _("Delivered in full")
+    PARTLY = "partly", _("Partly delivered")
+    NOT_DELIVERED = "not_delivered", _("Not delivered")
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    sender = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_sent")
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_received")
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="referrals", null=True)
+    service_type = models.CharField(max_length=40)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices, default=Urgency.ROUTINE)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    respond_by = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decline_reason = models.CharField(max_length=300, blank=True, default="")
+    accepted_week = models.DateField(null=True, blank=True, help_text="the week whose capacity it took")
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    delivery_mode = models.CharField(max_length=12, blank=True, default="")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="cancelled or expired")
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "status", "-created_at"], name="referral_inbox"),
+            models.Index(fields=["sender", "-created_at"], name="referral_sent"),
+            models.Index(fields=["status", "respond_by"], name="referral_due"),
+            models.Index(fields=["case", "service_type", "status"], name="referral_case_need"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="referral_idempotent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral #{self.pk} ({self.service_type}, {self.status})"

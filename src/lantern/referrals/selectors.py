@@ -1,0 +1,149 @@
+"""Reads of referrals, scoped by the permission module. What the receiving organisation sees is the minimum:
+the case reference, the service needed, the language, the urgency and how to reach the person, never the case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from lantern.cases.models import Case, Stage
+from lantern.cases.permissions import CaseAction
+from lantern.core.models import User
+from lantern.core.permissions import can, organisation_scope
+from lantern.crisis.selectors import active_crises, minimum_package
+from lantern.referrals.models import MEETS_NEED, Referral
+from lantern.referrals.permissions import ReferralAction
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """Referrals sent by the cases the user may see, and referrals received by the organisations she answers for."""
+    viewing = organisation_scope(user, ReferralAction.VIEW)
+    if viewing.everywhere:
+        return Referral.objects.all()
+    sending = organisation_scope(user, CaseAction.VIEW)
+    answering = organisation_scope(user, ReferralAction.RESPOND)
+    return Referral.objects.filter(
+        sending.q("case__organisation_id", "case__created_by_id") | answering.q("recipient_id")
+    )
+
+
+def referral_get_for_user(user: User, referral_id: int) -> Referral:
+    referral = (
+        referrals_visible_to(user)
+        .select_related("case", "case__person", "recipient", "sender", "offering")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404("no such referral")
+    return referral
+
+
+def inbox(user: User, *, status: str = "") -> QuerySet[Referral]:
+    scope = organisation_scope(user, ReferralAction.RESPOND)
+    referrals = Referral.objects.filter(scope.q("recipient_id")).select_related("case", "case__person", "recipient")
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("status", "respond_by", "-pk")
+
+
+def sent(user: User, *, case: Case | None = None) -> QuerySet[Referral]:
+    scope = organisation_scope(user, CaseAction.VIEW)
+    referrals = Referral.objects.filter(scope.q("case__organisation_id", "case__created_by_id")).select_related(
+        "case", "recipient"
+    )
+    if case is not None:
+        referrals = referrals.filter(case=case)
+    return referrals.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    """Everything a receiving organisation learns about the person: no name, no birth date, no story."""
+
+    id: int
+    reference: str
+    service_type: str
+    needs: list[str]
+    language: str
+    interpreter_needed: bool
+    contact_route: str
+    urgency: str
+    status: str
+    respond_by: Any
+    created_at: Any
+
+
+def for_recipient(referral: Referral) -> RecipientView:
+    person = referral.case.person
+    return RecipientView(
+        id=referral.pk,
+        reference=referral.case.reference,
+        service_type=referral.service_type,
+        needs=list(referral.case.needs),
+        language=person.primary_language,
+        interpreter_needed=person.interpreter_needed,
+        contact_route=person.contact_route,
+        urgency=referral.urgency,
+        status=referral.status,
+        respond_by=referral.respond_by,
+        created_at=referral.created_at,
+    )
+
+
+def sees_whole_case(user: User, referral: Referral) -> bool:
+    return can(user, CaseAction.VIEW, referral.case)
+
+
+# --- The minimum service package ------------------------------------------------------------------------------
+
+
+def package_scope(user: User) -> Any:
+    return organisation_scope(user, CaseAction.STATISTICS)
+
+
+def package_visible(user: User) -> bool:
+    return can(user, CaseAction.STATISTICS) and can(user, ReferralAction.VIEW)
+
+
+def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QuerySet[Case], dict[str, date]]:
+    """Open cases that, while a crisis lasts, have not been offered every service of the minimum package within
+    its deadline (counted from identification, or from the crisis start for cases identified before it). Returns
+    the cases and, for each service, the identification date before which a case is due."""
+    on = on or timezone.localdate()
+    crisis = active_crises(on=on).first()
+    if crisis is None:
+        return Case.objects.none(), {}
+    due_before: dict[str, date] = {}
+    for item in minimum_package():
+        if crisis.starts_on + timedelta(days=item.deadline_days) < on:
+            due_before[item.service_type] = on - timedelta(days=item.deadline_days)
+    if not due_before:
+        return Case.objects.none(), {}
+    missing = Q()
+    for service_type, cutoff in due_before.items():
+        met = Referral.objects.filter(case=OuterRef("pk"), service_type=service_type, status__in=MEETS_NEED)
+        missing |= Q(~Exists(met), identified_on__lt=cutoff)
+    cases = (
+        Case.objects.filter(package_scope(user).q())
+        .exclude(stage=Stage.CLOSED)
+        .filter(missing)
+        .only("id", "reference", "organisation_id", "identified_on", "stage", "needs")
+        .order_by("identified_on", "pk")
+    )
+    return cases, due_before
+
+
+def missing_services(case: Case, due_before: dict[str, date]) -> list[str]:
+    met = set(Referral.objects.filter(case=case, status__in=MEETS_NEED).values_list("service_type", flat=True))
+    return [s for s, cutoff in due_before.items() if case.identified_on < cutoff and s not in met]
+
+
+def package_missing_count(user: User) -> int:
+    cases, _ = cases_missing_package(user)
+    return int(cases.order_by()[:10_000].count())

@@ -1,0 +1,288 @@
+"""The referral workflow: create (only with consent for that recipient), accept (never past capacity), decline,
+start, complete, cancel, expire; overdue referrals escalate to the sender's supervisors, then to the national
+coordinator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantern.cases.codes import SERVICE_TYPES
+from lantern.cases.models import Case, Consent
+from lantern.cases.permissions import CaseAction
+from lantern.cases.selectors import consent_allows
+from lantern.core.audit import audit_record
+from lantern.core.models import Alert, Organisation, User
+from lantern.core.permissions import can, require
+from lantern.core.roles import Role
+from lantern.providers.models import DeliveryMode, Offering
+from lantern.providers.services import capacity_release, capacity_take, week_of
+from lantern.referrals.models import MEETS_NEED, OPEN_STATUSES, RESPONSE_TIME, Outcome, Referral, Status, Urgency
+from lantern.referrals.permissions import ReferralAction
+
+EXPIRE_AFTER = RESPONSE_TIME[Urgency.ROUTINE] * 4  # an unanswered referral lapses after twelve days
+
+
+def _record(referral: Referral, event: str, actor: User | None, **detail: object) -> None:
+    from lantern.cases.models import TimelineEntry
+
+    TimelineEntry.objects.create(
+        case=referral.case,
+        kind=f"referral_{event}",
+        actor=actor,
+        detail={"referral": referral.pk, "service_type": referral.service_type, **detail},
+    )
+    audit_record(
+        action=f"referral.{event}",
+        actor=actor,
+        actor_label="console",
+        organisation_id=referral.sender_id,
+        object_type="referrals.referral",
+        object_id=referral.pk,
+        detail={"recipient": referral.recipient_id, **detail},
+    )
+
+
+def refresh_unmet_needs(case: Case) -> None:
+    met = set(Referral.objects.filter(case=case, status__in=MEETS_NEED).values_list("service_type", flat=True))
+    unmet = any(need not in met for need in case.needs)
+    if unmet != case.has_unmet_needs:
+        case.has_unmet_needs = unmet
+        case.save(update_fields=["has_unmet_needs"])
+
+
+def referral_create(
+    *,
+    actor: User,
+    case: Case,
+    recipient: Organisation,
+    service_type: str,
+    urgency: str = Urgency.ROUTINE,
+    offering: Offering | None = None,
+    idempotency_key: str = "",
+) -> Referral:
+    """Send one need of a case to an organisation. Without the person's consent to a referral to that organisation,
+    nothing is stored and the refusal says why. A retried request with the same idempotency key returns the
+    referral the first one made."""
+    require(actor, CaseAction.UPDATE, case)
+    idempotency_key = idempotency_key.strip()
+    if idempotency_key:
+        earlier = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if (earlier.case_id, earlier.recipient_id, earlier.service_type) != (case.pk, recipient.pk, service_type):
+                raise ValidationError({"idempotency_key": _("This key was used for another referral.")})
+            return earlier
+    errors: dict[str, str] = {}
+    if service_type not in SERVICE_TYPES:
+        errors["service_type"] = _("Unknown value %(value)s.") % {"value": repr(service_type)}
+    if urgency not in Urgency.values:
+        errors["urgency"] = _("Unknown value %(value)s.") % {"value": repr(urgency)}
+    if len(idempotency_key) > 64:
+        errors["idempotency_key"] = _("At most %(n)d characters.") % {"n": 64}
+    if recipient.pk == case.organisation_id:
+        errors["recipient"] = _("A referral goes to another organisation.")
+    if offering is None:
+        offering = Offering.objects.filter(organisation=recipient, service_type=service_type, active=True).first()
+    if offering is None or offering.organisation_id != recipient.pk or offering.service_type != service_type:
+        errors["recipient"] = _("This organisation does not offer this service.")
+    if case.stage == "closed":
+        errors["case"] = _("The case is closed.")
+    if errors:
+        raise ValidationError(errors)
+    if not consent_allows(case, Consent.Purpose.REFERRAL, recipient=recipient):
+        raise ValidationError(
+            {
+                "consent": _("The person has not consented to a referral to %(name)s. Record their consent first.")
+                % {"name": recipient.name}
+            }
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                case=case,
+                sender_id=case.organisation_id,
+                recipient=recipient,
+                offering=offering,
+                service_type=service_type,
+                urgency=urgency,
+                idempotency_key=idempotency_key,
+                created_by=actor,
+                created_at=now,
+                respond_by=now + RESPONSE_TIME[Urgency(urgency)],
+            )
+            _record(referral, "create", actor, urgency=urgency)
+            alert_recipients(referral)
+    except IntegrityError:
+        # The same key, sent twice at the same moment: the other request created it.
+        earlier = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return earlier
+    return referral
+
+
+def alert_recipients(referral: Referral) -> None:
+    staff = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=referral.recipient_id,
+        memberships__role__in=[Role.SERVICE_PROVIDER, Role.SUPERVISOR],
+    ).distinct()
+    text = _("New %(urgency)s referral for %(service)s (%(reference)s).") % {
+        "urgency": referral.get_urgency_display().lower(),
+        "service": SERVICE_TYPES.get(referral.service_type, referral.service_type),
+        "reference": referral.case.reference,
+    }
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                recipient=user,
+                kind=Alert.Kind.INFO,
+                text=text,
+                object_type="referrals.referral",
+                object_id=str(referral.pk),
+            )
+            for user in staff
+        ]
+    )
+
+
+def _respondable(actor: User, referral: Referral) -> Referral:
+    if not can(actor, ReferralAction.RESPOND, referral.recipient):
+        raise PermissionDenied("only the receiving organisation answers a referral")
+    return Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+
+
+def _expect(referral: Referral, *statuses: str) -> None:
+    if referral.status not in statuses:
+        raise ValidationError(
+            {"status": _("This referral is %(status)s.") % {"status": referral.get_status_display().lower()}}
+        )
+
+
+def referral_accept(*, actor: User, referral: Referral) -> Referral:
+    """Accept, taking one place of this week's capacity. When there is none left, nothing changes."""
+    with transaction.atomic():
+        current = _respondable(actor, referral)
+        _expect(current, Status.PENDING)
+        today = timezone.localdate()
+        if current.offering is None or not capacity_take(offering=current.offering, on=today):
+            raise ValidationError({"capacity": _("No capacity is left this week for this service.")})
+        current.status = Status.ACCEPTED
+        current.responded_at, current.responded_by, current.accepted_week = timezone.now(), actor, week_of(today)
+        current.save(update_fields=["status", "responded_at", "responded_by", "accepted_week"])
+        _record(current, "accept", actor)
+        refresh_unmet_needs(current.case)
+    return current
+
+
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 300:
+        raise ValidationError({"reason": _("Say why, in at most 300 characters.")})
+    with transaction.atomic():
+        current = _respondable(actor, referral)
+        _expect(current, Status.PENDING)
+        current.status, current.decline_reason = Status.DECLINED, reason
+        current.responded_at, current.responded_by = timezone.now(), actor
+        current.save(update_fields=["status", "decline_reason", "responded_at", "responded_by"])
+        _record(current, "decline", actor)
+    return current
+
+
+def referral_start(*, actor: User, referral: Referral) -> Referral:
+    with transaction.atomic():
+        current = _respondable(actor, referral)
+        _expect(current, Status.ACCEPTED)
+        current.status, current.started_at = Status.IN_PROGRESS, timezone.now()
+        current.save(update_fields=["status", "started_at"])
+        _record(current, "start", actor)
+    return current
+
+
+def referral_complete(*, actor: User, referral: Referral, delivery_mode: str, outcome: str) -> Referral:
+    errors: dict[str, str] = {}
+    if delivery_mode not in DeliveryMode.values:
+        errors["delivery_mode"] = _("Say whether it was delivered in person, remotely or by outreach.")
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Unknown value %(value)s.") % {"value": repr(outcome)}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _respondable(actor, referral)
+        _expect(current, Status.ACCEPTED, Status.IN_PROGRESS)
+        current.status, current.completed_at = Status.COMPLETED, timezone.now()
+        current.delivery_mode, current.outcome = delivery_mode, outcome
+        current.started_at = current.started_at or current.completed_at
+        current.save(update_fields=["status", "completed_at", "delivery_mode", "outcome", "started_at"])
+        _record(current, "complete", actor, delivery_mode=delivery_mode, outcome=outcome)
+        refresh_unmet_needs(current.case)
+    return current
+
+
+def referral_cancel(*, actor: User, referral: Referral) -> Referral:
+    """The sender withdraws a referral; a place it held this week is given back."""
+    require(actor, CaseAction.UPDATE, referral.case)
+    with transaction.atomic():
+        current = Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+        _expect(current, *OPEN_STATUSES)
+        if current.status in (Status.ACCEPTED, Status.IN_PROGRESS) and current.offering and current.accepted_week:
+            capacity_release(offering=current.offering, on=current.accepted_week)
+        current.status, current.closed_at = Status.CANCELLED, timezone.now()
+        current.save(update_fields=["status", "closed_at"])
+        _record(current, "cancel", actor)
+        refresh_unmet_needs(current.case)
+    return current
+
+
+def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
+    """Unanswered referrals past their deadline alert the sender's supervisors; past twice the deadline, the
+    national coordinators; past twelve days they expire. Safe to run as often as wanted."""
+    now = now or timezone.now()
+    counts = {"supervisor": 0, "coordinator": 0, "expired": 0}
+    overdue = Referral.objects.filter(status=Status.PENDING, respond_by__lt=now).select_related("case", "recipient")
+    for referral in overdue.order_by("pk"):
+        with transaction.atomic():
+            current = Referral.objects.select_for_update(of=("self",)).select_related("case", "recipient").get(pk=referral.pk)
+            if current.status != Status.PENDING:
+                continue
+            window = current.respond_by - current.created_at
+            if now - current.created_at > EXPIRE_AFTER:
+                current.status, current.closed_at = Status.EXPIRED, now
+                current.save(update_fields=["status", "closed_at"])
+                _record(current, "expire", None)
+                counts["expired"] += 1
+                continue
+            level = 2 if now > current.respond_by + window else 1
+            if level <= current.escalation_level:
+                continue
+            roles = [Role.SUPERVISOR] if level == 1 else [Role.NATIONAL_COORDINATOR]
+            people = User.objects.filter(is_active=True, memberships__role__in=roles)
+            if level == 1:
+                people = people.filter(memberships__organisation_id=current.sender_id)
+            text = _("Referral %(reference)s to %(recipient)s for %(service)s is unanswered past its deadline.") % {
+                "reference": current.case.reference,
+                "recipient": current.recipient.name,
+                "service": SERVICE_TYPES.get(current.service_type, current.service_type),
+            }
+            Alert.objects.bulk_create(
+                [
+                    Alert(
+                        recipient=u,
+                        kind=Alert.Kind.INFO,
+                        text=text,
+                        object_type="referrals.referral",
+                        object_id=str(current.pk),
+                    )
+                    for u in people.distinct()
+                ]
+            )
+            current.escalation_level = level
+            current.save(update_fields=["escalation_level"])
+            _record(current, "escalate", None, level=level)
+            counts["supervisor" if level == 1 else "coordinator"] += 1
+    return counts

@@ -1,0 +1,162 @@
+"""Referral pages: the inbox of a receiving organisation, sending from a case page with routing, the minimum
+package list."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.cases import selectors as case_selectors
+from lantern.cases.codes import CONTACT_ROUTES, SERVICE_TYPES
+from lantern.cases.permissions import CaseAction
+from lantern.core.models import User
+from lantern.core.pagination import CappedPaginator
+from lantern.core.permissions import can
+from lantern.providers.models import DeliveryMode, Offering
+from lantern.providers.selectors import route
+from lantern.referrals import selectors, services
+from lantern.referrals.models import Outcome, Status, Urgency
+from lantern.referrals.permissions import ReferralAction
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if not can(user, ReferralAction.VIEW):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    received = [
+        selectors.for_recipient(r)
+        for r in selectors.inbox(user, status=status if status in Status.values else "")[:200]
+    ]
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "received": received,
+            "sent": selectors.sent(user)[:100],
+            "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
+            "routes": {k: str(v) for k, v in CONTACT_ROUTES.items()},
+            "statuses": Status.choices,
+            "status": status,
+            "modes": DeliveryMode.choices,
+            "outcomes": Outcome.choices,
+            "may_respond": can(user, ReferralAction.RESPOND),
+        },
+    )
+
+
+@login_required
+def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """From a case: pick a need and a region, see the ranked providers, send to one."""
+    user = _staff(request)
+    case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    service_type = request.GET.get("service_type") or (case.needs[0] if case.needs else "")
+    region = request.GET.get("region", case.exploitation_region or case.organisation.region).strip()[:100]
+    candidates = []
+    if service_type in SERVICE_TYPES:
+        candidates = route(
+            service_type=service_type,
+            region=region,
+            language=case.person.primary_language,
+            interpreter_needed=case.person.interpreter_needed,
+        )[:20]
+    consented = set(
+        case.consents.filter(purpose="referral", withdrawn_at__isnull=True).values_list("recipient_id", flat=True)
+    )
+    return render(
+        request,
+        "referrals/refer.html",
+        {
+            "case": case,
+            "service_type": service_type,
+            "region": region,
+            "service_types": sorted(SERVICE_TYPES.items(), key=lambda kv: str(kv[1])),
+            "candidates": [(c, c.offering.organisation_id in consented) for c in candidates],
+            "urgencies": Urgency.choices,
+            "idempotency_key": uuid.uuid4().hex,
+            "sent": selectors.sent(user, case=case),
+            "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
+        },
+    )
+
+
+@login_required
+@require_POST
+def send_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _staff(request)
+    case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    offering = Offering.objects.select_related("organisation").filter(pk=request.POST.get("offering", "0") or 0).first()
+    if offering is None:
+        messages.error(request, _("Choose a provider."))
+        return redirect("referrals:refer", reference=case.reference)
+    try:
+        services.referral_create(
+            actor=user,
+            case=case,
+            recipient=offering.organisation,
+            service_type=offering.service_type,
+            offering=offering,
+            urgency=request.POST.get("urgency", Urgency.ROUTINE),
+            idempotency_key=request.POST.get("idempotency_key", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{request.path.rsplit('send/', 1)[0]}?service_type={offering.service_type}")
+    messages.success(request, _("Referral sent to %(name)s.") % {"name": offering.organisation.name})
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def answer_view(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+    user = _staff(request)
+    referral = selectors.referral_get_for_user(user, referral_id)
+    try:
+        if action == "accept":
+            services.referral_accept(actor=user, referral=referral)
+        elif action == "decline":
+            services.referral_decline(actor=user, referral=referral, reason=request.POST.get("reason", ""))
+        elif action == "start":
+            services.referral_start(actor=user, referral=referral)
+        elif action == "complete":
+            services.referral_complete(
+                actor=user,
+                referral=referral,
+                delivery_mode=request.POST.get("delivery_mode", ""),
+                outcome=request.POST.get("outcome", ""),
+            )
+        elif action == "cancel":
+            services.referral_cancel(actor=user, referral=referral)
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Referral updated."))
+    return redirect("referrals:inbox")
+
+
+@login_required
+def package_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if not selectors.package_visible(user):
+        raise PermissionDenied
+    cases, due_before = selectors.cases_missing_package(user)
+    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
+    rows = [
+        (case, [str(SERVICE_TYPES.get(s, s)) for s in selectors.missing_services(case, due_before)]) for case in page
+    ]
+    return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})

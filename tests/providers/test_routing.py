@@ -1,0 +1,60 @@
+"""Routing a need to providers that are operating now (providers/selectors.py), and how crisis measures change it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lantern.crisis import services as crisis
+from lantern.providers.selectors import route
+from lantern.providers.services import status_set
+from tests.conftest import World
+
+
+def _names(candidates: list) -> list[str]:
+    return [c.offering.organisation.name for c in candidates]
+
+
+def test_ranked_and_explained(world: World, offers: dict, clock: object) -> None:
+    candidates = route(service_type="legal_counselling", region="Attica", language="ro")
+    assert _names(candidates) == ["Attica Police Anti-Trafficking Unit", "Athens Legal Aid Clinic"]
+    first = candidates[0]
+    assert "speaks the person's language" in first.reasons
+    assert "serves the whole country" in first.reasons
+    assert "no shared language" in candidates[1].reasons
+    assert any("2 of 2 places left" in r for r in candidates[1].reasons)
+
+
+def test_suspended_providers_and_other_regions_are_left_out(world: World, offers: dict, clock: object) -> None:
+    status_set(actor=None, organisation=world.police_unit, status="suspended", reason="Staff reassigned")
+    assert _names(route(service_type="legal_counselling", region="Attica")) == ["Athens Legal Aid Clinic"]
+    assert _names(route(service_type="legal_counselling", region="Crete")) == []
+
+
+def test_a_lockdown_changes_the_routing_and_ending_it_restores_it(world: World, offers: dict, clock: object) -> None:
+    before = route(service_type="legal_counselling", region="Attica", language="el")
+    assert _names(before) == ["Athens Legal Aid Clinic", "Attica Police Anti-Trafficking Unit"]
+    pandemic = crisis.crisis_declare(
+        actor=world.coordinator, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 2, 1)
+    )
+    lockdown = crisis.measure_add(
+        actor=world.coordinator, crisis=pandemic, kind="lockdown", regions=["Attica"], starts_on=date(2026, 2, 1)
+    )
+    during = route(service_type="legal_counselling", region="Attica", language="el")
+    assert _names(during) == ["Attica Police Anti-Trafficking Unit"]  # in-person-only legal counselling waits
+    assert during[0].delivery_mode == "remote"
+    assert "can work remotely under the movement restrictions" in during[0].reasons
+    shelter = route(service_type="safe_accommodation", region="Attica")
+    assert _names(shelter) == ["Attica Shelter"]  # essential services go on in person
+    assert _names(route(service_type="legal_counselling", region="Crete", language="el")) == [
+        "Attica Police Anti-Trafficking Unit"
+    ]
+    crisis.measure_end(actor=world.coordinator, measure=lockdown, ends_on=date(2026, 3, 1))
+    assert _names(route(service_type="legal_counselling", region="Attica", language="el")) == _names(before)
+
+
+def test_a_shelter_intake_freeze_closes_shelter_routing(world: World, offers: dict, clock: object) -> None:
+    pandemic = crisis.crisis_declare(
+        actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 2, 1)
+    )
+    crisis.measure_add(actor=None, crisis=pandemic, kind="shelter_intake_freeze", starts_on=date(2026, 3, 1))
+    assert route(service_type="safe_accommodation", region="Attica") == []

@@ -1,0 +1,184 @@
+"""The referral workflow (referrals/services.py): consent, idempotency, capacity, answers, escalation."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from lantern.cases.models import Case
+from lantern.core.models import Alert, AuditEvent
+from lantern.providers.models import CapacityWeek, Offering
+from lantern.referrals import selectors, services
+from lantern.referrals.models import Referral, Status
+from tests.conftest import World
+
+
+def test_without_consent_for_that_recipient_nothing_is_stored(case: Case, world: World, offers: dict) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.referral_create(
+            actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling"
+        )
+    assert "has not consented to a referral to Athens Legal Aid Clinic" in str(raised.value)
+    assert not Referral.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="referral.").exists()
+    assert not Alert.objects.filter(recipient=world.provider).exists()
+
+
+def test_a_retried_request_creates_one_referral(consented_case: Case, world: World, offers: dict) -> None:
+    first = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        idempotency_key="k-123",
+    )
+    again = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        idempotency_key="k-123",
+    )
+    assert first.pk == again.pk
+    assert Referral.objects.count() == 1
+    with pytest.raises(ValidationError, match="another referral"):
+        services.referral_create(
+            actor=world.caseworker,
+            case=consented_case,
+            recipient=world.legal_aid,
+            service_type="legal_aid",
+            idempotency_key="k-123",
+        )
+
+
+def test_the_recipient_sees_the_minimum(consented_case: Case, world: World, offers: dict) -> None:
+    referral = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        urgency="urgent",
+    )
+    view = selectors.for_recipient(selectors.referral_get_for_user(world.provider, referral.pk))
+    assert view.reference == consented_case.reference
+    assert (view.language, view.contact_route, view.urgency) == ("ro", "messaging", "urgent")
+    assert "Maria" not in str(view.__dict__)
+    assert "Signal" not in str(view.__dict__)
+    assert not selectors.sees_whole_case(world.provider, referral)
+    assert Alert.objects.filter(recipient=world.provider, object_id=str(referral.pk)).exists()
+
+
+def test_accepting_never_goes_past_capacity(consented_case: Case, world: World, offers: dict) -> None:
+    referrals = [
+        services.referral_create(
+            actor=world.caseworker,
+            case=consented_case,
+            recipient=world.legal_aid,
+            service_type="legal_counselling",
+            idempotency_key=f"k{i}",
+        )
+        for i in range(3)
+    ]
+    services.referral_accept(actor=world.provider, referral=referrals[0])
+    services.referral_accept(actor=world.provider, referral=referrals[1])
+    with pytest.raises(ValidationError, match="No capacity is left this week"):
+        services.referral_accept(actor=world.provider, referral=referrals[2])
+    referrals[2].refresh_from_db()
+    assert referrals[2].status == Status.PENDING
+    assert CapacityWeek.objects.get(offering=offers["legal"]).used == 2
+    services.referral_cancel(actor=world.caseworker, referral=referrals[0])  # gives the place back
+    services.referral_accept(actor=world.provider, referral=referrals[2])
+    assert CapacityWeek.objects.get(offering=offers["legal"]).used == 2
+
+
+def test_staff_absence_and_reduced_service_shrink_capacity(consented_case: Case, world: World, offers: dict) -> None:
+    from lantern.providers.services import status_set
+
+    status_set(actor=world.provider, organisation=world.legal_aid, status="open", staff_absence_percent=50)
+    first = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        idempotency_key="a",
+    )
+    second = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        idempotency_key="b",
+    )
+    services.referral_accept(actor=world.provider, referral=first)  # 2 places, half the staff: 1
+    with pytest.raises(ValidationError):
+        services.referral_accept(actor=world.provider, referral=second)
+
+
+def test_only_the_receiving_organisation_answers(consented_case: Case, world: World, offers: dict) -> None:
+    referral = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    with pytest.raises(PermissionDenied):
+        services.referral_accept(actor=world.caseworker, referral=referral)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.referral_decline(actor=world.provider, referral=referral, reason=" ")
+    services.referral_decline(actor=world.provider, referral=referral, reason="No Romanian-speaking lawyer")
+    with pytest.raises(ValidationError, match="declined"):
+        services.referral_accept(actor=world.provider, referral=referral)
+
+
+def test_from_acceptance_to_delivery_the_need_is_met(consented_case: Case, world: World, offers: dict) -> None:
+    from lantern.cases.services import assessment_record
+
+    assessment_record(actor=world.caseworker, case=consented_case, kind="needs", needs=["legal_counselling"])
+    referral = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    consented_case.refresh_from_db()
+    assert consented_case.has_unmet_needs
+    services.referral_accept(actor=world.provider, referral=referral)
+    consented_case.refresh_from_db()
+    assert not consented_case.has_unmet_needs
+    services.referral_start(actor=world.provider, referral=referral)
+    with pytest.raises(ValidationError):
+        services.referral_complete(actor=world.provider, referral=referral, delivery_mode="telepathy", outcome="x")
+    done = services.referral_complete(
+        actor=world.provider, referral=referral, delivery_mode="remote", outcome="delivered"
+    )
+    assert (done.status, done.delivery_mode) == (Status.COMPLETED, "remote")
+    kinds = list(consented_case.timeline.values_list("kind", flat=True))
+    assert kinds[-4:] == ["referral_create", "referral_accept", "referral_start", "referral_complete"]
+
+
+def test_unanswered_referrals_escalate_then_expire(
+    consented_case: Case, world: World, offers: dict, clock: object
+) -> None:
+    referral = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        urgency="urgent",
+    )
+    assert services.referrals_escalate() == {"supervisor": 0, "coordinator": 0, "expired": 0}
+    clock.shift(25 * 3600)  # type: ignore[attr-defined]
+    assert services.referrals_escalate() == {"supervisor": 1, "coordinator": 0, "expired": 0}
+    assert Alert.objects.filter(recipient=world.supervisor, object_id=str(referral.pk)).count() == 1
+    assert services.referrals_escalate()["supervisor"] == 0  # once per level
+    clock.shift(24 * 3600)  # type: ignore[attr-defined]
+    assert services.referrals_escalate()["coordinator"] == 1
+    assert Alert.objects.filter(recipient=world.coordinator, object_id=str(referral.pk)).exists()
+    clock.shift(12 * 24 * 3600)  # type: ignore[attr-defined]
+    assert services.referrals_escalate()["expired"] == 1
+    referral.refresh_from_db()
+    assert referral.status == Status.EXPIRED
+
+
+def test_a_referral_goes_to_an_organisation_that_offers_the_service(
+    consented_case: Case, world: World, offers: dict
+) -> None:
+    with pytest.raises(ValidationError, match="does not offer"):
+        services.referral_create(
+            actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="medical"
+        )
+    assert Offering.objects.count() == 3

@@ -1,0 +1,78 @@
+"""Referral pages: sending from a case with routing, answering in the inbox, the package list."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from lantern.cases.models import Case
+from lantern.providers.models import ProviderState
+from lantern.referrals.models import Referral, Status
+from tests.conftest import World
+
+
+@pytest.fixture
+def staff(world: World, settings: object) -> dict[str, Client]:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    clients = {}
+    for name, user in world.users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+def test_send_from_the_case_and_answer_in_the_inbox(
+    staff: dict[str, Client], consented_case: Case, world: World, offers: dict
+) -> None:
+    page = staff["caseworker"].get(
+        f"/referrals/case/{consented_case.reference}/?service_type=legal_counselling&region=Attica"
+    )
+    html = page.content.decode()
+    assert "Athens Legal Aid Clinic" in html
+    assert "has not consented to a referral to this organisation" in html  # the police unit: no consent
+    response = staff["caseworker"].post(
+        f"/referrals/case/{consented_case.reference}/send/",
+        {"offering": offers["legal"].pk, "urgency": "urgent", "idempotency_key": "page-1"},
+    )
+    assert response.status_code == 302
+    staff["caseworker"].post(
+        f"/referrals/case/{consented_case.reference}/send/",
+        {"offering": offers["legal"].pk, "urgency": "urgent", "idempotency_key": "page-1"},
+    )
+    referral = Referral.objects.get()  # the double click made one referral
+    inbox = staff["provider"].get("/referrals/").content.decode()
+    assert consented_case.reference in inbox
+    assert "Maria" not in inbox
+    assert staff["provider"].post(f"/referrals/{referral.pk}/accept/").status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Status.ACCEPTED
+    assert staff["outsider"].post(f"/referrals/{referral.pk}/start/").status_code == 404
+
+
+def test_the_status_changes_in_two_clicks(staff: dict[str, Client], world: World, offers: dict) -> None:
+    page = staff["provider"].get("/services/").content.decode()
+    assert "Athens Legal Aid Clinic: operating status" in page
+    response = staff["provider"].post(
+        f"/services/{world.legal_aid.pk}/status/", {"status": "remote_only", "staff_absence_percent": "25"}
+    )
+    assert response.status_code == 302
+    assert ProviderState.objects.get(organisation=world.legal_aid).status == "remote_only"
+    assert staff["outsider"].post(f"/services/{world.legal_aid.pk}/status/", {"status": "open"}).status_code == 403
+
+
+def test_the_crisis_page_and_the_package_list(staff: dict[str, Client], consented_case: Case, world: World) -> None:
+    response = staff["coordinator"].post(
+        "/crisis/", {"name": "Pandemic", "kind": "pandemic", "country": "GR", "regions": "", "starts_on": "2026-02-01"}
+    )
+    assert response.status_code == 302
+    assert "Pandemic" in staff["caseworker"].get("/crisis/").content.decode()
+    assert (
+        staff["caseworker"]
+        .post("/crisis/", {"name": "X", "kind": "pandemic", "country": "GR", "starts_on": "2026-02-01"})
+        .status_code
+        == 403
+    )
+    package = staff["supervisor"].get("/referrals/minimum-package/").content.decode()
+    assert consented_case.reference in package
+    nav = staff["supervisor"].get("/").content.decode()
+    assert "Minimum package" in nav
