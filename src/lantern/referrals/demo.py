@@ -142,7 +142,7 @@ def load() -> None:
     live = list(Case.objects.filter(assigned_to=caseworker).order_by("identified_on"))
     plan = [
         ("legal_counselling", "Athens Legal Aid Clinic", "pending"),
-        ("interpretation", "Safe Passage NGO", None),
+        ("psychological", "Crete Women's Centre", "expired"),
         ("remote_psychosocial", "National Trafficking Hotline", "accepted"),
         ("medical", "Red Cross Health Unit Attica", "in_progress"),
         ("safe_accommodation", "Thessaloniki Women's Shelter", "completed"),
@@ -187,3 +187,8 @@ def load() -> None:
             services.referral_decline(actor=responder, referral=referral, reason="No lawyer free this month")
         if outcome == "cancelled":
             services.referral_cancel(actor=caseworker, referral=referral)
+        if outcome == "expired":
+            # Sent two weeks ago to a centre that has since closed, and never answered.
+            sent_at = timezone.now() - timedelta(days=14)
+            Referral.objects.filter(pk=referral.pk).update(created_at=sent_at, respond_by=sent_at + timedelta(days=3))
+            services.referrals_escalate()

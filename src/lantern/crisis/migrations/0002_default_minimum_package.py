@@ -1,6 +1,6 @@
 """The minimum service package a crisis guarantees, as the two source documents describe it: shelter and basic
 needs at once, health care and tests regardless of status, interpretation, psychosocial support, legal counselling.
-The national coordinator changes it with `lantern crisis package` or on the crisis page."""
+The national coordinator changes it through the API (PUT /api/v1/minimum-package)."""
 
 from django.db import migrations
 
