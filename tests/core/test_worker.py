@@ -50,3 +50,21 @@ def test_healthz_reports_a_silent_worker_as_down(settings: pytest.FixtureRequest
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "degraded"
+
+
+def test_periodic_jobs_are_queued_once_per_interval_and_run_by_the_worker(
+    world: World, time_machine: object, django_capture_on_commit_callbacks: object
+) -> None:
+    from datetime import UTC, datetime
+
+    from lantern.core.periodic import queue_due_jobs
+
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False)  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        assert "referrals.escalate" in queue_due_jobs()
+        assert queue_due_jobs() == []  # not again within five minutes
+    assert run_queued_tasks() >= 1
+    assert DBTaskResult.objects.successful().count() >= 1
+    time_machine.shift(301)  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        assert "referrals.escalate" in queue_due_jobs()

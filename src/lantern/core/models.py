@@ -205,3 +205,13 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (lantern.core.periodic) was last queued."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_queued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from lantern.core.models import Alert
@@ -30,3 +31,13 @@ def alert_email_send(alert_id: int) -> None:
         )
         alert.emailed_at = timezone.now()
         alert.save(update_fields=["emailed_at"])
+
+
+@task()
+def periodic_job_run(name: str) -> None:
+    """Run one registered periodic job (see lantern.core.periodic); the jobs themselves are safe to run twice."""
+    from lantern.core.periodic import JOBS
+
+    job = JOBS.get(name)
+    if job is not None:
+        import_string(job.function)()

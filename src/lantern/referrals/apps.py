@@ -8,13 +8,18 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from django.utils.translation import gettext_lazy as _
 
-        from lantern.core import navigation
+        from lantern.core import navigation, periodic
         from lantern.core.permissions import can
         from lantern.referrals import selectors
         from lantern.referrals.permissions import ReferralAction
 
+        periodic.register(
+            "referrals.escalate", every=timedelta(minutes=5), function="lantern.referrals.services.referrals_escalate"
+        )
         navigation.register(
             navigation.NavEntry(
                 label=_("Referrals"),

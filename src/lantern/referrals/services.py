@@ -228,7 +228,9 @@ def referral_cancel(*, actor: User, referral: Referral) -> Referral:
     """The sender withdraws a referral; a place it held this week is given back."""
     require(actor, CaseAction.UPDATE, referral.case)
     with transaction.atomic():
-        current = Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+        current = (
+            Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+        )
         _expect(current, *OPEN_STATUSES)
         if current.status in (Status.ACCEPTED, Status.IN_PROGRESS) and current.offering and current.accepted_week:
             capacity_release(offering=current.offering, on=current.accepted_week)
@@ -247,7 +249,9 @@ def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
     overdue = Referral.objects.filter(status=Status.PENDING, respond_by__lt=now).select_related("case", "recipient")
     for referral in overdue.order_by("pk"):
         with transaction.atomic():
-            current = Referral.objects.select_for_update(of=("self",)).select_related("case", "recipient").get(pk=referral.pk)
+            current = (
+                Referral.objects.select_for_update(of=("self",)).select_related("case", "recipient").get(pk=referral.pk)
+            )
             if current.status != Status.PENDING:
                 continue
             window = current.respond_by - current.created_at

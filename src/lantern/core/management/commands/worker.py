@@ -15,6 +15,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from lantern.core.management.base import LanternCommand
 from lantern.core.models import WorkerHeartbeat
+from lantern.core.periodic import queue_due_jobs
 
 HEARTBEAT_SECONDS = 10
 
@@ -38,6 +39,7 @@ def _heartbeat_loop(worker_id: str, started_at: Any, stop: threading.Event) -> N
         while not stop.wait(HEARTBEAT_SECONDS):
             try:
                 _beat(worker_id, started_at)
+                queue_due_jobs()
             except Exception:  # a missed beat is reported by /healthz; the worker goes on
                 connection.close()
     finally:
