@@ -76,3 +76,24 @@ def test_the_crisis_page_and_the_package_list(staff: dict[str, Client], consente
     assert consented_case.reference in package
     nav = staff["supervisor"].get("/").content.decode()
     assert "Minimum package" in nav
+
+
+def test_an_organisation_adds_an_offer_and_a_wrong_value_keeps_the_form(staff: dict[str, Client], world: World) -> None:
+    url = f"/services/{world.ngo_a.pk}/offers/new/"
+    assert staff["caseworker"].get(url).status_code == 403
+    form = {
+        "service_type": "interpretation",
+        "regions": "Attica, Crete",
+        "languages": "ro, zz",
+        "delivery_modes": ["remote"],
+        "weekly_capacity": "12",
+        "regardless_of_status": "on",
+    }
+    response = staff["org_admin"].post(url, form)
+    assert response.status_code == 200
+    assert "Not ISO 639-1 language codes: zz" in response.content.decode()
+    assert 'value="Attica, Crete"' in response.content.decode()
+    response = staff["org_admin"].post(url, {**form, "languages": "ro, ar"})
+    assert response.status_code == 302
+    offer = world.ngo_a.offerings.get()
+    assert (offer.regions, offer.languages, offer.weekly_capacity) == (["Attica", "Crete"], ["ro", "ar"], 12)

@@ -7,4 +7,5 @@ app_name = "providers"
 urlpatterns = [
     path("", views.directory_view, name="directory"),
     path("<int:organisation_id>/status/", views.status_view, name="status"),
+    path("<int:organisation_id>/offers/new/", views.offer_new_view, name="offer_new"),
 ]

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from lantern.cases.codes import SERVICE_TYPES
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
+from lantern.core.views import _form_errors
 from lantern.providers import selectors, services
+from lantern.providers.forms import OfferingForm, split
 from lantern.providers.models import OperatingStatus, ProviderState
 from lantern.providers.permissions import ProviderAction
 
@@ -43,7 +45,10 @@ def directory_view(request: HttpRequest) -> HttpResponse:
             "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
             "service_type": service_type,
             "region": region,
-            "own": [(o, ProviderState.objects.filter(organisation=o).first()) for o in own],
+            "own": [
+                (o, ProviderState.objects.filter(organisation=o).first(), can(user, ProviderAction.MANAGE, o))
+                for o in own
+            ],
             "statuses": OperatingStatus.choices,
             "absence_steps": ABSENCE_STEPS,
         },
@@ -72,3 +77,25 @@ def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Operating status updated."))
     return redirect("providers:directory")
+
+
+@login_required
+def offer_new_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """What the organisation offers: a new offer, with the form kept as typed when something is wrong."""
+    user = _staff(request)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not can(user, ProviderAction.MANAGE, organisation):
+        raise PermissionDenied
+    form = OfferingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["regions"] = split(data["regions"])
+        data["languages"] = split(data["languages"])
+        try:
+            services.offering_save(actor=user, organisation=organisation, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Offer saved."))
+            return redirect("providers:directory")
+    return render(request, "providers/offer.html", {"form": form, "organisation": organisation})

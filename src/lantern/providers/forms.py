@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lantern.cases.codes import SERVICE_TYPES
+from lantern.providers.models import DeliveryMode
+
+
+def split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class OfferingForm(forms.Form):
+    service_type = forms.ChoiceField(
+        label=_("Service"), choices=sorted(SERVICE_TYPES.items(), key=lambda kv: str(kv[1]))
+    )
+    regions = forms.CharField(label=_("Regions served (separated by commas; * for the whole country)"), max_length=500)
+    languages = forms.CharField(
+        label=_("Languages (ISO 639-1 codes, separated by commas)"), max_length=200, required=False
+    )
+    interpreter_available = forms.BooleanField(label=_("An interpreter is available"), required=False)
+    delivery_modes = forms.MultipleChoiceField(
+        label=_("How"), choices=DeliveryMode.choices, widget=forms.CheckboxSelectMultiple
+    )
+    weekly_capacity = forms.IntegerField(label=_("People a week"), min_value=0, max_value=100_000)
+    regardless_of_status = forms.BooleanField(
+        label=_("Whatever the person's immigration status"), required=False, initial=True
+    )
+    hours = forms.CharField(label=_("Hours"), max_length=200, required=False)
+    public_contact = forms.CharField(
+        label=_("Public contact (shown on the public portal)"), max_length=200, required=False
+    )
+    is_public = forms.BooleanField(label=_("List on the public portal"), required=False)
