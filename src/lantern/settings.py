@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lantern.crisis",
     "lantern.providers",
     "lantern.referrals",
+    "lantern.shelters",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ class CrisisOut(Schema):
     regions: list[str]
     starts_on: date
     ends_on: date | None
+    quarantine_days: int
     measures: list[MeasureOut]
 
 
@@ -44,6 +45,7 @@ class CrisisIn(Schema):
     regions: list[str] = Field(default_factory=list, max_length=50)
     starts_on: date
     ends_on: date | None = None
+    quarantine_days: int = Field(default=0, ge=0, le=60, description="days in a shelter's quarantine wing (0: none)")
 
 
 class MeasureIn(Schema):
@@ -80,7 +82,10 @@ def _user(request: HttpRequest) -> User:
 
 def _crisis_out(crisis: CrisisEvent) -> dict[str, object]:
     return {
-        **{f: getattr(crisis, f) for f in ("id", "name", "kind", "country", "regions", "starts_on", "ends_on")},
+        **{
+            f: getattr(crisis, f)
+            for f in ("id", "name", "kind", "country", "regions", "starts_on", "ends_on", "quarantine_days")
+        },
         "measures": list(crisis.measures.all()),
     }
 

@@ -41,6 +41,8 @@ class CrisisEvent(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     declared_at = models.DateTimeField(default=timezone.now)
+    # The quarantine protocol: days a newly admitted shelter resident spends in the quarantine wing (0: none).
+    quarantine_days = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-starts_on"]

@@ -40,6 +40,7 @@ def crisis_declare(
     starts_on: date,
     regions: list[str] | None = None,
     ends_on: date | None = None,
+    quarantine_days: int = 0,
 ) -> CrisisEvent:
     if actor is not None:
         require(actor, CrisisAction.MANAGE)
@@ -52,11 +53,14 @@ def crisis_declare(
     country = country.strip().upper()
     if country not in codes.country_codes():
         errors["country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
+    if not 0 <= quarantine_days <= 60:
+        errors["quarantine_days"] = _("Between 0 and 60 days.")
     if errors:
         raise ValidationError(errors)
     _dates(starts_on, ends_on)
     with transaction.atomic():
         crisis = CrisisEvent.objects.create(
+            quarantine_days=quarantine_days,
             name=name,
             kind=kind,
             country=country,

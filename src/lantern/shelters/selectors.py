@@ -1,0 +1,127 @@
+"""Reads of shelters: the capacity board (no personal data), a shelter's residents by reference, the waiting list,
+and the indicators the insights module reads."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.permissions import organisation_scope
+from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay, WaitingEntry, Wing
+from lantern.shelters.permissions import ShelterAction
+
+
+@dataclass
+class ShelterRow:
+    shelter: Organisation
+    free: dict[tuple[str, str], int] = field(default_factory=dict)  # (wing, restriction) -> free beds
+    total: int = 0
+    occupied: int = 0
+    blocked_repatriations: int = 0
+    longest_blocked_days: int = 0
+
+    @property
+    def free_regular(self) -> int:
+        return sum(n for (wing, _), n in self.free.items() if wing == Wing.REGULAR)
+
+    @property
+    def free_quarantine(self) -> int:
+        return sum(n for (wing, _), n in self.free.items() if wing == Wing.QUARANTINE)
+
+
+def board(*, region: str = "", restriction: str = "", on: date | None = None) -> list[ShelterRow]:
+    """Free regular and quarantine beds of every shelter, by region and restriction, and the repatriations a border
+    closure blocks. Three queries whatever the number of shelters."""
+    on = on or timezone.localdate()
+    shelters = Organisation.objects.filter(type=OrganisationType.SHELTER)
+    if region:
+        shelters = shelters.filter(region=region)
+    rows = {s.pk: ShelterRow(shelter=s) for s in shelters.order_by("region", "name")}
+    beds = Bed.objects.filter(room__shelter_id__in=rows, active=True)
+    if restriction:
+        beds = beds.filter(room__restriction=restriction)
+    counted = beds.values("room__shelter_id", "room__wing", "room__restriction").annotate(
+        total=Count("id", distinct=True),
+        occupied=Count("assignments", filter=Q(assignments__until__isnull=True)),
+    )
+    for line in counted:
+        row = rows[line["room__shelter_id"]]
+        row.free[(line["room__wing"], line["room__restriction"])] = line["total"] - line["occupied"]
+        row.total += line["total"]
+        row.occupied += line["occupied"]
+    for repatriation in Repatriation.objects.filter(status="blocked", stay__shelter_id__in=rows).select_related("stay"):
+        row = rows[repatriation.stay.shelter_id]
+        row.blocked_repatriations += 1
+        since = repatriation.blocked_since or repatriation.planned_on
+        row.longest_blocked_days = max(row.longest_blocked_days, (on - since).days)
+    return list(rows.values())
+
+
+def shelters_of(user: User, action: str = ShelterAction.RESIDENTS) -> QuerySet[Organisation]:
+    scope = organisation_scope(user, action)
+    return Organisation.objects.filter(scope.q("pk"), type=OrganisationType.SHELTER).order_by("name")
+
+
+def residents(shelter: Organisation) -> QuerySet[Stay]:
+    """Who is staying now, by case reference, with the bed and wing (no name)."""
+    return (
+        Stay.objects.filter(shelter=shelter, discharged_at__isnull=True)
+        .select_related("case")
+        .prefetch_related("assignments__bed__room", "repatriations")
+        .order_by("admitted_at")
+    )
+
+
+def waiting_list(*, region: str = "") -> QuerySet[WaitingEntry]:
+    entries = WaitingEntry.objects.filter(resolved_at__isnull=True).select_related("case")
+    if region:
+        entries = entries.filter(region=region)
+    return entries.order_by("since")
+
+
+# --- Indicators for insights ------------------------------------------------------------------------------------
+
+
+def occupancy_rate(*, on: datetime | None = None, region: str = "") -> float | None:
+    """Occupied beds / active beds at a moment (now by default)."""
+    on = on or timezone.now()
+    beds = Bed.objects.filter(active=True, room__shelter__type=OrganisationType.SHELTER)
+    if region:
+        beds = beds.filter(room__shelter__region=region)
+    total = beds.count()
+    if not total:
+        return None
+    occupied = BedAssignment.objects.filter(bed__in=beds, since__lte=on).filter(Q(until__isnull=True) | Q(until__gt=on))
+    return occupied.count() / total
+
+
+def median_length_of_stay(*, discharged_from: date, discharged_to: date) -> float | None:
+    """Median days between admission and discharge, for stays that ended in the period."""
+    stays = Stay.objects.filter(discharged_at__date__gte=discharged_from, discharged_at__date__lte=discharged_to)
+    days = [
+        (s.discharged_at - s.admitted_at).total_seconds() / 86400
+        for s in stays.only("admitted_at", "discharged_at")
+        if s.discharged_at is not None
+    ]
+    return statistics.median(days) if days else None
+
+
+def waiting_for_repatriation(*, on: date | None = None) -> dict[str, float | int | None]:
+    """People whose planned return a border closure blocks: how many, and how long they have waited (days)."""
+    on = on or timezone.localdate()
+    waits = [(on - (r.blocked_since or r.planned_on)).days for r in Repatriation.objects.filter(status="blocked")]
+    by_country: dict[str, int] = defaultdict(int)
+    for country in Repatriation.objects.filter(status="blocked").values_list("country", flat=True):
+        by_country[country] += 1
+    return {
+        "people": len(waits),
+        "median_days": statistics.median(waits) if waits else None,
+        "longest_days": max(waits) if waits else None,
+        "by_country": dict(by_country),  # type: ignore[dict-item]
+    }

@@ -1,0 +1,313 @@
+"""Shelter writes: rooms and beds, admissions (a bed allocated atomically, through the quarantine wing when the
+crisis protocol says so), quarantine steps, moves, discharges, repatriations and the waiting list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantern.cases.models import Case, TimelineEntry
+from lantern.core import codes
+from lantern.core.audit import audit_record
+from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.permissions import require
+from lantern.crisis.models import MeasureKind
+from lantern.crisis.selectors import active_crises, active_measures
+from lantern.shelters.models import (
+    Bed,
+    BedAssignment,
+    Destination,
+    QuarantineStep,
+    Repatriation,
+    Restriction,
+    Room,
+    Stay,
+    WaitingEntry,
+    Wing,
+)
+from lantern.shelters.permissions import ShelterAction
+
+
+def _require(actor: User | None, action: str, obj: object) -> None:
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def _event(stay: Stay, event: str, actor: User | None, **detail: object) -> None:
+    TimelineEntry.objects.create(
+        case=stay.case, kind=f"shelter_{event}", actor=actor, detail={"shelter": stay.shelter_id, **detail}
+    )
+    audit_record(
+        action=f"shelter.{event}",
+        actor=actor,
+        actor_label="console",
+        organisation_id=stay.shelter_id,
+        object_type="shelters.stay",
+        object_id=stay.pk,
+        detail=detail,
+    )
+
+
+def room_add(
+    *,
+    actor: User | None,
+    shelter: Organisation,
+    name: str,
+    wing: str,
+    restriction: str,
+    beds: int,
+    accessible: bool = False,
+) -> Room:
+    _require(actor, ShelterAction.MANAGE, shelter)
+    errors: dict[str, str] = {}
+    if shelter.type != OrganisationType.SHELTER:
+        errors["shelter"] = _("Rooms belong to shelters.")
+    name = " ".join(name.split())
+    if not name or len(name) > 60:
+        errors["name"] = _("A name of at most 60 characters.")
+    if wing not in Wing.values:
+        errors["wing"] = _("Unknown value %(value)s.") % {"value": repr(wing)}
+    if restriction not in Restriction.values:
+        errors["restriction"] = _("Unknown value %(value)s.") % {"value": repr(restriction)}
+    if not 1 <= beds <= 100:
+        errors["beds"] = _("Between 1 and 100.")
+    if Room.objects.filter(shelter=shelter, name=name).exists():
+        errors["name"] = _("This shelter already has a room with this name.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        room = Room.objects.create(
+            shelter=shelter, name=name, wing=wing, restriction=restriction, accessible=accessible
+        )
+        Bed.objects.bulk_create([Bed(room=room, label=f"{name}-{i + 1}") for i in range(beds)])
+        audit_record(
+            action="shelter.room_add",
+            actor=actor,
+            actor_label="console",
+            organisation_id=shelter.pk,
+            object_type="shelters.room",
+            object_id=room.pk,
+            detail={"wing": wing, "beds": beds},
+        )
+    return room
+
+
+def restrictions_for(case: Case) -> list[str]:
+    """The rooms a person may be given, most specific first."""
+    allowed: list[str] = []
+    if case.is_minor:
+        allowed.append(Restriction.CHILDREN)
+    gender = case.person.gender
+    if gender in ("Feminine", "TransgenderFeminine"):
+        allowed.append(Restriction.WOMEN)
+    elif gender in ("Masculine", "TransgenderMasculine"):
+        allowed.append(Restriction.MEN)
+    allowed += [Restriction.FAMILIES, Restriction.MIXED] if not case.is_minor else [Restriction.MIXED]
+    return allowed
+
+
+def quarantine_days_now(shelter: Organisation, on: date) -> int:
+    """The quarantine protocol of the crises in force where the shelter is (the longest, if several)."""
+    days = 0
+    for crisis in active_crises(on=on):
+        if crisis.country == shelter.country and (not crisis.regions or shelter.region in crisis.regions):
+            days = max(days, crisis.quarantine_days)
+    return days
+
+
+def free_beds(shelter: Organisation, wing: str, restrictions: list[str]) -> list[Bed]:
+    occupied = BedAssignment.objects.filter(until__isnull=True).values("bed_id")
+    beds = list(
+        Bed.objects.filter(room__shelter=shelter, room__wing=wing, room__restriction__in=restrictions, active=True)
+        .exclude(pk__in=occupied)
+        .select_related("room")
+    )
+    order = {r: i for i, r in enumerate(restrictions)}
+    return sorted(beds, key=lambda bed: (order[bed.room.restriction], bed.room.name, bed.label))
+
+
+def _take_bed(stay: Stay, shelter: Organisation, wing: str, restrictions: list[str]) -> BedAssignment | None:
+    """Insert the first free bed's assignment; when another admission took that bed a moment earlier, the
+    database refuses the second occupant and the next free bed is tried."""
+    for bed in free_beds(shelter, wing, restrictions):
+        try:
+            with transaction.atomic():
+                return BedAssignment.objects.create(stay=stay, bed=bed, wing=wing)
+        except IntegrityError:
+            continue
+    return None
+
+
+def admit(*, actor: User | None, case: Case, shelter: Organisation, referral_id: int | None = None) -> Stay:
+    """Admit a person to a shelter: a regular bed, or a quarantine bed first when the crisis protocol asks for it.
+    With no bed free, nothing is written and the error says so (add them to the waiting list instead)."""
+    _require(actor, ShelterAction.ADMIT, shelter)
+    today = timezone.localdate()
+    if shelter.type != OrganisationType.SHELTER:
+        raise ValidationError({"shelter": _("Only a shelter admits residents.")})
+    if Stay.objects.filter(case=case, discharged_at__isnull=True).exists():
+        raise ValidationError({"case": _("This person is already staying in a shelter.")})
+    if any(m.kind == MeasureKind.SHELTER_INTAKE_FREEZE for m in active_measures(on=today, region=shelter.region)):
+        raise ValidationError({"shelter": _("Shelter intake is frozen in this region by a crisis measure.")})
+    days = quarantine_days_now(shelter, today)
+    wing = Wing.QUARANTINE if days else Wing.REGULAR
+    restrictions = restrictions_for(case)
+    with transaction.atomic():
+        stay = Stay.objects.create(
+            case=case,
+            shelter=shelter,
+            referral_id=referral_id,
+            admitted_by=actor,
+            quarantine_until=today + timedelta(days=days) if days else None,
+        )
+        assignment = _take_bed(stay, shelter, wing, restrictions)
+        if assignment is None:
+            raise ValidationError(
+                {
+                    "shelter": _("No free %(wing)s bed for this person in this shelter.")
+                    % {"wing": Wing(wing).label.lower()}
+                }
+            )
+        WaitingEntry.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        if days:
+            QuarantineStep.objects.create(stay=stay, kind=QuarantineStep.Kind.ISOLATION_START, recorded_by=actor)
+        _event(stay, "admit", actor, wing=wing, bed=assignment.bed_id, quarantine_days=days)
+    return stay
+
+
+def _admitted(stay: Stay) -> Stay:
+    current = Stay.objects.select_for_update().select_related("case", "case__person", "shelter").get(pk=stay.pk)
+    if current.discharged_at is not None:
+        raise ValidationError({"stay": _("This person is not staying in the shelter any more.")})
+    return current
+
+
+def quarantine_step(*, actor: User | None, stay: Stay, kind: str, result: str = "") -> QuarantineStep:
+    _require(actor, ShelterAction.ADMIT, stay.shelter)
+    if kind not in QuarantineStep.Kind.values:
+        raise ValidationError({"kind": _("Unknown value %(value)s.") % {"value": repr(kind)}})
+    if result not in QuarantineStep.Result.values or (kind == QuarantineStep.Kind.TEST) != bool(result):
+        raise ValidationError({"result": _("A test has a result; other steps have none.")})
+    with transaction.atomic():
+        current = _admitted(stay)
+        step = QuarantineStep.objects.create(stay=current, kind=kind, result=result, recorded_by=actor)
+        _event(current, "quarantine_step", actor, kind=kind, result=result)
+    return step
+
+
+def move_to_regular(*, actor: User | None, stay: Stay) -> Stay:
+    """From the quarantine wing to a regular bed, atomically: the quarantine bed is freed only if a regular bed
+    was taken."""
+    _require(actor, ShelterAction.ADMIT, stay.shelter)
+    with transaction.atomic():
+        current = _admitted(stay)
+        open_assignment = current.assignments.filter(until__isnull=True).first()
+        if open_assignment is None or open_assignment.wing != Wing.QUARANTINE:
+            raise ValidationError({"stay": _("This person is not in the quarantine wing.")})
+        if current.quarantine_steps.filter(kind="test", result="positive").exists() and not (
+            current.quarantine_steps.filter(kind="isolation_end").exists()
+        ):
+            raise ValidationError({"stay": _("A positive test: record the end of isolation first.")})
+        now = timezone.now()
+        BedAssignment.objects.filter(pk=open_assignment.pk).update(until=now)
+        assignment = _take_bed(current, current.shelter, Wing.REGULAR, restrictions_for(current.case))
+        if assignment is None:
+            raise ValidationError({"stay": _("No free regular bed: the person stays in quarantine for now.")})
+        _event(current, "move", actor, bed=assignment.bed_id)
+    return current
+
+
+def discharge(*, actor: User | None, stay: Stay, destination: str) -> Stay:
+    _require(actor, ShelterAction.ADMIT, stay.shelter)
+    if destination not in Destination.values:
+        raise ValidationError({"destination": _("Say where the person goes.")})
+    with transaction.atomic():
+        current = _admitted(stay)
+        now = timezone.now()
+        current.assignments.filter(until__isnull=True).update(until=now)
+        current.discharged_at, current.destination = now, destination
+        current.save(update_fields=["discharged_at", "destination"])
+        if destination == Destination.RETURN:
+            current.repatriations.filter(status__in=["planned", "blocked"]).update(status="done", done_on=now.date())
+        else:
+            current.repatriations.filter(status__in=["planned", "blocked"]).update(status="cancelled")
+        days = (now - current.admitted_at).days
+        _event(current, "discharge", actor, destination=destination, length_of_stay_days=days)
+    return current
+
+
+def _blocking_measure(country_from: str, on: date) -> object:
+    """A border closure in force in the shelter's country stops departures (the study's stranded migrants)."""
+    for measure in active_measures(on=on, kind=MeasureKind.BORDER_CLOSURE):
+        if measure.crisis.country == country_from:
+            return measure
+    return None
+
+
+def repatriation_plan(*, actor: User | None, stay: Stay, country: str, planned_on: date) -> Repatriation:
+    _require(actor, ShelterAction.ADMIT, stay.shelter)
+    country = country.strip().upper()
+    if country not in codes.country_codes():
+        raise ValidationError({"country": _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}})
+    if planned_on < timezone.localdate() - timedelta(days=365):
+        raise ValidationError({"planned_on": _("The date is too far in the past.")})
+    with transaction.atomic():
+        current = _admitted(stay)
+        repatriation = Repatriation.objects.create(stay=current, country=country, planned_on=planned_on)
+        _event(current, "repatriation_plan", actor, country=country, planned_on=planned_on.isoformat())
+        repatriations_refresh(stays=[current.pk])
+    repatriation.refresh_from_db()
+    return repatriation
+
+
+def repatriations_refresh(*, on: date | None = None, stays: list[int] | None = None) -> dict[str, int]:
+    """Mark planned repatriations blocked while a border closure is in force, and planned again when it ends.
+    Run by the workers every few minutes (and after each plan)."""
+    on = on or timezone.localdate()
+    counts = {"blocked": 0, "unblocked": 0}
+    pending = Repatriation.objects.filter(status__in=["planned", "blocked"]).select_related("stay__shelter")
+    if stays is not None:
+        pending = pending.filter(stay_id__in=stays)
+    for repatriation in pending:
+        measure = _blocking_measure(repatriation.stay.shelter.country, on)
+        if measure is not None and repatriation.status == "planned":
+            Repatriation.objects.filter(pk=repatriation.pk).update(
+                status="blocked", blocked_since=max(on, repatriation.planned_on), blocked_by=measure
+            )
+            counts["blocked"] += 1
+        elif measure is None and repatriation.status == "blocked":
+            Repatriation.objects.filter(pk=repatriation.pk).update(status="planned", blocked_by=None)
+            counts["unblocked"] += 1
+    return counts
+
+
+def wait_for_bed(*, actor: User | None, case: Case, region: str, restriction: str) -> WaitingEntry:
+    if actor is not None and not (
+        actor.memberships.filter(organisation_id=case.organisation_id).exists()
+        or actor.memberships.filter(organisation__type=OrganisationType.SHELTER).exists()
+    ):
+        raise PermissionDenied("not allowed")
+    if restriction not in Restriction.values:
+        raise ValidationError({"restriction": _("Unknown value %(value)s.") % {"value": repr(restriction)}})
+    region = " ".join(region.split())
+    if not region or len(region) > 100:
+        raise ValidationError({"region": _("Name the region.")})
+    if WaitingEntry.objects.filter(case=case, resolved_at__isnull=True).exists():
+        raise ValidationError({"case": _("This person is already on the waiting list.")})
+    with transaction.atomic():
+        entry = WaitingEntry.objects.create(case=case, region=region, restriction=restriction, added_by=actor)
+        TimelineEntry.objects.create(case=case, kind="shelter_wait", actor=actor, detail={"region": region})
+        audit_record(
+            action="shelter.wait",
+            actor=actor,
+            actor_label="console",
+            organisation_id=case.organisation_id,
+            object_type="cases.case",
+            object_id=case.reference,
+            detail={"region": region},
+        )
+    return entry
