@@ -80,6 +80,7 @@ class World:
     legal_aid: Organisation
     prosecution: Organisation
     ministry: Organisation
+    shelter: Organisation
     users: dict[str, User] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> User:
@@ -103,6 +104,7 @@ PERSONAS: dict[str, tuple[str, Role]] = {
     "sysadmin": ("ministry", Role.SYSADMIN),
     "outsider": ("ngo_b", Role.CASEWORKER),
     "outsider_admin": ("ngo_b", Role.ORG_ADMIN),
+    "shelter_worker": ("shelter", Role.SERVICE_PROVIDER),
 }
 
 
@@ -122,6 +124,7 @@ def world(db: None) -> World:
         legal_aid=_org("Athens Legal Aid Clinic", OrganisationType.LEGAL_SERVICE),
         prosecution=_org("Public Prosecutor's Office", OrganisationType.PROSECUTION),
         ministry=_org("National Coordination Office", OrganisationType.MINISTRY, lead=True),
+        shelter=_org("Safe Roof Shelter", OrganisationType.SHELTER),
     )
     for username, (org_attr, role) in PERSONAS.items():
         w.users[username] = services.user_create(

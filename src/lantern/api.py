@@ -22,6 +22,7 @@ from lantern.core.services import token_authenticate
 from lantern.crisis.api import router as crisis_router
 from lantern.providers.api import router as providers_router
 from lantern.referrals.api import router as referrals_router
+from lantern.shelters.api import router as shelters_router
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ api.add_router("/", cases_router)
 api.add_router("/", crisis_router)
 api.add_router("/", providers_router)
 api.add_router("/", referrals_router)
+api.add_router("/", shelters_router)
 
 
 @api.exception_handler(SchemaValidationError)

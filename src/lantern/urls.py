@@ -12,6 +12,7 @@ urlpatterns = [
     path("crisis/", include("lantern.crisis.urls")),
     path("services/", include("lantern.providers.urls")),
     path("referrals/", include("lantern.referrals.urls")),
+    path("beds/", include("lantern.shelters.urls")),
     path("", include("lantern.core.urls")),
 ]
 

@@ -28,14 +28,18 @@ from lantern.providers.models import Offering
 from lantern.providers.services import offering_save
 from lantern.referrals.models import Referral
 from lantern.referrals.services import referral_accept, referral_create
+from lantern.shelters.models import Stay
+from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
 NATIONAL_VIEWERS = frozenset({"coordinator", "analyst", "auditor", "sysadmin"})
 WORKS_WITH_VICTIMS = frozenset(
-    {"caseworker", "supervisor", "police", "provider", "prosecutor", "coordinator", "outsider"}
+    {"caseworker", "supervisor", "police", "provider", "prosecutor", "coordinator", "outsider", "shelter_worker"}
 )
+SEE_BEDS = frozenset({"caseworker", "supervisor", "police", "provider", "coordinator", "outsider", "shelter_worker"})
+SHELTER = frozenset({"shelter_worker"})
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ OFFER = {
 
 
 def _accepted(world: World, case: Case) -> None:
-    referral_accept(actor=world.provider, referral=Referral.objects.get())
+    referral_accept(actor=world.provider, referral=Referral.objects.get(recipient=world.legal_aid))
 
 
 MATRIX: dict[str, Line] = {
@@ -131,6 +135,19 @@ MATRIX: dict[str, Line] = {
     ),
     "referrals_cancel": Line(CASE_STAFF_OF_A),
     "package_missing": Line(frozenset({"supervisor", "coordinator"})),
+    # Shelters: the target is the world's shelter, with a quarantine protocol in force; the stay is a second case
+    # of organisation A admitted there, and the admission uses a referral of the first case to the shelter.
+    "shelters_board": Line(SEE_BEDS),
+    "shelters_waiting": Line(SEE_BEDS),
+    "shelters_room_add": Line(frozenset({"sysadmin"}), body={"name": "Annex", "beds": 2}),
+    "shelters_residents": Line(SHELTER),
+    "shelters_admit": Line(SHELTER, body={"referral_id": "{shelter_referral}"}),
+    "stays_step": Line(SHELTER, body={"kind": "test", "result": "negative"}),
+    "stays_move": Line(SHELTER),
+    "stays_discharge": Line(SHELTER, body={"destination": "family"}),
+    "stays_repatriation": Line(SHELTER, body={"country": "RO", "planned_on": "2026-06-01"}),
+    "shelters_wait": Line(CASE_STAFF_OF_A, body={"case_reference": "{reference}", "region": "Attica"}),
+    "shelters_indicators": Line(frozenset({"supervisor", "analyst", "coordinator"})),
     "cases_erase": Line(frozenset({"supervisor"}), body={"request_reference": "Request 2026/3"}),
     "consents_list": Line(CASE_STAFF_OF_A),
     "consents_give": Line(CASE_STAFF_OF_A, body={"purpose": "statistics"}),
@@ -159,6 +176,8 @@ def test_every_operation_has_a_line_in_the_matrix() -> None:
 def _fill(value: Any, world: World, case: Case | None = None) -> Any:
     if value == "{legal_aid}":
         return world.legal_aid.pk
+    if value == "{shelter_referral}":
+        return Referral.objects.get(recipient=world.shelter).pk
     if isinstance(value, str):
         value = value.replace("{ngo_a}", str(world.ngo_a.pk))
         return value.replace("{reference}", case.reference) if case is not None else value
@@ -176,8 +195,10 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{consent_id}", str(case.consents.get(purpose="case_management").pk))
         .replace("{crisis_id}", str(CrisisEvent.objects.get().pk))
         .replace("{measure_id}", str(Measure.objects.get().pk))
-        .replace("{offering_id}", str(Offering.objects.get().pk))
-        .replace("{referral_id}", str(Referral.objects.get().pk))
+        .replace("{offering_id}", str(Offering.objects.get(organisation=world.legal_aid).pk))
+        .replace("{referral_id}", str(Referral.objects.get(recipient=world.legal_aid).pk))
+        .replace("{shelter_id}", str(world.shelter.pk))
+        .replace("{stay_id}", str(Stay.objects.get().pk))
     )
     if line.query:
         url += "?" + urlencode(line.query)
@@ -198,11 +219,27 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
 ) -> None:
     line = MATRIX[operation_id]
     case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
-    crisis = crisis_declare(actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 1, 1))
+    crisis = crisis_declare(
+        actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 1, 1), quarantine_days=5
+    )
     measure_add(actor=None, crisis=crisis, kind="lockdown", starts_on=date(2026, 1, 2))
     offering_save(actor=None, organisation=world.legal_aid, **OFFER)
     consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.legal_aid)
     referral_create(actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling")
+    room_add(actor=None, shelter=world.shelter, name="Q", wing="quarantine", restriction="mixed", beds=2)
+    room_add(actor=None, shelter=world.shelter, name="R", wing="regular", restriction="mixed", beds=2)
+    offering_save(
+        actor=None,
+        organisation=world.shelter,
+        service_type="safe_accommodation",
+        regions=["Attica"],
+        delivery_modes=["in_person"],
+        weekly_capacity=5,
+    )
+    consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.shelter)
+    referral_create(actor=world.caseworker, case=case, recipient=world.shelter, service_type="safe_accommodation")
+    resident = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Eva"))
+    admit(actor=None, case=resident, shelter=world.shelter)
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status

@@ -22,5 +22,5 @@ def shelter(world: World) -> Organisation:
 @pytest.fixture
 def shelter_staff(shelter: Organisation) -> User:
     return core.user_create(
-        actor=None, username="shelter_worker", organisation=shelter, role="service_provider", password=None
+        actor=None, username="piraeus_worker", organisation=shelter, role="service_provider", password=None
     )

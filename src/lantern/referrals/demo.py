@@ -128,6 +128,7 @@ def load() -> None:
         kind="pandemic",
         country="GR",
         starts_on=today - timedelta(days=20),
+        quarantine_days=7,
     )
     crisis.measure_add(
         actor=None, crisis=wave, kind="lockdown", regions=["Attica"], starts_on=today - timedelta(days=18)

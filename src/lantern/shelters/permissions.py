@@ -27,4 +27,7 @@ register_rule(
     Rule(in_own_organisation=frozenset({Role.SERVICE_PROVIDER, Role.SUPERVISOR, Role.CASEWORKER})),
 )
 register_rule(ShelterAction.ADMIT, Rule(in_own_organisation=frozenset({Role.SERVICE_PROVIDER, Role.SUPERVISOR})))
-register_rule(ShelterAction.MANAGE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})))
+register_rule(
+    ShelterAction.MANAGE,
+    Rule(in_own_organisation=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN}), everywhere=frozenset({Role.SYSADMIN})),
+)

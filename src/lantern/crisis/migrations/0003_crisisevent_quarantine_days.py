@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crisis', '0002_default_minimum_package'),
+        ("crisis", "0002_default_minimum_package"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='crisisevent',
-            name='quarantine_days',
+            model_name="crisisevent",
+            name="quarantine_days",
             field=models.PositiveSmallIntegerField(default=0),
         ),
     ]

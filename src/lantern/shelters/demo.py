@@ -1,0 +1,64 @@
+"""Demo shelters: one full, one half empty, and residents stranded because a border closure blocks their return."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from lantern.cases.models import Case, Stage
+from lantern.core import services as core
+from lantern.core.models import Organisation
+from lantern.crisis import services as crisis
+from lantern.crisis.selectors import active_crises
+from lantern.shelters import services
+from lantern.shelters.models import Room, Stay
+
+
+def load() -> None:
+    if Room.objects.exists():
+        return
+    women = Organisation.objects.filter(name="Thessaloniki Women's Shelter").first()
+    if women is None:
+        return
+    family = Organisation.objects.filter(name="Athens Family Shelter").first() or core.organisation_create(
+        actor=None, name="Athens Family Shelter", type="Shelter", country="GR", region="Attica", languages=["el", "en"]
+    )
+    services.room_add(actor=None, shelter=women, name="Q1", wing="quarantine", restriction="women", beds=2)
+    services.room_add(actor=None, shelter=women, name="Rose", wing="regular", restriction="women", beds=4)
+    services.room_add(actor=None, shelter=women, name="Lily", wing="regular", restriction="women", beds=2)
+    services.room_add(actor=None, shelter=family, name="Q", wing="quarantine", restriction="mixed", beds=2)
+    services.room_add(actor=None, shelter=family, name="Family 1", wing="regular", restriction="families", beds=4)
+    services.room_add(
+        actor=None, shelter=family, name="Children", wing="regular", restriction="children", beds=4, accessible=True
+    )
+    today = timezone.localdate()
+    open_cases = Case.objects.exclude(stage=Stage.CLOSED).select_related("person").order_by("-identified_on")
+    women_cases = list(open_cases.filter(person__gender="Feminine", is_minor=False)[:40])
+    stays: list[Stay] = []
+    for case in women_cases:
+        if len(stays) == 6:  # all six regular beds of the women's shelter
+            break
+        try:
+            stay = services.admit(actor=None, case=case, shelter=women)
+            if stay.quarantine_until:
+                services.move_to_regular(actor=None, stay=stay)
+            stays.append(stay)
+        except Exception:  # noqa: S112 - a demo case that does not fit the room is skipped
+            continue
+    busy = Stay.objects.filter(discharged_at=None).values("case_id")
+    children = list(open_cases.filter(is_minor=True).exclude(pk__in=busy)[:10])
+    for case in children[:2]:
+        services.admit(actor=None, case=case, shelter=family)  # half the family shelter stays free
+    for stay, country in zip(stays[:3], ["UA", "NG", "MD"], strict=False):
+        services.repatriation_plan(actor=None, stay=stay, country=country, planned_on=today - timedelta(days=12))
+    current = active_crises().first()
+    if current is not None:
+        crisis.measure_add(
+            actor=None,
+            crisis=current,
+            kind="border_closure",
+            starts_on=today - timedelta(days=15),
+            note="Flights and land crossings suspended",
+        )
+        services.repatriations_refresh()

@@ -1,0 +1,118 @@
+"""Shelter pages: the capacity board (refreshed live with htmx), a shelter's residents, admission from a referral."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can
+from lantern.referrals.selectors import referral_get_for_user
+from lantern.shelters import selectors, services
+from lantern.shelters.models import Destination, QuarantineStep, Restriction, Stay
+from lantern.shelters.permissions import ShelterAction
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def board_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if not can(user, ShelterAction.BOARD):
+        raise PermissionDenied
+    region = request.GET.get("region", "").strip()[:100]
+    restriction = request.GET.get("restriction", "")
+    restriction = restriction if restriction in Restriction.values else ""
+    context = {
+        "rows": selectors.board(region=region, restriction=restriction),
+        "waiting": selectors.waiting_list(region=region)[:100],
+        "region": region,
+        "restriction": restriction,
+        "restrictions": Restriction.choices,
+        "regions": sorted(set(Organisation.objects.filter(type="Shelter").values_list("region", flat=True))),
+        "own": selectors.shelters_of(user),
+        "now": timezone.now(),
+    }
+    # htmx asks for the table alone every 30 seconds; a plain request gets the whole page.
+    template = "shelters/_board_table.html" if request.headers.get("HX-Request") else "shelters/board.html"
+    return render(request, template, context)
+
+
+def _own_shelter(user: User, organisation_id: int, action: str = ShelterAction.RESIDENTS) -> Organisation:
+    shelter = Organisation.objects.filter(pk=organisation_id, type="Shelter").first()
+    if shelter is None or not can(user, action, shelter):
+        raise Http404
+    return shelter
+
+
+@login_required
+def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    user = _staff(request)
+    shelter = _own_shelter(user, organisation_id)
+    return render(
+        request,
+        "shelters/residents.html",
+        {
+            "shelter": shelter,
+            "stays": selectors.residents(shelter),
+            "destinations": Destination.choices,
+            "may_admit": can(user, ShelterAction.ADMIT, shelter),
+            "today": timezone.localdate(),
+            "step_kinds": QuarantineStep.Kind.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def admit_referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
+    user = _staff(request)
+    referral = referral_get_for_user(user, referral_id)
+    try:
+        services.admit(actor=user, case=referral.case, shelter=referral.recipient, referral_id=referral.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:inbox")
+    messages.success(request, _("Admitted: %(reference)s.") % {"reference": referral.case.reference})
+    return redirect("shelters:residents", organisation_id=referral.recipient_id)
+
+
+@login_required
+@require_POST
+def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpResponse:
+    user = _staff(request)
+    stay = Stay.objects.select_related("shelter", "case").filter(pk=stay_id).first()
+    if stay is None or not can(user, ShelterAction.RESIDENTS, stay.shelter):
+        raise Http404
+    try:
+        if action == "move":
+            services.move_to_regular(actor=user, stay=stay)
+        elif action == "step":
+            services.quarantine_step(
+                actor=user, stay=stay, kind=request.POST.get("kind", ""), result=request.POST.get("result", "")
+            )
+        elif action == "discharge":
+            services.discharge(actor=user, stay=stay, destination=request.POST.get("destination", ""))
+        elif action == "repatriation":
+            planned = date.fromisoformat(request.POST.get("planned_on", ""))
+            services.repatriation_plan(
+                actor=user, stay=stay, country=request.POST.get("country", ""), planned_on=planned
+            )
+        else:
+            raise Http404
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Not a date."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("shelters:residents", organisation_id=stay.shelter_id)
