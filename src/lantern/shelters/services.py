@@ -15,7 +15,7 @@ from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import require
-from lantern.crisis.models import MeasureKind
+from lantern.crisis.models import Measure, MeasureKind
 from lantern.crisis.selectors import active_crises, active_measures
 from lantern.shelters.models import (
     Bed,
@@ -240,7 +240,7 @@ def discharge(*, actor: User | None, stay: Stay, destination: str) -> Stay:
     return current
 
 
-def _blocking_measure(country_from: str, on: date) -> object:
+def _blocking_measure(country_from: str, on: date) -> Measure | None:
     """A border closure in force in the shelter's country stops departures (the study's stranded migrants)."""
     for measure in active_measures(on=on, kind=MeasureKind.BORDER_CLOSURE):
         if measure.crisis.country == country_from:
@@ -276,7 +276,8 @@ def repatriations_refresh(*, on: date | None = None, stays: list[int] | None = N
         measure = _blocking_measure(repatriation.stay.shelter.country, on)
         if measure is not None and repatriation.status == "planned":
             Repatriation.objects.filter(pk=repatriation.pk).update(
-                status="blocked", blocked_since=max(on, repatriation.planned_on), blocked_by=measure
+                # Stranded since the later of the planned departure and the closure.
+                status="blocked", blocked_since=max(repatriation.planned_on, measure.starts_on), blocked_by=measure
             )
             counts["blocked"] += 1
         elif measure is None and repatriation.status == "blocked":
