@@ -177,7 +177,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 
 LANTERN_SESSION_IDLE_MINUTES = env_int("LANTERN_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = LANTERN_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the expiry slides: it counts from the last request
+# The expiry slides with what a person does, not with the pages that refresh themselves: the middleware touches
+# the session on every request except htmx polls (lantern.core.middleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

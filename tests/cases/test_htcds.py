@@ -154,7 +154,8 @@ def test_exports_through_the_api_stay_inside_the_organisation(
     assert "Maria" not in theirs.content.decode()
     assert case.reference not in theirs.content.decode()
     assert api_client["caseworker"].get("/api/v1/exports/htcds").status_code == 403
-    statistics = api_client["analyst"].get("/api/v1/exports/ctdc").content.decode()
+    assert api_client["analyst"].get("/api/v1/exports/ctdc").status_code == 403  # record level: not for analysts
+    statistics = api_client["supervisor"].get("/api/v1/exports/ctdc").content.decode()
     assert statistics.count("\n") == 1  # a header only: Maria has not consented to statistics
     assert AuditEvent.objects.filter(action="case.export", actor_id=world.supervisor.pk).exists()
 
@@ -174,3 +175,26 @@ def test_imported_names_and_birth_dates_are_nowhere_in_clear_in_the_database(wor
     assert b"Zsuzsanna" not in content
     assert b"Kovacsovicz" not in content
     assert b"1971-02-" not in content
+
+
+def test_consent_comes_from_the_file_not_from_the_import(world: World, tmp_path: Path, clock: object) -> None:
+    rows = _rows(2)
+    path = tmp_path / "cases.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*HEADER, "con_Consent"])
+        writer.writerow([*rows[0], "true"])
+        writer.writerow([*rows[1], ""])
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
+    consents = [case.consents.count() for case in Case.objects.order_by("pk")]
+    assert consents == [1, 0]
+
+
+def test_an_identification_before_birth_is_named_in_the_dry_run(world: World, tmp_path: Path, clock: object) -> None:
+    rows = _rows(1)
+    rows[0][9] = "1970-01-01"
+    path = _write_csv(tmp_path / "cases.csv", rows)
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "htcds", str(path), "--org", world.ngo_a.name, "--dry-run", stderr=stderr)
+    assert "row 2: lt_IdentifiedOn = '1970-01-01': before the birth date" in stderr.getvalue()

@@ -257,3 +257,17 @@ def test_the_nrm_command_sets_deadlines_and_holidays(world: World, clock: object
         call_command("nrm", "profile", "--country", "GR", "--recovery-days", "10")
     with pytest.raises(CommandError, match="not an ISO 3166"):
         call_command("nrm", "profile", "--country", "XX")
+
+
+def test_a_closure_reason_is_encrypted_and_erasure_takes_it_too(case: Case, world: World) -> None:
+    services.case_close(actor=world.caseworker, case=case, reason="Maria went back to her aunt in Larissa")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT closure_reason FROM cases_case WHERE id = %s", [case.pk])
+        assert cursor.fetchone()[0].startswith("v1:")
+    services.case_erase(actor=world.supervisor, case=case, request_reference="Letter from Maria Popescu, 3 March")
+    case.refresh_from_db()
+    assert case.closure_reason == ""
+    erased = AuditEvent.objects.get(action="case.erase")
+    assert "Maria" not in str(erased.detail)
+    assert set(erased.detail) == {"request_index"}
+    assert "Maria" not in str(case.timeline.get(kind="erase").detail)

@@ -111,3 +111,27 @@ def test_the_case_page_actions(staff: dict[str, Client], case: Case, world: Worl
 def test_navigation_shows_cases_to_those_who_work_on_them(staff: dict[str, Client], world: World) -> None:
     assert 'href="/cases/"' in staff["caseworker"].get("/").content.decode()
     assert 'href="/cases/"' not in staff["analyst"].get("/").content.decode()
+
+
+def test_break_glass_onto_a_case_and_its_review(staff: dict[str, Client], case: Case, world: World) -> None:
+    assert staff["outsider"].get(f"/cases/{case.reference}/").status_code == 404
+    response = staff["outsider"].post(
+        "/cases/break-glass/",
+        {"reference": case.reference.lower(), "hours": 2, "reason": "She called our hotline and is in danger"},
+    )
+    assert response.status_code == 302
+    assert staff["outsider"].get(f"/cases/{case.reference}/").status_code == 200
+    review = staff["supervisor"].get("/break-glass/").content.decode()
+    assert "outsider" in review
+    assert "in danger" not in review  # the reason only on request
+    grant = world.outsider.break_glass_grants.get()
+    revealed = staff["supervisor"].post("/break-glass/", {"grant": grant.pk}).content.decode()
+    assert "She called our hotline and is in danger" in revealed
+    assert AuditEvent.objects.filter(action="personal_data.read", object_id=str(grant.pk)).exists()
+    assert staff["caseworker"].get("/break-glass/").status_code == 403
+
+
+def test_non_numeric_ids_in_forms_are_refused_not_crashed(staff: dict[str, Client], case: Case) -> None:
+    assert staff["caseworker"].post("/alerts/", {"alert": "abc"}).status_code == 302
+    response = staff["caseworker"].post(f"/referrals/case/{case.reference}/send/", {"offering": "abc"})
+    assert response.status_code == 302

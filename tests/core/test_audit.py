@@ -135,3 +135,12 @@ def test_appending_stops_when_the_head_is_gone_but_events_exist() -> None:
     with pytest.raises(RuntimeError, match="head is missing"):
         audit_record(action="test.event")
     assert audit_verify().problem == "the chain head is missing"
+
+
+@pytest.mark.django_db
+def test_details_refuse_free_text() -> None:
+    with pytest.raises(TypeError, match="not text"):
+        audit_record(
+            action="x",
+            detail={"note": "A long sentence that could name a person, where she lives and who she is afraid of"},
+        )

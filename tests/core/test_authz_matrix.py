@@ -65,6 +65,10 @@ OFFER = {
 }
 
 
+def _shelter_accepted(world: World, case: Case) -> None:
+    referral_accept(actor=world.shelter_worker, referral=Referral.objects.get(recipient=world.shelter))
+
+
 def _accepted(world: World, case: Case) -> None:
     referral_accept(actor=world.provider, referral=Referral.objects.get(recipient=world.legal_aid))
 
@@ -100,7 +104,7 @@ MATRIX: dict[str, Line] = {
     "cases_assign": Line(frozenset({"supervisor"}), body={"username": "caseworker"}),
     "cases_timeline": Line(CASE_STAFF_OF_A),
     "exports_htcds": Line(frozenset({"supervisor"})),
-    "exports_ctdc": Line(frozenset({"supervisor", "analyst", "coordinator"})),
+    "exports_ctdc": Line(frozenset({"supervisor"})),
     # Crisis mode, providers, referrals: the targets are a crisis with a measure, the legal-aid clinic's offer,
     # and a referral of the case to the clinic (the person consented to it).
     "crises_list": Line(EVERYONE),
@@ -141,7 +145,7 @@ MATRIX: dict[str, Line] = {
     "shelters_waiting": Line(SEE_BEDS),
     "shelters_room_add": Line(frozenset({"sysadmin"}), body={"name": "Annex", "beds": 2}),
     "shelters_residents": Line(SHELTER),
-    "shelters_admit": Line(SHELTER, body={"referral_id": "{shelter_referral}"}),
+    "shelters_admit": Line(SHELTER, body={"referral_id": "{shelter_referral}"}, prepare=_shelter_accepted),
     "stays_step": Line(SHELTER, body={"kind": "test", "result": "negative"}),
     "stays_move": Line(SHELTER),
     "stays_discharge": Line(SHELTER, body={"destination": "family"}),

@@ -159,3 +159,11 @@ def test_a_reviewer_reads_the_reason_and_the_read_is_audited(world: World) -> No
     assert AuditEvent.objects.filter(action="personal_data.read", object_id=str(grant.pk)).count() == 1
     with pytest.raises(PermissionDenied):
         services.break_glass_reason_read(actor=world.caseworker, grant=grant)
+
+
+def test_an_administrator_cannot_remove_national_roles_either(world: World) -> None:
+    services.membership_add(actor=None, user=world.org_admin, organisation=world.ministry, role=Role.ORG_ADMIN)
+    auditor_role = world.auditor.memberships.get()
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(actor=world.org_admin, membership=auditor_role)
+    assert can(world.auditor, Action.AUDIT_VIEW)

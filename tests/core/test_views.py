@@ -115,9 +115,23 @@ def test_pages_carry_a_strict_content_security_policy(world: World) -> None:
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_sessions_expire_after_inactivity(settings: object) -> None:
+def test_sessions_expire_after_inactivity_and_polls_do_not_keep_them_alive(
+    world: World, settings: object, time_machine: object
+) -> None:
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60  # type: ignore[attr-defined]
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # type: ignore[attr-defined]
+    time_machine.move_to(NOW, tick=False)  # type: ignore[attr-defined]
+    client = Client()
+    _login(client, "analyst")
+    expiry = Session.objects.get().expire_date
+    time_machine.shift(120)  # type: ignore[attr-defined]
+    client.get("/", headers={"X-Lantern-Poll": "1"})
+    assert Session.objects.get().expire_date == expiry  # an automatic refresh does not count as activity
+    client.get("/")
+    assert Session.objects.get().expire_date > expiry
+    time_machine.shift(31 * 60)  # type: ignore[attr-defined]
+    assert client.get("/").status_code == 302  # idle too long: back to the login page
 
 
 @pytest.fixture

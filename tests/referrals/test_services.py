@@ -160,9 +160,9 @@ def test_unanswered_referrals_escalate_then_expire(
         service_type="legal_counselling",
         urgency="urgent",
     )
-    assert services.referrals_escalate() == {"supervisor": 0, "coordinator": 0, "expired": 0}
+    assert services.referrals_escalate() == {"supervisor": 0, "coordinator": 0, "expired": 0, "consent_withdrawn": 0}
     clock.shift(25 * 3600)  # type: ignore[attr-defined]
-    assert services.referrals_escalate() == {"supervisor": 1, "coordinator": 0, "expired": 0}
+    assert services.referrals_escalate() == {"supervisor": 1, "coordinator": 0, "expired": 0, "consent_withdrawn": 0}
     assert Alert.objects.filter(recipient=world.supervisor, object_id=str(referral.pk)).count() == 1
     assert services.referrals_escalate()["supervisor"] == 0  # once per level
     clock.shift(24 * 3600)  # type: ignore[attr-defined]
@@ -182,3 +182,21 @@ def test_a_referral_goes_to_an_organisation_that_offers_the_service(
             actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="medical"
         )
     assert Offering.objects.count() == 3
+
+
+def test_withdrawn_consent_stops_the_referral(consented_case: Case, world: World, offers: dict) -> None:
+    from lantern.cases.services import consent_withdraw
+
+    referral = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    services.referral_accept(actor=world.provider, referral=referral)
+    consent = consented_case.consents.get(purpose="referral", recipient=world.legal_aid)
+    consent_withdraw(actor=world.caseworker, consent=consent)
+    assert list(selectors.inbox(world.provider)) == []  # nothing more is shown to the recipient
+    with pytest.raises(ValidationError, match="withdrawn their consent"):
+        services.referral_start(actor=world.provider, referral=referral)
+    assert services.referrals_escalate()["consent_withdrawn"] == 1
+    referral.refresh_from_db()
+    assert referral.status == Status.CANCELLED
+    assert CapacityWeek.objects.get(offering=offers["legal"]).used == 0  # the place is given back

@@ -137,3 +137,31 @@ def test_the_board_counts_free_beds_by_wing_and_restriction(
     assert row.free[("regular", "women")] == 1
     assert selectors.occupancy_rate() == 0.25
     assert selectors.board(region="Crete") == []
+
+
+def test_admission_from_a_referral_needs_it_accepted_and_consented(
+    case: Case, shelter: Organisation, shelter_staff: User, world: World
+) -> None:
+    from lantern.providers.services import offering_save
+    from lantern.referrals import services as referrals
+
+    offering_save(
+        actor=None,
+        organisation=shelter,
+        service_type="safe_accommodation",
+        regions=["Attica"],
+        delivery_modes=["in_person"],
+        weekly_capacity=3,
+    )
+    consent = cases.consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=shelter)
+    referral = referrals.referral_create(
+        actor=world.caseworker, case=case, recipient=shelter, service_type="safe_accommodation"
+    )
+    with pytest.raises(ValidationError, match="Accept the referral"):
+        services.admit_from_referral(actor=shelter_staff, referral=referral)
+    referrals.referral_accept(actor=shelter_staff, referral=referral)
+    referral.refresh_from_db()
+    cases.consent_withdraw(actor=world.caseworker, consent=consent)
+    with pytest.raises(ValidationError, match="withdrawn"):
+        services.admit_from_referral(actor=shelter_staff, referral=referral)
+    assert not Stay.objects.exists()

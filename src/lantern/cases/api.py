@@ -285,7 +285,9 @@ def exports_htcds(request: HttpRequest) -> HttpResponse:
 def exports_ctdc(request: HttpRequest) -> HttpResponse:
     """De-identified microdata with CTDC codes of the cases you may count (consented to statistics; audited)."""
     user = _user(request)
-    scope = organisation_scope(user, CaseAction.STATISTICS)
+    # Record-level data, even de-identified, goes only to supervisors for their own organisation: national
+    # publication goes through the privacy-safe publication of statistics (k-anonymity, differential privacy).
+    scope = organisation_scope(user, CaseAction.EXPORT)
     if scope.empty:
         raise PermissionDenied("you may not export statistics")
     out = io.StringIO()

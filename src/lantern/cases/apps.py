@@ -12,6 +12,9 @@ class CasesConfig(AppConfig):
 
         from lantern.cases.permissions import CaseAction  # registers the case actions
         from lantern.core import navigation
+        from lantern.core.api import BREAK_GLASS_TARGETS
+
+        BREAK_GLASS_TARGETS["cases.case"] = ("cases.Case", "reference")
         from lantern.core.permissions import can
 
         navigation.register(

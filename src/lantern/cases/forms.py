@@ -150,3 +150,15 @@ class DecisionForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.CharField(label=_("Why the case closes"), max_length=200)
     referred_elsewhere = forms.BooleanField(label=_("Referred to another organisation"), required=False)
+
+
+class CaseBreakGlassForm(forms.Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=16)
+    reason = forms.CharField(
+        label=_("Why do you need this record now?"),
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your supervisors are told, and the reason is reviewed."),
+    )
+    hours = forms.IntegerField(label=_("For how many hours"), min_value=1, max_value=12, initial=4)

@@ -82,6 +82,7 @@ class ParsedRow:
     person: PersonData
     context: ContextData
     identified_on: date | None
+    consent: bool = False  # con_Consent: recorded only when the file says the person agreed
 
 
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
@@ -138,7 +139,14 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
     context: dict[str, Any] = {}
     identified_on = None
     raw_by_field: dict[str, tuple[str, str]] = {}
+    consent = False
     for column, raw in zip(header, cells, strict=False):
+        if column == "con_Consent":
+            flag = raw.strip().lower()
+            if flag not in ("", "true", "false", "1", "0", "yes", "no"):
+                errors.append(RowError(number, column, raw, "not true or false"))
+            consent = flag in ("true", "1", "yes")
+            continue
         if column not in COLUMNS:
             continue
         section, name, kind = COLUMNS[column]
@@ -168,9 +176,11 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
         errors.append(RowError(number, column, raw, reason))
     if identified_on and identified_on > timezone.localdate():
         errors.append(RowError(number, "lt_IdentifiedOn", identified_on.isoformat(), "in the future"))
+    if identified_on and person_data.birth_date and identified_on < person_data.birth_date:
+        errors.append(RowError(number, "lt_IdentifiedOn", identified_on.isoformat(), "before the birth date"))
     if errors:
         return None, errors
-    return ParsedRow(number, person_data, context_data, identified_on), []
+    return ParsedRow(number, person_data, context_data, identified_on, consent), []
 
 
 def _iso639_2_to_1(code: str) -> str:
@@ -198,7 +208,7 @@ def import_htcds(
     progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     header, rows = read_rows(path)
-    unknown = [c for c in header if c and c not in COLUMNS and c not in EXPORT_ONLY]
+    unknown = [c for c in header if c and c not in COLUMNS and c not in EXPORT_ONLY and c != "con_Consent"]
     if not any(c in COLUMNS for c in header):
         raise ValueError("no HTCDS column in the header (expected prs_FirstName, vic_TypeOfExploitation, ...)")
     parsed: list[ParsedRow] = []
@@ -225,6 +235,7 @@ def import_htcds(
                 person=row.person,
                 context=row.context,
                 identified_on=row.identified_on,
+                consent_to_case_management=row.consent,
             )
             if progress is not None and done % 1000 == 0:
                 progress("imported", done)

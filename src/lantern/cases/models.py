@@ -101,7 +101,7 @@ class Case(models.Model):
     stage = models.CharField(max_length=24, choices=Stage.choices, default=Stage.IDENTIFIED)
     stage_changed_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
-    closure_reason = models.CharField(max_length=200, blank=True, default="")
+    closure_reason = EncryptedTextField(blank=True, default="")  # free text: it may name people
     closed_at = models.DateTimeField(null=True, blank=True)
     referred_on = models.DateField(null=True, blank=True)
     reasonable_grounds_due = models.DateField(null=True, blank=True)

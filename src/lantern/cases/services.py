@@ -536,9 +536,12 @@ def _anonymise(case: Case) -> None:
     Assessment.objects.filter(case=case).update(notes="")
     case.recruitment_region = ""
     case.exploitation_region = ""
+    case.closure_reason = ""
     case.assigned_to = None
     case.anonymised_at = timezone.now()
-    case.save(update_fields=["recruitment_region", "exploitation_region", "assigned_to", "anonymised_at"])
+    case.save(
+        update_fields=["recruitment_region", "exploitation_region", "closure_reason", "assigned_to", "anonymised_at"]
+    )
 
 
 def case_erase(*, actor: User, case: Case, request_reference: str) -> Case:
@@ -551,7 +554,9 @@ def case_erase(*, actor: User, case: Case, request_reference: str) -> Case:
         raise ValidationError({"case": _("This case is already anonymised.")})
     with transaction.atomic():
         _anonymise(case)
-        _event(case, "erase", actor, request=request_reference[:100])
+        # The request's own words may name the person: only a keyed index of them is kept, which finds the
+        # erasure again from the request number without holding it.
+        _event(case, "erase", actor, request_index=blind_index(request_reference, purpose="erasure-request")[:16])
     return case
 
 

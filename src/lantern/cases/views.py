@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lantern.cases import codes, selectors, services
 from lantern.cases.forms import (
+    CaseBreakGlassForm,
     CaseForm,
     CloseForm,
     ConsentForm,
@@ -30,7 +31,8 @@ from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPaginator
-from lantern.core.permissions import can, organisation_scope
+from lantern.core.permissions import Action, can, organisation_scope
+from lantern.core.services import break_glass_open
 from lantern.core.views import _form_errors
 
 
@@ -57,6 +59,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query.urlencode(),
             "may_register": can(user, CaseAction.CREATE),
+            "may_break_glass": can(user, Action.BREAK_GLASS_OPEN),
             "deadlines": selectors.deadline_counts(user) if can(user, CaseAction.DECIDE) else None,
             "today": timezone.localdate(),
         },
@@ -168,8 +171,15 @@ def _act(
 @login_required
 @require_POST
 def note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "note_form", NoteForm, CaseAction.UPDATE,
-                lambda u, c, d: services.note_add(actor=u, case=c, text=d["text"]), _("Note added."))  # fmt: skip
+    return _act(
+        request,
+        reference,
+        "note_form",
+        NoteForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: services.note_add(actor=u, case=c, text=d["text"]),
+        _("Note added."),
+    )
 
 
 @login_required
@@ -204,18 +214,31 @@ def consent_withdraw_view(request: HttpRequest, reference: str, consent_id: int)
 @login_required
 @require_POST
 def needs_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "needs_form", NeedsForm, CaseAction.UPDATE,
-                lambda u, c, d: services.assessment_record(actor=u, case=c, kind="needs", needs=d["needs"]),
-                _("Needs assessment recorded."))  # fmt: skip
+    return _act(
+        request,
+        reference,
+        "needs_form",
+        NeedsForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: services.assessment_record(actor=u, case=c, kind="needs", needs=d["needs"]),
+        _("Needs assessment recorded."),
+    )
 
 
 @login_required
 @require_POST
 def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "risk_form", RiskForm, CaseAction.UPDATE,
-                lambda u, c, d: services.assessment_record(actor=u, case=c, kind="risk", risk_level=d["risk_level"],
-                                                           notes=d["notes"]),
-                _("Risk assessment recorded."))  # fmt: skip
+    return _act(
+        request,
+        reference,
+        "risk_form",
+        RiskForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: services.assessment_record(
+            actor=u, case=c, kind="risk", risk_level=d["risk_level"], notes=d["notes"]
+        ),
+        _("Risk assessment recorded."),
+    )
 
 
 @login_required
@@ -238,8 +261,14 @@ def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
     def decide(user: User, case: Case, data: dict[str, Any]) -> object:
         latest = case.decisions.filter(kind=data["kind"]).order_by("-recorded_at", "-pk").first()
         reconsiders = latest if latest is not None and latest.outcome == "negative" else None
-        return services.case_decide(actor=user, case=case, kind=data["kind"], outcome=data["outcome"],
-                                    decided_on=data["decided_on"], reconsiders=reconsiders)  # fmt: skip
+        return services.case_decide(
+            actor=user,
+            case=case,
+            kind=data["kind"],
+            outcome=data["outcome"],
+            decided_on=data["decided_on"],
+            reconsiders=reconsiders,
+        )
 
     return _act(request, reference, "decision_form", DecisionForm, CaseAction.DECIDE, decide, _("Decision recorded."))
 
@@ -247,10 +276,17 @@ def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def close_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "close_form", CloseForm, CaseAction.UPDATE,
-                lambda u, c, d: services.case_close(actor=u, case=c, reason=d["reason"],
-                                                    referred_elsewhere=d["referred_elsewhere"]),
-                _("Case closed."))  # fmt: skip
+    return _act(
+        request,
+        reference,
+        "close_form",
+        CloseForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: services.case_close(
+            actor=u, case=c, reason=d["reason"], referred_elsewhere=d["referred_elsewhere"]
+        ),
+        _("Case closed."),
+    )
 
 
 @login_required
@@ -261,3 +297,27 @@ def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
     services.case_assign(actor=user, case=case, assignee=user)
     messages.success(request, _("The case is assigned to you."))
     return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+def break_glass_view(request: HttpRequest) -> HttpResponse:
+    """Emergency access to one case outside the user's scope: by its reference, with a reason, for a few hours."""
+    user = _staff(request)
+    if not can(user, Action.BREAK_GLASS_OPEN):
+        raise PermissionDenied
+    form = CaseBreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = Case.objects.filter(reference=form.cleaned_data["reference"].strip().upper()).first()
+        if case is None:
+            form.add_error("reference", _("No case has this reference."))
+        else:
+            try:
+                break_glass_open(
+                    actor=user, obj=case, reason=form.cleaned_data["reason"], hours=form.cleaned_data["hours"]
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
+                return redirect("cases:detail", reference=case.reference)
+    return render(request, "core/break_glass.html", {"form": form, "target": _("a case")})

@@ -32,8 +32,9 @@ router = Router(tags=["core"])
 
 ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
-# Records that break-glass can open, by their object type; later modules add theirs.
-BREAK_GLASS_TARGETS: dict[str, str] = {"core.organisation": "core.Organisation"}
+# Records that break-glass can open, by their object type: (model, the field the object id names). Later modules
+# add theirs when they load (cases: a case by its reference).
+BREAK_GLASS_TARGETS: dict[str, tuple[str, str]] = {"core.organisation": ("core.Organisation", "pk")}
 
 
 def _user(request: HttpRequest) -> User:
@@ -138,13 +139,16 @@ def audit_verify_run(request: HttpRequest) -> object:
 @router.post("/break-glass", response={201: BreakGlassOut, **ERRORS}, operation_id="break_glass_open")
 def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status:
     user = _user(request)
-    label = BREAK_GLASS_TARGETS.get(payload.object_type)
-    if label is None:
+    target = BREAK_GLASS_TARGETS.get(payload.object_type)
+    if target is None:
         raise ValidationError({"object_type": "This kind of record cannot be opened by break-glass."})
+    label, field = target
     model = apps.get_model(label)
-    if not payload.object_id.isdigit():
+    if field == "pk" and not payload.object_id.isdigit():
         raise Http404("no such record")
-    obj = model.objects.filter(pk=int(payload.object_id)).first()
+    obj = model.objects.filter(
+        **{field: payload.object_id.strip().upper() if field != "pk" else int(payload.object_id)}
+    ).first()
     if obj is None:
         raise Http404("no such record")
     grant = services.break_glass_open(actor=user, obj=obj, reason=payload.reason, hours=payload.hours)

@@ -23,6 +23,7 @@ from lantern.core.context import client_ip
 from lantern.core.models import AuditEvent, AuditHead, User
 
 GENESIS = "0" * 64
+MAX_DETAIL_TEXT = 80
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -57,6 +58,8 @@ def _check_detail(value: Any, path: str = "detail") -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_detail(item, f"{path}[{index}]")
+    elif isinstance(value, str) and len(value) > MAX_DETAIL_TEXT:
+        raise TypeError(f"{path}: audit details hold codes and ids, not text of {len(value)} characters")
     elif not (value is None or isinstance(value, str | int | bool)):
         raise TypeError(f"{path}: {type(value).__name__} is not allowed in audit details (use str or int)")
 

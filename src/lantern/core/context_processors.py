@@ -28,6 +28,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 nav.append(item)
         if can(user, Action.ORG_VIEW) or can(user, Action.ORG_CREATE):
             nav.append({"label": _("Organisations"), "url": reverse("core:organisations")})
+        if can(user, Action.BREAK_GLASS_REVIEW):
+            nav.append({"label": _("Break-glass"), "url": reverse("core:break_glass_review")})
         if can(user, Action.AUDIT_VIEW) or can(user, Action.AUDIT_VERIFY):
             nav.append({"label": _("Audit trail"), "url": reverse("core:audit")})
         unread = Alert.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -3,6 +3,7 @@ audit events record."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -33,6 +34,11 @@ class TwoFactorRequiredMiddleware:
                 and not user.is_verified()
             ):
                 return redirect("core:verify")
+            if user is not None and user.is_authenticated and not request.headers.get("X-Lantern-Poll"):
+                # Saved at most once a minute; an automatic refresh (the bed board) does not keep a session alive.
+                minute = int(time.time() // 60)
+                if request.session.get("active_minute") != minute:
+                    request.session["active_minute"] = minute
             return self.get_response(request)
         finally:
             client_ip.reset(token)

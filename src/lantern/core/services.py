@@ -242,6 +242,8 @@ def _is_sysadmin(user: User) -> bool:
 
 def membership_remove(*, actor: User | None, membership: Membership) -> None:
     _require(actor, Action.MEMBER_MANAGE, membership)
+    if membership.role in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
+        raise PermissionDenied("only a system administrator removes national roles")
     with transaction.atomic():
         audit_record(
             action="membership.remove",

@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("audit/", views.audit_view, name="audit"),
     path("alerts/", views.alerts_view, name="alerts"),
+    path("break-glass/", views.break_glass_review_view, name="break_glass_review"),
 ]

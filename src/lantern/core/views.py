@@ -248,7 +248,8 @@ def alerts_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method == "POST":
-        alert = selectors.alerts_for(user).filter(pk=request.POST.get("alert", "0") or "0").first()
+        raw = request.POST.get("alert", "")
+        alert = selectors.alerts_for(user).filter(pk=int(raw)).first() if raw.isdigit() else None
         if alert is not None:
             services.alert_mark_read(actor=user, alert=alert)
         return redirect("core:alerts")
@@ -309,3 +310,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def unread_alert_count(user: User) -> int:
     return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@login_required
+def break_glass_review_view(request: HttpRequest) -> HttpResponse:
+    """Supervisors, administrators and auditors review emergency access: who opened what, when, until when; the
+    reason is shown on request, and that reading is itself audited."""
+    user = request.user
+    assert isinstance(user, User)
+    if not can(user, Action.BREAK_GLASS_REVIEW):
+        raise PermissionDenied
+    grants = selectors.break_glass_grants_visible_to(user)
+    revealed: dict[int, str] = {}
+    if request.method == "POST":
+        raw = request.POST.get("grant", "")
+        grant = grants.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if grant is None:
+            raise PermissionDenied
+        revealed[grant.pk] = services.break_glass_reason_read(actor=user, grant=grant)
+    page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    return render(request, "core/break_glass_review.html", {"page": page, "revealed": revealed})

@@ -127,8 +127,10 @@ def status_set(
         require(actor, ProviderAction.STATUS, organisation)
     if status not in OperatingStatus.values:
         raise ValidationError({"status": _("Unknown value %(value)s.") % {"value": repr(status)}})
-    state, _created = ProviderState.objects.get_or_create(organisation=organisation)
-    absence = state.staff_absence_percent if staff_absence_percent is None else staff_absence_percent
+    existing = ProviderState.objects.filter(organisation=organisation).first()
+    absence = staff_absence_percent
+    if absence is None:
+        absence = existing.staff_absence_percent if existing is not None else 0
     if not 0 <= absence <= 100:
         raise ValidationError({"staff_absence_percent": _("Between 0 and 100.")})
     reason = " ".join(reason.split())
@@ -136,6 +138,7 @@ def status_set(
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 200}})
     now = timezone.now()
     with transaction.atomic():
+        state, _created = ProviderState.objects.get_or_create(organisation=organisation)
         StatusChange.objects.create(
             organisation=organisation,
             status=status,

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.cases.models import Case, Stage
+from lantern.cases.models import Case, Consent, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.core.models import User
 from lantern.core.permissions import can, organisation_scope
@@ -45,8 +45,19 @@ def referral_get_for_user(user: User, referral_id: int) -> Referral:
 
 
 def inbox(user: User, *, status: str = "") -> QuerySet[Referral]:
+    """Referrals received; those whose person withdrew consent are not shown (nothing more is shared)."""
     scope = organisation_scope(user, ReferralAction.RESPOND)
-    referrals = Referral.objects.filter(scope.q("recipient_id")).select_related("case", "case__person", "recipient")
+    consented = Consent.objects.filter(
+        case=OuterRef("case_id"),
+        purpose=Consent.Purpose.REFERRAL,
+        recipient=OuterRef("recipient_id"),
+        withdrawn_at__isnull=True,
+    )
+    referrals = (
+        Referral.objects.filter(scope.q("recipient_id"))
+        .filter(Exists(consented))
+        .select_related("case", "case__person", "recipient")
+    )
     if status:
         referrals = referrals.filter(status=status)
     return referrals.order_by("status", "respond_by", "-pk")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,7 +155,12 @@ def alert_recipients(referral: Referral) -> None:
 def _respondable(actor: User, referral: Referral) -> Referral:
     if not can(actor, ReferralAction.RESPOND, referral.recipient):
         raise PermissionDenied("only the receiving organisation answers a referral")
-    return Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+    current = Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+    if current.status in OPEN_STATUSES and not consent_allows(
+        current.case, Consent.Purpose.REFERRAL, recipient=current.recipient
+    ):
+        raise ValidationError({"consent": _("The person has withdrawn their consent to this referral.")})
+    return current
 
 
 def _expect(referral: Referral, *statuses: str) -> None:
@@ -245,7 +251,28 @@ def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
     """Unanswered referrals past their deadline alert the sender's supervisors; past twice the deadline, the
     national coordinators; past twelve days they expire. Safe to run as often as wanted."""
     now = now or timezone.now()
-    counts = {"supervisor": 0, "coordinator": 0, "expired": 0}
+    counts = {"supervisor": 0, "coordinator": 0, "expired": 0, "consent_withdrawn": 0}
+    # Open referrals whose consent was withdrawn end here (capacity they held is given back).
+    consented = Consent.objects.filter(
+        case=OuterRef("case_id"),
+        purpose=Consent.Purpose.REFERRAL,
+        recipient=OuterRef("recipient_id"),
+        withdrawn_at__isnull=True,
+    )
+    for referral in Referral.objects.filter(status__in=OPEN_STATUSES).exclude(Exists(consented)):
+        with transaction.atomic():
+            current = (
+                Referral.objects.select_for_update(of=("self",)).select_related("case", "offering").get(pk=referral.pk)
+            )
+            if current.status not in OPEN_STATUSES:
+                continue
+            if current.status != Status.PENDING and current.offering and current.accepted_week:
+                capacity_release(offering=current.offering, on=current.accepted_week)
+            current.status, current.closed_at = Status.CANCELLED, now
+            current.save(update_fields=["status", "closed_at"])
+            _record(current, "cancel", None, reason="consent_withdrawn")
+            refresh_unmet_needs(current.case)
+            counts["consent_withdrawn"] += 1
     overdue = Referral.objects.filter(status=Status.PENDING, respond_by__lt=now).select_related("case", "recipient")
     for referral in overdue.order_by("pk"):
         with transaction.atomic():
@@ -265,9 +292,12 @@ def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
             if level <= current.escalation_level:
                 continue
             roles = [Role.SUPERVISOR] if level == 1 else [Role.NATIONAL_COORDINATOR]
-            people = User.objects.filter(is_active=True, memberships__role__in=roles)
-            if level == 1:
-                people = people.filter(memberships__organisation_id=current.sender_id)
+            if level == 1:  # both conditions on the same membership
+                people = User.objects.filter(
+                    is_active=True, memberships__role__in=roles, memberships__organisation_id=current.sender_id
+                )
+            else:
+                people = User.objects.filter(is_active=True, memberships__role__in=roles)
             text = _("Referral %(reference)s to %(recipient)s for %(service)s is unanswered past its deadline.") % {
                 "reference": current.case.reference,
                 "recipient": current.recipient.name,

@@ -98,7 +98,8 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
 def send_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = _staff(request)
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
-    offering = Offering.objects.select_related("organisation").filter(pk=request.POST.get("offering", "0") or 0).first()
+    raw = request.POST.get("offering", "")
+    offering = Offering.objects.select_related("organisation").filter(pk=int(raw)).first() if raw.isdigit() else None
     if offering is None:
         messages.error(request, _("Choose a provider."))
         return redirect("referrals:refer", reference=case.reference)

@@ -196,7 +196,7 @@ def shelters_admit(request: HttpRequest, shelter_id: int, payload: AdmissionIn) 
         referral = referral_get_for_user(user, payload.referral_id)
         if referral.recipient_id != shelter.pk:
             raise ValidationError({"referral_id": "This referral was not sent to this shelter."})
-        case = referral.case
+        return Status(201, _stay_out(services.admit_from_referral(actor=user, referral=referral)))
     elif payload.case_reference:
         case = case_selectors.case_get_for_user(user, payload.case_reference, CaseAction.UPDATE)
     else:

@@ -10,13 +10,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.cases.models import Case, TimelineEntry
+from lantern.cases.models import Case, Consent, TimelineEntry
+from lantern.cases.selectors import consent_allows
 from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import require
 from lantern.crisis.models import Measure, MeasureKind
 from lantern.crisis.selectors import active_crises, active_measures
+from lantern.referrals.models import Referral
+from lantern.referrals.models import Status as ReferralStatus
 from lantern.shelters.models import (
     Bed,
     BedAssignment,
@@ -142,6 +145,15 @@ def _take_bed(stay: Stay, shelter: Organisation, wing: str, restrictions: list[s
     return None
 
 
+def admit_from_referral(*, actor: User | None, referral: Referral) -> Stay:
+    """Admit the person a referral names, once the shelter has accepted it and while the person's consent holds."""
+    if referral.status not in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
+        raise ValidationError({"referral": _("Accept the referral before admitting the person.")})
+    if not consent_allows(referral.case, Consent.Purpose.REFERRAL, recipient=referral.recipient):
+        raise ValidationError({"consent": _("The person has withdrawn their consent to this referral.")})
+    return admit(actor=actor, case=referral.case, shelter=referral.recipient, referral_id=referral.pk)
+
+
 def admit(*, actor: User | None, case: Case, shelter: Organisation, referral_id: int | None = None) -> Stay:
     """Admit a person to a shelter: a regular bed, or a quarantine bed first when the crisis protocol asks for it.
     With no bed free, nothing is written and the error says so (add them to the waiting list instead)."""
@@ -157,13 +169,17 @@ def admit(*, actor: User | None, case: Case, shelter: Organisation, referral_id:
     wing = Wing.QUARANTINE if days else Wing.REGULAR
     restrictions = restrictions_for(case)
     with transaction.atomic():
-        stay = Stay.objects.create(
-            case=case,
-            shelter=shelter,
-            referral_id=referral_id,
-            admitted_by=actor,
-            quarantine_until=today + timedelta(days=days) if days else None,
-        )
+        try:
+            with transaction.atomic():
+                stay = Stay.objects.create(
+                    case=case,
+                    shelter=shelter,
+                    referral_id=referral_id,
+                    admitted_by=actor,
+                    quarantine_until=today + timedelta(days=days) if days else None,
+                )
+        except IntegrityError:  # admitted elsewhere at the same moment
+            raise ValidationError({"case": _("This person is already staying in a shelter.")}) from None
         assignment = _take_bed(stay, shelter, wing, restrictions)
         if assignment is None:
             raise ValidationError(
@@ -195,7 +211,7 @@ def quarantine_step(*, actor: User | None, stay: Stay, kind: str, result: str = 
     with transaction.atomic():
         current = _admitted(stay)
         step = QuarantineStep.objects.create(stay=current, kind=kind, result=result, recorded_by=actor)
-        _event(current, "quarantine_step", actor, kind=kind, result=result)
+        _event(current, "quarantine_step", actor, kind=kind)  # the result is health data: not in the trail
     return step
 
 
@@ -277,7 +293,9 @@ def repatriations_refresh(*, on: date | None = None, stays: list[int] | None = N
         if measure is not None and repatriation.status == "planned":
             Repatriation.objects.filter(pk=repatriation.pk).update(
                 # Stranded since the later of the planned departure and the closure.
-                status="blocked", blocked_since=max(repatriation.planned_on, measure.starts_on), blocked_by=measure
+                status="blocked",
+                blocked_since=max(repatriation.planned_on, measure.starts_on),
+                blocked_by=measure,
             )
             counts["blocked"] += 1
         elif measure is None and repatriation.status == "blocked":

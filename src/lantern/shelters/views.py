@@ -80,7 +80,7 @@ def admit_referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = _staff(request)
     referral = referral_get_for_user(user, referral_id)
     try:
-        services.admit(actor=user, case=referral.case, shelter=referral.recipient, referral_id=referral.pk)
+        services.admit_from_referral(actor=user, referral=referral)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("referrals:inbox")
