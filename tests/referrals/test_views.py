@@ -97,3 +97,22 @@ def test_an_organisation_adds_an_offer_and_a_wrong_value_keeps_the_form(staff: d
     assert response.status_code == 302
     offer = world.ngo_a.offerings.get()
     assert (offer.regions, offer.languages, offer.weekly_capacity) == (["Attica", "Crete"], ["ro", "ar"], 12)
+
+
+def test_a_wrong_measure_keeps_what_was_typed(staff: dict[str, Client], world: World) -> None:
+    from datetime import date
+
+    from lantern.crisis.services import crisis_declare
+
+    crisis = crisis_declare(
+        actor=None, name="Floods", kind="disaster", country="GR", regions=["Thessaly"], starts_on=date(2026, 1, 1)
+    )
+    response = staff["coordinator"].post(
+        f"/crisis/{crisis.pk}/measures/",
+        {"kind": "curfew", "regions": "Crete", "starts_on": "2026-01-05", "note": "From 9 pm"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Not in the crisis area: Crete." in html
+    assert 'value="From 9 pm"' in html
+    assert "<details open>" in html

@@ -442,13 +442,21 @@ def consent_give(
     active = case.consents.filter(purpose=purpose, recipient=recipient, channel=channel, withdrawn_at__isnull=True)
     if active.exists():
         raise ValidationError({"purpose": _("This consent is already given.")})
-    with transaction.atomic():
-        consent = Consent.objects.create(
-            case=case, purpose=purpose, recipient=recipient, channel=channel, given_on=given_on, recorded_by=actor
-        )
-        _event(
-            case, "consent_give", actor, purpose=purpose, recipient=recipient.pk if recipient else 0, channel=channel
-        )
+    try:
+        with transaction.atomic():
+            consent = Consent.objects.create(
+                case=case, purpose=purpose, recipient=recipient, channel=channel, given_on=given_on, recorded_by=actor
+            )
+            _event(
+                case,
+                "consent_give",
+                actor,
+                purpose=purpose,
+                recipient=recipient.pk if recipient else 0,
+                channel=channel,
+            )
+    except IntegrityError:  # the same consent recorded at the same moment by someone else
+        raise ValidationError({"purpose": _("This consent is already given.")}) from None
     return consent
 
 

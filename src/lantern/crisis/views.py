@@ -29,11 +29,12 @@ def _staff(request: HttpRequest) -> User:
 
 
 @login_required
-def overview_view(request: HttpRequest) -> HttpResponse:
+def overview_view(request: HttpRequest, measure_form: MeasureForm | None = None, status: int = 200) -> HttpResponse:
     user = _staff(request)
     may_manage = can(user, CrisisAction.MANAGE)
-    crisis_form = CrisisForm(request.POST or None, initial={"starts_on": timezone.localdate()}) if may_manage else None
-    if request.method == "POST":
+    crisis_form = CrisisForm(initial={"starts_on": timezone.localdate()}) if may_manage else None
+    if request.method == "POST" and measure_form is None:
+        crisis_form = CrisisForm(request.POST) if may_manage else None
         if crisis_form is None:
             raise PermissionDenied
         if crisis_form.is_valid():
@@ -59,12 +60,15 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             "active": selectors.active_crises().prefetch_related("measures"),
             "past": CrisisEvent.objects.filter(ends_on__lt=timezone.localdate()).order_by("-starts_on")[:20],
             "crisis_form": crisis_form,
-            "measure_form": MeasureForm(initial={"starts_on": timezone.localdate()}) if may_manage else None,
+            "measure_form": measure_form
+            or (MeasureForm(initial={"starts_on": timezone.localdate()}) if may_manage else None),
             "may_manage": may_manage,
+            "measure_errors": measure_form is not None,
             "package": [
                 (item, SERVICE_TYPES.get(item.service_type, item.service_type)) for item in selectors.minimum_package()
             ],
         },
+        status=status,
     )
 
 
@@ -89,12 +93,12 @@ def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Measure added."))
-    else:
-        messages.error(request, _("The measure needs a kind and a start date."))
-    return redirect("crisis:overview")
+            return redirect("crisis:overview")
+    # The page again, with the measure as typed and the errors beside the fields.
+    return overview_view(request, measure_form=form, status=422)
 
 
 @login_required
