@@ -33,7 +33,7 @@ from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can, organisation_scope
 from lantern.core.services import break_glass_open
-from lantern.core.views import _form_errors
+from lantern.core.views import _form_errors, attempt
 
 
 def _staff(request: HttpRequest) -> User:
@@ -202,12 +202,7 @@ def consent_withdraw_view(request: HttpRequest, reference: str, consent_id: int)
     consent = case.consents.filter(pk=consent_id).first()
     if consent is None:
         raise Http404
-    try:
-        services.consent_withdraw(actor=user, consent=consent)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Consent withdrawn."))
+    attempt(request, lambda: services.consent_withdraw(actor=user, consent=consent), _("Consent withdrawn."))
     return redirect("cases:detail", reference=case.reference)
 
 
@@ -246,12 +241,11 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
 def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = _staff(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
-    try:
-        services.case_refer_to_authority(actor=user, case=case)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Referred to the competent authority."))
+    attempt(
+        request,
+        lambda: services.case_refer_to_authority(actor=user, case=case),
+        _("Referred to the competent authority."),
+    )
     return redirect("cases:detail", reference=case.reference)
 
 

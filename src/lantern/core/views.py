@@ -4,6 +4,7 @@ break-glass. Thin: forms validate, services write, selectors read, permissions d
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -40,6 +41,18 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def attempt(request: HttpRequest, call: Callable[[], object], done: str) -> bool:
+    """Run one small action of a page (a button): say it was done, or say why it was refused. The caller then
+    redirects back to the page it came from."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, done)
+    return True
 
 
 def _safe_next(request: HttpRequest) -> str:

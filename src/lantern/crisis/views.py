@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from lantern.cases.codes import SERVICE_TYPES
 from lantern.core.models import User
 from lantern.core.permissions import can
-from lantern.core.views import _form_errors
+from lantern.core.views import _form_errors, attempt
 from lantern.crisis import selectors, services
 from lantern.crisis.forms import CrisisForm, MeasureForm, split_regions
 from lantern.crisis.models import CrisisEvent, Measure
@@ -108,12 +108,7 @@ def measure_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = Measure.objects.filter(pk=measure_id).first()
     if measure is None:
         raise Http404
-    try:
-        services.measure_end(actor=user, measure=measure)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Measure ended."))
+    attempt(request, lambda: services.measure_end(actor=user, measure=measure), _("Measure ended."))
     return redirect("crisis:overview")
 
 
@@ -124,10 +119,9 @@ def crisis_end_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
     if crisis is None:
         raise Http404
-    try:
-        services.crisis_end(actor=user, crisis=crisis)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Crisis ended: normal procedures apply again."))
+    attempt(
+        request,
+        lambda: services.crisis_end(actor=user, crisis=crisis),
+        _("Crisis ended: normal procedures apply again."),
+    )
     return redirect("crisis:overview")

@@ -4,6 +4,7 @@ package list."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from lantern.cases.permissions import CaseAction
 from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
+from lantern.core.views import attempt
 from lantern.providers.models import DeliveryMode, Offering
 from lantern.providers.selectors import route
 from lantern.referrals import selectors, services
@@ -125,28 +127,19 @@ def send_view(request: HttpRequest, reference: str) -> HttpResponse:
 def answer_view(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
     user = _staff(request)
     referral = selectors.referral_get_for_user(user, referral_id)
-    try:
-        if action == "accept":
-            services.referral_accept(actor=user, referral=referral)
-        elif action == "decline":
-            services.referral_decline(actor=user, referral=referral, reason=request.POST.get("reason", ""))
-        elif action == "start":
-            services.referral_start(actor=user, referral=referral)
-        elif action == "complete":
-            services.referral_complete(
-                actor=user,
-                referral=referral,
-                delivery_mode=request.POST.get("delivery_mode", ""),
-                outcome=request.POST.get("outcome", ""),
-            )
-        elif action == "cancel":
-            services.referral_cancel(actor=user, referral=referral)
-        else:
-            raise PermissionDenied
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Referral updated."))
+    post = request.POST
+    actions: dict[str, Callable[[], object]] = {
+        "accept": lambda: services.referral_accept(actor=user, referral=referral),
+        "decline": lambda: services.referral_decline(actor=user, referral=referral, reason=post.get("reason", "")),
+        "start": lambda: services.referral_start(actor=user, referral=referral),
+        "complete": lambda: services.referral_complete(
+            actor=user, referral=referral, delivery_mode=post.get("delivery_mode", ""), outcome=post.get("outcome", "")
+        ),
+        "cancel": lambda: services.referral_cancel(actor=user, referral=referral),
+    }
+    if action not in actions:
+        raise PermissionDenied
+    attempt(request, actions[action], _("Referral updated."))
     return redirect("referrals:inbox")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can
+from lantern.core.views import attempt
 from lantern.referrals.selectors import referral_get_for_user
 from lantern.shelters import selectors, services
 from lantern.shelters.models import Destination, QuarantineStep, Restriction, Stay
@@ -95,24 +97,24 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
     stay = Stay.objects.select_related("shelter", "case").filter(pk=stay_id).first()
     if stay is None or not can(user, ShelterAction.RESIDENTS, stay.shelter):
         raise Http404
-    try:
-        if action == "move":
-            services.move_to_regular(actor=user, stay=stay)
-        elif action == "step":
-            services.quarantine_step(
-                actor=user, stay=stay, kind=request.POST.get("kind", ""), result=request.POST.get("result", "")
-            )
-        elif action == "discharge":
-            services.discharge(actor=user, stay=stay, destination=request.POST.get("destination", ""))
-        elif action == "repatriation":
-            planned = date.fromisoformat(request.POST.get("planned_on", ""))
-            services.repatriation_plan(
-                actor=user, stay=stay, country=request.POST.get("country", ""), planned_on=planned
-            )
-        else:
-            raise Http404
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Not a date."))
-    else:
-        messages.success(request, _("Saved."))
+    post = request.POST
+
+    def plan_return() -> object:
+        try:
+            planned = date.fromisoformat(post.get("planned_on", ""))
+        except ValueError:
+            raise ValidationError({"planned_on": _("Not a date.")}) from None
+        return services.repatriation_plan(actor=user, stay=stay, country=post.get("country", ""), planned_on=planned)
+
+    actions: dict[str, Callable[[], object]] = {
+        "move": lambda: services.move_to_regular(actor=user, stay=stay),
+        "step": lambda: services.quarantine_step(
+            actor=user, stay=stay, kind=post.get("kind", ""), result=post.get("result", "")
+        ),
+        "discharge": lambda: services.discharge(actor=user, stay=stay, destination=post.get("destination", "")),
+        "repatriation": plan_return,
+    }
+    if action not in actions:
+        raise Http404
+    attempt(request, actions[action], _("Saved."))
     return redirect("shelters:residents", organisation_id=stay.shelter_id)
