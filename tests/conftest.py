@@ -148,6 +148,18 @@ def api_client(world: World) -> dict[str, Client]:
     return clients
 
 
+@pytest.fixture
+def staff(world: World, settings: pytest.FixtureRequest) -> dict[str, Client]:
+    """A logged-in page client per persona. The second factor is switched off here: tests/core/test_views.py and
+    the browser tests go through it for real."""
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    clients = {}
+    for name, user in world.users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
 def vendor() -> str:
     return connection.vendor
 

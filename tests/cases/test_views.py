@@ -9,18 +9,6 @@ from lantern.cases.models import Case, Stage
 from lantern.core.models import AuditEvent
 from tests.conftest import World
 
-
-@pytest.fixture
-def staff(world: World, settings: object) -> dict[str, Client]:
-    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]  # tested in tests/core/test_views.py
-    clients = {}
-    for name, user in world.users.items():
-        client = Client()
-        client.force_login(user)
-        clients[name] = client
-    return clients
-
-
 FORM = {
     "first_name": "Elena",
     "second_name": "Ionescu",

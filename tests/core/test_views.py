@@ -134,29 +134,18 @@ def test_sessions_expire_after_inactivity_and_polls_do_not_keep_them_alive(
     assert client.get("/").status_code == 302  # idle too long: back to the login page
 
 
-@pytest.fixture
-def logged_in(world: World, settings: object) -> dict[str, Client]:
-    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]  # the second factor is tested above
-    clients = {}
-    for name in world.users:
-        client = Client()
-        client.force_login(world.users[name])
-        clients[name] = client
-    return clients
-
-
-def test_organisation_b_cannot_open_organisation_a_in_the_ui(world: World, logged_in: dict[str, Client]) -> None:
+def test_organisation_b_cannot_open_organisation_a_in_the_ui(world: World, staff: dict[str, Client]) -> None:
     url = f"/organisations/{world.ngo_a.pk}/"
-    assert logged_in["outsider"].get(url).status_code == 404
-    assert logged_in["outsider_admin"].post(url, {"username": "outsider", "role": "caseworker"}).status_code == 404
-    assert "Safe Passage" not in logged_in["outsider"].get("/organisations/").content.decode()
-    assert logged_in["caseworker"].get(url).status_code == 200
-    assert "Members" not in logged_in["caseworker"].get(url).content.decode()
-    assert "Members" in logged_in["supervisor"].get(url).content.decode()
+    assert staff["outsider"].get(url).status_code == 404
+    assert staff["outsider_admin"].post(url, {"username": "outsider", "role": "caseworker"}).status_code == 404
+    assert "Safe Passage" not in staff["outsider"].get("/organisations/").content.decode()
+    assert staff["caseworker"].get(url).status_code == 200
+    assert "Members" not in staff["caseworker"].get(url).content.decode()
+    assert "Members" in staff["supervisor"].get(url).content.decode()
 
 
-def test_a_form_with_a_wrong_field_keeps_everything_typed(world: World, logged_in: dict[str, Client]) -> None:
-    response = logged_in["coordinator"].post(
+def test_a_form_with_a_wrong_field_keeps_everything_typed(world: World, staff: dict[str, Client]) -> None:
+    response = staff["coordinator"].post(
         "/organisations/",
         {"name": "Hope for Tomorrow", "type": "NGO", "country": "ZZ", "region": "Epirus", "languages": "el, sq"},
     )
@@ -166,7 +155,7 @@ def test_a_form_with_a_wrong_field_keeps_everything_typed(world: World, logged_i
     assert 'value="Hope for Tomorrow"' in html
     assert 'value="Epirus"' in html
     assert not Organisation.objects.filter(name="Hope for Tomorrow").exists()
-    response = logged_in["coordinator"].post(
+    response = staff["coordinator"].post(
         "/organisations/",
         {"name": "Hope for Tomorrow", "type": "NGO", "country": "gr", "region": "Epirus", "languages": "el, sq"},
     )
@@ -174,22 +163,22 @@ def test_a_form_with_a_wrong_field_keeps_everything_typed(world: World, logged_i
     assert Organisation.objects.get(name="Hope for Tomorrow").languages == ["el", "sq"]
 
 
-def test_navigation_follows_the_role(world: World, logged_in: dict[str, Client]) -> None:
-    auditor_page = logged_in["auditor"].get("/").content.decode()
-    caseworker_page = logged_in["caseworker"].get("/").content.decode()
+def test_navigation_follows_the_role(world: World, staff: dict[str, Client]) -> None:
+    auditor_page = staff["auditor"].get("/").content.decode()
+    caseworker_page = staff["caseworker"].get("/").content.decode()
     assert "Audit trail" in auditor_page
     assert "Audit trail" not in caseworker_page
-    assert logged_in["caseworker"].get("/audit/").status_code == 403
-    assert logged_in["auditor"].post("/audit/").status_code == 200
+    assert staff["caseworker"].get("/audit/").status_code == 403
+    assert staff["auditor"].post("/audit/").status_code == 200
 
 
-def test_the_auditor_verifies_the_chain_from_the_page(world: World, logged_in: dict[str, Client]) -> None:
-    html = logged_in["auditor"].post("/audit/").content.decode()
+def test_the_auditor_verifies_the_chain_from_the_page(world: World, staff: dict[str, Client]) -> None:
+    html = staff["auditor"].post("/audit/").content.decode()
     assert "The chain is intact" in html
 
 
-def test_arabic_pages_are_right_to_left_and_translated(world: World, logged_in: dict[str, Client]) -> None:
-    client = logged_in["caseworker"]
+def test_arabic_pages_are_right_to_left_and_translated(world: World, staff: dict[str, Client]) -> None:
+    client = staff["caseworker"]
     client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     html = client.get("/").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
@@ -199,18 +188,16 @@ def test_arabic_pages_are_right_to_left_and_translated(world: World, logged_in: 
 @pytest.mark.parametrize(
     ("code", "word"), [("fr", "Organisations"), ("es", "Organizaciones"), ("ru", "Организации"), ("uk", "Організації")]
 )
-def test_the_language_switcher_changes_the_page(
-    world: World, logged_in: dict[str, Client], code: str, word: str
-) -> None:
-    client = logged_in["caseworker"]
+def test_the_language_switcher_changes_the_page(world: World, staff: dict[str, Client], code: str, word: str) -> None:
+    client = staff["caseworker"]
     client.post("/i18n/setlang/", {"language": code, "next": "/"})
     html = client.get("/").content.decode()
     assert f'<html lang="{code}" dir="ltr">' in html
     assert word in html
 
 
-def test_break_glass_from_the_ui(world: World, logged_in: dict[str, Client]) -> None:
-    client = logged_in["outsider"]
+def test_break_glass_from_the_ui(world: World, staff: dict[str, Client]) -> None:
+    client = staff["outsider"]
     url = f"/organisations/{world.ngo_a.pk}/break-glass/"
     response = client.post(url, {"reason": "too short", "hours": 2})
     assert "at least 20 characters" in response.content.decode()
@@ -218,4 +205,4 @@ def test_break_glass_from_the_ui(world: World, logged_in: dict[str, Client]) -> 
     response = client.post(url, {"reason": "A child from this shelter is missing tonight", "hours": 2})
     assert response.status_code == 302
     assert client.get(f"/organisations/{world.ngo_a.pk}/").status_code == 200
-    assert logged_in["analyst"].get(url).status_code == 403
+    assert staff["analyst"].get(url).status_code == 403

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
 from lantern.cases.models import Case
 from lantern.providers.models import ProviderState
 from lantern.referrals.models import Referral, Status
 from tests.conftest import World
-
-
-@pytest.fixture
-def staff(world: World, settings: object) -> dict[str, Client]:
-    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
-    clients = {}
-    for name, user in world.users.items():
-        clients[name] = Client()
-        clients[name].force_login(user)
-    return clients
 
 
 def test_send_from_the_case_and_answer_in_the_inbox(
