@@ -200,3 +200,20 @@ def test_withdrawn_consent_stops_the_referral(consented_case: Case, world: World
     referral.refresh_from_db()
     assert referral.status == Status.CANCELLED
     assert CapacityWeek.objects.get(offering=offers["legal"]).used == 0  # the place is given back
+
+
+def test_a_new_needs_assessment_knows_which_needs_referrals_already_meet(
+    consented_case: Case, world: World, offers: dict
+) -> None:
+    from lantern.cases.services import assessment_record
+
+    referral = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    services.referral_accept(actor=world.provider, referral=referral)
+    assessment_record(actor=world.caseworker, case=consented_case, kind="needs", needs=["legal_counselling"])
+    consented_case.refresh_from_db()
+    assert not consented_case.has_unmet_needs
+    assessment_record(actor=world.caseworker, case=consented_case, kind="needs", needs=["legal_counselling", "medical"])
+    consented_case.refresh_from_db()
+    assert consented_case.has_unmet_needs

@@ -138,6 +138,8 @@ class Case(models.Model):
     # Derived from the countries above (and citizenship), never typed
     is_cross_border = models.BooleanField(null=True, blank=True)
     needs = models.JSONField(default=list, blank=True, help_text="service types from the latest needs assessment")
+    # Kept by the referral workflow (which this module must not import): the needs a referral meets now.
+    needs_met = models.JSONField(default=list, blank=True)
     has_unmet_needs = models.BooleanField(default=False)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 

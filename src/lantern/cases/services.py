@@ -511,8 +511,9 @@ def assessment_record(
             case=case, kind=kind, needs=needs, risk_level=risk_level, notes=notes.strip(), assessed_by=actor
         )
         if kind == Assessment.Kind.NEEDS:
+            case.refresh_from_db(fields=["needs_met"])
             case.needs = needs
-            case.has_unmet_needs = bool(needs)
+            case.has_unmet_needs = any(need not in case.needs_met for need in needs)
             case.save(update_fields=["needs", "has_unmet_needs"])
         _event(case, "assessment", actor, kind=kind, needs=needs, risk_level=risk_level)
     return assessment

@@ -49,11 +49,11 @@ def _record(referral: Referral, event: str, actor: User | None, **detail: object
 
 
 def refresh_unmet_needs(case: Case) -> None:
-    met = set(Referral.objects.filter(case=case, status__in=MEETS_NEED).values_list("service_type", flat=True))
+    met = sorted(set(Referral.objects.filter(case=case, status__in=MEETS_NEED).values_list("service_type", flat=True)))
     unmet = any(need not in met for need in case.needs)
-    if unmet != case.has_unmet_needs:
-        case.has_unmet_needs = unmet
-        case.save(update_fields=["has_unmet_needs"])
+    if unmet != case.has_unmet_needs or met != case.needs_met:
+        case.has_unmet_needs, case.needs_met = unmet, met
+        case.save(update_fields=["has_unmet_needs", "needs_met"])
 
 
 def referral_create(
