@@ -34,7 +34,7 @@ from lantern.cases.schemas import (
     TimelineOut,
 )
 from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
-from lantern.core.api import ERRORS
+from lantern.core.api import ERRORS, api_user
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination
@@ -43,12 +43,6 @@ from lantern.core.permissions import organisation_scope
 router = Router(tags=["cases"])
 
 Reference = Path(..., pattern=REFERENCE_PATTERN, description="the case's pseudonymous reference, e.g. LT-7Q4K-9MZD")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _detail(user: User, case: Case) -> dict[str, object]:
@@ -78,12 +72,12 @@ class CaseQuery(Schema):
 @router.get("/cases", response={200: list[CaseListItem], **ERRORS}, operation_id="cases_list")
 @paginate(CappedPagination)
 def cases_list(request: HttpRequest, filters: CaseQuery = Query(...)) -> object:  # noqa: B008
-    return selectors.case_list(_user(request), selectors.CaseFilters(**filters.dict()))
+    return selectors.case_list(api_user(request), selectors.CaseFilters(**filters.dict()))
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, operation_id="cases_create")
 def cases_create(request: HttpRequest, payload: CaseIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     organisation = _own_organisation(user)
     case = services.case_register(
         actor=user,
@@ -107,13 +101,13 @@ def _own_organisation(user: User) -> Organisation:
 
 @router.get("/cases/{reference}", response={200: CaseOut, **ERRORS}, operation_id="cases_get")
 def cases_get(request: HttpRequest, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     return _detail(user, selectors.case_get_for_user(user, reference))
 
 
 @router.patch("/cases/{reference}", response={200: CaseOut, **ERRORS}, operation_id="cases_update")
 def cases_update(request: HttpRequest, payload: CasePatch, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     services.case_update(
         actor=user,
@@ -126,14 +120,14 @@ def cases_update(request: HttpRequest, payload: CasePatch, reference: str = Refe
 
 @router.post("/cases/{reference}/refer", response={200: CaseListItem, **ERRORS}, operation_id="cases_refer")
 def cases_refer(request: HttpRequest, payload: ReferIn, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     return services.case_refer_to_authority(actor=user, case=case, referred_on=payload.referred_on)
 
 
 @router.post("/cases/{reference}/decisions", response={201: DecisionOut, **ERRORS}, operation_id="cases_decide")
 def cases_decide(request: HttpRequest, payload: DecisionIn, reference: str = Reference) -> Status:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.DECIDE)
     reconsiders = None
     if payload.reconsiders is not None:
@@ -153,7 +147,7 @@ def cases_decide(request: HttpRequest, payload: DecisionIn, reference: str = Ref
 
 @router.post("/cases/{reference}/close", response={200: CaseListItem, **ERRORS}, operation_id="cases_close")
 def cases_close(request: HttpRequest, payload: CloseIn, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     return services.case_close(
         actor=user, case=case, reason=payload.reason, referred_elsewhere=payload.referred_elsewhere
@@ -162,7 +156,7 @@ def cases_close(request: HttpRequest, payload: CloseIn, reference: str = Referen
 
 @router.post("/cases/{reference}/assign", response={200: CaseListItem, **ERRORS}, operation_id="cases_assign")
 def cases_assign(request: HttpRequest, payload: AssignIn, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)
     assignee = None
     if payload.username:
@@ -174,13 +168,13 @@ def cases_assign(request: HttpRequest, payload: AssignIn, reference: str = Refer
 
 @router.get("/cases/{reference}/consents", response={200: list[ConsentOut], **ERRORS}, operation_id="consents_list")
 def consents_list(request: HttpRequest, reference: str = Reference) -> object:
-    case = selectors.case_get_for_user(_user(request), reference)
+    case = selectors.case_get_for_user(api_user(request), reference)
     return list(case.consents.all())
 
 
 @router.post("/cases/{reference}/consents", response={201: ConsentOut, **ERRORS}, operation_id="consents_give")
 def consents_give(request: HttpRequest, payload: ConsentIn, reference: str = Reference) -> Status:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     recipient = None
     if payload.recipient_id is not None:
@@ -204,7 +198,7 @@ def consents_give(request: HttpRequest, payload: ConsentIn, reference: str = Ref
     operation_id="consents_withdraw",
 )
 def consents_withdraw(request: HttpRequest, consent_id: int, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     consent = Consent.objects.filter(case=case, pk=consent_id).first()
     if consent is None:
@@ -214,7 +208,7 @@ def consents_withdraw(request: HttpRequest, consent_id: int, reference: str = Re
 
 @router.get("/cases/{reference}/notes", response={200: list[NoteOut], **ERRORS}, operation_id="notes_list")
 def notes_list(request: HttpRequest, reference: str = Reference) -> object:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference)
     services.personal_data_read(actor=user, case=case, fields=["notes"])
     return list(case.notes.select_related("author"))
@@ -222,7 +216,7 @@ def notes_list(request: HttpRequest, reference: str = Reference) -> object:
 
 @router.post("/cases/{reference}/notes", response={201: NoteOut, **ERRORS}, operation_id="notes_add")
 def notes_add(request: HttpRequest, payload: NoteIn, reference: str = Reference) -> Status:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     return Status(201, services.note_add(actor=user, case=case, text=payload.text))
 
@@ -231,7 +225,7 @@ def notes_add(request: HttpRequest, payload: NoteIn, reference: str = Reference)
     "/cases/{reference}/assessments", response={201: AssessmentOut, **ERRORS}, operation_id="assessments_record"
 )
 def assessments_record(request: HttpRequest, payload: AssessmentIn, reference: str = Reference) -> Status:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     assessment = services.assessment_record(
         actor=user,
@@ -247,14 +241,14 @@ def assessments_record(request: HttpRequest, payload: AssessmentIn, reference: s
 @router.post("/cases/{reference}/erase", response={200: CaseListItem, **ERRORS}, operation_id="cases_erase")
 def cases_erase(request: HttpRequest, payload: EraseIn, reference: str = Reference) -> object:
     """The right to erasure: what identifies the person goes, the statistical fields stay."""
-    user = _user(request)
+    user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.ERASE)
     return services.case_erase(actor=user, case=case, request_reference=payload.request_reference)
 
 
 @router.get("/cases/{reference}/timeline", response={200: list[TimelineOut], **ERRORS}, operation_id="cases_timeline")
 def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
-    case = selectors.case_get_for_user(_user(request), reference)
+    case = selectors.case_get_for_user(api_user(request), reference)
     return list(selectors.case_timeline(case))
 
 
@@ -266,7 +260,7 @@ def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
 )
 def exports_htcds(request: HttpRequest) -> HttpResponse:
     """Every case of your organisation in HTCDS 2.0 columns, with personal data (supervisors; audited)."""
-    user = _user(request)
+    user = api_user(request)
     scope = organisation_scope(user, CaseAction.EXPORT)
     organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
     if organisation is None:
@@ -284,7 +278,7 @@ def exports_htcds(request: HttpRequest) -> HttpResponse:
 )
 def exports_ctdc(request: HttpRequest) -> HttpResponse:
     """De-identified microdata with CTDC codes of the cases you may count (consented to statistics; audited)."""
-    user = _user(request)
+    user = api_user(request)
     # Record-level data, even de-identified, goes only to supervisors for their own organisation: national
     # publication goes through the privacy-safe publication of statistics (k-anonymity, differential privacy).
     scope = organisation_scope(user, CaseAction.EXPORT)

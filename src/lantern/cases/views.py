@@ -33,17 +33,12 @@ from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can, organisation_scope
 from lantern.core.services import break_glass_open
-from lantern.core.views import _form_errors, attempt
-
-
-def _staff(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from lantern.core.views import attempt, form_errors, page_user
 
 
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     if not can(user, CaseAction.VIEW):
         raise PermissionDenied
     form = FilterForm(request.GET or None)
@@ -68,7 +63,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_register_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     scope = organisation_scope(user, CaseAction.CREATE)
     organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
     if organisation is None:
@@ -85,7 +80,7 @@ def case_register_view(request: HttpRequest) -> HttpResponse:
                 consent_to_case_management=form.cleaned_data["consent_to_case_management"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Case %(reference)s registered.") % {"reference": case.reference})
             return redirect("cases:detail", reference=case.reference)
@@ -94,7 +89,7 @@ def case_register_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     case = selectors.case_get_for_user(user, reference)
     services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS | {"notes"}))
     return render(request, "cases/detail.html", _detail_context(user, case))
@@ -154,14 +149,14 @@ def _act(
 ) -> HttpResponse:
     """Validate one small form of the case page, call the service, and come back to the page; on a wrong value
     the page shows again with the form as typed and the error beside the field."""
-    user = _staff(request)
+    user = page_user(request)
     case = selectors.case_get_for_user(user, reference, action)
     form = form_class(request.POST)
     if form.is_valid():
         try:
             perform(user, case, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("cases:detail", reference=case.reference)
@@ -197,7 +192,7 @@ def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def consent_withdraw_view(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     consent = case.consents.filter(pk=consent_id).first()
     if consent is None:
@@ -239,7 +234,7 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     attempt(
         request,
@@ -286,7 +281,7 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)
     services.case_assign(actor=user, case=case, assignee=user)
     messages.success(request, _("The case is assigned to you."))
@@ -296,7 +291,7 @@ def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def break_glass_view(request: HttpRequest) -> HttpResponse:
     """Emergency access to one case outside the user's scope: by its reference, with a reason, for a few hours."""
-    user = _staff(request)
+    user = page_user(request)
     if not can(user, Action.BREAK_GLASS_OPEN):
         raise PermissionDenied
     form = CaseBreakGlassForm(request.POST or None)
@@ -310,7 +305,7 @@ def break_glass_view(request: HttpRequest) -> HttpResponse:
                     actor=user, obj=case, reason=form.cleaned_data["reason"], hours=form.cleaned_data["hours"]
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
                 return redirect("cases:detail", reference=case.reference)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -12,7 +12,7 @@ from lantern.core import selectors, services
 from lantern.core.audit import audit_verify
 from lantern.core.models import User
 from lantern.core.pagination import Pagination
-from lantern.core.permissions import Action, require
+from lantern.core.permissions import Action, can, require
 from lantern.core.schemas import (
     AlertOut,
     AuditEventOut,
@@ -37,15 +37,18 @@ ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 40
 BREAK_GLASS_TARGETS: dict[str, tuple[str, str]] = {"core.organisation": ("core.Organisation", "pk")}
 
 
-def _user(request: HttpRequest) -> User:
+def api_user(request: HttpRequest, action: str | None = None) -> User:
+    """The authenticated user of an API request (token or session); with `action`, refused unless allowed."""
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
+    if action is not None and not can(user, action):
+        raise PermissionDenied("not allowed")
     return user
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, operation_id="me_get")
 def me_get(request: HttpRequest) -> dict:
-    user = _user(request)
+    user = api_user(request)
     verified = getattr(user, "is_verified", lambda: False)()
     return {
         "id": user.pk,
@@ -58,12 +61,12 @@ def me_get(request: HttpRequest) -> dict:
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS}, operation_id="organisations_list")
 @paginate(Pagination)
 def organisations_list(request: HttpRequest) -> object:
-    return selectors.organisations_visible_to(_user(request))
+    return selectors.organisations_visible_to(api_user(request))
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, operation_id="organisations_create")
 def organisations_create(request: HttpRequest, payload: OrganisationIn) -> Status:
-    organisation = services.organisation_create(actor=_user(request), **payload.dict())
+    organisation = services.organisation_create(actor=api_user(request), **payload.dict())
     return Status(201, organisation)
 
 
@@ -73,7 +76,7 @@ def organisations_create(request: HttpRequest, payload: OrganisationIn) -> Statu
     operation_id="organisations_get",
 )
 def organisations_get(request: HttpRequest, organisation_id: int) -> object:
-    return selectors.organisation_get_for_user(_user(request), organisation_id)
+    return selectors.organisation_get_for_user(api_user(request), organisation_id)
 
 
 @router.patch(
@@ -82,7 +85,7 @@ def organisations_get(request: HttpRequest, organisation_id: int) -> object:
     operation_id="organisations_update",
 )
 def organisations_update(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> object:
-    user = _user(request)
+    user = api_user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return services.organisation_update(actor=user, organisation=organisation, **changes)
@@ -95,7 +98,7 @@ def organisations_update(request: HttpRequest, organisation_id: int, payload: Or
 )
 @paginate(Pagination)
 def members_list(request: HttpRequest, organisation_id: int) -> object:
-    user = _user(request)
+    user = api_user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_VIEW)
     return selectors.members_visible_to(user, organisation)
 
@@ -106,7 +109,7 @@ def members_list(request: HttpRequest, organisation_id: int) -> object:
     operation_id="members_add",
 )
 def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_MANAGE)
     member = User.objects.filter(username=payload.username, is_active=True).first()
     if member is None:
@@ -116,7 +119,7 @@ def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -
 
 @router.delete("/memberships/{membership_id}", response={204: None, **ERRORS}, operation_id="members_remove")
 def members_remove(request: HttpRequest, membership_id: int) -> Status:
-    user = _user(request)
+    user = api_user(request)
     membership = selectors.membership_get_for_user(user, membership_id, Action.MEMBER_MANAGE)
     services.membership_remove(actor=user, membership=membership)
     return Status(204, None)
@@ -125,20 +128,20 @@ def members_remove(request: HttpRequest, membership_id: int) -> Status:
 @router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS}, operation_id="audit_events_list")
 @paginate(Pagination)
 def audit_events_list(request: HttpRequest, action: str = "", object_type: str = "", object_id: str = "") -> object:
-    user = _user(request)
+    user = api_user(request)
     require(user, Action.AUDIT_VIEW)
     return selectors.audit_events_visible_to(user, action=action, object_type=object_type, object_id=object_id)
 
 
 @router.post("/audit/verify", response={200: AuditVerifyOut, **ERRORS}, operation_id="audit_verify")
 def audit_verify_run(request: HttpRequest) -> object:
-    require(_user(request), Action.AUDIT_VERIFY)
+    require(api_user(request), Action.AUDIT_VERIFY)
     return audit_verify()
 
 
 @router.post("/break-glass", response={201: BreakGlassOut, **ERRORS}, operation_id="break_glass_open")
 def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     target = BREAK_GLASS_TARGETS.get(payload.object_type)
     if target is None:
         raise ValidationError({"object_type": "This kind of record cannot be opened by break-glass."})
@@ -158,4 +161,4 @@ def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status:
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, operation_id="alerts_list")
 @paginate(Pagination)
 def alerts_list(request: HttpRequest, unread: bool = False) -> object:
-    return selectors.alerts_for(_user(request), unread_only=unread)
+    return selectors.alerts_for(api_user(request), unread_only=unread)

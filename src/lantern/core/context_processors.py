@@ -25,6 +25,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 item: dict[str, Any] = {"label": entry.label, "url": reverse(entry.url_name)}
                 if entry.count is not None:
                     item["count"] = entry.count(user)
+                    item["count_label"] = entry.count_label
                 nav.append(item)
         if can(user, Action.ORG_VIEW) or can(user, Action.ORG_CREATE):
             nav.append({"label": _("Organisations"), "url": reverse("core:organisations")})
@@ -33,7 +34,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         if can(user, Action.AUDIT_VIEW) or can(user, Action.AUDIT_VERIFY):
             nav.append({"label": _("Audit trail"), "url": reverse("core:audit")})
         unread = Alert.objects.filter(recipient=user, read_at__isnull=True).count()
-        nav.append({"label": _("Alerts"), "url": reverse("core:alerts"), "count": unread})
+        nav.append({"label": _("Alerts"), "url": reverse("core:alerts"), "count": unread, "count_label": _("unread")})
         nav.append({"label": _("API"), "url": "/api/v1/docs"})
     return {
         "nav": nav,

@@ -16,6 +16,7 @@ class NavEntry:
     url_name: str
     visible: Callable[[Any], bool]
     count: Callable[[Any], int] | None = None
+    count_label: str | Promise = ""  # what the number counts, for screen readers
     order: int = 50
 
 

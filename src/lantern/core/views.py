@@ -33,7 +33,17 @@ from lantern.core.models import Alert, User, WorkerHeartbeat
 from lantern.core.permissions import Action, can, needs_second_factor, require
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
+def page_user(request: HttpRequest, action: str | None = None) -> User:
+    """The logged-in member of staff of a page request; with `action`, refused unless allowed."""
+    user = request.user
+    assert isinstance(user, User)
+    if action is not None and not can(user, action):
+        raise PermissionDenied
+    return user
+
+
+def form_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's validation errors beside the fields of the form that was typed."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             for message in errors:
@@ -191,7 +201,7 @@ def organisations_view(request: HttpRequest) -> HttpResponse:
             try:
                 organisation = services.organisation_create(actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Organisation created."))
                 return redirect("core:organisation", organisation_id=organisation.pk)
@@ -219,7 +229,7 @@ def organisation_view(request: HttpRequest, organisation_id: int) -> HttpRespons
                         actor=user, user=member, organisation=organisation, role=form.cleaned_data["role"]
                     )
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    form_errors(form, exc)
                 except PermissionDenied:
                     form.add_error("role", _("Only a system administrator grants national roles."))
                 else:
@@ -285,7 +295,7 @@ def break_glass_organisation_view(request: HttpRequest, organisation_id: int) ->
         try:
             services.break_glass_open(actor=user, obj=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
             return redirect("core:organisation", organisation_id=organisation.pk)

@@ -2,13 +2,10 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from lantern.core.api import ERRORS
-from lantern.core.models import User
-from lantern.core.permissions import can
+from lantern.core.api import ERRORS, api_user
 from lantern.crisis import selectors, services
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.crisis.permissions import CrisisAction
@@ -72,14 +69,6 @@ class PackageItemOut(Schema):
     active: bool
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    if not can(user, CrisisAction.VIEW):
-        raise PermissionDenied("not allowed")
-    return user
-
-
 def _crisis_out(crisis: CrisisEvent) -> dict[str, object]:
     return {
         **{
@@ -92,14 +81,14 @@ def _crisis_out(crisis: CrisisEvent) -> dict[str, object]:
 
 @router.get("/crises", response={200: list[CrisisOut], **ERRORS}, operation_id="crises_list")
 def crises_list(request: HttpRequest, active: bool = False) -> list[dict[str, object]]:
-    _user(request)
+    api_user(request, CrisisAction.VIEW)
     crises = selectors.active_crises() if active else CrisisEvent.objects.order_by("-starts_on")
     return [_crisis_out(c) for c in crises.prefetch_related("measures")[:200]]
 
 
 @router.post("/crises", response={201: CrisisOut, **ERRORS}, operation_id="crises_declare")
 def crises_declare(request: HttpRequest, payload: CrisisIn) -> Status:
-    crisis = services.crisis_declare(actor=_user(request), **payload.dict())
+    crisis = services.crisis_declare(actor=api_user(request, CrisisAction.VIEW), **payload.dict())
     return Status(201, _crisis_out(crisis))
 
 
@@ -112,19 +101,19 @@ def _crisis(crisis_id: int) -> CrisisEvent:
 
 @router.post("/crises/{crisis_id}/end", response={200: CrisisOut, **ERRORS}, operation_id="crises_end")
 def crises_end(request: HttpRequest, crisis_id: int, payload: EndIn) -> dict[str, object]:
-    user = _user(request)
+    user = api_user(request, CrisisAction.VIEW)
     return _crisis_out(services.crisis_end(actor=user, crisis=_crisis(crisis_id), ends_on=payload.ends_on))
 
 
 @router.post("/crises/{crisis_id}/measures", response={201: MeasureOut, **ERRORS}, operation_id="measures_add")
 def measures_add(request: HttpRequest, crisis_id: int, payload: MeasureIn) -> Status:
-    user = _user(request)
+    user = api_user(request, CrisisAction.VIEW)
     return Status(201, services.measure_add(actor=user, crisis=_crisis(crisis_id), **payload.dict()))
 
 
 @router.post("/measures/{measure_id}/end", response={200: MeasureOut, **ERRORS}, operation_id="measures_end")
 def measures_end(request: HttpRequest, measure_id: int, payload: EndIn) -> Measure:
-    user = _user(request)
+    user = api_user(request, CrisisAction.VIEW)
     measure = Measure.objects.filter(pk=measure_id).first()
     if measure is None:
         raise Http404("no such measure")
@@ -133,16 +122,16 @@ def measures_end(request: HttpRequest, measure_id: int, payload: EndIn) -> Measu
 
 @router.get("/measures/active", response={200: list[MeasureOut], **ERRORS}, operation_id="measures_active")
 def measures_active(request: HttpRequest, region: str = "", on: date | None = None) -> list[Measure]:
-    _user(request)
+    api_user(request, CrisisAction.VIEW)
     return selectors.active_measures(on=on, region=region)
 
 
 @router.get("/minimum-package", response={200: list[PackageItemOut], **ERRORS}, operation_id="package_list")
 def package_list(request: HttpRequest) -> object:
-    _user(request)
+    api_user(request, CrisisAction.VIEW)
     return selectors.minimum_package()
 
 
 @router.put("/minimum-package", response={200: PackageItemOut, **ERRORS}, operation_id="package_set")
 def package_set(request: HttpRequest, payload: PackageItemIn) -> object:
-    return services.package_item_set(actor=_user(request), **payload.dict())
+    return services.package_item_set(actor=api_user(request, CrisisAction.VIEW), **payload.dict())

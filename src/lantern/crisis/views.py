@@ -12,25 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core.models import User
 from lantern.core.permissions import can
-from lantern.core.views import _form_errors, attempt
+from lantern.core.views import attempt, form_errors, page_user
 from lantern.crisis import selectors, services
 from lantern.crisis.forms import CrisisForm, MeasureForm, split_regions
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.crisis.permissions import CrisisAction
 
 
-def _staff(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    if not can(request.user, CrisisAction.VIEW):
-        raise PermissionDenied
-    return request.user
-
-
 @login_required
 def overview_view(request: HttpRequest, measure_form: MeasureForm | None = None, status: int = 200) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request, CrisisAction.VIEW)
     may_manage = can(user, CrisisAction.MANAGE)
     crisis_form = CrisisForm(initial={"starts_on": timezone.localdate()}) if may_manage else None
     if request.method == "POST" and measure_form is None:
@@ -49,7 +41,7 @@ def overview_view(request: HttpRequest, measure_form: MeasureForm | None = None,
                     starts_on=data["starts_on"],
                 )
             except ValidationError as exc:
-                _form_errors(crisis_form, exc)
+                form_errors(crisis_form, exc)
             else:
                 messages.warning(request, _("Crisis declared: crisis mode is on."))
                 return redirect("crisis:overview")
@@ -75,7 +67,7 @@ def overview_view(request: HttpRequest, measure_form: MeasureForm | None = None,
 @login_required
 @require_POST
 def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request, CrisisAction.VIEW)
     crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
     if crisis is None:
         raise Http404
@@ -93,7 +85,7 @@ def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Measure added."))
             return redirect("crisis:overview")
@@ -104,7 +96,7 @@ def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def measure_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request, CrisisAction.VIEW)
     measure = Measure.objects.filter(pk=measure_id).first()
     if measure is None:
         raise Http404
@@ -115,7 +107,7 @@ def measure_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def crisis_end_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request, CrisisAction.VIEW)
     crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
     if crisis is None:
         raise Http404

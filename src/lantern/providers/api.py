@@ -2,16 +2,15 @@
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core.api import ERRORS
-from lantern.core.models import Organisation, User
+from lantern.core.api import ERRORS, api_user
+from lantern.core.models import Organisation
 from lantern.core.pagination import Pagination
-from lantern.core.permissions import can
 from lantern.providers import selectors, services
 from lantern.providers.models import Offering, ProviderState
 from lantern.providers.permissions import ProviderAction
@@ -63,14 +62,6 @@ class CandidateOut(Schema):
     reasons: list[str]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    if not can(user, ProviderAction.VIEW):
-        raise PermissionDenied("not allowed")
-    return user
-
-
 def _organisation(organisation_id: int) -> Organisation:
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
@@ -81,7 +72,7 @@ def _organisation(organisation_id: int) -> Organisation:
 @router.get("/offerings", response={200: list[OfferingOut], **ERRORS}, operation_id="offerings_list")
 @paginate(Pagination)
 def offerings_list(request: HttpRequest, service_type: str = "", region: str = "") -> object:
-    _user(request)
+    api_user(request, ProviderAction.VIEW)
     return selectors.directory(service_type=service_type, region=region)
 
 
@@ -89,14 +80,14 @@ def offerings_list(request: HttpRequest, service_type: str = "", region: str = "
     "/organisations/{organisation_id}/offerings", response={201: OfferingOut, **ERRORS}, operation_id="offerings_create"
 )
 def offerings_create(request: HttpRequest, organisation_id: int, payload: OfferingIn) -> Status:
-    user = _user(request)
+    user = api_user(request, ProviderAction.VIEW)
     organisation = _organisation(organisation_id)
     return Status(201, services.offering_save(actor=user, organisation=organisation, **payload.dict()))
 
 
 @router.put("/offerings/{offering_id}", response={200: OfferingOut, **ERRORS}, operation_id="offerings_update")
 def offerings_update(request: HttpRequest, offering_id: int, payload: OfferingIn) -> Offering:
-    user = _user(request)
+    user = api_user(request, ProviderAction.VIEW)
     offering = Offering.objects.select_related("organisation").filter(pk=offering_id).first()
     if offering is None:
         raise Http404("no such offering")
@@ -107,7 +98,7 @@ def offerings_update(request: HttpRequest, offering_id: int, payload: OfferingIn
     "/organisations/{organisation_id}/status", response={200: StatusOut, **ERRORS}, operation_id="provider_status_set"
 )
 def provider_status_set(request: HttpRequest, organisation_id: int, payload: StatusIn) -> ProviderState:
-    user = _user(request)
+    user = api_user(request, ProviderAction.VIEW)
     return services.status_set(actor=user, organisation=_organisation(organisation_id), **payload.dict())
 
 
@@ -116,7 +107,7 @@ def routing(
     request: HttpRequest, service_type: str, region: str, language: str = "", interpreter_needed: bool = False
 ) -> list[dict[str, object]]:
     """Providers that can take this need now, best first, each with the reasons for its place."""
-    _user(request)
+    api_user(request, ProviderAction.VIEW)
     if service_type not in SERVICE_TYPES:
         raise ValidationError({"service_type": "Unknown service type."})
     candidates = selectors.route(

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core.models import Organisation, User
+from lantern.core.models import Organisation
 from lantern.core.permissions import can, organisation_scope
-from lantern.core.views import _form_errors
+from lantern.core.views import form_errors, page_user
 from lantern.providers import selectors, services
 from lantern.providers.forms import OfferingForm, split
 from lantern.providers.models import OperatingStatus, ProviderState
@@ -22,16 +22,9 @@ from lantern.providers.permissions import ProviderAction
 ABSENCE_STEPS = [0, 10, 25, 50, 75]
 
 
-def _staff(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    if not can(request.user, ProviderAction.VIEW):
-        raise PermissionDenied
-    return request.user
-
-
 @login_required
 def directory_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request, ProviderAction.VIEW)
     service_type = request.GET.get("service_type", "")
     region = request.GET.get("region", "").strip()[:100]
     offerings = selectors.directory(service_type=service_type if service_type in SERVICE_TYPES else "", region=region)
@@ -58,7 +51,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request, ProviderAction.VIEW)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None or not can(user, ProviderAction.STATUS, organisation):
         raise PermissionDenied
@@ -82,7 +75,7 @@ def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 def offer_new_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """What the organisation offers: a new offer, with the form kept as typed when something is wrong."""
-    user = _staff(request)
+    user = page_user(request, ProviderAction.VIEW)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None or not can(user, ProviderAction.MANAGE, organisation):
         raise PermissionDenied
@@ -94,7 +87,7 @@ def offer_new_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
         try:
             services.offering_save(actor=user, organisation=organisation, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Offer saved."))
             return redirect("providers:directory")

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from lantern.cases import selectors as case_selectors
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import REFERENCE_PATTERN
-from lantern.core.api import ERRORS
+from lantern.core.api import ERRORS, api_user
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination, Pagination
 from lantern.providers.models import Offering
@@ -64,12 +64,6 @@ class MissingOut(Schema):
     missing: list[str]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def _out(referral: Referral) -> object:
     return selectors.for_recipient(referral)
 
@@ -77,7 +71,7 @@ def _out(referral: Referral) -> object:
 @router.get("/referrals", response={200: list[ReferralOut], **ERRORS}, operation_id="referrals_list")
 @paginate(Pagination)
 def referrals_list(request: HttpRequest, box: str = "inbox", status: str = "") -> list[object]:
-    user = _user(request)
+    user = api_user(request)
     if box not in ("inbox", "sent"):
         raise ValidationError({"box": "inbox or sent"})
     referrals = selectors.inbox(user, status=status) if box == "inbox" else selectors.sent(user)
@@ -86,7 +80,7 @@ def referrals_list(request: HttpRequest, box: str = "inbox", status: str = "") -
 
 @router.post("/referrals", response={201: ReferralOut, **ERRORS}, operation_id="referrals_create")
 def referrals_create(request: HttpRequest, payload: ReferralIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     case = case_selectors.case_get_for_user(user, payload.case_reference, CaseAction.UPDATE)
     recipient = Organisation.objects.filter(pk=payload.recipient_id).first()
     if recipient is None:
@@ -110,11 +104,11 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> Status:
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, operation_id="referrals_get")
 def referrals_get(request: HttpRequest, referral_id: int) -> object:
-    return _out(selectors.referral_get_for_user(_user(request), referral_id))
+    return _out(selectors.referral_get_for_user(api_user(request), referral_id))
 
 
 def _answer(request: HttpRequest, referral_id: int) -> tuple[User, Referral]:
-    user = _user(request)
+    user = api_user(request)
     return user, selectors.referral_get_for_user(user, referral_id)
 
 
@@ -156,7 +150,7 @@ def referrals_cancel(request: HttpRequest, referral_id: int) -> object:
 @paginate(CappedPagination)
 def package_missing(request: HttpRequest) -> list[dict[str, object]]:
     """Open cases not yet offered every service of the minimum package within its deadline (references only)."""
-    user = _user(request)
+    user = api_user(request)
     if not selectors.package_visible(user):
         raise PermissionDenied("not allowed")
     cases, due_before = selectors.cases_missing_package(user)

@@ -34,6 +34,7 @@ class ReferralsConfig(AppConfig):
                 url_name="referrals:package",
                 visible=selectors.package_visible,
                 count=selectors.package_missing_count,
+                count_label=_("cases missing a service"),
                 order=35,
             )
         )

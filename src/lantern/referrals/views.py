@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 from lantern.cases import selectors as case_selectors
 from lantern.cases.codes import CONTACT_ROUTES, SERVICE_TYPES
 from lantern.cases.permissions import CaseAction
-from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
-from lantern.core.views import attempt
+from lantern.core.views import attempt, page_user
 from lantern.providers.models import DeliveryMode, Offering
 from lantern.providers.selectors import route
 from lantern.referrals import selectors, services
@@ -28,14 +27,9 @@ from lantern.referrals.models import Outcome, Status, Urgency
 from lantern.referrals.permissions import ReferralAction
 
 
-def _staff(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     if not can(user, ReferralAction.VIEW):
         raise PermissionDenied
     status = request.GET.get("status", "")
@@ -63,7 +57,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
     """From a case: pick a need and a region, see the ranked providers, send to one."""
-    user = _staff(request)
+    user = page_user(request)
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     service_type = request.GET.get("service_type") or (case.needs[0] if case.needs else "")
     region = request.GET.get("region", case.exploitation_region or case.organisation.region).strip()[:100]
@@ -98,7 +92,7 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def send_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     raw = request.POST.get("offering", "")
     offering = Offering.objects.select_related("organisation").filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -125,7 +119,7 @@ def send_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def answer_view(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     referral = selectors.referral_get_for_user(user, referral_id)
     post = request.POST
     actions: dict[str, Callable[[], object]] = {
@@ -145,7 +139,7 @@ def answer_view(request: HttpRequest, referral_id: int, action: str) -> HttpResp
 
 @login_required
 def package_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     if not selectors.package_visible(user):
         raise PermissionDenied
     cases, due_before = selectors.cases_missing_package(user)

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from lantern.cases import selectors as case_selectors
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import REFERENCE_PATTERN
-from lantern.core.api import ERRORS
+from lantern.core.api import ERRORS, api_user
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can
 from lantern.referrals.selectors import referral_get_for_user
@@ -111,12 +111,6 @@ class IndicatorsOut(Schema):
     waiting_longest_days: int | None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def _stay_out(stay: Stay) -> dict[str, object]:
     current = next((a for a in stay.assignments.all() if a.until is None), None)
     repatriation = next((r.status for r in stay.repatriations.all() if r.status in ("planned", "blocked")), "")
@@ -151,7 +145,7 @@ def _stay(user: User, stay_id: int) -> Stay:
 
 @router.get("/shelters/board", response={200: list[BoardRow], **ERRORS}, operation_id="shelters_board")
 def shelters_board(request: HttpRequest, region: str = "", restriction: str = "") -> list[dict[str, object]]:
-    user = _user(request)
+    user = api_user(request)
     if not can(user, ShelterAction.BOARD):
         raise PermissionDenied("not allowed")
     return [
@@ -173,7 +167,7 @@ def shelters_board(request: HttpRequest, region: str = "", restriction: str = ""
 
 @router.post("/shelters/{shelter_id}/rooms", response={201: RoomOut, **ERRORS}, operation_id="shelters_room_add")
 def shelters_room_add(request: HttpRequest, shelter_id: int, payload: RoomIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     shelter = _shelter(user, shelter_id, ShelterAction.MANAGE)
     return Status(201, services.room_add(actor=user, shelter=shelter, **payload.dict()))
 
@@ -182,7 +176,7 @@ def shelters_room_add(request: HttpRequest, shelter_id: int, payload: RoomIn) ->
     "/shelters/{shelter_id}/residents", response={200: list[StayOut], **ERRORS}, operation_id="shelters_residents"
 )
 def shelters_residents(request: HttpRequest, shelter_id: int) -> list[dict[str, object]]:
-    user = _user(request)
+    user = api_user(request)
     shelter = _shelter(user, shelter_id, ShelterAction.RESIDENTS)
     return [_stay_out(stay) for stay in selectors.residents(shelter)[:500]]
 
@@ -190,7 +184,7 @@ def shelters_residents(request: HttpRequest, shelter_id: int) -> list[dict[str, 
 @router.post("/shelters/{shelter_id}/admissions", response={201: StayOut, **ERRORS}, operation_id="shelters_admit")
 def shelters_admit(request: HttpRequest, shelter_id: int, payload: AdmissionIn) -> Status:
     """Admit from a referral to this shelter (its id), or a case of the shelter's own (its reference)."""
-    user = _user(request)
+    user = api_user(request)
     shelter = _shelter(user, shelter_id, ShelterAction.ADMIT)
     if payload.referral_id is not None:
         referral = referral_get_for_user(user, payload.referral_id)
@@ -207,7 +201,7 @@ def shelters_admit(request: HttpRequest, shelter_id: int, payload: AdmissionIn) 
 
 @router.post("/stays/{stay_id}/quarantine-steps", response={201: StayOut, **ERRORS}, operation_id="stays_step")
 def stays_step(request: HttpRequest, stay_id: int, payload: StepIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     stay = _stay(user, stay_id)
     services.quarantine_step(actor=user, stay=stay, kind=payload.kind, result=payload.result)
     return Status(201, _stay_out(stay))
@@ -215,13 +209,13 @@ def stays_step(request: HttpRequest, stay_id: int, payload: StepIn) -> Status:
 
 @router.post("/stays/{stay_id}/move", response={200: StayOut, **ERRORS}, operation_id="stays_move")
 def stays_move(request: HttpRequest, stay_id: int) -> dict[str, object]:
-    user = _user(request)
+    user = api_user(request)
     return _stay_out(services.move_to_regular(actor=user, stay=_stay(user, stay_id)))
 
 
 @router.post("/stays/{stay_id}/discharge", response={200: StayOut, **ERRORS}, operation_id="stays_discharge")
 def stays_discharge(request: HttpRequest, stay_id: int, payload: DischargeIn) -> dict[str, object]:
-    user = _user(request)
+    user = api_user(request)
     return _stay_out(services.discharge(actor=user, stay=_stay(user, stay_id), destination=payload.destination))
 
 
@@ -229,14 +223,14 @@ def stays_discharge(request: HttpRequest, stay_id: int, payload: DischargeIn) ->
     "/stays/{stay_id}/repatriations", response={201: RepatriationOut, **ERRORS}, operation_id="stays_repatriation"
 )
 def stays_repatriation(request: HttpRequest, stay_id: int, payload: RepatriationIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     repatriation = services.repatriation_plan(actor=user, stay=_stay(user, stay_id), **payload.dict())
     return Status(201, repatriation)
 
 
 @router.get("/shelters/waiting-list", response={200: list[WaitOut], **ERRORS}, operation_id="shelters_waiting")
 def shelters_waiting(request: HttpRequest, region: str = "") -> list[dict[str, object]]:
-    user = _user(request)
+    user = api_user(request)
     if not can(user, ShelterAction.BOARD):
         raise PermissionDenied("not allowed")
     return [
@@ -247,7 +241,7 @@ def shelters_waiting(request: HttpRequest, region: str = "") -> list[dict[str, o
 
 @router.post("/shelters/waiting-list", response={201: WaitOut, **ERRORS}, operation_id="shelters_wait")
 def shelters_wait(request: HttpRequest, payload: WaitIn) -> Status:
-    user = _user(request)
+    user = api_user(request)
     case = case_selectors.case_get_for_user(user, payload.case_reference, CaseAction.UPDATE)
     entry = services.wait_for_bed(actor=user, case=case, region=payload.region, restriction=payload.restriction)
     return Status(
@@ -258,7 +252,7 @@ def shelters_wait(request: HttpRequest, payload: WaitIn) -> Status:
 
 @router.get("/shelters/indicators", response={200: IndicatorsOut, **ERRORS}, operation_id="shelters_indicators")
 def shelters_indicators(request: HttpRequest) -> dict[str, object]:
-    user = _user(request)
+    user = api_user(request)
     if not can(user, CaseAction.STATISTICS):
         raise PermissionDenied("not allowed")
     today = timezone.localdate()

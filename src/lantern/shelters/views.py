@@ -16,21 +16,16 @@ from django.views.decorators.http import require_POST
 
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can
-from lantern.core.views import attempt
+from lantern.core.views import attempt, page_user
 from lantern.referrals.selectors import referral_get_for_user
 from lantern.shelters import selectors, services
 from lantern.shelters.models import Destination, QuarantineStep, Restriction, Stay
 from lantern.shelters.permissions import ShelterAction
 
 
-def _staff(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def board_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     if not can(user, ShelterAction.BOARD):
         raise PermissionDenied
     region = request.GET.get("region", "").strip()[:100]
@@ -60,7 +55,7 @@ def _own_shelter(user: User, organisation_id: int, action: str = ShelterAction.R
 
 @login_required
 def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     shelter = _own_shelter(user, organisation_id)
     return render(
         request,
@@ -79,7 +74,7 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def admit_referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     referral = referral_get_for_user(user, referral_id)
     try:
         services.admit_from_referral(actor=user, referral=referral)
@@ -93,7 +88,7 @@ def admit_referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpResponse:
-    user = _staff(request)
+    user = page_user(request)
     stay = Stay.objects.select_related("shelter", "case").filter(pk=stay_id).first()
     if stay is None or not can(user, ShelterAction.RESIDENTS, stay.shelter):
         raise Http404
