@@ -20,6 +20,10 @@ from lantern.core.permissions import needs_second_factor
 from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
 from lantern.core.services import token_authenticate
 from lantern.crisis.api import router as crisis_router
+from lantern.insights.api import router as insights_router
+from lantern.justice.api import router as justice_router
+from lantern.notify.api import router as notify_router
+from lantern.portal.api import router as portal_router
 from lantern.providers.api import router as providers_router
 from lantern.referrals.api import router as referrals_router
 from lantern.shelters.api import router as shelters_router
@@ -89,6 +93,10 @@ api.add_router("/", crisis_router)
 api.add_router("/", providers_router)
 api.add_router("/", referrals_router)
 api.add_router("/", shelters_router)
+api.add_router("/", justice_router)
+api.add_router("/", notify_router)
+api.add_router("/", insights_router)
+api.add_router("/", portal_router)
 
 
 @api.exception_handler(SchemaValidationError)

@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "lantern.providers",
     "lantern.referrals",
     "lantern.shelters",
+    "lantern.justice",
+    "lantern.notify",
+    "lantern.insights",
+    "lantern.portal",
 ]
 
 MIDDLEWARE = [

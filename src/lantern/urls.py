@@ -13,6 +13,10 @@ urlpatterns = [
     path("services/", include("lantern.providers.urls")),
     path("referrals/", include("lantern.referrals.urls")),
     path("beds/", include("lantern.shelters.urls")),
+    path("justice/", include("lantern.justice.urls")),
+    path("notifications/", include("lantern.notify.urls")),
+    path("insights/", include("lantern.insights.urls")),
+    path("help/", include("lantern.portal.urls")),
     path("", include("lantern.core.urls")),
 ]
 

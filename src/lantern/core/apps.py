@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Lantern core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from lantern.core import periodic
+
+        periodic.register("core.outbox_sweep", every=timedelta(minutes=1), function="lantern.core.outbox.sweep")

@@ -193,6 +193,37 @@ class Alert(models.Model):
         return f"alert #{self.pk} ({self.kind})"
 
 
+class OutboxEvent(models.Model):
+    """Something that happened, recorded with the change itself (lantern.core.outbox). Ids and codes only."""
+
+    kind = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["dispatched_at", "created_at"], name="outbox_undispatched")]
+
+    def __str__(self) -> str:
+        return f"event #{self.pk} ({self.kind})"
+
+
+class OutboxConsumption(models.Model):
+    """One consumer has run for one event: the unique pair makes a retried dispatch run each consumer once."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="consumptions")
+    consumer = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "consumer"], name="outbox_consumed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} on event #{self.event_id}"
+
+
 class WorkerHeartbeat(models.Model):
     worker_id = models.CharField(max_length=64, unique=True)
     hostname = models.CharField(max_length=255)

@@ -41,3 +41,11 @@ def periodic_job_run(name: str) -> None:
     job = JOBS.get(name)
     if job is not None:
         import_string(job.function)()
+
+
+@task()
+def outbox_dispatch(event_id: int) -> None:
+    """Run the consumers of one outbox event (lantern.core.outbox); each runs once even if this task runs twice."""
+    from lantern.core.outbox import dispatch
+
+    dispatch(event_id)

@@ -7,15 +7,25 @@ from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import CommandParser
 
 from lantern.core.management.base import LanternCommand
 
 
+def catalogue_dirs() -> list[Path]:
+    """The project's catalogue (LOCALE_PATHS) and those of the apps that keep their own (`<app>/locale/`)."""
+    dirs = [Path(d) for d in settings.LOCALE_PATHS]
+    for app in apps.get_app_configs():
+        if app.name.startswith("lantern.") and (Path(app.path) / "locale").is_dir():
+            dirs.append(Path(app.path) / "locale")
+    return dirs
+
+
 def compile_catalogues(*, force: bool = False) -> list[Path]:
     compiled = []
-    for locale_dir in settings.LOCALE_PATHS:
+    for locale_dir in catalogue_dirs():
         for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
             mo_path = po_path.with_suffix(".mo")
             if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:

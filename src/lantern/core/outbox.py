@@ -1,0 +1,116 @@
+"""The transactional outbox: what happened, written in the same transaction as the change, acted on after commit.
+
+A service that changes something other parts of Lantern react to (a hearing postponed, a referral received, a
+measure declared) calls `emit(...)` inside its transaction. The event row commits with the change or not at all.
+After commit a task dispatches it to the consumers that apps registered in `AppConfig.ready` (the same way they
+register periodic jobs and menu entries), so an app on the left of the dependency order never imports one on its
+right: crisis emits `measure.added`, justice consumes it; justice emits `hearing.postponed`, notify consumes it.
+
+Each consumer runs once per event: its run is recorded in `OutboxConsumption` (unique per event and consumer) in
+the consumer's own transaction, so a dispatch that dies half way and is retried runs only what had not committed.
+A periodic sweep re-dispatches events whose task was lost. Payloads hold ids, codes and dates, never personal
+data (the same rule as audit details).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from lantern.core.audit import _check_detail
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    function: str  # dotted path of a callable taking the OutboxEvent
+
+
+CONSUMERS: dict[str, list[Consumer]] = {}
+
+
+def consume(kind: str, *, name: str, function: str) -> None:
+    """Register `function` to run once for every event of `kind` (call it from AppConfig.ready)."""
+    consumers = CONSUMERS.setdefault(kind, [])
+    if all(existing.name != name for existing in consumers):
+        consumers.append(Consumer(name=name, function=function))
+
+
+def emit(*, kind: str, payload: dict[str, Any] | None = None, organisation_id: int | None = None) -> Any:
+    """Record an event in the caller's transaction; dispatch it once that transaction commits."""
+    from lantern.core.models import OutboxEvent
+    from lantern.core.tasks import outbox_dispatch
+
+    payload = payload or {}
+    _check_detail(payload, "payload")
+    with transaction.atomic():
+        event = OutboxEvent.objects.create(kind=kind, payload=payload, organisation_id=organisation_id)
+        transaction.on_commit(partial(outbox_dispatch.enqueue, event.pk))
+    return event
+
+
+def emit_many(*, kind: str, payloads: list[dict[str, Any]], organisation_id: int | None = None) -> int:
+    """Record many events of one kind at once (a court suspension postponing thousands of hearings); one dispatch
+    task per event is queued after commit."""
+    from lantern.core.models import OutboxEvent
+    from lantern.core.tasks import outbox_dispatch
+
+    for payload in payloads:
+        _check_detail(payload, "payload")
+    with transaction.atomic():
+        events = OutboxEvent.objects.bulk_create(
+            [OutboxEvent(kind=kind, payload=p, organisation_id=organisation_id) for p in payloads], batch_size=1000
+        )
+        ids = [e.pk for e in events]
+        if None in ids:  # backends that do not return ids from bulk inserts: the periodic sweep dispatches them
+            return len(events)
+        transaction.on_commit(lambda: [outbox_dispatch.enqueue(pk) for pk in ids])
+    return len(events)
+
+
+def dispatch(event_id: int) -> int:
+    """Run every consumer of the event that has not run yet; return how many ran now. Safe to call twice."""
+    from lantern.core.models import OutboxConsumption, OutboxEvent
+
+    event = OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).first()
+    if event is None:
+        return 0
+    done = set(OutboxConsumption.objects.filter(event=event).values_list("consumer", flat=True))
+    ran = 0
+    for consumer in CONSUMERS.get(event.kind, []):
+        if consumer.name in done:
+            continue
+        try:
+            with transaction.atomic():
+                OutboxConsumption.objects.create(event=event, consumer=consumer.name)
+                import_string(consumer.function)(event)
+        except IntegrityError:
+            # Another worker ran this consumer for this event at the same moment and committed first.
+            continue
+        ran += 1
+    OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
+    return ran
+
+
+SWEEP_AFTER = timedelta(minutes=2)
+
+
+def sweep() -> int:
+    """Dispatch the events whose task was lost (a worker died before it ran); a periodic job."""
+    from lantern.core.models import OutboxEvent
+
+    cutoff = timezone.now() - SWEEP_AFTER
+    ids = list(
+        OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    for pk in ids:
+        dispatch(pk)
+    return len(ids)

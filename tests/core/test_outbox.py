@@ -1,0 +1,81 @@
+"""The transactional outbox: an event commits with its change or not at all, and each consumer runs once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+
+from lantern.core import outbox
+from lantern.core.models import OutboxConsumption, OutboxEvent
+
+SEEN: list[int] = []
+
+
+def record(event: OutboxEvent) -> None:
+    SEEN.append(event.payload["n"])
+
+
+def explode(event: OutboxEvent) -> None:
+    raise RuntimeError("consumer failed")
+
+
+@pytest.fixture
+def consumers() -> Iterator[None]:
+    saved = dict(outbox.CONSUMERS)
+    SEEN.clear()
+    outbox.consume("test.happened", name="test.record", function="tests.core.test_outbox.record")
+    yield
+    outbox.CONSUMERS.clear()
+    outbox.CONSUMERS.update(saved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_rolled_back_with_its_change_is_never_dispatched(consumers: None) -> None:
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            outbox.emit(kind="test.happened", payload={"n": 1})
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        change_that_fails()
+    assert not OutboxEvent.objects.exists()
+    assert SEEN == []
+
+
+@pytest.mark.django_db
+def test_each_consumer_runs_once_even_when_dispatched_twice(consumers: None) -> None:
+    event = outbox.emit(kind="test.happened", payload={"n": 7})
+    assert outbox.dispatch(event.pk) == 1
+    OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=None)  # as if the worker died before marking it
+    assert outbox.dispatch(event.pk) == 0
+    assert SEEN == [7]
+    assert OutboxConsumption.objects.filter(event=event).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_consumer_leaves_the_event_for_a_retry(consumers: None) -> None:
+    outbox.consume("test.happened", name="test.explode", function="tests.core.test_outbox.explode")
+    event = outbox.emit(kind="test.happened", payload={"n": 3})
+    with pytest.raises(RuntimeError):
+        outbox.dispatch(event.pk)
+    event.refresh_from_db()
+    assert event.dispatched_at is None
+    assert list(event.consumptions.values_list("consumer", flat=True)) == ["test.record"]
+
+
+@pytest.mark.django_db
+def test_the_sweep_dispatches_events_whose_task_was_lost(consumers: None) -> None:
+    event = outbox.emit(kind="test.happened", payload={"n": 5})
+    OutboxEvent.objects.filter(pk=event.pk).update(created_at=event.created_at - timedelta(minutes=10))
+    assert outbox.sweep() == 1
+    assert SEEN == [5]
+
+
+@pytest.mark.django_db
+def test_payloads_hold_codes_and_ids_not_text() -> None:
+    with pytest.raises(TypeError):
+        outbox.emit(kind="test.happened", payload={"note": "x" * 200})
+    assert not OutboxEvent.objects.exists()
