@@ -231,6 +231,28 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 
+# --- Notifications (lantern.notify) -------------------------------------------------------------------------
+# Where survivor messages go: "" sends them for real (text and messaging apps through the gateway, e-mail by SMTP);
+# "file" writes one file per message under LANTERN_NOTIFY_FILE_DIR, "console" prints them (a demo uses "file").
+LANTERN_NOTIFY_TRANSPORT = env_choice(
+    "LANTERN_NOTIFY_TRANSPORT", "file" if LANTERN_MODE == "demo" else "", ("", "file", "console")
+)
+LANTERN_NOTIFY_FILE_DIR = Path(env_str("LANTERN_NOTIFY_FILE_DIR", str(LANTERN_HOME / "notifications"))).resolve()
+# The SMS/messaging gateway: an HTTPS endpoint taking one JSON message per POST, with a bearer token.
+LANTERN_NOTIFY_GATEWAY_URL = env_str("LANTERN_NOTIFY_GATEWAY_URL", "")
+LANTERN_NOTIFY_GATEWAY_TOKEN = env_str("LANTERN_NOTIFY_GATEWAY_TOKEN", "")
+LANTERN_NOTIFY_GATEWAY_TIMEOUT = env_int("LANTERN_NOTIFY_GATEWAY_TIMEOUT", 10, minimum=1)
+# Retries: attempt n waits BACKOFF x 2^(n-1) seconds (at most BACKOFF_MAX); after MAX_ATTEMPTS the caseworker
+# gets a task to call instead.
+LANTERN_NOTIFY_MAX_ATTEMPTS = env_int("LANTERN_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+LANTERN_NOTIFY_BACKOFF_SECONDS = env_int("LANTERN_NOTIFY_BACKOFF_SECONDS", 30, minimum=1)
+LANTERN_NOTIFY_BACKOFF_MAX_SECONDS = env_int("LANTERN_NOTIFY_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+# A worker sending a batch holds it this long; if it dies, another worker takes the batch over after that.
+LANTERN_NOTIFY_LEASE_SECONDS = env_int("LANTERN_NOTIFY_LEASE_SECONDS", 120, minimum=1)
+# Deliveries a worker claims at once, and how often the workers look for deliveries whose task was lost.
+LANTERN_NOTIFY_BATCH = env_int("LANTERN_NOTIFY_BATCH", 100, minimum=1)
+LANTERN_NOTIFY_RECOVER_SECONDS = env_int("LANTERN_NOTIFY_RECOVER_SECONDS", 60, minimum=1)
+
 # --- Languages ----------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -55,11 +55,14 @@ def emit(*, kind: str, payload: dict[str, Any] | None = None, organisation_id: i
     return event
 
 
+DISPATCH_CHUNK = 100
+
+
 def emit_many(*, kind: str, payloads: list[dict[str, Any]], organisation_id: int | None = None) -> int:
-    """Record many events of one kind at once (a court suspension postponing thousands of hearings); one dispatch
-    task per event is queued after commit."""
+    """Record many events of one kind at once (a court suspension postponing thousands of hearings); after commit
+    one dispatch task per hundred events is queued, so that several workers share them without a task per event."""
     from lantern.core.models import OutboxEvent
-    from lantern.core.tasks import outbox_dispatch
+    from lantern.core.tasks import outbox_dispatch_many
 
     for payload in payloads:
         _check_detail(payload, "payload")
@@ -70,7 +73,8 @@ def emit_many(*, kind: str, payloads: list[dict[str, Any]], organisation_id: int
         ids = [e.pk for e in events]
         if None in ids:  # backends that do not return ids from bulk inserts: the periodic sweep dispatches them
             return len(events)
-        transaction.on_commit(lambda: [outbox_dispatch.enqueue(pk) for pk in ids])
+        chunks = [ids[i : i + DISPATCH_CHUNK] for i in range(0, len(ids), DISPATCH_CHUNK)]
+        transaction.on_commit(lambda: [outbox_dispatch_many.enqueue(chunk) for chunk in chunks])
     return len(events)
 
 
@@ -101,13 +105,14 @@ def dispatch(event_id: int) -> int:
 SWEEP_AFTER = timedelta(minutes=2)
 
 
-def sweep() -> int:
-    """Dispatch the events whose task was lost (a worker died before it ran); a periodic job."""
+def sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
+    """Dispatch the events whose task was lost (a worker died before it ran); a periodic job. With
+    `older_than=timedelta(0)`, everything not yet dispatched (a command or a test that runs the outbox in line)."""
     from lantern.core.models import OutboxEvent
 
-    cutoff = timezone.now() - SWEEP_AFTER
+    cutoff = timezone.now() - older_than
     ids = list(
-        OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )

@@ -49,3 +49,12 @@ def outbox_dispatch(event_id: int) -> None:
     from lantern.core.outbox import dispatch
 
     dispatch(event_id)
+
+
+@task()
+def outbox_dispatch_many(event_ids: list[int]) -> None:
+    """Run the consumers of a chunk of events recorded together (lantern.core.outbox.emit_many)."""
+    from lantern.core.outbox import dispatch
+
+    for event_id in event_ids:
+        dispatch(event_id)

@@ -16,10 +16,10 @@ from lantern.cases.codes import SERVICE_TYPES
 from lantern.cases.models import Case, Consent
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
+from lantern.core import outbox
 from lantern.core.audit import audit_record
-from lantern.core.models import Alert, Organisation, User
+from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, require
-from lantern.core.roles import Role
 from lantern.providers.models import DeliveryMode, Offering
 from lantern.providers.services import capacity_release, capacity_take, week_of
 from lantern.referrals.models import MEETS_NEED, OPEN_STATUSES, RESPONSE_TIME, Outcome, Referral, Status, Urgency
@@ -128,28 +128,8 @@ def referral_create(
 
 
 def alert_recipients(referral: Referral) -> None:
-    staff = User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=referral.recipient_id,
-        memberships__role__in=[Role.SERVICE_PROVIDER, Role.SUPERVISOR],
-    ).distinct()
-    text = _("New %(urgency)s referral for %(service)s (%(reference)s).") % {
-        "urgency": referral.get_urgency_display().lower(),
-        "service": SERVICE_TYPES.get(referral.service_type, referral.service_type),
-        "reference": referral.case.reference,
-    }
-    Alert.objects.bulk_create(
-        [
-            Alert(
-                recipient=user,
-                kind=Alert.Kind.INFO,
-                text=text,
-                object_type="referrals.referral",
-                object_id=str(referral.pk),
-            )
-            for user in staff
-        ]
-    )
+    """The receiving organisation's staff are told by notifications (an in-app message each), after commit."""
+    outbox.emit(kind="referral.received", payload={"referral_id": referral.pk}, organisation_id=referral.recipient_id)
 
 
 def _respondable(actor: User, referral: Referral) -> Referral:
@@ -291,29 +271,11 @@ def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
             level = 2 if now > current.respond_by + window else 1
             if level <= current.escalation_level:
                 continue
-            roles = [Role.SUPERVISOR] if level == 1 else [Role.NATIONAL_COORDINATOR]
-            if level == 1:  # both conditions on the same membership
-                people = User.objects.filter(
-                    is_active=True, memberships__role__in=roles, memberships__organisation_id=current.sender_id
-                )
-            else:
-                people = User.objects.filter(is_active=True, memberships__role__in=roles)
-            text = _("Referral %(reference)s to %(recipient)s for %(service)s is unanswered past its deadline.") % {
-                "reference": current.case.reference,
-                "recipient": current.recipient.name,
-                "service": SERVICE_TYPES.get(current.service_type, current.service_type),
-            }
-            Alert.objects.bulk_create(
-                [
-                    Alert(
-                        recipient=u,
-                        kind=Alert.Kind.INFO,
-                        text=text,
-                        object_type="referrals.referral",
-                        object_id=str(current.pk),
-                    )
-                    for u in people.distinct()
-                ]
+            # Notifications tell the sender's supervisors (level 1) or the national coordinators (level 2).
+            outbox.emit(
+                kind="referral.overdue",
+                payload={"referral_id": current.pk, "level": level},
+                organisation_id=current.sender_id,
             )
             current.escalation_level = level
             current.save(update_fields=["escalation_level"])

@@ -1,0 +1,94 @@
+"""Notification pages: the delivery log (of all the cases one may see, and of one case), the staff inbox of
+in-app messages and calls to make, and the overview of message templates per language."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.cases import selectors as case_selectors
+from lantern.core.pagination import CappedPaginator
+from lantern.core.permissions import can
+from lantern.core.views import attempt, page_user
+from lantern.notify import selectors, services
+from lantern.notify.models import DeliveryStatus
+from lantern.notify.permissions import NotifyAction
+
+
+@login_required
+def log_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, NotifyAction.LOG)
+    status = request.GET.get("status", "")
+    deliveries = selectors.deliveries_visible_to(user).order_by("-pk")
+    if status in DeliveryStatus.values:
+        deliveries = deliveries.filter(status=status)
+    page = CappedPaginator(deliveries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notify/log.html",
+        {"page": page, "statuses": DeliveryStatus.choices, "status": status, "case": None},
+    )
+
+
+@login_required
+def case_log_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = page_user(request, NotifyAction.LOG)
+    case = case_selectors.case_get_for_user(user, reference)
+    if not can(user, NotifyAction.LOG, case):
+        raise PermissionDenied
+    page = CappedPaginator(selectors.case_log(user, case), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notify/log.html",
+        {"page": page, "case": case, "statuses": DeliveryStatus.choices, "status": ""},
+    )
+
+
+@login_required
+@require_POST
+def retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    user = page_user(request, NotifyAction.LOG)
+    delivery = selectors.deliveries_visible_to(user).filter(pk=delivery_id).first()
+    if delivery is None or delivery.case is None:
+        raise Http404
+    attempt(
+        request, lambda: services.delivery_retry(actor=user, delivery=delivery), _("The message will be tried again.")
+    )
+    return redirect("notify:case_log", reference=delivery.case.reference)
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, NotifyAction.INBOX)
+    return render(
+        request,
+        "notify/inbox.html",
+        {
+            "tasks": selectors.tasks_of(user, done=False)[:200],
+            "done": selectors.tasks_of(user, done=True)[:20],
+            "alerts": selectors.messages_of(user)[:30],
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_done_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    user = page_user(request, NotifyAction.INBOX)
+    task = selectors.task_get_for_user(user, task_id)
+    if task is None:
+        raise Http404
+    attempt(request, lambda: services.task_done(actor=user, task=task), _("Marked as done."))
+    return redirect("notify:inbox")
+
+
+@login_required
+def templates_view(request: HttpRequest) -> HttpResponse:
+    page_user(request, NotifyAction.TEMPLATES)
+    from lantern.notify.messages import HEARING_KINDS
+
+    return render(request, "notify/templates.html", {"rows": selectors.templates_overview(), "kinds": HEARING_KINDS})
