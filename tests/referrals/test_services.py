@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from lantern.cases.models import Case
+from lantern.core import outbox
 from lantern.core.models import Alert, AuditEvent
 from lantern.providers.models import CapacityWeek, Offering
 from lantern.referrals import selectors, services
@@ -65,6 +68,7 @@ def test_the_recipient_sees_the_minimum(consented_case: Case, world: World, offe
     assert "Maria" not in str(view.__dict__)
     assert "Signal" not in str(view.__dict__)
     assert not selectors.sees_whole_case(world.provider, referral)
+    outbox.sweep(older_than=timedelta(0))  # notifications tell the clinic, after commit
     assert Alert.objects.filter(recipient=world.provider, object_id=str(referral.pk)).exists()
 
 
@@ -163,10 +167,12 @@ def test_unanswered_referrals_escalate_then_expire(
     assert services.referrals_escalate() == {"supervisor": 0, "coordinator": 0, "expired": 0, "consent_withdrawn": 0}
     clock.shift(25 * 3600)  # type: ignore[attr-defined]
     assert services.referrals_escalate() == {"supervisor": 1, "coordinator": 0, "expired": 0, "consent_withdrawn": 0}
+    outbox.sweep(older_than=timedelta(0))  # notifications tell the supervisor, after commit
     assert Alert.objects.filter(recipient=world.supervisor, object_id=str(referral.pk)).count() == 1
     assert services.referrals_escalate()["supervisor"] == 0  # once per level
     clock.shift(24 * 3600)  # type: ignore[attr-defined]
     assert services.referrals_escalate()["coordinator"] == 1
+    outbox.sweep(older_than=timedelta(0))
     assert Alert.objects.filter(recipient=world.coordinator, object_id=str(referral.pk)).exists()
     clock.shift(12 * 24 * 3600)  # type: ignore[attr-defined]
     assert services.referrals_escalate()["expired"] == 1
