@@ -31,6 +31,7 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
+from tests.notify import authz as notify_authz
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -159,6 +160,13 @@ MATRIX: dict[str, Line] = {
     "notes_list": Line(CASE_STAFF_OF_A),
     "notes_add": Line(CASE_STAFF_OF_A, body={"text": "Called back, safe"}),
     "assessments_record": Line(CASE_STAFF_OF_A, body={"kind": "needs", "needs": ["medical"]}),
+    # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
+    # her instead (tests/notify/authz.py).
+    "notify_case_deliveries": Line(CASE_STAFF_OF_A),
+    "notify_delivery_retry": Line(CASE_STAFF_OF_A),
+    "notify_tasks": Line(EVERYONE),
+    "notify_task_done": Line(CASE_STAFF_OF_A),
+    "notify_templates": Line(frozenset({"supervisor", "org_admin", "outsider_admin", "coordinator", "sysadmin"})),
 }
 
 
@@ -203,6 +211,8 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{referral_id}", str(Referral.objects.get(recipient=world.legal_aid).pk))
         .replace("{shelter_id}", str(world.shelter.pk))
         .replace("{stay_id}", str(Stay.objects.get().pk))
+        .replace("{delivery_id}", notify_authz.delivery_id())
+        .replace("{task_id}", notify_authz.task_id())
     )
     if line.query:
         url += "?" + urlencode(line.query)
@@ -244,6 +254,7 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     referral_create(actor=world.caseworker, case=case, recipient=world.shelter, service_type="safe_accommodation")
     resident = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Eva"))
     admit(actor=None, case=resident, shelter=world.shelter)
+    notify_authz.notify_targets(world, case)
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status
