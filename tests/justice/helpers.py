@@ -1,0 +1,66 @@
+"""The justice side of the test world: a court registry with its clerk, three courts (two in Attica, one in
+Crete), and a trial of the case with a hearing in each Attica court. Used by tests/justice and by the
+authorization matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+from lantern.cases.models import Case
+from lantern.core import services as core
+from lantern.core.models import OrganisationType, User
+from lantern.core.roles import Role
+from lantern.justice import services
+from lantern.justice.models import Court, Hearing, Proceeding
+from tests.conftest import World
+
+
+@dataclass
+class Justice:
+    clerk: User
+    athens: Court
+    piraeus: Court
+    crete: Court
+    proceeding: Proceeding
+    hearing: Hearing  # in Athens, a week ahead, in person
+    other: Hearing  # in Piraeus, two weeks ahead, remote
+
+
+def justice_setup(world: World, case: Case) -> Justice:
+    registry = core.organisation_create(
+        actor=None, name="Athens Court Registry", type=OrganisationType.COURT, country="GR", region="Attica",
+        languages=["el"],
+    )  # fmt: skip
+    clerk = core.user_create(actor=None, username="clerk", organisation=registry, role=Role.JUSTICE, password=None)
+    athens = services.court_create(
+        actor=None, name="Athens First Instance", country="GR", region="Attica", time_zone="Europe/Athens",
+        registry=registry,
+    )  # fmt: skip
+    piraeus = services.court_create(
+        actor=None, name="Piraeus First Instance", country="GR", region="Attica", time_zone="Europe/Athens"
+    )
+    crete = services.court_create(
+        actor=None, name="Heraklion First Instance", country="GR", region="Crete", time_zone="Europe/Athens"
+    )
+    proceeding = services.proceeding_open(
+        actor=world.prosecutor, case=case, organisation=world.prosecution, kind="trial", survivor_role="injured_party"
+    )
+    now = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    hearing = services.hearing_schedule(
+        actor=world.prosecutor, proceeding=proceeding, court=athens, starts_at=now + timedelta(days=7, hours=1)
+    )
+    other = services.hearing_schedule(
+        actor=world.prosecutor,
+        proceeding=proceeding,
+        court=piraeus,
+        starts_at=now + timedelta(days=14, hours=1),
+        mode="remote",
+    )
+    return Justice(clerk, athens, piraeus, crete, proceeding, hearing, other)
+
+
+def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
