@@ -64,7 +64,8 @@ def test_only_covered_hearings_are_postponed_each_with_one_event(
     postponed = set(Hearing.objects.filter(status=HearingStatus.POSTPONED).values_list("pk", flat=True))
     assert postponed == {justice.hearing.pk, justice.other.pk, just_in.pk}
     for hearing in Hearing.objects.filter(pk__in=postponed):
-        assert hearing.postponed_by_measure_id == measure.pk and hearing.postponement_reason == "court_suspension"
+        assert hearing.postponed_by_measure_id == measure.pk
+        assert hearing.postponement_reason == "court_suspension"
     for untouched in (crete, after, before_start):
         untouched.refresh_from_db()
         assert untouched.status == HearingStatus.SCHEDULED
@@ -163,7 +164,8 @@ def test_ending_the_suspension_lists_them_to_reschedule_and_alerts_without_perso
         "clerk": "A court suspension has ended: 1 hearing to reschedule.",
     }
     for text in alerts.values():
-        assert case.reference not in text and "Maria" not in text
+        assert case.reference not in text
+        assert "Maria" not in text
 
 
 def test_the_real_worker_runs_the_chain_from_measure_to_postponement(
