@@ -77,7 +77,11 @@ def _moment(value: Any, field: str, errors: dict[str, str], *, not_before: datet
     if not isinstance(value, datetime) or timezone.is_naive(value):
         errors[field] = _("A date and time with its time zone.")
         return None
-    moment = value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        errors[field] = _("The date is out of range.")
+        return None
     now = timezone.now()
     if moment < (not_before or now):
         errors[field] = _("The date and time must be later than %(when)s.") % {
