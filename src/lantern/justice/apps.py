@@ -10,6 +10,7 @@ class JusticeConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from lantern.cases.permissions import CaseAction
         from lantern.core import navigation, outbox
         from lantern.core.permissions import can
         from lantern.justice.permissions import JusticeAction
@@ -24,7 +25,7 @@ class JusticeConfig(AppConfig):
             navigation.NavEntry(
                 label=_("Hearings"),
                 url_name="justice:hearings",
-                visible=lambda u: can(u, JusticeAction.VIEW),
+                visible=lambda u: can(u, JusticeAction.VIEW) or can(u, CaseAction.VIEW),
                 order=40,
             )
         )
