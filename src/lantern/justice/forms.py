@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lantern.core.models import Organisation
@@ -12,7 +13,7 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 REASONS = [(code, label) for code, label in PostponementReason.choices if code != PostponementReason.COURT_SUSPENSION]
 
 
-def local_field(label: str | Promise, *, required: bool = True) -> forms.DateTimeField:
+def local_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=LOCAL,
