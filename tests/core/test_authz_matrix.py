@@ -31,6 +31,7 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
+from tests.justice.helpers import JUSTICE_MATRIX, JUSTICE_VALUES, justice_setup, justice_url
 from tests.notify import authz as notify_authz
 
 EVERYONE = frozenset(PERSONAS)
@@ -168,6 +169,8 @@ MATRIX: dict[str, Line] = {
     "notify_task_done": Line(CASE_STAFF_OF_A),
     "notify_templates": Line(frozenset({"supervisor", "org_admin", "outsider_admin", "coordinator", "sysadmin"})),
 }
+# Justice: the target is a trial of the case, in the charge of the prosecution, with hearings (tests/justice/helpers).
+MATRIX.update({operation_id: Line(**line) for operation_id, line in JUSTICE_MATRIX.items()})
 
 
 def operations() -> list[tuple[str, str, str]]:
@@ -188,6 +191,8 @@ def test_every_operation_has_a_line_in_the_matrix() -> None:
 def _fill(value: Any, world: World, case: Case | None = None) -> Any:
     if value == "{legal_aid}":
         return world.legal_aid.pk
+    if isinstance(value, str) and value in JUSTICE_VALUES:
+        return JUSTICE_VALUES[value](world)
     if value == "{shelter_referral}":
         return Referral.objects.get(recipient=world.shelter).pk
     if isinstance(value, str):
@@ -214,6 +219,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{delivery_id}", notify_authz.delivery_id())
         .replace("{task_id}", notify_authz.task_id())
     )
+    url = justice_url(url)
     if line.query:
         url += "?" + urlencode(line.query)
     body = _fill(line.body, world, case) if line.body is not None else None
@@ -254,6 +260,7 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     referral_create(actor=world.caseworker, case=case, recipient=world.shelter, service_type="safe_accommodation")
     resident = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Eva"))
     admit(actor=None, case=resident, shelter=world.shelter)
+    justice_setup(world, case)
     notify_authz.notify_targets(world, case)
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
