@@ -63,4 +63,4 @@ def test_a_detailed_message_shows_the_time_in_the_courts_time_zone_in_the_person
     _, changed = messages.render(language="ro", kind="hearing.mode_changed", detail="detailed", facts=facts)
     assert "prin videoconferință" in changed
     _, minimal = messages.render(language="ru", kind="hearing.cancelled", detail="minimal", facts=facts)
-    assert minimal == "Есть новости о вашей встрече. Пожалуйста, позвоните своему социальному работнику."
+    assert minimal == "Есть новости о вашей встрече. Пожалуйста, позвоните своему социальному работнику."  # noqa: RUF001
