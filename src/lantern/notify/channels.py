@@ -109,7 +109,7 @@ class FileTransport:
                 raise
         except OSError as exc:
             raise TemporaryFailure(f"file: {type(exc).__name__}") from None
-        return target.name
+        return ""  # the file's name is the delivery's id
 
 
 class ConsoleTransport:

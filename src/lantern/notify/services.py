@@ -388,6 +388,7 @@ def deliveries_send_due(*, limit: int | None = None, now: datetime | None = None
     deliveries = Delivery.objects.filter(pk__in=ids).select_related("event", "case__person").order_by("pk")
     facts_cache: dict[Any, messages.HearingFacts] = {}
     sent: list[int] = []
+    references: list[Delivery] = []
     retry_at: datetime | None = None
     for delivery in deliveries:
         try:
@@ -404,12 +405,15 @@ def deliveries_send_due(*, limit: int | None = None, now: datetime | None = None
                 retry_at = at if retry_at is None else min(retry_at, at)
             continue
         if reference:
-            Delivery.objects.filter(pk=delivery.pk).update(provider_reference=reference[:100])
+            delivery.provider_reference = reference[:100]
+            references.append(delivery)
         sent.append(delivery.pk)
     if sent:
         Delivery.objects.filter(pk__in=sent, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
         )
+    if references:
+        Delivery.objects.bulk_update(references, ["provider_reference"])
     counts["sent"] = len(sent)
     if retry_at is not None:
         from lantern.notify.tasks import deliveries_send
