@@ -152,6 +152,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ----------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An outbox event not dispatched this long after it was recorded is dispatched by the periodic sweep (its task
+# was lost: a worker died while running it).
+LANTERN_OUTBOX_SWEEP_AFTER_SECONDS = env_int("LANTERN_OUTBOX_SWEEP_AFTER_SECONDS", 120, minimum=1)
 # A worker older than this without a heartbeat is reported as down by /healthz.
 LANTERN_WORKER_STALE_SECONDS = env_int("LANTERN_WORKER_STALE_SECONDS", 60, minimum=5)
 

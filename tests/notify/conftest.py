@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from lantern.cases import services as cases
 from lantern.cases.models import Case
@@ -77,9 +78,11 @@ def gateway(settings: Any) -> Iterator[FakeGateway]:
 
 
 @pytest.fixture(autouse=True)
-def _notify_files(settings: Any, tmp_path: Any) -> None:
+def _notify_files(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.LANTERN_NOTIFY_FILE_DIR = tmp_path / "notifications"
     settings.LANTERN_NOTIFY_TRANSPORT = ""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)  # a page asked for in French leaves French active in the thread
 
 
 def survivor(

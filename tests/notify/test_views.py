@@ -92,4 +92,5 @@ def test_pages_are_translated(staff: dict[str, Client], world: World, settings: 
     client = staff["caseworker"]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = client.get(f"/notifications/case/{case.reference}/").content.decode()
-    assert "Remis au travailleur social" in html or "Confié" in html
+    assert "Confié au chargé de dossier" in html
+    assert "Pas de consentement à être contacté par ce canal" in html

@@ -10,6 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from django.conf import settings
+
         from lantern.core import periodic
 
-        periodic.register("core.outbox_sweep", every=timedelta(minutes=1), function="lantern.core.outbox.sweep")
+        periodic.register(
+            "core.outbox_sweep",
+            every=timedelta(seconds=min(60, settings.LANTERN_OUTBOX_SWEEP_AFTER_SECONDS)),
+            function="lantern.core.outbox.sweep",
+        )

@@ -30,16 +30,19 @@ from lantern.core.audit import _check_detail
 class Consumer:
     name: str
     function: str  # dotted path of a callable taking the OutboxEvent
+    # Optionally, a callable taking a list of events of the kind, doing for all of them in one transaction what
+    # `function` does for one (used when events were recorded together, e.g. by a court suspension).
+    batch_function: str = ""
 
 
 CONSUMERS: dict[str, list[Consumer]] = {}
 
 
-def consume(kind: str, *, name: str, function: str) -> None:
+def consume(kind: str, *, name: str, function: str, batch_function: str = "") -> None:
     """Register `function` to run once for every event of `kind` (call it from AppConfig.ready)."""
     consumers = CONSUMERS.setdefault(kind, [])
     if all(existing.name != name for existing in consumers):
-        consumers.append(Consumer(name=name, function=function))
+        consumers.append(Consumer(name=name, function=function, batch_function=batch_function))
 
 
 def emit(*, kind: str, payload: dict[str, Any] | None = None, organisation_id: int | None = None) -> Any:
@@ -102,20 +105,68 @@ def dispatch(event_id: int) -> int:
     return ran
 
 
-SWEEP_AFTER = timedelta(minutes=2)
+def dispatch_many(event_ids: list[int]) -> int:
+    """Dispatch events recorded together: a consumer with a batch function runs once for all the events that it
+    has not consumed yet, in one transaction that records all their consumptions (so it is still once per event);
+    the others run event by event. Return how many consumer runs there were. Safe to call twice."""
+    from lantern.core.models import OutboxConsumption, OutboxEvent
+
+    events = list(OutboxEvent.objects.filter(pk__in=event_ids, dispatched_at__isnull=True).order_by("pk"))
+    if not events:
+        return 0
+    done: set[tuple[int, str]] = set(
+        OutboxConsumption.objects.filter(event__in=events).values_list("event_id", "consumer")
+    )
+    by_kind: dict[str, list[Any]] = {}
+    for event in events:
+        by_kind.setdefault(event.kind, []).append(event)
+    ran = 0
+    one_by_one: set[int] = set()
+    for kind, group in by_kind.items():
+        for consumer in CONSUMERS.get(kind, []):
+            pending = [e for e in group if (e.pk, consumer.name) not in done]
+            if not pending:
+                continue
+            if not consumer.batch_function:
+                one_by_one.update(e.pk for e in pending)
+                continue
+            try:
+                with transaction.atomic():
+                    OutboxConsumption.objects.bulk_create(
+                        [OutboxConsumption(event=e, consumer=consumer.name) for e in pending]
+                    )
+                    import_string(consumer.batch_function)(pending)
+                ran += len(pending)
+            except IntegrityError:
+                # Some were consumed meanwhile by another worker: let each event sort itself out alone.
+                one_by_one.update(e.pk for e in pending)
+    for event in events:
+        if event.pk in one_by_one:
+            ran += dispatch(event.pk)
+    OutboxEvent.objects.filter(pk__in=[e.pk for e in events], dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
+    return ran
 
 
-def sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
+def sweep_after() -> timedelta:
+    """How old an undispatched event must be before the sweep takes it (its task is then taken as lost)."""
+    from django.conf import settings
+
+    return timedelta(seconds=settings.LANTERN_OUTBOX_SWEEP_AFTER_SECONDS)
+
+
+def sweep(*, older_than: timedelta | None = None) -> int:
     """Dispatch the events whose task was lost (a worker died before it ran); a periodic job. With
     `older_than=timedelta(0)`, everything not yet dispatched (a command or a test that runs the outbox in line)."""
     from lantern.core.models import OutboxEvent
 
-    cutoff = timezone.now() - older_than
+    cutoff = timezone.now() - (sweep_after() if older_than is None else older_than)
     ids = list(
         OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )
-    for pk in ids:
-        dispatch(pk)
+    for start in range(0, len(ids), DISPATCH_CHUNK):
+        dispatch_many(ids[start : start + DISPATCH_CHUNK])
     return len(ids)

@@ -54,7 +54,6 @@ def outbox_dispatch(event_id: int) -> None:
 @task()
 def outbox_dispatch_many(event_ids: list[int]) -> None:
     """Run the consumers of a chunk of events recorded together (lantern.core.outbox.emit_many)."""
-    from lantern.core.outbox import dispatch
+    from lantern.core.outbox import dispatch_many
 
-    for event_id in event_ids:
-        dispatch(event_id)
+    dispatch_many(event_ids)

@@ -20,7 +20,12 @@ class NotifyConfig(AppConfig):
         from lantern.notify.permissions import NotifyAction
 
         for kind in HEARING_KINDS:
-            outbox.consume(kind, name="notify.hearing", function="lantern.notify.services.on_hearing_event")
+            outbox.consume(
+                kind,
+                name="notify.hearing",
+                function="lantern.notify.services.on_hearing_event",
+                batch_function="lantern.notify.services.on_hearing_events",
+            )
         outbox.consume(
             "referral.received",
             name="notify.referral_received",

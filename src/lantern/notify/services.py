@@ -79,7 +79,7 @@ def caseworkers_of(case: Case) -> list[User]:
 # --- Staff in-app messages: written in the consumer's transaction ---------------------------------------------
 
 
-def _in_app(
+def _in_app_rows(
     event: OutboxEvent,
     users: Iterable[User],
     text: Any,
@@ -87,15 +87,15 @@ def _in_app(
     case: Case | None = None,
     object_type: str = "",
     object_id: str = "",
-) -> int:
-    """One in-app message (a core Alert) and its delivery row per user. `text` is called with no argument under
-    the user's language, so each reads it in the language they chose; it never carries personal data."""
+) -> tuple[list[Delivery], list[Alert]]:
+    """One in-app message (a core Alert) and its delivery row per user, not yet saved. `text` is called with no
+    argument under the user's language, so each reads it in the language they chose; it never carries personal
+    data."""
     now = timezone.now()
-    people = {u.pk: u for u in users if u.is_active}
-    if not people:
-        return 0
-    Delivery.objects.bulk_create(
-        [
+    deliveries, alerts = [], []
+    for user in {u.pk: u for u in users if u.is_active}.values():
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        deliveries.append(
             Delivery(
                 event=event,
                 kind=event.kind,
@@ -104,18 +104,14 @@ def _in_app(
                 user=user,
                 channel=Channel.IN_APP,
                 transport="db",
-                language=user.preferred_language or settings.LANGUAGE_CODE,
+                language=language,
                 status=DeliveryStatus.SENT,
                 attempts=1,
                 sent_at=now,
                 created_at=now,
             )
-            for user in people.values()
-        ]
-    )
-    alerts = []
-    for user in people.values():
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        )
+        with translation.override(language):
             alerts.append(
                 Alert(
                     recipient=user,
@@ -126,6 +122,12 @@ def _in_app(
                     created_at=now,
                 )
             )
+    return deliveries, alerts
+
+
+def _in_app(event: OutboxEvent, users: Iterable[User], text: Any, **link: Any) -> int:
+    deliveries, alerts = _in_app_rows(event, users, text, **link)
+    Delivery.objects.bulk_create(deliveries)
     Alert.objects.bulk_create(alerts)
     return len(alerts)
 
@@ -148,31 +150,59 @@ STAFF_HEARING_TEXT = {
 
 def on_hearing_event(event: OutboxEvent) -> None:
     """A hearing changed: tell the survivor (as far as consent, channel and language allow) and their caseworker."""
-    case = (
-        Case.objects.select_related("person", "organisation", "assigned_to")
-        .filter(pk=event.payload.get("case_id"))
-        .first()
-    )
-    if case is None:
-        return
-    staff = caseworkers_of(case)
-    text = STAFF_HEARING_TEXT.get(event.kind, STAFF_HEARING_TEXT["hearing.postponed"])
-    _in_app(
-        event,
-        staff,
-        lambda: text(case.reference),
-        case=case,
-        object_type="cases.case",
-        object_id=str(case.pk),
-    )
-    if case.person.anonymised_at is None and case.stage != "closed":
-        survivor_delivery_decide(event=event, case=case, staff=staff)
+    on_hearing_events([event])
 
 
-def survivor_delivery_decide(*, event: OutboxEvent, case: Case, staff: list[User]) -> Delivery:
-    """Decide how the person hears of the event: a queued message on the channel they consented to, in a language
-    they read, saying no more than that channel may; or, when any of these is missing, a task for the caseworker
-    (call, with an interpreter when the person needs one). Runs inside the consumer's transaction."""
+def on_hearing_events(events: list[OutboxEvent]) -> None:
+    """The same for many events at once (a court suspension): a handful of queries whatever their number."""
+    case_ids = {e.payload.get("case_id") for e in events}
+    cases = {
+        c.pk: c for c in Case.objects.select_related("person", "organisation", "assigned_to").filter(pk__in=case_ids)
+    }
+    consented = set(
+        Consent.objects.filter(
+            case_id__in=list(cases), purpose=Consent.Purpose.CONTACT, withdrawn_at__isnull=True
+        ).values_list("case_id", "channel")
+    )
+    staff_of: dict[int, list[User]] = {}
+    deliveries: list[Delivery] = []
+    alerts: list[Alert] = []
+    handed: list[tuple[Delivery, Case]] = []
+    for event in events:
+        case = cases.get(event.payload.get("case_id"))
+        if case is None:
+            continue
+        if case.pk not in staff_of:
+            staff_of[case.pk] = caseworkers_of(case)
+        text = STAFF_HEARING_TEXT.get(event.kind, STAFF_HEARING_TEXT["hearing.postponed"])
+        rows, messages_ = _in_app_rows(
+            event,
+            staff_of[case.pk],
+            lambda text=text, case=case: text(case.reference),
+            case=case,
+            object_type="cases.case",
+            object_id=str(case.pk),
+        )
+        deliveries += rows
+        alerts += messages_
+        if case.person.anonymised_at is None and case.stage != "closed":
+            delivery = survivor_delivery_decide(event=event, case=case, consented=consented)
+            deliveries.append(delivery)
+            if delivery.reason:
+                handed.append((delivery, case))
+    Delivery.objects.bulk_create(deliveries, batch_size=1000)
+    Alert.objects.bulk_create(alerts, batch_size=1000)
+    for delivery, case in handed:
+        _task_for_caseworkers(delivery, case, staff_of[case.pk])
+    if any(d.status == DeliveryStatus.QUEUED for d in deliveries):
+        transaction.on_commit(kick)
+
+
+def survivor_delivery_decide(*, event: OutboxEvent, case: Case, consented: set[tuple[int, str]]) -> Delivery:
+    """Decide (unsaved) how the person hears of the event: a queued message on the channel they consented to
+    (`consented` holds the (case id, channel) pairs of active contact consents), in a language they read, saying
+    no more than that channel may; or, when any of these is missing, a hand-over to the caseworker, who gets a task
+    to call (with an interpreter when the person needs one)."""
     person = case.person
     route = person.contact_route
     channel = ROUTE_CHANNEL.get(route)
@@ -181,7 +211,7 @@ def survivor_delivery_decide(*, event: OutboxEvent, case: Case, staff: list[User
     reason = ""
     if channel is None:
         reason = Reason.PHONE_CALL if route == "phone" else Reason.CASEWORKER_ONLY
-    elif not case.consents.filter(purpose=Consent.Purpose.CONTACT, channel=route, withdrawn_at__isnull=True).exists():
+    elif (case.pk, route) not in consented:
         reason = Reason.NO_CONSENT
     elif not str(getattr(person, CONTACT_FIELD[channel]) or "").strip():
         reason = Reason.NO_CONTACT
@@ -193,7 +223,7 @@ def survivor_delivery_decide(*, event: OutboxEvent, case: Case, staff: list[User
         language = messages.choose_language(chain, event.kind, detail)
         if language is None:
             reason = Reason.NO_LANGUAGE
-    delivery = Delivery.objects.create(
+    return Delivery(
         event=event,
         kind=event.kind,
         case=case,
@@ -205,11 +235,6 @@ def survivor_delivery_decide(*, event: OutboxEvent, case: Case, staff: list[User
         status=DeliveryStatus.HANDED_TO_CASEWORKER if reason else DeliveryStatus.QUEUED,
         reason=reason,
     )
-    if reason:
-        _task_for_caseworkers(delivery, case, staff)
-    else:
-        transaction.on_commit(kick)
-    return delivery
 
 
 def _task_for_caseworkers(delivery: Delivery, case: Case, staff: list[User]) -> None:
