@@ -38,7 +38,7 @@ LANGUAGES = ["en", "ar", "fr", "es", "ru", "uk", "ro", "bg", "it", "de", "el", "
 DEADLINE = 900  # seconds a delivery run may take before the benchmark gives up
 
 
-def prepare_survivors() -> None:
+def prepare_survivors(crisis_id: int) -> None:
     """Every survivor reachable by text message, with consent, in one of the template languages."""
     from django.utils import timezone
 
@@ -68,6 +68,17 @@ def prepare_survivors() -> None:
             for pk in Case.objects.values_list("pk", flat=True)
         ],
         batch_size=2000,
+    )
+    # The pandemic of the world makes every case miss the minimum package: reported already today, so that the
+    # periodic report (one in-app message per organisation and day) stays out of the runs.
+    from lantern.core.models import Organisation
+    from lantern.notify.models import PackageNotice
+
+    PackageNotice.objects.bulk_create(
+        [
+            PackageNotice(organisation=o, crisis_id=crisis_id, on=timezone.localdate(), count=0)
+            for o in Organisation.objects.all()
+        ]
     )
 
 
@@ -214,7 +225,7 @@ def main() -> None:
     out, log = home / "messages", home / "workers.log"
     started = time.perf_counter()
     world = build_world(HEARINGS, outside=OUTSIDE)
-    prepare_survivors()
+    prepare_survivors(world.crisis.pk)
     print(f"{vendor}: {HEARINGS:,} survivors with a hearing in Attica, {OUTSIDE:,} in Crete, built in "
           f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 

@@ -79,3 +79,43 @@ def test_payloads_hold_codes_and_ids_not_text() -> None:
     with pytest.raises(TypeError):
         outbox.emit(kind="test.happened", payload={"note": "x" * 200})
     assert not OutboxEvent.objects.exists()
+
+
+BATCHES: list[list[int]] = []
+
+
+def record_batch(events: list[OutboxEvent]) -> None:
+    BATCHES.append([e.payload["n"] for e in events])
+
+
+@pytest.fixture
+def batch_consumer(consumers: None) -> None:
+    BATCHES.clear()
+    outbox.CONSUMERS["test.happened"] = [
+        outbox.Consumer(
+            name="test.record",
+            function="tests.core.test_outbox.record",
+            batch_function="tests.core.test_outbox.record_batch",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_events_recorded_together_are_consumed_together_and_still_once_each(batch_consumer: None) -> None:
+    outbox.emit_many(kind="test.happened", payloads=[{"n": n} for n in range(5)])
+    ids = list(OutboxEvent.objects.order_by("pk").values_list("pk", flat=True))
+    outbox.dispatch(ids[0])  # one of them went alone first
+    assert outbox.dispatch_many(ids) == 4
+    assert BATCHES == [[1, 2, 3, 4]]
+    assert SEEN == [0]
+    assert outbox.dispatch_many(ids) == 0
+    assert OutboxConsumption.objects.count() == 5
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_sweep_takes_undispatched_events_in_chunks(batch_consumer: None) -> None:
+    outbox.emit_many(kind="test.happened", payloads=[{"n": n} for n in range(3)])
+    assert outbox.sweep() == 0  # too recent: their tasks may still run
+    assert outbox.sweep(older_than=timedelta(0)) == 3
+    assert BATCHES == [[0, 1, 2]]

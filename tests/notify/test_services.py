@@ -314,17 +314,22 @@ def test_referral_received_and_overdue_reach_staff_in_app_once(world: World, off
     assert Delivery.objects.filter(kind="referral.overdue", user=world.supervisor, status="sent").count() == 1
 
 
-def test_cases_missing_the_minimum_package_are_reported_to_their_caseworker_once(world: World, clock: Any) -> None:
+def test_cases_missing_the_minimum_package_are_counted_to_the_organisation_once_a_day(world: World, clock: Any) -> None:
     from lantern.crisis.services import crisis_declare
 
     case = survivor(world)
+    survivor(world, first_name="Ana")
     crisis_declare(actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=datetime(2026, 1, 1).date())
     assert services.package_missing_notify() == 1
     assert services.package_missing_notify() == 0
     outbox.sweep(older_than=timedelta(0))
-    alert = Alert.objects.get(recipient=world.caseworker)
-    assert case.reference in alert.text
-    assert "minimum package" in alert.text
+    for user in (world.caseworker, world.supervisor):
+        alert = Alert.objects.get(recipient=user)
+        assert alert.text == "Open cases not yet offered the whole minimum package in time: 2."
+    assert case.reference not in alert.text
+    assert not Alert.objects.filter(recipient=world.outsider).exists()
+    clock.shift(24 * 3600)
+    assert services.package_missing_notify() == 1
 
 
 def test_backoff_is_capped(settings: Any) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases.models import Case
-from lantern.core.models import OutboxEvent
+from lantern.core.models import Organisation, OutboxEvent
 
 
 class Channel(models.TextChoices):
@@ -124,17 +124,21 @@ class CaseworkerTask(models.Model):
 
 
 class PackageNotice(models.Model):
-    """A case was reported once as missing part of the minimum package during one crisis."""
+    """An organisation was told, on one day of a crisis, how many of its cases miss part of the minimum package."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     crisis_id = models.BigIntegerField()
+    on = models.DateField()
+    count = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "crisis_id"], name="package_notice_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "crisis_id", "on"], name="package_notice_once_a_day")
+        ]
 
     def __str__(self) -> str:
-        return f"package notice for case #{self.case_id}"
+        return f"package notice for organisation #{self.organisation_id} on {self.on}"
 
 
 EVENT_LABELS = {

@@ -300,48 +300,57 @@ def on_referral_overdue(event: OutboxEvent) -> None:
 
 
 def on_package_missing(event: OutboxEvent) -> None:
-    case = Case.objects.select_related("assigned_to").filter(pk=event.payload.get("case_id")).first()
-    if case is None:
+    """One message a day to an organisation's supervisors, and to the caseworkers of the cases concerned, with the
+    count; the list itself is the Minimum package page."""
+    from lantern.referrals.selectors import cases_missing_package
+
+    organisation_id = event.payload.get("organisation_id")
+    count = int(event.payload.get("count", 0))
+    if not organisation_id or not count:
         return
-    missing = [str(SERVICE_TYPES.get(s, s)) for s in event.payload.get("missing", [])]
+    cases, _due = cases_missing_package(national_reader())
+    assignees = cases.filter(organisation_id=organisation_id, assigned_to__isnull=False).values("assigned_to_id")
+    people = User.objects.filter(is_active=True).filter(
+        Q(memberships__organisation_id=organisation_id, memberships__role=Role.SUPERVISOR) | Q(pk__in=assignees[:200])
+    )
 
     def text() -> str:
-        return _("Case %(reference)s has not been offered in time: %(services)s (minimum package).") % {
-            "reference": case.reference,
-            "services": ", ".join(str(SERVICE_TYPES.get(s, s)) for s in event.payload.get("missing", [])),
-        }
+        return _("Open cases not yet offered the whole minimum package in time: %(count)s.") % {"count": count}
 
-    if missing:
-        _in_app(event, caseworkers_of(case), text, case=case, object_type="cases.case", object_id=str(case.pk))
+    _in_app(event, people.distinct(), text, object_type="referrals.package", object_id=str(organisation_id))
 
 
 def package_missing_notify(*, now: datetime | None = None) -> int:
-    """Periodic: each open case that misses part of the minimum package in the current crisis is reported to its
-    caseworker once per crisis (an outbox event per case, consumed above)."""
+    """Periodic: for each organisation with open cases missing part of the minimum package in the current crisis,
+    one event a day with the count (consumed above). Returns how many organisations were told."""
+    from django.db.models import Count
+
     from lantern.core import outbox
     from lantern.crisis.selectors import active_crises
-    from lantern.referrals.selectors import cases_missing_package, missing_services
+    from lantern.referrals.selectors import cases_missing_package
 
     now = now or timezone.now()
-    crisis = active_crises(on=timezone.localdate(now)).first()
+    today = timezone.localdate(now)
+    crisis = active_crises(on=today).first()
     if crisis is None:
         return 0
-    reader = national_reader()
-    cases, due_before = cases_missing_package(reader, on=timezone.localdate(now))
-    already = PackageNotice.objects.filter(crisis_id=crisis.pk).values("case_id")
-    count = 0
-    for case in cases.exclude(pk__in=already)[:1000]:
+    cases, _due = cases_missing_package(national_reader(), on=today)
+    counts = cases.order_by().values("organisation_id").annotate(n=Count("pk"))
+    told = 0
+    for row in counts:
         with transaction.atomic():
-            _, created = PackageNotice.objects.get_or_create(case=case, crisis_id=crisis.pk)
+            _notice, created = PackageNotice.objects.get_or_create(
+                organisation_id=row["organisation_id"], crisis_id=crisis.pk, on=today, defaults={"count": row["n"]}
+            )
             if not created:
                 continue
             outbox.emit(
                 kind="package.missing",
-                payload={"case_id": case.pk, "missing": missing_services(case, due_before)},
-                organisation_id=case.organisation_id,
+                payload={"organisation_id": row["organisation_id"], "crisis_id": crisis.pk, "count": row["n"]},
+                organisation_id=row["organisation_id"],
             )
-            count += 1
-    return count
+            told += 1
+    return told
 
 
 def national_reader() -> User:
