@@ -120,6 +120,19 @@ def stop(workers: list[subprocess.Popen[bytes]]) -> None:
             worker.kill()
 
 
+def sending_worker(processes: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] | None:
+    """A worker that holds a claimed batch of messages right now."""
+    import socket
+
+    from lantern.notify.models import Delivery
+
+    holders = set(Delivery.objects.filter(status="sending").values_list("claimed_by", flat=True))
+    for process in processes:
+        if f"{socket.gethostname()[:60]}-{process.pid}" in holders and process.poll() is None:
+            return process
+    return None
+
+
 def files(out: Path) -> list[Path]:
     return list(out.glob("delivery-*.json")) if out.exists() else []
 
@@ -163,10 +176,12 @@ def deliver(workers: int, out: Path, log: Path, *, kill_at: int | None = None) -
             if time.perf_counter() - start > DEADLINE:
                 raise SystemExit(f"not finished after {DEADLINE} s: see {log}")
             if kill_at is not None and killed_at is None and len(files(out)) >= kill_at:
-                running[0].send_signal(signal.SIGKILL)
-                running[0].wait()
-                killed_at = len(files(out))
-            time.sleep(0.25)
+                doomed = sending_worker(running)  # the one holding a batch of messages now
+                if doomed is not None:
+                    doomed.send_signal(signal.SIGKILL)
+                    doomed.wait()
+                    killed_at = len(files(out))
+            time.sleep(0.02 if kill_at is not None and killed_at is None else 0.25)
         elapsed = time.perf_counter() - start
     finally:
         stop(running)

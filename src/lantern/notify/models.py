@@ -73,6 +73,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True, help_text="a worker is sending it until then")
+    claimed_by = models.CharField(max_length=80, blank=True, default="", help_text="host and process id")
     last_error = models.CharField(max_length=100, blank=True, default="", help_text="a code, never message text")
     provider_reference = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

@@ -17,6 +17,8 @@ What "exactly once" rests on, precisely:
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -401,6 +403,7 @@ def deliveries_claim(*, limit: int, now: datetime) -> list[int]:
 
             Delivery.objects.filter(pk__in=ids).update(
                 status=DeliveryStatus.SENDING,
+                claimed_by=f"{socket.gethostname()[:60]}-{os.getpid()}",
                 attempts=F("attempts") + 1,
                 lease_until=now + timedelta(seconds=settings.LANTERN_NOTIFY_LEASE_SECONDS),
             )
