@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_datetime_format
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 HEARING_KINDS = (
@@ -91,7 +91,11 @@ def when(moment: datetime | None, language: str, time_zone: str) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(ZoneInfo(time_zone))
-    return f"{format_date(local, 'long', locale=language)}, {format_time(local, 'HH:mm', locale=language)}"
+    # The language's own way of joining a date and a time (Arabic joins them with "،").
+    pattern = str(get_datetime_format("medium", locale=language)).replace("'", "")
+    return pattern.replace("{1}", format_date(local, "long", locale=language)).replace(
+        "{0}", format_time(local, "HH:mm", locale=language)
+    )
 
 
 def render(*, language: str, kind: str, detail: str, facts: HearingFacts | None) -> tuple[str, str]:
