@@ -145,3 +145,9 @@ def test_the_suspension_shows_on_the_hearing(staff: dict[str, Client], justice: 
     outbox.dispatch(OutboxEvent.objects.get(kind="measure.added").pk)
     body = staff["caseworker"].get(f"/justice/hearing/{justice.hearing.pk}/").content.decode()
     assert "Court suspended by a crisis measure" in body
+
+
+def test_the_case_timeline_names_the_hearing_changes(staff: dict[str, Client], justice: Justice, case: Case) -> None:
+    body = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
+    assert "Proceeding opened" in body
+    assert "Hearing scheduled" in body
