@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -255,6 +256,7 @@ def hearing_view(
             "open_form": next(iter(forms), ""),
             "refusals": refusals,
             "scheduled": hearing.status == HearingStatus.SCHEDULED,
+            "due": hearing.starts_at <= timezone.now(),
             "to_reschedule": hearing.status == HearingStatus.POSTPONED and hearing.new_starts_at is None,
         },
         status=status,
