@@ -6,7 +6,9 @@ national coordinator sees the backlog figures only. Pages name cases by their ps
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,6 +72,10 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
             starts_to=data["starts_to"],
         )
     page = CappedPaginator(selectors.hearing_list(user, filters), 50).get_page(request.GET.get("page"))
+    # The calendar: the page's hearings by day, each day as the court reckons it.
+    days: dict[date, list[Hearing]] = {}
+    for hearing in page:
+        days.setdefault(hearing.starts_at.astimezone(ZoneInfo(hearing.court.time_zone)).date(), []).append(hearing)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -78,6 +84,7 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "days": sorted(days.items()),
             "query": query.urlencode(),
             "may_manage": can(user, JusticeAction.MANAGE),
             "to_reschedule": selectors.to_reschedule(user).count(),
