@@ -31,7 +31,14 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
-from tests.justice.helpers import JUSTICE_MATRIX, JUSTICE_VALUES, justice_setup, justice_url
+from tests.justice.helpers import (
+    IN_A_MONTH,
+    JUSTICE_VALUES,
+    hearing_due,
+    hearing_postponed,
+    justice_setup,
+    justice_url,
+)
 from tests.notify import authz as notify_authz
 
 EVERYONE = frozenset(PERSONAS)
@@ -169,8 +176,39 @@ MATRIX: dict[str, Line] = {
     "notify_task_done": Line(CASE_STAFF_OF_A),
     "notify_templates": Line(frozenset({"supervisor", "org_admin", "outsider_admin", "coordinator", "sysadmin"})),
 }
-# Justice: the target is a trial of the case, in the charge of the prosecution, with hearings (tests/justice/helpers).
-MATRIX.update({operation_id: Line(**line) for operation_id, line in JUSTICE_MATRIX.items()})
+# Justice: the target is a trial of the case in the charge of the prosecution, with a hearing in the Athens court
+# and one in Piraeus (tests/justice/helpers.py builds them and fills the ids).
+PROSECUTOR = frozenset({"prosecutor"})
+SEE_HEARINGS = frozenset({"prosecutor", "caseworker", "supervisor"})
+MATRIX |= {
+    "justice_courts_list": Line(EVERYONE),
+    "justice_courts_create": Line(
+        frozenset({"coordinator", "sysadmin"}),
+        body={"name": "Larissa First Instance", "country": "GR", "region": "Thessaly", "time_zone": "Europe/Athens"},
+    ),
+    "justice_proceedings_list": Line(EVERYONE),
+    "justice_proceedings_open": Line(
+        PROSECUTOR,
+        body={
+            "case_reference": "{reference}",
+            "organisation_id": "{prosecution}",
+            "kind": "appeal",
+            "survivor_role": "witness",
+        },
+    ),
+    "justice_proceedings_get": Line(SEE_HEARINGS),
+    "justice_protective_measures_add": Line(PROSECUTOR, body={"kind": "interpreter", "language": "ro"}),
+    "justice_hearings_schedule": Line(PROSECUTOR, body={"court_id": "{court}", "starts_at": IN_A_MONTH}),
+    "justice_hearings_list": Line(EVERYONE),
+    "justice_hearings_to_reschedule": Line(EVERYONE),
+    "justice_hearings_get": Line(SEE_HEARINGS),
+    "justice_hearings_hold": Line(PROSECUTOR, prepare=hearing_due),
+    "justice_hearings_postpone": Line(PROSECUTOR, body={"reason": "illness"}),
+    "justice_hearings_reschedule": Line(PROSECUTOR, body={"new_starts_at": IN_A_MONTH}, prepare=hearing_postponed),
+    "justice_hearings_cancel": Line(PROSECUTOR),
+    "justice_hearings_mode": Line(PROSECUTOR, body={"mode": "hybrid"}),
+    "justice_backlog": Line(frozenset({"prosecutor", "coordinator", "analyst"})),
+}
 
 
 def operations() -> list[tuple[str, str, str]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -68,64 +67,22 @@ def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
 
 
-# --- The authorization matrix's lines for justice (tests/core/test_authz_matrix.py) ------------------------------
+# --- For the authorization matrix's justice lines (tests/core/test_authz_matrix.py) -------------------------------
 
 IN_A_MONTH = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0).isoformat()
-PROSECUTOR = frozenset({"prosecutor"})
-SEE_HEARINGS = frozenset({"prosecutor", "caseworker", "supervisor"})
-EVERYONE = frozenset(
-    {
-        "caseworker", "supervisor", "org_admin", "police", "provider", "prosecutor", "coordinator", "analyst",
-        "auditor", "sysadmin", "outsider", "outsider_admin", "shelter_worker",
-    }
-)  # fmt: skip
 
 
-def _hearing_due(world: World, case: Case) -> None:
+def hearing_due(world: World, case: Case) -> None:
     Hearing.objects.filter(pk=_first_hearing()).update(starts_at=timezone.now() - timedelta(hours=1))
 
 
-def _hearing_postponed(world: World, case: Case) -> None:
+def hearing_postponed(world: World, case: Case) -> None:
     services.hearing_postpone(actor=None, hearing=Hearing.objects.get(pk=_first_hearing()), reason="illness")
 
 
 def _first_hearing() -> int:
     return int(Hearing.objects.order_by("pk").values_list("pk", flat=True)[0])
 
-
-JUSTICE_MATRIX: dict[str, dict[str, Any]] = {
-    "justice_courts_list": {"allowed": EVERYONE},
-    "justice_courts_create": {
-        "allowed": frozenset({"coordinator", "sysadmin"}),
-        "body": {"name": "Larissa First Instance", "country": "GR", "region": "Thessaly", "time_zone": "Europe/Athens"},
-    },
-    "justice_proceedings_list": {"allowed": EVERYONE},
-    "justice_proceedings_open": {
-        "allowed": PROSECUTOR,
-        "body": {
-            "case_reference": "{reference}",
-            "organisation_id": "{prosecution}",
-            "kind": "appeal",
-            "survivor_role": "witness",
-        },
-    },
-    "justice_proceedings_get": {"allowed": SEE_HEARINGS},
-    "justice_protective_measures_add": {"allowed": PROSECUTOR, "body": {"kind": "interpreter", "language": "ro"}},
-    "justice_hearings_schedule": {"allowed": PROSECUTOR, "body": {"court_id": "{court}", "starts_at": IN_A_MONTH}},
-    "justice_hearings_list": {"allowed": EVERYONE},
-    "justice_hearings_to_reschedule": {"allowed": EVERYONE},
-    "justice_hearings_get": {"allowed": SEE_HEARINGS},
-    "justice_hearings_hold": {"allowed": PROSECUTOR, "prepare": _hearing_due},
-    "justice_hearings_postpone": {"allowed": PROSECUTOR, "body": {"reason": "illness"}},
-    "justice_hearings_reschedule": {
-        "allowed": PROSECUTOR,
-        "body": {"new_starts_at": IN_A_MONTH},
-        "prepare": _hearing_postponed,
-    },
-    "justice_hearings_cancel": {"allowed": PROSECUTOR},
-    "justice_hearings_mode": {"allowed": PROSECUTOR, "body": {"mode": "hybrid"}},
-    "justice_backlog": {"allowed": frozenset({"prosecutor", "coordinator", "analyst"})},
-}
 
 JUSTICE_VALUES: dict[str, Callable[[World], int]] = {
     "{prosecution}": lambda world: world.prosecution.pk,

@@ -105,3 +105,28 @@ def test_backlog_figures(api_client: dict[str, Client], justice: Justice, world:
     assert overall["court_id"] is None
     assert (overall["hearings"], overall["remote"], overall["remote_share"]) == (2, 1, 0.5)
     assert api_client["caseworker"].get("/api/v1/justice/backlog").status_code == 403
+
+
+def test_the_hearing_list_is_not_n_plus_one(api_client: dict[str, Client], justice: Justice, world: World) -> None:
+    from datetime import timedelta
+
+    from lantern.justice import services
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert api_client["prosecutor"].get("/api/v1/justice/hearings").status_code == 200
+        return len(queries)
+
+    count()  # the token's first use is recorded once
+    few = count()
+    for i in range(8):
+        services.hearing_schedule(
+            actor=world.prosecutor,
+            proceeding=justice.proceeding,
+            court=justice.crete,
+            starts_at=justice.hearing.starts_at + timedelta(days=1, hours=i),
+        )
+    assert count() == few

@@ -145,3 +145,24 @@ def test_the_suspension_shows_on_the_hearing(staff: dict[str, Client], justice: 
     outbox.dispatch(OutboxEvent.objects.get(kind="measure.added").pk)
     body = staff["caseworker"].get(f"/justice/hearing/{justice.hearing.pk}/").content.decode()
     assert "Court suspended by a crisis measure" in body
+
+
+def test_the_case_timeline_names_the_hearing_changes(staff: dict[str, Client], justice: Justice, case: Case) -> None:
+    body = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
+    assert "Proceeding opened" in body
+    assert "Hearing scheduled" in body
+
+
+def test_the_hearings_page_is_a_calendar_by_the_courts_day(
+    staff: dict[str, Client], justice: Justice, world: World
+) -> None:
+    # 23:30 UTC on 15 March is already 16 March in Athens: it is listed on the 16th.
+    late = services.hearing_schedule(
+        actor=world.prosecutor, proceeding=justice.proceeding, court=justice.athens, starts_at=at(2026, 3, 15, 23)
+    )
+    body = staff["prosecutor"].get("/justice/").content.decode()
+    assert '<time datetime="2026-03-09">' in body
+    assert '<time datetime="2026-03-16">' in body
+    assert '<time datetime="2026-03-15">' not in body
+    assert body.index('<time datetime="2026-03-16">') < body.index(f"/justice/hearing/{justice.other.pk}/")
+    assert f"/justice/hearing/{late.pk}/" in body

@@ -10,11 +10,25 @@ class JusticeConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from lantern.cases.codes import TIMELINE
         from lantern.cases.permissions import CaseAction
         from lantern.core import navigation, outbox
         from lantern.core.permissions import can
         from lantern.justice.permissions import JusticeAction
 
+        # The case timeline names what justice wrote there (codes and ids only).
+        TIMELINE.update(
+            {
+                "proceeding_open": _("Proceeding opened"),
+                "protective_measure_add": _("Protective measure added"),
+                "hearing_schedule": _("Hearing scheduled"),
+                "hearing_hold": _("Hearing held"),
+                "hearing_postpone": _("Hearing postponed"),
+                "hearing_reschedule": _("Hearing given a new date"),
+                "hearing_cancel": _("Hearing cancelled"),
+                "hearing_mode_change": _("Hearing mode changed"),
+            }
+        )
         # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to
         # reschedule and alerts the prosecutors and clerks.
         outbox.consume("measure.added", name="justice.suspension", function="lantern.justice.services.on_measure_added")

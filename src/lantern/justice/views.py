@@ -6,13 +6,16 @@ national coordinator sees the backlog figures only. Pages name cases by their ps
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,6 +72,10 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
             starts_to=data["starts_to"],
         )
     page = CappedPaginator(selectors.hearing_list(user, filters), 50).get_page(request.GET.get("page"))
+    # The calendar: the page's hearings by day, each day as the court reckons it.
+    days: dict[date, list[Hearing]] = {}
+    for hearing in page:
+        days.setdefault(hearing.starts_at.astimezone(ZoneInfo(hearing.court.time_zone)).date(), []).append(hearing)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -77,6 +84,7 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "days": sorted(days.items()),
             "query": query.urlencode(),
             "may_manage": can(user, JusticeAction.MANAGE),
             "to_reschedule": selectors.to_reschedule(user).count(),
@@ -255,6 +263,7 @@ def hearing_view(
             "open_form": next(iter(forms), ""),
             "refusals": refusals,
             "scheduled": hearing.status == HearingStatus.SCHEDULED,
+            "due": hearing.starts_at <= timezone.now(),
             "to_reschedule": hearing.status == HearingStatus.POSTPONED and hearing.new_starts_at is None,
         },
         status=status,
