@@ -31,7 +31,8 @@ def _form(client: Client, lang: str = "en") -> dict[str, Any]:
     page = client.get(f"/help/{lang}/call-back/").content.decode()
     token = re.search(r'name="token" value="([^"]+)"', page)
     organisation = re.search(r'name="organisation" value="(\d+)"', page)
-    assert token and organisation
+    assert token
+    assert organisation
     return {
         "token": token.group(1),
         "organisation": organisation.group(1),
@@ -71,14 +72,22 @@ def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_l
     response = _post(visitor, _form(visitor))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Your request was sent" in html and "National Trafficking Hotline will contact you by" in html
-    assert "Say it was a wrong number" in html and "We send you no confirmation" in html
-    assert "Set-Cookie" not in response and not visitor.cookies
-    assert CONTACT not in html and SAFE_TIMES not in html  # the page does not repeat what was typed
+    assert "Your request was sent" in html
+    assert "National Trafficking Hotline will contact you, only at the times you gave." in html
+    assert "Say it was a wrong number" in html
+    assert "We send you no confirmation" in html
+    assert "Set-Cookie" not in response
+    assert not visitor.cookies
+    assert CONTACT not in html
+    assert SAFE_TIMES not in html
 
     intake = Intake.objects.get()
-    assert intake.organisation == portal.hotline and intake.language == "ar" and intake.status == IntakeStatus.NEW
-    assert intake.contact == CONTACT and intake.safe_times == SAFE_TIMES and intake.note == NOTE
+    assert intake.organisation == portal.hotline
+    assert intake.language == "ar"
+    assert intake.status == IntakeStatus.NEW
+    assert intake.contact == CONTACT
+    assert intake.safe_times == SAFE_TIMES
+    assert intake.note == NOTE
     stored = _database_text(tmp_path)
     assert b"National Trafficking Hotline" in stored
     for secret in (CONTACT, SAFE_TIMES, NOTE, "Nikos", "Kostas"):
@@ -88,11 +97,15 @@ def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_l
     hotline = Client()
     hotline.force_login(portal.hotline_worker)
     inbox = hotline.get("/help/staff/call-backs/").content.decode()
-    assert "العربية" in inbox and "A messaging app" in inbox and CONTACT not in inbox
+    assert "العربية" in inbox
+    assert "A messaging app" in inbox
+    assert CONTACT not in inbox
     detail = hotline.get(f"/help/staff/call-backs/{intake.pk}/").content.decode()
-    assert CONTACT in detail and SAFE_TIMES in detail
+    assert CONTACT in detail
+    assert SAFE_TIMES in detail
     read = AuditEvent.objects.get(action="portal.intake_read")
-    assert read.actor_id == portal.hotline_worker.pk and read.object_id == str(intake.pk)
+    assert read.actor_id == portal.hotline_worker.pk
+    assert read.object_id == str(intake.pk)
 
     # Someone of another organisation sees nothing of it.
     outsider = Client()
@@ -103,14 +116,19 @@ def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_l
     # The hotline turns it into a case, through the case registry.
     opened = hotline.post(f"/help/staff/call-backs/{intake.pk}/case/")
     case = Case.objects.get()
-    assert opened.status_code == 302 and opened["Location"] == f"/cases/{case.reference}/"
-    assert case.organisation == portal.hotline and case.created_by == portal.hotline_worker
-    assert case.person.messaging == CONTACT and case.person.contact_route == "messaging"
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/cases/{case.reference}/"
+    assert case.organisation == portal.hotline
+    assert case.created_by == portal.hotline_worker
+    assert case.person.messaging == CONTACT
+    assert case.person.contact_route == "messaging"
     assert case.person.primary_language == "ar"
     assert SAFE_TIMES in Note.objects.get(case=case).text
     intake.refresh_from_db()
-    assert intake.status == IntakeStatus.CASE_OPENED and intake.case_reference == case.reference
-    assert intake.contact == "" and intake.erased_at is not None  # the case holds it now, encrypted
+    assert intake.status == IntakeStatus.CASE_OPENED
+    assert intake.case_reference == case.reference
+    assert intake.contact == ""
+    assert intake.erased_at is not None
     assert hotline.post(f"/help/staff/call-backs/{intake.pk}/case/").status_code == 302
     assert Case.objects.count() == 1  # not twice
 
@@ -131,12 +149,17 @@ def test_a_hotline_closes_a_request_and_retention_erases_it_later(portal: Portal
     assert intake.status == IntakeStatus.NEW  # refused, unchanged
     hotline.post(f"/help/staff/call-backs/{intake.pk}/close/", {"reason": "called_no_case"})
     intake.refresh_from_db()
-    assert intake.status == IntakeStatus.CLOSED and intake.contact == CONTACT
+    assert intake.status == IntakeStatus.CLOSED
+    assert intake.contact == CONTACT
     assert services.portal_housekeeping() == 0
     assert services.portal_housekeeping(now=timezone.now() + timedelta(days=5 * 365 + 1)) == 1
     intake.refresh_from_db()
-    assert intake.contact == "" and intake.safe_times == "" and intake.note == "" and intake.erased_at
-    assert UsedFormToken.objects.count() == 0 and RateCounter.objects.count() == 0
+    assert intake.contact == ""
+    assert intake.safe_times == ""
+    assert intake.note == ""
+    assert intake.erased_at
+    assert UsedFormToken.objects.count() == 0
+    assert RateCounter.objects.count() == 0
 
 
 def test_invalid_fields_show_the_form_again_with_what_was_typed_and_store_nothing(portal: Portal) -> None:
@@ -149,10 +172,12 @@ def test_invalid_fields_show_the_form_again_with_what_was_typed_and_store_nothin
     assert "Choose how we may contact you" in html or "Select a valid choice" in html
     assert "Tell us when it is safe to contact you." in html or "This field is required." in html
     assert "call me" in html  # kept as typed
-    assert Intake.objects.count() == 0 and "Set-Cookie" not in response
+    assert Intake.objects.count() == 0
+    assert "Set-Cookie" not in response
     data = {**_form(visitor), "contact": "call me"}
     again = _post(visitor, data)
-    assert again.status_code == 422 and "Write the number with its digits." in again.content.decode()
+    assert again.status_code == 422
+    assert "Write the number with its digits." in again.content.decode()
 
 
 def test_a_forged_or_missing_token_is_refused(portal: Portal) -> None:
@@ -171,9 +196,11 @@ def test_an_expired_form_is_refused_with_a_fresh_one(portal: Portal, time_machin
     time_machine.move_to(timezone.now() + timedelta(minutes=121))
     response = _post(visitor, data)
     html = response.content.decode()
-    assert response.status_code == 400 and "has expired" in html
+    assert response.status_code == 400
+    assert "has expired" in html
     fresh = re.search(r'name="token" value="([^"]+)"', html)
-    assert fresh and fresh.group(1) != data["token"]
+    assert fresh
+    assert fresh.group(1) != data["token"]
     assert _post(visitor, {**data, "token": fresh.group(1)}).status_code == 200
     assert Intake.objects.count() == 1
 
@@ -183,7 +210,8 @@ def test_a_form_is_sent_once(portal: Portal) -> None:
     data = _form(visitor)
     assert _post(visitor, data).status_code == 200
     again = _post(visitor, data)
-    assert again.status_code == 409 and "already sent" in again.content.decode()
+    assert again.status_code == 409
+    assert "already sent" in again.content.decode()
     assert Intake.objects.count() == 1
 
 
@@ -191,7 +219,8 @@ def test_a_request_from_another_site_is_refused(portal: Portal) -> None:
     visitor = Client()
     data = _form(visitor)
     response = visitor.post("/help/en/call-back/", data, headers={"Origin": "https://evil.example"})
-    assert response.status_code == 403 and "did not come from this site" in response.content.decode()
+    assert response.status_code == 403
+    assert "did not come from this site" in response.content.decode()
     assert visitor.post("/help/en/call-back/", data).status_code == 403  # neither Origin nor Referer
     referred = visitor.post("/help/en/call-back/", data, headers={"Referer": "http://testserver/help/en/call-back/"})
     assert referred.status_code == 200
@@ -201,7 +230,8 @@ def test_a_request_from_another_site_is_refused(portal: Portal) -> None:
 def test_an_oversized_request_is_refused(portal: Portal) -> None:
     visitor = Client()
     response = _post(visitor, {**_form(visitor), "note": "x" * 9000})
-    assert response.status_code == 413 and "too large" in response.content.decode()
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
     assert Intake.objects.count() == 0
 
 
@@ -215,10 +245,12 @@ def test_too_many_requests_from_one_connection_are_refused_and_the_counter_holds
     refused = _post(visitor, _form(visitor))
     assert refused.status_code == 429
     html = refused.content.decode()
-    assert "Too many call-back requests" in html and "1109" in html  # and the hotline to call instead
+    assert "Too many call-back requests" in html
+    assert "1109" in html
     assert Intake.objects.count() == 2
     counter = RateCounter.objects.get()
-    assert len(counter.bucket) == 3 and "203.0.113.7" not in str(counter.__dict__)
+    assert len(counter.bucket) == 3
+    assert "203.0.113.7" not in str(counter.__dict__)
     other = Client(REMOTE_ADDR="198.51.100.20")
     assert _post(other, _form(other)).status_code == 200  # another connection is not blocked
     time_machine.move_to(timezone.now() + timedelta(hours=1))

@@ -14,14 +14,17 @@ from tests.portal.conftest import Portal
 
 def test_only_offers_marked_public_are_listed(portal: Portal) -> None:
     listed = {row.offering.pk for row in public_offers()}
-    assert portal.legal.pk in listed and portal.hotline_offer.pk in listed
+    assert portal.legal.pk in listed
+    assert portal.hotline_offer.pk in listed
     assert portal.legal_private.pk not in listed
 
 
 def test_a_suspended_provider_is_listed_as_closed_and_open_ones_come_first(portal: Portal) -> None:
     rows = public_offers()
     shelter = next(r for r in rows if r.offering.pk == portal.shelter.pk)
-    assert shelter.status == "suspended" and not shelter.open_now and shelter.modes_now == []
+    assert shelter.status == "suspended"
+    assert not shelter.open_now
+    assert shelter.modes_now == []
     assert rows[-1].offering.pk == portal.shelter.pk
 
 
@@ -53,13 +56,17 @@ def test_the_services_page_shows_what_each_service_does_and_never_a_private_cont
     portal: Portal, world: World
 ) -> None:
     page = Client().get("/help/en/services/").content.decode()
-    assert "Legal counselling" in page and "Advice on your rights, your residence and your options." in page
-    assert "+30 210 555 0101" in page and 'href="tel:+302105550101"' in page
+    assert "Legal counselling" in page
+    assert "Advice on your rights, your residence and your options." in page
+    assert "+30 210 555 0101" in page
+    assert 'href="tel:+302105550101"' in page
     assert "+30 210 555 0199" not in page
-    assert "Closed for now" in page and "Open now" in page
+    assert "Closed for now" in page
+    assert "Open now" in page
     assert "Whatever your status" in page
     filtered = Client().get("/help/en/services/", {"region": "Crete", "language": "el"}).content.decode()
-    assert "Safe Roof Shelter" in filtered and "Athens Legal Aid Clinic" not in filtered
+    assert "Safe Roof Shelter" in filtered
+    assert "Athens Legal Aid Clinic" not in filtered
 
 
 def test_unknown_filter_values_are_ignored_not_an_error(portal: Portal) -> None:

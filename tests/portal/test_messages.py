@@ -38,7 +38,7 @@ def test_a_declared_crisis_appears_on_the_portal_in_every_language_it_is_written
     for code, _name in settings.PORTAL_LANGUAGES:  # type: ignore[attr-defined]
         page = Client().get(f"/help/{code}/").content.decode()
         for texts in STANDARD_MESSAGES.values():
-            title, body = texts[code]
+            title, _body = texts[code]
             assert title.replace("'", "&#x27;") in page, (code, title)
         assert "is not available in your language" not in page
     arabic = Client().get("/help/ar/").content.decode()
@@ -61,13 +61,15 @@ def test_a_language_without_the_text_falls_back_to_english_and_says_so(
         actor=world.coordinator, message=message, language="el", title="Απαγόρευση από τις 21:00", body="Φαρμακεία."
     )
     greek = Client().get("/help/el/").content.decode()
-    assert "Απαγόρευση από τις 21:00" in greek and "Curfew from 21:00" not in greek
+    assert "Απαγόρευση από τις 21:00" in greek
+    assert "Curfew from 21:00" not in greek
     bulgarian = Client().get("/help/bg/").content.decode()
     assert '<div class="crisis-message" lang="en" dir="ltr">' in bulgarian
     assert "Curfew from 21:00" in bulgarian
-    assert "Това съобщение още не е достъпно на вашия език: показано е на English." in bulgarian
+    assert "Това съобщение още не е достъпно на вашия език: показано е на English." in bulgarian  # noqa: RUF001
     shown = {m.key: m for m in selectors.shown_messages("bg")}
-    assert shown["curfew_hours"].fallback and not shown["leave_home"].fallback
+    assert shown["curfew_hours"].fallback
+    assert not shown["leave_home"].fallback
 
 
 def test_the_translation_status_shows_which_language_lags_which_text(portal: Portal, world: World) -> None:
@@ -86,13 +88,17 @@ def test_the_translation_status_shows_which_language_lags_which_text(portal: Por
         actor=world.coordinator, message=leave_home, language="fr", title="Vous pouvez sortir", body="Nouveau texte."
     )
     rows = {row.message.key: {c.language: c.state for c in row.cells} for row in selectors.translation_status()}
-    assert rows["leave_home"]["en"] == "current" and rows["leave_home"]["fr"] == "current"
-    assert rows["leave_home"]["ar"] == "outdated" and rows["leave_home"]["de"] == "outdated"
+    assert rows["leave_home"]["en"] == "current"
+    assert rows["leave_home"]["fr"] == "current"
+    assert rows["leave_home"]["ar"] == "outdated"
+    assert rows["leave_home"]["de"] == "outdated"
     assert rows["health_care"]["nl"] == "missing"
     assert rows["hotlines_open"] == dict.fromkeys(rows["hotlines_open"], "current")
     # The visitor in Arabic still reads the Arabic text, told that it may be out of date.
     arabic = selectors.shown_messages("ar")[0]
-    assert arabic.key == "leave_home" and arabic.outdated and not arabic.fallback
+    assert arabic.key == "leave_home"
+    assert arabic.outdated
+    assert not arabic.fallback
 
 
 def test_the_coordinator_sees_the_status_page_and_writes_a_translation(
@@ -102,7 +108,8 @@ def test_the_coordinator_sees_the_status_page_and_writes_a_translation(
     page = staff["coordinator"].get("/help/staff/messages/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Nederlands" in html and "“Health care whatever your status” is missing" in html
+    assert "Nederlands" in html
+    assert "“Health care whatever your status” is missing" in html
     message = CrisisMessage.objects.get(key="health_care")
     url = f"/help/staff/messages/{message.pk}/nl/"
     assert "Not written in this language yet" in staff["coordinator"].get(url).content.decode()
@@ -119,7 +126,8 @@ def test_a_new_message_is_created_from_the_status_page(portal: Portal, staff: di
     assert response.status_code == 302
     assert CrisisMessage.objects.get(key="shelters").texts.get().language == "en"
     again = staff["coordinator"].post("/help/staff/messages/", {"key": "shelters", "title": "x", "body": "y"})
-    assert again.status_code == 200 and "A message with this name exists already." in again.content.decode()
+    assert again.status_code == 200
+    assert "A message with this name exists already." in again.content.decode()
 
 
 def test_only_the_national_coordinator_maintains_the_messages(portal: Portal, staff: dict[str, Client]) -> None:
