@@ -38,6 +38,11 @@ class Portal:
 
 @pytest.fixture
 def portal(world: World) -> Portal:
+    return portal_world(world)
+
+
+def portal_world(world: World) -> Portal:
+    """The portal's organisations and offers in the world of tests/conftest.py (the browser tests use it too)."""
     hotline = core.organisation_create(
         actor=None, name="National Trafficking Hotline", type="Hotline", country="GR", region="Attica", languages=["el"]
     )

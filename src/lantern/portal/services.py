@@ -39,6 +39,7 @@ from lantern.portal.models import (
 )
 from lantern.portal.permissions import PortalAction
 from lantern.portal.selectors import callback_recipients
+from lantern.portal.standard_messages import STANDARD_MESSAGES
 
 # --- Crisis messages ----------------------------------------------------------------------------------------
 
@@ -85,6 +86,35 @@ def message_create(*, actor: User | None, key: str, title: str, body: str) -> Cr
             detail={"key": key},
         )
     return message
+
+
+def standard_messages_install(*, actor: User | None = None) -> int:
+    """Write the standard crisis messages in every language where they are missing (migration 0002 does the same
+    when the portal is installed); texts that exist are left as the coordinator wrote them. Returns how many texts
+    were written."""
+    if actor is not None:
+        require(actor, PortalAction.MESSAGES)
+    written = 0
+    with transaction.atomic():
+        for position, (key, texts) in enumerate(STANDARD_MESSAGES.items(), start=1):
+            message, _created = CrisisMessage.objects.get_or_create(key=key, defaults={"position": position})
+            present = set(message.texts.values_list("language", flat=True))
+            missing = [
+                MessageText(message=message, language=code, title=title, body=body, source_revision=message.revision)
+                for code, (title, body) in texts.items()
+                if code not in present and code in languages.codes()
+            ]
+            MessageText.objects.bulk_create(missing)
+            written += len(missing)
+        if written:
+            audit_record(
+                action="portal.messages_install",
+                actor=actor,
+                actor_label=actor.get_username() if actor else "console",
+                object_type="portal.crisismessage",
+                detail={"texts": written},
+            )
+    return written
 
 
 def message_text_save(
