@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from lantern.core.views import attempt, form_errors, page_user
 from lantern.portal import labels, languages, selectors, services
@@ -78,7 +78,7 @@ def _visitor_page(
 ) -> HttpResponse:
     prefix = reverse("portal:home", args=[lang])
     rest = request.path[len(prefix) :] if request.path.startswith(prefix) else ""
-    query = "?" + request.GET.urlencode() if request.method == "GET" and request.GET else ""
+    query = "?" + request.GET.urlencode() if request.method in ("GET", "HEAD") and request.GET else ""
     banner = selectors.crisis_banner(lang)
     context = {
         **context,
@@ -110,7 +110,7 @@ def _activate(lang: str) -> None:
     translation.activate(lang)
 
 
-@require_GET
+@require_safe
 def language_pick(request: HttpRequest) -> HttpResponse:
     """/help/ sends the visitor to the portal in the first of their browser's languages that it has."""
     lang = languages.from_accept_language(request.headers.get("Accept-Language", ""))
@@ -120,13 +120,13 @@ def language_pick(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def home_view(request: HttpRequest, lang: str) -> HttpResponse:
     _activate(lang)
     return _visitor_page(request, lang, "portal/home.html", {"hotlines": [_offer(row) for row in selectors.hotlines()]})
 
 
-@require_GET
+@require_safe
 def services_view(request: HttpRequest, lang: str) -> HttpResponse:
     _activate(lang)
     regions = selectors.regions()
@@ -157,7 +157,7 @@ def services_view(request: HttpRequest, lang: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def safety_view(request: HttpRequest, lang: str) -> HttpResponse:
     _activate(lang)
     return _visitor_page(request, lang, "portal/safety.html", {})
@@ -179,11 +179,11 @@ def _refused(request: HttpRequest, lang: str, status: int, message: str) -> Http
 
 
 @csrf_exempt  # no cookie for visitors, so no CSRF cookie: a signed one-time form token and the Origin instead
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def callback_view(request: HttpRequest, lang: str) -> HttpResponse:
     _activate(lang)
     recipients = selectors.callback_recipients()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = CallbackForm(initial={"token": services.form_token_new()}, recipients=recipients, language=lang)
         return _visitor_page(request, lang, "portal/callback.html", {"form": form, "recipients": recipients})
 
