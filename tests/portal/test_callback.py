@@ -282,3 +282,5 @@ def test_only_the_hotline_staff_see_its_inbox(portal: Portal, staff: dict[str, C
     for persona in ("analyst", "auditor", "sysadmin", "provider", "coordinator"):
         assert staff[persona].get("/help/staff/call-backs/").status_code == 403
     assert staff["caseworker"].get("/help/staff/call-backs/").status_code == 200  # her own (empty) inbox
+    assert "Call-backs" in hotline_client.get("/").content.decode()
+    assert "Call-backs" not in staff["caseworker"].get("/").content.decode()  # not a hotline: not in her menu

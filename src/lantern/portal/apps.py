@@ -15,7 +15,7 @@ class PortalConfig(AppConfig):
         from lantern.core import navigation, periodic
         from lantern.core.permissions import can
         from lantern.portal.permissions import PortalAction
-        from lantern.portal.selectors import new_intakes_count
+        from lantern.portal.selectors import answers_call_backs, new_intakes_count
 
         periodic.register(
             "portal.housekeeping", every=timedelta(hours=1), function="lantern.portal.services.portal_housekeeping"
@@ -24,7 +24,7 @@ class PortalConfig(AppConfig):
             navigation.NavEntry(
                 label=_("Call-backs"),
                 url_name="portal:intakes",
-                visible=lambda u: can(u, PortalAction.INTAKES),
+                visible=answers_call_backs,
                 count=new_intakes_count,
                 count_label=_("new"),
                 order=35,

@@ -158,5 +158,13 @@ def intake_get_for_user(user: User, intake_id: int) -> Intake:
     return intake
 
 
+def answers_call_backs(user: User) -> bool:
+    """Whether the user works at a hotline where they may read call-back requests (the menu shows them then)."""
+    scope = organisation_scope(user, PortalAction.INTAKES)
+    if scope.empty:
+        return False
+    return Organisation.objects.filter(pk__in=scope.organisation_ids, type=OrganisationType.HOTLINE).exists()
+
+
 def new_intakes_count(user: User) -> int:
     return intakes_visible_to(user).filter(status=IntakeStatus.NEW).count()
