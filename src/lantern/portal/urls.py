@@ -10,10 +10,23 @@ urlpatterns = [
     path("", views.language_pick, name="pick"),
     # Staff pages first: "staff" is never a language code.
     path("staff/messages/", views.messages_view, name="messages"),
-    path("staff/messages/<int:message_id>/<str:language>/", views.message_edit_view, name="message_edit"),
+    # A language code is the only word in a portal URL; nothing typed by a person ever is.
+    re_path(
+        r"^staff/messages/(?P<message_id>[0-9]+)/(?P<language>[a-z]{2,3})/$",
+        views.message_edit_view,
+        name="message_edit",
+    ),
     path("staff/call-backs/", views.intakes_view, name="intakes"),
     path("staff/call-backs/<int:intake_id>/", views.intake_view, name="intake"),
-    path("staff/call-backs/<int:intake_id>/<str:action>/", views.intake_action_view, name="intake_action"),
+    *(
+        path(
+            f"staff/call-backs/<int:intake_id>/{action}/",
+            views.intake_action_view,
+            {"action": action},
+            name=f"intake_{action}",
+        )
+        for action in ("case", "close")
+    ),
     re_path(rf"^{LANG}/$", views.home_view, name="home"),
     re_path(rf"^{LANG}/services/$", views.services_view, name="services"),
     re_path(rf"^{LANG}/call-back/$", views.callback_view, name="callback"),

@@ -274,9 +274,9 @@ def messages_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def message_edit_view(request: HttpRequest, message_id: int, language: str) -> HttpResponse:
+def message_edit_view(request: HttpRequest, message_id: str, language: str) -> HttpResponse:
     user = page_user(request, PortalAction.MESSAGES)
-    message = CrisisMessage.objects.filter(pk=message_id).first()
+    message = CrisisMessage.objects.filter(pk=int(message_id)).first()
     if message is None or language not in languages.codes():
         raise Http404
     texts = {t.language: t for t in MessageText.objects.filter(message=message)}
