@@ -240,7 +240,9 @@ def test_axe_finds_no_serious_or_critical_accessibility_violation(
     if path == "call-back/":  # and the form shown again with its errors
         page.get_by_role("button").last.click()
         page.locator(".form-errors").wait_for()
+        assert page.evaluate("document.activeElement.id") == "errors"  # read first by a screen reader
         assert _axe(page) == []
+        page.goto(f"{live_server}/help/{lang}/{path}")
     page.keyboard.press("Tab")  # the skip link comes first, and shows where the focus is
     assert page.evaluate("document.activeElement.className") == "skip-link"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"

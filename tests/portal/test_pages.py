@@ -60,8 +60,13 @@ def test_every_page_in_every_language_sets_no_cookie_and_lists_every_language_in
         assert "csrfmiddlewaretoken" not in html
 
 
-def test_an_unknown_language_is_not_found(portal: Portal) -> None:
-    assert Client().get("/help/zz/").status_code == 404
+def test_an_unknown_address_is_the_portals_own_not_found_page_without_a_cookie(portal: Portal) -> None:
+    for path, lang in (("/help/zz/", "en"), ("/help/ar/nothing/", "ar"), ("/help/fr/services/x", "fr")):
+        response = Client().get(path)
+        assert response.status_code == 404
+        assert "Set-Cookie" not in response
+        assert f'<html lang="{lang}"' in response.content.decode()
+    assert "Эта страница не существует." in Client().get("/help/ru/nowhere/").content.decode()
 
 
 def test_the_page_is_translated(portal: Portal) -> None:

@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.urls import path, re_path
 
 from lantern.portal import views
 
 app_name = "portal"
 
-LANG = r"(?P<lang>[a-z]{2,3})"
+# Only the portal's languages: any other address falls through to the portal's own "not found".
+LANG = "(?P<lang>" + "|".join(code for code, _name in settings.PORTAL_LANGUAGES) + ")"
 
 urlpatterns = [
     path("", views.language_pick, name="pick"),
@@ -31,4 +33,6 @@ urlpatterns = [
     re_path(rf"^{LANG}/services/$", views.services_view, name="services"),
     re_path(rf"^{LANG}/call-back/$", views.callback_view, name="callback"),
     re_path(rf"^{LANG}/safety/$", views.safety_view, name="safety"),
+    # Anything else under the portal gets the portal's own "not found", which sets no cookie.
+    re_path(r"^(?P<rest>.*)$", views.not_found_view, name="not_found"),
 ]

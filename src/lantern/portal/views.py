@@ -96,6 +96,9 @@ def _visitor_page(
             for m in (banner.measures if banner else [])
         ],
         "source_name": languages.name_of(languages.SOURCE),
+        # The crisis messages in full on the home page; elsewhere their titles, so the page's own content
+        # (the call-back form) stays near the top of a small screen.
+        "banner_full": template == "portal/home.html",
     }
     response = render(request, template, context, status=status)
     # Nothing of the visit is kept by the browser's cache; the language is in the URL, never in a cookie.
@@ -108,6 +111,18 @@ def _activate(lang: str) -> None:
     if lang not in languages.codes():
         raise Http404
     translation.activate(lang)
+
+
+def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """The portal's "not found", in the language of the address if it names one (else the browser's)."""
+    first = rest.split("/", 1)[0]
+    lang = (
+        first
+        if first in languages.codes()
+        else languages.from_accept_language(request.headers.get("Accept-Language", ""))
+    )
+    translation.activate(lang)
+    return _visitor_page(request, lang, "portal/not_found.html", {}, status=404)
 
 
 @require_safe

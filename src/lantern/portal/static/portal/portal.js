@@ -13,6 +13,9 @@
   }
 
   exit.addEventListener("click", leave);
+  // A form shown again with its errors: the summary takes the focus, so a screen reader reads it first.
+  var errors = document.getElementById("errors");
+  if (errors) { errors.focus(); }
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" || event.key === "Esc") { leave(event); }
   });
