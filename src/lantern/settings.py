@@ -300,3 +300,31 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Public portal (lantern.portal) --------------------------------------------------------------------------
+# The portal speaks more languages than the staff UI (LANGUAGES above stays the staff UI's). Each is named in its
+# own language; the language lives in the portal's URLs (/help/ar/...), since anonymous visitors get no cookie.
+PORTAL_LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("ro", "Română"),
+    ("bg", "Български"),
+    ("it", "Italiano"),
+    ("de", "Deutsch"),
+    ("el", "Ελληνικά"),
+    ("nl", "Nederlands"),
+    ("pt", "Português"),
+]
+# Where the quick-exit button (and the Escape key) sends a visitor: a neutral site that gives nothing away.
+LANTERN_PORTAL_EXIT_URL = env_str("LANTERN_PORTAL_EXIT_URL", "https://www.bbc.com/weather")
+if not LANTERN_PORTAL_EXIT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("LANTERN_PORTAL_EXIT_URL must be an http(s) address of a neutral site")
+# The emergency number every portal page gives (112 reaches the emergency services across Europe).
+LANTERN_PORTAL_EMERGENCY_NUMBER = env_str("LANTERN_PORTAL_EMERGENCY_NUMBER", "112")
+# Call-back requests: how long a form stays valid, and how many requests one connection may send in an hour.
+LANTERN_PORTAL_FORM_MINUTES = env_int("LANTERN_PORTAL_FORM_MINUTES", 120, minimum=5)
+LANTERN_PORTAL_CALLBACKS_PER_HOUR = env_int("LANTERN_PORTAL_CALLBACKS_PER_HOUR", 5, minimum=1)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.crisis.models import MOVEMENT_MEASURES, MeasureKind
+from lantern.crisis.models import MOVEMENT_MEASURES, Measure, MeasureKind
 from lantern.crisis.selectors import active_measures
 from lantern.providers.models import CapacityWeek, DeliveryMode, Offering, OfferingRegion, OperatingStatus
 from lantern.providers.services import NATIONWIDE, week_of, weekly_capacity
@@ -132,3 +132,65 @@ def route(
         )
     ranked.sort(key=lambda c: (-c.score, c.offering.organisation.name, c.offering.pk))
     return ranked
+
+
+# --- The public portal ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PublicOffer:
+    """An offer as the public portal shows it: only what its provider marked public, and what is open today."""
+
+    offering: Offering
+    status: str
+    modes_now: list[str]
+
+    @property
+    def open_now(self) -> bool:
+        return bool(self.modes_now)
+
+
+def _movement_restricted(offering: Offering, region: str, measures: list[Measure]) -> bool:
+    regions = [region] if region else [r for r in offering.regions if r != NATIONWIDE]
+    for measure in measures:
+        scope = measure.regions or measure.crisis.regions
+        if not scope or any(r in scope for r in regions):
+            return True
+    return False
+
+
+def public_offers(
+    *, region: str = "", service_type: str = "", language: str = "", on: date | None = None
+) -> list[PublicOffer]:
+    """The offers a provider listed on the public portal, with the delivery modes open today: a suspended
+    provider has none, a remote-only one only remote, and under a lockdown or curfew only essential services
+    stay in person. Open ones first. A language matches the offer's languages or an interpreter."""
+    on = on or timezone.localdate()
+    offerings = Offering.objects.filter(active=True, is_public=True).select_related(
+        "organisation", "organisation__provider_state"
+    )
+    if service_type:
+        offerings = offerings.filter(service_type=service_type)
+    if region:
+        offerings = offerings.filter(served_regions__region__in=[region, NATIONWIDE]).distinct()
+    movement = [m for m in active_measures(on=on) if m.kind in MOVEMENT_MEASURES]
+    rows = []
+    for offering in offerings:
+        if language and language not in offering.languages and not offering.interpreter_available:
+            continue
+        state = getattr(offering.organisation, "provider_state", None)
+        status = state.status if state is not None else OperatingStatus.OPEN
+        modes = [] if status == OperatingStatus.SUSPENDED else list(offering.delivery_modes)
+        if status == OperatingStatus.REMOTE_ONLY:
+            modes = [m for m in modes if m == DeliveryMode.REMOTE]
+        if offering.service_type not in ESSENTIAL_IN_PERSON and _movement_restricted(offering, region, movement):
+            modes = [m for m in modes if m != DeliveryMode.IN_PERSON]
+        rows.append(PublicOffer(offering=offering, status=status, modes_now=modes))
+    rows.sort(key=lambda r: (not r.open_now, r.offering.organisation.name, r.offering.service_type, r.offering.pk))
+    return rows
+
+
+def public_regions() -> list[str]:
+    """The regions served by offers listed on the public portal (the whole country left out)."""
+    regions = OfferingRegion.objects.filter(offering__active=True, offering__is_public=True).exclude(region=NATIONWIDE)
+    return sorted(set(regions.values_list("region", flat=True)))

@@ -66,6 +66,8 @@ class Command(LanternCommand):
             self.stdout.write(f"  {login.username:<12} {login.password:<28} {login.role} - {login.organisation}")
         self.stdout.write(bar)
         self.stdout.write(f"Open http://127.0.0.1:{port}/ and log in with one of the accounts above.")
+        self.stdout.write(f"The public portal, without login: http://127.0.0.1:{port}/help/ (its call-back requests")
+        self.stdout.write(f"reach the login 'hotline', password in {settings.LANTERN_HOME}/demo-credentials.txt).")
 
     def _serve(self, port: int) -> None:
         env = {**os.environ, "LANTERN_MODE": "demo", "LANTERN_REQUIRE_2FA": "false"}

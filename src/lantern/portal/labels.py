@@ -1,0 +1,68 @@
+"""The words the public pages use for the directory's codes, in the portal's own catalogue (the staff UI's labels
+exist only in the staff languages): what each service is and does, whether it is open, how it is delivered, and
+the measures in force."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# service type -> (name, what it does)
+SERVICES: dict[str, tuple[Promise, Promise]] = {
+    "safe_accommodation": (_("Safe accommodation"), _("A safe place to stay, away from the people who exploit you.")),
+    "medical": (_("Medical care"), _("Doctors and nurses who treat you, in confidence.")),
+    "psychological": (_("Psychological support"), _("Someone to talk to about what happened, in confidence.")),
+    "interpretation": (_("Interpretation"), _("An interpreter, so that you can speak in your own language.")),
+    "cultural_mediation": (
+        _("Cultural mediation"),
+        _("A mediator who knows your culture and helps you be understood."),
+    ),
+    "legal_counselling": (_("Legal counselling"), _("Advice on your rights, your residence and your options.")),
+    "legal_aid": (_("Legal aid"), _("A lawyer who represents you, free of charge.")),
+    "education": (_("Education"), _("School and language classes.")),
+    "vocational_training": (_("Vocational training"), _("Training for a job.")),
+    "financial_assistance": (_("Financial assistance"), _("Money to cover basic needs.")),
+    "livelihood": (_("Livelihood"), _("Help to find work and earn a living.")),
+    "social_care": (_("Social care"), _("A social worker who helps with daily needs and papers.")),
+    "repatriation": (_("Repatriation"), _("Help to return home safely, if you want to.")),
+    "family_tracing": (_("Family tracing"), _("Help to find and contact your family.")),
+    "covid_test_vaccination": (_("Tests and vaccination"), _("Free tests and vaccination.")),
+    "protective_equipment": (_("Protective equipment"), _("Masks, gloves and hygiene products.")),
+    "quarantine_accommodation": (_("Quarantine accommodation"), _("A safe place to stay in quarantine.")),
+    "emergency_cash": (_("Emergency cash"), _("Money at once for urgent needs.")),
+    "food_package": (_("Food package"), _("Food and other essentials.")),
+    "device_and_internet": (_("A device and internet access"), _("A phone or tablet and internet, to reach help.")),
+    "remote_psychosocial": (_("Remote psychosocial support"), _("Support by phone or online.")),
+}
+
+STATUSES: dict[str, Promise] = {
+    "open": _("Open now"),
+    "reduced": _("Open, with reduced service"),
+    "remote_only": _("Open by phone or online only"),
+    "suspended": _("Closed for now"),
+}
+
+MODES: dict[str, Promise] = {
+    "in_person": _("In person"),
+    "remote": _("By phone or online"),
+    "outreach": _("Comes to you"),
+}
+
+MEASURES: dict[str, Promise] = {
+    "lockdown": _("Lockdown"),
+    "curfew": _("Curfew"),
+    "movement_restriction": _("Movement restriction"),
+    "border_closure": _("Border closure"),
+    "court_suspension": _("Courts suspended"),
+    "school_closure": _("Schools closed"),
+    "business_closure": _("Businesses closed"),
+    "shelter_intake_freeze": _("Shelters not taking new people"),
+}
+
+
+def service_name(code: str) -> str:
+    return str(SERVICES[code][0]) if code in SERVICES else code
+
+
+def service_description(code: str) -> str:
+    return str(SERVICES[code][1]) if code in SERVICES else ""

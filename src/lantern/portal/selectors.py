@@ -1,0 +1,170 @@
+"""Every read of the portal. The public pages read the provider directory and crisis mode only through their
+selectors, and only what providers marked public; staff reads are scoped to the user who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.permissions import organisation_scope
+from lantern.crisis.models import Measure
+from lantern.crisis.selectors import active_crises, active_measures
+from lantern.portal import languages
+from lantern.portal.models import CrisisMessage, Intake, IntakeStatus
+from lantern.portal.permissions import PortalAction
+from lantern.providers.selectors import PublicOffer, public_offers, public_regions
+
+# --- Crisis messages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    key: str
+    title: str
+    body: str
+    language: str  # the language the text is in
+    fallback: bool  # not written in the visitor's language: shown in English, and the page says so
+    outdated: bool  # translated from an older version of the English text
+
+
+def shown_messages(language: str) -> list[ShownMessage]:
+    shown = []
+    for message in CrisisMessage.objects.filter(active=True).prefetch_related("texts"):
+        texts = {t.language: t for t in message.texts.all()}
+        text = texts.get(language)
+        fallback = text is None
+        if text is None:
+            text = texts.get(languages.SOURCE)
+        if text is None:
+            continue
+        shown.append(
+            ShownMessage(
+                key=message.key,
+                title=text.title,
+                body=text.body,
+                language=text.language,
+                fallback=fallback,
+                outdated=not fallback and language != languages.SOURCE and text.source_revision < message.revision,
+            )
+        )
+    return shown
+
+
+@dataclass
+class CrisisBanner:
+    messages: list[ShownMessage]
+    measures: list[Measure]
+
+
+def crisis_banner(language: str, *, on: date | None = None) -> CrisisBanner | None:
+    """What the portal shows at the top of every page while a crisis is active; None when none is."""
+    if not active_crises(on=on).exists():
+        return None
+    return CrisisBanner(messages=shown_messages(language), measures=active_measures(on=on))
+
+
+@dataclass
+class StatusCell:
+    language: str
+    state: str  # current, outdated or missing
+    source_revision: int | None = None
+
+
+@dataclass
+class StatusRow:
+    message: CrisisMessage
+    source_title: str
+    cells: list[StatusCell] = field(default_factory=list)
+
+
+def translation_status() -> list[StatusRow]:
+    """For every message and every portal language: written from the current English text, lagging behind it
+    (the English was edited after the translation), or missing (the portal falls back to English)."""
+    rows = []
+    for message in CrisisMessage.objects.filter(active=True).prefetch_related("texts"):
+        texts = {t.language: t for t in message.texts.all()}
+        source = texts.get(languages.SOURCE)
+        row = StatusRow(message=message, source_title=source.title if source else message.key)
+        for code in languages.codes():
+            text = texts.get(code)
+            if text is None:
+                row.cells.append(StatusCell(code, "missing"))
+            elif text.source_revision < message.revision:
+                row.cells.append(StatusCell(code, "outdated", text.source_revision))
+            else:
+                row.cells.append(StatusCell(code, "current", text.source_revision))
+        rows.append(row)
+    return rows
+
+
+def gaps_by_language(rows: list[StatusRow]) -> list[tuple[str, list[tuple[StatusRow, StatusCell]]]]:
+    """Which language lags which text, language by language (only the languages with a gap)."""
+    gaps = []
+    for code in languages.codes():
+        lagging = [(r, c) for r in rows for c in r.cells if c.language == code and c.state != "current"]
+        if lagging:
+            gaps.append((code, lagging))
+    return gaps
+
+
+# --- The directory, as the public sees it -------------------------------------------------------------------
+
+
+def hotlines() -> list[PublicOffer]:
+    """The public contacts of hotlines: what organisations of type Hotline listed on the portal with a contact."""
+    return [
+        row
+        for row in public_offers()
+        if row.offering.organisation.type == OrganisationType.HOTLINE and row.offering.public_contact
+    ]
+
+
+def find_help(*, region: str = "", service_type: str = "", language: str = "") -> list[PublicOffer]:
+    return public_offers(region=region, service_type=service_type, language=language)
+
+
+def regions() -> list[str]:
+    return public_regions()
+
+
+def callback_recipients() -> list[Organisation]:
+    """The hotlines a visitor may ask for a call-back: organisations of type Hotline that list something public."""
+    seen: dict[int, Organisation] = {}
+    for row in public_offers():
+        organisation = row.offering.organisation
+        if organisation.type == OrganisationType.HOTLINE:
+            seen.setdefault(organisation.pk, organisation)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+# --- Call-back requests, for the hotline's staff ------------------------------------------------------------
+
+
+def intakes_visible_to(user: User) -> QuerySet[Intake]:
+    scope = organisation_scope(user, PortalAction.INTAKES)
+    if scope.empty:
+        return Intake.objects.none()
+    return Intake.objects.filter(scope.q()).select_related("organisation", "handled_by")
+
+
+def intake_get_for_user(user: User, intake_id: int) -> Intake:
+    intake = intakes_visible_to(user).filter(pk=intake_id).first()
+    if intake is None:
+        raise Http404
+    return intake
+
+
+def answers_call_backs(user: User) -> bool:
+    """Whether the user works at a hotline where they may read call-back requests (the menu shows them then)."""
+    scope = organisation_scope(user, PortalAction.INTAKES)
+    if scope.empty:
+        return False
+    return Organisation.objects.filter(pk__in=scope.organisation_ids, type=OrganisationType.HOTLINE).exists()
+
+
+def new_intakes_count(user: User) -> int:
+    return intakes_visible_to(user).filter(status=IntakeStatus.NEW).count()

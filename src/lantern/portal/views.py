@@ -1,0 +1,383 @@
+"""The portal's pages. The public ones: no login, no cookie, the language in the URL, nothing cached, the crisis
+messages on every page while a crisis is active. The staff ones (crisis messages and their translation status for
+the national coordinator, the call-back inbox for a hotline) are ordinary staff UI pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+from lantern.core.views import attempt, form_errors, page_user
+from lantern.portal import labels, languages, selectors, services
+from lantern.portal.forms import CallbackForm, CloseForm, MessageCreateForm, MessageTextForm
+from lantern.portal.models import Channel, CrisisMessage, IfSomeoneElse, IntakeStatus, MessageText
+from lantern.portal.permissions import PortalAction
+
+# A call-back request is a few hundred characters; anything much larger is not one.
+MAX_REQUEST_BYTES = 8 * 1024
+
+# --- The public pages ---------------------------------------------------------------------------------------
+
+
+def _language_name(code: str) -> str:
+    """A language named in itself (Babel knows far more languages than the portal is translated into)."""
+    if code in languages.codes():
+        return languages.name_of(code)
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def _spoken(codes: list[str]) -> list[dict[str, str]]:
+    return [{"code": c, "name": _language_name(c), "dir": "rtl" if languages.is_rtl(c) else "ltr"} for c in codes]
+
+
+def _tel(contact: str) -> str:
+    """A tel: link for a contact that starts with a phone number ("1109 (free, 24 hours)")."""
+    match = re.match(r"\s*(\+?[\d][\d\s-]{1,20}\d)", contact)
+    return "tel:" + re.sub(r"[\s-]", "", match.group(1)) if match else ""
+
+
+def _offer(row: Any) -> dict[str, Any]:
+    offering = row.offering
+    return {
+        "organisation": offering.organisation.name,
+        "service": labels.service_name(offering.service_type),
+        "does": labels.service_description(offering.service_type),
+        "status": labels.STATUSES.get(row.status, row.status),
+        "open_now": row.open_now,
+        "modes_now": [labels.MODES.get(m, m) for m in row.modes_now],
+        "regions": [r for r in offering.regions if r != "*"],
+        "nationwide": "*" in offering.regions,
+        "languages": _spoken(offering.languages),
+        "interpreter": offering.interpreter_available,
+        "regardless_of_status": offering.regardless_of_status,
+        "hours": offering.hours,
+        "contact": offering.public_contact,
+        "tel": _tel(offering.public_contact),
+        "note": offering.eligibility_note,
+    }
+
+
+def _visitor_page(
+    request: HttpRequest, lang: str, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    prefix = reverse("portal:home", args=[lang])
+    rest = request.path[len(prefix) :] if request.path.startswith(prefix) else ""
+    query = "?" + request.GET.urlencode() if request.method in ("GET", "HEAD") and request.GET else ""
+    banner = selectors.crisis_banner(lang)
+    context = {
+        **context,
+        "lang": lang,
+        "dir": "rtl" if languages.is_rtl(lang) else "ltr",
+        "languages": [
+            {**item, "url": reverse("portal:home", args=[item["code"]]) + rest + query, "current": item["code"] == lang}
+            for item in languages.choices()
+        ],
+        "exit_url": settings.LANTERN_PORTAL_EXIT_URL,
+        "emergency_number": settings.LANTERN_PORTAL_EMERGENCY_NUMBER,
+        "banner": banner,
+        "banner_measures": [
+            {"name": labels.MEASURES.get(m.kind, m.kind), "regions": m.regions or m.crisis.regions}
+            for m in (banner.measures if banner else [])
+        ],
+        "source_name": languages.name_of(languages.SOURCE),
+        # The crisis messages in full on the home page; elsewhere their titles, so the page's own content
+        # (the call-back form) stays near the top of a small screen.
+        "banner_full": template == "portal/home.html",
+    }
+    response = render(request, template, context, status=status)
+    # Nothing of the visit is kept by the browser's cache; the language is in the URL, never in a cookie.
+    response["Cache-Control"] = "no-store"
+    response["Content-Language"] = lang
+    return response
+
+
+def _activate(lang: str) -> None:
+    if lang not in languages.codes():
+        raise Http404
+    translation.activate(lang)
+
+
+def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """The portal's "not found", in the language of the address if it names one (else the browser's)."""
+    first = rest.split("/", 1)[0]
+    lang = (
+        first
+        if first in languages.codes()
+        else languages.from_accept_language(request.headers.get("Accept-Language", ""))
+    )
+    translation.activate(lang)
+    return _visitor_page(request, lang, "portal/not_found.html", {}, status=404)
+
+
+@require_safe
+def language_pick(request: HttpRequest) -> HttpResponse:
+    """/help/ sends the visitor to the portal in the first of their browser's languages that it has."""
+    lang = languages.from_accept_language(request.headers.get("Accept-Language", ""))
+    response = HttpResponseRedirect(reverse("portal:home", args=[lang]))
+    response["Vary"] = "Accept-Language"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def home_view(request: HttpRequest, lang: str) -> HttpResponse:
+    _activate(lang)
+    return _visitor_page(request, lang, "portal/home.html", {"hotlines": [_offer(row) for row in selectors.hotlines()]})
+
+
+@require_safe
+def services_view(request: HttpRequest, lang: str) -> HttpResponse:
+    _activate(lang)
+    regions = selectors.regions()
+    region = request.GET.get("region", "")
+    region = region if region in regions else ""
+    service = request.GET.get("service", "")
+    service = service if service in labels.SERVICES else ""
+    spoken = request.GET.get("language", "")
+    offers = selectors.find_help(region=region, service_type=service)
+    codes = sorted({c for row in offers for c in row.offering.languages} | set(languages.codes()))
+    spoken = spoken if spoken in codes else ""
+    if spoken:
+        offers = selectors.find_help(region=region, service_type=service, language=spoken)
+    return _visitor_page(
+        request,
+        lang,
+        "portal/services.html",
+        {
+            "offers": [_offer(row) for row in offers],
+            "regions": regions,
+            "region": region,
+            "services": sorted(((code, str(name)) for code, (name, _d) in labels.SERVICES.items()), key=lambda s: s[1]),
+            "service": service,
+            "spoken_languages": _spoken(codes),
+            "spoken": spoken,
+            "filtered": bool(region or service or spoken),
+        },
+    )
+
+
+@require_safe
+def safety_view(request: HttpRequest, lang: str) -> HttpResponse:
+    _activate(lang)
+    return _visitor_page(request, lang, "portal/safety.html", {})
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    """The form was sent from a page of this site (the Origin header; the Referer when a browser leaves it out)."""
+    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin in allowed
+    referer = request.headers.get("Referer", "")
+    return any(referer.startswith(f"{a}/") for a in allowed)
+
+
+def _refused(request: HttpRequest, lang: str, status: int, message: str) -> HttpResponse:
+    context = {"message": message, "hotlines": [_offer(row) for row in selectors.hotlines()]}
+    return _visitor_page(request, lang, "portal/refused.html", context, status=status)
+
+
+@csrf_exempt  # no cookie for visitors, so no CSRF cookie: a signed one-time form token and the Origin instead
+@require_http_methods(["GET", "HEAD", "POST"])
+def callback_view(request: HttpRequest, lang: str) -> HttpResponse:
+    _activate(lang)
+    recipients = selectors.callback_recipients()
+    if request.method in ("GET", "HEAD"):
+        form = CallbackForm(initial={"token": services.form_token_new()}, recipients=recipients, language=lang)
+        return _visitor_page(request, lang, "portal/callback.html", {"form": form, "recipients": recipients})
+
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES or len(request.body) > MAX_REQUEST_BYTES:
+        return _refused(request, lang, 413, _("This request is too large to be a call-back request. Nothing was sent."))
+    if not _same_origin(request):
+        return _refused(request, lang, 403, _("This request did not come from this site's own form. Nothing was sent."))
+    # The form is shown again, if need be, with what was typed and a fresh token; the one sent is checked once.
+    sent_token = request.POST.get("token", "")
+    data = request.POST.copy()
+    data["token"] = services.form_token_new()
+    form = CallbackForm(data, recipients=recipients, language=lang)
+    status = 422
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        organisation = form.recipients.get(cleaned["organisation"])
+        if organisation is None:
+            form.add_error("organisation", _("Choose one of the hotlines listed."))
+        else:
+            try:
+                intake = services.callback_request(
+                    request=services.CallbackRequest(
+                        organisation=organisation,
+                        language=cleaned["language"],
+                        channel=cleaned["channel"],
+                        contact=cleaned["contact"],
+                        safe_times=cleaned["safe_times"],
+                        if_someone_else=cleaned["if_someone_else"],
+                        may_leave_message=cleaned["may_leave_message"],
+                        note=cleaned["note"],
+                    ),
+                    token=sent_token,
+                    address=request.META.get("REMOTE_ADDR", ""),
+                )
+            except services.Refused as refusal:
+                if refusal.status != 400:
+                    return _refused(request, lang, refusal.status, refusal.message)
+                status = 400
+                form.add_error(None, refusal.message)
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                return _visitor_page(
+                    request,
+                    lang,
+                    "portal/callback_sent.html",
+                    {
+                        "organisation": intake.organisation.name,
+                        "channel": Channel(intake.channel).label,
+                        "language_name": languages.name_of(intake.language),
+                        "language_code": intake.language,
+                        "if_someone_else": IfSomeoneElse(intake.if_someone_else).label,
+                        "may_leave_message": intake.may_leave_message,
+                    },
+                )
+    return _visitor_page(request, lang, "portal/callback.html", {"form": form, "recipients": recipients}, status=status)
+
+
+# --- Staff: crisis messages and their translation status (national coordinator) -------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def messages_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, PortalAction.MESSAGES)
+    form = MessageCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.message_create(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            attempt(request, lambda: None, _("Message created. Now write it in the other languages."))
+            return redirect("portal:message_edit", message_id=message.pk, language=languages.SOURCE)
+    rows = selectors.translation_status()
+    return render(
+        request,
+        "portal/staff_messages.html",
+        {
+            "rows": rows,
+            "gaps": [(languages.name_of(code), lagging) for code, lagging in selectors.gaps_by_language(rows)],
+            "languages": languages.choices(),
+            "form": form,
+            "source": languages.SOURCE,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_edit_view(request: HttpRequest, message_id: str, language: str) -> HttpResponse:
+    user = page_user(request, PortalAction.MESSAGES)
+    message = CrisisMessage.objects.filter(pk=int(message_id)).first()
+    if message is None or language not in languages.codes():
+        raise Http404
+    texts = {t.language: t for t in MessageText.objects.filter(message=message)}
+    current = texts.get(language)
+    initial = {"title": current.title, "body": current.body} if current else {}
+    form = MessageTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_text_save(actor=user, message=message, language=language, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            attempt(request, lambda: None, _("Saved."))
+            return redirect("portal:messages")
+    return render(
+        request,
+        "portal/staff_message_edit.html",
+        {
+            "message": message,
+            "language": language,
+            "language_name": languages.name_of(language),
+            "dir": "rtl" if languages.is_rtl(language) else "ltr",
+            "source": texts.get(languages.SOURCE) if language != languages.SOURCE else None,
+            "current": current,
+            "outdated": current is not None and current.source_revision < message.revision,
+            "form": form,
+        },
+    )
+
+
+# --- Staff: the call-back inbox of a hotline -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def intakes_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, PortalAction.INTAKES)
+    show = request.GET.get("show", "new")
+    intakes = selectors.intakes_visible_to(user)
+    if show != "all":
+        show = "new"
+        intakes = intakes.filter(status=IntakeStatus.NEW)
+    return render(
+        request,
+        "portal/staff_intakes.html",
+        {"intakes": intakes[:200], "show": show, "language_names": dict(settings.PORTAL_LANGUAGES)},
+    )
+
+
+@login_required
+@require_GET
+def intake_view(request: HttpRequest, intake_id: int) -> HttpResponse:
+    user = page_user(request, PortalAction.INTAKES)
+    intake = selectors.intake_get_for_user(user, intake_id)
+    if intake.erased_at is None:
+        services.intake_read(actor=user, intake=intake)
+    return render(
+        request,
+        "portal/staff_intake.html",
+        {
+            "intake": intake,
+            "language_name": languages.name_of(intake.language),
+            "close_form": CloseForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def intake_action_view(request: HttpRequest, intake_id: int, action: str) -> HttpResponse:
+    user = page_user(request, PortalAction.INTAKES)
+    intake = selectors.intake_get_for_user(user, intake_id)
+    if action == "case":
+        opened: list[str] = []
+
+        def open_case() -> None:
+            opened.append(services.intake_open_case(actor=user, intake=intake).reference)
+
+        if attempt(request, open_case, _("Case opened.")):
+            return redirect("cases:detail", reference=opened[0])
+    elif action == "close":
+        attempt(
+            request,
+            lambda: services.intake_close(actor=user, intake=intake, reason=request.POST.get("reason", "")),
+            _("Closed."),
+        )
+    else:
+        raise Http404
+    return redirect("portal:intake", intake_id=intake.pk)
