@@ -9,10 +9,11 @@ b2 is the change in level when the measure starts and b3 the change in slope (pe
 monthly series are autocorrelated, so the ordinary least-squares standard errors are too small; they are replaced
 by Newey and West's heteroskedasticity- and autocorrelation-consistent (HAC) estimate with the Bartlett kernel:
 
-    V = (X'X)^-1 S (X'X)^-1,   S = G_0 + sum_{l=1..L} (1 - l/(L+1)) (G_l + G_l'),   G_l = sum_{t>=l} e_t e_{t-l} x_t x_{t-l}'
+    V = (X'X)^-1 S (X'X)^-1,   S = G_0 + sum_{l=1..L} (1 - l/(L+1)) (G_l + G_l'),
+    G_l = sum_{t>=l} e_t e_{t-l} x_t x_{t-l}'
 
-(no small-sample correction, normal quantiles for the intervals: what statsmodels' OLS(...).fit(cov_type="HAC",
-cov_kwds={"maxlags": L}) gives, which the tests check). L defaults to floor(4 (n/100)^(2/9)).
+(no small-sample correction, normal quantiles for the intervals: what statsmodels' OLS(...).fit(
+cov_type="HAC", cov_kwds={"maxlags": L}) gives, which the tests check). L defaults to floor(4 (n/100)^(2/9)).
 
 The window: up to 36 months before the measure, and the months it lasted (a month counts as "after" when the
 measure was in force for at least half of it), so that the fit compares the measure's time with the time before.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -30,7 +31,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from lantern.insights.indicators import Indicator, Unit, month_of, months_between, next_month
-from lantern.insights.selectors import Filters, Viewer, series
+from lantern.insights.selectors import Filters, Point, Viewer, series
 
 Z_95 = 1.959963984540054  # the 97.5% quantile of the standard normal
 PRE_MONTHS = 36
@@ -39,7 +40,7 @@ TERMS = ("intercept", "trend", "level_change", "slope_change")
 
 
 def default_maxlags(n: int) -> int:
-    return int(math.floor(4 * (n / 100) ** (2 / 9)))
+    return math.floor(4 * (n / 100) ** (2 / 9))
 
 
 def design(n: int, t0: int) -> np.ndarray:
@@ -120,6 +121,7 @@ class Impact:
     fit: Fit | None
     reason: str = ""  # why there is no fit
     sentence: str = ""
+    shown: list[Point | None] = field(default_factory=list)  # the months as the viewer may see them
 
     @property
     def t0_period(self) -> date | None:
@@ -158,11 +160,11 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
     if found is None:
         return Impact(indicator, change, [], [], None, reason=_("The change is too recent to analyse."))
     periods, t0 = found
-    points = {p.period: p for p in series(viewer, indicator, Filters(start=periods[0], end=periods[-1], region=region))}
-    if any(p.suppressed for p in points.values()):
-        return Impact(
-            indicator, change, [], [], None, reason=_("Some months count fewer than 11 people: nothing is shown.")
-        )
+    window_filters = Filters(start=periods[0], end=periods[-1], region=region)
+    # The fit uses the exact monthly values; what is shown of each month follows the viewer's small-cell rule.
+    exact = replace(viewer, suppress_small_cells=False)
+    points = {p.period: p for p in series(exact, indicator, window_filters)}
+    shown = {p.period: p for p in series(viewer, indicator, window_filters)}
     # Months with data only; a count is 0 in a month without cells from the first month that has any.
     first_data = min(points) if points else None
     kept_periods, values = [], []
@@ -186,7 +188,7 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
             reason=_("Not enough months with data: at least three before and three after the change are needed."),
         )
     fit = segmented_regression(np.array(values), before)
-    impact = Impact(indicator, change, kept_periods, values, fit)
+    impact = Impact(indicator, change, kept_periods, values, fit, shown=[shown.get(period) for period in kept_periods])
     impact.sentence = sentence(impact)
     return impact
 
@@ -227,3 +229,24 @@ def sentence(impact: Impact) -> str:
     if low <= 0 <= high:
         text += " " + _("The interval includes no change: chance alone could explain the difference.")
     return text
+
+
+def change_of(choice: str) -> Change | None:
+    """A measure ("measure:<id>") or the start of a crisis ("crisis:<id>") as the change to analyse."""
+    from lantern.crisis.models import CrisisEvent, Measure
+
+    kind, _sep, number = choice.partition(":")
+    if not number.isdigit():
+        return None
+    if kind == "measure":
+        measure = Measure.objects.filter(pk=int(number)).first()
+        if measure is None:
+            return None
+        label = _("the %(measure)s") % {"measure": str(measure.get_kind_display()).lower()}
+        return Change(label, measure.starts_on, measure.ends_on)
+    if kind == "crisis":
+        crisis = CrisisEvent.objects.filter(pk=int(number)).first()
+        if crisis is None:
+            return None
+        return Change(_("the start of %(crisis)s") % {"crisis": crisis.name}, crisis.starts_on, crisis.ends_on)
+    return None

@@ -222,20 +222,32 @@ def _share_of_cases(condition: Q) -> Callable[[list[date], datetime], Iterable[C
 
 
 def recruited_online_by_platform(periods: list[date], now: datetime) -> Iterable[Cell]:
-    """Cases recruited on each platform (the first one recorded), over all the cases of the same cell."""
+    """Cases recruited on each platform (the first one recorded), over all the cases of the same cell. Every cell
+    carries a row for every platform (0 where none), so that a platform's share summed over cells divides by all
+    their cases."""
     cells = _case_cells(periods)
     totals = {
         (row["period"], row["region"], row["organisation_id"]): row["n"]
         for row in cells.values("period", "region", "organisation_id").annotate(n=Count("id"))
     }
-    online = (
-        cells.filter(recruited_online=True)
+    online = {
+        (row["period"], row["region"], row["organisation_id"], row["platform"]): row["n"]
+        for row in cells.filter(recruited_online=True)
         .annotate(platform=Coalesce(KT("recruitment_platforms__0"), Value("Other"), output_field=CharField()))
         .values("period", "region", "organisation_id", "platform")
-        .annotate(numerator=Count("id"))
-    )
-    for row in online:
-        yield {**row, "denominator": totals[(row["period"], row["region"], row["organisation_id"])]}
+        .annotate(n=Count("id"))
+    }
+    platforms = sorted({key[3] for key in online})
+    for (period, region, organisation_id), total in totals.items():
+        for platform in platforms:
+            yield {
+                "period": period,
+                "region": region,
+                "organisation_id": organisation_id,
+                "platform": platform,
+                "numerator": online.get((period, region, organisation_id, platform), 0),
+                "denominator": total,
+            }
 
 
 def _json_list_has(field_name: str, value: str) -> Q:

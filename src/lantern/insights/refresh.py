@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ class Refreshed:
 
 def open_periods(now: datetime) -> set[date]:
     this_month = month_of(now.date())
-    previous = month_of(this_month.replace(day=1) - timezone.timedelta(days=1))
+    previous = month_of(this_month - timedelta(days=1))
     return {this_month, previous}
 
 
@@ -48,15 +49,15 @@ def periods_to_recompute(
     return indicator.changed(checkpoint.data_until) | open_periods(now)
 
 
-def _cells(indicator: Indicator, cells: Iterable[dict[str, object]]) -> Iterable[IndicatorValue]:
+def _cells(indicator: Indicator, cells: Iterable[dict[str, Any]]) -> Iterable[IndicatorValue]:
     for cell in cells:
         yield IndicatorValue(
             indicator=indicator.code,
             period=cell["period"],
             region=cell.get("region") or "",
             organisation_id=cell.get("organisation_id"),
-            numerator=float(cell["numerator"] or 0),  # type: ignore[arg-type]
-            denominator=None if cell.get("denominator") is None else float(cell["denominator"]),  # type: ignore[arg-type]
+            numerator=float(cell["numerator"] or 0),
+            denominator=None if cell.get("denominator") is None else float(cell["denominator"]),
             **{dimension: cell.get(dimension) or "" for dimension in DIMENSIONS},
         )
 

@@ -78,7 +78,7 @@ class Point:
         if self.suppressed:
             return f"<{SMALL_CELL}"
         if self.value is None:
-            return "–"
+            return "-"
         return f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
 
 
