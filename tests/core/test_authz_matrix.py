@@ -159,6 +159,13 @@ MATRIX: dict[str, Line] = {
     "notes_list": Line(CASE_STAFF_OF_A),
     "notes_add": Line(CASE_STAFF_OF_A, body={"text": "Called back, safe"}),
     "assessments_record": Line(CASE_STAFF_OF_A, body={"kind": "needs", "needs": ["medical"]}),
+    # Insights: indicators for the national viewers and for a supervisor's own organisation; the impact analysis
+    # (of the world's lockdown, and of its crisis) for the national viewers only.
+    "insights_indicators": Line(frozenset({"supervisor", "coordinator", "analyst"})),
+    "insights_values": Line(frozenset({"supervisor", "coordinator", "analyst"}), query={"indicator": "new_cases"}),
+    "insights_dashboard": Line(frozenset({"supervisor", "coordinator", "analyst"})),
+    "insights_impact_measure": Line(frozenset({"coordinator", "analyst"}), query={"indicator": "recruited_online"}),
+    "insights_impact_crisis": Line(frozenset({"coordinator", "analyst"})),
 }
 
 

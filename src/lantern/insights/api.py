@@ -176,20 +176,20 @@ def insights_indicators(request: HttpRequest) -> list[dict[str, object]]:
     ]
 
 
-@router.get("/insights/indicators/{code}/values", response={200: ValuesOut, **ERRORS}, operation_id="insights_values")
+@router.get("/insights/values", response={200: ValuesOut, **ERRORS}, operation_id="insights_values")
 def insights_values(
-    request: HttpRequest, code: str, start: str = "", end: str = "", region: str = "", by: str = ""
+    request: HttpRequest, indicator: str, start: str = "", end: str = "", region: str = "", by: str = ""
 ) -> dict[str, object]:
     """The indicator by month, summed over everything but `by` (one of its disaggregations, or nothing)."""
     viewer = viewer_for(api_user(request))
-    indicator = indicators.get(code)
-    if indicator is None or not indicator.available:
-        raise Http404("no such indicator")
+    chosen = indicators.get(indicator)
+    if chosen is None or not chosen.available:
+        raise ValidationError({"indicator": f"One of: {', '.join(i.code for i in indicators.available())}."})
     filters = _filters(start, end, region)
-    if by and by not in indicator.disaggregations:
-        raise ValidationError({"by": f"One of: {', '.join(indicator.disaggregations) or 'nothing'}."})
-    points = series(viewer, indicator, filters, by=by)
-    return {"indicator": code, "unit": indicator.unit, "by": by, "points": [_point(p) for p in points]}
+    if by and by not in chosen.disaggregations:
+        raise ValidationError({"by": f"One of: {', '.join(chosen.disaggregations) or 'nothing'}."})
+    points = series(viewer, chosen, filters, by=by)
+    return {"indicator": chosen.code, "unit": chosen.unit, "by": by, "points": [_point(p) for p in points]}
 
 
 @router.get("/insights/dashboard", response={200: DashboardOut, **ERRORS}, operation_id="insights_dashboard")
