@@ -6,11 +6,8 @@ import re
 from datetime import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from lantern.cases.generate import Period, generate_cases
 from lantern.crisis import services as crisis
 from lantern.insights import charts
 from lantern.insights.refresh import refresh
@@ -23,7 +20,11 @@ def filled(world: World, generated: int, at_now: datetime) -> World:
         actor=None, name="COVID-19 pandemic", kind="pandemic", country="GR", starts_on=datetime(2020, 3, 10).date()
     )
     crisis.measure_add(
-        actor=None, crisis=covid, kind="lockdown", starts_on=datetime(2020, 3, 23).date(), ends_on=datetime(2020, 5, 4).date()
+        actor=None,
+        crisis=covid,
+        kind="lockdown",
+        starts_on=datetime(2020, 3, 23).date(),
+        ends_on=datetime(2020, 5, 4).date(),
     )
     refresh()
     charts.forget_rendered()
@@ -53,7 +54,9 @@ def test_the_analyst_sees_no_count_below_eleven(filled: World, staff: dict[str, 
     assert "&lt;11" not in coordinator
 
 
-def test_a_supervisor_sees_her_organisation_only(filled: World, staff: dict[str, Client], api_client: dict[str, Client]) -> None:
+def test_a_supervisor_sees_her_organisation_only(
+    filled: World, staff: dict[str, Client], api_client: dict[str, Client]
+) -> None:
     page = staff["supervisor"].get("/insights/").content.decode()
     assert "Indicators of Safe Passage NGO" in page
     mine = api_client["supervisor"].get("/api/v1/insights/values?indicator=new_cases").json()

@@ -45,7 +45,10 @@ def change_choices() -> list[tuple[str, str]]:
         (f"measure:{m.pk}", f"{m.get_kind_display()} — {m.crisis.name} ({m.starts_on:%Y-%m-%d})")
         for m in measures_for_analysis()
     ]
-    choices += [(f"crisis:{c.pk}", f"{_('Start of')} {c.name} ({c.starts_on:%Y-%m-%d})") for c in crises_for_analysis()]
+    choices += [
+        (f"crisis:{c.pk}", _("Start of %(crisis)s (%(day)s)") % {"crisis": c.name, "day": f"{c.starts_on:%Y-%m-%d}"})
+        for c in crises_for_analysis()
+    ]
     return choices
 
 

@@ -15,8 +15,9 @@ by Newey and West's heteroskedasticity- and autocorrelation-consistent (HAC) est
 (no small-sample correction, normal quantiles for the intervals: what statsmodels' OLS(...).fit(
 cov_type="HAC", cov_kwds={"maxlags": L}) gives, which the tests check). L defaults to floor(4 (n/100)^(2/9)).
 
-The window: up to 36 months before the measure, and the months it lasted (a month counts as "after" when the
-measure was in force for at least half of it), so that the fit compares the measure's time with the time before.
+The window: up to 36 months before the measure, and the months it lasted, so that the fit compares the measure's
+time with the time before; the month in which it started, when it started after the 1st, is a transition left
+out of the fit (half affected, it belongs to neither side).
 """
 
 from __future__ import annotations
@@ -107,9 +108,10 @@ def segmented_regression(y: np.ndarray, t0: int, *, maxlags: int | None = None) 
 
 @dataclass(frozen=True)
 class Change:
-    label: str  # "the lockdown", "the COVID-19 pandemic"
+    label: str  # "Lockdown", "COVID-19 pandemic"
     starts_on: date
     ends_on: date | None
+    phrase: str = ""  # in a sentence: "the lockdown of March 2020"
 
 
 @dataclass
@@ -128,26 +130,27 @@ class Impact:
         return self.periods[self.fit.t0] if self.fit is not None else None
 
 
-def _in_force_half(change: Change, period: date) -> bool:
-    last_day = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
-    start = max(change.starts_on, period)
-    end = min(change.ends_on or last_day, last_day)
-    return (end - start).days + 1 >= ((last_day - period).days + 1) / 2
+def _last_day(period: date) -> date:
+    return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
 
 
 def window(change: Change, *, last_complete: date) -> tuple[list[date], int] | None:
-    """The months analysed and the index of the first month after the change."""
-    first_after = month_of(change.starts_on)
-    if not _in_force_half(change, first_after):
-        first_after = next_month(first_after)
-    last_after = month_of(change.ends_on) if change.ends_on else last_complete
-    if change.ends_on and not _in_force_half(change, last_after):
-        last_after = month_of(last_after - timedelta(days=1))
+    """The months analysed and the index of the first month after the change. A month the change covers only in
+    part (it started or ended during it) is a transition, left out of the fit, so that a half-affected month
+    is counted neither as before nor as after."""
+    started = month_of(change.starts_on)
+    first_after = started if change.starts_on == started else next_month(started)
+    if change.ends_on is None:
+        last_after = last_complete
+    elif change.ends_on == _last_day(change.ends_on):
+        last_after = month_of(change.ends_on)
+    else:
+        last_after = month_of(month_of(change.ends_on) - timedelta(days=1))
     last_after = min(last_after, last_complete)
-    start = first_after
+    first = started
     for _month in range(PRE_MONTHS):
-        start = month_of(start - timedelta(days=1))
-    periods = months_between(start, last_after)
+        first = month_of(first - timedelta(days=1))
+    periods = [p for p in months_between(first, last_after) if p < started or p >= first_after]
     if first_after not in periods:
         return None
     return periods, periods.index(first_after)
@@ -218,13 +221,12 @@ def sentence(impact: Impact) -> str:
         "amount": _amount(impact.indicator, level),
         "low": _signed(low),
         "high": _signed(high),
-        "change": impact.change.label,
-        "month": formats.date_format(impact.change.starts_on, "F Y"),
+        "change": impact.change.phrase or impact.change.label,
     }
     if level >= 0:
-        text = _("%(indicator)s rose by %(amount)s (95%% CI %(low)s to %(high)s) after %(change)s of %(month)s.")
+        text = _("%(indicator)s rose by %(amount)s (95%% CI %(low)s to %(high)s) after %(change)s.")
     else:
-        text = _("%(indicator)s fell by %(amount)s (95%% CI %(low)s to %(high)s) after %(change)s of %(month)s.")
+        text = _("%(indicator)s fell by %(amount)s (95%% CI %(low)s to %(high)s) after %(change)s.")
     text = text % values
     if low <= 0 <= high:
         text += " " + _("The interval includes no change: chance alone could explain the difference.")
@@ -242,11 +244,15 @@ def change_of(choice: str) -> Change | None:
         measure = Measure.objects.filter(pk=int(number)).first()
         if measure is None:
             return None
-        label = _("the %(measure)s") % {"measure": str(measure.get_kind_display()).lower()}
-        return Change(label, measure.starts_on, measure.ends_on)
+        kind = str(measure.get_kind_display())
+        month = formats.date_format(measure.starts_on, "F Y")
+        phrase = _("the %(measure)s of %(month)s") % {"measure": kind.lower(), "month": month}
+        return Change(kind, measure.starts_on, measure.ends_on, phrase)
     if kind == "crisis":
         crisis = CrisisEvent.objects.filter(pk=int(number)).first()
         if crisis is None:
             return None
-        return Change(_("the start of %(crisis)s") % {"crisis": crisis.name}, crisis.starts_on, crisis.ends_on)
+        month = formats.date_format(crisis.starts_on, "F Y")
+        phrase = _("the start of the %(crisis)s in %(month)s") % {"crisis": crisis.name, "month": month}
+        return Change(crisis.name, crisis.starts_on, crisis.ends_on, phrase)
     return None

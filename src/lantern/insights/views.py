@@ -164,5 +164,18 @@ def impact_view(request: HttpRequest) -> HttpResponse:
         for i, period in enumerate(impact.periods):
             shown: Point | None = impact.shown[i]
             rows.append((period, shown, float(impact.fit.fitted[i]), i >= impact.fit.t0))
-    context = {"form": form, "impact": impact, "svg": svg, "reason": reason, "terms": terms, "rows": rows}
+    context = {
+        "form": form,
+        "impact": impact,
+        "svg": svg,
+        "reason": reason,
+        "terms": terms,
+        "rows": rows,
+        "method": _(
+            "An interrupted time series: the monthly values before a measure (or a crisis) and while it lasted, each "
+            "side fitted with a straight line. The change in level when it started is the effect reported, with a 95% "
+            "confidence interval that allows for months that resemble their neighbours (Newey-West)."
+        ),
+        "interval_heading": _("95% confidence interval"),
+    }
     return render(request, "insights/impact.html", context)
