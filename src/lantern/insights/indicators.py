@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -69,6 +70,33 @@ UNIT_LABELS: dict[str, Promise] = {
 
 
 @dataclass(frozen=True)
+class Since:
+    """How far an earlier refresh read: the moment, and the highest id of each source table then (rows imported
+    in bulk with dates in the past, like generated cases, are found by their id)."""
+
+    at: datetime
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def after_id(self, source: str) -> int:
+        return self.ids.get(source, 0)
+
+
+ALL = Since(EPOCH)
+
+
+def high_ids() -> dict[str, int]:
+    """The highest id of each source table whose new rows an incremental refresh looks for."""
+    from lantern.cases.models import Case
+    from lantern.referrals.models import Referral
+    from lantern.shelters.models import Stay
+
+    return {
+        label: model.objects.order_by().aggregate(high=Max("pk"))["high"] or 0
+        for label, model in (("case", Case), ("referral", Referral), ("stay", Stay))
+    }
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     label: Promise
@@ -79,7 +107,7 @@ class Indicator:
     disaggregations: tuple[str, ...] = ()
     compute: Callable[[list[date], datetime], Iterable[Cell]] | None = None
     # The months whose source rows changed since a moment (the checkpoint); None: the open periods only.
-    changed: Callable[[datetime], set[date]] | None = None
+    changed: Callable[[Since], set[date]] | None = None
     snapshot: bool = False  # measured for the current month only
     source: str = ""  # the app the indicator reads
     # For an indicator whose source app has not landed yet: what will compute it.
@@ -191,13 +219,14 @@ def _case_cells(periods: list[date]) -> QuerySet[Any]:
     )
 
 
-def _cases_changed(since: datetime) -> set[date]:
-    """Months of identification of the cases registered or changed since (every change writes the timeline)."""
+def _cases_changed(since: Since) -> set[date]:
+    """Months of identification of the cases added or changed since (every change writes the timeline)."""
     from lantern.cases.models import TimelineEntry
 
     cases = _cases()
-    if since > EPOCH:
-        cases = cases.filter(pk__in=TimelineEntry.objects.filter(at__gte=since).values("case_id"))
+    if since.at > EPOCH:
+        changed = TimelineEntry.objects.filter(at__gte=since.at).values("case_id")
+        cases = cases.filter(Q(pk__gt=since.after_id("case")) | Q(pk__in=changed))
     return _months(cases, "identified_on")
 
 
@@ -265,14 +294,19 @@ def _referrals() -> QuerySet[Any]:
     return Referral.objects.order_by()
 
 
-def _referrals_changed(since: datetime) -> set[date]:
-    changed = _referrals().filter(
-        Q(created_at__gte=since)
-        | Q(responded_at__gte=since)
-        | Q(started_at__gte=since)
-        | Q(completed_at__gte=since)
-        | Q(closed_at__gte=since)
+def _referral_changes(since: Since) -> Q:
+    return (
+        Q(pk__gt=since.after_id("referral"))
+        | Q(created_at__gte=since.at)
+        | Q(responded_at__gte=since.at)
+        | Q(started_at__gte=since.at)
+        | Q(completed_at__gte=since.at)
+        | Q(closed_at__gte=since.at)
     )
+
+
+def _referrals_changed(since: Since) -> set[date]:
+    changed = _referrals().filter(_referral_changes(since))
     return _months(changed, "created_at", datetime_field=True)
 
 
@@ -320,8 +354,8 @@ def time_to_first_service(periods: list[date], now: datetime) -> Iterable[Cell]:
         yield {**row, "numerator": max(0.0, seconds / 86400)}
 
 
-def _first_service_changed(since: datetime) -> set[date]:
-    cases = _referrals().filter(Q(created_at__gte=since) | Q(responded_at__gte=since)).values("case_id")
+def _first_service_changed(since: Since) -> set[date]:
+    cases = _referrals().filter(_referral_changes(since)).values("case_id")
     return _months(_cases().filter(pk__in=cases), "created_at", datetime_field=True)
 
 
@@ -423,16 +457,13 @@ def shelter_occupancy(periods: list[date], now: datetime) -> Iterable[Cell]:
             }
 
 
-def _occupancy_changed(since: datetime) -> set[date]:
+def _occupancy_changed(since: Since) -> set[date]:
     from lantern.shelters.models import BedAssignment
 
     now = datetime.now(tz=UTC)
-    first = (
-        BedAssignment.objects.filter(Q(since__gte=since) | Q(until__gte=since))
-        .order_by()
-        .aggregate(first=Min("since"))["first"]
-    )
-    return _changed_from(max(first, since) if first else None, now)
+    changed = BedAssignment.objects.filter(Q(since__gte=since.at) | Q(until__gte=since.at)).order_by()
+    first = changed.aggregate(first=Min("since"))["first"]
+    return _changed_from(first, now)
 
 
 def length_of_stay(periods: list[date], now: datetime) -> Iterable[Cell]:
@@ -456,10 +487,11 @@ def length_of_stay(periods: list[date], now: datetime) -> Iterable[Cell]:
         yield {**row, "numerator": max(0.0, seconds / 86400)}
 
 
-def _stays_changed(since: datetime) -> set[date]:
+def _stays_changed(since: Since) -> set[date]:
     from lantern.shelters.models import Stay
 
-    return _months(Stay.objects.filter(discharged_at__gte=since), "discharged_at", datetime_field=True)
+    changed = Stay.objects.filter(Q(discharged_at__gte=since.at) | Q(pk__gt=since.after_id("stay")))
+    return _months(changed.filter(discharged_at__isnull=False), "discharged_at", datetime_field=True)
 
 
 def waiting_for_repatriation(periods: list[date], now: datetime) -> Iterable[Cell]:
@@ -507,12 +539,12 @@ def capacity_lost(periods: list[date], now: datetime) -> Iterable[Cell]:
             yield {**row, "period": period, "numerator": float(row["numerator"] or 0)}
 
 
-def _capacity_changed(since: datetime) -> set[date]:
+def _capacity_changed(since: Since) -> set[date]:
     from lantern.providers.models import Offering, StatusChange
 
     now = datetime.now(tz=UTC)
-    first = StatusChange.objects.filter(valid_from__gte=since).order_by().aggregate(first=Min("valid_from"))["first"]
-    offered = Offering.objects.filter(created_at__gte=since).order_by().aggregate(first=Min("created_at"))["first"]
+    first = StatusChange.objects.filter(valid_from__gte=since.at).order_by().aggregate(first=Min("valid_from"))["first"]
+    offered = Offering.objects.filter(created_at__gte=since.at).order_by().aggregate(first=Min("created_at"))["first"]
     candidates = [moment for moment in (first, offered) if moment is not None]
     return _changed_from(min(candidates) if candidates else None, now)
 

@@ -53,6 +53,8 @@ class RefreshCheckpoint(models.Model):
 
     indicator = models.CharField(max_length=40, unique=True)
     data_until = models.DateTimeField()
+    # The highest id of each source table then: rows added since with dates in the past (a bulk import) are new.
+    high_ids = models.JSONField(default=dict, blank=True)
     first_period = models.DateField(null=True, blank=True)
     last_period = models.DateField(null=True, blank=True)
     periods_recomputed = models.PositiveIntegerField(default=0, help_text="in the last refresh")

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.core.audit import audit_record
-from lantern.insights.indicators import DIMENSIONS, EPOCH, REGISTRY, Indicator, available, month_of
+from lantern.insights.indicators import ALL, DIMENSIONS, REGISTRY, Indicator, Since, available, high_ids, month_of
 from lantern.insights.models import IndicatorValue, RefreshCheckpoint
 
 BATCH = 5000
@@ -45,8 +45,8 @@ def periods_to_recompute(
         return {month_of(now.date())}
     assert indicator.changed is not None
     if full or checkpoint is None:
-        return indicator.changed(EPOCH) | open_periods(now)
-    return indicator.changed(checkpoint.data_until) | open_periods(now)
+        return indicator.changed(ALL) | open_periods(now)
+    return indicator.changed(Since(checkpoint.data_until, checkpoint.high_ids)) | open_periods(now)
 
 
 def _cells(indicator: Indicator, cells: Iterable[dict[str, Any]]) -> Iterable[IndicatorValue]:
@@ -62,9 +62,12 @@ def _cells(indicator: Indicator, cells: Iterable[dict[str, Any]]) -> Iterable[In
         )
 
 
-def refresh_indicator(indicator: Indicator, *, full: bool = False, now: datetime | None = None) -> Refreshed:
+def refresh_indicator(
+    indicator: Indicator, *, full: bool = False, now: datetime | None = None, ids: dict[str, int] | None = None
+) -> Refreshed:
     started = time.perf_counter()
     now = now or timezone.now()
+    ids = high_ids() if ids is None else ids
     checkpoint = RefreshCheckpoint.objects.filter(indicator=indicator.code).first()
     periods = sorted(periods_to_recompute(indicator, checkpoint, full=full, now=now))
     assert indicator.compute is not None
@@ -88,6 +91,7 @@ def refresh_indicator(indicator: Indicator, *, full: bool = False, now: datetime
             indicator=indicator.code,
             defaults={
                 "data_until": now,
+                "high_ids": ids,
                 "first_period": periods[0] if periods else None,
                 "last_period": periods[-1] if periods else None,
                 "periods_recomputed": len(periods),
@@ -107,15 +111,17 @@ def refresh(
     progress: Callable[[Refreshed], None] | None = None,
 ) -> list[Refreshed]:
     """Refresh the indicators named (all those that can be computed by default). The moment the data is read up
-    to is taken before any query, so a change made during the refresh is picked up by the next one."""
+    to, and the highest ids, are taken before any other query, so a change made during the refresh is picked up by
+    the next one."""
     unknown = [code for code in codes or [] if code not in REGISTRY]
     if unknown:
         raise ValueError(f"unknown indicator: {', '.join(unknown)}")
     now = now or timezone.now()
+    ids = high_ids()
     chosen = [i for i in available() if not codes or i.code in codes]
     done = []
     for indicator in chosen:
-        result = refresh_indicator(indicator, full=full, now=now)
+        result = refresh_indicator(indicator, full=full, now=now, ids=ids)
         done.append(result)
         if progress is not None:
             progress(result)
