@@ -26,7 +26,7 @@ from tests.conftest import World
 
 def _sum(code: str, **filters: object) -> Counter[date]:
     totals: Counter[date] = Counter()
-    for value in IndicatorValue.objects.filter(indicator=code, **filters):
+    for value in IndicatorValue.objects.filter(indicator=code, grain="total", **filters):
         totals[value.period] += value.numerator
     return totals
 
@@ -43,7 +43,7 @@ def test_new_cases_equal_the_direct_counts_in_every_cell(generated: int, at_now:
         direct[key] += 1
     summary = {
         (v.period, v.region, v.organisation_id, v.sex, v.age_band, v.form, v.border): v.numerator
-        for v in IndicatorValue.objects.filter(indicator="new_cases")
+        for v in IndicatorValue.objects.filter(indicator="new_cases", grain="cell")
     }
     assert summary == dict(direct)
     assert sum(summary.values()) == generated
@@ -60,7 +60,7 @@ def test_shares_equal_the_direct_counts(generated: int, at_now: datetime) -> Non
     assert _sum("recruited_online") == +online
     assert _sum("private_home") == +home
     denominators: Counter[date] = Counter()
-    for value in IndicatorValue.objects.filter(indicator="recruited_online"):
+    for value in IndicatorValue.objects.filter(indicator="recruited_online", grain="total"):
         denominators[value.period] += value.denominator or 0
     assert denominators == total
     platforms = Counter(
@@ -98,7 +98,7 @@ def test_an_incremental_refresh_recomputes_only_the_months_that_changed(
         == untouched
     )
     may = sum(
-        IndicatorValue.objects.filter(indicator="new_cases", period=date(2021, 5, 1)).values_list(
+        IndicatorValue.objects.filter(indicator="new_cases", grain="total", period=date(2021, 5, 1)).values_list(
             "numerator", flat=True
         )
     )
@@ -110,7 +110,18 @@ def test_an_incremental_refresh_recomputes_only_the_months_that_changed(
 
 def test_a_full_refresh_equals_the_incremental_one(generated: int, at_now: datetime) -> None:
     refreshing.refresh()
-    columns = ("indicator", "period", "region", "organisation_id", "sex", "age_band", "form", "border", "platform")
+    columns = (
+        "indicator",
+        "grain",
+        "period",
+        "region",
+        "organisation_id",
+        "sex",
+        "age_band",
+        "form",
+        "border",
+        "platform",
+    )
     incremental = sorted(IndicatorValue.objects.values_list(*columns, "numerator"))
     refreshing.refresh(full=True)
     full = sorted(IndicatorValue.objects.values_list(*columns, "numerator"))
@@ -198,3 +209,20 @@ def test_the_periodic_jobs_are_registered() -> None:
 
     assert JOBS["insights.refresh"].function == "lantern.insights.refresh.refresh_job"
     assert JOBS["insights.refresh_full"].function == "lantern.insights.refresh.refresh_full_job"
+
+
+def test_the_margins_add_up_to_the_cells(generated: int, at_now: datetime) -> None:
+    refreshing.refresh()
+    cells = IndicatorValue.objects.filter(indicator="new_cases", grain="cell")
+    for grain in ("total", "sex", "age_band", "form", "border"):
+        margin = IndicatorValue.objects.filter(indicator="new_cases", grain=grain)
+        assert sum(v.numerator for v in margin) == sum(v.numerator for v in cells) == generated
+    by_sex: Counter[str] = Counter()
+    for v in cells:
+        by_sex[v.sex] += v.numerator
+    margin_by_sex: Counter[str] = Counter()
+    for v in IndicatorValue.objects.filter(indicator="new_cases", grain="sex"):
+        margin_by_sex[v.sex] += v.numerator
+    assert margin_by_sex == by_sex
+    online = IndicatorValue.objects.filter(indicator="recruited_online", grain="total")
+    assert sum(v.denominator or 0 for v in online) == generated

@@ -119,6 +119,26 @@ class Indicator:
     def available(self) -> bool:
         return self.compute is not None
 
+    @property
+    def margins(self) -> tuple[str, ...]:
+        """The grains written besides the full cells: the total and each disaggregation alone (none when the
+        cells are already the total, or are kept apart by a numerator-only disaggregation)."""
+        if not self.disaggregations or self.split_by:
+            return ()
+        return ("total", *self.disaggregations)
+
+    @property
+    def split_by(self) -> str:
+        return next((d for d in self.disaggregations if d in NUMERATOR_ONLY_DIMENSIONS), "")
+
+    def grain(self, by: str = "") -> str:
+        """The grain of the rows that answer a question by one disaggregation (or none)."""
+        if self.split_by:
+            return "cell"
+        if not self.disaggregations:
+            return "total"
+        return by or "total"
+
 
 # --- Periods ------------------------------------------------------------------------------------------------
 

@@ -17,6 +17,9 @@ class IndicatorValue(models.Model):
     A count has only a numerator; a share or an average has a denominator too (value = numerator / denominator)."""
 
     indicator = models.CharField(max_length=40)
+    # "cell": one cell of every disaggregation; "total": summed over them; a disaggregation's name: summed over the
+    # others. Dashboards read the small margins, the full cells stay for cross-tabulations.
+    grain = models.CharField(max_length=12, default="total")
     period = models.DateField(help_text="first day of the month")
     region = models.CharField(max_length=100, blank=True, default="")
     # The organisation the cell belongs to (the case's, the sender's, the shelter, the provider): what a
@@ -32,8 +35,8 @@ class IndicatorValue(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["indicator", "period"], name="indicator_period"),
-            models.Index(fields=["indicator", "organisation", "period"], name="indicator_org_period"),
+            models.Index(fields=["indicator", "grain", "period"], name="indicator_grain_period"),
+            models.Index(fields=["indicator", "grain", "organisation", "period"], name="indicator_grain_org_period"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(numerator__gte=0), name="indicator_numerator_not_negative"),

@@ -9,6 +9,7 @@ which also picks up the rare edit that leaves no trace in the timeline, such as 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -50,15 +51,41 @@ def periods_to_recompute(
 
 
 def _cells(indicator: Indicator, cells: Iterable[dict[str, Any]]) -> Iterable[IndicatorValue]:
+    """The computed cells as rows, then their margins (the cells summed over all disaggregations, and over all but
+    one), which are small and are what dashboards read."""
+    full_grain = "cell" if indicator.disaggregations else "total"
+    margins: dict[tuple[str, date, str, int | None, str], list[float | None]] = defaultdict(lambda: [0.0, None])
     for cell in cells:
+        numerator = float(cell["numerator"] or 0)
+        denominator = None if cell.get("denominator") is None else float(cell["denominator"])
+        dimensions = {dimension: cell.get(dimension) or "" for dimension in DIMENSIONS}
         yield IndicatorValue(
             indicator=indicator.code,
+            grain=full_grain,
             period=cell["period"],
             region=cell.get("region") or "",
             organisation_id=cell.get("organisation_id"),
-            numerator=float(cell["numerator"] or 0),
-            denominator=None if cell.get("denominator") is None else float(cell["denominator"]),
-            **{dimension: cell.get(dimension) or "" for dimension in DIMENSIONS},
+            numerator=numerator,
+            denominator=denominator,
+            **dimensions,
+        )
+        for grain in indicator.margins:
+            key = (grain, cell["period"], cell.get("region") or "", cell.get("organisation_id"),
+                   dimensions.get(grain, ""))  # fmt: skip
+            total = margins[key]
+            total[0] = (total[0] or 0.0) + numerator
+            if denominator is not None:
+                total[1] = (total[1] or 0.0) + denominator
+    for (grain, period, region, organisation_id, option), (summed, summed_denominator) in margins.items():
+        yield IndicatorValue(
+            indicator=indicator.code,
+            grain=grain,
+            period=period,
+            region=region,
+            organisation_id=organisation_id,
+            numerator=summed or 0.0,
+            denominator=summed_denominator,
+            **({grain: option} if grain != "total" else {}),
         )
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet, Sum
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
 from lantern.crisis.models import CrisisEvent, Measure
-from lantern.insights.indicators import NUMERATOR_ONLY_DIMENSIONS, Indicator, month_of
+from lantern.insights.indicators import Indicator, month_of
 from lantern.insights.models import IndicatorValue, RefreshCheckpoint
 from lantern.insights.permissions import InsightAction
 
@@ -105,8 +105,8 @@ def point(
     return Point(period, group, numerator, denominator, None if suppressed else value, suppressed)
 
 
-def _cells(viewer: Viewer, indicator: Indicator, filters: Filters) -> QuerySet[IndicatorValue]:
-    cells = IndicatorValue.objects.filter(viewer.q(), indicator=indicator.code)
+def _cells(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = "") -> QuerySet[IndicatorValue]:
+    cells = IndicatorValue.objects.filter(viewer.q(), indicator=indicator.code, grain=indicator.grain(by))
     if filters.start:
         cells = cells.filter(period__gte=month_of(filters.start))
     if filters.end:
@@ -121,10 +121,10 @@ def series(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = 
     if by and by not in indicator.disaggregations:
         raise ValueError(f"{indicator.code} is not disaggregated by {by}")
     # A numerator-only disaggregation (each platform over all cases) is always kept apart.
-    by = by or next((d for d in indicator.disaggregations if d in NUMERATOR_ONLY_DIMENSIONS), "")
+    by = by or indicator.split_by
     keys = ["period", by] if by else ["period"]
     rows = (
-        _cells(viewer, indicator, filters)
+        _cells(viewer, indicator, filters, by=by)
         .values(*keys)
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by(*keys)
@@ -136,7 +136,12 @@ def breakdown(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str
     """The indicator over the whole filtered window, by one disaggregation (period: the window's first month)."""
     if by not in indicator.disaggregations:
         raise ValueError(f"{indicator.code} is not disaggregated by {by}")
-    rows = _cells(viewer, indicator, filters).values(by).annotate(n=Sum("numerator"), d=Sum("denominator")).order_by(by)
+    rows = (
+        _cells(viewer, indicator, filters, by=by)
+        .values(by)
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by(by)
+    )
     start = filters.start or date(1970, 1, 1)
     return [point(indicator, viewer, start, row[by], row["n"] or 0, row["d"]) for row in rows]
 
@@ -154,7 +159,11 @@ def latest(viewer: Viewer, indicator: Indicator, filters: Filters) -> Point | No
 
 
 def regions(viewer: Viewer) -> list[str]:
-    values = IndicatorValue.objects.filter(viewer.q()).exclude(region="").values_list("region", flat=True)
+    values = (
+        IndicatorValue.objects.filter(viewer.q(), indicator="new_cases", grain="total")
+        .exclude(region="")
+        .values_list("region", flat=True)
+    )
     return sorted(set(values.distinct().order_by()))
 
 
