@@ -31,6 +31,7 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
+from tests.justice.helpers import JUSTICE_MATRIX, JUSTICE_VALUES, justice_setup, justice_url
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -167,6 +168,8 @@ MATRIX: dict[str, Line] = {
     "insights_impact_measure": Line(frozenset({"coordinator", "analyst"}), query={"indicator": "recruited_online"}),
     "insights_impact_crisis": Line(frozenset({"coordinator", "analyst"})),
 }
+# Justice: the target is a trial of the case, in the charge of the prosecution, with hearings (tests/justice/helpers).
+MATRIX.update({operation_id: Line(**line) for operation_id, line in JUSTICE_MATRIX.items()})
 
 
 def operations() -> list[tuple[str, str, str]]:
@@ -187,6 +190,8 @@ def test_every_operation_has_a_line_in_the_matrix() -> None:
 def _fill(value: Any, world: World, case: Case | None = None) -> Any:
     if value == "{legal_aid}":
         return world.legal_aid.pk
+    if isinstance(value, str) and value in JUSTICE_VALUES:
+        return JUSTICE_VALUES[value](world)
     if value == "{shelter_referral}":
         return Referral.objects.get(recipient=world.shelter).pk
     if isinstance(value, str):
@@ -211,6 +216,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{shelter_id}", str(world.shelter.pk))
         .replace("{stay_id}", str(Stay.objects.get().pk))
     )
+    url = justice_url(url)
     if line.query:
         url += "?" + urlencode(line.query)
     body = _fill(line.body, world, case) if line.body is not None else None
@@ -251,6 +257,7 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     referral_create(actor=world.caseworker, case=case, recipient=world.shelter, service_type="safe_accommodation")
     resident = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Eva"))
     admit(actor=None, case=resident, shelter=world.shelter)
+    justice_setup(world, case)
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status

@@ -7,11 +7,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core import codes
+from lantern.core import codes, outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import User
 from lantern.core.permissions import require
@@ -29,6 +30,11 @@ def _regions(regions: list[str]) -> list[str]:
 def _dates(starts_on: date, ends_on: date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end is before the start.")})
+
+
+def _measure_event(kind: str, measure: Measure) -> None:
+    """Other modules react to measures through the outbox (justice postpones hearings on a court suspension)."""
+    outbox.emit(kind=kind, payload={"measure_id": measure.pk, "crisis_id": measure.crisis_id, "kind": measure.kind})
 
 
 def crisis_declare(
@@ -91,8 +97,11 @@ def crisis_end(*, actor: User | None, crisis: CrisisEvent, ends_on: date | None 
     with transaction.atomic():
         crisis.ends_on = ends_on
         crisis.save(update_fields=["ends_on"])
+        ending = list(crisis.measures.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on)).order_by("pk"))
         ended = crisis.measures.filter(ends_on__isnull=True).update(ends_on=ends_on)
         crisis.measures.filter(ends_on__gt=ends_on).update(ends_on=ends_on)
+        for measure in ending:
+            _measure_event("measure.ended", measure)
         audit_record(
             action="crisis.end",
             actor=actor,
@@ -145,6 +154,7 @@ def measure_add(
             object_id=measure.pk,
             detail={"kind": kind, "regions": cleaned, "starts_on": starts_on.isoformat()},
         )
+        _measure_event("measure.added", measure)
     return measure
 
 
@@ -166,6 +176,7 @@ def measure_end(*, actor: User | None, measure: Measure, ends_on: date | None = 
             object_id=measure.pk,
             detail={"ends_on": ends_on.isoformat()},
         )
+        _measure_event("measure.ended", measure)
     return measure
 
 

@@ -6,3 +6,48 @@ class JusticeConfig(AppConfig):
     label = "justice"
     verbose_name = "Justice"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from lantern.cases.codes import TIMELINE
+        from lantern.cases.permissions import CaseAction
+        from lantern.core import navigation, outbox
+        from lantern.core.permissions import can
+        from lantern.justice.permissions import JusticeAction
+
+        # The case timeline names what justice wrote there (codes and ids only).
+        TIMELINE.update(
+            {
+                "proceeding_open": _("Proceeding opened"),
+                "protective_measure_add": _("Protective measure added"),
+                "hearing_schedule": _("Hearing scheduled"),
+                "hearing_hold": _("Hearing held"),
+                "hearing_postpone": _("Hearing postponed"),
+                "hearing_reschedule": _("Hearing given a new date"),
+                "hearing_cancel": _("Hearing cancelled"),
+                "hearing_mode_change": _("Hearing mode changed"),
+            }
+        )
+        # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to
+        # reschedule and alerts the prosecutors and clerks.
+        outbox.consume("measure.added", name="justice.suspension", function="lantern.justice.services.on_measure_added")
+        outbox.consume(
+            "measure.ended", name="justice.suspension_end", function="lantern.justice.services.on_measure_ended"
+        )
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Hearings"),
+                url_name="justice:hearings",
+                visible=lambda u: can(u, JusticeAction.VIEW) or can(u, CaseAction.VIEW),
+                order=40,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Court backlog"),
+                url_name="justice:backlog",
+                visible=lambda u: can(u, JusticeAction.BACKLOG) and not can(u, JusticeAction.VIEW),
+                order=41,
+            )
+        )

@@ -1,5 +1,25 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from lantern.justice import views
 
 app_name = "justice"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.hearings_view, name="hearings"),
+    path("find/", views.find_case_view, name="find_case"),
+    path("to-reschedule/", views.to_reschedule_view, name="to_reschedule"),
+    path("backlog/", views.backlog_view, name="backlog"),
+    path("case/<str:reference>/", views.case_view, name="case"),
+    path("case/<str:reference>/open/", views.proceeding_open_view, name="proceeding_open"),
+    path("proceeding/<int:proceeding_id>/", views.proceeding_view, name="proceeding"),
+    path("proceeding/<int:proceeding_id>/hearings/", views.hearing_schedule_view, name="hearing_schedule"),
+    path("proceeding/<int:proceeding_id>/measures/", views.protective_measure_view, name="protective_measure"),
+    path("hearing/<int:hearing_id>/", views.hearing_view, name="hearing"),
+    path("hearing/<int:hearing_id>/postpone/", views.hearing_postpone_view, name="postpone"),
+    path("hearing/<int:hearing_id>/reschedule/", views.hearing_reschedule_view, name="reschedule"),
+    path("hearing/<int:hearing_id>/mode/", views.hearing_mode_view, name="mode"),
+    *[
+        path(f"hearing/<int:hearing_id>/{action}/", views.hearing_action_view, {"action": action}, name=action)
+        for action in ("hold", "cancel")
+    ],
+]

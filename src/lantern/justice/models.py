@@ -1,0 +1,193 @@
+"""Courts, the proceedings a case is part of, the protective measures a survivor has in them, and hearings: when
+(time-zone aware, stored in UTC), where, how (in person, remote, hybrid), and what became of them (held,
+postponed with a reason and a new date, or cancelled), including the crisis measure that postponed them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lantern.cases.models import Case
+from lantern.core.models import Organisation
+from lantern.crisis.models import Measure
+
+
+class Court(models.Model):
+    """A court, and where it sits: its region decides which court suspensions cover it, its time zone how its
+    hearing times are typed and shown. Its clerks are the members (role justice) of its registry organisation."""
+
+    name = models.CharField(max_length=200, unique=True)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    region = models.CharField(max_length=100)
+    time_zone = models.CharField(max_length=64, help_text="IANA name, e.g. Europe/Athens")
+    registry = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="courts", help_text="the clerks"
+    )
+
+    class Meta:
+        ordering = ["country", "region", "name"]
+        indexes = [models.Index(fields=["country", "region"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(time_zone=""), name="court_has_time_zone"),
+            models.CheckConstraint(condition=~Q(region=""), name="court_has_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProceedingKind(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    PROSECUTION = "prosecution", _("Prosecution")
+    TRIAL = "trial", _("Trial")
+    APPEAL = "appeal", _("Appeal")
+    CIVIL_CLAIM = "civil_claim", _("Civil claim")
+    COMPENSATION = "compensation", _("Compensation claim")
+
+
+class SurvivorRole(models.TextChoices):
+    WITNESS = "witness", _("Witness")
+    INJURED_PARTY = "injured_party", _("Injured party")
+    CIVIL_CLAIMANT = "civil_claimant", _("Civil claimant")
+
+
+class Proceeding(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proceedings")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="proceedings", help_text="in charge (the prosecution)"
+    )
+    kind = models.CharField(max_length=16, choices=ProceedingKind.choices)
+    survivor_role = models.CharField(max_length=16, choices=SurvivorRole.choices)
+    opened_on = models.DateField(default=timezone.localdate)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ProceedingKind.values), name="proceeding_kind_known"),
+            models.CheckConstraint(condition=Q(survivor_role__in=SurvivorRole.values), name="proceeding_role_known"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")), name="proceeding_closes_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proceeding #{self.pk} ({self.kind})"
+
+
+class Protection(models.TextChoices):
+    REMOTE_TESTIMONY = "remote_testimony", _("Remote testimony")
+    SCREEN = "screen", _("Screen from the defendant")
+    CLOSED_HEARING = "closed_hearing", _("Closed hearing")
+    SUPPORT_PERSON = "support_person", _("Support person")
+    INTERPRETER = "interpreter", _("Interpreter")
+
+
+class ProtectiveMeasure(models.Model):
+    """What protects the survivor in a proceeding; an interpreter always has a language."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="protective_measures")
+    kind = models.CharField(max_length=20, choices=Protection.choices)
+    language = models.CharField(max_length=3, blank=True, default="", help_text="ISO 639-1, for an interpreter")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proceeding", "kind", "language"], name="protective_measure_once"),
+            models.CheckConstraint(condition=Q(kind__in=Protection.values), name="protective_measure_known"),
+            models.CheckConstraint(
+                condition=(Q(kind="interpreter") & ~Q(language="")) | (~Q(kind="interpreter") & Q(language="")),
+                name="interpreter_has_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Remote")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class HearingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PostponementReason(models.TextChoices):
+    COURT_SUSPENSION = "court_suspension", _("Court suspended by a crisis measure")
+    ILLNESS = "illness", _("Illness of a party")
+    WITNESS_UNAVAILABLE = "witness_unavailable", _("A witness could not attend")
+    INTERPRETER_UNAVAILABLE = "interpreter_unavailable", _("No interpreter available")
+    DEFENCE_REQUEST = "defence_request", _("Request of the defence")
+    COURT_SCHEDULE = "court_schedule", _("Court schedule")
+    REMOTE_NOT_READY = "remote_not_ready", _("Remote hearing not possible")
+    OTHER = "other", _("Other reason")
+
+
+class Hearing(models.Model):
+    """One hearing. Postponed, it keeps the date it had (`starts_at`) and gets a new date when it is rescheduled
+    (`new_starts_at`); the hearing at the new date is a new row that `follows` it, so the history stays."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="hearings")
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="hearings")
+    starts_at = models.DateTimeField(help_text="UTC")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    status = models.CharField(max_length=10, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED)
+    postponement_reason = models.CharField(max_length=24, choices=PostponementReason.choices, blank=True, default="")
+    postponed_at = models.DateTimeField(null=True, blank=True)
+    postponed_by_measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="postponed_hearings"
+    )
+    new_starts_at = models.DateTimeField(null=True, blank=True)
+    follows = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["court", "status", "starts_at"]),
+            models.Index(fields=["postponed_by_measure", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=HearingStatus.values), name="hearing_status_known"),
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="hearing_mode_known"),
+            models.CheckConstraint(
+                condition=Q(postponement_reason="") | Q(postponement_reason__in=PostponementReason.values),
+                name="hearing_reason_known",
+            ),
+            # A postponed hearing says why and since when; a hearing never postponed has neither.
+            models.CheckConstraint(
+                condition=(Q(status="postponed") & ~Q(postponement_reason="") & Q(postponed_at__isnull=False))
+                | (~Q(status="postponed") & Q(new_starts_at__isnull=True) & Q(postponed_by_measure__isnull=True))
+                | Q(status="cancelled"),
+                name="hearing_postponement_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_starts_at__isnull=True) | Q(new_starts_at__gt=F("starts_at")),
+                name="hearing_new_date_later",
+            ),
+            models.CheckConstraint(
+                condition=Q(postponed_by_measure__isnull=True) | Q(postponement_reason="court_suspension"),
+                name="hearing_measure_means_suspension",
+            ),
+            # One proceeding is not heard twice at the same moment.
+            models.UniqueConstraint(
+                fields=["proceeding", "starts_at"], condition=Q(status="scheduled"), name="one_hearing_per_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"hearing #{self.pk} ({self.status})"

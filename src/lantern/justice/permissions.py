@@ -1,0 +1,34 @@
+"""Justice actions in the one permission module.
+
+Prosecutors and court clerks (role justice) see and manage the proceedings their organisation is in charge of and
+the hearings of the courts whose registry they work in. The caseworker and supervisor of a case see its hearings
+(through the case scope, `CaseAction.VIEW`) so they can tell the survivor; they change nothing here. The national
+coordinator and analysts see the backlog figures, which carry no personal data, and no hearing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from lantern.core.permissions import ALL_ROLES, Rule, register_rule
+from lantern.core.roles import Role
+
+
+class JusticeAction(StrEnum):
+    VIEW = "justice.view"  # proceedings and hearings of one's own organisation (prosecution or court registry)
+    MANAGE = "justice.manage"  # open proceedings, schedule, hold, postpone, reschedule, cancel, protective measures
+    BACKLOG = "justice.backlog"  # figures by court, no personal data
+    COURTS_VIEW = "justice.courts_view"  # the list of courts (public information)
+    COURTS_MANAGE = "justice.courts_manage"
+
+
+register_rule(JusticeAction.VIEW, Rule(in_own_organisation=frozenset({Role.JUSTICE})))
+register_rule(JusticeAction.MANAGE, Rule(in_own_organisation=frozenset({Role.JUSTICE})))
+register_rule(
+    JusticeAction.BACKLOG,
+    Rule(
+        in_own_organisation=frozenset({Role.JUSTICE}),
+        everywhere=frozenset({Role.NATIONAL_COORDINATOR, Role.ANALYST}),
+    ),
+)
+register_rule(JusticeAction.COURTS_VIEW, Rule(everywhere=ALL_ROLES))
+register_rule(JusticeAction.COURTS_MANAGE, Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR, Role.SYSADMIN})))

@@ -1,0 +1,627 @@
+"""Justice writes: courts, proceedings, protective measures and hearings (schedule, hold, postpone, reschedule,
+cancel, change of mode), and what a court suspension does to the hearings it covers.
+
+Every change a survivor must be told about emits an outbox event in the same transaction (see docs/justice.md for
+the contract the notifications module reads): `hearing.scheduled`, `hearing.postponed`, `hearing.rescheduled`,
+`hearing.cancelled`, `hearing.mode_changed`. Status changes are conditional updates (`UPDATE ... WHERE status =
+'scheduled'`): of two clerks postponing the same hearing at the same moment, one does it and the other is told the
+hearing is no longer scheduled."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lantern.cases.models import Case, TimelineEntry
+from lantern.core import codes, outbox
+from lantern.core.audit import audit_record
+from lantern.core.models import Alert, Membership, Organisation, OrganisationType, User
+from lantern.core.permissions import can, require
+from lantern.core.roles import Role
+from lantern.crisis.models import Measure, MeasureKind
+from lantern.justice.models import (
+    Court,
+    Hearing,
+    HearingStatus,
+    Mode,
+    PostponementReason,
+    Proceeding,
+    ProceedingKind,
+    Protection,
+    ProtectiveMeasure,
+    SurvivorRole,
+)
+from lantern.justice.permissions import JusticeAction
+
+# Organisations that can be in charge of a proceeding.
+IN_CHARGE_TYPES = frozenset({OrganisationType.PROSECUTION, OrganisationType.COURT, OrganisationType.LAW_ENFORCEMENT})
+FAR_FUTURE = timedelta(days=5 * 365)
+
+
+# --- Helpers ----------------------------------------------------------------------------------------------------
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
+def local_to_utc(court: Court, naive: datetime) -> datetime:
+    """A date and time typed as the court's wall-clock time, as a UTC instant."""
+    return naive.replace(tzinfo=ZoneInfo(court.time_zone)).astimezone(UTC)
+
+
+def may_manage_hearing(user: User | None, hearing: Hearing) -> bool:
+    """The prosecution in charge of the proceeding, or the registry of the hearing's court."""
+    if user is None:
+        return True
+    if can(user, JusticeAction.MANAGE, hearing.proceeding.organisation):
+        return True
+    return hearing.court.registry is not None and can(user, JusticeAction.MANAGE, hearing.court.registry)
+
+
+def _require_hearing(actor: User | None, hearing: Hearing) -> None:
+    if not may_manage_hearing(actor, hearing):
+        raise PermissionDenied("not allowed: justice.manage")
+
+
+def _moment(value: Any, field: str, errors: dict[str, str], *, not_before: datetime | None = None) -> datetime | None:
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        errors[field] = _("A date and time with its time zone.")
+        return None
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        errors[field] = _("The date is out of range.")
+        return None
+    now = timezone.now()
+    if moment < (not_before or now):
+        errors[field] = _("The date and time must be later than %(when)s.") % {
+            "when": (not_before or now).strftime("%Y-%m-%d %H:%M UTC")
+        }
+    elif moment > now + FAR_FUTURE:
+        errors[field] = _("The date is too far in the future.")
+    return moment
+
+
+def payload(hearing: Hearing, *, case_id: int | None = None) -> dict[str, Any]:
+    """The event contract with the notifications module: ids and codes only."""
+    return {
+        "hearing_id": hearing.pk,
+        "case_id": case_id if case_id is not None else hearing.proceeding.case_id,
+        "proceeding_id": hearing.proceeding_id,
+        "court_id": hearing.court_id,
+        "starts_at": iso_utc(hearing.starts_at),
+        "new_starts_at": iso_utc(hearing.new_starts_at),
+        "mode": hearing.mode,
+        "reason": hearing.postponement_reason,
+    }
+
+
+def _emit(kind: str, hearing: Hearing) -> None:
+    outbox.emit(kind=kind, payload=payload(hearing), organisation_id=hearing.proceeding.case.organisation_id)
+
+
+def _record(hearing: Hearing, event: str, actor: User | None, **detail: Any) -> None:
+    proceeding = hearing.proceeding
+    TimelineEntry.objects.create(
+        case_id=proceeding.case_id,
+        kind=f"hearing_{event}",
+        actor=actor,
+        detail={"hearing": hearing.pk, "court": hearing.court_id, **detail},
+    )
+    audit_record(
+        action=f"hearing.{event}",
+        actor=actor,
+        actor_label="console",
+        organisation_id=proceeding.organisation_id,
+        object_type="justice.hearing",
+        object_id=hearing.pk,
+        detail={"proceeding": proceeding.pk, "court": hearing.court_id, **detail},
+    )
+
+
+def _reload(hearing: Hearing) -> Hearing:
+    return Hearing.objects.select_related("proceeding__case", "proceeding__organisation", "court__registry").get(
+        pk=hearing.pk
+    )
+
+
+def _refuse_state(hearing: Hearing, wanted: str) -> ValidationError:
+    current = Hearing.objects.filter(pk=hearing.pk).values_list("status", flat=True).first()
+    return ValidationError(
+        {
+            "status": _("This hearing is %(status)s, not %(wanted)s: nothing was changed.")
+            % {
+                "status": HearingStatus(current).label.lower() if current else "?",
+                "wanted": HearingStatus(wanted).label.lower(),
+            }
+        }
+    )
+
+
+# --- Courts -----------------------------------------------------------------------------------------------------
+
+
+def court_create(
+    *, actor: User | None, name: str, country: str, region: str, time_zone: str, registry: Organisation | None = None
+) -> Court:
+    if actor is not None:
+        require(actor, JusticeAction.COURTS_MANAGE)
+    errors: dict[str, str] = {}
+    name = " ".join(name.split())
+    region = " ".join(region.split())
+    country = country.strip().upper()
+    if not name or len(name) > 200:
+        errors["name"] = _("A name of at most 200 characters is required.")
+    elif Court.objects.filter(name=name).exists():
+        errors["name"] = _("A court with this name exists already.")
+    if country not in codes.country_codes():
+        errors["country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
+    if not region or len(region) > 100:
+        errors["region"] = _("Name the region (at most 100 characters).")
+    if time_zone not in available_timezones():
+        errors["time_zone"] = _("Not a time zone name (for example Europe/Athens): %(value)s.") % {
+            "value": repr(time_zone)
+        }
+    if registry is not None and registry.type != OrganisationType.COURT:
+        errors["registry"] = _("A court's registry is an organisation of type court.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        court = Court.objects.create(name=name, country=country, region=region, time_zone=time_zone, registry=registry)
+        audit_record(
+            action="justice.court_create",
+            actor=actor,
+            actor_label="console",
+            object_type="justice.court",
+            object_id=court.pk,
+            detail={"country": country, "time_zone": time_zone},
+        )
+    return court
+
+
+# --- Proceedings ------------------------------------------------------------------------------------------------
+
+
+def proceeding_open(
+    *,
+    actor: User | None,
+    case: Case,
+    organisation: Organisation,
+    kind: str,
+    survivor_role: str,
+    opened_on: date | None = None,
+) -> Proceeding:
+    """A proceeding the survivor of `case` is part of, in the charge of `organisation` (the actor's own)."""
+    if actor is not None:
+        require(actor, JusticeAction.MANAGE, organisation)
+    errors: dict[str, str] = {}
+    if kind not in ProceedingKind.values:
+        errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
+    if survivor_role not in SurvivorRole.values:
+        errors["survivor_role"] = _("Unknown value %(value)s.") % {"value": repr(survivor_role)}
+    if organisation.type not in IN_CHARGE_TYPES:
+        errors["organisation"] = _("A proceeding is in the charge of a prosecution service, a court or the police.")
+    if case.anonymised_at is not None:
+        errors["case"] = _("This case has been anonymised.")
+    opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        errors["opened_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        proceeding = Proceeding.objects.create(
+            case=case,
+            organisation=organisation,
+            kind=kind,
+            survivor_role=survivor_role,
+            opened_on=opened_on,
+            opened_by=actor,
+        )
+        TimelineEntry.objects.create(
+            case=case, kind="proceeding_open", actor=actor, detail={"proceeding": proceeding.pk, "kind": kind}
+        )
+        audit_record(
+            action="proceeding.open",
+            actor=actor,
+            actor_label="console",
+            organisation_id=organisation.pk,
+            object_type="justice.proceeding",
+            object_id=proceeding.pk,
+            detail={"case": case.reference, "kind": kind, "survivor_role": survivor_role},
+        )
+    return proceeding
+
+
+def protective_measure_add(
+    *, actor: User | None, proceeding: Proceeding, kind: str, language: str = ""
+) -> ProtectiveMeasure:
+    if actor is not None:
+        require(actor, JusticeAction.MANAGE, proceeding.organisation)
+    language = language.strip().lower()
+    errors: dict[str, str] = {}
+    if kind not in Protection.values:
+        errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
+    elif kind == Protection.INTERPRETER and language not in codes.language_codes():
+        errors["language"] = _("An interpreter needs a language (ISO 639-1 code, for example ro).")
+    elif kind != Protection.INTERPRETER and language:
+        errors["language"] = _("Only an interpreter has a language.")
+    if not errors and ProtectiveMeasure.objects.filter(proceeding=proceeding, kind=kind, language=language).exists():
+        errors["kind"] = _("This measure is already in place.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            measure = ProtectiveMeasure.objects.create(
+                proceeding=proceeding, kind=kind, language=language, added_by=actor
+            )
+            TimelineEntry.objects.create(
+                case_id=proceeding.case_id,
+                kind="protective_measure_add",
+                actor=actor,
+                detail={"proceeding": proceeding.pk, "kind": kind},
+            )
+            audit_record(
+                action="proceeding.protective_measure_add",
+                actor=actor,
+                actor_label="console",
+                organisation_id=proceeding.organisation_id,
+                object_type="justice.proceeding",
+                object_id=proceeding.pk,
+                detail={"kind": kind, "language": language},
+            )
+    except IntegrityError:  # the same measure added at the same moment by someone else
+        raise ValidationError({"kind": _("This measure is already in place.")}) from None
+    return measure
+
+
+# --- Hearings ---------------------------------------------------------------------------------------------------
+
+
+def hearing_schedule(
+    *, actor: User | None, proceeding: Proceeding, court: Court, starts_at: datetime, mode: str = Mode.IN_PERSON
+) -> Hearing:
+    if actor is not None and not (
+        can(actor, JusticeAction.MANAGE, proceeding.organisation)
+        or (court.registry is not None and can(actor, JusticeAction.MANAGE, court.registry))
+    ):
+        raise PermissionDenied("not allowed: justice.manage")
+    errors: dict[str, str] = {}
+    moment = _moment(starts_at, "starts_at", errors)
+    if mode not in Mode.values:
+        errors["mode"] = _("Unknown value %(value)s.") % {"value": repr(mode)}
+    if proceeding.closed_on is not None:
+        errors["proceeding"] = _("This proceeding is closed.")
+    if (
+        moment is not None
+        and Hearing.objects.filter(proceeding=proceeding, starts_at=moment, status=HearingStatus.SCHEDULED).exists()
+    ):
+        errors["starts_at"] = _("This proceeding already has a hearing at that time.")
+    if errors:
+        raise ValidationError(errors)
+    assert moment is not None
+    return _create_hearing(actor=actor, proceeding=proceeding, court=court, starts_at=moment, mode=mode)
+
+
+def _create_hearing(
+    *,
+    actor: User | None,
+    proceeding: Proceeding,
+    court: Court,
+    starts_at: datetime,
+    mode: str,
+    follows: Hearing | None = None,
+    event: str = "scheduled",
+) -> Hearing:
+    try:
+        with transaction.atomic():
+            hearing = Hearing.objects.create(
+                proceeding=proceeding, court=court, starts_at=starts_at, mode=mode, follows=follows, scheduled_by=actor
+            )
+            hearing = _reload(hearing)
+            _record(hearing, "schedule", actor, starts_at=iso_utc(starts_at), mode=mode)
+            if event == "scheduled":
+                _emit("hearing.scheduled", hearing)
+    except IntegrityError:
+        raise ValidationError({"starts_at": _("This proceeding already has a hearing at that time.")}) from None
+    return hearing
+
+
+def hearing_hold(*, actor: User | None, hearing: Hearing) -> Hearing:
+    """The hearing took place (recorded after the fact; nothing to tell the survivor)."""
+    _require_hearing(actor, hearing)
+    if hearing.starts_at > timezone.now():
+        raise ValidationError({"status": _("A hearing is recorded as held once its time has come.")})
+    with transaction.atomic():
+        now = timezone.now()
+        if not Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.SCHEDULED).update(
+            status=HearingStatus.HELD, changed_at=now
+        ):
+            raise _refuse_state(hearing, HearingStatus.SCHEDULED)
+        current = _reload(hearing)
+        _record(current, "hold", actor, mode=current.mode)
+    return current
+
+
+def hearing_postpone(
+    *, actor: User | None, hearing: Hearing, reason: str, new_starts_at: datetime | None = None
+) -> Hearing:
+    """Postpone a scheduled hearing, with a reason and, if it is known already, the new date (then the hearing at
+    the new date is scheduled at once)."""
+    _require_hearing(actor, hearing)
+    errors: dict[str, str] = {}
+    if reason not in PostponementReason.values or reason == PostponementReason.COURT_SUSPENSION:
+        errors["reason"] = _("Choose a reason (a court suspension is recorded by crisis mode itself).")
+    moment = None
+    if new_starts_at is not None:
+        moment = _moment(new_starts_at, "new_starts_at", errors, not_before=max(timezone.now(), hearing.starts_at))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        now = timezone.now()
+        changed = Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.SCHEDULED).update(
+            status=HearingStatus.POSTPONED,
+            postponement_reason=reason,
+            postponed_at=now,
+            new_starts_at=moment,
+            changed_at=now,
+        )
+        if not changed:
+            raise _refuse_state(hearing, HearingStatus.SCHEDULED)
+        current = _reload(hearing)
+        _record(current, "postpone", actor, reason=reason, new_starts_at=iso_utc(moment))
+        if moment is not None:
+            _create_hearing(
+                actor=actor,
+                proceeding=current.proceeding,
+                court=current.court,
+                starts_at=moment,
+                mode=current.mode,
+                follows=current,
+                event="",
+            )
+        _emit("hearing.postponed", current)
+    return current
+
+
+def hearing_reschedule(
+    *,
+    actor: User | None,
+    hearing: Hearing,
+    new_starts_at: datetime,
+    mode: str | None = None,
+    court: Court | None = None,
+) -> Hearing:
+    """Give a postponed hearing its new date: the hearing at that date is scheduled, following it. Returns the
+    new hearing."""
+    _require_hearing(actor, hearing)
+    errors: dict[str, str] = {}
+    moment = _moment(new_starts_at, "new_starts_at", errors, not_before=max(timezone.now(), hearing.starts_at))
+    mode = mode or hearing.mode
+    if mode not in Mode.values:
+        errors["mode"] = _("Unknown value %(value)s.") % {"value": repr(mode)}
+    if errors:
+        raise ValidationError(errors)
+    assert moment is not None
+    with transaction.atomic():
+        now = timezone.now()
+        changed = Hearing.objects.filter(
+            pk=hearing.pk, status=HearingStatus.POSTPONED, new_starts_at__isnull=True
+        ).update(new_starts_at=moment, changed_at=now)
+        if not changed:
+            if Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.POSTPONED).exists():
+                raise ValidationError({"new_starts_at": _("This hearing has a new date already.")})
+            raise _refuse_state(hearing, HearingStatus.POSTPONED)
+        current = _reload(hearing)
+        following = _create_hearing(
+            actor=actor,
+            proceeding=current.proceeding,
+            court=court or current.court,
+            starts_at=moment,
+            mode=mode,
+            follows=current,
+            event="",
+        )
+        _record(current, "reschedule", actor, new_starts_at=iso_utc(moment), new_hearing=following.pk)
+        _emit("hearing.rescheduled", current)
+    return following
+
+
+def hearing_cancel(*, actor: User | None, hearing: Hearing) -> Hearing:
+    """Cancel a hearing that is scheduled, or postponed without a new date."""
+    _require_hearing(actor, hearing)
+    with transaction.atomic():
+        now = timezone.now()
+        changed = (
+            Hearing.objects.filter(pk=hearing.pk)
+            .filter(Q(status=HearingStatus.SCHEDULED) | Q(status=HearingStatus.POSTPONED, new_starts_at__isnull=True))
+            .update(status=HearingStatus.CANCELLED, changed_at=now)
+        )
+        if not changed:
+            raise _refuse_state(hearing, HearingStatus.SCHEDULED)
+        current = _reload(hearing)
+        _record(current, "cancel", actor)
+        _emit("hearing.cancelled", current)
+    return current
+
+
+def hearing_mode_change(*, actor: User | None, hearing: Hearing, mode: str) -> Hearing:
+    _require_hearing(actor, hearing)
+    if mode not in Mode.values:
+        raise ValidationError({"mode": _("Unknown value %(value)s.") % {"value": repr(mode)}})
+    with transaction.atomic():
+        now = timezone.now()
+        changed = (
+            Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.SCHEDULED)
+            .exclude(mode=mode)
+            .update(mode=mode, changed_at=now)
+        )
+        if not changed:
+            if Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.SCHEDULED, mode=mode).exists():
+                raise ValidationError({"mode": _("The hearing is already in this mode.")})
+            raise _refuse_state(hearing, HearingStatus.SCHEDULED)
+        current = _reload(hearing)
+        _record(current, "mode_change", actor, mode=mode)
+        _emit("hearing.mode_changed", current)
+    return current
+
+
+# --- Court suspensions (consumers of crisis mode's events) -------------------------------------------------------
+
+
+def covered_hearings_q(measure: Measure) -> Q:
+    """The scheduled hearings a court suspension covers: courts of the crisis country in the measure's regions
+    (or the crisis's, or all of them), whose local date falls between the measure's start and end (or later,
+    when it has no end). Day bounds are taken in each court's own time zone."""
+    regions = measure.regions or measure.crisis.regions
+    courts = Court.objects.filter(country=measure.crisis.country)
+    if regions:
+        courts = courts.filter(region__in=regions)
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for court_id, zone in courts.values_list("pk", "time_zone"):
+        by_zone[zone].append(court_id)
+    window = Q(pk__in=[])
+    for zone, court_ids in by_zone.items():
+        tz = ZoneInfo(zone)
+        condition = Q(court_id__in=court_ids, starts_at__gte=datetime.combine(measure.starts_on, time.min, tz))
+        if measure.ends_on is not None:
+            end = datetime.combine(measure.ends_on + timedelta(days=1), time.min, tz)
+            condition &= Q(starts_at__lt=end)
+        window |= condition
+    return window & Q(status=HearingStatus.SCHEDULED)
+
+
+def postpone_for_suspension(*, measure: Measure) -> int:
+    """Postpone every covered scheduled hearing in one transaction: one UPDATE, the rows read back by the measure
+    and the moment, a timeline entry per case and one `hearing.postponed` event per hearing written in bulk, and
+    one audit event with the count."""
+    with transaction.atomic():
+        now = timezone.now()
+        count = Hearing.objects.filter(covered_hearings_q(measure)).update(
+            status=HearingStatus.POSTPONED,
+            postponement_reason=PostponementReason.COURT_SUSPENSION,
+            postponed_at=now,
+            postponed_by_measure=measure,
+            changed_at=now,
+        )
+        if not count:
+            audit_record(
+                action="justice.suspension_postpone",
+                actor_label="crisis",
+                object_type="crisis.measure",
+                object_id=measure.pk,
+                detail={"hearings": 0},
+            )
+            return 0
+        rows = Hearing.objects.filter(postponed_by_measure=measure, postponed_at=now).values_list(
+            "pk", "proceeding_id", "court_id", "starts_at", "mode", "proceeding__case_id",
+            "proceeding__case__organisation_id",
+        )  # fmt: skip
+        by_organisation: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        timeline = []
+        for pk, proceeding_id, court_id, starts_at, mode, case_id, organisation_id in rows.iterator(chunk_size=2000):
+            by_organisation[organisation_id].append(
+                {
+                    "hearing_id": pk,
+                    "case_id": case_id,
+                    "proceeding_id": proceeding_id,
+                    "court_id": court_id,
+                    "starts_at": iso_utc(starts_at),
+                    "new_starts_at": None,
+                    "mode": mode,
+                    "reason": PostponementReason.COURT_SUSPENSION.value,
+                }
+            )
+            timeline.append(
+                TimelineEntry(
+                    case_id=case_id,
+                    at=now,
+                    kind="hearing_postpone",
+                    detail={"hearing": pk, "court": court_id, "reason": "court_suspension", "measure": measure.pk},
+                )
+            )
+        TimelineEntry.objects.bulk_create(timeline, batch_size=1000)
+        for organisation_id, payloads in by_organisation.items():
+            outbox.emit_many(kind="hearing.postponed", payloads=payloads, organisation_id=organisation_id)
+        audit_record(
+            action="justice.suspension_postpone",
+            actor_label="crisis",
+            object_type="crisis.measure",
+            object_id=measure.pk,
+            detail={"hearings": count, "organisations": len(by_organisation)},
+        )
+    return count
+
+
+def suspension_ended(*, measure: Measure) -> int:
+    """The suspension is over: its postponed hearings without a new date are now listed to reschedule, and the
+    prosecutors and clerks who answer for them get an alert (a count, nothing about anyone). Returns how many."""
+    rows = list(
+        Hearing.objects.filter(
+            postponed_by_measure=measure, status=HearingStatus.POSTPONED, new_starts_at__isnull=True
+        ).values_list("pk", "proceeding__organisation_id", "court__registry_id")
+    )
+    with transaction.atomic():
+        hearings_of: dict[int, set[int]] = defaultdict(set)
+        for pk, organisation_id, registry_id in rows:
+            hearings_of[organisation_id].add(pk)
+            if registry_id is not None:
+                hearings_of[registry_id].add(pk)
+        per_user: dict[int, set[int]] = defaultdict(set)
+        for user_id, organisation_id in Membership.objects.filter(
+            organisation_id__in=list(hearings_of), role=Role.JUSTICE, user__is_active=True
+        ).values_list("user_id", "organisation_id"):
+            per_user[user_id] |= hearings_of[organisation_id]
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    recipient_id=user_id,
+                    kind=Alert.Kind.INFO,
+                    text=ngettext(
+                        "A court suspension has ended: %(count)d hearing to reschedule.",
+                        "A court suspension has ended: %(count)d hearings to reschedule.",
+                        len(ids),
+                    )
+                    % {"count": len(ids)},
+                    object_type="crisis.measure",
+                    object_id=str(measure.pk),
+                )
+                for user_id, ids in sorted(per_user.items())
+            ]
+        )
+        audit_record(
+            action="justice.suspension_end",
+            actor_label="crisis",
+            object_type="crisis.measure",
+            object_id=measure.pk,
+            detail={"to_reschedule": len(rows), "alerted": len(per_user)},
+        )
+    return len(rows)
+
+
+def _suspension(event: Any) -> Measure | None:
+    data = event.payload
+    if data.get("kind") != MeasureKind.COURT_SUSPENSION:
+        return None
+    return Measure.objects.select_related("crisis").filter(pk=data.get("measure_id")).first()
+
+
+def on_measure_added(event: Any) -> None:
+    measure = _suspension(event)
+    if measure is not None:
+        postpone_for_suspension(measure=measure)
+
+
+def on_measure_ended(event: Any) -> None:
+    measure = _suspension(event)
+    if measure is not None:
+        suspension_ended(measure=measure)

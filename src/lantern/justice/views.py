@@ -1,0 +1,377 @@
+"""Justice pages for prosecutors and court clerks: the hearings calendar by court, the proceedings of a case, a
+proceeding with its protective measures and hearings, a hearing with its actions, the hearings to reschedule, the
+backlog. The caseworker and supervisor of a case see its hearings (to tell the survivor) and change nothing; the
+national coordinator sees the backlog figures only. Pages name cases by their pseudonymous reference."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantern.cases.models import Case
+from lantern.cases.permissions import CaseAction
+from lantern.core.models import Organisation, User
+from lantern.core.pagination import CappedPaginator
+from lantern.core.permissions import can, organisation_scope
+from lantern.core.views import attempt, form_errors, page_user
+from lantern.justice import selectors, services
+from lantern.justice.forms import (
+    HearingFilterForm,
+    HearingForm,
+    ModeForm,
+    PostponeForm,
+    ProceedingForm,
+    ProtectiveMeasureForm,
+    RescheduleForm,
+)
+from lantern.justice.models import Court, Hearing, HearingStatus, Proceeding
+from lantern.justice.permissions import JusticeAction
+
+
+def sees_hearings(user: User) -> bool:
+    return can(user, JusticeAction.VIEW) or can(user, CaseAction.VIEW)
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = page_user(request)
+    if not sees_hearings(user):
+        raise PermissionDenied
+    return user
+
+
+def _own_organisations(user: User) -> Any:
+    scope = organisation_scope(user, JusticeAction.MANAGE)
+    return Organisation.objects.filter(scope.q("pk")).order_by("name")
+
+
+@login_required
+def hearings_view(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    form = HearingFilterForm(request.GET or None)
+    form.fields["court"].queryset = selectors.courts_of(user)  # type: ignore[attr-defined]
+    form.fields["status"].choices = [("", _("Any")), *HearingStatus.choices]  # type: ignore[attr-defined]
+    filters = selectors.HearingFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.HearingFilters(
+            court_id=data["court"].pk if data["court"] else None,
+            status=data["status"],
+            mode=data["mode"],
+            starts_from=data["starts_from"],
+            starts_to=data["starts_to"],
+        )
+    page = CappedPaginator(selectors.hearing_list(user, filters), 50).get_page(request.GET.get("page"))
+    # The calendar: the page's hearings by day, each day as the court reckons it.
+    days: dict[date, list[Hearing]] = {}
+    for hearing in page:
+        days.setdefault(hearing.starts_at.astimezone(ZoneInfo(hearing.court.time_zone)).date(), []).append(hearing)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "justice/hearings.html",
+        {
+            "form": form,
+            "page": page,
+            "days": sorted(days.items()),
+            "query": query.urlencode(),
+            "may_manage": can(user, JusticeAction.MANAGE),
+            "to_reschedule": selectors.to_reschedule(user).count(),
+        },
+    )
+
+
+@login_required
+def find_case_view(request: HttpRequest) -> HttpResponse:
+    """A prosecutor types the reference the police or the NGO gave, to open a proceeding for it."""
+    page_user(request, JusticeAction.MANAGE)
+    reference = request.GET.get("reference", "").strip().upper()[:16]
+    if not Case.objects.filter(reference=reference).exists():
+        messages.error(request, _("No case has this reference."))
+        return redirect("justice:hearings")
+    return redirect("justice:case", reference=reference)
+
+
+def _case_for(user: User, reference: str) -> Case:
+    """The case of a reference, for its own staff or for justice staff; 404 for everyone else."""
+    case = Case.objects.filter(reference=reference.strip().upper()).first()
+    if case is None or not (can(user, CaseAction.VIEW, case) or can(user, JusticeAction.VIEW)):
+        raise Http404
+    return case
+
+
+@login_required
+def case_view(
+    request: HttpRequest, reference: str, form: ProceedingForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = page_user(request)
+    case = _case_for(user, reference)
+    proceedings = list(selectors.proceedings_of_case(user, case.reference).prefetch_related("hearings__court"))
+    organisations = _own_organisations(user)
+    may_open = organisations.exists()
+    return render(
+        request,
+        "justice/case.html",
+        {
+            "case": case,
+            "proceedings": proceedings,
+            "form": form or (ProceedingForm(organisations=organisations) if may_open else None),
+            "may_open": may_open,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def proceeding_open_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = page_user(request, JusticeAction.MANAGE)
+    case = _case_for(user, reference)
+    form = ProceedingForm(request.POST, organisations=_own_organisations(user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            proceeding = services.proceeding_open(
+                actor=user,
+                case=case,
+                organisation=data["organisation"],
+                kind=data["kind"],
+                survivor_role=data["survivor_role"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Proceeding opened."))
+            return redirect("justice:proceeding", proceeding_id=proceeding.pk)
+    return case_view(request, case.reference, form=form, status=422)
+
+
+def _proceeding_forms(user: User, proceeding: Proceeding) -> bool:
+    return can(user, JusticeAction.MANAGE, proceeding.organisation)
+
+
+@login_required
+def proceeding_view(
+    request: HttpRequest,
+    proceeding_id: int,
+    hearing_form: HearingForm | None = None,
+    measure_form: ProtectiveMeasureForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _viewer(request)
+    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
+    may_manage = _proceeding_forms(user, proceeding)
+    hearings = (
+        selectors.hearings_visible_to(user).filter(proceeding=proceeding).select_related("court").order_by("starts_at")
+    )
+    return render(
+        request,
+        "justice/proceeding.html",
+        {
+            "proceeding": proceeding,
+            "measures": proceeding.protective_measures.all(),
+            "hearings": hearings,
+            "may_manage": may_manage,
+            "hearing_form": hearing_form or (HearingForm() if may_manage else None),
+            "measure_form": measure_form or (ProtectiveMeasureForm() if may_manage else None),
+            "hearing_errors": hearing_form is not None,
+            "measure_errors": measure_form is not None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def hearing_schedule_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    user = _viewer(request)
+    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
+    form = HearingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        court: Court = data["court"]
+        try:
+            hearing = services.hearing_schedule(
+                actor=user,
+                proceeding=proceeding,
+                court=court,
+                starts_at=services.local_to_utc(court, data["starts_at"].replace(tzinfo=None)),
+                mode=data["mode"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Hearing scheduled."))
+            return redirect("justice:hearing", hearing_id=hearing.pk)
+    return proceeding_view(request, proceeding.pk, hearing_form=form, status=422)
+
+
+@login_required
+@require_POST
+def protective_measure_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    user = _viewer(request)
+    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
+    form = ProtectiveMeasureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.protective_measure_add(
+                actor=user,
+                proceeding=proceeding,
+                kind=form.cleaned_data["kind"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Protective measure added."))
+            return redirect("justice:proceeding", proceeding_id=proceeding.pk)
+    return proceeding_view(request, proceeding.pk, measure_form=form, status=422)
+
+
+@login_required
+def hearing_view(
+    request: HttpRequest, hearing_id: int, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    user = _viewer(request)
+    hearing = selectors.hearing_get_for_user(user, hearing_id)
+    may_manage = services.may_manage_hearing(user, hearing)
+    forms = forms or {}
+    following = Hearing.objects.filter(follows=hearing).first()
+    # A refusal about the hearing itself (no longer scheduled...) is said at the top: its form may be gone.
+    refusals = [str(e) for form in forms.values() for e in form.non_field_errors()]
+    return render(
+        request,
+        "justice/hearing.html",
+        {
+            "hearing": hearing,
+            "following": following,
+            "may_manage": may_manage,
+            "postpone_form": forms.get("postpone") or PostponeForm(),
+            "reschedule_form": forms.get("reschedule") or RescheduleForm(initial={"mode": hearing.mode}),
+            "mode_form": forms.get("mode") or ModeForm(initial={"mode": hearing.mode}),
+            "open_form": next(iter(forms), ""),
+            "refusals": refusals,
+            "scheduled": hearing.status == HearingStatus.SCHEDULED,
+            "due": hearing.starts_at <= timezone.now(),
+            "to_reschedule": hearing.status == HearingStatus.POSTPONED and hearing.new_starts_at is None,
+        },
+        status=status,
+    )
+
+
+def _managed(request: HttpRequest, hearing_id: int) -> tuple[User, Hearing]:
+    user = _viewer(request)
+    hearing = selectors.hearing_get_for_user(user, hearing_id)
+    if not services.may_manage_hearing(user, hearing):
+        raise PermissionDenied
+    return user, hearing
+
+
+@login_required
+@require_POST
+def hearing_postpone_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
+    user, hearing = _managed(request, hearing_id)
+    form = PostponeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        new = data["new_starts_at"]
+        try:
+            services.hearing_postpone(
+                actor=user,
+                hearing=hearing,
+                reason=data["reason"],
+                new_starts_at=services.local_to_utc(hearing.court, new.replace(tzinfo=None)) if new else None,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Hearing postponed: the survivor and their caseworker will be told."))
+            return redirect("justice:hearing", hearing_id=hearing.pk)
+    return hearing_view(request, hearing.pk, forms={"postpone": form}, status=422)
+
+
+@login_required
+@require_POST
+def hearing_reschedule_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
+    user, hearing = _managed(request, hearing_id)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            following = services.hearing_reschedule(
+                actor=user,
+                hearing=hearing,
+                new_starts_at=services.local_to_utc(hearing.court, data["new_starts_at"].replace(tzinfo=None)),
+                mode=data["mode"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("New date set: the survivor and their caseworker will be told."))
+            return redirect("justice:hearing", hearing_id=following.pk)
+    return hearing_view(request, hearing.pk, forms={"reschedule": form}, status=422)
+
+
+@login_required
+@require_POST
+def hearing_mode_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
+    user, hearing = _managed(request, hearing_id)
+    form = ModeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hearing_mode_change(actor=user, hearing=hearing, mode=form.cleaned_data["mode"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Mode changed."))
+            return redirect("justice:hearing", hearing_id=hearing.pk)
+    return hearing_view(request, hearing.pk, forms={"mode": form}, status=422)
+
+
+@login_required
+@require_POST
+def hearing_action_view(request: HttpRequest, hearing_id: int, action: str) -> HttpResponse:
+    user, hearing = _managed(request, hearing_id)
+    actions: dict[str, tuple[Callable[[], object], str]] = {
+        "hold": (lambda: services.hearing_hold(actor=user, hearing=hearing), _("Hearing recorded as held.")),
+        "cancel": (
+            lambda: services.hearing_cancel(actor=user, hearing=hearing),
+            _("Hearing cancelled: the survivor and their caseworker will be told."),
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    call, done = actions[action]
+    attempt(request, call, done)
+    return redirect("justice:hearing", hearing_id=hearing.pk)
+
+
+@login_required
+def to_reschedule_view(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    page = CappedPaginator(selectors.to_reschedule(user), 50).get_page(request.GET.get("page"))
+    return render(request, "justice/to_reschedule.html", {"page": page})
+
+
+@login_required
+def backlog_view(request: HttpRequest) -> HttpResponse:
+    page_user(request, JusticeAction.BACKLOG)
+    region = request.GET.get("region", "").strip()[:100]
+    rows = selectors.backlog(region=region)
+    regions = sorted(set(Court.objects.values_list("region", flat=True)))
+    return render(
+        request,
+        "justice/backlog.html",
+        {"rows": rows[:-1], "overall": rows[-1], "region": region, "regions": regions},
+    )

@@ -1,0 +1,61 @@
+"""A prosecutor postpones a hearing in a real browser: a new date before the hearing is refused with what was typed
+kept; the corrected one postpones it and schedules the hearing at the new date."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page
+
+from lantern.cases.services import case_register
+from lantern.cases.validation import PersonData
+from tests.browser.conftest import ARTIFACTS
+from tests.conftest import PASSWORD, World
+from tests.justice.helpers import Justice, justice_setup
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture
+def justice(world: World) -> Justice:
+    """Made before the browser starts (the ORM is not called while Playwright's loop runs)."""
+    case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    return justice_setup(world, case)
+
+
+def test_a_prosecutor_postpones_a_hearing_and_corrects_a_wrong_date(
+    justice: Justice, live_server: object, settings: object, browser_page: Page
+) -> None:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]  # the second factor has its own browser test
+    local = justice.hearing.starts_at.astimezone(ZoneInfo("Europe/Athens"))
+    page = browser_page
+    base = str(live_server)
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("prosecutor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Hearings").first.click()
+    page.get_by_role("link", name=local.strftime("%Y-%m-%d %H:%M")).click()
+    page.wait_for_url(re.compile(rf"/justice/hearing/{justice.hearing.pk}/$"))
+
+    too_early = (local - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_text("Postpone", exact=True).first.click()
+    page.get_by_label("Reason").select_option("witness_unavailable")
+    page.get_by_label("New date and time (if known)").fill(too_early)
+    page.get_by_role("button", name="Postpone").click()
+    assert page.get_by_text("must be later than").is_visible()
+    assert page.get_by_label("New date and time (if known)").input_value() == too_early
+    assert page.get_by_label("Reason").input_value() == "witness_unavailable"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "justice-postpone-error.png"), full_page=True)
+
+    later = (local + timedelta(days=21)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("New date and time (if known)").fill(later)
+    page.get_by_role("button", name="Postpone").click()
+    assert page.get_by_text("Hearing postponed: the survivor and their caseworker will be told.").is_visible()
+    assert page.get_by_text("A witness could not attend").is_visible()
+    assert page.get_by_role("link", name=(local + timedelta(days=21)).strftime("%Y-%m-%d %H:%M")).is_visible()
+    assert "Ana" not in page.content()
