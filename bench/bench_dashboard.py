@@ -94,7 +94,7 @@ def main() -> None:
     full_s = time.perf_counter() - started
     cells = IndicatorValue.objects.count()
     ngo = Organisation.objects.get(name="Bench NGO")
-    generate_cases(count=200, seed=2, organisations=[ngo], batch_size=200)
+    generate_cases(count=200, seed=1000 + total, organisations=[ngo], batch_size=200)
     started = time.perf_counter()
     incremental = refresh()
     incremental_s = time.perf_counter() - started

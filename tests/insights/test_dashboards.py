@@ -38,7 +38,7 @@ def test_the_coordinator_sees_the_national_picture_with_charts_and_their_tables(
     assert response.status_code == 200
     page = response.content.decode()
     assert "The national picture" in page
-    assert page.count('<figure class="chart"') == 6
+    assert page.count('<figure class="chart"') == 7
     # The cases' charts are drawn (referrals and shelters have no data here) and each has its table.
     assert page.count("<svg") == page.count("Table of this chart") == 3
     # Drawn on the server: nothing in the page asks another site for anything.

@@ -136,7 +136,7 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     board = Dashboard(viewer=viewer, filters=filters, start=start, end=end)
     board.tiles = [
         Tile(_ind(code), latest(viewer, _ind(code), window))
-        for code in ("package_coverage", "waiting_repatriation", "caseload", "shelter_occupancy")
+        for code in ("package_coverage", "waiting_repatriation", "caseload", "shelter_occupancy", "court_backlog")
     ]
     percent, days = str(UNIT_LABELS["percent"]), str(UNIT_LABELS["days"])
     board.charts = [
@@ -175,6 +175,12 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
             str(_("Shelter beds occupied, and provider capacity lost to staff absence")),
             percent,
             [_one(viewer, "shelter_occupancy", window), _one(viewer, "capacity_lost", window)],
+        ),
+        Chart(
+            "hearings",
+            str(_("Hearings postponed, by the month they were set for")),
+            percent,
+            [_one(viewer, "hearings_postponed", window)],
         ),
     ]
     new_cases = _ind("new_cases")

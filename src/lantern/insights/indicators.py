@@ -58,6 +58,7 @@ class Unit:
     DAYS = "days"
     PEOPLE = "people"
     RATIO = "ratio"
+    HEARINGS = "hearings"
 
 
 UNIT_LABELS: dict[str, Promise] = {
@@ -66,6 +67,7 @@ UNIT_LABELS: dict[str, Promise] = {
     Unit.DAYS: _("days"),
     Unit.PEOPLE: _("people"),
     Unit.RATIO: _("cases per caseworker"),
+    Unit.HEARINGS: _("hearings"),
 }
 
 
@@ -87,13 +89,17 @@ ALL = Since(EPOCH)
 def high_ids() -> dict[str, int]:
     """The highest id of each source table whose new rows an incremental refresh looks for."""
     from lantern.cases.models import Case
+    from lantern.justice.models import Hearing
     from lantern.referrals.models import Referral
     from lantern.shelters.models import Stay
 
-    return {
-        label: model.objects.order_by().aggregate(high=Max("pk"))["high"] or 0
-        for label, model in (("case", Case), ("referral", Referral), ("stay", Stay))
-    }
+    sources: tuple[tuple[str, Any], ...] = (
+        ("case", Case),
+        ("referral", Referral),
+        ("stay", Stay),
+        ("hearing", Hearing),
+    )
+    return {label: model.objects.order_by().aggregate(high=Max("pk"))["high"] or 0 for label, model in sources}
 
 
 @dataclass(frozen=True)
@@ -110,8 +116,6 @@ class Indicator:
     changed: Callable[[Since], set[date]] | None = None
     snapshot: bool = False  # measured for the current month only
     source: str = ""  # the app the indicator reads
-    # For an indicator whose source app has not landed yet: what will compute it.
-    planned: str = ""
     # Counts of people (cases, people, referrals) are subject to the small-cell rule; averages of days are not.
     counts_people: bool = True
 
@@ -569,6 +573,49 @@ def _capacity_changed(since: Since) -> set[date]:
     return _changed_from(min(candidates) if candidates else None, now)
 
 
+# --- Justice ------------------------------------------------------------------------------------------------------
+
+
+def hearings_postponed(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Hearings set for a day in the month (not cancelled), and those of them postponed."""
+    from lantern.justice.models import Hearing, HearingStatus
+
+    return (
+        Hearing.objects.order_by()
+        .exclude(status=HearingStatus.CANCELLED)
+        .filter(in_periods("starts_at", periods, datetime_field=True))
+        .annotate(
+            period=_month("starts_at"),
+            region=F("court__region"),
+            organisation_id=F("proceeding__organisation_id"),
+        )
+        .values("period", "region", "organisation_id")
+        .annotate(numerator=Count("id", filter=Q(status=HearingStatus.POSTPONED)), denominator=Count("id"))
+    )
+
+
+def _hearings_changed(since: Since) -> set[date]:
+    from lantern.justice.models import Hearing
+
+    changed = Hearing.objects.filter(
+        Q(pk__gt=since.after_id("hearing")) | Q(changed_at__gte=since.at) | Q(created_at__gte=since.at)
+    )
+    return _months(changed, "starts_at", datetime_field=True)
+
+
+def court_backlog(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Hearings waiting to be held, by court, as the justice app counts its backlog
+    (`lantern.justice.selectors.backlog`: scheduled, or postponed and still without a new date)."""
+    from lantern.justice.selectors import backlog
+
+    period = month_of(now.date())
+    return (
+        {"period": period, "region": row.region, "organisation_id": None, "numerator": row.pending, "denominator": None}
+        for row in backlog(now=now)
+        if row.court_id is not None and row.pending
+    )
+
+
 # --- The registry -------------------------------------------------------------------------------------------------
 
 ONLINE = Q(recruited_online=True)
@@ -737,24 +784,29 @@ REGISTRY: dict[str, Indicator] = {
             source="cases",
             counts_people=False,
         ),
-        # --- Justice: computed from the justice app's backlog selector once it lands ---------------------------
         Indicator(
             code="hearings_postponed",
             label=_("Hearings postponed"),
-            definition=_("Of the hearings scheduled in the month, the share postponed."),
+            definition=_("Of the hearings set for a day in the month (and not cancelled), the share postponed."),
             unit=Unit.PERCENT,
             kind="share",
+            compute=hearings_postponed,
+            changed=_hearings_changed,
             source="justice",
-            planned="lantern.justice.selectors (hearings and their postponements)",
         ),
         Indicator(
             code="court_backlog",
             label=_("Court backlog"),
-            definition=_("Trafficking proceedings open at the end of the month and not yet decided."),
-            unit=Unit.CASES,
+            definition=_(
+                "Hearings waiting to be held: scheduled, or postponed and still without a new date. Measured at each "
+                "refresh for the current month."
+            ),
+            unit=Unit.HEARINGS,
             kind="count",
+            compute=court_backlog,
+            snapshot=True,
             source="justice",
-            planned="lantern.justice.selectors (the backlog selector)",
+            counts_people=False,
         ),
     ]
 }

@@ -29,9 +29,6 @@ class Command(LanternCommand):
         unknown = [code for code in codes if code not in indicators.REGISTRY]
         if unknown:
             raise UsageError(f"unknown indicator {', '.join(unknown)} (known: {', '.join(indicators.REGISTRY)})")
-        planned = [code for code in codes if not indicators.REGISTRY[code].available]
-        if planned:
-            raise UsageError(f"not computed yet (its source has not landed): {', '.join(planned)}")
         as_json = options["json"]
 
         def progress(done: Refreshed) -> None:
