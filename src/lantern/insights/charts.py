@@ -112,8 +112,11 @@ def line_chart(*, title: str, y_title: str, lines: list[Line], timeline: Timelin
                 angle=270, align="right", baseline="bottom", dx=-2, dy=-2, fontSize=9, color="#333333"
             ).encode(text="label:N", y=alt.value(0))
         )
-    chart = alt.layer(*layers, series).properties(
-        title=alt.Title(title, anchor="start", fontSize=13), width=WIDTH, height=HEIGHT
+    chart = (
+        alt.layer(*layers, series)
+        .properties(title=alt.Title(title, anchor="start", fontSize=15), width=WIDTH, height=HEIGHT)
+        .configure_axis(labelFontSize=12, titleFontSize=12)
+        .configure_legend(labelFontSize=12, symbolSize=80)
     )
     return svg(chart.to_dict())
 
