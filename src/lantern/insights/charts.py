@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from threading import Lock
 from typing import Any
 
@@ -63,6 +64,59 @@ def svg(spec: dict[str, Any]) -> str:
     return rendered
 
 
+CONFIG = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "symbolSize": 80},
+}
+
+
+@lru_cache(maxsize=256)
+def _skeleton(
+    title: str, y_title: str, labels: tuple[str, ...], dashed: tuple[bool, ...], domain: tuple[str, str],
+    shaded: bool, rules: bool,
+) -> str:  # fmt: skip
+    """The chart's Vega-Lite specification without its data (named datasets filled in per request): Altair builds it
+    once per shape of chart, since building it (deep copies, schema checks) costs far more than drawing it."""
+    x = alt.X("month:T", title=None, scale=alt.Scale(domain=list(domain)), axis=alt.Axis(format="%Y", tickCount="year"))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=list(labels), range=PALETTE[: len(labels)]),
+        legend=alt.Legend(orient="top", direction="horizontal") if len(labels) > 1 else None,
+    )
+    dashes = alt.StrokeDash(
+        "series:N", scale=alt.Scale(domain=list(labels), range=[[4, 3] if d else [1, 0] for d in dashed]), legend=None
+    )
+    series = (
+        alt.Chart(alt.NamedData(name="series"))
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
+        .encode(x=x, y=alt.Y("value:Q", title=y_title), color=colour, strokeDash=dashes)
+    )
+    layers: list[Any] = []
+    if shaded:
+        layers.append(
+            alt.Chart(alt.NamedData(name="crises"))
+            .mark_rect(color="#999999", opacity=0.15)
+            .encode(x=alt.X("start:T", scale=alt.Scale(domain=list(domain))), x2="end:T")
+        )
+    if rules:
+        rule = alt.Chart(alt.NamedData(name="measures")).encode(
+            x=alt.X("start:T", scale=alt.Scale(domain=list(domain)))
+        )
+        layers.append(rule.mark_rule(color="#555555", strokeDash=[2, 2]))
+        layers.append(
+            rule.mark_text(
+                angle=270, align="right", baseline="bottom", dx=-2, dy=-2, fontSize=11, color="#333333"
+            ).encode(text="label:N", y=alt.value(0))
+        )
+    chart = alt.layer(*layers, series).properties(
+        title=alt.Title(title, anchor="start", fontSize=15), width=WIDTH, height=HEIGHT
+    )
+    spec = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), **CONFIG}
+    return json.dumps(spec)
+
+
 def line_chart(*, title: str, y_title: str, lines: list[Line], timeline: Timeline, start: date, end: date) -> str:
     data = [
         {"month": period.isoformat(), "value": value, "series": line.label}
@@ -70,55 +124,28 @@ def line_chart(*, title: str, y_title: str, lines: list[Line], timeline: Timelin
         for period, value in line.points
         if value is not None
     ]
-    domain = [start.isoformat(), (end + timedelta(days=27)).isoformat()]
-    x = alt.X("month:T", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(format="%Y", tickCount="year"))
-    labels = [line.label for line in lines]
-    colour = alt.Color(
-        "series:N",
-        title=None,
-        scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
-        legend=alt.Legend(orient="top", direction="horizontal") if len(labels) > 1 else None,
-    )
-    dashes = alt.StrokeDash(
-        "series:N",
-        scale=alt.Scale(domain=labels, range=[[4, 3] if line.dashed else [1, 0] for line in lines]),
-        legend=None,
-    )
-    series = (
-        alt.Chart(alt.Data(values=data))
-        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
-        .encode(x=x, y=alt.Y("value:Q", title=y_title), color=colour, strokeDash=dashes)
-    )
-    layers: list[Any] = []
     shaded = [
         {"start": max(b.starts_on, start).isoformat(), "end": min(b.ends_on or end, end).isoformat(), "label": b.label}
         for b in timeline.crises
         if (b.ends_on or end) >= start and b.starts_on <= end
     ]
-    if shaded:
-        layers.append(
-            alt.Chart(alt.Data(values=shaded))
-            .mark_rect(color="#999999", opacity=0.15)
-            .encode(x=alt.X("start:T", scale=alt.Scale(domain=domain)), x2="end:T")
-        )
     rules = [
         {"start": b.starts_on.isoformat(), "label": b.label} for b in timeline.measures if start <= b.starts_on <= end
     ]
-    if rules:
-        rule = alt.Chart(alt.Data(values=rules)).encode(x=alt.X("start:T", scale=alt.Scale(domain=domain)))
-        layers.append(rule.mark_rule(color="#555555", strokeDash=[2, 2]))
-        layers.append(
-            rule.mark_text(
-                angle=270, align="right", baseline="bottom", dx=-2, dy=-2, fontSize=9, color="#333333"
-            ).encode(text="label:N", y=alt.value(0))
+    domain = (start.isoformat(), (end + timedelta(days=27)).isoformat())
+    spec = json.loads(
+        _skeleton(
+            title,
+            y_title,
+            tuple(line.label for line in lines),
+            tuple(line.dashed for line in lines),
+            domain,
+            bool(shaded),
+            bool(rules),
         )
-    chart = (
-        alt.layer(*layers, series)
-        .properties(title=alt.Title(title, anchor="start", fontSize=15), width=WIDTH, height=HEIGHT)
-        .configure_axis(labelFontSize=12, titleFontSize=12)
-        .configure_legend(labelFontSize=12, symbolSize=80)
     )
-    return svg(chart.to_dict())
+    spec["datasets"] = {"series": data, "crises": shaded, "measures": rules}
+    return svg(spec)
 
 
 def lines_of(points: list[Point], *, names: dict[str, str] | None = None) -> list[Line]:
