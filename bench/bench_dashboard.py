@@ -163,7 +163,7 @@ def main() -> None:
 
     def summary_query() -> None:
         list(
-            IndicatorValue.objects.filter(indicator="new_cases", period__gte=start, period__lte=end)
+            IndicatorValue.objects.filter(indicator="new_cases", grain="border", period__gte=start, period__lte=end)
             .values("period", "border")
             .annotate(n=Sum("numerator"))
             .order_by("period")

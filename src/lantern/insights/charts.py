@@ -27,6 +27,7 @@ HEIGHT = 200
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 MAX_KEPT = 256
+SHORT_SERIES = 36
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ CONFIG = {
 @lru_cache(maxsize=256)
 def _skeleton(
     title: str, y_title: str, labels: tuple[str, ...], dashed: tuple[bool, ...], domain: tuple[str, str],
-    shaded: bool, rules: bool,
+    shaded: bool, rules: bool, points: bool,
 ) -> str:  # fmt: skip
     """The chart's Vega-Lite specification without its data (named datasets filled in per request): Altair builds it
     once per shape of chart, since building it (deep copies, schema checks) costs far more than drawing it."""
@@ -89,7 +90,8 @@ def _skeleton(
     )
     series = (
         alt.Chart(alt.NamedData(name="series"))
-        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
+        # Dots mark the months of a short series; on a long one they crowd the line (and cost a mark each).
+        .mark_line(point=alt.OverlayMarkDef(size=12) if points else False, strokeWidth=2)
         .encode(x=x, y=alt.Y("value:Q", title=y_title), color=colour, strokeDash=dashes)
     )
     layers: list[Any] = []
@@ -142,6 +144,7 @@ def line_chart(*, title: str, y_title: str, lines: list[Line], timeline: Timelin
             domain,
             bool(shaded),
             bool(rules),
+            max((len(line.points) for line in lines), default=0) <= SHORT_SERIES,
         )
     )
     spec["datasets"] = {"series": data, "crises": shaded, "measures": rules}
