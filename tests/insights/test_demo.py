@@ -60,7 +60,9 @@ def test_on_the_demo_the_analysis_finds_the_generated_effects(demo: None) -> Non
     online = _impact("recruited_online").fit
     home = _impact("private_home").fit
     cases = _impact("new_cases")
-    assert online is not None and home is not None and cases.fit is not None
+    assert online is not None
+    assert home is not None
+    assert cases.fit is not None
     low, high = online.ci("level_change")
     assert 0 < low <= 100 * (0.40 - 0.16) <= high
     low, high = home.ci("level_change")
