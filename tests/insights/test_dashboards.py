@@ -148,3 +148,21 @@ def test_the_impact_page_shows_the_sentence_and_the_chart(filled: World, staff: 
     assert staff["supervisor"].get("/insights/impact/").status_code == 403
     assert staff["analyst"].get("/insights/impact/").status_code == 200
     assert staff["coordinator"].get("/insights/indicators/").status_code == 200
+
+
+def test_no_page_or_answer_of_insights_names_anyone(
+    filled: World, staff: dict[str, Client], api_client: dict[str, Client]
+) -> None:
+    from lantern.cases.models import Case
+
+    references = list(Case.objects.values_list("reference", flat=True)[:50])
+    names = {case.person.first_name for case in Case.objects.select_related("person")[:50]}
+    for persona in ("analyst", "coordinator", "supervisor"):
+        texts = [
+            staff[persona].get("/insights/").content.decode(),
+            api_client[persona].get("/api/v1/insights/dashboard").content.decode(),
+            api_client[persona].get("/api/v1/insights/values?indicator=new_cases&by=sex").content.decode(),
+        ]
+        for text in texts:
+            assert not [r for r in references if r in text]
+            assert not [n for n in names if f">{n}<" in text or f'"{n}"' in text]
