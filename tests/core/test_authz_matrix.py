@@ -175,6 +175,13 @@ MATRIX: dict[str, Line] = {
     "notify_tasks": Line(EVERYONE),
     "notify_task_done": Line(CASE_STAFF_OF_A),
     "notify_templates": Line(frozenset({"supervisor", "org_admin", "outsider_admin", "coordinator", "sysadmin"})),
+    # Insights: indicators for the national viewers and for a supervisor's own organisation; the impact analysis
+    # (of the world's lockdown, and of its crisis) for the national viewers only.
+    "insights_indicators": Line(frozenset({"supervisor", "coordinator", "analyst"})),
+    "insights_values": Line(frozenset({"supervisor", "coordinator", "analyst"}), query={"indicator": "new_cases"}),
+    "insights_dashboard": Line(frozenset({"supervisor", "coordinator", "analyst"})),
+    "insights_impact_measure": Line(frozenset({"coordinator", "analyst"}), query={"indicator": "recruited_online"}),
+    "insights_impact_crisis": Line(frozenset({"coordinator", "analyst"})),
 }
 # Justice: the target is a trial of the case in the charge of the prosecution, with a hearing in the Athens court
 # and one in Piraeus (tests/justice/helpers.py builds them and fills the ids).

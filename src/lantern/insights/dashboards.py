@@ -1,0 +1,201 @@
+"""What a dashboard shows, as data: the tiles, the charts (their series) and the disaggregated tables, for a
+viewer and filters. The page renders it (charts as SVG) and the API returns it; both read the summary tables only,
+a fixed number of aggregate queries whatever the number of cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lantern.core.models import Organisation
+from lantern.insights import indicators
+from lantern.insights.indicators import UNIT_LABELS, Indicator, month_of
+from lantern.insights.models import RefreshCheckpoint
+from lantern.insights.selectors import Filters, Point, Timeline, Viewer, breakdown, crisis_timeline, latest, series
+
+DEFAULT_YEARS = 8
+TOP_PLATFORMS = 4
+
+BORDER_NAMES: dict[str, Promise] = {
+    "domestic": _("Domestic"),
+    "cross_border": _("Cross-border"),
+    "": _("Not known"),
+}
+DIMENSION_NAMES: dict[str, Promise] = {
+    "sex": _("Sex"),
+    "age_band": _("Age band"),
+    "form": _("Form of exploitation"),
+    "border": _("Domestic or cross-border"),
+    "platform": _("Platform"),
+}
+
+
+@dataclass
+class ChartSeries:
+    label: str
+    indicator: Indicator
+    points: list[Point]
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    y_title: str
+    series: list[ChartSeries]
+
+
+@dataclass
+class Tile:
+    indicator: Indicator
+    point: Point | None
+
+
+@dataclass
+class Breakdown:
+    indicator: Indicator
+    dimension: str
+    title: str
+    points: list[Point]
+
+
+@dataclass
+class Dashboard:
+    viewer: Viewer
+    filters: Filters
+    start: date
+    end: date
+    tiles: list[Tile] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    timeline: Timeline = field(default_factory=Timeline)
+    organisations: list[Organisation] = field(default_factory=list)
+    refreshed: RefreshCheckpoint | None = None
+
+
+def default_window(today: date) -> tuple[date, date]:
+    """The last complete month, and the first month eight years before it."""
+    end = month_of(month_of(today) - timedelta(days=1))
+    return date(end.year - DEFAULT_YEARS, end.month, 1), end
+
+
+def _ind(code: str) -> Indicator:
+    indicator = indicators.get(code)
+    assert indicator is not None
+    return indicator
+
+
+def _one(viewer: Viewer, code: str, filters: Filters, label: str = "") -> ChartSeries:
+    indicator = _ind(code)
+    return ChartSeries(label or str(indicator.label), indicator, series(viewer, indicator, filters))
+
+
+def _by(viewer: Viewer, code: str, filters: Filters, dimension: str, names: dict[str, Promise]) -> list[ChartSeries]:
+    indicator = _ind(code)
+    points = series(viewer, indicator, filters, by=dimension)
+    groups = sorted({p.group for p in points}, key=lambda g: list(names).index(g) if g in names else len(names))
+    return [
+        ChartSeries(str(names.get(g, g)), indicator, [p for p in points if p.group == g])
+        for g in groups
+        if any(p.numerator for p in points if p.group == g)
+    ]
+
+
+def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
+    """The most used platforms, the others together, so the chart keeps few lines."""
+    indicator = _ind("recruited_online_platform")
+    points = series(viewer, indicator, filters)
+    totals: dict[str, float] = {}
+    for p in points:
+        totals[p.group] = totals.get(p.group, 0) + p.numerator
+    top = sorted(totals, key=lambda g: (-totals[g], g))[:TOP_PLATFORMS]
+    kept = [ChartSeries(g, indicator, [p for p in points if p.group == g]) for g in top]
+    rest: dict[date, list[Point]] = {}
+    for p in points:
+        if p.group not in top:
+            rest.setdefault(p.period, []).append(p)
+    if rest:
+        from lantern.insights.selectors import point
+
+        others = [
+            point(indicator, viewer, period, "", sum(p.numerator for p in ps), ps[0].denominator)
+            for period, ps in sorted(rest.items())
+        ]
+        kept.append(ChartSeries(str(_("Other platforms")), indicator, others))
+    return kept
+
+
+def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
+    default_start, default_end = default_window(today)
+    start = month_of(filters.start) if filters.start else default_start
+    end = month_of(filters.end) if filters.end else default_end
+    window = Filters(start=start, end=end, region=filters.region)
+    board = Dashboard(viewer=viewer, filters=filters, start=start, end=end)
+    board.tiles = [
+        Tile(_ind(code), latest(viewer, _ind(code), window))
+        for code in ("package_coverage", "waiting_repatriation", "caseload", "shelter_occupancy", "court_backlog")
+    ]
+    percent, days = str(UNIT_LABELS["percent"]), str(UNIT_LABELS["days"])
+    board.charts = [
+        Chart(
+            "new_cases",
+            str(_("New cases per month, domestic and cross-border")),
+            str(UNIT_LABELS["cases"]),
+            _by(viewer, "new_cases", window, "border", BORDER_NAMES),
+        ),
+        Chart(
+            "online_private_home",
+            str(_("Share of new victims recruited online and exploited in private homes")),
+            percent,
+            [_one(viewer, "recruited_online", window), _one(viewer, "private_home", window)],
+        ),
+        Chart(
+            "platforms",
+            str(_("Share of new victims recruited on each online platform")),
+            percent,
+            _platforms(viewer, window),
+        ),
+        Chart(
+            "referrals",
+            str(_("Referrals answered after their deadline")),
+            percent,
+            [_one(viewer, "referrals_overdue", window)],
+        ),
+        Chart(
+            "waits",
+            str(_("Days to the first service, and days spent in shelters")),
+            days,
+            [_one(viewer, "time_to_first_service", window), _one(viewer, "length_of_stay", window)],
+        ),
+        Chart(
+            "capacity",
+            str(_("Shelter beds occupied, and provider capacity lost to staff absence")),
+            percent,
+            [_one(viewer, "shelter_occupancy", window), _one(viewer, "capacity_lost", window)],
+        ),
+        Chart(
+            "hearings",
+            str(_("Hearings postponed, by the month they were set for")),
+            percent,
+            [_one(viewer, "hearings_postponed", window)],
+        ),
+    ]
+    new_cases = _ind("new_cases")
+    board.breakdowns = [
+        Breakdown(
+            new_cases,
+            dimension,
+            str(_("New cases in the period by %(dimension)s") % {"dimension": str(DIMENSION_NAMES[dimension]).lower()}),
+            breakdown(viewer, new_cases, window, by=dimension),
+        )
+        for dimension in new_cases.disaggregations
+    ]
+    board.timeline = crisis_timeline(start=start, end=end, region=filters.region)
+    from lantern.insights.selectors import last_refresh, organisations_of
+
+    board.organisations = organisations_of(viewer)
+    board.refreshed = last_refresh()
+    return board

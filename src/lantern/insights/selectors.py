@@ -1,0 +1,221 @@
+"""Reads of the summary tables, scoped to who asks: the national picture for the coordinator and the analyst, a
+supervisor's own organisations; and the small-cell rule for those who may not see exact small counts (the
+analyst sees "<11" in every cell counting from 1 to 10 people).
+
+Every read is one aggregate query over `IndicatorValue`; nothing here reads cases."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet, Sum
+
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can, organisation_scope
+from lantern.crisis.models import CrisisEvent, Measure
+from lantern.insights.indicators import Indicator, month_of
+from lantern.insights.models import IndicatorValue, RefreshCheckpoint
+from lantern.insights.permissions import InsightAction
+
+SMALL_CELL = 11  # counts from 1 to SMALL_CELL - 1 are not shown to those without exact counts (CTDC's k)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a user's dashboards show: every organisation (national) or these, and whether small cells are hidden."""
+
+    national: bool
+    organisation_ids: frozenset[int]
+    suppress_small_cells: bool
+
+    def q(self) -> Q:
+        return Q() if self.national else Q(organisation_id__in=sorted(self.organisation_ids))
+
+
+def viewer_for(user: User) -> Viewer:
+    if not can(user, InsightAction.VIEW):
+        raise PermissionDenied("not allowed")
+    scope = organisation_scope(user, InsightAction.VIEW)
+    exact = organisation_scope(user, InsightAction.EXACT_COUNTS)
+    if scope.everywhere:
+        return Viewer(national=True, organisation_ids=frozenset(), suppress_small_cells=not exact.everywhere)
+    # A supervisor sees her organisations' exact figures (she may see their cases anyway).
+    return Viewer(
+        national=False,
+        organisation_ids=scope.organisation_ids,
+        suppress_small_cells=not scope.organisation_ids <= exact.organisation_ids,
+    )
+
+
+def organisations_of(viewer: Viewer) -> list[Organisation]:
+    if viewer.national:
+        return []
+    return list(Organisation.objects.filter(pk__in=viewer.organisation_ids).order_by("name"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date
+    group: str
+    numerator: float
+    denominator: float | None
+    value: float | None  # None: no value (no denominator) or suppressed
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The value as a table cell shows it."""
+        if self.suppressed:
+            return f"<{SMALL_CELL}"
+        if self.value is None:
+            return "-"
+        return f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+
+
+def _is_small(number: float | None) -> bool:
+    return number is not None and 0 < number < SMALL_CELL
+
+
+def point(
+    indicator: Indicator, viewer: Viewer, period: date, group: str, numerator: float, denominator: float | None
+) -> Point:
+    suppressed = (
+        viewer.suppress_small_cells
+        and indicator.counts_people
+        and (_is_small(numerator) or (indicator.kind != "count" and _is_small(denominator)))
+    )
+    if indicator.kind == "count":
+        value: float | None = numerator
+    elif not denominator:
+        value = None
+    elif indicator.kind == "share":
+        value = 100 * numerator / denominator
+    else:
+        value = numerator / denominator
+    return Point(period, group, numerator, denominator, None if suppressed else value, suppressed)
+
+
+def _cells(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = "") -> QuerySet[IndicatorValue]:
+    cells = IndicatorValue.objects.filter(viewer.q(), indicator=indicator.code, grain=indicator.grain(by))
+    if filters.start:
+        cells = cells.filter(period__gte=month_of(filters.start))
+    if filters.end:
+        cells = cells.filter(period__lte=filters.end)
+    if filters.region:
+        cells = cells.filter(region=filters.region)
+    return cells
+
+
+def series(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = "") -> list[Point]:
+    """The indicator per month (and per option of one disaggregation), summed over everything else."""
+    if by and by not in indicator.disaggregations:
+        raise ValueError(f"{indicator.code} is not disaggregated by {by}")
+    # A numerator-only disaggregation (each platform over all cases) is always kept apart.
+    by = by or indicator.split_by
+    keys = ["period", by] if by else ["period"]
+    rows = (
+        _cells(viewer, indicator, filters, by=by)
+        .values(*keys)
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by(*keys)
+    )
+    return [point(indicator, viewer, row["period"], row[by] if by else "", row["n"] or 0, row["d"]) for row in rows]
+
+
+def breakdown(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str) -> list[Point]:
+    """The indicator over the whole filtered window, by one disaggregation (period: the window's first month)."""
+    if by not in indicator.disaggregations:
+        raise ValueError(f"{indicator.code} is not disaggregated by {by}")
+    rows = (
+        _cells(viewer, indicator, filters, by=by)
+        .values(by)
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by(by)
+    )
+    start = filters.start or date(1970, 1, 1)
+    return [point(indicator, viewer, start, row[by], row["n"] or 0, row["d"]) for row in rows]
+
+
+def latest(viewer: Viewer, indicator: Indicator, filters: Filters) -> Point | None:
+    """The indicator's value in the latest month that has one (the snapshot tiles of the dashboard)."""
+    points = series(viewer, indicator, Filters(region=filters.region))
+    if not points:
+        return None
+    last = max(p.period for p in points)
+    mine = [p for p in points if p.period == last]
+    numerator = sum(p.numerator for p in mine)
+    denominators = [p.denominator for p in mine if p.denominator is not None]
+    return point(indicator, viewer, last, "", numerator, sum(denominators) if denominators else None)
+
+
+def regions(viewer: Viewer) -> list[str]:
+    values = (
+        IndicatorValue.objects.filter(viewer.q(), indicator="new_cases", grain="total")
+        .exclude(region="")
+        .values_list("region", flat=True)
+    )
+    return sorted(set(values.distinct().order_by()))
+
+
+def last_refresh() -> RefreshCheckpoint | None:
+    return RefreshCheckpoint.objects.order_by("-refreshed_at").first()
+
+
+# --- The crisis periods and measures drawn on the time axis -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass
+class Timeline:
+    crises: list[Band] = field(default_factory=list)
+    measures: list[Band] = field(default_factory=list)
+
+
+def crisis_timeline(*, start: date | None, end: date | None, region: str = "") -> Timeline:
+    """Crises and their measures overlapping the window (two queries)."""
+    overlapping = Q()
+    if end:
+        overlapping &= Q(starts_on__lte=end)
+    if start:
+        overlapping &= Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    timeline = Timeline()
+    for crisis in CrisisEvent.objects.filter(overlapping).order_by("starts_on"):
+        if not region or not crisis.regions or region in crisis.regions:
+            timeline.crises.append(Band(crisis.name, crisis.starts_on, crisis.ends_on))
+    for measure in Measure.objects.filter(overlapping).select_related("crisis").order_by("starts_on", "pk"):
+        if measure.covers(region):
+            timeline.measures.append(Band(str(measure.get_kind_display()), measure.starts_on, measure.ends_on))
+    return timeline
+
+
+def measures_for_analysis() -> list[Measure]:
+    return list(Measure.objects.select_related("crisis").order_by("starts_on", "pk"))
+
+
+def crises_for_analysis() -> list[CrisisEvent]:
+    return list(CrisisEvent.objects.order_by("starts_on", "pk"))
+
+
+def table(points: list[Point]) -> tuple[list[str], list[tuple[date, list[Point | None]]]]:
+    """Points as a table: one row per month, one column per group."""
+    groups = sorted({p.group for p in points})
+    rows: dict[date, dict[str, Point]] = defaultdict(dict)
+    for p in points:
+        rows[p.period][p.group] = p
+    return groups, [(period, [rows[period].get(g) for g in groups]) for period in sorted(rows)]

@@ -1,0 +1,181 @@
+"""Insights pages: the dashboard of the role (national, or the supervisor's organisation), the registry of
+indicators with their definitions and refresh state, and the measure-impact analysis. Charts are SVG made on the
+server, each with its table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantern.core.permissions import can
+from lantern.core.views import page_user
+from lantern.insights import charts, indicators
+from lantern.insights.dashboards import BORDER_NAMES, Dashboard, dashboard
+from lantern.insights.forms import FilterForm, ImpactForm
+from lantern.insights.impact import Impact, analyse, change_of
+from lantern.insights.models import RefreshCheckpoint
+from lantern.insights.permissions import InsightAction
+from lantern.insights.selectors import (
+    SMALL_CELL,
+    Band,
+    Filters,
+    Point,
+    Timeline,
+    regions,
+    table,
+    viewer_for,
+)
+
+
+def _filters(form: FilterForm) -> Filters:
+    if not form.is_valid():
+        return Filters()
+    data = form.cleaned_data
+    return Filters(start=data.get("start"), end=data.get("end"), region=data.get("region") or "")
+
+
+def _rendered(board: Dashboard) -> list[dict[str, Any]]:
+    rendered: list[dict[str, Any]] = []
+    for chart in board.charts:
+        points = [p for s in chart.series for p in s.points]
+        lines = [charts.Line(label=s.label, points=[(p.period, p.value) for p in s.points]) for s in chart.series]
+        groups, rows = table([Point(p.period, s.label, p.numerator, p.denominator, p.value, p.suppressed)
+                              for s in chart.series for p in s.points])  # fmt: skip
+        rendered.append(
+            {
+                "key": chart.key,
+                "title": chart.title,
+                "unit": chart.y_title,
+                "svg": charts.line_chart(
+                    title=chart.title,
+                    y_title=chart.y_title,
+                    lines=lines,
+                    timeline=board.timeline,
+                    start=board.start,
+                    end=board.end,
+                )
+                if points
+                else "",
+                "groups": groups,
+                "rows": rows,
+            }
+        )
+    return rendered
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, InsightAction.VIEW)
+    viewer = viewer_for(user)
+    form = FilterForm(request.GET or None)
+    board = dashboard(viewer, _filters(form), today=timezone.localdate())
+    context = {
+        "form": form,
+        "board": board,
+        "charts": _rendered(board),
+        "regions": regions(viewer),
+        "small_cell": SMALL_CELL,
+        "border_names": BORDER_NAMES,
+        "may_analyse": can_analyse(user),
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+def can_analyse(user: object) -> bool:
+    return can(user, InsightAction.IMPACT)
+
+
+@login_required
+def indicators_view(request: HttpRequest) -> HttpResponse:
+    page_user(request, InsightAction.VIEW)
+    checkpoints = {c.indicator: c for c in RefreshCheckpoint.objects.all()}
+    rows = [
+        (indicator, indicators.UNIT_LABELS[indicator.unit], checkpoints.get(indicator.code))
+        for indicator in indicators.REGISTRY.values()
+    ]
+    return render(request, "insights/indicators.html", {"rows": rows})
+
+
+def _impact_chart(impact: Impact) -> str:
+    fit = impact.fit
+    assert fit is not None
+    t0 = fit.t0
+    observed = [
+        (period, p.value if p is not None else None) for period, p in zip(impact.periods, impact.shown, strict=True)
+    ]
+    before = [(impact.periods[i], float(fit.fitted[i])) for i in range(t0)]
+    after = [(impact.periods[i], float(fit.fitted[i])) for i in range(t0, fit.n)]
+    without = [(impact.periods[i], float(fit.counterfactual[i])) for i in range(t0 - 1, fit.n)]
+    unit = str(indicators.UNIT_LABELS[impact.indicator.unit])
+    title = _("%(indicator)s around %(change)s") % {"indicator": impact.indicator.label, "change": impact.change.label}
+    return charts.line_chart(
+        title=title,
+        y_title=unit,
+        lines=[
+            charts.Line(str(_("Observed")), observed),
+            charts.Line(str(_("Fitted, before")), before),
+            charts.Line(str(_("Fitted, after")), after),
+            charts.Line(str(_("Had nothing changed")), without, dashed=True),
+        ],
+        timeline=Timeline(
+            crises=[Band(impact.change.label, impact.change.starts_on, impact.change.ends_on)],
+            measures=[Band(impact.change.label, impact.change.starts_on, None)],
+        ),
+        start=impact.periods[0],
+        end=impact.periods[-1],
+    )
+
+
+@login_required
+def impact_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, InsightAction.IMPACT)
+    viewer = viewer_for(user)
+    form = ImpactForm(request.GET or None)
+    impact, svg, reason = None, "", ""
+    if form.is_valid():
+        change = change_of(form.cleaned_data["change"])
+        indicator = indicators.get(form.cleaned_data["indicator"])
+        if change is None or indicator is None:  # pragma: no cover - the form's choices exclude it
+            raise PermissionDenied
+        impact = analyse(viewer, indicator, change, today=timezone.localdate(), region=form.cleaned_data["region"])
+        if impact.fit is not None:
+            svg = _impact_chart(impact)
+        else:
+            reason = impact.reason
+    terms = []
+    if impact is not None and impact.fit is not None:
+        labels = {
+            "level_change": _("Change in level when it started"),
+            "slope_change": _("Change in slope, per month"),
+            "trend": _("Trend before, per month"),
+            "intercept": _("Level at the start of the window"),
+        }
+        for term in ("level_change", "slope_change", "trend", "intercept"):
+            low, high = impact.fit.ci(term)
+            terms.append((labels[term], impact.fit.estimate(term), impact.fit.se(term), low, high))
+    rows = []
+    if impact is not None and impact.fit is not None:
+        for i, period in enumerate(impact.periods):
+            shown: Point | None = impact.shown[i]
+            rows.append((period, shown, float(impact.fit.fitted[i]), i >= impact.fit.t0))
+    context = {
+        "form": form,
+        "impact": impact,
+        "svg": svg,
+        "reason": reason,
+        "terms": terms,
+        "rows": rows,
+        "method": _(
+            "An interrupted time series: the monthly values before a measure (or a crisis) and while it lasted, each "
+            "side fitted with a straight line. The change in level when it started is the effect reported, with a 95% "
+            "confidence interval that allows for months that resemble their neighbours (Newey-West)."
+        ),
+        "interval_heading": _("95% confidence interval"),
+    }
+    return render(request, "insights/impact.html", context)

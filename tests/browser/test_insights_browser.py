@@ -1,0 +1,68 @@
+"""A national coordinator reads the dashboard and measures the effect of a crisis in a real browser: the charts are
+SVG drawn by the server, every one with its table, the page asks no other site for anything, and the analysis
+says in a sentence what changed."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, Request
+
+from lantern.cases.generate import Period, generate_cases
+from lantern.crisis import services as crisis
+from lantern.insights.refresh import refresh
+from tests.browser.conftest import ARTIFACTS
+from tests.conftest import PASSWORD, World
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture
+def figures(world: World) -> None:
+    """Made before the browser starts (the ORM is not called while Playwright's loop runs)."""
+    generate_cases(count=900, seed=11, organisations=[world.ngo_a, world.ngo_b],
+                   period=Period(date(2018, 1, 1), date(2022, 12, 31)))  # fmt: skip
+    crisis.crisis_declare(actor=None, name="pandemic", kind="pandemic", country="GR", starts_on=date(2020, 3, 15),
+                          ends_on=date(2021, 6, 30))  # fmt: skip
+    refresh()
+
+
+def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
+    figures: None, live_server: object, settings: object, browser_page: Page
+) -> None:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]  # the second factor has its own browser test
+    page = browser_page
+    base = str(live_server)
+    hosts: set[str] = set()
+
+    def seen(request: Request) -> None:
+        hosts.add(urlparse(request.url).netloc)
+
+    page.on("request", seen)
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Indicators").first.click()
+    assert page.get_by_role("heading", name="The national picture").is_visible()
+    chart = page.locator("#chart-new_cases")
+    assert chart.locator("svg").count() == 1
+    assert chart.locator("svg").bounding_box()["width"] > 300  # type: ignore[index]
+    chart.get_by_text("Table of this chart").click()
+    assert chart.get_by_role("table").is_visible()
+    assert chart.get_by_role("rowheader", name="2020-04").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "insights-dashboard.png"), full_page=True)
+
+    page.get_by_role("link", name="Measure the effect of a measure").click()
+    page.get_by_label("Indicator").select_option("recruited_online")
+    page.get_by_label("Measure or crisis").select_option(label="Start of pandemic (2020-03-15)")
+    page.get_by_role("button", name="Analyse").click()
+    sentence = page.locator(".sentence").inner_text()
+    assert sentence.startswith("Share recruited online rose by")
+    assert "after the start of the pandemic in March 2020" in sentence
+    assert page.locator("figure.chart svg").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "insights-impact.png"), full_page=True)
+    assert hosts == {urlparse(base).netloc}

@@ -1,0 +1,168 @@
+"""The dashboards by role, their charts and tables, and the small-cell rule (insights/views.py, selectors.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lantern.cases.generate import Period, generate_cases
+from lantern.crisis import services as crisis
+from lantern.insights import charts
+from lantern.insights.refresh import refresh
+from tests.conftest import World
+
+
+@pytest.fixture
+def filled(world: World, generated: int, at_now: datetime) -> World:
+    covid = crisis.crisis_declare(
+        actor=None, name="COVID-19 pandemic", kind="pandemic", country="GR", starts_on=datetime(2020, 3, 10).date()
+    )
+    crisis.measure_add(
+        actor=None,
+        crisis=covid,
+        kind="lockdown",
+        starts_on=datetime(2020, 3, 23).date(),
+        ends_on=datetime(2020, 5, 4).date(),
+    )
+    refresh()
+    charts.forget_rendered()
+    return world
+
+
+def test_the_coordinator_sees_the_national_picture_with_charts_and_their_tables(
+    filled: World, staff: dict[str, Client]
+) -> None:
+    response = staff["coordinator"].get("/insights/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The national picture" in page
+    assert page.count('<figure class="chart"') == 7
+    # The cases' charts are drawn (referrals and shelters have no data here) and each has its table.
+    assert page.count("<svg") == page.count("Table of this chart") == 3
+    # Drawn on the server: nothing in the page asks another site for anything.
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    assert "Lockdown" in page  # the measure is labelled on the time axis
+    assert "&lt;11" not in page
+
+
+def test_the_analyst_sees_no_count_below_eleven(filled: World, staff: dict[str, Client]) -> None:
+    page = staff["analyst"].get("/insights/?region=Crete").content.decode()
+    assert "&lt;11" in page
+    coordinator = staff["coordinator"].get("/insights/?region=Crete").content.decode()
+    assert "&lt;11" not in coordinator
+
+
+def test_a_supervisor_sees_her_organisation_only(
+    filled: World, staff: dict[str, Client], api_client: dict[str, Client]
+) -> None:
+    page = staff["supervisor"].get("/insights/").content.decode()
+    assert "Indicators of Safe Passage NGO" in page
+    mine = api_client["supervisor"].get("/api/v1/insights/values?indicator=new_cases").json()
+    national = api_client["coordinator"].get("/api/v1/insights/values?indicator=new_cases").json()
+    total_mine = sum(p["numerator"] for p in mine["points"])
+    total = sum(p["numerator"] for p in national["points"])
+    from lantern.cases.models import Case
+
+    assert total_mine == Case.objects.filter(organisation=filled.ngo_a).count()
+    assert total == Case.objects.count() > total_mine
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "police", "provider", "auditor", "outsider", "org_admin"])
+def test_people_without_the_role_get_no_dashboard(filled: World, staff: dict[str, Client], persona: str) -> None:
+    assert staff[persona].get("/insights/").status_code == 403
+
+
+def test_the_dashboard_costs_the_same_queries_whatever_the_data(
+    filled: World, staff: dict[str, Client], at_now: datetime
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff["coordinator"].get("/insights/").status_code == 200
+        return len(captured)
+
+    queries()  # the first request of the session also saves the session
+    before = queries()
+    generate_cases(count=300, seed=12, organisations=[filled.ngo_b], period=Period(datetime(2018, 1, 1).date(),
+                   datetime(2022, 11, 30).date()))  # fmt: skip
+    refresh()
+    assert queries() == before
+
+
+def test_the_api_hides_small_cells_from_the_analyst(filled: World, api_client: dict[str, Client]) -> None:
+    analyst = api_client["analyst"].get("/api/v1/insights/values?indicator=new_cases&by=sex&region=Crete").json()
+    coordinator = (
+        api_client["coordinator"].get("/api/v1/insights/values?indicator=new_cases&by=sex&region=Crete").json()
+    )
+    small = [p for p in coordinator["points"] if 0 < p["numerator"] < 11]
+    assert small, "the data has small cells"
+    hidden = [p for p in analyst["points"] if p["suppressed"]]
+    assert len(hidden) == len(small)
+    assert all(p["numerator"] is None and p["value"] is None for p in hidden)
+    assert not [p for p in analyst["points"] if p["numerator"] is not None and 0 < p["numerator"] < 11]
+    board = api_client["analyst"].get("/api/v1/insights/dashboard?region=Crete").json()
+    assert board["small_cells_suppressed"] is True
+    for chart in board["charts"]:
+        for series in chart["series"]:
+            for p in series["points"]:
+                assert p["numerator"] is None or not 0 < p["numerator"] < 11 or not p["suppressed"]
+
+
+def test_bad_filters_are_refused_with_the_field(filled: World, api_client: dict[str, Client]) -> None:
+    response = api_client["coordinator"].get("/api/v1/insights/values?indicator=new_cases&start=2020-13")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "start"
+    response = api_client["coordinator"].get("/api/v1/insights/values?indicator=new_cases&by=platform")
+    assert response.status_code == 422
+    response = api_client["coordinator"].get("/api/v1/insights/values?indicator=nonsense")
+    assert response.status_code == 422
+
+
+def test_the_impact_api_finds_the_rise_of_online_recruitment(filled: World, api_client: dict[str, Client]) -> None:
+    from lantern.crisis.models import CrisisEvent
+
+    pandemic = CrisisEvent.objects.get()
+    result = (
+        api_client["analyst"].get(f"/api/v1/insights/impact/crises/{pandemic.pk}?indicator=recruited_online").json()
+    )
+    assert result["analysed"] is True
+    level = next(t for t in result["terms"] if t["term"] == "level_change")
+    assert level["estimate"] > 0
+    assert result["sentence"].startswith("Share recruited online rose by")
+    assert api_client["supervisor"].get(f"/api/v1/insights/impact/crises/{pandemic.pk}").status_code == 403
+    assert api_client["coordinator"].get("/api/v1/insights/impact/crises/999999").status_code == 404
+
+
+def test_the_impact_page_shows_the_sentence_and_the_chart(filled: World, staff: dict[str, Client]) -> None:
+    from lantern.crisis.models import CrisisEvent
+
+    pandemic = CrisisEvent.objects.get()
+    page = staff["coordinator"].get(f"/insights/impact/?indicator=recruited_online&change=crisis:{pandemic.pk}")
+    text = page.content.decode()
+    assert 'class="sentence"' in text
+    assert "<svg" in text
+    assert staff["supervisor"].get("/insights/impact/").status_code == 403
+    assert staff["analyst"].get("/insights/impact/").status_code == 200
+    assert staff["coordinator"].get("/insights/indicators/").status_code == 200
+
+
+def test_no_page_or_answer_of_insights_names_anyone(
+    filled: World, staff: dict[str, Client], api_client: dict[str, Client]
+) -> None:
+    from lantern.cases.models import Case
+
+    references = list(Case.objects.values_list("reference", flat=True)[:50])
+    names = {case.person.first_name for case in Case.objects.select_related("person")[:50]}
+    for persona in ("analyst", "coordinator", "supervisor"):
+        texts = [
+            staff[persona].get("/insights/").content.decode(),
+            api_client[persona].get("/api/v1/insights/dashboard").content.decode(),
+            api_client[persona].get("/api/v1/insights/values?indicator=new_cases&by=sex").content.decode(),
+        ]
+        for text in texts:
+            assert not [r for r in references if r in text]
+            assert not [n for n in names if f">{n}<" in text or f'"{n}"' in text]
