@@ -275,3 +275,13 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Privacy-safe publication of statistics (insights) ------------------------------------------------------
+# The total differential-privacy budget (epsilon) of each dataset statistics are published from: a release that
+# would spend past it is refused.
+try:
+    LANTERN_DP_BUDGET = float(env_str("LANTERN_DP_BUDGET", "1.0"))
+except ValueError:
+    raise ImproperlyConfigured("LANTERN_DP_BUDGET must be a number, for example 1.0") from None
+if not 0 < LANTERN_DP_BUDGET <= 100:
+    raise ImproperlyConfigured(f"LANTERN_DP_BUDGET must be more than 0 and at most 100, not {LANTERN_DP_BUDGET}")

@@ -1,5 +1,19 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from lantern.insights import views_publication
 
 app_name = "insights"
 
 urlpatterns: list[URLPattern] = []
+
+# Privacy-safe publication
+urlpatterns += [
+    path("publication/", views_publication.publication_view, name="publication"),
+    path("publication/ctdc-k11.csv", views_publication.ctdc_download_view, name="publication_ctdc"),
+    path("publication/<int:release_id>/", views_publication.publication_release_view, name="publication_release"),
+    path(
+        "publication/<int:release_id>/<str:name>",
+        views_publication.publication_download_view,
+        name="publication_download",
+    ),
+]
