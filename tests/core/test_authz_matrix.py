@@ -31,6 +31,7 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
+from tests.insights.publication_helpers import csv_base64, publication_release_id
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -40,6 +41,7 @@ WORKS_WITH_VICTIMS = frozenset(
 )
 SEE_BEDS = frozenset({"caseworker", "supervisor", "police", "provider", "coordinator", "outsider", "shelter_worker"})
 SHELTER = frozenset({"shelter_worker"})
+PUBLISHERS = frozenset({"analyst", "coordinator"})
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,14 @@ MATRIX: dict[str, Line] = {
     "notes_list": Line(CASE_STAFF_OF_A),
     "notes_add": Line(CASE_STAFF_OF_A, body={"text": "Called back, safe"}),
     "assessments_record": Line(CASE_STAFF_OF_A, body={"kind": "needs", "needs": ["medical"]}),
+    # Insights, privacy-safe publication: analysts and the national coordinator only.
+    "publication_budgets": Line(PUBLISHERS),
+    "publication_create": Line(
+        PUBLISHERS, body={"source": "csv", "csv_base64": csv_base64(), "by": ["gender", "ageBroad"], "k": 11}
+    ),
+    "publication_releases": Line(PUBLISHERS),
+    "publication_get": Line(PUBLISHERS),
+    "publication_ctdc": Line(PUBLISHERS),
 }
 
 
@@ -203,6 +213,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{referral_id}", str(Referral.objects.get(recipient=world.legal_aid).pk))
         .replace("{shelter_id}", str(world.shelter.pk))
         .replace("{stay_id}", str(Stay.objects.get().pk))
+        .replace("{release_id}", publication_release_id() if "{release_id}" in path else "")
     )
     if line.query:
         url += "?" + urlencode(line.query)

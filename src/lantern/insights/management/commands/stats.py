@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -122,7 +121,7 @@ class Command(LanternCommand):
         summary = _summary(release)
         summary["files"] = {kind: str(path) for kind, path in targets.items()}
         if options["json"]:
-            sys.stdout.write(json.dumps(summary) + "\n")
+            self.stdout.write(json.dumps(summary))
         else:
             self._say(f"published {release.cells:,} cells to {out} (release #{release.pk})")
 
@@ -141,7 +140,7 @@ class Command(LanternCommand):
             handle.write(to_csv(anonymised))
         summary = {"rows": anonymised.records_out, "records": anonymised.records_in, "k": k, "steps": anonymised.steps}
         if options["json"]:
-            sys.stdout.write(json.dumps(summary) + "\n")
+            self.stdout.write(json.dumps(summary))
         else:
             self._say(f"exported {anonymised.records_out:,} of {anonymised.records_in:,} records, k = {k}")
 
