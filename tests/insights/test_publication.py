@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from lantern.cases.generate import generate_cases
@@ -48,7 +48,8 @@ def test_k_mode_publishes_cells_and_margins_with_nothing_from_1_to_k_minus_1(db:
     assert release.suppressed == sum(1 for r in rows if r["count"] == "")
     pk = [r for r in rows if r["citizenship"] == "PK" and r["gender"] in ("Female", "Male")]
     assert any(r["count"] == "" for r in pk)  # PK is rare: its cells are suppressed
-    assert "k = 11" in release.note and "Audit: for every suppressed value" in release.note
+    assert "k = 11" in release.note
+    assert "Audit: for every suppressed value" in release.note
     assert release.chart_svg.startswith("<svg")
 
 
@@ -62,7 +63,8 @@ def test_dp_mode_releases_every_combination_including_empty_ones_and_spends_the_
     assert "Total" not in {r["gender"] for r in rows}
     dataset = release.dataset
     assert dataset.budget == 1.0
-    assert "epsilon = 0.5" in release.note and "sensitivity" in release.note
+    assert "epsilon = 0.5" in release.note
+    assert "sensitivity" in release.note
     assert "0.5 of 1 spent" in release.note
 
 
@@ -72,7 +74,8 @@ def test_the_ledger_refuses_a_release_past_the_budget_and_writes_nothing(db: Non
     releases, events = PublicationRelease.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
         _publish(content, ["ageBroad"], epsilon=0.4)
-    assert "would be exceeded" in str(refused.value) and "0.3 is left" in str(refused.value).replace("0.30", "0.3")
+    assert "would be exceeded" in str(refused.value)
+    assert "0.3 is left" in str(refused.value).replace("0.30", "0.3")
     assert PublicationRelease.objects.count() == releases
     assert AuditEvent.objects.count() == events
     _publish(content, ["ageBroad"], epsilon=0.3)  # what is left can still be spent
@@ -110,7 +113,8 @@ def test_the_command_writes_table_chart_and_note_and_a_json_summary(db: None, tm
     stdout, stderr = _stats("publish", "--input", str(source), "--by", "gender,ageBroad", "--epsilon", "0.25",
                             "--out", str(out), "--json", "--dataset", "CTDC 2024")  # fmt: skip
     summary = json.loads(stdout)
-    assert summary["mode"] == "dp" and summary["budget_left"] == pytest.approx(0.75)
+    assert summary["mode"] == "dp"
+    assert summary["budget_left"] == pytest.approx(0.75)
     assert summary["dataset"] == "name:CTDC 2024"
     assert out.read_text().startswith("gender,ageBroad,count\n")
     assert (tmp_path / "table.svg").read_text().startswith("<svg")
@@ -158,10 +162,13 @@ def test_the_command_refuses_past_the_budget_with_exit_2(db: None, tmp_path: Pat
     source = tmp_path / "in.csv"
     source.write_bytes(records_csv())
     _stats("publish", "--input", str(source), "--by", "gender", "--epsilon", "1", "--out", str(tmp_path / "a.csv"))
-    with pytest.raises(CommandError, match="budget .* would be exceeded") as refused:
-        _stats("publish", "--input", str(source), "--by", "gender", "--epsilon", "0.1", "--out", str(tmp_path / "b.csv"))
+    with pytest.raises(CommandError, match=r"budget .* would be exceeded") as refused:
+        _stats(
+            "publish", "--input", str(source), "--by", "gender", "--epsilon", "0.1", "--out", str(tmp_path / "b.csv")
+        )
     assert refused.value.returncode == 2
-    assert not (tmp_path / "b.csv").exists() and not (tmp_path / "b.md").exists()
+    assert not (tmp_path / "b.csv").exists()
+    assert not (tmp_path / "b.md").exists()
 
 
 # --- Lantern's own data ----------------------------------------------------------------------------------------
@@ -181,14 +188,16 @@ def test_the_api_publishes_from_lantern_data_and_refuses_past_the_budget(
     response = client.post("/api/v1/insights/publication/releases", body, content_type="application/json")
     assert response.status_code == 201, response.content
     release = response.json()
-    assert release["dataset"] == LANTERN_DATASET and release["budget_spent"] == pytest.approx(0.6)
+    assert release["dataset"] == LANTERN_DATASET
+    assert release["budget_spent"] == pytest.approx(0.6)
     assert release["table_csv"].startswith("gender,typeOfExploitation,count")
     refused = client.post("/api/v1/insights/publication/releases", body, content_type="application/json")
     assert refused.status_code == 422
     assert refused["Content-Type"] == "application/problem+json"
     assert refused.json()["errors"][0]["field"] == "epsilon"
     budgets = client.get("/api/v1/insights/publication/budgets").json()
-    assert budgets[0]["key"] == LANTERN_DATASET and budgets[0]["left"] == pytest.approx(0.4)
+    assert budgets[0]["key"] == LANTERN_DATASET
+    assert budgets[0]["left"] == pytest.approx(0.4)
     assert client.get(f"/api/v1/insights/publication/releases/{release['id']}").json()["note"] == release["note"]
     # Nothing a person could be recognised by: no case reference anywhere in what the analyst got.
     references = list(Case.objects.values_list("reference", flat=True)[:50])
@@ -199,10 +208,12 @@ def test_the_api_refuses_a_bad_upload_with_the_field(world: World, api_client: d
     client = api_client["coordinator"]
     bad = {"source": "csv", "csv_base64": "@@@", "by": ["gender"], "k": 11}
     response = client.post("/api/v1/insights/publication/releases", bad, content_type="application/json")
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "csv_base64"
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "csv_base64"
     no_column = {"source": "csv", "csv_base64": csv_base64(), "by": ["nope"], "k": 11}
     response = client.post("/api/v1/insights/publication/releases", no_column, content_type="application/json")
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "by"
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "by"
 
 
 # --- the pages -------------------------------------------------------------------------------------------------
@@ -213,7 +224,8 @@ def test_an_analyst_publishes_an_upload_and_sees_chart_table_note_and_budget(
 ) -> None:
     client = staff["analyst"]
     page = client.get("/insights/publication/")
-    assert page.status_code == 200 and b"Privacy budget by dataset" in page.content
+    assert page.status_code == 200
+    assert b"Privacy budget by dataset" in page.content
     upload = SimpleUploadedFile("ctdc.csv", records_csv(), content_type="text/csv")
     response = client.post(
         "/insights/publication/",
@@ -223,10 +235,13 @@ def test_an_analyst_publishes_an_upload_and_sees_chart_table_note_and_budget(
     result = client.get(response["Location"])
     body = result.content.decode()
     assert result.status_code == 200
-    assert "chart.svg" in body and "Methodology" in body and "suppressed" in body
+    assert "chart.svg" in body
+    assert "Methodology" in body
+    assert "suppressed" in body
     release = PublicationRelease.objects.get()
     table = client.get(f"/insights/publication/{release.pk}/table.csv")
-    assert table["Content-Type"].startswith("text/csv") and table.content.decode() == release.table_csv
+    assert table["Content-Type"].startswith("text/csv")
+    assert table.content.decode() == release.table_csv
     chart = client.get(f"/insights/publication/{release.pk}/chart.svg")
     assert chart["Content-Type"] == "image/svg+xml"
     assert client.get(f"/insights/publication/{release.pk}/other.txt").status_code == 404
@@ -243,7 +258,9 @@ def test_the_form_keeps_what_was_typed_and_says_why_it_refused(world: World, sta
     assert response.status_code == 422
     body = response.content.decode()
     assert "no column &#x27;region&#x27;" in body
-    assert 'value="gender, region"' in body and 'value="Field survey"' in body and 'value="0.3"' in body
+    assert 'value="gender, region"' in body
+    assert 'value="Field survey"' in body
+    assert 'value="0.3"' in body
     response = client.post("/insights/publication/", {"source": "upload", "by": "gender", "mode": "k", "k": "11"})
     assert "Choose the CSV file" in response.content.decode()
 
@@ -253,12 +270,15 @@ def test_the_budget_refusal_is_shown_on_the_page(generated: int, staff: dict[str
     form = {"source": "lantern", "by": "gender", "mode": "dp", "epsilon": "0.8"}
     assert client.post("/insights/publication/", form).status_code == 302
     refused = client.post("/insights/publication/", form)
-    assert refused.status_code == 422 and "would be exceeded" in refused.content.decode()
+    assert refused.status_code == 422
+    assert "would be exceeded" in refused.content.decode()
     assert PublicationRelease.objects.count() == 1
 
 
 @pytest.mark.parametrize("persona", ["caseworker", "supervisor", "police", "auditor", "sysadmin", "outsider"])
-def test_only_analysts_and_the_coordinator_reach_the_pages(world: World, staff: dict[str, Client], persona: str) -> None:
+def test_only_analysts_and_the_coordinator_reach_the_pages(
+    world: World, staff: dict[str, Client], persona: str
+) -> None:
     client = staff[persona]
     assert client.get("/insights/publication/").status_code == 403
     assert client.get("/insights/publication/ctdc-k11.csv").status_code == 403

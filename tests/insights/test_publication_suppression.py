@@ -30,7 +30,8 @@ def assert_protected(counts: np.ndarray, k: int = K) -> None:
     assert protection.audited
     cells, low, high = feasible_ranges(extended, protection.totals, protection.mask)
     truth = extended.ravel()[cells]
-    assert (low <= truth + 1e-6).all() and (truth <= high + 1e-6).all()  # the truth is always feasible
+    assert (low <= truth + 1e-6).all()
+    assert (truth <= high + 1e-6).all()
     narrow = cells[high - low < 1 - 1e-6]
     assert narrow.size == 0, f"suppressed values {np.unravel_index(narrow, extended.shape)} can be worked out"
 
@@ -84,9 +85,7 @@ def tables(draw: st.DrawFn) -> np.ndarray:
     shape = draw(shapes)
     size = int(np.prod(shape))
     values = draw(
-        st.lists(
-            st.one_of(st.just(0), st.integers(1, K - 1), st.integers(K, 80)), min_size=size, max_size=size
-        )
+        st.lists(st.one_of(st.just(0), st.integers(1, K - 1), st.integers(K, 80)), min_size=size, max_size=size)
     )
     return np.array(values, dtype=np.int64).reshape(shape)
 

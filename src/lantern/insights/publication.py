@@ -98,20 +98,35 @@ def _labels(table: Table, totals: tuple[bool, ...] | None) -> list[list[str]]:
     return labels
 
 
-def _csv(dimensions: list[str], labels: list[list[str]], values: np.ndarray, published: np.ndarray | None) -> str:
-    """Dimension columns then `count`, one row a cell (suppressed: empty), built column-wise."""
-    shape = values.shape
-    index = np.indices(shape).reshape(len(shape), -1)
-    columns = [np.array(labels[axis], dtype=object)[index[axis]] for axis in range(len(shape))]
-    flat = values.ravel()
-    counts = flat.astype(str).astype(object)
-    if published is not None:
-        counts[~published.ravel()] = ""
+_SMALL_TEXTS = 4096
+
+
+def _field(text: str) -> str:
+    """One CSV field, quoted as the csv module quotes it."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*dimensions, "count"])
-    writer.writerows(zip(*columns, counts, strict=True))
+    csv.writer(out, lineterminator="").writerow([text])
     return out.getvalue()
+
+
+def _csv(dimensions: list[str], labels: list[list[str]], values: np.ndarray, published: np.ndarray | None) -> str:
+    """Dimension columns then `count`, one row a cell (suppressed: empty), in the order of the cells.
+
+    Built as the Cartesian product it is: the row prefixes of the first dimensions are joined once and extended
+    dimension by dimension (numpy object arrays: C loops, no Python loop over the cells)."""
+    prefixes = np.array([""], dtype=object)
+    for names in labels:
+        fields = np.array([_field(name) + "," for name in names], dtype=object)
+        prefixes = np.add.outer(prefixes, fields).ravel()
+    flat = values.ravel()
+    texts = np.array([str(v) for v in range(_SMALL_TEXTS)], dtype=object)
+    counts = texts[np.minimum(flat, _SMALL_TEXTS - 1)]
+    large = np.flatnonzero(flat >= _SMALL_TEXTS)
+    counts[large] = [str(v) for v in flat[large].tolist()]  # margins and big cells: few
+    if published is not None:
+        counts = np.where(published.ravel(), counts, "")
+    header = ",".join(_field(name) for name in [*dimensions, "count"])
+    lines = prefixes + counts
+    return header + "\n" + "\n".join(lines.tolist()) + "\n"
 
 
 def protect_table(
