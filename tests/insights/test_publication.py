@@ -51,6 +51,9 @@ def test_k_mode_publishes_cells_and_margins_with_nothing_from_1_to_k_minus_1(db:
     assert "k = 11" in release.note
     assert "Audit: for every suppressed value" in release.note
     assert release.chart_svg.startswith("<svg")
+    # The chart draws the published margins by citizenship and gender: no small value, no Total bar.
+    assert all(p["count"] is None or p["count"] == 0 or p["count"] >= K for p in release.chart_data)
+    assert "Total" not in {p["category"] for p in release.chart_data} | {p["series"] for p in release.chart_data}
 
 
 def test_dp_mode_releases_every_combination_including_empty_ones_and_spends_the_budget(db: None) -> None:
@@ -282,3 +285,27 @@ def test_only_analysts_and_the_coordinator_reach_the_pages(
     client = staff[persona]
     assert client.get("/insights/publication/").status_code == 403
     assert client.get("/insights/publication/ctdc-k11.csv").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"source": "lantern", "by": ["gender"], "k": 11},  # no case consented to statistics yet
+        {"source": "csv", "csv_base64": csv_base64(b"gender\n"), "by": ["gender"], "k": 11},
+        {"source": "csv", "csv_base64": csv_base64(b"\xff\xfe\x00garbage"), "by": ["gender"], "k": 11},
+        {"source": "csv", "csv_base64": csv_base64(), "by": ["gender", "gender"], "k": 11},
+        {"source": "csv", "csv_base64": csv_base64(), "by": [""], "epsilon": 0.1},
+        {"source": "csv", "csv_base64": csv_base64(), "by": ["gender"], "k": 11, "epsilon": 0.1},
+        {"source": "csv", "csv_base64": csv_base64(), "by": ["gender"]},
+        {"source": "csv", "csv_base64": csv_base64(b"a,b\n1\n"), "by": ["b"], "k": 11},
+    ],
+)
+def test_bad_requests_get_a_4xx_with_nothing_recorded(
+    world: World, api_client: dict[str, Client], body: dict[str, object]
+) -> None:
+    response = api_client["analyst"].post(
+        "/api/v1/insights/publication/releases", body, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert not PublicationRelease.objects.exists()

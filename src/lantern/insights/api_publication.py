@@ -148,7 +148,8 @@ def publication_create(request: HttpRequest, payload: PublicationIn) -> Status:
             key, label = dataset_key_for_file(content, payload.dataset)
             source = "an uploaded file"
     except TableError as exc:
-        raise ValidationError({"by" if "column" in str(exc) else "csv_base64": str(exc)}) from None
+        field = "by" if "column" in str(exc) else ("source" if payload.source == "lantern" else "csv_base64")
+        raise ValidationError({field: str(exc)}) from None
     release = publish(
         actor=user,
         dataset_key=key,

@@ -155,14 +155,14 @@ def protect_table(
         labels = _labels(table, protection.totals)
         published = ~protection.mask
         text = _csv(list(by), labels, protection.extended, published)
-        points = chart_points(protection.extended, published, labels, list(by))
+        points = chart_points(protection.extended, published, labels, list(table.counts.shape))
         return Published(table, labels, text, points, protection.suppressed, protection=protection)
     assert epsilon is not None
     noisy = dp.release(table.counts, epsilon)
     say(f"added discrete Laplace noise of scale {noisy.scale:g} to {table.cells:,} cells")
     labels = _labels(table, None)
     text = _csv(list(by), labels, noisy.counts, None)
-    points = chart_points(noisy.counts, None, labels, list(by))
+    points = chart_points(noisy.counts, None, labels, list(table.counts.shape))
     return Published(table, labels, text, points, 0, noisy=noisy)
 
 

@@ -9,30 +9,26 @@ from typing import Any
 
 import numpy as np
 
-MAX_BARS = 40
+MAX_BARS = 30
 MAX_SERIES = 8
 
 
 def chart_points(
-    values: np.ndarray, published: np.ndarray | None, labels: list[list[str]], dimensions: list[str]
+    values: np.ndarray, published: np.ndarray | None, labels: list[list[str]], sizes: list[int]
 ) -> list[dict[str, Any]]:
     """The points the chart draws, also shown as its table: one per category of the first dimension (and of the
     second, as series, when there is one). `values` is either the table with its margins (k mode: the margins are
     the last index of each dimension that has one, `published` says which values are published) or the noisy
-    cells (differential privacy: `published` is None)."""
+    cells (differential privacy: `published` is None). `sizes` are the numbers of categories, totals left out."""
     if published is not None:
         # Take the published margin over every dimension after the first two.
         index: list[Any] = [slice(None)] * values.ndim
         for axis in range(2, values.ndim):
-            index[axis] = -1 if values.shape[axis] > len(labels[axis]) else 0
-        view = values[tuple(index)]
-        shown = published[tuple(index)]
-        first = view[: len(labels[0])] if view.ndim else view
-        shown_first = shown[: len(labels[0])] if shown.ndim else shown
-        if view.ndim >= 2:
-            first = first[:, : len(labels[1])]
-            shown_first = shown_first[:, : len(labels[1])]
-        grid = np.where(shown_first, first, -1)
+            index[axis] = -1  # the total over that dimension (or its only category)
+        index[0] = slice(0, sizes[0])
+        if values.ndim >= 2:
+            index[1] = slice(0, sizes[1])
+        grid = np.where(published[tuple(index)], values[tuple(index)], -1)
     else:
         grid = values.sum(axis=tuple(range(2, values.ndim))) if values.ndim > 2 else values
     if grid.ndim == 1:
@@ -41,8 +37,10 @@ def chart_points(
     else:
         series_labels = labels[1]
     totals = np.where(grid < 0, 0, grid).sum(axis=1)
-    keep_x = np.argsort(-totals, kind="stable")[:MAX_BARS]
-    keep_x.sort()
+    # Categories with nothing to show (all zero) are left out of the chart; the table has them.
+    something = (totals > 0) | (grid < 0).any(axis=1)
+    ranked = [i for i in np.argsort(-totals, kind="stable") if something[i]]
+    keep_x = np.sort(np.array(ranked[:MAX_BARS], dtype=np.int64))
     series_totals = np.where(grid < 0, 0, grid).sum(axis=0)
     keep_s = np.sort(np.argsort(-series_totals, kind="stable")[:MAX_SERIES])
     points = []
