@@ -309,3 +309,37 @@ def test_bad_requests_get_a_4xx_with_nothing_recorded(
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert not PublicationRelease.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_releases_at_once_cannot_both_spend_the_last_of_the_budget() -> None:
+    import threading
+
+    from django.db import connection
+
+    content = records_csv()
+    records = read_csv(content, ["gender"])
+    key, label = dataset_key_for_file(content)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def release() -> None:
+        try:
+            start.wait()
+            publish(actor=None, dataset_key=key, dataset_label=label, records=records, by=["gender"], epsilon=0.6,
+                    source="test")  # fmt: skip
+            outcomes.append("published")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=release) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["published", "refused"]
+    assert PublicationRelease.objects.count() == 1
+    assert PublicationDataset.objects.get().releases.get().epsilon == 0.6
