@@ -247,6 +247,7 @@ def test_an_analyst_publishes_an_upload_and_sees_chart_table_note_and_budget(
     assert table.content.decode() == release.table_csv
     chart = client.get(f"/insights/publication/{release.pk}/chart.svg")
     assert chart["Content-Type"] == "image/svg+xml"
+    assert client.get(f"/insights/publication/{release.pk}/note.md").content.decode() == release.note
     assert client.get(f"/insights/publication/{release.pk}/other.txt").status_code == 404
 
 

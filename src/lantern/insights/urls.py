@@ -12,8 +12,21 @@ urlpatterns += [
     path("publication/ctdc-k11.csv", views_publication.ctdc_download_view, name="publication_ctdc"),
     path("publication/<int:release_id>/", views_publication.publication_release_view, name="publication_release"),
     path(
-        "publication/<int:release_id>/<str:name>",
+        "publication/<int:release_id>/table.csv",
         views_publication.publication_download_view,
-        name="publication_download",
+        {"name": "table.csv"},
+        name="publication_table",
+    ),
+    path(
+        "publication/<int:release_id>/chart.svg",
+        views_publication.publication_download_view,
+        {"name": "chart.svg"},
+        name="publication_chart",
+    ),
+    path(
+        "publication/<int:release_id>/note.md",
+        views_publication.publication_download_view,
+        {"name": "note.md"},
+        name="publication_note",
     ),
 ]
