@@ -110,3 +110,10 @@ def test_a_large_table_is_not_audited_and_says_so() -> None:
     for axis, has_total in enumerate(protection.totals):
         if has_total:
             assert not (protection.mask.sum(axis=axis) == 1).any()
+
+
+def test_an_audit_that_takes_too_long_stops_and_says_it_did_not_finish() -> None:
+    counts = np.random.default_rng(5).poisson(6, size=(6, 3, 6, 4))
+    protection = protect(counts, K, audit_seconds=0.0)
+    assert protection.suppressed > 0
+    assert not protection.audited

@@ -28,7 +28,7 @@ from lantern.insights import dp
 from lantern.insights.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
 from lantern.insights.models import PublicationDataset, PublicationMode, PublicationRelease
 from lantern.insights.publication_chart import chart_points, chart_svg
-from lantern.insights.suppression import AUDIT_LIMIT, Protection, ProtectionFailed, protect
+from lantern.insights.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
 LANTERN_DATASET = "lantern:ctdc"
 DEFAULT_K = 11  # as CTDC publishes
@@ -321,9 +321,10 @@ def methodology_note(
             )
         else:
             lines.append(
-                f"- Audit: not run; the table has {protection.suppressed:,} suppressed values (the audit runs up to "
-                f"{AUDIT_LIMIT:,}). Only the pattern rule above protects it, which in two or more dimensions does not "
-                "rule out every exact recovery: publish fewer dimensions when this matters."
+                f"- Audit: not done; the table has {protection.suppressed:,} suppressed values (the audit runs up to "
+                f"{AUDIT_LIMIT:,}, for at most {AUDIT_SECONDS:g} seconds). Only the pattern rule above protects it, "
+                "which in two or more dimensions does not rule out every exact recovery: publish fewer dimensions "
+                "when this matters."
             )
         lines += [
             "",

@@ -19,13 +19,16 @@ reasonable time gets the pattern rule only, and its note says so.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-AUDIT_LIMIT = 2_000  # suppressed cells above which the linear-programming audit is not run
+AUDIT_LIMIT = 2_000  # suppressed values above which the linear-programming audit is not run
+AUDIT_SECONDS = 20.0  # and the time it may take (a page or an API call waits for it)
 REPAIR_ROUNDS = 12
 _PREFER_NON_ZERO = np.int64(1) << 40  # ranks an empty cell after every non-zero one
 _LAST_RESORT = np.int64(1) << 41  # an empty cell in an empty line: the margins pin it at 0, so it hides nothing
@@ -34,6 +37,10 @@ _NEVER = np.iinfo(np.int64).max
 
 class ProtectionFailed(ValueError):
     """No suppression pattern was found that keeps every suppressed cell from being worked out."""
+
+
+class _AuditTooLong(Exception):
+    pass
 
 
 @dataclass
@@ -173,7 +180,9 @@ def feasible_ranges(
     return cells, low, high
 
 
-def pinned_values(extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray) -> np.ndarray:
+def pinned_values(
+    extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray, *, deadline: float = math.inf
+) -> np.ndarray:
     """The suppressed values (flat indices) whose feasible range is narrower than one person. The same linear
     programmes as `feasible_ranges`, but every solution found also clears each value it moves by at least one
     (the feasible set is convex and holds the true table, so that value's range is at least that wide): far
@@ -186,6 +195,8 @@ def pinned_values(extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarr
         for position in range(members.size):
             if cleared[position]:
                 continue
+            if time.monotonic() > deadline:
+                raise _AuditTooLong
             for sign in (1.0, -1.0):
                 bound, point = _bound(a_eq, b_eq, position, members.size, sign)
                 if point is not None:
@@ -216,7 +227,9 @@ def _widen(extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray, pin
     return mask
 
 
-def protect(counts: np.ndarray, k: int, *, audit_limit: int = AUDIT_LIMIT) -> Protection:
+def protect(
+    counts: np.ndarray, k: int, *, audit_limit: int = AUDIT_LIMIT, audit_seconds: float = AUDIT_SECONDS
+) -> Protection:
     """Primary and secondary suppression of a count table and its margins, audited when it is small enough."""
     if k < 2:
         raise ValueError("k must be at least 2")
@@ -224,11 +237,15 @@ def protect(counts: np.ndarray, k: int, *, audit_limit: int = AUDIT_LIMIT) -> Pr
     primary = (extended >= 1) & (extended < k)
     mask = complete_lines(extended, totals, primary)
     rounds = 0
+    deadline = time.monotonic() + audit_seconds
     failed = "no suppression pattern keeps every suppressed value from being worked out: choose fewer dimensions"
     while True:
         if int(mask.sum()) > audit_limit:
             return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
-        pinned = pinned_values(extended, totals, mask)
+        try:
+            pinned = pinned_values(extended, totals, mask, deadline=deadline)
+        except _AuditTooLong:
+            return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
         if pinned.size == 0:
             return Protection(extended, totals, mask, primary, audited=True, rounds=rounds)
         rounds += 1
