@@ -344,3 +344,13 @@ def test_two_releases_at_once_cannot_both_spend_the_last_of_the_budget() -> None
     assert sorted(outcomes) == ["published", "refused"]
     assert PublicationRelease.objects.count() == 1
     assert PublicationDataset.objects.get().releases.get().epsilon == 0.6
+
+
+def test_the_budget_list_costs_the_same_queries_for_many_datasets(
+    world: World, api_client: dict[str, Client], django_assert_max_num_queries: object
+) -> None:
+    for seed in range(4):
+        _publish(records_csv(60, seed=seed), ["gender"], epsilon=0.1)
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        response = api_client["analyst"].get("/api/v1/insights/publication/budgets")
+    assert len(response.json()) == 5  # Lantern's own and the four files

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from lantern.core.models import User
@@ -32,9 +32,10 @@ def budgets(user: User) -> list[Budget]:
     """Every dataset with its privacy budget, what its releases spent and what is left (Lantern's own first)."""
     require(user, PublicationAction.PUBLISH)
     rows = PublicationDataset.objects.annotate(
-        spent=Sum("releases__epsilon", filter=Q(releases__mode=PublicationMode.DIFFERENTIAL_PRIVACY))
+        spent=Sum("releases__epsilon", filter=Q(releases__mode=PublicationMode.DIFFERENTIAL_PRIVACY)),
+        release_count=Count("releases"),
     ).order_by("label", "pk")
-    result = [Budget(d.key, d.label, d.budget, float(d.spent or 0), d.releases.count()) for d in rows]
+    result = [Budget(d.key, d.label, d.budget, float(d.spent or 0), d.release_count) for d in rows]
     if not any(b.key == LANTERN_DATASET for b in result):
         result.insert(
             0, Budget(LANTERN_DATASET, "Lantern (cases consented to statistics)", settings.LANTERN_DP_BUDGET, 0.0, 0)
