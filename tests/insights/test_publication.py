@@ -354,3 +354,13 @@ def test_the_budget_list_costs_the_same_queries_for_many_datasets(
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         response = api_client["analyst"].get("/api/v1/insights/publication/budgets")
     assert len(response.json()) == 5  # Lantern's own and the four files
+
+
+def test_the_demo_publishes_one_table_once(generated: int) -> None:
+    from lantern.insights import publication_demo
+
+    publication_demo.load()
+    publication_demo.load()
+    release = PublicationRelease.objects.get()
+    assert release.dimensions == ["yearOfRegistration", "gender", "typeOfExploitation"]
+    assert release.k == 11
