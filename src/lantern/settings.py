@@ -328,3 +328,12 @@ LANTERN_PORTAL_EMERGENCY_NUMBER = env_str("LANTERN_PORTAL_EMERGENCY_NUMBER", "11
 # Call-back requests: how long a form stays valid, and how many requests one connection may send in an hour.
 LANTERN_PORTAL_FORM_MINUTES = env_int("LANTERN_PORTAL_FORM_MINUTES", 120, minimum=5)
 LANTERN_PORTAL_CALLBACKS_PER_HOUR = env_int("LANTERN_PORTAL_CALLBACKS_PER_HOUR", 5, minimum=1)
+# --- Privacy-safe publication of statistics (insights) ------------------------------------------------------
+# The total differential-privacy budget (epsilon) of each dataset statistics are published from: a release that
+# would spend past it is refused.
+try:
+    LANTERN_DP_BUDGET = float(env_str("LANTERN_DP_BUDGET", "1.0"))
+except ValueError:
+    raise ImproperlyConfigured("LANTERN_DP_BUDGET must be a number, for example 1.0") from None
+if not 0 < LANTERN_DP_BUDGET <= 100:
+    raise ImproperlyConfigured(f"LANTERN_DP_BUDGET must be more than 0 and at most 100, not {LANTERN_DP_BUDGET}")

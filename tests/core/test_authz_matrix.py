@@ -31,6 +31,7 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
+from tests.insights.publication_helpers import csv_base64, publication_release_id
 from tests.justice.helpers import (
     IN_A_MONTH,
     JUSTICE_VALUES,
@@ -49,6 +50,7 @@ WORKS_WITH_VICTIMS = frozenset(
 )
 SEE_BEDS = frozenset({"caseworker", "supervisor", "police", "provider", "coordinator", "outsider", "shelter_worker"})
 SHELTER = frozenset({"shelter_worker"})
+PUBLISHERS = frozenset({"analyst", "coordinator"})
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,14 @@ MATRIX: dict[str, Line] = {
     "notify_tasks": Line(EVERYONE),
     "notify_task_done": Line(CASE_STAFF_OF_A),
     "notify_templates": Line(frozenset({"supervisor", "org_admin", "outsider_admin", "coordinator", "sysadmin"})),
+    # Insights, privacy-safe publication: analysts and the national coordinator only.
+    "publication_budgets": Line(PUBLISHERS),
+    "publication_create": Line(
+        PUBLISHERS, body={"source": "csv", "csv_base64": csv_base64(), "by": ["gender", "ageBroad"], "k": 11}
+    ),
+    "publication_releases": Line(PUBLISHERS),
+    "publication_get": Line(PUBLISHERS),
+    "publication_ctdc": Line(PUBLISHERS),
     # Insights: indicators for the national viewers and for a supervisor's own organisation; the impact analysis
     # (of the world's lockdown, and of its crisis) for the national viewers only.
     "insights_indicators": Line(frozenset({"supervisor", "coordinator", "analyst"})),
@@ -263,6 +273,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{stay_id}", str(Stay.objects.get().pk))
         .replace("{delivery_id}", notify_authz.delivery_id())
         .replace("{task_id}", notify_authz.task_id())
+        .replace("{release_id}", publication_release_id() if "{release_id}" in path else "")
     )
     url = justice_url(url)
     if line.query:

@@ -1,0 +1,203 @@
+"""The publication API: protected tables (k threshold or differential privacy), the privacy budget per dataset, and
+the k-anonymous CTDC file. Analysts and the national coordinator; everything returned is aggregated or
+de-identified."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from lantern.core.api import ERRORS, api_user
+from lantern.core.pagination import Pagination
+from lantern.insights import publication_selectors as selectors
+from lantern.insights.crosstab import TableError, read_csv
+from lantern.insights.models import PublicationRelease
+from lantern.insights.publication import (
+    LANTERN_DATASET,
+    budget_spent,
+    dataset_key_for_file,
+    lantern_records,
+    publish,
+)
+from lantern.insights.publication_permissions import PublicationAction
+
+router = Router(tags=["insights"])
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class BudgetOut(Schema):
+    key: str
+    label: str
+    budget: float
+    spent: float
+    left: float
+    releases: int
+
+
+class PublicationIn(Schema):
+    source: Literal["lantern", "csv"] = Field(
+        description="lantern: the cases consented to statistics; csv: the records in `csv_base64`"
+    )
+    csv_base64: str = Field(default="", max_length=28_000_000, description="a CSV file of de-identified records")
+    dataset: str = Field(default="", max_length=200, description="name in the privacy ledger (default: SHA-256)")
+    by: list[str] = Field(min_length=1, max_length=6)
+    k: int | None = Field(default=None, ge=2, le=100)
+    epsilon: float | None = Field(default=None, gt=0, le=10)
+
+
+class ChartPoint(Schema):
+    category: str
+    series: str
+    count: int | None
+
+
+class ReleaseOut(Schema):
+    id: int
+    dataset: str
+    dataset_label: str
+    mode: str
+    k: int | None
+    epsilon: float | None
+    dimensions: list[str]
+    records: int
+    cells: int
+    suppressed: int
+    created_at: datetime
+    budget: float
+    budget_spent: float
+
+
+class ReleaseDetailOut(ReleaseOut):
+    table_csv: str
+    note: str
+    chart: list[ChartPoint]
+
+
+def _release_out(
+    release: PublicationRelease, *, detail: bool = False, spent: dict[int, float] | None = None
+) -> dict[str, Any]:
+    spent = {} if spent is None else spent
+    if release.dataset_id not in spent:
+        spent[release.dataset_id] = budget_spent(release.dataset)
+    out: dict[str, Any] = {
+        "id": release.pk,
+        "dataset": release.dataset.key,
+        "dataset_label": release.dataset.label,
+        "mode": release.mode,
+        "k": release.k,
+        "epsilon": release.epsilon,
+        "dimensions": release.dimensions,
+        "records": release.records,
+        "cells": release.cells,
+        "suppressed": release.suppressed,
+        "created_at": release.created_at,
+        "budget": release.dataset.budget,
+        "budget_spent": spent[release.dataset_id],
+    }
+    if detail:
+        out |= {"table_csv": release.table_csv, "note": release.note, "chart": release.chart_data}
+    return out
+
+
+@router.get(
+    "/insights/publication/budgets", response={200: list[BudgetOut], **ERRORS}, operation_id="publication_budgets"
+)
+def publication_budgets(request: HttpRequest) -> list[dict[str, Any]]:
+    """The privacy budget of every dataset: total, spent by its releases, left."""
+    rows = selectors.budgets(api_user(request, PublicationAction.PUBLISH))
+    return [
+        {"key": b.key, "label": b.label, "budget": b.budget, "spent": b.spent, "left": b.left, "releases": b.releases}
+        for b in rows
+    ]
+
+
+@router.post(
+    "/insights/publication/releases",
+    response={201: ReleaseDetailOut, **ERRORS},
+    operation_id="publication_create",
+)
+def publication_create(request: HttpRequest, payload: PublicationIn) -> Status:
+    """Publish a table: counts by `by`, protected by small-cell suppression (`k`) or differential privacy
+    (`epsilon`, spent from the dataset's budget; refused with 422 past it)."""
+    from django.core.exceptions import ValidationError
+
+    user = api_user(request, PublicationAction.PUBLISH)
+    by = [name.strip()[:100] for name in payload.by]
+    try:
+        if payload.source == "lantern":
+            records = lantern_records(by)
+            key, label, source = (
+                LANTERN_DATASET,
+                "Lantern (cases consented to statistics)",
+                "Lantern's cases consented to statistics",
+            )
+        else:
+            try:
+                content = base64.b64decode(payload.csv_base64, validate=True)
+            except ValueError:
+                raise ValidationError({"csv_base64": "not base64"}) from None
+            if not content or len(content) > MAX_UPLOAD:
+                raise ValidationError({"csv_base64": "a CSV file of 1 byte to 20 MB is needed"})
+            records = read_csv(content, by)
+            key, label = dataset_key_for_file(content, payload.dataset)
+            source = "an uploaded file"
+    except TableError as exc:
+        field = "by" if "column" in str(exc) else ("source" if payload.source == "lantern" else "csv_base64")
+        raise ValidationError({field: str(exc)}) from None
+    release = publish(
+        actor=user,
+        dataset_key=key,
+        dataset_label=label,
+        records=records,
+        by=by,
+        k=payload.k,
+        epsilon=payload.epsilon,
+        source=source,
+        max_cells=MAX_API_CELLS,
+    )
+    return Status(201, _release_out(release, detail=True))
+
+
+MAX_API_CELLS = 200_000
+
+
+@router.get(
+    "/insights/publication/releases", response={200: list[ReleaseOut], **ERRORS}, operation_id="publication_releases"
+)
+@paginate(Pagination)
+def publication_releases(request: HttpRequest) -> list[dict[str, Any]]:
+    releases = selectors.releases_visible_to(api_user(request, PublicationAction.PUBLISH))
+    spent: dict[int, float] = {}
+    return [_release_out(r, spent=spent) for r in releases[:1000]]
+
+
+@router.get(
+    "/insights/publication/releases/{release_id}",
+    response={200: ReleaseDetailOut, **ERRORS},
+    operation_id="publication_get",
+)
+def publication_get(request: HttpRequest, release_id: int) -> dict[str, Any]:
+    release = selectors.release_get_for_user(api_user(request, PublicationAction.PUBLISH), release_id)
+    return _release_out(release, detail=True)
+
+
+@router.get(
+    "/insights/publication/ctdc",
+    response={200: str, **ERRORS},
+    operation_id="publication_ctdc",
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def publication_ctdc(request: HttpRequest) -> HttpResponse:
+    """CTDC microdata of the cases consented to statistics, k-anonymous (k = 11) on its quasi-identifiers."""
+    from lantern.insights.ctdc_k import ctdc_k_export, to_csv
+
+    user = api_user(request, PublicationAction.CTDC_EXPORT)
+    response = HttpResponse(to_csv(ctdc_k_export(actor=user)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ctdc-k11.csv"'
+    return response

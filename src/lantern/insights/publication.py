@@ -1,0 +1,383 @@
+"""Privacy-safe publication of statistics: a table of counts from de-identified records, protected by small-cell
+suppression (k threshold) or by differential privacy, with its chart and its methodology note, and the ledger of
+the privacy budget each dataset has spent.
+
+`publish(...)` is the one write: it tabulates and protects outside any transaction, then, in one transaction,
+locks the dataset's ledger row, refuses a release that would spend past the budget, and writes the release (which
+is the ledger entry) with its audit event. A refused release leaves nothing behind and shows nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from lantern.core.audit import audit_record
+from lantern.core.models import User
+from lantern.insights import dp
+from lantern.insights.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
+from lantern.insights.models import PublicationDataset, PublicationMode, PublicationRelease
+from lantern.insights.publication_chart import chart_points, chart_svg
+from lantern.insights.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
+
+LANTERN_DATASET = "lantern:ctdc"
+DEFAULT_K = 11  # as CTDC publishes
+MAX_K = 100
+MAX_EPSILON = 10.0
+TOTAL = "Total"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Published:
+    """A protected table before it is recorded: the CSV, the chart's points and what the note needs to say."""
+
+    table: Table
+    labels: list[list[str]]
+    csv_text: str
+    points: list[dict[str, Any]]
+    suppressed: int
+    protection: Protection | None = None
+    noisy: dp.NoisyCounts | None = None
+
+
+def check_parameters(*, k: int | None, epsilon: float | None) -> None:
+    if (k is None) == (epsilon is None):
+        raise ValidationError({"k": "Choose exactly one: a k threshold or an epsilon."})
+    if k is not None and not 2 <= k <= MAX_K:
+        raise ValidationError({"k": f"k must be from 2 to {MAX_K}."})
+    if epsilon is not None and not (0 < epsilon <= MAX_EPSILON):
+        raise ValidationError({"epsilon": f"epsilon must be more than 0 and at most {MAX_EPSILON:g}."})
+
+
+def dataset_key_for_file(content: bytes, name: str = "") -> tuple[str, str]:
+    """The ledger key and label of an uploaded file: its name when given (so revised versions of the same
+    records share one budget), otherwise the SHA-256 of its bytes."""
+    name = name.strip()
+    if name:
+        return f"name:{name[:90]}", name[:200]
+    digest = hashlib.sha256(content).hexdigest()
+    return f"sha256:{digest[:64]}", f"file {digest[:12]}"
+
+
+def lantern_records(by: Sequence[str]) -> Records:
+    """Lantern's own de-identified data: the CTDC rows of every case consented to statistics (the same mapping
+    as `lantern export ctdc`), tabulated here and never shown as rows."""
+    from lantern.cases.htcds import ctdc_cases, export_ctdc
+    from lantern.cases.models import Case
+
+    out = io.StringIO()
+    export_ctdc(ctdc_cases(Case.objects.all()).iterator(chunk_size=5000), out)
+    out.seek(0)
+    try:
+        return read_csv(out, by)
+    except TableError as exc:
+        if "no records" in str(exc):
+            raise TableError("Lantern holds no case consented to statistics yet") from None
+        raise
+
+
+def _labels(table: Table, totals: tuple[bool, ...] | None) -> list[list[str]]:
+    labels = []
+    for axis, domain in enumerate(table.domains):
+        names = list(domain.categories)
+        if totals is not None and totals[axis]:
+            names.append("(total)" if TOTAL in names else TOTAL)
+        labels.append(names)
+    return labels
+
+
+_SMALL_TEXTS = 4096
+
+
+def _field(text: str) -> str:
+    """One CSV field, quoted as the csv module quotes it."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
+def _csv(dimensions: list[str], labels: list[list[str]], values: np.ndarray, published: np.ndarray | None) -> str:
+    """Dimension columns then `count`, one row a cell (suppressed: empty), in the order of the cells.
+
+    Built as the Cartesian product it is: the row prefixes of the first dimensions are joined once and extended
+    dimension by dimension (numpy object arrays: C loops, no Python loop over the cells)."""
+    prefixes = np.array([""], dtype=object)
+    for names in labels:
+        fields = np.array([_field(name) + "," for name in names], dtype=object)
+        prefixes = np.add.outer(prefixes, fields).ravel()
+    flat = values.ravel()
+    texts = np.array([str(v) for v in range(_SMALL_TEXTS)], dtype=object)
+    counts = texts[np.minimum(flat, _SMALL_TEXTS - 1)]
+    large = np.flatnonzero(flat >= _SMALL_TEXTS)
+    counts[large] = [str(v) for v in flat[large].tolist()]  # margins and big cells: few
+    if published is not None:
+        counts = np.where(published.ravel(), counts, "")
+    header = ",".join(_field(name) for name in [*dimensions, "count"])
+    lines = prefixes + counts
+    return header + "\n" + "\n".join(lines.tolist()) + "\n"
+
+
+def protect_table(
+    records: Records,
+    by: Sequence[str],
+    *,
+    k: int | None = None,
+    epsilon: float | None = None,
+    progress: Progress | None = None,
+    max_cells: int = MAX_CELLS,
+) -> Published:
+    """Tabulate and protect, without touching the database (the benchmark times this)."""
+    check_parameters(k=k, epsilon=epsilon)
+    say = progress or (lambda _message: None)
+    try:
+        table = crosstab(records, by, pool_below=k, max_cells=max_cells)
+    except TableError as exc:
+        raise ValidationError({"by": str(exc)}) from None
+    say(f"counted {table.records:,} records into {table.cells:,} cells")
+    if k is not None:
+        try:
+            protection = protect(table.counts, k)
+        except ProtectionFailed as exc:
+            raise ValidationError({"by": str(exc)}) from None
+        say(f"suppressed {protection.suppressed:,} values ({protection.secondary:,} to protect the others)")
+        labels = _labels(table, protection.totals)
+        published = ~protection.mask
+        text = _csv(list(by), labels, protection.extended, published)
+        points = chart_points(protection.extended, published, labels, list(table.counts.shape))
+        return Published(table, labels, text, points, protection.suppressed, protection=protection)
+    assert epsilon is not None
+    noisy = dp.release(table.counts, epsilon)
+    say(f"added discrete Laplace noise of scale {noisy.scale:g} to {table.cells:,} cells")
+    labels = _labels(table, None)
+    text = _csv(list(by), labels, noisy.counts, None)
+    points = chart_points(noisy.counts, None, labels, list(table.counts.shape))
+    return Published(table, labels, text, points, 0, noisy=noisy)
+
+
+def budget_spent(dataset: PublicationDataset) -> float:
+    return float(
+        dataset.releases.filter(mode=PublicationMode.DIFFERENTIAL_PRIVACY).aggregate(s=Sum("epsilon"))["s"] or 0
+    )
+
+
+def budget_message(label: str, *, spent: float, budget: float, asked: float) -> str:
+    return (
+        f"The privacy budget of {label} would be exceeded: epsilon {spent:g} of {budget:g} is spent, "
+        f"{max(budget - spent, 0):g} is left, and this release asks for {asked:g}."
+    )
+
+
+def publish(
+    *,
+    actor: User | None,
+    dataset_key: str,
+    dataset_label: str,
+    records: Records,
+    by: Sequence[str],
+    k: int | None = None,
+    epsilon: float | None = None,
+    source: str,
+    progress: Progress | None = None,
+    before_commit: Callable[[PublicationRelease], None] | None = None,
+    max_cells: int = MAX_CELLS,
+) -> PublicationRelease:
+    """Protect a table and record its release; with epsilon, spend that much of the dataset's budget or refuse.
+
+    `before_commit` runs inside the transaction once the release is written (the console command moves its files
+    into place there, so that files and ledger entry exist together or not at all)."""
+    by = list(by)
+    check_parameters(k=k, epsilon=epsilon)
+    published = protect_table(records, by, k=k, epsilon=epsilon, progress=progress, max_cells=max_cells)
+    title = f"{' x '.join(by)} ({'k = ' + str(k) if k else 'epsilon = ' + format(epsilon, 'g')})"
+    svg = chart_svg(published.points, by, title=title)
+    with transaction.atomic():
+        dataset, _ = PublicationDataset.objects.get_or_create(
+            key=dataset_key, defaults={"label": dataset_label, "budget": settings.LANTERN_DP_BUDGET}
+        )
+        dataset = PublicationDataset.objects.select_for_update().get(pk=dataset.pk)
+        spent = budget_spent(dataset)
+        if epsilon is not None and spent + epsilon > dataset.budget + 1e-9:
+            raise ValidationError(
+                {"epsilon": budget_message(dataset.label, spent=spent, budget=dataset.budget, asked=epsilon)}
+            )
+        after = spent + (epsilon or 0)
+        has_k_releases = dataset.releases.filter(mode=PublicationMode.K_THRESHOLD).exists() or k is not None
+        note = methodology_note(
+            published, by=by, k=k, epsilon=epsilon, source=source, dataset=dataset, spent_after=after,
+            has_k_releases=has_k_releases,
+        )  # fmt: skip
+        release = PublicationRelease.objects.create(
+            dataset=dataset,
+            mode=PublicationMode.K_THRESHOLD if k is not None else PublicationMode.DIFFERENTIAL_PRIVACY,
+            k=k,
+            epsilon=epsilon,
+            dimensions=by,
+            records=published.table.records,
+            cells=published.table.cells,
+            suppressed=published.suppressed,
+            table_csv=published.csv_text,
+            note=note,
+            chart_svg=svg,
+            chart_data=published.points,
+            created_by=actor,
+        )
+        audit_record(
+            action="insights.publish",
+            actor=actor,
+            actor_label="" if actor else "console",
+            object_type="insights.publicationrelease",
+            object_id=release.pk,
+            detail={
+                "dataset": dataset.key,
+                "mode": release.mode,
+                "k": k,
+                "epsilon": None if epsilon is None else format(epsilon, "g"),
+                "dimensions": by,
+                "cells": release.cells,
+                "suppressed": release.suppressed,
+            },
+        )
+        if before_commit is not None:
+            before_commit(release)
+    return release
+
+
+def _domain_lines(published: Published, k: int | None) -> list[str]:
+    lines = []
+    for column, domain in zip(published.table.dimensions, published.table.domains, strict=True):
+        if domain.known:
+            where = f"the CTDC code list ({len(domain.categories)} categories, every one listed, empty or not)"
+        else:
+            where = f"the values seen in the data ({len(domain.categories)} categories)"
+            if domain.pooled:
+                where += (
+                    f"; {len(domain.pooled)} value(s) seen fewer than {k} times are pooled into `{OTHER}`, so that "
+                    "no rare value is named"
+                )
+        recoded = published.table.recoded.get(column)
+        extra = (
+            f"; {recoded:,} record(s) with a value outside the list are counted under `{domain.unknown_code}`"
+            if recoded
+            else ""
+        )
+        lines.append(f"- `{column}`: {where}{extra}.")
+    return lines
+
+
+def methodology_note(
+    published: Published,
+    *,
+    by: list[str],
+    k: int | None,
+    epsilon: float | None,
+    source: str,
+    dataset: PublicationDataset,
+    spent_after: float,
+    has_k_releases: bool,
+) -> str:
+    table = published.table
+    lines = [
+        f"# Methodology: {' x '.join(by)}",
+        "",
+        f"Source: {source}. Dataset in the privacy ledger: {dataset.label} (`{dataset.key}`).",
+        "",
+        "Unit: one row a person (one person is one record). Dimensions, and where their categories come from:",
+        "",
+        *_domain_lines(published, k),
+        "",
+    ]
+    if k is not None and published.protection is not None:
+        protection = published.protection
+        total = int(table.counts.sum())
+        lines += [
+            f"## Method: small-cell suppression, k = {k}",
+            "",
+            f"The table is published with all its margins: rows whose dimension reads `{TOTAL}` are totals over that "
+            "dimension (one-way, two-way, ... margins and the grand total).",
+            f"- Primary suppression: every cell or margin from 1 to {k - 1} is left empty. "
+            f"{int(protection.primary.sum()):,} value(s).",
+            "- Secondary suppression: every line of the table (the values that differ in one dimension only, with "
+            "its total) that held one suppressed value got a second, the smallest non-zero one, until every line "
+            f"has none or at least two. {protection.secondary:,} more value(s).",
+            "- Zero counts are published as 0; empty combinations are listed like the others.",
+        ]
+        if protection.audited:
+            lines.append(
+                "- Audit: for every suppressed value, linear programming over what is published (the cells, the "
+                "margins, that every line adds up, that counts are not negative) found a range of possible values "
+                f"at least one person wide; {protection.rounds} round(s) of extra suppression were needed for that."
+            )
+        else:
+            lines.append(
+                f"- Audit: not done; the table has {protection.suppressed:,} suppressed values (the audit runs up to "
+                f"{AUDIT_LIMIT:,}, for at most {AUDIT_SECONDS:g} seconds). Only the pattern rule above protects it, "
+                "which in two or more dimensions does not rule out every exact recovery: publish fewer dimensions "
+                "when this matters."
+            )
+        lines += [
+            "",
+            f"Published total: {total:,} records." if total == 0 or total >= k else "Published total: suppressed.",
+            "",
+            "## Limits",
+            "",
+            "- Suppression hides small counts; it does not protect against what an attacker knows from elsewhere "
+            "about the people counted, nor against comparing this table with other tables of the same data that "
+            "were suppressed differently.",
+            "- The audit uses continuous ranges; in three or more dimensions the range of whole numbers can in rare "
+            "cases be narrower.",
+            "- Suppression is not differential privacy.",
+        ]
+    elif epsilon is not None and published.noisy is not None:
+        noisy = published.noisy
+        sampler = (
+            "OpenDP's discrete Laplace (exact sampling, cryptographically secure generator)"
+            if noisy.sampler == "opendp"
+            else "Lantern's vectorised discrete Laplace (difference of two geometric draws, numpy's Philox "
+            "generator seeded from the operating system; checked against OpenDP's in the tests)"
+        )
+        lines += [
+            f"## Method: differential privacy, epsilon = {epsilon:g}",
+            "",
+            "- Neighbouring datasets differ by one person added or removed; each person is one record, counted in "
+            "exactly one cell, so the sensitivity of the table (L1) is 1. Changing one person's record counts as two "
+            f"steps (2 x epsilon = {2 * epsilon:g}).",
+            f"- Mechanism: discrete Laplace noise of scale 1/epsilon = {noisy.scale:g} added to every one of the "
+            f"{table.cells:,} cells, empty ones included (standard deviation "
+            f"{dp.noise_variance(noisy.scale) ** 0.5:.2f} per cell). "
+            "Integer noise: nothing leaks through floating-point low bits.",
+            f'- Sampler: {sampler}. OpenDP\'s mechanisms are enabled with its "contrib" flag, which OpenDP requires '
+            "for every mechanism not yet formally vetted; Lantern turns it on only for that call. The sampler is "
+            "chosen by table size: OpenDP up to 100,000 cells, Lantern's above (OpenDP's takes about 18 "
+            "microseconds a cell).",
+            "- Post-processing: negative noisy counts are published as 0 (which costs no privacy, but adds a small "
+            "upward bias to small and empty cells). Margins are not published: add the cells, at no privacy cost.",
+            f"- Privacy budget of the dataset: {spent_after:g} of {dataset.budget:g} spent after this release; "
+            "Lantern refuses a release that would spend past it.",
+            "",
+            "## Limits",
+            "",
+            "- The guarantee assumes one record a person; a person registered twice counts twice.",
+        ]
+        if any(not d.known for d in table.domains):
+            lines.append(
+                "- The categories of a dimension without a code list are the values seen in the data: their list "
+                "itself is not protected by differential privacy (a value that appears only once is named)."
+            )
+        if has_k_releases:
+            lines.append(
+                "- Tables of this dataset were also published by small-cell suppression, which is not differentially "
+                "private: epsilon bounds what the differentially private releases reveal, not those."
+            )
+    return "\n".join(lines) + "\n"

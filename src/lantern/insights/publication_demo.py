@@ -1,0 +1,27 @@
+"""Demo publications: one table of Lantern's own cases by year and gender under k = 11, so the publication page has
+a release to open (called from the insights app's demo `load()`)."""
+
+from __future__ import annotations
+
+from lantern.insights.crosstab import TableError
+from lantern.insights.models import PublicationRelease
+from lantern.insights.publication import LANTERN_DATASET, lantern_records, publish
+
+
+def load() -> None:
+    if PublicationRelease.objects.exists():
+        return
+    by = ["yearOfRegistration", "gender", "typeOfExploitation"]
+    try:
+        records = lantern_records(by)
+    except TableError:
+        return  # no case consented to statistics: nothing to publish
+    publish(
+        actor=None,
+        dataset_key=LANTERN_DATASET,
+        dataset_label="Lantern (cases consented to statistics)",
+        records=records,
+        by=by,
+        k=11,
+        source="Lantern's cases consented to statistics (demo)",
+    )

@@ -1,0 +1,257 @@
+"""Small-cell suppression of a count table with its margins: primary suppression of every value from 1 to k-1,
+secondary suppression so that no suppressed value can be worked out from the published ones, and the audit that
+proves it.
+
+What is published is the table together with all its margins (a "Total" category on every dimension that has
+more than one category: the one-way, two-way, ... totals and the grand total). Margins are values like the others:
+a margin from 1 to k-1 is suppressed too. The attacker knows every published value, that each line of the table
+(the cells that differ in one dimension only, and the line's total) adds up, and that counts are not negative.
+
+Secondary suppression, iterative: every line that holds exactly one suppressed value gets a second one, the
+smallest non-zero published value of that line (an empty cell only when the line has no other), repeated along
+every dimension until nothing changes (the pattern rule of tau-Argus' modular and hypercube methods). The pattern
+rule alone is not sufficient in two or more dimensions (a suppressed cell can be a "bridge" that the other lines
+pin down), so an audit follows: for each suppressed value, two linear programmes give the exact range of values
+consistent with what the attacker knows; a value whose range is narrower than one person gets more complementary
+suppression in its lines, and the audit runs again. A table whose suppressed values are too many to audit in
+reasonable time gets the pattern rule only, and its note says so.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+AUDIT_LIMIT = 2_000  # suppressed values above which the linear-programming audit is not run
+AUDIT_SECONDS = 20.0  # and the time it may take (a page or an API call waits for it)
+REPAIR_ROUNDS = 12
+_PREFER_NON_ZERO = np.int64(1) << 40  # ranks an empty cell after every non-zero one
+_LAST_RESORT = np.int64(1) << 41  # an empty cell in an empty line: the margins pin it at 0, so it hides nothing
+_NEVER = np.iinfo(np.int64).max
+
+
+class ProtectionFailed(ValueError):
+    """No suppression pattern was found that keeps every suppressed cell from being worked out."""
+
+
+class _AuditTooLong(Exception):
+    pass
+
+
+@dataclass
+class Protection:
+    extended: np.ndarray  # the table with its margins (the last index of a dimension with a total is the total)
+    totals: tuple[bool, ...]  # which dimensions have a total
+    mask: np.ndarray  # True where the value is suppressed
+    primary: np.ndarray  # True where the value is from 1 to k-1
+    audited: bool  # every suppressed value was shown to range over at least one person by linear programming
+    rounds: int  # rounds of extra suppression the audit asked for
+
+    @property
+    def suppressed(self) -> int:
+        return int(self.mask.sum())
+
+    @property
+    def secondary(self) -> int:
+        return int((self.mask & ~self.primary).sum())
+
+
+def with_margins(counts: np.ndarray) -> tuple[np.ndarray, tuple[bool, ...]]:
+    """The table with a total appended on every dimension of two or more categories (a dimension with one category
+    would only repeat the cell as its total), and which dimensions got one."""
+    extended = counts.astype(np.int64)
+    totals = []
+    for axis, size in enumerate(counts.shape):
+        totals.append(size >= 2)
+        if size >= 2:
+            extended = np.concatenate([extended, extended.sum(axis=axis, keepdims=True)], axis=axis)
+    return extended, tuple(totals)
+
+
+def _axes(totals: tuple[bool, ...]) -> list[int]:
+    return [axis for axis, has in enumerate(totals) if has]
+
+
+def _rank(extended: np.ndarray, totals: tuple[bool, ...]) -> np.ndarray:
+    """The order in which values are chosen as complements: the smallest non-zero first, then empty cells, then
+    empty cells that lie in an empty line (which the line's published 0 total pins at 0, so they hide nothing)."""
+    in_empty_line = np.zeros(extended.shape, dtype=bool)
+    for axis in _axes(totals):
+        in_empty_line |= np.take(extended, [-1], axis=axis) == 0
+    rank = np.where(extended == 0, _PREFER_NON_ZERO, extended)
+    return np.where((extended == 0) & in_empty_line, _LAST_RESORT, rank)
+
+
+def complete_lines(extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray) -> np.ndarray:
+    """Add complementary suppressions until no line holds exactly one suppressed value."""
+    mask = mask.copy()
+    ranks = _rank(extended, totals)
+    changed = True
+    while changed:
+        changed = False
+        for axis in _axes(totals):
+            size = extended.shape[axis]
+            lines = np.moveaxis(mask, axis, -1).reshape(-1, size)
+            alone = np.flatnonzero(lines.sum(axis=1) == 1)
+            if alone.size == 0:
+                continue
+            rank = np.moveaxis(ranks, axis, -1).reshape(-1, size)[alone]
+            rank = np.where(lines[alone], _NEVER, rank)
+            lines[alone, rank.argmin(axis=1)] = True
+            moved_shape = np.moveaxis(mask, axis, -1).shape
+            mask = np.ascontiguousarray(np.moveaxis(lines.reshape(moved_shape), -1, axis))
+            changed = True
+    return mask
+
+
+def _system(
+    extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray, np.ndarray]:
+    """The suppressed values (flat indices), their true values, the additivity constraints between them
+    (a sparse matrix A with A @ x = b for the true x), b, and the connected group of each value."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    cells = np.flatnonzero(mask.ravel())
+    n = cells.size
+    coords = np.unravel_index(cells, extended.shape)
+    values = extended.ravel()[cells].astype(float)
+    row_parts, col_parts, coefficients = [], [], []
+    offset = 0
+    for axis in _axes(totals):
+        other = tuple(c for i, c in enumerate(coords) if i != axis)
+        other_shape = tuple(s for i, s in enumerate(extended.shape) if i != axis)
+        line = np.ravel_multi_index(other, other_shape) if other else np.zeros(n, dtype=np.int64)
+        _, line_row = np.unique(line, return_inverse=True)
+        row_parts.append(line_row + offset)
+        col_parts.append(np.arange(n))
+        coefficients.append(np.where(coords[axis] == extended.shape[axis] - 1, -1.0, 1.0))
+        offset += int(line_row.max()) + 1 if n else 0
+    row_index = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
+    col_index = np.concatenate(col_parts) if col_parts else np.zeros(0, dtype=np.int64)
+    data = np.concatenate(coefficients) if coefficients else np.zeros(0)
+    matrix = coo_matrix((data, (row_index, col_index)), shape=(offset, n)).tocsr()
+    right = matrix @ values  # what the published values leave for the suppressed ones in each line
+    graph = coo_matrix((np.ones(row_index.size), (row_index, col_index + offset)), shape=(offset + n, offset + n))
+    _, component = connected_components(graph, directed=False)
+    return cells, values, matrix, right, component[offset:]
+
+
+def _groups(matrix: Any, right: np.ndarray, component: np.ndarray) -> Iterator[tuple[np.ndarray, Any, np.ndarray]]:
+    for group in np.unique(component):
+        members = np.flatnonzero(component == group)
+        constraint_rows = np.unique(matrix[:, members].nonzero()[0])
+        yield members, matrix[constraint_rows][:, members], right[constraint_rows]
+
+
+def _bound(a_eq: Any, b_eq: np.ndarray, position: int, size: int, sign: float) -> tuple[float, np.ndarray | None]:
+    from scipy.optimize import linprog
+
+    objective = np.zeros(size)
+    objective[position] = sign
+    if a_eq.shape[0] == 0:
+        return (0.0, None) if sign > 0 else (np.inf, None)
+    result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if result.status == 3:  # unbounded: nothing caps this value
+        return (np.inf, None)
+    if result.status != 0:
+        raise ProtectionFailed("the audit's linear programme did not solve")
+    return float(sign * result.fun), result.x
+
+
+def feasible_ranges(
+    extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every suppressed value (flat indices into the extended table, in order), the exact smallest and largest
+    value it can take given the published values, the additivity of every line and non-negativity: two linear
+    programmes per value, one connected group of suppressed values at a time (groups share no line)."""
+    cells, _, matrix, right, component = _system(extended, totals, mask)
+    low = np.zeros(cells.size)
+    high = np.full(cells.size, np.inf)
+    for members, a_eq, b_eq in _groups(matrix, right, component):
+        for position, variable in enumerate(members):
+            low[variable] = _bound(a_eq, b_eq, position, members.size, 1.0)[0]
+            high[variable] = _bound(a_eq, b_eq, position, members.size, -1.0)[0]
+    return cells, low, high
+
+
+def pinned_values(
+    extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray, *, deadline: float = math.inf
+) -> np.ndarray:
+    """The suppressed values (flat indices) whose feasible range is narrower than one person. The same linear
+    programmes as `feasible_ranges`, but every solution found also clears each value it moves by at least one
+    (the feasible set is convex and holds the true table, so that value's range is at least that wide): far
+    fewer programmes for the same answer."""
+    cells, values, matrix, right, component = _system(extended, totals, mask)
+    pinned = []
+    for members, a_eq, b_eq in _groups(matrix, right, component):
+        truth = values[members]
+        cleared = np.zeros(members.size, dtype=bool)
+        for position in range(members.size):
+            if cleared[position]:
+                continue
+            if time.monotonic() > deadline:
+                raise _AuditTooLong
+            for sign in (1.0, -1.0):
+                bound, point = _bound(a_eq, b_eq, position, members.size, sign)
+                if point is not None:
+                    cleared |= np.abs(point - truth) >= 1 - 1e-6
+                if abs(bound - truth[position]) >= 1 - 1e-6:
+                    cleared[position] = True
+                if cleared[position]:
+                    break
+            if not cleared[position]:
+                pinned.append(cells[members[position]])
+    return np.array(pinned, dtype=np.int64)
+
+
+def _widen(extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray, pinned: np.ndarray) -> np.ndarray:
+    """One more complementary suppression in every line through each pinned value."""
+    mask = mask.copy()
+    ranks = _rank(extended, totals)
+    for flat in pinned:
+        coords = np.unravel_index(flat, extended.shape)
+        for axis in _axes(totals):
+            index: list[Any] = list(coords)
+            index[axis] = slice(None)
+            line_mask = mask[tuple(index)]
+            rank = np.where(line_mask, _NEVER, ranks[tuple(index)])
+            if (rank < _NEVER).any():
+                line_mask[rank.argmin()] = True
+                mask[tuple(index)] = line_mask
+    return mask
+
+
+def protect(
+    counts: np.ndarray, k: int, *, audit_limit: int = AUDIT_LIMIT, audit_seconds: float = AUDIT_SECONDS
+) -> Protection:
+    """Primary and secondary suppression of a count table and its margins, audited when it is small enough."""
+    if k < 2:
+        raise ValueError("k must be at least 2")
+    extended, totals = with_margins(counts)
+    primary = (extended >= 1) & (extended < k)
+    mask = complete_lines(extended, totals, primary)
+    rounds = 0
+    deadline = time.monotonic() + audit_seconds
+    failed = "no suppression pattern keeps every suppressed value from being worked out: choose fewer dimensions"
+    while True:
+        if int(mask.sum()) > audit_limit:
+            return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
+        try:
+            pinned = pinned_values(extended, totals, mask, deadline=deadline)
+        except _AuditTooLong:
+            return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
+        if pinned.size == 0:
+            return Protection(extended, totals, mask, primary, audited=True, rounds=rounds)
+        rounds += 1
+        if rounds > REPAIR_ROUNDS:
+            raise ProtectionFailed(failed)
+        widened = complete_lines(extended, totals, _widen(extended, totals, mask, pinned))
+        if np.array_equal(widened, mask):
+            raise ProtectionFailed(failed)
+        mask = widened

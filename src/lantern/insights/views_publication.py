@@ -1,0 +1,126 @@
+"""Publication pages for analysts and the national coordinator: choose a source, the dimensions and the protection;
+see the chart, its table, the methodology note and the budget left; download the table, chart, note, and the
+k-anonymous CTDC file. Only aggregated or de-identified data is ever shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from lantern.core.views import form_errors, page_user
+from lantern.insights import publication_selectors as selectors
+from lantern.insights.api_publication import MAX_API_CELLS
+from lantern.insights.crosstab import TableError, read_csv
+from lantern.insights.forms_publication import PublicationForm
+from lantern.insights.publication import LANTERN_DATASET, budget_spent, dataset_key_for_file, lantern_records, publish
+from lantern.insights.publication_permissions import PublicationAction
+
+PREVIEW_ROWS = 200
+
+
+@login_required
+def publication_view(request: HttpRequest) -> HttpResponse:
+    user = page_user(request, PublicationAction.PUBLISH)
+    form = PublicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by: list[str] = data["by"]
+        k = data["k"] if data["mode"] == "k" else None
+        epsilon = data["epsilon"] if data["mode"] == "dp" else None
+        try:
+            if data["source"] == "lantern":
+                records = lantern_records(by)
+                key, label = LANTERN_DATASET, "Lantern (cases consented to statistics)"
+                source = "Lantern's cases consented to statistics"
+            else:
+                content = data["upload"].read()
+                records = read_csv(content, by)
+                key, label = dataset_key_for_file(content, data["dataset"])
+                source = f"the uploaded file {data['upload'].name[:100]}"
+            release = publish(
+                actor=user,
+                dataset_key=key,
+                dataset_label=label,
+                records=records,
+                by=by,
+                k=k,
+                epsilon=epsilon,
+                source=source,
+                max_cells=MAX_API_CELLS,
+            )
+        except TableError as exc:
+            form.add_error("by" if "column" in str(exc) else "upload", str(exc))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("insights:publication_release", release_id=release.pk)
+    return render(
+        request,
+        "insights/publication/publish.html",
+        {
+            "form": form,
+            "budgets": selectors.budgets(user),
+            "releases": selectors.releases_visible_to(user)[:20],
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def publication_release_view(request: HttpRequest, release_id: int) -> HttpResponse:
+    user = page_user(request, PublicationAction.PUBLISH)
+    release = selectors.release_get_for_user(user, release_id)
+    reader = csv.reader(io.StringIO(release.table_csv))
+    header = next(reader)
+    rows = [row for _, row in zip(range(PREVIEW_ROWS), reader, strict=False)]
+    spent = budget_spent(release.dataset)
+    return render(
+        request,
+        "insights/publication/release.html",
+        {
+            "release": release,
+            "header": header,
+            "rows": rows,
+            "more_rows": release.cells > len(rows),
+            "points": release.chart_data,
+            "has_series": len(release.dimensions) > 1,
+            "spent": spent,
+            "left": max(release.dataset.budget - spent, 0),
+        },
+    )
+
+
+DOWNLOADS = {
+    "table.csv": ("table_csv", "text/csv; charset=utf-8"),
+    "chart.svg": ("chart_svg", "image/svg+xml"),
+    "note.md": ("note", "text/markdown; charset=utf-8"),
+}
+
+
+@login_required
+def publication_download_view(request: HttpRequest, release_id: int, name: str) -> HttpResponse:
+    user = page_user(request, PublicationAction.PUBLISH)
+    if name not in DOWNLOADS:
+        raise Http404
+    release = selectors.release_get_for_user(user, release_id)
+    field, content_type = DOWNLOADS[name]
+    response = HttpResponse(getattr(release, field), content_type=content_type)
+    disposition = "inline" if name == "chart.svg" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="release-{release.pk}-{name}"'
+    return response
+
+
+@login_required
+def ctdc_download_view(request: HttpRequest) -> HttpResponse:
+    from lantern.insights.ctdc_k import ctdc_k_export, to_csv
+
+    user = page_user(request, PublicationAction.CTDC_EXPORT)
+    anonymised = ctdc_k_export(actor=user)
+    response = HttpResponse(to_csv(anonymised), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ctdc-k11.csv"'
+    return response
