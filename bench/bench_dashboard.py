@@ -4,7 +4,7 @@
    the pandemic and its measures of the demo, and refreshes every indicator in full, then once incrementally
    after a few new cases (the periodic job's work), with the time each takes.
 2. The coordinator's dashboard (/insights/), through Django's test client in-process (server time: URL routing,
-   session, the aggregate queries on the summary tables, six charts rendered to SVG by vl-convert, the template),
+   session, the aggregate queries on the summary tables, seven charts rendered to SVG by vl-convert, the template),
    median of 15 runs, cold (the SVG of every chart made again) and warm (the charts' SVG kept). Target: under
    500 ms.
 3. Anchors in the same run, on the same data: the same dashboard's figures computed from the cases table, without

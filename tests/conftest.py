@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from lantern.cases import services as cases
 from lantern.cases.models import Case, PublicHoliday
@@ -64,6 +66,14 @@ def _fresh_keys() -> Iterator[None]:
     crypto.reset_key_cache()
     yield
     crypto.reset_key_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A page request switches the thread's language (LocaleMiddleware leaves it active): the next test starts in
+    the default language whatever ran before it on the same worker."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
