@@ -90,3 +90,17 @@ def test_the_quick_exit_goes_where_the_setting_says(portal: Portal, settings: py
 
 def test_a_logged_in_staff_page_still_works(staff: dict[str, Client]) -> None:
     assert staff["caseworker"].get("/").status_code == 200
+
+
+def test_a_failure_inside_the_portal_shows_an_error_page_without_a_cookie(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the directory could not be read")
+
+    monkeypatch.setattr("lantern.portal.views._visitor_page", broken)
+    response = Client(raise_request_exception=False).get("/help/en/")
+    assert response.status_code == 500
+    assert "Set-Cookie" not in response
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()

@@ -14,6 +14,11 @@ from lantern.core.problems import problem_response
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return problem_response(status)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        # Nobody signed in (a visitor of the public portal, someone on the way to the login page): a page without
+        # the forms of the staff shell, so that no CSRF cookie is set and nothing is left in the visitor's browser.
+        return render(request, "core/error_plain.html", {"status": status, "message": message}, status=status)
     return render(request, "core/error.html", {"status": status, "message": message}, status=status)
 
 
