@@ -284,3 +284,16 @@ def test_only_the_hotline_staff_see_its_inbox(portal: Portal, staff: dict[str, C
     assert staff["caseworker"].get("/help/staff/call-backs/").status_code == 200  # her own (empty) inbox
     assert "Call-backs" in hotline_client.get("/").content.decode()
     assert "Call-backs" not in staff["caseworker"].get("/").content.decode()  # not a hotline: not in her menu
+
+
+def test_the_hotline_menu_counts_new_requests_up_to_a_cap(portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lantern.portal import selectors
+
+    visitor = Client()
+    for _ in range(3):
+        _post(visitor, _form(visitor))
+    assert selectors.new_intakes_count(portal.hotline_worker) == 3
+    monkeypatch.setattr(selectors, "NAV_COUNT_CAP", 2)
+    assert selectors.new_intakes_count(portal.hotline_worker) == 2
+    Intake.objects.update(status=IntakeStatus.CLOSED)
+    assert selectors.new_intakes_count(portal.hotline_worker) == 0
