@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, expect
 
 from lantern.cases.generate import Period, generate_cases
 from lantern.crisis import services as crisis
@@ -46,13 +46,14 @@ def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Indicators").first.click()
-    assert page.get_by_role("heading", name="The national picture").is_visible()
+    # The first dashboard of a process draws every chart: wait for it (a busy machine is slower than 5 s).
+    expect(page.get_by_role("heading", name="The national picture")).to_be_visible(timeout=30_000)
     chart = page.locator("#chart-new_cases")
     assert chart.locator("svg").count() == 1
     assert chart.locator("svg").bounding_box()["width"] > 300  # type: ignore[index]
     chart.get_by_text("Table of this chart").click()
-    assert chart.get_by_role("table").is_visible()
-    assert chart.get_by_role("rowheader", name="2020-04").is_visible()
+    expect(chart.get_by_role("table")).to_be_visible()
+    expect(chart.get_by_role("rowheader", name="2020-04")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "insights-dashboard.png"), full_page=True)
 
