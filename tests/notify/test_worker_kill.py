@@ -119,6 +119,10 @@ def test_a_worker_killed_mid_run_loses_no_message_and_sends_none_twice(
         [survivor_worker] = [w for w in workers if w is not doomed]
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=10)
+        # The batch it held a moment ago may have finished between the look and the kill: count what it still holds.
+        held_at_kill = Delivery.objects.filter(
+            status=DeliveryStatus.SENDING, claimed_by=f"{socket.gethostname()[:60]}-{doomed.pid}"
+        ).count()
         killed_at = len(_written(out))
         assert killed_at < MESSAGES, "the run ended before the kill: make it bigger"
         while Delivery.objects.filter(status=DeliveryStatus.SENT).count() < MESSAGES:
@@ -144,5 +148,7 @@ def test_a_worker_killed_mid_run_loses_no_message_and_sends_none_twice(
     assert {f.name for f in files} == {f"delivery-{pk:010d}.json" for pk in ids}
     # and only the batch the dead worker held was sent a second time (over the same file)
     resent = Delivery.objects.filter(attempts__gt=1).count()
-    assert 1 <= resent <= 50
+    assert resent <= 50
+    if held_at_kill:
+        assert resent >= 1  # the dead worker's batch was taken over after its lease
     assert not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists()
