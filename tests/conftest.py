@@ -29,12 +29,22 @@ from lantern.providers.services import offering_save
 
 PASSWORD = "correct horse battery staple 42"
 ON_POSTGRES = os.environ.get("LANTERN_TEST_DATABASE") == "postgresql"
+UNGROUPED = pytest.StashKey[set[str]]()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own, which marks the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need PostgreSQL run in the PostgreSQL half of the suite; on SQLite they are deselected (they
     are not skipped: every test runs in one half or the other). Browser tests are left out only when the test
-    command could not get Chromium, and it says so loudly."""
+    command could not get Chromium, and it says so loudly.
+
+    `--dist loadgroup` keeps each `xdist_group` (the browser tests, the CLI tests) on one worker by a suffix that
+    pytest-xdist adds to the test ids here. Some pytest releases silently drop it, and the groups then run side by
+    side: those tests then fail, saying why, rather than run without their group."""
+    if getattr(config.option, "loadgroup", False):  # set in each worker of `--dist loadgroup`
+        config.stash[UNGROUPED] = {
+            item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+        }
     keep, drop = [], []
     for item in items:
         if item.get_closest_marker("postgres_only") and not ON_POSTGRES:
@@ -47,6 +57,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.nodeid in item.config.stash.get(UNGROUPED, set()):
+        pytest.fail(
+            "pytest-xdist did not keep this test in its xdist_group (--dist loadgroup); "
+            "check the versions of pytest and pytest-xdist pinned in pyproject.toml",
+            pytrace=False,
+        )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
