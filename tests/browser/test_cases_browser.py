@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
@@ -34,16 +34,16 @@ def test_a_caseworker_registers_a_case_and_corrects_a_wrong_country(
     page.get_by_label("Exploited in a private home").check()
     page.get_by_role("button", name="Register").click()
 
-    assert page.get_by_text("Not ISO 3166 country codes: XX.").is_visible()
+    expect(page.get_by_text("Not ISO 3166 country codes: XX.")).to_be_visible()
     assert page.get_by_label("First name").input_value() == "Elena"
-    assert page.get_by_label("Sexual exploitation").is_checked()
+    expect(page.get_by_label("Sexual exploitation")).to_be_checked()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "register-error.png"), full_page=True)
 
     page.get_by_label("Citizenship (ISO 3166 codes, separated by commas)").fill("RO")
     page.get_by_role("button", name="Register").click()
     page.wait_for_url(re.compile(r"/cases/LT-[0-9A-Z]{4}-[0-9A-Z]{4}/$"))
-    assert page.get_by_text("Elena Ionescu").is_visible()
-    assert page.get_by_text("Exploited in a private home").is_visible()
+    expect(page.get_by_text("Elena Ionescu")).to_be_visible()
+    expect(page.get_by_text("Exploited in a private home")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
     assert Path(ARTIFACTS / "case-page.png").stat().st_size > 10_000

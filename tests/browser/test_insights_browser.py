@@ -49,7 +49,7 @@ def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
     # The first dashboard of a process draws every chart: wait for it (a busy machine is slower than 5 s).
     expect(page.get_by_role("heading", name="The national picture")).to_be_visible(timeout=30_000)
     chart = page.locator("#chart-new_cases")
-    assert chart.locator("svg").count() == 1
+    expect(chart.locator("svg")).to_have_count(1)
     assert chart.locator("svg").bounding_box()["width"] > 300  # type: ignore[index]
     chart.get_by_text("Table of this chart").click()
     expect(chart.get_by_role("table")).to_be_visible()
@@ -64,6 +64,6 @@ def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
     sentence = page.locator(".sentence").inner_text()
     assert sentence.startswith("Share recruited online rose by")
     assert "after the start of the pandemic in March 2020" in sentence
-    assert page.locator("figure.chart svg").count() == 1
+    expect(page.locator("figure.chart svg")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "insights-impact.png"), full_page=True)
     assert hosts == {urlparse(base).netloc}

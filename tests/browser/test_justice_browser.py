@@ -8,7 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from lantern.cases.services import case_register
 from lantern.cases.validation import PersonData
@@ -46,7 +46,7 @@ def test_a_prosecutor_postpones_a_hearing_and_corrects_a_wrong_date(
     page.get_by_label("Reason").select_option("witness_unavailable")
     page.get_by_label("New date and time (if known)").fill(too_early)
     page.get_by_role("button", name="Postpone").click()
-    assert page.get_by_text("must be later than").is_visible()
+    expect(page.get_by_text("must be later than")).to_be_visible()
     assert page.get_by_label("New date and time (if known)").input_value() == too_early
     assert page.get_by_label("Reason").input_value() == "witness_unavailable"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -55,7 +55,7 @@ def test_a_prosecutor_postpones_a_hearing_and_corrects_a_wrong_date(
     later = (local + timedelta(days=21)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("New date and time (if known)").fill(later)
     page.get_by_role("button", name="Postpone").click()
-    assert page.get_by_text("Hearing postponed: the survivor and their caseworker will be told.").is_visible()
-    assert page.get_by_text("A witness could not attend").is_visible()
-    assert page.get_by_role("link", name=(local + timedelta(days=21)).strftime("%Y-%m-%d %H:%M")).is_visible()
+    expect(page.get_by_text("Hearing postponed: the survivor and their caseworker will be told.")).to_be_visible()
+    expect(page.get_by_text("A witness could not attend")).to_be_visible()
+    expect(page.get_by_role("link", name=(local + timedelta(days=21)).strftime("%Y-%m-%d %H:%M"))).to_be_visible()
     assert "Ana" not in page.content()

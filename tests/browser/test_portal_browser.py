@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from lantern.crisis.services import crisis_declare, measure_add
 from lantern.portal.services import standard_messages_install
@@ -93,11 +93,11 @@ def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_lan
     page = context.new_page()
     outside, problems = _watch(page, base)
     page.goto(f"{base}/help/")
-    assert page.url == f"{base}/help/ar/"
+    expect(page).to_have_url(f"{base}/help/ar/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    assert page.get_by_role("heading", name="يمكنك مغادرة المنزل لطلب المساعدة").is_visible()
+    expect(page.get_by_role("heading", name="يمكنك مغادرة المنزل لطلب المساعدة")).to_be_visible()
     # Every language is offered in its own name, with its own lang and dir.
     languages = page.get_by_role("navigation", name="اللغات")
     assert languages.get_by_role("link", name="Ελληνικά").get_attribute("lang") == "el"
@@ -113,12 +113,12 @@ def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_lan
     languages.get_by_role("link", name="English").click()
     page.wait_for_url(f"{base}/help/en/")
     assert page.locator("html").get_attribute("dir") == "ltr"
-    assert page.get_by_role("heading", name="You may leave home to seek help").is_visible()
+    expect(page.get_by_role("heading", name="You may leave home to seek help")).to_be_visible()
     page.get_by_role("link", name="Find help", exact=True).click()
     page.wait_for_url(f"{base}/help/en/services/")
     page.get_by_role("navigation", name="Languages").get_by_role("link", name="Română").click()
     page.wait_for_url(f"{base}/help/ro/services/")
-    assert page.get_by_role("heading", name="Găsiți ajutor", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Găsiți ajutor", exact=True)).to_be_visible()
     assert context.cookies() == []
     assert outside == []
     assert problems == []
@@ -171,9 +171,11 @@ def test_without_javascript_the_quick_exit_is_a_plain_link_and_a_call_back_can_b
     page.get_by_label("Your number or address").fill("+30 694 555 0177")
     page.get_by_label("When is it safe to contact you?").fill("Weekdays 10-12")
     page.get_by_label("In which language?").select_option("uk")
-    page.get_by_role("button", name="Send the request").click()
-    assert page.get_by_role("heading", name="Your request was sent", exact=True).is_visible()
-    assert page.get_by_text("They will speak Українська.").is_visible()
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Send the request").click()
+    assert sent.value.status == 200, sent.value.text()
+    expect(page.get_by_role("heading", name="Your request was sent", exact=True)).to_be_visible()
+    expect(page.get_by_text("They will speak Українська.")).to_be_visible()
     assert context.cookies() == []
     page.get_by_role("link", name="Leave this site quickly").click()
     page.wait_for_url(EXIT_URL)
@@ -221,10 +223,10 @@ def test_every_page_fits_a_320_pixel_screen_and_prints(
             width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert width[0] <= width[1], (lang, path, width)
     page.goto(f"{base}/help/en/")
-    assert page.get_by_role("heading", name="You may leave home to seek help").is_visible()
+    expect(page.get_by_role("heading", name="You may leave home to seek help")).to_be_visible()
     page.emulate_media(media="print")
-    assert not page.locator("#quick-exit").is_visible()
-    assert page.get_by_role("heading", name="Hotlines", exact=True).is_visible()
+    expect(page.locator("#quick-exit")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Hotlines", exact=True)).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "portal-home-en-320-print.png"), full_page=True)
     context.close()
 
@@ -238,13 +240,14 @@ def test_axe_finds_no_serious_or_critical_accessibility_violation(
     page.goto(f"{live_server}/help/{lang}/{path}")
     assert _axe(page) == []
     if path == "call-back/":  # and the form shown again with its errors
-        page.get_by_role("button").last.click()
-        page.locator(".form-errors").wait_for()
-        assert page.evaluate("document.activeElement.id") == "errors"  # read first by a screen reader
+        with page.expect_response(lambda r: r.request.method == "POST") as sent:
+            page.get_by_role("button").last.click()
+        assert sent.value.status == 422
+        expect(page.locator("#errors")).to_be_focused()  # read first by a screen reader
         assert _axe(page) == []
         page.goto(f"{live_server}/help/{lang}/{path}")
     page.keyboard.press("Tab")  # the skip link comes first, and shows where the focus is
-    assert page.evaluate("document.activeElement.className") == "skip-link"
+    expect(page.locator(".skip-link")).to_be_focused()
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     context.close()
 
@@ -258,7 +261,7 @@ def test_screenshots_of_the_home_page_for_the_docs(portal_live: Portal, live_ser
         context = _context(chromium, viewport={"width": 1000, "height": 900})
         page = context.new_page()
         page.goto(f"{live_server}/help/{lang}/")
-        assert page.locator(".crisis-message").count() == 3
+        expect(page.locator(".crisis-message")).to_have_count(3)
         page.screenshot(path=str(target / f"portal-home-{lang}.png"), full_page=True)
         context.close()
         assert (target / f"portal-home-{lang}.png").stat().st_size > 10_000

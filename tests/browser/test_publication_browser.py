@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
@@ -40,7 +40,7 @@ def test_an_analyst_publishes_a_suppressed_table_and_sees_its_chart(
     page.get_by_label("CSV file (up to 20 MB)").set_input_files(str(source))
     page.get_by_label("Dimensions (column names, comma-separated)").fill("citizenship, sex")
     page.get_by_role("button", name="Publish the table").click()
-    assert page.get_by_text("no column 'sex' in the file").is_visible()
+    expect(page.get_by_text("no column 'sex' in the file")).to_be_visible()
     assert page.get_by_label("Dimensions (column names, comma-separated)").input_value() == "citizenship, sex"
 
     page.get_by_label("CSV file (up to 20 MB)").set_input_files(str(source))
@@ -49,8 +49,8 @@ def test_an_analyst_publishes_a_suppressed_table_and_sees_its_chart(
     page.wait_for_url(f"{base}/insights/publication/*/")
     chart = page.get_by_role("img", name="Bar chart of the published counts")
     assert chart.evaluate("image => image.complete && image.naturalWidth > 100")
-    assert page.get_by_text("The chart as a table").is_visible()
-    assert page.get_by_text("Method: small-cell suppression, k = 11").is_visible()
+    expect(page.get_by_text("The chart as a table")).to_be_visible()
+    expect(page.get_by_text("Method: small-cell suppression, k = 11")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "publication-release.png"), full_page=True)
     assert elsewhere == []

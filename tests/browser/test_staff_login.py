@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django_otp.oath import TOTP
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
@@ -31,7 +31,7 @@ def test_a_caseworker_logs_in_sets_up_two_factors_and_reads_the_ui_in_arabic(
     page.get_by_role("button", name="Log in").click()
 
     page.wait_for_url(re.compile(r"/account/2fa/$"))
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     # The authenticator app reads the key the page shows; so does the test (and touches no database meanwhile).
     key = base64.b32decode(page.locator(".secret code").inner_text())
     code = f"{TOTP(key).token():06d}"
@@ -39,8 +39,8 @@ def test_a_caseworker_logs_in_sets_up_two_factors_and_reads_the_ui_in_arabic(
     page.get_by_role("button", name="Turn on").click()
 
     page.wait_for_url(f"{base}/")
-    assert page.get_by_role("heading", name="Welcome, caseworker").is_visible()
-    assert page.get_by_role("link", name="Safe Passage NGO").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, caseworker")).to_be_visible()
+    expect(page.get_by_role("link", name="Safe Passage NGO")).to_be_visible()
 
     page.get_by_label("Language").select_option("ar")
     page.get_by_role("button", name="Change").click()
