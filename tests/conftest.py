@@ -26,10 +26,13 @@ from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.roles import Role
 from lantern.providers.models import Offering
 from lantern.providers.services import offering_save
+from tests import seeds
 
 PASSWORD = "correct horse battery staple 42"
 ON_POSTGRES = os.environ.get("LANTERN_TEST_DATABASE") == "postgresql"
 UNGROUPED = pytest.StashKey[set[str]]()
+
+seeds.connect()  # reference data survives the flush that ends a transactional test
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-xdist's own, which marks the groups

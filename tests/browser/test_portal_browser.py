@@ -15,7 +15,6 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from lantern.crisis.services import crisis_declare, measure_add
-from lantern.portal.services import standard_messages_install
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.conftest import World
 from tests.portal.conftest import Portal, portal_world
@@ -35,7 +34,6 @@ def portal_live(world: World, settings: Any) -> Portal:
     that the browser tests answer themselves (no network)."""
     settings.LANTERN_PORTAL_EXIT_URL = EXIT_URL
     data = portal_world(world)
-    standard_messages_install()  # a live-server test's database is emptied between tests, seeded rows too
     today = timezone.localdate()
     crisis = crisis_declare(
         actor=None, name="Epidemic", kind="pandemic", country="GR", starts_on=today - timedelta(days=3)
