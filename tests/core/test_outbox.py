@@ -119,3 +119,65 @@ def test_the_sweep_takes_undispatched_events_in_chunks(batch_consumer: None) -> 
     assert outbox.sweep() == 0  # too recent: their tasks may still run
     assert outbox.sweep(older_than=timedelta(0)) == 3
     assert BATCHES == [[0, 1, 2]]
+
+
+READY: list[bool] = []
+
+
+def wait_until_ready(event: OutboxEvent) -> None:
+    if not READY:
+        raise outbox.NotYet
+    SEEN.append(-event.payload["n"])
+
+
+def wait_until_ready_batch(events: list[OutboxEvent]) -> None:
+    if not READY:
+        raise outbox.NotYet
+    BATCHES.append([-e.payload["n"] for e in events])
+
+
+@pytest.fixture
+def waiting_consumer(consumers: None) -> Iterator[None]:
+    READY.clear()
+    BATCHES.clear()
+    outbox.consume(
+        "test.happened",
+        name="test.wait",
+        function="tests.core.test_outbox.wait_until_ready",
+        batch_function="tests.core.test_outbox.wait_until_ready_batch",
+    )
+    yield
+    READY.clear()
+
+
+@pytest.mark.django_db
+def test_a_consumer_that_must_wait_leaves_the_event_for_the_sweep_and_the_others_run(waiting_consumer: None) -> None:
+    event = outbox.emit(kind="test.happened", payload={"n": 4})
+    assert outbox.dispatch(event.pk) == 1  # test.record ran; test.wait said not yet
+    event.refresh_from_db()
+    assert event.dispatched_at is None
+    assert list(event.consumptions.values_list("consumer", flat=True)) == ["test.record"]
+    assert outbox.sweep(older_than=timedelta(0)) == 1  # still not ready: offered again, still waiting
+    event.refresh_from_db()
+    assert event.dispatched_at is None
+    READY.append(True)
+    assert outbox.sweep(older_than=timedelta(0)) == 1
+    event.refresh_from_db()
+    assert event.dispatched_at is not None
+    assert (SEEN, BATCHES) == ([4], [[-4]])  # each consumer once (the sweep dispatches with the batch function)
+    assert outbox.sweep(older_than=timedelta(0)) == 0
+
+
+@pytest.mark.django_db
+def test_events_recorded_together_wait_together(waiting_consumer: None) -> None:
+    outbox.emit_many(kind="test.happened", payloads=[{"n": n} for n in range(1, 4)])
+    ids = list(OutboxEvent.objects.order_by("pk").values_list("pk", flat=True))
+    outbox.dispatch_many(ids)
+    assert SEEN == [1, 2, 3]
+    assert OutboxEvent.objects.filter(dispatched_at__isnull=True).count() == 3
+    assert OutboxConsumption.objects.filter(consumer="test.wait").count() == 0
+    READY.append(True)
+    outbox.dispatch_many(ids)
+    assert BATCHES == [[-1, -2, -3]]
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+    assert OutboxConsumption.objects.count() == 6

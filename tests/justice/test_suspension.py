@@ -168,6 +168,38 @@ def test_ending_the_suspension_lists_them_to_reschedule_and_alerts_without_perso
         assert "Maria" not in text
 
 
+def test_an_end_taken_by_a_worker_before_the_start_waits_for_the_postponement(
+    world: World, justice: Justice, pandemic: CrisisEvent, clock: object
+) -> None:
+    measure = crisis.measure_add(
+        actor=world.coordinator,
+        crisis=pandemic,
+        kind="court_suspension",
+        regions=["Attica"],
+        starts_on=date(2026, 3, 3),
+    )
+    clock.move_to(at(2026, 4, 1), tick=False)  # type: ignore[attr-defined]
+    crisis.measure_end(actor=world.coordinator, measure=measure)
+    started = OutboxEvent.objects.get(kind="measure.added", payload__measure_id=measure.pk)
+    ended = OutboxEvent.objects.get(kind="measure.ended", payload__measure_id=measure.pk)
+    outbox.dispatch(ended.pk)  # a second worker took the end first: nothing is postponed yet
+    ended.refresh_from_db()
+    assert ended.dispatched_at is None
+    assert not Alert.objects.filter(object_type="crisis.measure").exists()
+    assert not ended.consumptions.exists()
+
+    outbox.dispatch(started.pk)
+    outbox.sweep(older_than=timedelta(0))  # the periodic sweep offers the end again
+    ended.refresh_from_db()
+    assert ended.dispatched_at is not None
+    postponed = {justice.hearing.pk, justice.other.pk}
+    assert {h.pk for h in selectors.to_reschedule(world.prosecutor)} == postponed
+    assert {a.recipient.username: a.text for a in Alert.objects.filter(object_type="crisis.measure")} == {
+        "prosecutor": "A court suspension has ended: 2 hearings to reschedule.",
+        "clerk": "A court suspension has ended: 1 hearing to reschedule.",  # the Athens registry's clerk
+    }
+
+
 def test_the_real_worker_runs_the_chain_from_measure_to_postponement(
     world: World, justice: Justice, pandemic: CrisisEvent, django_capture_on_commit_callbacks: object
 ) -> None:

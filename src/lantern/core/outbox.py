@@ -10,6 +10,10 @@ Each consumer runs once per event: its run is recorded in `OutboxConsumption` (u
 the consumer's own transaction, so a dispatch that dies half way and is retried runs only what had not committed.
 A periodic sweep re-dispatches events whose task was lost. Payloads hold ids, codes and dates, never personal
 data (the same rule as audit details).
+
+Events are dispatched by several workers at once, so an event may reach its consumers before an earlier one has
+(the end of a measure before its start was acted on). A consumer that must wait raises `NotYet`: its transaction
+rolls back, the event's other consumers run, and the event stays undispatched for the sweep to offer again.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ class Consumer:
 
 
 CONSUMERS: dict[str, list[Consumer]] = {}
+
+
+class NotYet(Exception):
+    """A consumer cannot act on this event before another event was consumed; the sweep offers it again later."""
 
 
 def consume(kind: str, *, name: str, function: str, batch_function: str = "") -> None:
@@ -90,6 +98,7 @@ def dispatch(event_id: int) -> int:
         return 0
     done = set(OutboxConsumption.objects.filter(event=event).values_list("consumer", flat=True))
     ran = 0
+    waiting = False
     for consumer in CONSUMERS.get(event.kind, []):
         if consumer.name in done:
             continue
@@ -100,8 +109,12 @@ def dispatch(event_id: int) -> int:
         except IntegrityError:
             # Another worker ran this consumer for this event at the same moment and committed first.
             continue
+        except NotYet:
+            waiting = True
+            continue
         ran += 1
-    OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
+    if not waiting:
+        OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
     return ran
 
 
@@ -122,6 +135,7 @@ def dispatch_many(event_ids: list[int]) -> int:
         by_kind.setdefault(event.kind, []).append(event)
     ran = 0
     one_by_one: set[int] = set()
+    waiting: set[int] = set()
     for kind, group in by_kind.items():
         for consumer in CONSUMERS.get(kind, []):
             pending = [e for e in group if (e.pk, consumer.name) not in done]
@@ -140,12 +154,13 @@ def dispatch_many(event_ids: list[int]) -> int:
             except IntegrityError:
                 # Some were consumed meanwhile by another worker: let each event sort itself out alone.
                 one_by_one.update(e.pk for e in pending)
+            except NotYet:
+                waiting.update(e.pk for e in pending)
     for event in events:
         if event.pk in one_by_one:
-            ran += dispatch(event.pk)
-    OutboxEvent.objects.filter(pk__in=[e.pk for e in events], dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now()
-    )
+            ran += dispatch(event.pk)  # which marks the event dispatched, or leaves it waiting
+    done_now = [e.pk for e in events if e.pk not in one_by_one and e.pk not in waiting]
+    OutboxEvent.objects.filter(pk__in=done_now, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
     return ran
 
 

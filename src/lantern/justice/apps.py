@@ -15,6 +15,7 @@ class JusticeConfig(AppConfig):
         from lantern.core import navigation, outbox
         from lantern.core.permissions import can
         from lantern.justice.permissions import JusticeAction
+        from lantern.justice.services import SUSPENSION_CONSUMER
 
         # The case timeline names what justice wrote there (codes and ids only).
         TIMELINE.update(
@@ -31,7 +32,7 @@ class JusticeConfig(AppConfig):
         )
         # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to
         # reschedule and alerts the prosecutors and clerks.
-        outbox.consume("measure.added", name="justice.suspension", function="lantern.justice.services.on_measure_added")
+        outbox.consume("measure.added", name=SUSPENSION_CONSUMER, function="lantern.justice.services.on_measure_added")
         outbox.consume(
             "measure.ended", name="justice.suspension_end", function="lantern.justice.services.on_measure_ended"
         )

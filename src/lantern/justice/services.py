@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from lantern.cases.models import Case, TimelineEntry
 from lantern.core import codes, outbox
 from lantern.core.audit import audit_record
-from lantern.core.models import Alert, Membership, Organisation, OrganisationType, User
+from lantern.core.models import Alert, Membership, Organisation, OrganisationType, OutboxEvent, User
 from lantern.core.permissions import can, require
 from lantern.core.roles import Role
 from lantern.crisis.models import Measure, MeasureKind
@@ -608,6 +608,9 @@ def suspension_ended(*, measure: Measure) -> int:
     return len(rows)
 
 
+SUSPENSION_CONSUMER = "justice.suspension"  # the consumer of `measure.added` (apps.py)
+
+
 def _suspension(event: Any) -> Measure | None:
     data = event.payload
     if data.get("kind") != MeasureKind.COURT_SUSPENSION:
@@ -622,6 +625,12 @@ def on_measure_added(event: Any) -> None:
 
 
 def on_measure_ended(event: Any) -> None:
+    """A suspension ended before a worker had postponed its hearings (both events were taken by different workers at
+    once) waits for the postponement: listing and alerting now would find nothing and never come back."""
     measure = _suspension(event)
-    if measure is not None:
-        suspension_ended(measure=measure)
+    if measure is None:
+        return
+    started = OutboxEvent.objects.filter(kind="measure.added", payload__measure_id=measure.pk).first()
+    if started is not None and not started.consumptions.filter(consumer=SUSPENSION_CONSUMER).exists():
+        raise outbox.NotYet
+    suspension_ended(measure=measure)
