@@ -27,6 +27,7 @@ ORGANISATIONS = [
     ("Attica Police Anti-Trafficking Unit", OrganisationType.LAW_ENFORCEMENT, "Attica", ["el", "en"], False),
     ("Athens Legal Aid Clinic", OrganisationType.LEGAL_SERVICE, "Attica", ["el", "en", "fr"], False),
     ("Public Prosecutor's Office of Athens", OrganisationType.PROSECUTION, "Attica", ["el"], False),
+    ("Registry of the Athens and Piraeus Courts", OrganisationType.COURT, "Attica", ["el", "en"], False),
     (
         "Thessaloniki Women's Shelter",
         OrganisationType.SHELTER,
@@ -43,7 +44,7 @@ ORGANISATIONS = [
     ),
 ]
 
-# username, organisation, role: one person per role DESIGN.md describes.
+# username, organisation, role: one person per role DESIGN.md describes (justice twice: a prosecutor and a clerk).
 PERSONAS = [
     ("caseworker", "Safe Passage NGO", Role.CASEWORKER),
     ("supervisor", "Safe Passage NGO", Role.SUPERVISOR),
@@ -51,6 +52,7 @@ PERSONAS = [
     ("police", "Attica Police Anti-Trafficking Unit", Role.FIRST_RESPONDER),
     ("provider", "Athens Legal Aid Clinic", Role.SERVICE_PROVIDER),
     ("prosecutor", "Public Prosecutor's Office of Athens", Role.JUSTICE),
+    ("clerk", "Registry of the Athens and Piraeus Courts", Role.JUSTICE),
     ("coordinator", "National Anti-Trafficking Coordination Office", Role.NATIONAL_COORDINATOR),
     ("analyst", "National Anti-Trafficking Coordination Office", Role.ANALYST),
     ("auditor", "National Anti-Trafficking Coordination Office", Role.AUDITOR),

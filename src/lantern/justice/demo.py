@@ -12,11 +12,13 @@ from lantern.core.models import Organisation, User
 from lantern.justice import services
 from lantern.justice.models import Court, Hearing
 
+REGISTRY = "Registry of the Athens and Piraeus Courts"  # its member with the role justice is the demo's clerk
 COURTS = [
-    ("Athens Court of First Instance", "Attica"),
-    ("Piraeus Court of First Instance", "Attica"),
-    ("Thessaloniki Court of First Instance", "Central Macedonia"),
-    ("Heraklion Court of First Instance", "Crete"),
+    # name, region, kept by the registry
+    ("Athens Court of First Instance", "Attica", True),
+    ("Piraeus Court of First Instance", "Attica", True),
+    ("Thessaloniki Court of First Instance", "Central Macedonia", False),
+    ("Heraklion Court of First Instance", "Crete", False),
 ]
 # kind, the survivor's role, [(days ahead, court index, mode)], what happens to the first hearing
 PLAN = [
@@ -39,9 +41,17 @@ def load() -> None:
     ngo = Organisation.objects.filter(name="Safe Passage NGO").first()
     if prosecution is None or prosecutor is None or ngo is None:
         return
+    registry = Organisation.objects.filter(name=REGISTRY).first()
     courts = [
-        services.court_create(actor=None, name=name, country="GR", region=region, time_zone="Europe/Athens")
-        for name, region in COURTS
+        services.court_create(
+            actor=None,
+            name=name,
+            country="GR",
+            region=region,
+            time_zone="Europe/Athens",
+            registry=registry if kept else None,
+        )
+        for name, region, kept in COURTS
     ]
     cases = list(
         Case.objects.filter(organisation=ngo, anonymised_at__isnull=True)
