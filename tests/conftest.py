@@ -45,9 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     pytest-xdist adds to the test ids here. Some pytest releases silently drop it, and the groups then run side by
     side: those tests then fail, saying why, rather than run without their group."""
     if getattr(config.option, "loadgroup", False):  # set in each worker of `--dist loadgroup`
-        config.stash[UNGROUPED] = {
-            item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
-        }
+        config.stash[UNGROUPED] = {item.nodeid for item in items if _group_lost(item)}
     keep, drop = [], []
     for item in items:
         if item.get_closest_marker("postgres_only") and not ON_POSTGRES:
@@ -60,6 +58,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _group_lost(item: pytest.Item) -> bool:
+    names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+    return bool(names) and not item.nodeid.endswith("@" + "_".join(sorted(names)))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

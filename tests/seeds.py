@@ -12,6 +12,7 @@ import importlib
 from typing import Any
 
 from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 
 # (app label, migration, function): every RunPython forward function that puts reference data in a new database.
@@ -32,8 +33,8 @@ def seed_function(app_label: str, migration: str, name: str) -> Any:
     return getattr(module, name)
 
 
-def _reseed_after_flush(sender: Any, plan: Any = None, **kwargs: Any) -> None:
-    if plan is not None:  # a real migrate: the migrations seed
+def _reseed_after_flush(sender: Any, plan: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    if plan is not None or using != DEFAULT_DB_ALIAS:  # a real migrate: the migrations seed; one database only
         return
     for app_label, migration, name in SEEDS:
         if sender.label == app_label:

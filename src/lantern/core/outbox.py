@@ -18,6 +18,7 @@ rolls back, the event's other consumers run, and the event stays undispatched fo
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -40,6 +41,7 @@ class Consumer:
 
 
 CONSUMERS: dict[str, list[Consumer]] = {}
+logger = logging.getLogger(__name__)
 
 
 class NotYet(Exception):
@@ -110,6 +112,7 @@ def dispatch(event_id: int) -> int:
             # Another worker ran this consumer for this event at the same moment and committed first.
             continue
         except NotYet:
+            logger.info("outbox event %s (%s): %s waits for an earlier event", event.pk, event.kind, consumer.name)
             waiting = True
             continue
         ran += 1
@@ -155,6 +158,7 @@ def dispatch_many(event_ids: list[int]) -> int:
                 # Some were consumed meanwhile by another worker: let each event sort itself out alone.
                 one_by_one.update(e.pk for e in pending)
             except NotYet:
+                logger.info("outbox: %s waits for an earlier event (%d %s events)", consumer.name, len(pending), kind)
                 waiting.update(e.pk for e in pending)
     for event in events:
         if event.pk in one_by_one:
