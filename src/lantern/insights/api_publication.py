@@ -19,6 +19,8 @@ from lantern.insights.crosstab import TableError, read_csv
 from lantern.insights.models import PublicationRelease
 from lantern.insights.publication import (
     LANTERN_DATASET,
+    MAX_PUBLISHED_CELLS,
+    MAX_UPLOAD,
     budget_spent,
     dataset_key_for_file,
     lantern_records,
@@ -27,8 +29,6 @@ from lantern.insights.publication import (
 from lantern.insights.publication_permissions import PublicationAction
 
 router = Router(tags=["insights"])
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class BudgetOut(Schema):
@@ -159,12 +159,9 @@ def publication_create(request: HttpRequest, payload: PublicationIn) -> Status:
         k=payload.k,
         epsilon=payload.epsilon,
         source=source,
-        max_cells=MAX_API_CELLS,
+        max_cells=MAX_PUBLISHED_CELLS,
     )
     return Status(201, _release_out(release, detail=True))
-
-
-MAX_API_CELLS = 200_000
 
 
 @router.get(
@@ -195,9 +192,6 @@ def publication_get(request: HttpRequest, release_id: int) -> dict[str, Any]:
 )
 def publication_ctdc(request: HttpRequest) -> HttpResponse:
     """CTDC microdata of the cases consented to statistics, k-anonymous (k = 11) on its quasi-identifiers."""
-    from lantern.insights.ctdc_k import ctdc_k_export, to_csv
+    from lantern.insights.ctdc_k import ctdc_k_response
 
-    user = api_user(request, PublicationAction.CTDC_EXPORT)
-    response = HttpResponse(to_csv(ctdc_k_export(actor=user)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ctdc-k11.csv"'
-    return response
+    return ctdc_k_response(api_user(request, PublicationAction.CTDC_EXPORT))

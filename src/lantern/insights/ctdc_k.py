@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -127,6 +128,15 @@ def to_csv(anonymised: Anonymised) -> str:
     writer.writerow(anonymised.columns)
     writer.writerows(anonymised.rows.tolist())
     return out.getvalue()
+
+
+def ctdc_k_response(actor: object) -> Any:
+    """The k-anonymous CTDC file as a download (the page and the API, after their own permission check)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(to_csv(ctdc_k_export(actor=actor)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ctdc-k11.csv"'
+    return response
 
 
 def ctdc_k_export(*, actor: object | None, k: int = 11) -> Anonymised:

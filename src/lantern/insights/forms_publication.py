@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lantern.insights.publication import DEFAULT_K, MAX_EPSILON, MAX_K
+from lantern.insights.publication import DEFAULT_K, MAX_EPSILON, MAX_K, MAX_UPLOAD
 
-MAX_UPLOAD = 20 * 1024 * 1024
 SUGGESTED = (
     "yearOfRegistration, gender, ageBroad, majorityStatus, citizenship, CountryOfExploitation, typeOfExploitation"
 )

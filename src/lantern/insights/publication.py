@@ -31,6 +31,8 @@ from lantern.insights.publication_chart import chart_points, chart_svg
 from lantern.insights.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
 LANTERN_DATASET = "lantern:ctdc"
+MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded CSV file (page and API)
+MAX_PUBLISHED_CELLS = 200_000  # cells of a table published from the page or the API
 DEFAULT_K = 11  # as CTDC publishes
 MAX_K = 100
 MAX_EPSILON = 10.0

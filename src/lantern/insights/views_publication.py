@@ -14,10 +14,16 @@ from django.shortcuts import redirect, render
 
 from lantern.core.views import form_errors, page_user
 from lantern.insights import publication_selectors as selectors
-from lantern.insights.api_publication import MAX_API_CELLS
 from lantern.insights.crosstab import TableError, read_csv
 from lantern.insights.forms_publication import PublicationForm
-from lantern.insights.publication import LANTERN_DATASET, budget_spent, dataset_key_for_file, lantern_records, publish
+from lantern.insights.publication import (
+    LANTERN_DATASET,
+    MAX_PUBLISHED_CELLS,
+    budget_spent,
+    dataset_key_for_file,
+    lantern_records,
+    publish,
+)
 from lantern.insights.publication_permissions import PublicationAction
 
 PREVIEW_ROWS = 200
@@ -51,7 +57,7 @@ def publication_view(request: HttpRequest) -> HttpResponse:
                 k=k,
                 epsilon=epsilon,
                 source=source,
-                max_cells=MAX_API_CELLS,
+                max_cells=MAX_PUBLISHED_CELLS,
             )
         except TableError as exc:
             form.add_error("by" if "column" in str(exc) else "upload", str(exc))
@@ -117,10 +123,6 @@ def publication_download_view(request: HttpRequest, release_id: int, name: str) 
 
 @login_required
 def ctdc_download_view(request: HttpRequest) -> HttpResponse:
-    from lantern.insights.ctdc_k import ctdc_k_export, to_csv
+    from lantern.insights.ctdc_k import ctdc_k_response
 
-    user = page_user(request, PublicationAction.CTDC_EXPORT)
-    anonymised = ctdc_k_export(actor=user)
-    response = HttpResponse(to_csv(anonymised), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ctdc-k11.csv"'
-    return response
+    return ctdc_k_response(page_user(request, PublicationAction.CTDC_EXPORT))

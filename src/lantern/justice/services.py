@@ -630,7 +630,7 @@ def on_measure_ended(event: Any) -> None:
     measure = _suspension(event)
     if measure is None:
         return
-    started = OutboxEvent.objects.filter(kind="measure.added", payload__measure_id=measure.pk).first()
-    if started is not None and not started.consumptions.filter(consumer=SUSPENSION_CONSUMER).exists():
+    started = OutboxEvent.objects.filter(kind="measure.added", payload__measure_id=measure.pk)
+    if started.exclude(consumptions__consumer=SUSPENSION_CONSUMER).exists():
         raise outbox.NotYet
     suspension_ended(measure=measure)

@@ -21,7 +21,6 @@ import os
 import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 from importlib import import_module
 from typing import Any
 
@@ -73,8 +72,8 @@ def caseworkers_of(case: Case) -> list[User]:
     staff = Membership.objects.filter(
         organisation_id=case.organisation_id, role__in=[Role.CASEWORKER, Role.SUPERVISOR], user__is_active=True
     )
-    if case.created_by_id and staff.filter(user_id=case.created_by_id).exists():
-        return [User.objects.get(pk=case.created_by_id)]
+    if case.created_by is not None and staff.filter(user_id=case.created_by.pk).exists():
+        return [case.created_by]
     return list(User.objects.filter(pk__in=staff.filter(role=Role.SUPERVISOR).values("user_id")).order_by("pk"))
 
 
@@ -159,7 +158,10 @@ def on_hearing_events(events: list[OutboxEvent]) -> None:
     """The same for many events at once (a court suspension): a handful of queries whatever their number."""
     case_ids = {e.payload.get("case_id") for e in events}
     cases = {
-        c.pk: c for c in Case.objects.select_related("person", "organisation", "assigned_to").filter(pk__in=case_ids)
+        c.pk: c
+        for c in Case.objects.select_related("person", "organisation", "assigned_to", "created_by").filter(
+            pk__in=case_ids
+        )
     }
     consented = set(
         Consent.objects.filter(
@@ -534,7 +536,9 @@ def _give_up(delivery: Delivery, code: str) -> None:
             status=DeliveryStatus.GAVE_UP, lease_until=None, last_error=code
         )
         if updated and delivery.case is not None:
-            case = Case.objects.select_related("person", "organisation", "assigned_to").get(pk=delivery.case.pk)
+            case = Case.objects.select_related("person", "organisation", "assigned_to", "created_by").get(
+                pk=delivery.case.pk
+            )
             _task_for_caseworkers(delivery, case, caseworkers_of(case))
     logger.warning("delivery %s gave up: %s", delivery.pk, code)
 
@@ -592,5 +596,5 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
             object_id=current.pk,
             detail={"channel": current.channel},
         )
-        transaction.on_commit(partial(kick))
+        transaction.on_commit(kick)
     return current

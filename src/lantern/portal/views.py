@@ -153,8 +153,8 @@ def services_view(request: HttpRequest, lang: str) -> HttpResponse:
     offers = selectors.find_help(region=region, service_type=service)
     codes = sorted({c for row in offers for c in row.offering.languages} | set(languages.codes()))
     spoken = spoken if spoken in codes else ""
-    if spoken:
-        offers = selectors.find_help(region=region, service_type=service, language=spoken)
+    if spoken:  # the same list, narrowed (the language only drops rows; the order stays)
+        offers = [row for row in offers if spoken in row.offering.languages or row.offering.interpreter_available]
     return _visitor_page(
         request,
         lang,
