@@ -60,6 +60,10 @@ if not LANTERN_REQUIRE_2FA and LANTERN_MODE == "production":
         "LANTERN_REQUIRE_2FA=false is refused in production: two-factor authentication protects personal data"
     )
 
+# Break-glass openings and requests one person may make in 24 hours; past it, she asks a supervisor to widen
+# her access instead (docs/privacy.md).
+LANTERN_BREAK_GLASS_DAILY_LIMIT = env_int("LANTERN_BREAK_GLASS_DAILY_LIMIT", 3, minimum=1)
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

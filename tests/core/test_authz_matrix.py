@@ -22,6 +22,8 @@ from lantern.api import api
 from lantern.cases.models import Case
 from lantern.cases.services import case_refer_to_authority, case_register, consent_give
 from lantern.cases.validation import PersonData
+from lantern.core.models import BreakGlassGrant
+from lantern.core.services import break_glass_open
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.crisis.services import crisis_declare, measure_add
 from lantern.providers.models import Offering
@@ -80,6 +82,10 @@ def _shelter_accepted(world: World, case: Case) -> None:
     referral_accept(actor=world.shelter_worker, referral=Referral.objects.get(recipient=world.shelter))
 
 
+def _made_public(world: World, case: Case) -> None:
+    Offering.objects.filter(organisation=world.legal_aid).update(is_public=True, public_contact="+30 210 555 0100")
+
+
 def _accepted(world: World, case: Case) -> None:
     referral_accept(actor=world.provider, referral=Referral.objects.get(recipient=world.legal_aid))
 
@@ -101,11 +107,16 @@ MATRIX: dict[str, Line] = {
         WORKS_WITH_VICTIMS,
         body={"object_type": "core.organisation", "object_id": "{ngo_a}", "reason": "A person at risk needs help"},
     ),
+    # The target is the police officer's request to open the case of A (she does not hold cases): a supervisor of
+    # A answers it, nobody else.
+    "break_glass_approve": Line(frozenset({"supervisor"})),
+    "break_glass_refuse": Line(frozenset({"supervisor"})),
     "alerts_list": Line(EVERYONE),
     # The case registry: the target is a case of organisation A registered by its caseworker.
     "cases_list": Line(EVERYONE),
     "cases_create": Line(frozenset({"caseworker", "supervisor", "police", "outsider"}), body={"person": {}}),
     "cases_get": Line(CASE_STAFF_OF_A),
+    "cases_duplicates": Line(COORDINATOR),
     "cases_update": Line(CASE_STAFF_OF_A, body={"context": {"exploitation_region": "Crete"}}),
     "cases_refer": Line(CASE_STAFF_OF_A, body={}),
     "cases_decide": Line(
@@ -131,6 +142,9 @@ MATRIX: dict[str, Line] = {
     "offerings_list": Line(EVERYONE),
     "offerings_create": Line(frozenset({"org_admin", "supervisor", "sysadmin"}), body=OFFER),
     "offerings_update": Line(frozenset({"sysadmin"}), body=OFFER),
+    # The portal's directory review: the target is the legal-aid clinic's offer, made public with a new contact.
+    "directory_review_list": Line(COORDINATOR),
+    "directory_review_decide": Line(COORDINATOR, body={"decision": "approve"}, prepare=_made_public),
     "provider_status_set": Line(
         frozenset({"caseworker", "supervisor", "org_admin", "sysadmin"}),
         body={"status": "reduced", "staff_absence_percent": 30},
@@ -274,6 +288,9 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{delivery_id}", notify_authz.delivery_id())
         .replace("{task_id}", notify_authz.task_id())
         .replace("{release_id}", publication_release_id() if "{release_id}" in path else "")
+        .replace(
+            "{grant_id}", str(BreakGlassGrant.objects.filter(user=world.police).values_list("pk", flat=True).first())
+        )
     )
     url = justice_url(url)
     if line.query:
@@ -318,6 +335,7 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     admit(actor=None, case=resident, shelter=world.shelter)
     justice_setup(world, case)
     notify_authz.notify_targets(world, case)
+    break_glass_open(actor=world.police, obj=case, reason="The survivor called the police from a new number")
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status
@@ -327,3 +345,91 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     }
     assert wrong == {}, f"{operation_id}: unexpected statuses {wrong}"
     assert _request(api_client["anonymous"], method, path, line, world, case) == 401
+
+
+# --- Beyond one line per operation: the same operation, refused or allowed by what the request asks ------------
+
+NATIONAL_IDENTITY = frozenset({"coordinator", "sysadmin"})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "Hotline", "name": "National Trafficking Hotline (24h)"},
+        {"type": "Prosecution"},
+        {"name": "Safe Passage NGO (national)"},
+        {"country": "CY"},
+        {"is_lead_agency": False},
+    ],
+)
+def test_only_the_coordinator_or_a_sysadmin_changes_what_an_organisation_is(
+    world: World, api_client: dict[str, Client], body: dict[str, Any]
+) -> None:
+    """An organisation administrator turned her NGO into the national hotline and a prosecution service: what an
+    organisation is (name, type, country, lead agency) is the national roles' decision, for every persona."""
+    url = f"/api/v1/organisations/{world.ngo_a.pk}"
+    before = world.ngo_a.__class__.objects.values().get(pk=world.ngo_a.pk)
+    for persona in PERSONAS:
+        with transaction.atomic():
+            status = api_client[persona].patch(url, data=json.dumps(body), content_type="application/json").status_code
+            after = world.ngo_a.__class__.objects.values().get(pk=world.ngo_a.pk)
+            transaction.set_rollback(True)
+        if persona in NATIONAL_IDENTITY:
+            assert status == 200, (persona, status)
+        else:
+            assert status in (403, 404), (persona, status)
+            assert after == before, persona  # a refused write changes nothing
+
+
+def test_nobody_grants_a_role_to_themselves(world: World, api_client: dict[str, Client]) -> None:
+    for persona, organisation in (("org_admin", world.ngo_a), ("sysadmin", world.ministry)):
+        for role in ("supervisor", "caseworker", "national_coordinator", "analyst"):
+            response = api_client[persona].post(
+                f"/api/v1/organisations/{organisation.pk}/members",
+                data=json.dumps({"username": persona, "role": role}),
+                content_type="application/json",
+            )
+            assert response.status_code in (403, 422), (persona, role, response.status_code)
+    assert {m.role for m in world.org_admin.memberships.all()} == {"org_admin"}
+    assert {m.role for m in world.sysadmin.memberships.all()} == {"sysadmin"}
+
+
+def test_roles_follow_the_organisation_type_when_granted(world: World, api_client: dict[str, Client]) -> None:
+    """The administrator of an NGO cannot make anyone a prosecutor (nor, as sysadmin, a coordinator of an NGO)."""
+    for persona, role in (("org_admin", "justice"), ("sysadmin", "justice"), ("sysadmin", "national_coordinator")):
+        response = api_client[persona].post(
+            f"/api/v1/organisations/{world.ngo_a.pk}/members",
+            data=json.dumps({"username": "police", "role": role}),
+            content_type="application/json",
+        )
+        assert response.status_code == 422, (persona, role, response.status_code)
+        assert response["Content-Type"].startswith("application/problem+json")
+    assert not world.police.memberships.filter(organisation=world.ngo_a).exists()
+
+
+def test_a_proceeding_needs_a_case_referred_to_the_prosecution(world: World, api_client: dict[str, Client]) -> None:
+    """A prosecutor opens no proceeding on a case nobody referred to her service, and cannot tell such a case
+    from a reference that does not exist; once the case's caseworker records the referral, she can."""
+    case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    body = {
+        "case_reference": case.reference,
+        "organisation_id": world.prosecution.pk,
+        "kind": "trial",
+        "survivor_role": "witness",
+    }
+
+    def open_it() -> Any:
+        return api_client["prosecutor"].post(
+            "/api/v1/justice/proceedings", data=json.dumps(body), content_type="application/json"
+        )
+
+    refused = open_it()
+    assert refused.status_code == 422
+    unknown = api_client["prosecutor"].post(
+        "/api/v1/justice/proceedings",
+        data=json.dumps({**body, "case_reference": "LT-AAAA-AAAA"}),
+        content_type="application/json",
+    )
+    assert unknown.json()["errors"] == refused.json()["errors"]
+    consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.prosecution)
+    assert open_it().status_code == 201

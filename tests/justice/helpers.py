@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 
 from lantern.cases.models import Case
+from lantern.cases.selectors import consent_allows
+from lantern.cases.services import consent_give
 from lantern.core import services as core
 from lantern.core.models import OrganisationType, User
 from lantern.core.roles import Role
@@ -46,6 +48,7 @@ def justice_setup(world: World, case: Case) -> Justice:
     crete = services.court_create(
         actor=None, name="Heraklion First Instance", country="GR", region="Crete", time_zone="Europe/Athens"
     )
+    referred_to_prosecution(world, case)
     proceeding = services.proceeding_open(
         actor=world.prosecutor, case=case, organisation=world.prosecution, kind="trial", survivor_role="injured_party"
     )
@@ -61,6 +64,13 @@ def justice_setup(world: World, case: Case) -> Justice:
         mode="remote",
     )
     return Justice(clerk, athens, piraeus, crete, proceeding, hearing, other)
+
+
+def referred_to_prosecution(world: World, case: Case) -> None:
+    """The case's caseworker records the person's consent to a referral to the prosecution service (a prosecutor
+    opens proceedings only on cases referred to her service)."""
+    if not consent_allows(case, "referral", recipient=world.prosecution):
+        consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.prosecution)
 
 
 def at(year: int, month: int, day: int, hour: int = 9) -> datetime:

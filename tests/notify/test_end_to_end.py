@@ -19,12 +19,14 @@ from lantern.justice.models import Court, Hearing
 from lantern.notify.models import CaseworkerTask, Delivery
 from lantern.notify.services import deliveries_send_due
 from tests.conftest import World
+from tests.justice.helpers import referred_to_prosecution
 from tests.notify.conftest import FakeGateway, survivor
 
 pytestmark = pytest.mark.usefixtures("clock")
 
 
 def hearing_for(world: World, case: Case, court: Court, starts_at: datetime) -> Hearing:
+    referred_to_prosecution(world, case)
     proceeding = justice.proceeding_open(
         actor=world.prosecutor, case=case, organisation=world.prosecution, kind="trial", survivor_role="witness"
     )

@@ -99,6 +99,17 @@ def _own_organisation(user: User) -> Organisation:
     return organisation
 
 
+class DuplicatesOut(Schema):
+    likely_duplicates_across_organisations: int
+
+
+@router.get("/cases/duplicates", response={200: DuplicatesOut, **ERRORS}, operation_id="cases_duplicates")
+def cases_duplicates(request: HttpRequest) -> dict[str, int]:
+    """The national coordinator's count of people that more than one organisation registered (same normalised
+    name and birth date). No names, no cases, no organisations: the count is what the linkage work starts from."""
+    return {"likely_duplicates_across_organisations": selectors.duplicates_across_organisations(api_user(request))}
+
+
 @router.get("/cases/{reference}", response={200: CaseOut, **ERRORS}, operation_id="cases_get")
 def cases_get(request: HttpRequest, reference: str = Reference) -> object:
     user = api_user(request)

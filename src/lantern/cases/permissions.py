@@ -17,6 +17,7 @@ class CaseAction(StrEnum):
     EXPORT = "case.export"  # HTCDS export with personal data
     ERASE = "case.erase"  # right to erasure
     STATISTICS = "case.statistics"  # de-identified (CTDC) export and counts
+    DUPLICATES = "case.duplicates"  # how many people several organisations registered (a count, no names)
 
 
 register_rule(
@@ -49,3 +50,4 @@ register_rule(
         everywhere=frozenset({Role.ANALYST, Role.NATIONAL_COORDINATOR}),
     ),
 )
+register_rule(CaseAction.DUPLICATES, Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR})))

@@ -98,7 +98,7 @@ class CaseOut(CaseListItem):
     recovery_ends: date | None
     closure_reason: str
     possible_duplicate: bool = Field(
-        description="another record with the same name and birth date exists; ask the coordinator"
+        description="another case of the same organisation has the same name and birth date"
     )
 
 

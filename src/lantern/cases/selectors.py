@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -110,12 +111,32 @@ def consent_allows(case: Case, purpose: str, *, recipient: Organisation | None =
 
 
 def possible_duplicate_exists(case: Case) -> bool:
-    """Another case anywhere in the instance with the same normalised name and birth date. Who and where is not
-    said: "a possible duplicate exists; ask the coordinator"."""
+    """Another case of the same organisation with the same normalised name and birth date. Only the case's own
+    organisation is searched: an answer about every organisation would tell anyone who registers a name whether
+    the authorities know this person. Across organisations, only the coordinator sees a count
+    (`duplicates_across_organisations`)."""
     index = case.person.identity_index
     if not index:
         return False
-    return Case.objects.filter(person__identity_index=index).exclude(pk=case.pk).exists()
+    return (
+        Case.objects.filter(organisation_id=case.organisation_id, person__identity_index=index)
+        .exclude(pk=case.pk)
+        .exists()
+    )
+
+
+def duplicates_across_organisations(user: User) -> int:
+    """How many people (same normalised name and birth date) more than one organisation has registered: a count,
+    without names, cases or organisations, for the national coordinator only."""
+    if not can(user, CaseAction.DUPLICATES):
+        raise PermissionDenied("not allowed")
+    return (
+        Case.objects.exclude(person__identity_index="")
+        .values("person__identity_index")
+        .annotate(organisations=Count("organisation_id", distinct=True))
+        .filter(organisations__gt=1)
+        .count()
+    )
 
 
 def deadline_counts(user: User, *, today: date | None = None) -> dict[str, int]:

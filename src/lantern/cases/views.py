@@ -33,7 +33,7 @@ from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can, organisation_scope
 from lantern.core.services import break_glass_open
-from lantern.core.views import attempt, form_errors, page_user
+from lantern.core.views import BREAK_GLASS_ASKED, attempt, form_errors, page_user
 
 
 @login_required
@@ -301,12 +301,15 @@ def break_glass_view(request: HttpRequest) -> HttpResponse:
             form.add_error("reference", _("No case has this reference."))
         else:
             try:
-                break_glass_open(
+                grant = break_glass_open(
                     actor=user, obj=case, reason=form.cleaned_data["reason"], hours=form.cleaned_data["hours"]
                 )
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
+                if grant.approved_at is None:
+                    messages.warning(request, BREAK_GLASS_ASKED)
+                    return redirect("core:home")
                 messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
                 return redirect("cases:detail", reference=case.reference)
     return render(request, "core/break_glass.html", {"form": form, "target": _("a case")})

@@ -158,6 +158,23 @@ def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status:
     return Status(201, grant)
 
 
+@router.post(
+    "/break-glass/{grant_id}/approve", response={200: BreakGlassOut, **ERRORS}, operation_id="break_glass_approve"
+)
+def break_glass_approve(request: HttpRequest, grant_id: int) -> object:
+    """A supervisor of the record's organisation approves a request by someone who does not hold cases."""
+    user = api_user(request)
+    return services.break_glass_approve(actor=user, grant=selectors.break_glass_grant_get_for_user(user, grant_id))
+
+
+@router.post(
+    "/break-glass/{grant_id}/refuse", response={200: BreakGlassOut, **ERRORS}, operation_id="break_glass_refuse"
+)
+def break_glass_refuse(request: HttpRequest, grant_id: int) -> object:
+    user = api_user(request)
+    return services.break_glass_refuse(actor=user, grant=selectors.break_glass_grant_get_for_user(user, grant_id))
+
+
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, operation_id="alerts_list")
 @paginate(Pagination)
 def alerts_list(request: HttpRequest, unread: bool = False) -> object:

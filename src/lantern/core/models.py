@@ -149,7 +149,11 @@ class AuditHead(models.Model):
 
 
 class BreakGlassGrant(models.Model):
-    """Emergency access beyond a user's normal scope: reason required, time-limited, audited, supervisors told."""
+    """Emergency access beyond a user's normal scope: reason required, time-limited, audited, supervisors told.
+
+    Those who hold cases open it at once (`approved_at` is the moment they asked); anyone else's grant is a
+    request that opens nothing until a supervisor of the record's organisation approves it, and then runs for
+    `hours` from the approval."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -157,12 +161,18 @@ class BreakGlassGrant(models.Model):
     object_id = models.CharField(max_length=64)
     reason = EncryptedTextField()  # free text may name people
     created_at = models.DateTimeField(default=timezone.now)
+    hours = models.PositiveSmallIntegerField(default=4)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     expires_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="ended early, or the request refused")
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["user", "object_type", "object_id"]),
+            models.Index(fields=["user", "created_at"], name="break_glass_per_day"),
+        ]
 
     def __str__(self) -> str:
         return f"break-glass #{self.pk} on {self.object_type} {self.object_id}"

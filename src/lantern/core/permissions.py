@@ -24,12 +24,16 @@ class Action(StrEnum):
     ORG_VIEW = "org.view"
     ORG_CREATE = "org.create"
     ORG_UPDATE = "org.update"
+    # What the organisation is: name, type, country, lead-agency flag. The portal trusts these (a hotline's name,
+    # a prosecution service's type), so only the national roles that create organisations change them.
+    ORG_IDENTITY = "org.identity"
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"
     AUDIT_VIEW = "audit.view"
     AUDIT_VERIFY = "audit.verify"
     BREAK_GLASS_OPEN = "break_glass.open"
     BREAK_GLASS_REVIEW = "break_glass.review"
+    BREAK_GLASS_APPROVE = "break_glass.approve"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ RULES: dict[str, Rule] = {
     ),
     Action.ORG_CREATE: Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR, Role.SYSADMIN})),
     Action.ORG_UPDATE: Rule(in_own_organisation=frozenset({Role.ORG_ADMIN}), everywhere=frozenset({Role.SYSADMIN})),
+    Action.ORG_IDENTITY: Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR, Role.SYSADMIN})),
     Action.MEMBER_VIEW: Rule(
         in_own_organisation=frozenset({Role.ORG_ADMIN, Role.SUPERVISOR}),
         everywhere=frozenset({Role.SYSADMIN, Role.AUDITOR}),
@@ -57,7 +62,9 @@ RULES: dict[str, Rule] = {
     Action.MEMBER_MANAGE: Rule(in_own_organisation=frozenset({Role.ORG_ADMIN}), everywhere=frozenset({Role.SYSADMIN})),
     Action.AUDIT_VIEW: Rule(everywhere=frozenset({Role.AUDITOR})),
     Action.AUDIT_VERIFY: Rule(everywhere=frozenset({Role.AUDITOR, Role.SYSADMIN})),
-    # Break-glass is for people who work with victims, to reach a record outside their normal scope.
+    # Break-glass is for people who work with victims, to reach a record outside their normal scope. Those who
+    # hold cases open it at once; the others only ask, and a supervisor of the record's organisation approves
+    # (`break_glass_needs_approval`).
     Action.BREAK_GLASS_OPEN: Rule(
         everywhere=frozenset(
             {
@@ -73,7 +80,66 @@ RULES: dict[str, Rule] = {
     Action.BREAK_GLASS_REVIEW: Rule(
         in_own_organisation=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN}), everywhere=frozenset({Role.AUDITOR})
     ),
+    Action.BREAK_GLASS_APPROVE: Rule(in_own_organisation=frozenset({Role.SUPERVISOR})),
 }
+
+# Roles that hold cases: they may open break-glass without anyone's approval (and the coordinator, who answers
+# for the national response). A first responder of a hotline holds the call-backs it turns into cases.
+BREAK_GLASS_WITHOUT_APPROVAL: frozenset[Role] = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.NATIONAL_COORDINATOR})
+HOTLINE_TYPE = "Hotline"
+
+# --- Which roles an organisation may hold, by its type ----------------------------------------------------------
+# A role is a promise about the work someone does; the organisation's type says what work it does. A prosecutor's
+# role in an NGO, or a national role in a hotline, would hand one organisation's staff powers meant for another
+# kind of body. Types are the values of `lantern.core.models.OrganisationType` (strings here so that this module
+# loads before the models); tests/core/test_permissions.py checks every type x role.
+_NATIONAL_BODIES = frozenset({"Ministry", "CentralGovernmentOrganisation"})
+_HOLD_CASES = frozenset(
+    {"NGO", "Shelter", "Hotline", "HealthServiceOrganisation", "LocalGovernmentOrganisation", "LegalService"}
+)
+_IDENTIFY = frozenset(
+    {
+        "LawEnforcement",
+        "LabourInspectorate",
+        "ImmigrationService",
+        "Hotline",
+        "NGO",
+        "HealthServiceOrganisation",
+        "LocalGovernmentOrganisation",
+    }
+)
+_PROVIDE = frozenset(
+    {
+        "NGO",
+        "Shelter",
+        "HealthServiceOrganisation",
+        "LegalService",
+        "LocalGovernmentOrganisation",
+        "CorporateBusiness",
+        "SchoolOrCollege",
+    }
+)
+ORGANISATION_TYPES: frozenset[str] = frozenset(
+    _NATIONAL_BODIES | _HOLD_CASES | _IDENTIFY | _PROVIDE | {"Court", "Prosecution"}
+)
+ROLE_MATRIX: dict[Role, frozenset[str]] = {
+    Role.ORG_ADMIN: ORGANISATION_TYPES,
+    Role.CASEWORKER: _HOLD_CASES,
+    Role.SUPERVISOR: _HOLD_CASES,
+    Role.FIRST_RESPONDER: _IDENTIFY,
+    Role.SERVICE_PROVIDER: _PROVIDE,
+    Role.JUSTICE: frozenset({"Prosecution", "Court"}),
+    Role.NATIONAL_COORDINATOR: _NATIONAL_BODIES,
+    Role.ANALYST: _NATIONAL_BODIES,
+    Role.AUDITOR: _NATIONAL_BODIES,
+    Role.SYSADMIN: _NATIONAL_BODIES,
+}
+
+
+def role_allowed(role: Role | str, organisation_type: str) -> bool:
+    """Whether an organisation of this type may hold this role (the role matrix above)."""
+    return organisation_type in ROLE_MATRIX.get(Role(role), frozenset())
+
 
 # What an active break-glass grant on an object allows on that object.
 BREAK_GLASS_ACTIONS: frozenset[str] = frozenset({Action.ORG_VIEW, Action.MEMBER_VIEW})
@@ -87,20 +153,37 @@ def register_rule(action: Action | str, rule: Rule, *, break_glass: bool = False
         BREAK_GLASS_ACTIONS = BREAK_GLASS_ACTIONS | {str(action)}
 
 
-def roles_of(user: Any) -> list[tuple[int, Role]]:
-    """(organisation id, role) pairs of an active user, loaded once per user object."""
+def _memberships(user: Any) -> list[tuple[int, Role, str]]:
+    """(organisation id, role, organisation type) of an active user's memberships that the role matrix allows,
+    loaded once per user object. A membership that breaks the matrix (its organisation's type changed since, or
+    it predates the matrix) grants nothing; `lantern user check-roles` lists them."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cached: list[tuple[int, Role]] | None = getattr(user, "_lantern_roles", None)
+    cached: list[tuple[int, Role, str]] | None = getattr(user, "_lantern_memberships", None)
     if cached is None:
-        cached = [(org_id, Role(role)) for org_id, role in user.memberships.values_list("organisation_id", "role")]
-        user._lantern_roles = cached
+        rows = user.memberships.values_list("organisation_id", "role", "organisation__type")
+        cached = [(org_id, Role(role), kind) for org_id, role, kind in rows if role_allowed(role, kind)]
+        user._lantern_memberships = cached
     return cached
 
 
+def roles_of(user: Any) -> list[tuple[int, Role]]:
+    """(organisation id, role) pairs of an active user, loaded once per user object."""
+    return [(org_id, role) for org_id, role, _ in _memberships(user)]
+
+
 def forget_roles(user: Any) -> None:
-    if hasattr(user, "_lantern_roles"):
-        del user._lantern_roles
+    if hasattr(user, "_lantern_memberships"):
+        del user._lantern_memberships
+
+
+def break_glass_needs_approval(user: Any) -> bool:
+    """Whether this user's break-glass is only a request that a supervisor of the record's organisation must
+    approve before it opens anything: everyone but those who hold cases and the coordinator."""
+    for _, role, kind in _memberships(user):
+        if role in BREAK_GLASS_WITHOUT_APPROVAL or (role == Role.FIRST_RESPONDER and kind == HOTLINE_TYPE):
+            return False
+    return True
 
 
 def has_role(user: Any, *roles: Role) -> bool:
@@ -177,6 +260,7 @@ def _break_glass_allows(user: Any, action: Action | str, obj: Any) -> bool:
         user=user,
         object_type=object_type,
         object_id=object_id,
+        approved_at__isnull=False,
         ended_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).exists()

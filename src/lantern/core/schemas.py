@@ -109,6 +109,7 @@ class BreakGlassOut(Schema):
     organisation_id: int
     created_at: datetime
     expires_at: datetime
+    approved_at: datetime | None = Field(description="empty while the request waits for a supervisor's approval")
 
 
 class AlertOut(Schema):

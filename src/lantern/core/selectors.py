@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lantern.core.models import Alert, AuditEvent, BreakGlassGrant, Membership, Organisation, User
@@ -59,8 +59,27 @@ def audit_events_visible_to(
 
 
 def break_glass_grants_visible_to(user: User) -> QuerySet[BreakGlassGrant]:
+    """The reviewers' list: grants and requests on records of the reviewer's organisations, and those made by
+    the reviewer's own colleagues anywhere."""
     scope = organisation_scope(user, Action.BREAK_GLASS_REVIEW)
-    return BreakGlassGrant.objects.filter(scope.q()).select_related("user", "organisation").order_by("-created_at")
+    by_colleagues = (
+        Q(pk__in=[]) if scope.everywhere else Q(user__memberships__organisation_id__in=scope.organisation_ids)
+    )
+    grants = (
+        BreakGlassGrant.objects.filter(scope.q() | by_colleagues) if not scope.empty else BreakGlassGrant.objects.none()
+    )
+    return (
+        BreakGlassGrant.objects.filter(pk__in=grants.values("pk"))
+        .select_related("user", "organisation", "approved_by")
+        .order_by("-created_at")
+    )
+
+
+def break_glass_grant_get_for_user(user: User, grant_id: int) -> BreakGlassGrant:
+    grant = break_glass_grants_visible_to(user).filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404("no such break-glass grant")
+    return grant
 
 
 def alerts_for(user: User, *, unread_only: bool = False) -> QuerySet[Alert]:

@@ -13,11 +13,13 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantern.core import codes
 from lantern.core.audit import audit_record
@@ -30,13 +32,26 @@ from lantern.core.models import (
     OrganisationType,
     User,
 )
-from lantern.core.permissions import Action, can, forget_roles, object_key, organisation_of, require
+from lantern.core.permissions import (
+    Action,
+    break_glass_needs_approval,
+    forget_roles,
+    object_key,
+    organisation_of,
+    require,
+    role_allowed,
+    roles_of,
+)
 from lantern.core.roles import NATIONAL_ROLES, Role
 from lantern.core.tasks import alert_email_send
 
 CONSOLE = "console"
 TOKEN_PREFIX = "lt_"  # noqa: S105 (a marker, not a secret)
 BREAK_GLASS_MAX_HOURS = 12
+BREAK_GLASS_REQUESTED = gettext_noop(
+    "%(user)s asks for break-glass access to %(object)s for %(hours)d h. "
+    "A supervisor of its organisation approves or refuses it."
+)
 
 
 def _require(actor: User | None, action: Action, obj: Any = None) -> None:
@@ -117,13 +132,15 @@ def organisation_create(
 
 
 def organisation_update(*, actor: User | None, organisation: Organisation, **changes: Any) -> Organisation:
-    _require(actor, Action.ORG_UPDATE, organisation)
-    allowed = {"name", "type", "country", "region", "languages", "is_lead_agency"}
-    unknown = set(changes) - allowed
+    """Change an organisation. What it is (name, type, country, lead-agency flag) is decided by the national
+    coordinator or a system administrator: the portal offers a hotline by its type and name, and a type decides
+    the roles its members may hold. Its administrator keeps its region and languages up to date."""
+    # Naming a field is enough to need the national roles, even with its current value: no partial success.
+    identity = {"name", "type", "country", "is_lead_agency"} & set(changes)
+    _require(actor, Action.ORG_IDENTITY if identity else Action.ORG_UPDATE, organisation)
+    unknown = set(changes) - {"name", "type", "country", "region", "languages", "is_lead_agency"}
     if unknown:
         raise ValidationError({field: _("This field cannot be changed.") for field in sorted(unknown)})
-    if "is_lead_agency" in changes and (actor is not None and not can(actor, Action.ORG_CREATE)):
-        raise PermissionDenied("only the national coordinator or a system administrator names the lead agency")
     current = {f: getattr(organisation, f) for f in ("name", "type", "country", "region", "languages")}
     lead = changes.pop("is_lead_agency", organisation.is_lead_agency)
     fields = _clean_organisation_fields(**{**current, **changes})
@@ -142,6 +159,9 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **cha
             setattr(organisation, field, value)
         organisation.is_lead_agency = lead
         organisation.save(update_fields=changed)
+        # Memberships the new type does not allow stay on record but grant nothing from now on (the role matrix
+        # in lantern.core.permissions); the count goes with the change so that the reviewer sees it.
+        broken = [m.pk for m in organisation.memberships.all() if not role_allowed(m.role, organisation.type)]
         audit_record(
             action="organisation.update",
             actor=actor,
@@ -149,7 +169,7 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **cha
             organisation_id=organisation.pk,
             object_type="core.organisation",
             object_id=organisation.pk,
-            detail={"fields": changed},
+            detail={"fields": changed, "memberships_outside_role_matrix": broken},
         )
     return organisation
 
@@ -157,10 +177,19 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **cha
 # --- Users and memberships ----------------------------------------------------------------------------------
 
 
-def _clean_role(role: str) -> Role:
+def _clean_role(role: str, organisation: Organisation) -> Role:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(value)s.") % {"value": repr(role)}})
+    if not role_allowed(role, organisation.type):
+        raise ValidationError(
+            {"role": _("An organisation of this type cannot hold the role %(role)s.") % {"role": Role(role).label}}
+        )
     return Role(role)
+
+
+def _refuse_self_grant(actor: User | None, user: User) -> None:
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied("nobody grants a role to themselves")
 
 
 def user_create(
@@ -177,7 +206,7 @@ def user_create(
     """Create a member of staff with a first role. Without a password the account cannot log in until one is
     set (`lantern user create --password-stdin`)."""
     _require(actor, Action.MEMBER_MANAGE, organisation)
-    role_value = _clean_role(role)
+    role_value = _clean_role(role, organisation)
     if role_value in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
         raise PermissionDenied("only a system administrator grants national roles")
     username = username.strip()
@@ -215,7 +244,8 @@ def user_create(
 
 def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
     _require(actor, Action.MEMBER_MANAGE, organisation)
-    role_value = _clean_role(role)
+    _refuse_self_grant(actor, user)
+    role_value = _clean_role(role, organisation)
     if role_value in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
         # National roles reach every organisation: only a system administrator hands them out.
         raise PermissionDenied("only a system administrator grants national roles")
@@ -237,7 +267,15 @@ def membership_add(*, actor: User | None, user: User, organisation: Organisation
 
 
 def _is_sysadmin(user: User) -> bool:
-    return user.memberships.filter(role=Role.SYSADMIN).exists()
+    return any(role == Role.SYSADMIN for _, role in roles_of(user))
+
+
+def memberships_outside_role_matrix() -> list[Membership]:
+    """Memberships whose role their organisation's type does not allow (the type changed after they were
+    given, or they predate the matrix). They grant nothing; an administrator removes them or the coordinator
+    corrects the type."""
+    rows = Membership.objects.select_related("user", "organisation").order_by("organisation__name", "user__username")
+    return [m for m in rows if not role_allowed(m.role, m.organisation.type)]
 
 
 def membership_remove(*, actor: User | None, membership: Membership) -> None:
@@ -351,7 +389,11 @@ def second_factor_enrolled(*, user: User) -> None:
 
 def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> BreakGlassGrant:
     """Open emergency access to one object outside the actor's scope. The reason is required and kept
-    (encrypted); supervisors of the object's organisation and of the actor's own organisations are alerted."""
+    (encrypted); supervisors of the object's organisation and of the actor's own organisations are alerted.
+
+    Those who hold cases (and the coordinator) open it at once. For anyone else (a provider, the police, a
+    prosecutor) it is a request that opens nothing until a supervisor of the object's organisation approves it
+    (`break_glass_approve`). Each person may open or ask `LANTERN_BREAK_GLASS_DAILY_LIMIT` times in 24 hours."""
     require(actor, Action.BREAK_GLASS_OPEN, obj)
     reason = reason.strip()
     errors: dict[str, str] = {}
@@ -365,8 +407,19 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
     if errors or organisation_id is None:
         raise ValidationError(errors)
     object_type, object_id = object_key(obj)
-    now = timezone.now()
+    needs_approval = break_glass_needs_approval(actor)
     with transaction.atomic():
+        # The actor's row is locked so that two requests at once cannot both pass the daily limit.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        now = timezone.now()
+        used = BreakGlassGrant.objects.filter(user=actor, created_at__gt=now - timedelta(hours=24)).count()
+        if used >= settings.LANTERN_BREAK_GLASS_DAILY_LIMIT:
+            raise ValidationError(
+                {
+                    "limit": _("You have used break-glass %(n)d times in 24 hours, the most allowed. Ask a supervisor.")
+                    % {"n": used}
+                }
+            )
         grant = BreakGlassGrant.objects.create(
             user=actor,
             organisation_id=organisation_id,
@@ -374,10 +427,12 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
             object_id=object_id,
             reason=reason,
             created_at=now,
+            hours=hours,
+            approved_at=None if needs_approval else now,
             expires_at=now + timedelta(hours=hours),
         )
         audit_record(
-            action="break_glass.open",
+            action="break_glass.request" if needs_approval else "break_glass.open",
             actor=actor,
             organisation_id=organisation_id,
             object_type=object_type,
@@ -385,34 +440,89 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
             detail={"grant": grant.pk, "hours": hours},
         )
         own_orgs = list(actor.memberships.values_list("organisation_id", flat=True))
-        reviewers = (
-            User.objects.filter(
-                is_active=True,
-                memberships__role__in=[Role.SUPERVISOR, Role.ORG_ADMIN],
-                memberships__organisation_id__in=[organisation_id, *own_orgs],
+        reviewers = User.objects.filter(
+            is_active=True,
+            memberships__role__in=[Role.SUPERVISOR, Role.ORG_ADMIN],
+            memberships__organisation_id__in=[organisation_id, *own_orgs],
+        )
+        values = {"user": actor.get_username(), "object": f"{object_type} #{object_id}", "hours": hours}
+        if needs_approval:
+            text = _(BREAK_GLASS_REQUESTED) % values
+        else:
+            text = _("%(user)s opened break-glass access to %(object)s for %(hours)d h. Review the reason.") % values
+        _alert(reviewers.exclude(pk=actor.pk).distinct(), text, grant)
+    return grant
+
+
+def _alert(recipients: Any, text: str, grant: BreakGlassGrant) -> None:
+    alerts = Alert.objects.bulk_create(
+        [
+            Alert(
+                recipient=recipient,
+                kind=Alert.Kind.BREAK_GLASS,
+                text=text,
+                object_type="core.breakglassgrant",
+                object_id=str(grant.pk),
             )
-            .exclude(pk=actor.pk)
-            .distinct()
+            for recipient in recipients
+        ]
+    )
+    for alert in alerts:
+        transaction.on_commit(partial(alert_email_send.enqueue, alert.pk))
+
+
+def _pending_grant(actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:
+    require(actor, Action.BREAK_GLASS_APPROVE, grant)
+    if grant.user_id == actor.pk:
+        raise PermissionDenied("nobody approves their own break-glass")
+    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.approved_at is not None or locked.ended_at is not None:
+        raise ValidationError({"grant": _("This request has already been answered.")})
+    return locked
+
+
+def break_glass_approve(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:
+    """A supervisor of the record's organisation lets a request open: it runs for its hours from now."""
+    with transaction.atomic():
+        grant = _pending_grant(actor, grant)
+        now = timezone.now()
+        grant.approved_at = now
+        grant.approved_by = actor
+        grant.expires_at = now + timedelta(hours=grant.hours)
+        grant.save(update_fields=["approved_at", "approved_by", "expires_at"])
+        audit_record(
+            action="break_glass.approve",
+            actor=actor,
+            organisation_id=grant.organisation_id,
+            object_type=grant.object_type,
+            object_id=grant.object_id,
+            detail={"grant": grant.pk, "requested_by": grant.user_id},
         )
-        text = _("%(user)s opened break-glass access to %(object)s for %(hours)d h. Review the reason.") % {
-            "user": actor.get_username(),
-            "object": f"{object_type} #{object_id}",
-            "hours": hours,
+        text = _("Your break-glass request for %(object)s was approved for %(hours)d h.") % {
+            "object": f"{grant.object_type} #{grant.object_id}",
+            "hours": grant.hours,
         }
-        alerts = Alert.objects.bulk_create(
-            [
-                Alert(
-                    recipient=reviewer,
-                    kind=Alert.Kind.BREAK_GLASS,
-                    text=text,
-                    object_type="core.breakglassgrant",
-                    object_id=str(grant.pk),
-                )
-                for reviewer in reviewers
-            ]
+        _alert([grant.user], text, grant)
+    return grant
+
+
+def break_glass_refuse(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:
+    with transaction.atomic():
+        grant = _pending_grant(actor, grant)
+        grant.ended_at = timezone.now()
+        grant.save(update_fields=["ended_at"])
+        audit_record(
+            action="break_glass.refuse",
+            actor=actor,
+            organisation_id=grant.organisation_id,
+            object_type=grant.object_type,
+            object_id=grant.object_id,
+            detail={"grant": grant.pk, "requested_by": grant.user_id},
         )
-        for alert in alerts:
-            transaction.on_commit(partial(alert_email_send.enqueue, alert.pk))
+        text = _("Your break-glass request for %(object)s was refused.") % {
+            "object": f"{grant.object_type} #{grant.object_id}"
+        }
+        _alert([grant.user], text, grant)
     return grant
 
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
@@ -223,6 +224,8 @@ def organisation_view(request: HttpRequest, organisation_id: int) -> HttpRespons
             member = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
             if member is None:
                 form.add_error("username", _("No active user with this username."))
+            elif member.pk == user.pk:
+                form.add_error("username", _("Nobody grants a role to themselves: ask another administrator."))
             else:
                 try:
                     services.membership_add(
@@ -280,6 +283,11 @@ def alerts_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/alerts.html", {"page": page})
 
 
+BREAK_GLASS_ASKED = gettext_lazy(
+    "Your request is sent: a supervisor of the record's organisation approves it before it opens anything."
+)
+
+
 @login_required
 def break_glass_organisation_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Break-glass onto an organisation's member list (the cases module opens cases the same way)."""
@@ -293,10 +301,13 @@ def break_glass_organisation_view(request: HttpRequest, organisation_id: int) ->
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_glass_open(actor=user, obj=organisation, **form.cleaned_data)
+            grant = services.break_glass_open(actor=user, obj=organisation, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
+            if grant.approved_at is None:
+                messages.warning(request, BREAK_GLASS_ASKED)
+                return redirect("core:home")
             messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
             return redirect("core:organisation", organisation_id=organisation.pk)
     return render(request, "core/break_glass.html", {"form": form, "target": organisation.name})
@@ -350,6 +361,25 @@ def break_glass_review_view(request: HttpRequest) -> HttpResponse:
         grant = grants.filter(pk=int(raw)).first() if raw.isdigit() else None
         if grant is None:
             raise PermissionDenied
+        decision = request.POST.get("decision", "")
+        if decision in ("approve", "refuse"):
+            try:
+                if decision == "approve":
+                    services.break_glass_approve(actor=user, grant=grant)
+                    messages.success(request, _("Break-glass request approved."))
+                else:
+                    services.break_glass_refuse(actor=user, grant=grant)
+                    messages.success(request, _("Break-glass request refused."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect("core:break_glass_review")
         revealed[grant.pk] = services.break_glass_reason_read(actor=user, grant=grant)
     page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    for grant in page:
+        grant.may_decide = (  # type: ignore[attr-defined]
+            grant.approved_at is None
+            and grant.ended_at is None
+            and grant.user_id != user.pk
+            and can(user, Action.BREAK_GLASS_APPROVE, grant)
+        )
     return render(request, "core/break_glass_review.html", {"page": page, "revealed": revealed})

@@ -204,8 +204,9 @@ def proceedings_open(request: HttpRequest, payload: ProceedingIn) -> Status:
     if organisation is None or not can(user, JusticeAction.MANAGE, organisation):
         raise ValidationError({"organisation_id": "Name your own organisation."})
     case = Case.objects.filter(reference=payload.case_reference).first()
-    if case is None:
-        raise ValidationError({"case_reference": "No case has this reference."})
+    if case is None or not services.may_open_proceeding(user, case, organisation):
+        # One answer for a reference that does not exist and for a case not referred here: no oracle.
+        raise ValidationError({"case_reference": "No case with this reference was referred to your organisation."})
     proceeding = services.proceeding_open(
         actor=user,
         case=case,

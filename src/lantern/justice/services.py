@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lantern.cases.models import Case, TimelineEntry
+from lantern.cases.models import Case, Consent, TimelineEntry
+from lantern.cases.permissions import CaseAction
+from lantern.cases.selectors import consent_allows
 from lantern.core import codes, outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import Alert, Membership, Organisation, OrganisationType, OutboxEvent, User
@@ -192,6 +194,19 @@ def court_create(
 # --- Proceedings ------------------------------------------------------------------------------------------------
 
 
+def case_referred_to(case: Case, organisation: Organisation) -> bool:
+    """A case is referred to a prosecution service when its organisation recorded the person's consent to a
+    referral to that service (and it is not withdrawn): the case's own staff decide, not the prosecutor."""
+    return consent_allows(case, Consent.Purpose.REFERRAL, recipient=organisation)
+
+
+def may_open_proceeding(actor: User, case: Case, organisation: Organisation) -> bool:
+    """Referred to the actor's prosecution service, or opened to the actor by an approved break-glass grant."""
+    return organisation.type == OrganisationType.PROSECUTION and (
+        case_referred_to(case, organisation) or can(actor, CaseAction.VIEW, case)
+    )
+
+
 def proceeding_open(
     *,
     actor: User | None,
@@ -201,9 +216,14 @@ def proceeding_open(
     survivor_role: str,
     opened_on: date | None = None,
 ) -> Proceeding:
-    """A proceeding the survivor of `case` is part of, in the charge of `organisation` (the actor's own)."""
+    """A proceeding the survivor of `case` is part of, in the charge of `organisation` (the actor's own).
+
+    A member of staff opens one only for a prosecution service, on a case referred to it
+    (`case_referred_to`), or on a case she holds an approved break-glass grant for."""
     if actor is not None:
         require(actor, JusticeAction.MANAGE, organisation)
+        if organisation.type != OrganisationType.PROSECUTION:
+            raise PermissionDenied("only a prosecution service opens a proceeding")
     errors: dict[str, str] = {}
     if kind not in ProceedingKind.values:
         errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
@@ -218,6 +238,8 @@ def proceeding_open(
         errors["opened_on"] = _("The date is in the future.")
     if errors:
         raise ValidationError(errors)
+    if actor is not None and not may_open_proceeding(actor, case, organisation):
+        raise ValidationError({"case": _("This case has not been referred to your organisation.")})
     with transaction.atomic():
         proceeding = Proceeding.objects.create(
             case=case,

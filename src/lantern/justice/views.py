@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
-from lantern.core.models import Organisation, User
+from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can, organisation_scope
 from lantern.core.views import attempt, form_errors, page_user
@@ -51,8 +51,9 @@ def _viewer(request: HttpRequest) -> User:
 
 
 def _own_organisations(user: User) -> Any:
+    """The prosecution services the user opens proceedings for (a court registry opens none)."""
     scope = organisation_scope(user, JusticeAction.MANAGE)
-    return Organisation.objects.filter(scope.q("pk")).order_by("name")
+    return Organisation.objects.filter(scope.q("pk"), type=OrganisationType.PROSECUTION).order_by("name")
 
 
 @login_required

@@ -361,7 +361,7 @@ def national_reader() -> User:
     """An unsaved reader with the national coordinator's scope, for periodic jobs that read through selectors
     scoped to a user (it can read, never write: services refuse an actor that is not saved)."""
     reader = User(username="lantern-periodic", is_active=True)
-    reader._lantern_roles = [(0, Role.NATIONAL_COORDINATOR)]  # type: ignore[attr-defined]
+    reader._lantern_memberships = [(0, Role.NATIONAL_COORDINATOR, "Ministry")]  # type: ignore[attr-defined]
     return reader
 
 

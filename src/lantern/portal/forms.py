@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lantern.core.models import Organisation
 from lantern.portal import languages
 from lantern.portal.models import Channel, CloseReason, IfSomeoneElse
 
@@ -43,7 +42,7 @@ class CallbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "dir": "auto"}),
     )
 
-    def __init__(self, *args: Any, recipients: list[Organisation], language: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recipients: list[Any], language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recipients = {o.pk: o for o in recipients}
         organisation = self.fields["organisation"]

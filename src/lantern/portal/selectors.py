@@ -119,7 +119,7 @@ def hotlines() -> list[PublicOffer]:
     return [
         row
         for row in public_offers()
-        if row.offering.organisation.type == OrganisationType.HOTLINE and row.offering.public_contact
+        if row.offering.organisation.type == OrganisationType.HOTLINE and row.shown.get("public_contact")
     ]
 
 
@@ -131,14 +131,26 @@ def regions() -> list[str]:
     return public_regions()
 
 
-def callback_recipients() -> list[Organisation]:
-    """The hotlines a visitor may ask for a call-back: organisations of type Hotline that list something public."""
-    seen: dict[int, Organisation] = {}
+@dataclass(frozen=True)
+class Recipient:
+    pk: int
+    name: str  # as the coordinator approved it on the hotline's entry
+
+
+def callback_recipients() -> list[Recipient]:
+    """The hotlines a visitor may ask for a call-back: organisations of type Hotline with an approved public
+    entry, under the name approved with it."""
+    seen: dict[int, Recipient] = {}
     for row in public_offers():
         organisation = row.offering.organisation
         if organisation.type == OrganisationType.HOTLINE:
-            seen.setdefault(organisation.pk, organisation)
+            seen.setdefault(organisation.pk, Recipient(organisation.pk, row.shown.get("name", organisation.name)))
     return sorted(seen.values(), key=lambda o: o.name)
+
+
+def callback_organisation(organisation_id: int) -> Organisation | None:
+    """The organisation behind a recipient of the call-back form (the service checks it is still listed)."""
+    return Organisation.objects.filter(pk=organisation_id, type=OrganisationType.HOTLINE).first()
 
 
 # --- Call-back requests, for the hotline's staff ------------------------------------------------------------

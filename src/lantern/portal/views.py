@@ -54,8 +54,9 @@ def _tel(contact: str) -> str:
 
 def _offer(row: Any) -> dict[str, Any]:
     offering = row.offering
+    shown = row.shown  # the version the coordinator approved
     return {
-        "organisation": offering.organisation.name,
+        "organisation": shown.get("name", ""),
         "service": labels.service_name(offering.service_type),
         "does": labels.service_description(offering.service_type),
         "status": labels.STATUSES.get(row.status, row.status),
@@ -66,10 +67,10 @@ def _offer(row: Any) -> dict[str, Any]:
         "languages": _spoken(offering.languages),
         "interpreter": offering.interpreter_available,
         "regardless_of_status": offering.regardless_of_status,
-        "hours": offering.hours,
-        "contact": offering.public_contact,
-        "tel": _tel(offering.public_contact),
-        "note": offering.eligibility_note,
+        "hours": shown.get("hours", ""),
+        "contact": shown.get("public_contact", ""),
+        "tel": _tel(shown.get("public_contact", "")),
+        "note": shown.get("eligibility_note", ""),
     }
 
 
@@ -214,7 +215,8 @@ def callback_view(request: HttpRequest, lang: str) -> HttpResponse:
     status = 422
     if form.is_valid():
         cleaned = form.cleaned_data
-        organisation = form.recipients.get(cleaned["organisation"])
+        recipient = form.recipients.get(cleaned["organisation"])
+        organisation = selectors.callback_organisation(recipient.pk) if recipient is not None else None
         if organisation is None:
             form.add_error("organisation", _("Choose one of the hotlines listed."))
         else:

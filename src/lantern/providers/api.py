@@ -37,6 +37,8 @@ class OfferingOut(OfferingIn):
     organisation_id: int
     organisation_name: str = Field(validation_alias="organisation.name")
     active: bool
+    awaits_review: bool = Field(description="public, and changed since the coordinator last reviewed it")
+    approved_at: datetime | None = Field(description="when the version the portal shows was approved")
 
 
 class StatusIn(Schema):
@@ -92,6 +94,51 @@ def offerings_update(request: HttpRequest, offering_id: int, payload: OfferingIn
     if offering is None:
         raise Http404("no such offering")
     return services.offering_save(actor=user, organisation=offering.organisation, offering=offering, **payload.dict())
+
+
+class PublicVersion(Schema):
+    name: str
+    public_contact: str
+    hours: str
+    eligibility_note: str
+
+
+class ReviewOut(Schema):
+    id: int
+    organisation_id: int
+    service_type: str
+    submitted: PublicVersion = Field(description="what the portal would show once approved")
+    approved: PublicVersion | None = Field(description="what the portal shows now; none: not shown")
+
+
+class ReviewIn(Schema):
+    decision: str = Field(pattern="^(approve|reject)$")
+
+
+def _review_out(offering: Offering) -> dict[str, object]:
+    return {
+        "id": offering.pk,
+        "organisation_id": offering.organisation_id,
+        "service_type": offering.service_type,
+        "submitted": offering.public_version(),
+        "approved": offering.approved_public,
+    }
+
+
+@router.get("/directory/review", response={200: list[ReviewOut], **ERRORS}, operation_id="directory_review_list")
+@paginate(Pagination)
+def directory_review_list(request: HttpRequest) -> list[dict[str, object]]:
+    """The national coordinator's review list: what providers want the public portal to show."""
+    return [_review_out(o) for o in selectors.directory_to_review(api_user(request))]
+
+
+@router.post(
+    "/directory/review/{offering_id}", response={200: ReviewOut, **ERRORS}, operation_id="directory_review_decide"
+)
+def directory_review_decide(request: HttpRequest, offering_id: int, payload: ReviewIn) -> dict[str, object]:
+    user = api_user(request, ProviderAction.REVIEW)
+    offering = selectors.directory_entry_to_review(user, offering_id)
+    return _review_out(services.offering_review(actor=user, offering=offering, approve=payload.decision == "approve"))
 
 
 @router.post(

@@ -12,6 +12,7 @@ class ProvidersConfig(AppConfig):
 
         from lantern.core import navigation
         from lantern.core.permissions import can
+        from lantern.providers import selectors
         from lantern.providers.permissions import ProviderAction
 
         navigation.register(
@@ -20,5 +21,15 @@ class ProvidersConfig(AppConfig):
                 url_name="providers:directory",
                 visible=lambda u: can(u, ProviderAction.VIEW),
                 order=20,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Portal review"),
+                url_name="providers:review",
+                visible=lambda u: can(u, ProviderAction.REVIEW),
+                count=lambda u: len(selectors.directory_to_review(u)),
+                count_label=_("entries to review"),
+                order=21,
             )
         )

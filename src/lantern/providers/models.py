@@ -40,6 +40,15 @@ class Offering(models.Model):
     is_public = models.BooleanField(default=False, help_text="listed on the public portal")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The coordinator's review of what the portal shows (PUBLIC_FIELDS): the portal shows the version last approved,
+    # never one nobody has looked at. `reviewed` is what the coordinator last saw, approved or not; a change since
+    # puts the entry back on the review list.
+    approved_public = models.JSONField(null=True, blank=True, help_text="what the portal shows; none: not shown")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_public = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name", "service_type"]
@@ -47,6 +56,19 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_type} by {self.organisation_id}"
+
+    def public_version(self) -> dict[str, str]:
+        """What a visitor reads of this entry and could be misled by: who, how to reach them, when, on what terms."""
+        return {
+            "name": self.organisation.name,
+            "public_contact": self.public_contact,
+            "hours": self.hours,
+            "eligibility_note": self.eligibility_note,
+        }
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.is_public and self.active and self.reviewed_public != self.public_version()
 
 
 class OfferingRegion(models.Model):

@@ -12,6 +12,7 @@ class ProviderAction(StrEnum):
     VIEW = "provider.view"  # the directory: who offers what, where, and whether they are operating
     MANAGE = "provider.manage"  # an organisation's own offers
     STATUS = "provider.status"  # an organisation's own operating status and staff absence
+    REVIEW = "provider.review"  # approve what the public portal shows of the directory
 
 
 register_rule(ProviderAction.VIEW, Rule(everywhere=ALL_ROLES))
@@ -26,3 +27,5 @@ register_rule(
         everywhere=frozenset({Role.SYSADMIN}),
     ),
 )
+# The portal sends victims to the numbers it lists: the national coordinator vouches for each one.
+register_rule(ProviderAction.REVIEW, Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR})))

@@ -6,13 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lantern.core.models import User
+from lantern.core.permissions import can
 from lantern.crisis.models import MOVEMENT_MEASURES, Measure, MeasureKind
 from lantern.crisis.selectors import active_measures
 from lantern.providers.models import CapacityWeek, DeliveryMode, Offering, OfferingRegion, OperatingStatus
+from lantern.providers.permissions import ProviderAction
 from lantern.providers.services import NATIONWIDE, week_of, weekly_capacity
 
 # Services that still reach people in person under a lockdown or curfew: the documents ask that health care,
@@ -149,6 +154,12 @@ class PublicOffer:
     def open_now(self) -> bool:
         return bool(self.modes_now)
 
+    @property
+    def shown(self) -> dict[str, str]:
+        """The name, contact, hours and note as the coordinator last approved them: a change since waits for
+        review and the portal keeps showing this version meanwhile."""
+        return dict(self.offering.approved_public or {})
+
 
 def _movement_restricted(offering: Offering, region: str, measures: list[Measure]) -> bool:
     regions = [region] if region else [r for r in offering.regions if r != NATIONWIDE]
@@ -166,7 +177,7 @@ def public_offers(
     provider has none, a remote-only one only remote, and under a lockdown or curfew only essential services
     stay in person. Open ones first. A language matches the offer's languages or an interpreter."""
     on = on or timezone.localdate()
-    offerings = Offering.objects.filter(active=True, is_public=True).select_related(
+    offerings = Offering.objects.filter(active=True, is_public=True, approved_public__isnull=False).select_related(
         "organisation", "organisation__provider_state"
     )
     if service_type:
@@ -186,11 +197,29 @@ def public_offers(
         if offering.service_type not in ESSENTIAL_IN_PERSON and _movement_restricted(offering, region, movement):
             modes = [m for m in modes if m != DeliveryMode.IN_PERSON]
         rows.append(PublicOffer(offering=offering, status=status, modes_now=modes))
-    rows.sort(key=lambda r: (not r.open_now, r.offering.organisation.name, r.offering.service_type, r.offering.pk))
+    rows.sort(key=lambda r: (not r.open_now, r.shown.get("name", ""), r.offering.service_type, r.offering.pk))
     return rows
 
 
 def public_regions() -> list[str]:
     """The regions served by offers listed on the public portal (the whole country left out)."""
-    regions = OfferingRegion.objects.filter(offering__active=True, offering__is_public=True).exclude(region=NATIONWIDE)
+    regions = OfferingRegion.objects.filter(
+        offering__active=True, offering__is_public=True, offering__approved_public__isnull=False
+    ).exclude(region=NATIONWIDE)
     return sorted(set(regions.values_list("region", flat=True)))
+
+
+def directory_to_review(user: User) -> list[Offering]:
+    """The coordinator's review list: public entries never approved, or changed in name, contact, hours or note
+    since she last looked. Read in Python (the directory is small); the comparison is the model's own."""
+    if not can(user, ProviderAction.REVIEW):
+        raise PermissionDenied("not allowed")
+    offerings = Offering.objects.filter(active=True, is_public=True).select_related("organisation", "approved_by")
+    return [o for o in offerings.order_by("organisation__name", "service_type", "pk") if o.awaits_review]
+
+
+def directory_entry_to_review(user: User, offering_id: int) -> Offering:
+    offering = next((o for o in directory_to_review(user) if o.pk == offering_id), None)
+    if offering is None:
+        raise Http404("no such entry to review")
+    return offering

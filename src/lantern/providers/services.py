@@ -102,11 +102,46 @@ def offering_save(
             [OfferingRegion(offering=offering, service_type=offering.service_type, region=r) for r in offering.regions]
         )
         ProviderState.objects.get_or_create(organisation=organisation)
+        if actor is None and offering.is_public:
+            # The operator at the console (the seed data, a deployment script) is trusted as everywhere else.
+            _approve(offering, actor=None)
         audit_record(
             action="offering.save",
             actor=actor,
             actor_label="console",
             organisation_id=organisation.pk,
+            object_type="providers.offering",
+            object_id=offering.pk,
+            detail={"service_type": offering.service_type, "awaits_review": offering.awaits_review},
+        )
+    return offering
+
+
+def _approve(offering: Offering, *, actor: User | None) -> None:
+    version = offering.public_version()
+    offering.approved_public = offering.reviewed_public = version
+    offering.approved_at = timezone.now()
+    offering.approved_by = actor
+    offering.save(update_fields=["approved_public", "reviewed_public", "approved_at", "approved_by"])
+
+
+def offering_review(*, actor: User, offering: Offering, approve: bool) -> Offering:
+    """The coordinator approves what the portal shows of an entry, or rejects it: a rejected new entry stays off
+    the portal, and a rejected change leaves the portal showing the version approved before."""
+    require(actor, ProviderAction.REVIEW, offering)
+    with transaction.atomic():
+        offering = Offering.objects.select_for_update().select_related("organisation").get(pk=offering.pk)
+        if not offering.awaits_review:
+            raise ValidationError({"offering": _("This entry has nothing new to review.")})
+        if approve:
+            _approve(offering, actor=actor)
+        else:
+            offering.reviewed_public = offering.public_version()
+            offering.save(update_fields=["reviewed_public"])
+        audit_record(
+            action="directory.approve" if approve else "directory.reject",
+            actor=actor,
+            organisation_id=offering.organisation_id,
             object_type="providers.offering",
             object_id=offering.pk,
             detail={"service_type": offering.service_type},

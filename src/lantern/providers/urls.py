@@ -6,6 +6,7 @@ app_name = "providers"
 
 urlpatterns = [
     path("", views.directory_view, name="directory"),
+    path("review/", views.review_view, name="review"),
     path("<int:organisation_id>/status/", views.status_view, name="status"),
     path("<int:organisation_id>/offers/new/", views.offer_new_view, name="offer_new"),
 ]

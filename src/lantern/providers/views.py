@@ -92,3 +92,34 @@ def offer_new_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
             messages.success(request, _("Offer saved."))
             return redirect("providers:directory")
     return render(request, "providers/offer.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def review_view(request: HttpRequest) -> HttpResponse:
+    """The national coordinator approves what the public portal shows of the directory, entry by entry, beside
+    the version it shows now."""
+    user = page_user(request, ProviderAction.REVIEW)
+    if request.method == "POST":
+        raw = request.POST.get("offering", "")
+        decision = request.POST.get("decision", "")
+        if not raw.isdigit() or decision not in ("approve", "reject"):
+            return redirect("providers:review")
+        offering = selectors.directory_entry_to_review(user, int(raw))
+        try:
+            services.offering_review(actor=user, offering=offering, approve=decision == "approve")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Approved: the portal shows it.")
+                if decision == "approve"
+                else _("Rejected: the portal shows the version approved before, if there is one."),
+            )
+        return redirect("providers:review")
+    labels = {k: str(v) for k, v in SERVICE_TYPES.items()}
+    return render(
+        request,
+        "providers/review.html",
+        {"entries": selectors.directory_to_review(user), "labels": labels},
+    )

@@ -1,7 +1,8 @@
-"""lantern user create"""
+"""lantern user create|check-roles"""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -10,11 +11,11 @@ from django.core.management.base import CommandParser
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation
 from lantern.core.roles import Role
-from lantern.core.services import user_create
+from lantern.core.services import memberships_outside_role_matrix, user_create
 
 
 class Command(LanternCommand):
-    help = "Create a member of staff with a first role in an organisation."
+    help = "Create a member of staff with a first role, or list memberships the role matrix does not allow."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = self.add_subcommands(parser)
@@ -34,8 +35,16 @@ class Command(LanternCommand):
             action="store_true",
             help="read the password from standard input (without it the account cannot log in)",
         )
+        check = sub.add_parser(
+            "check-roles",
+            help="list memberships whose role their organisation's type does not allow (they grant nothing)",
+        )
+        check.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "check-roles":
+            self._check_roles(as_json=options["json"])
+            return
         organisation = Organisation.objects.filter(name=options["org"]).first()
         if organisation is None:
             raise UsageError(f"no organisation named {options['org']!r} (see `lantern org list`)")
@@ -53,3 +62,22 @@ class Command(LanternCommand):
             email=options["email"],
         )
         self.stdout.write(f"created user {user.username} ({options['role']} at {organisation.name})")
+
+    def _check_roles(self, *, as_json: bool) -> None:
+        rows = [
+            {
+                "membership": m.pk,
+                "username": m.user.username,
+                "role": m.role,
+                "organisation": m.organisation.name,
+                "organisation_type": m.organisation.type,
+            }
+            for m in memberships_outside_role_matrix()
+        ]
+        if as_json:
+            self.stdout.write(json.dumps(rows))
+            return
+        for row in rows:
+            where = f"{row['organisation']} ({row['organisation_type']})"
+            self.stdout.write(f"{row['membership']:>6}  {row['username']}  {row['role']}  {where}")
+        self.stdout.write(f"{len(rows)} membership(s) outside the role matrix; they grant nothing until removed")
