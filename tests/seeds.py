@@ -25,6 +25,8 @@ SEEDS = [
 NOT_SEEDS = [
     ("core", "0002_audit_append_only", "pg_triggers"),  # triggers: a flush keeps them
     ("cases", "0003_closure_reason_encrypted", "encrypt_existing"),  # encrypts rows that existed then
+    ("core", "0005_break_glass_approval", "grants_before_approval_were_open"),  # marks rows that existed then
+    ("providers", "0005_directory_review", "entries_shown_before_review_stay_shown"),  # approves rows then shown
 ]
 
 

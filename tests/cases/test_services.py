@@ -11,7 +11,7 @@ from django.db import connection
 
 from lantern.cases import services
 from lantern.cases.models import Case, Consent, Decision, Person, Stage, TimelineEntry
-from lantern.cases.selectors import consent_allows, possible_duplicate_exists
+from lantern.cases.selectors import consent_allows, duplicates_across_organisations, possible_duplicate_exists
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core.models import AuditEvent
 from tests.conftest import World, labour_context, maria
@@ -189,13 +189,30 @@ def test_assignment_to_staff_of_the_organisation_only(case: Case, world: World) 
         services.case_assign(actor=world.caseworker, case=case, assignee=world.caseworker)
 
 
-def test_possible_duplicates_are_found_without_the_clear_values(case: Case, world: World) -> None:
+def test_possible_duplicates_are_found_without_the_clear_values_inside_the_organisation(
+    case: Case, world: World
+) -> None:
     assert not possible_duplicate_exists(case)
     person = maria()
     person.first_name = "MARÍA"  # spelled differently, same person
-    other = services.case_register(actor=world.outsider, organisation=world.ngo_b, person=person)
+    again = services.case_register(actor=world.supervisor, organisation=world.ngo_a, person=person)
     assert possible_duplicate_exists(case)
-    assert possible_duplicate_exists(other)
+    assert possible_duplicate_exists(again)
+
+
+def test_registering_in_another_organisation_learns_nothing_and_the_coordinator_gets_a_count(
+    case: Case, world: World
+) -> None:
+    """Registering a name must not answer "is this person known to the authorities": organisation B is not told
+    that A holds her. Only the coordinator learns how many people several organisations hold, without names."""
+    assert duplicates_across_organisations(world.coordinator) == 0
+    other = services.case_register(actor=world.outsider, organisation=world.ngo_b, person=maria())
+    assert not possible_duplicate_exists(other)
+    assert not possible_duplicate_exists(case)
+    assert duplicates_across_organisations(world.coordinator) == 1
+    for persona in ("caseworker", "supervisor", "outsider", "analyst", "police", "sysadmin"):
+        with pytest.raises(PermissionDenied):
+            duplicates_across_organisations(world.users[persona])
 
 
 def test_erasure_removes_what_identifies_and_keeps_the_statistics(case: Case, world: World) -> None:

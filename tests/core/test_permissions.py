@@ -71,7 +71,7 @@ def test_national_roles_are_granted_by_a_system_administrator_only(world: World)
         services.membership_add(
             actor=world.org_admin, user=world.caseworker, organisation=world.ngo_a, role=Role.AUDITOR
         )
-    services.membership_add(actor=world.sysadmin, user=world.caseworker, organisation=world.ngo_a, role=Role.AUDITOR)
+    services.membership_add(actor=world.sysadmin, user=world.caseworker, organisation=world.ministry, role=Role.AUDITOR)
     assert can(world.caseworker, Action.AUDIT_VIEW)
 
 

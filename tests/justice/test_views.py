@@ -13,7 +13,7 @@ from lantern.crisis import services as crisis
 from lantern.justice import services
 from lantern.justice.models import Hearing, HearingStatus, Proceeding
 from tests.conftest import World
-from tests.justice.helpers import Justice, at
+from tests.justice.helpers import Justice, at, referred_to_prosecution
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,15 @@ def test_open_a_proceeding_from_the_reference(staff: dict[str, Client], world: W
     assert bad.status_code == 422
     assert '<option value="appeal" selected>' in bad.content.decode()
     assert not Proceeding.objects.exists()
+    ok = staff["prosecutor"].post(
+        f"/justice/case/{case.reference}/open/",
+        {"organisation": world.prosecution.pk, "kind": "appeal", "survivor_role": "witness"},
+    )
+    assert ok.status_code == 422  # nobody referred the case to the prosecution service yet
+    assert "not been referred" in ok.content.decode()
+    assert '<option value="appeal" selected>' in ok.content.decode()
+    assert not Proceeding.objects.exists()
+    referred_to_prosecution(world, case)
     ok = staff["prosecutor"].post(
         f"/justice/case/{case.reference}/open/",
         {"organisation": world.prosecution.pk, "kind": "appeal", "survivor_role": "witness"},

@@ -110,6 +110,7 @@ _IDENTIFY = frozenset(
 )
 _PROVIDE = frozenset(
     {
+        "Hotline",  # remote counselling and psychosocial support
         "NGO",
         "Shelter",
         "HealthServiceOrganisation",

@@ -62,12 +62,13 @@ def break_glass_grants_visible_to(user: User) -> QuerySet[BreakGlassGrant]:
     """The reviewers' list: grants and requests on records of the reviewer's organisations, and those made by
     the reviewer's own colleagues anywhere."""
     scope = organisation_scope(user, Action.BREAK_GLASS_REVIEW)
-    by_colleagues = (
-        Q(pk__in=[]) if scope.everywhere else Q(user__memberships__organisation_id__in=scope.organisation_ids)
-    )
-    grants = (
-        BreakGlassGrant.objects.filter(scope.q() | by_colleagues) if not scope.empty else BreakGlassGrant.objects.none()
-    )
+    if scope.everywhere:
+        grants = BreakGlassGrant.objects.all()
+    elif scope.empty:
+        grants = BreakGlassGrant.objects.none()
+    else:
+        colleagues = Q(user__memberships__organisation_id__in=sorted(scope.organisation_ids))
+        grants = BreakGlassGrant.objects.filter(scope.q() | colleagues)
     return (
         BreakGlassGrant.objects.filter(pk__in=grants.values("pk"))
         .select_related("user", "organisation", "approved_by")

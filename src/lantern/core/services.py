@@ -177,14 +177,18 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **cha
 # --- Users and memberships ----------------------------------------------------------------------------------
 
 
-def _clean_role(role: str, organisation: Organisation) -> Role:
+def _clean_role(role: str) -> Role:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(value)s.") % {"value": repr(role)}})
+    return Role(role)
+
+
+def _check_role_matrix(role: Role, organisation: Organisation) -> None:
+    """The roles an organisation may hold follow from its type (lantern.core.permissions.ROLE_MATRIX)."""
     if not role_allowed(role, organisation.type):
         raise ValidationError(
-            {"role": _("An organisation of this type cannot hold the role %(role)s.") % {"role": Role(role).label}}
+            {"role": _("An organisation of this type cannot hold the role %(role)s.") % {"role": role.label}}
         )
-    return Role(role)
 
 
 def _refuse_self_grant(actor: User | None, user: User) -> None:
@@ -206,9 +210,10 @@ def user_create(
     """Create a member of staff with a first role. Without a password the account cannot log in until one is
     set (`lantern user create --password-stdin`)."""
     _require(actor, Action.MEMBER_MANAGE, organisation)
-    role_value = _clean_role(role, organisation)
+    role_value = _clean_role(role)
     if role_value in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
         raise PermissionDenied("only a system administrator grants national roles")
+    _check_role_matrix(role_value, organisation)
     username = username.strip()
     errors: dict[str, Any] = {}
     if not username or len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username):
@@ -245,10 +250,11 @@ def user_create(
 def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
     _require(actor, Action.MEMBER_MANAGE, organisation)
     _refuse_self_grant(actor, user)
-    role_value = _clean_role(role, organisation)
+    role_value = _clean_role(role)
     if role_value in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
         # National roles reach every organisation: only a system administrator hands them out.
         raise PermissionDenied("only a system administrator grants national roles")
+    _check_role_matrix(role_value, organisation)
     if Membership.objects.filter(user=user, organisation=organisation, role=role_value).exists():
         raise ValidationError({"role": _("This person already has this role here.")})
     with transaction.atomic():

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from lantern.cases.models import Case, Stage
+from lantern.cases.services import consent_give
 from lantern.core.models import Organisation, User
 from lantern.justice import services
 from lantern.justice.models import Court, Hearing
@@ -60,7 +61,11 @@ def load() -> None:
         .order_by("identified_on", "pk")[: len(PLAN)]
     )
     today = timezone.localdate()
+    caseworker = User.objects.filter(username="caseworker").first()
     for case, (kind, role, hearings, then) in zip(cases, PLAN, strict=False):
+        if caseworker is not None and not services.case_referred_to(case, prosecution):
+            # The NGO refers the case to the prosecution service first: a prosecutor opens nothing before that.
+            consent_give(actor=caseworker, case=case, purpose="referral", recipient=prosecution)
         proceeding = services.proceeding_open(
             actor=prosecutor, case=case, organisation=prosecution, kind=kind, survivor_role=role
         )

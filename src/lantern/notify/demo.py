@@ -55,6 +55,8 @@ def load() -> None:
             cases.consent_give(actor=caseworker, case=case, purpose="contact", channel=consent)
         if Hearing.objects.filter(proceeding__case=case, court__region=court.region, status="scheduled").exists():
             continue
+        if not justice.case_referred_to(case, prosecution.organisation):
+            cases.consent_give(actor=caseworker, case=case, purpose="referral", recipient=prosecution.organisation)
         proceeding = Proceeding.objects.filter(case=case).first() or justice.proceeding_open(
             actor=prosecutor,
             case=case,

@@ -1,0 +1,209 @@
+"""Who may be what, and who may break the glass.
+
+The roles an organisation may hold follow from its type (the role matrix in lantern.core.permissions); what an
+organisation is, only the national roles change; nobody grants a role to themselves. Break-glass opens at once
+only for those who hold cases and the coordinator; for anyone else it is a request that a supervisor of the
+record's organisation approves; every use alerts that supervisor, shows in the reviewers' list, and one person
+has a daily limit."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from lantern.cases.models import Case
+from lantern.cases.permissions import CaseAction
+from lantern.cases.services import case_register
+from lantern.cases.validation import PersonData
+from lantern.core import selectors, services
+from lantern.core.models import Alert, AuditEvent, BreakGlassGrant, Membership, OrganisationType
+from lantern.core.permissions import ROLE_MATRIX, Action, can, role_allowed, roles_of
+from lantern.core.roles import Role
+from tests.conftest import World
+
+REASON = "The survivor called from a new number and is in danger"
+
+# The matrix, written out once more by hand: a change to it must be a change to this table too.
+NATIONAL = {"Ministry", "CentralGovernmentOrganisation"}
+HOLD_CASES = {"NGO", "Shelter", "Hotline", "HealthServiceOrganisation", "LocalGovernmentOrganisation", "LegalService"}
+EXPECTED: dict[Role, set[str]] = {
+    Role.ORG_ADMIN: set(OrganisationType.values),
+    Role.CASEWORKER: HOLD_CASES,
+    Role.SUPERVISOR: HOLD_CASES,
+    Role.FIRST_RESPONDER: {
+        "LawEnforcement",
+        "LabourInspectorate",
+        "ImmigrationService",
+        "Hotline",
+        "NGO",
+        "HealthServiceOrganisation",
+        "LocalGovernmentOrganisation",
+    },
+    Role.SERVICE_PROVIDER: {
+        "Hotline",
+        "NGO",
+        "Shelter",
+        "HealthServiceOrganisation",
+        "LegalService",
+        "LocalGovernmentOrganisation",
+        "CorporateBusiness",
+        "SchoolOrCollege",
+    },
+    Role.JUSTICE: {"Prosecution", "Court"},
+    Role.NATIONAL_COORDINATOR: NATIONAL,
+    Role.ANALYST: NATIONAL,
+    Role.AUDITOR: NATIONAL,
+    Role.SYSADMIN: NATIONAL,
+}
+
+
+def test_the_matrix_names_every_role_and_only_real_types() -> None:
+    assert set(ROLE_MATRIX) == set(Role)
+    for types in ROLE_MATRIX.values():
+        assert types <= set(OrganisationType.values)
+
+
+@pytest.mark.parametrize("organisation_type", OrganisationType.values)
+@pytest.mark.parametrize("role", Role.values)
+def test_every_type_and_role(world: World, organisation_type: str, role: str) -> None:
+    """Every type x role: allowed by the matrix exactly when the table says, and granting refused otherwise."""
+    allowed = organisation_type in EXPECTED[Role(role)]
+    assert role_allowed(role, organisation_type) is allowed
+    organisation = services.organisation_create(
+        actor=None, name=f"Test {organisation_type}", type=organisation_type, country="GR"
+    )
+    if allowed:
+        services.membership_add(actor=None, user=world.police, organisation=organisation, role=role)
+        assert (organisation.pk, Role(role)) in roles_of(world.police)
+    else:
+        with pytest.raises(ValidationError) as refused:
+            services.membership_add(actor=None, user=world.police, organisation=organisation, role=role)
+        assert "role" in refused.value.message_dict
+        with pytest.raises(ValidationError):
+            services.user_create(
+                actor=None, username=f"new-{role}", organisation=organisation, role=role, password=None
+            )
+        assert not Membership.objects.filter(organisation=organisation).exists()
+
+
+def test_a_membership_outside_the_matrix_grants_nothing_and_is_reported(world: World) -> None:
+    """The coordinator turns the NGO into a prosecution service: its caseworkers keep their rows, lose their powers,
+    and `lantern user check-roles` lists them."""
+    case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    assert can(world.caseworker, CaseAction.VIEW, case)
+    services.organisation_update(actor=world.coordinator, organisation=world.ngo_a, type=OrganisationType.PROSECUTION)
+    caseworker = type(world.caseworker).objects.get(pk=world.caseworker.pk)
+    assert not can(caseworker, CaseAction.VIEW, Case.objects.get(pk=case.pk))
+    assert roles_of(caseworker) == []
+    event = AuditEvent.objects.filter(action="organisation.update").latest("seq")
+    assert len(event.detail["memberships_outside_role_matrix"]) == 2  # caseworker and supervisor; org_admin stays
+    out = io.StringIO()
+    call_command("user", "check-roles", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert {(r["username"], r["role"]) for r in rows} == {("caseworker", "caseworker"), ("supervisor", "supervisor")}
+
+
+def test_an_organisation_administrator_cannot_make_her_ngo_the_hotline(world: World) -> None:
+    for changes in ({"type": "Hotline"}, {"name": "National Trafficking Hotline (24h)"}, {"is_lead_agency": True}):
+        with pytest.raises(PermissionDenied):
+            services.organisation_update(actor=world.org_admin, organisation=world.ngo_a, **changes)
+    services.organisation_update(actor=world.org_admin, organisation=world.ngo_a, region="Crete")  # her own affair
+    world.ngo_a.refresh_from_db()
+    assert (world.ngo_a.type, world.ngo_a.name, world.ngo_a.region) == ("NGO", "Safe Passage NGO", "Crete")
+    services.organisation_update(actor=world.coordinator, organisation=world.ngo_a, name="Safe Passage")
+    world.ngo_a.refresh_from_db()
+    assert world.ngo_a.name == "Safe Passage"
+
+
+def test_nobody_grants_a_role_to_themselves(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        services.membership_add(
+            actor=world.org_admin, user=world.org_admin, organisation=world.ngo_a, role="supervisor"
+        )
+    with pytest.raises(PermissionDenied):
+        services.membership_add(
+            actor=world.sysadmin, user=world.sysadmin, organisation=world.ministry, role="national_coordinator"
+        )
+    assert not can(world.org_admin, Action.BREAK_GLASS_REVIEW) or world.org_admin.memberships.count() == 1
+    assert world.sysadmin.memberships.count() == 1
+
+
+# --- Break-glass ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case(world: World) -> Case:
+    return case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+
+
+@pytest.mark.parametrize("persona", ["police", "provider", "prosecutor", "shelter_worker"])
+def test_those_who_do_not_hold_cases_only_ask(world: World, case: Case, persona: str) -> None:
+    user = world.users[persona]
+    grant = services.break_glass_open(actor=user, obj=case, reason=REASON)
+    assert grant.approved_at is None
+    assert not can(user, CaseAction.VIEW, case)
+    assert AuditEvent.objects.filter(action="break_glass.request", actor_id=user.pk).exists()
+    alerted = set(Alert.objects.filter(object_id=str(grant.pk)).values_list("recipient__username", flat=True))
+    assert "supervisor" in alerted  # the case's supervisor is told, and decides
+    assert grant in selectors.break_glass_grants_visible_to(world.supervisor)
+    # Nobody else approves: not the requester, an administrator, a supervisor elsewhere, the auditor.
+    for other in (user, world.org_admin, world.outsider_admin, world.auditor, world.caseworker):
+        with pytest.raises(PermissionDenied):
+            services.break_glass_approve(actor=other, grant=grant)
+    services.break_glass_approve(actor=world.supervisor, grant=grant)
+    assert can(type(user).objects.get(pk=user.pk), CaseAction.VIEW, case)
+    assert AuditEvent.objects.filter(action="break_glass.approve", actor_id=world.supervisor.pk).exists()
+    assert Alert.objects.filter(recipient=user, object_id=str(grant.pk)).exists()
+    with pytest.raises(ValidationError):  # answered once
+        services.break_glass_refuse(actor=world.supervisor, grant=grant)
+
+
+def test_a_refused_request_opens_nothing(world: World, case: Case) -> None:
+    grant = services.break_glass_open(actor=world.police, obj=case, reason=REASON)
+    services.break_glass_refuse(actor=world.supervisor, grant=grant)
+    assert not can(world.police, CaseAction.VIEW, case)
+    with pytest.raises(ValidationError):
+        services.break_glass_approve(actor=world.supervisor, grant=grant)
+
+
+@pytest.mark.parametrize("persona", ["outsider", "coordinator"])
+def test_those_who_hold_cases_and_the_coordinator_open_at_once_and_the_supervisor_is_told(
+    world: World, case: Case, persona: str
+) -> None:
+    user = world.users[persona]
+    grant = services.break_glass_open(actor=user, obj=case, reason=REASON)
+    assert grant.approved_at is not None
+    assert can(user, CaseAction.VIEW, case)
+    assert Alert.objects.filter(recipient=world.supervisor, object_id=str(grant.pk)).exists()
+    assert grant in selectors.break_glass_grants_visible_to(world.supervisor)
+    assert grant in selectors.break_glass_grants_visible_to(world.auditor)
+
+
+def test_a_hotline_first_responder_holds_cases(world: World, case: Case) -> None:
+    hotline = services.organisation_create(actor=None, name="Hotline", type="Hotline", country="GR")
+    operator = services.user_create(
+        actor=None, username="operator", organisation=hotline, role="first_responder", password=None
+    )
+    assert services.break_glass_open(actor=operator, obj=case, reason=REASON).approved_at is not None
+
+
+@pytest.mark.parametrize("persona", ["org_admin", "analyst", "auditor", "sysadmin", "outsider_admin"])
+def test_others_cannot_even_ask(world: World, case: Case, persona: str) -> None:
+    with pytest.raises(PermissionDenied):
+        services.break_glass_open(actor=world.users[persona], obj=case, reason=REASON)
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_a_daily_limit_per_person(world: World, case: Case, settings: pytest.FixtureRequest) -> None:
+    settings.LANTERN_BREAK_GLASS_DAILY_LIMIT = 2  # type: ignore[attr-defined]
+    for _ in range(2):
+        services.break_glass_open(actor=world.outsider, obj=case, reason=REASON)
+    with pytest.raises(ValidationError) as refused:
+        services.break_glass_open(actor=world.outsider, obj=case, reason=REASON)
+    assert "limit" in refused.value.message_dict
+    assert BreakGlassGrant.objects.filter(user=world.outsider).count() == 2
+    services.break_glass_open(actor=world.caseworker, obj=world.ngo_b, reason=REASON)  # another person's own count
