@@ -14,6 +14,8 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
 
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
@@ -207,3 +209,44 @@ def test_a_daily_limit_per_person(world: World, case: Case, settings: pytest.Fix
     assert "limit" in refused.value.message_dict
     assert BreakGlassGrant.objects.filter(user=world.outsider).count() == 2
     services.break_glass_open(actor=world.caseworker, obj=world.ngo_b, reason=REASON)  # another person's own count
+
+
+def test_the_console_refuses_a_role_outside_the_matrix_in_one_line(world: World) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("user", "create", "--username", "nadia", "--org", "Safe Passage NGO", "--role", "justice")
+    assert refused.value.returncode == 2
+    assert "role" in str(refused.value)
+    assert not type(world.caseworker).objects.filter(username="nadia").exists()
+
+
+def test_the_members_page_refuses_a_role_outside_the_matrix_and_a_self_grant(
+    world: World, staff: dict[str, Client]
+) -> None:
+    page = staff["org_admin"].post(f"/organisations/{world.ngo_a.pk}/", {"username": "police", "role": "justice"})
+    assert 'value="police"' in page.content.decode()  # what was typed is kept
+    assert "cannot hold the role" in page.content.decode()
+    page = staff["org_admin"].post(f"/organisations/{world.ngo_a.pk}/", {"username": "org_admin", "role": "supervisor"})
+    assert "Nobody grants a role to themselves" in page.content.decode()
+    assert (
+        not Membership.objects.filter(organisation=world.ngo_a, user__username__in=["police", "org_admin"])
+        .exclude(role="org_admin")
+        .exists()
+    )
+
+
+def test_the_review_page_lets_the_case_supervisor_approve_a_request(
+    world: World, case: Case, staff: dict[str, Client]
+) -> None:
+    grant = services.break_glass_open(actor=world.provider, obj=case, reason=REASON)
+    page = staff["supervisor"].get("/break-glass/").content.decode()
+    assert "Waiting for approval" in page
+    assert REASON not in page  # the reason is shown on request only (and that read is audited)
+    assert staff["org_admin"].post("/break-glass/", {"grant": grant.pk, "decision": "approve"}).status_code in (
+        302,
+        403,
+    )
+    grant.refresh_from_db()
+    assert grant.approved_at is None
+    assert staff["supervisor"].post("/break-glass/", {"grant": grant.pk, "decision": "approve"}).status_code == 302
+    grant.refresh_from_db()
+    assert grant.approved_by == world.supervisor
