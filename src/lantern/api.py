@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from lantern.cases.api import router as cases_router
 from lantern.core.api import router as core_router
@@ -45,6 +46,12 @@ class StaffSession(APIKeyCookie):
         super().__init__(csrf=True)
 
     def _get_key(self, request: HttpRequest) -> str | None:
+        # A browser sends the cookie with any cross-site request, whatever its Content-Type or Origin: a signed-in
+        # session must also carry the CSRF token (X-CSRFToken) before it counts. A visitor with no session goes on
+        # to the 401 that names the bearer token.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with the session's token.")
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
