@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 
 from lantern.cases.api import router as cases_router
 from lantern.core.api import router as core_router
+from lantern.core.errors import request_too_large
 from lantern.core.models import User
 from lantern.core.permissions import needs_second_factor
 from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
@@ -138,6 +139,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(exc.status_code, detail=str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return request_too_large(request)
 
 
 @api.exception_handler(Exception)
