@@ -43,11 +43,17 @@ SECRET_KEY = env_str("LANTERN_SECRET_KEY", "") or _read_key_file("secret_key")
 LANTERN_DATA_KEYS = env_str("LANTERN_DATA_KEYS", "")
 # Key of the HMAC blind index used for exact-match lookups of encrypted values (base64, 32 bytes).
 LANTERN_INDEX_KEY = env_str("LANTERN_INDEX_KEY", "")
+# Keys of the audit chain's HMAC, "id:base64key,..." like the data keys, the first one active; older keys stay to
+# verify the rows and checkpoints made with them (lantern.core.audit, decision 0010).
+LANTERN_AUDIT_KEYS = env_str("LANTERN_AUDIT_KEYS", "")
+# Only for a trail begun before the chain was keyed: rows up to this number may carry a plain SHA-256.
+LANTERN_AUDIT_UNKEYED_UNTIL = env_int("LANTERN_AUDIT_UNKEYED_UNTIL", 0, minimum=0)
 if LANTERN_MODE == "test":
     # Fixed keys so that tests are repeatable; they protect nothing and are never used elsewhere.
     SECRET_KEY = SECRET_KEY or "test-only-secret-key-never-used-in-production-0123456789abcdef"
     LANTERN_DATA_KEYS = LANTERN_DATA_KEYS or "test1:" + "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA="
     LANTERN_INDEX_KEY = LANTERN_INDEX_KEY or "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA="
+    LANTERN_AUDIT_KEYS = LANTERN_AUDIT_KEYS or "test1:" + "dGVzdC1vbmx5LWF1ZGl0LWtleS0wMDAwMDAwMDAwMDA="
 
 ALLOWED_HOSTS = env_list("LANTERN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); empty: the header is ignored and

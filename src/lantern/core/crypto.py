@@ -64,7 +64,7 @@ class Keyring:
                 raise ImproperlyConfigured(f"{source}: key id {key_id!r} appears twice")
             keys[key_id] = key
         if not keys:
-            raise ImproperlyConfigured(f"{source}: no data key")
+            raise ImproperlyConfigured(f"{source}: no key")
         return cls(keys=keys, active_id=next(iter(keys)))
 
     def serialise(self) -> str:
@@ -118,9 +118,26 @@ def index_key() -> bytes:
     return key
 
 
+def audit_keys_path() -> Path:
+    return Path(settings.LANTERN_KEYS_DIR) / "audit_keys"
+
+
+@cache
+def audit_keyring() -> Keyring:
+    """The keys of the audit chain's HMAC (lantern.core.audit): held outside the database, so that someone who can
+    write to the database cannot recompute the chain."""
+    if settings.LANTERN_AUDIT_KEYS:
+        return Keyring.parse(settings.LANTERN_AUDIT_KEYS, source="LANTERN_AUDIT_KEYS")
+    path = audit_keys_path()
+    if not path.is_file():
+        raise ImproperlyConfigured(f"No audit keys: set LANTERN_AUDIT_KEYS or run `lantern keys init` to create {path}")
+    return Keyring.parse(path.read_text(), source=str(path))
+
+
 def reset_key_cache() -> None:
     keyring.cache_clear()
     index_key.cache_clear()
+    audit_keyring.cache_clear()
 
 
 @cache
