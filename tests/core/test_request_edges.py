@@ -71,6 +71,15 @@ def test_a_page_body_over_the_limit_is_a_413_page(
 
 
 @pytest.mark.django_db
+def test_the_413_page_speaks_the_language_of_its_reader(case: Case, staff: dict[str, Client]) -> None:
+    client = staff["caseworker"]
+    client.cookies["django_language"] = "ar"
+    response = client.post(f"/cases/{case.reference}/notes/", {"text": "x" * BIG})
+    assert response.status_code == 413
+    assert "هذا الطلب كبير جدًا. لم يُحفظ شيء." in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_file_upload_may_be_larger_than_a_form(staff: dict[str, Client]) -> None:
     csv = SimpleUploadedFile("counts.csv", b"sex\n" + b"F\n" * (BIG // 2), content_type="text/csv")
     response = staff["analyst"].post("/insights/publication/", {"source": "upload", "upload": csv})
