@@ -67,6 +67,8 @@ def test_a_page_body_over_the_limit_is_a_413_page(
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
     assert "This request is too large. Nothing was saved." in response.content.decode()
+    assert 'href="/cases/"' in response.content.decode()  # the staff page, with its menu to go on from
+    assert "no-store" in response["Cache-Control"]
     assert not Note.objects.filter(case=case).exists()
 
 

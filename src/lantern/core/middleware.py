@@ -48,10 +48,11 @@ class TwoFactorRequiredMiddleware:
 
 
 class RequestSizeLimitMiddleware:
-    """A body larger than Lantern accepts is refused with 413 before anything reads it (the CSRF check would read a
-    form body first). Forms and JSON are held to DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart upload may carry a file
-    up to LANTERN_MAX_UPLOAD_REQUEST_BYTES. A body that gets past this (no Content-Length) and then proves too big
-    meets the same 413 in lantern.core.errors and the API's handlers."""
+    """A body larger than Lantern accepts is refused with 413 before anything reads it: every middleware's
+    `__call__` runs before the first view hook, and the CSRF check reads a form's body in its view hook. Forms and
+    JSON are held to DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart upload may carry a file up to
+    LANTERN_MAX_UPLOAD_REQUEST_BYTES. A body that gets past this (no Content-Length) and then proves too big meets
+    the same 413 in lantern.core.errors and the API's handlers."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
