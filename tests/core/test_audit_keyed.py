@@ -168,3 +168,26 @@ def test_appending_without_an_audit_key_fails_loudly(settings: pytest.FixtureReq
     with pytest.raises(ImproperlyConfigured, match="No audit keys"):
         audit_record(action="test.event")
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_new_key_command_puts_a_key_first_and_keeps_the_old(
+    settings: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    settings.LANTERN_KEYS_DIR = tmp_path  # type: ignore[attr-defined]
+    settings.LANTERN_AUDIT_KEYS = ""  # type: ignore[attr-defined]
+    (tmp_path / "audit_keys").write_text("test1:" + "dGVzdC1vbmx5LWF1ZGl0LWtleS0wMDAwMDAwMDAwMDA=\n")
+    crypto.reset_key_cache()
+    old = _events(2)
+    call_command("audit", "new-key")
+    new_id = capsys.readouterr().out.split()[4].rstrip(";")
+    ring = crypto.audit_keyring()
+    assert list(ring.keys) == [new_id, "test1"]
+    assert stat.S_IMODE((tmp_path / "audit_keys").stat().st_mode) == 0o600
+    assert _events(1)[0].key_id == new_id
+    assert {e.key_id for e in old} == {"test1"}
+    assert audit_verify().ok
+    settings.LANTERN_AUDIT_KEYS = "x:" + "eC1rZXktZm9yLWEtdGVzdC1vbmx5LTAwMDAwMDAwMDA="  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="LANTERN_AUDIT_KEYS") as usage:
+        call_command("audit", "new-key")
+    assert usage.value.returncode == 2
