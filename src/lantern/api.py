@@ -6,15 +6,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from lantern.cases.api import router as cases_router
 from lantern.core.api import router as core_router
+from lantern.core.errors import request_too_large
 from lantern.core.models import User
 from lantern.core.permissions import needs_second_factor
 from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
@@ -45,6 +47,12 @@ class StaffSession(APIKeyCookie):
         super().__init__(csrf=True)
 
     def _get_key(self, request: HttpRequest) -> str | None:
+        # A browser sends the cookie with any cross-site request, whatever its Content-Type or Origin: a signed-in
+        # session must also carry the CSRF token (X-CSRFToken) before it counts. A visitor with no session goes on
+        # to the 401 that names the bearer token.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with the session's token.")
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
@@ -131,6 +139,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(exc.status_code, detail=str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return request_too_large(request)
 
 
 @api.exception_handler(Exception)

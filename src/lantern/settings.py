@@ -15,7 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from lantern.env import env_bool, env_choice, env_int, env_list, env_str
+from lantern.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -43,13 +43,22 @@ SECRET_KEY = env_str("LANTERN_SECRET_KEY", "") or _read_key_file("secret_key")
 LANTERN_DATA_KEYS = env_str("LANTERN_DATA_KEYS", "")
 # Key of the HMAC blind index used for exact-match lookups of encrypted values (base64, 32 bytes).
 LANTERN_INDEX_KEY = env_str("LANTERN_INDEX_KEY", "")
+# Keys of the audit chain's HMAC, "id:base64key,..." like the data keys, the first one active; older keys stay to
+# verify the rows and checkpoints made with them (lantern.core.audit, decision 0010).
+LANTERN_AUDIT_KEYS = env_str("LANTERN_AUDIT_KEYS", "")
+# Only for a trail begun before the chain was keyed: rows up to this number may carry a plain SHA-256.
+LANTERN_AUDIT_UNKEYED_UNTIL = env_int("LANTERN_AUDIT_UNKEYED_UNTIL", 0, minimum=0)
 if LANTERN_MODE == "test":
     # Fixed keys so that tests are repeatable; they protect nothing and are never used elsewhere.
     SECRET_KEY = SECRET_KEY or "test-only-secret-key-never-used-in-production-0123456789abcdef"
     LANTERN_DATA_KEYS = LANTERN_DATA_KEYS or "test1:" + "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA="
     LANTERN_INDEX_KEY = LANTERN_INDEX_KEY or "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA="
+    LANTERN_AUDIT_KEYS = LANTERN_AUDIT_KEYS or "test1:" + "dGVzdC1vbmx5LWF1ZGl0LWtleS0wMDAwMDAwMDAwMDA="
 
 ALLOWED_HOSTS = env_list("LANTERN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); empty: the header is ignored and
+# the connection's own address is the client's (lantern.core.net.client_address).
+LANTERN_TRUSTED_PROXIES = env_networks("LANTERN_TRUSTED_PROXIES")
 CSRF_TRUSTED_ORIGINS = env_list("LANTERN_CSRF_TRUSTED_ORIGINS", [])
 
 # Two-factor authentication for every role that can see personal data. Only a demo may switch it off, and then
@@ -99,6 +108,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lantern.core.middleware.TwoFactorRequiredMiddleware",
+    "lantern.core.middleware.NoStoreMiddleware",
+    # Before any view hook: the CSRF check reads a form's body in its process_view.
+    "lantern.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -127,6 +139,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Request bodies: forms and JSON up to Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); a multipart upload up to
+# this, for the largest file a page takes (a 20 MB CSV to publish statistics from) and its form. Larger: 413.
+LANTERN_MAX_UPLOAD_REQUEST_BYTES = 21 * 1024 * 1024
 
 # --- Database -----------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{LANTERN_HOME / 'lantern.sqlite3'}")
@@ -185,6 +201,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "lantern.core.views.login_locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# The lockout counts failures per client address as Lantern sees it (the proxy's client, not the proxy).
+AXES_CLIENT_IP_CALLABLE = "lantern.core.net.client_address"
 
 LANTERN_SESSION_IDLE_MINUTES = env_int("LANTERN_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = LANTERN_SESSION_IDLE_MINUTES * 60
@@ -203,7 +221,12 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 if env_bool("LANTERN_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("LANTERN_HSTS_SECONDS", 0, minimum=0)
+# With secure cookies (production), browsers are told to use HTTPS only for a year, and plain HTTP is redirected
+# (behind a TLS proxy, set LANTERN_BEHIND_TLS_PROXY so that Lantern knows the request came over HTTPS). The health
+# check stays reachable over HTTP for load balancers.
+SECURE_HSTS_SECONDS = env_int("LANTERN_HSTS_SECONDS", 31_536_000 if _secure_cookies else 0, minimum=0)
+SECURE_SSL_REDIRECT = env_bool("LANTERN_HTTPS_REDIRECT", _secure_cookies)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin: nothing leaks to other sites, and form posts keep the Origin that the CSRF check needs
 # (with no-referrer, browsers send "Origin: null" and every login would be refused).
@@ -332,6 +355,8 @@ LANTERN_PORTAL_EMERGENCY_NUMBER = env_str("LANTERN_PORTAL_EMERGENCY_NUMBER", "11
 # Call-back requests: how long a form stays valid, and how many requests one connection may send in an hour.
 LANTERN_PORTAL_FORM_MINUTES = env_int("LANTERN_PORTAL_FORM_MINUTES", 120, minimum=5)
 LANTERN_PORTAL_CALLBACKS_PER_HOUR = env_int("LANTERN_PORTAL_CALLBACKS_PER_HOUR", 5, minimum=1)
+# ... and how many the whole portal takes in an hour: past it, requests are refused and the hotlines alerted.
+LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR = env_int("LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR", 500, minimum=1)
 # --- Privacy-safe publication of statistics (insights) ------------------------------------------------------
 # The total differential-privacy budget (epsilon) of each dataset statistics are published from: a release that
 # would spend past it is refused.

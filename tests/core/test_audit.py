@@ -91,10 +91,11 @@ def test_a_removed_last_row_is_named() -> None:
 def test_an_inserted_row_is_named() -> None:
     events = _three_events()
     forged = AuditEvent(
-        seq=4, at=events[-1].at, actor_label="intruder", action="login.success", prev_hash=events[-1].hash
-    )
+        seq=4, at=events[-1].at, actor_label="intruder", action="login.success", prev_hash=events[-1].hash,
+        key_id=events[-1].key_id,
+    )  # fmt: skip
     forged.hash = event_hash(forged)
-    forged.save(force_insert=True)  # a row with a perfect hash, but the chain head does not know it
+    forged.save(force_insert=True)  # a row with a perfect hash (made with the key), but the head does not know it
     result = audit_verify()
     assert (result.ok, result.first_bad_seq) == (False, 4)
     assert "inserted" in result.problem

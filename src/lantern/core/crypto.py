@@ -47,7 +47,7 @@ class Keyring:
         return self.keys[self.active_id]
 
     @classmethod
-    def parse(cls, text: str, *, source: str) -> Keyring:
+    def parse(cls, text: str, *, source: str, kind: str = "data") -> Keyring:
         keys: dict[str, bytes] = {}
         entries = [entry.strip() for entry in text.replace("\n", ",").split(",") if entry.strip()]
         for entry in entries:
@@ -64,7 +64,7 @@ class Keyring:
                 raise ImproperlyConfigured(f"{source}: key id {key_id!r} appears twice")
             keys[key_id] = key
         if not keys:
-            raise ImproperlyConfigured(f"{source}: no data key")
+            raise ImproperlyConfigured(f"{source}: no {kind} key")
         return cls(keys=keys, active_id=next(iter(keys)))
 
     def serialise(self) -> str:
@@ -118,9 +118,26 @@ def index_key() -> bytes:
     return key
 
 
+def audit_keys_path() -> Path:
+    return Path(settings.LANTERN_KEYS_DIR) / "audit_keys"
+
+
+@cache
+def audit_keyring() -> Keyring:
+    """The keys of the audit chain's HMAC (lantern.core.audit): held outside the database, so that someone who can
+    write to the database cannot recompute the chain."""
+    if settings.LANTERN_AUDIT_KEYS:
+        return Keyring.parse(settings.LANTERN_AUDIT_KEYS, source="LANTERN_AUDIT_KEYS", kind="audit")
+    path = audit_keys_path()
+    if not path.is_file():
+        raise ImproperlyConfigured(f"No audit keys: set LANTERN_AUDIT_KEYS or run `lantern keys init` to create {path}")
+    return Keyring.parse(path.read_text(), source=str(path), kind="audit")
+
+
 def reset_key_cache() -> None:
     keyring.cache_clear()
     index_key.cache_clear()
+    audit_keyring.cache_clear()
 
 
 @cache

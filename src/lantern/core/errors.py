@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from lantern.core.problems import problem_response
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return problem_response(status)
+        return problem_response(status, detail=message if status == 413 else "")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         # Nobody signed in (a visitor of the public portal, someone on the way to the login page): a page without
@@ -23,7 +24,14 @@ def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
     return _error(request, 400, _("The request could not be understood."))
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """413: the body is larger than Lantern accepts; nothing was read, nothing was saved."""
+    return _error(request, 413, _("This request is too large. Nothing was saved."))
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:

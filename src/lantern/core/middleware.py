@@ -9,8 +9,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 from lantern.core.context import client_ip
+from lantern.core.errors import request_too_large
+from lantern.core.net import client_address
 from lantern.core.permissions import needs_second_factor
 
 # Paths a logged-in user who still owes a second factor may reach.
@@ -22,7 +25,7 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = client_ip.set(request.META.get("REMOTE_ADDR", "")[:45])
+        token = client_ip.set(client_address(request)[:45])
         try:
             user = getattr(request, "user", None)
             if (
@@ -42,3 +45,41 @@ class TwoFactorRequiredMiddleware:
             return self.get_response(request)
         finally:
             client_ip.reset(token)
+
+
+class RequestSizeLimitMiddleware:
+    """A body larger than Lantern accepts is refused with 413 before anything reads it: every middleware's
+    `__call__` runs before the first view hook, and the CSRF check reads a form's body in its view hook. Forms and
+    JSON are held to DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart upload may carry a file up to
+    LANTERN_MAX_UPLOAD_REQUEST_BYTES. A body that gets past this (no Content-Length) and then proves too big meets
+    the same 413 in lantern.core.errors and the API's handlers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.content_type == "multipart/form-data"
+        limit = settings.LANTERN_MAX_UPLOAD_REQUEST_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a member of staff is shown is kept by a browser or a proxy: every response of the API and every
+    response to someone signed in says `Cache-Control: no-store` (case pages, call-back details, personal data in
+    the API, and everything else they see, so that no page is forgotten)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

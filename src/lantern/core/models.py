@@ -121,6 +121,8 @@ class AuditEvent(models.Model):
     ip_address = models.CharField(max_length=45, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The audit key (kept outside the database) whose HMAC `hash` is; "" only for rows from before the chain was keyed.
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]

@@ -552,3 +552,19 @@ def alert_mark_read(*, actor: User, alert: Alert) -> None:
     if alert.read_at is None:
         alert.read_at = timezone.now()
         alert.save(update_fields=["read_at"])
+
+
+def alerts_send(
+    *, messages: list[tuple[User, str]], kind: str = Alert.Kind.SECURITY, object_type: str = "", object_id: str = ""
+) -> list[Alert]:
+    """Alert members of staff (each message already in its recipient's language; never personal data of victims),
+    by e-mail too once the caller's transaction commits."""
+    alerts = Alert.objects.bulk_create(
+        [
+            Alert(recipient=user, kind=kind, text=text[:500], object_type=object_type, object_id=object_id)
+            for user, text in messages
+        ]
+    )
+    for alert in alerts:
+        transaction.on_commit(partial(alert_email_send.enqueue, alert.pk))
+    return alerts

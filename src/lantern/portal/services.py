@@ -6,6 +6,7 @@ transaction each with its audit event. A visitor's words never reach an audit de
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lantern.cases import services as cases
@@ -25,6 +26,8 @@ from lantern.core.audit import audit_record
 from lantern.core.crypto import blind_index
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
+from lantern.core.roles import Role
+from lantern.core.services import alerts_send
 from lantern.portal import languages
 from lantern.portal.models import (
     Channel,
@@ -190,19 +193,84 @@ def _hour(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def _rate_limit_take(address: str, now: datetime) -> None:
-    """Count one request of this connection in this hour, refusing past the limit. The counter's bucket is a keyed
-    hash of the address and the hour cut to 12 bits (see RateCounter): it cannot point back to a visitor."""
-    window = _hour(now)
-    bucket = blind_index(window.isoformat(), address, purpose="portal-rate")[:3]
+# Buckets of RateCounter that are not a client's: every request of the hour, and "the hotlines were alerted".
+_ALL_CLIENTS = "*"
+_CEILING_ALERTED = "!"
+
+
+class CeilingReached(Refused):
+    """The portal as a whole took as many call-backs this hour as it accepts: the hotlines are alerted."""
+
+
+def _client_key(address: str) -> str:
+    """What one visitor is counted by: her address, or her /64 for IPv6 (one household or phone holds a whole /64
+    and could otherwise take a fresh address for every request)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def _take(window: datetime, bucket: str, limit: int) -> bool:
     RateCounter.objects.get_or_create(window_start=window, bucket=bucket)
-    taken = RateCounter.objects.filter(
-        window_start=window, bucket=bucket, count__lt=settings.LANTERN_PORTAL_CALLBACKS_PER_HOUR
-    ).update(count=F("count") + 1)
-    if not taken:
+    return bool(
+        RateCounter.objects.filter(window_start=window, bucket=bucket, count__lt=limit).update(count=F("count") + 1)
+    )
+
+
+def _rate_limit_take(address: str, now: datetime) -> None:
+    """Count one request of this client in this hour, refusing past her limit, and one of everybody, refusing past
+    the portal's ceiling. The client's bucket is a keyed hash of her address and the hour cut to 12 bits (see
+    RateCounter): it cannot point back to a visitor."""
+    window = _hour(now)
+    bucket = blind_index(window.isoformat(), _client_key(address), purpose="portal-rate")[:3]
+    if not _take(window, bucket, settings.LANTERN_PORTAL_CALLBACKS_PER_HOUR):
         raise Refused(
             429,
             _("Too many call-back requests came from this connection in the last hour. Your request was not sent."),
+        )
+    if not _take(window, _ALL_CLIENTS, settings.LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR):
+        raise CeilingReached(
+            503,
+            _(
+                "The call-back service is receiving too many requests right now. Your request was not sent: "
+                "please call a hotline directly."
+            ),
+        )
+
+
+def _ceiling_alert(now: datetime) -> None:
+    """Tell the people who answer call-backs, once an hour, that the portal refuses requests: a flood (or a real
+    surge) must not silence the channel without anyone knowing."""
+    with transaction.atomic():
+        _counter, first = RateCounter.objects.get_or_create(window_start=_hour(now), bucket=_CEILING_ALERTED)
+        if not first:
+            return
+        hotlines = [organisation.pk for organisation in callback_recipients()]
+        staff = User.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=hotlines,
+            memberships__role__in=[Role.FIRST_RESPONDER, Role.CASEWORKER, Role.SUPERVISOR],
+        ).distinct()
+        limit = settings.LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR
+        messages = []
+        for user in staff:
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                text = _(
+                    "The public portal took %(n)d call-back requests this hour, as many as it accepts: it refuses "
+                    "new ones until the hour ends. Look for a flood in the call-back inbox, or ask for a higher "
+                    "ceiling."
+                ) % {"n": limit}
+            messages.append((user, text))
+        alerts_send(messages=messages, object_type="portal.intake")
+        audit_record(
+            action="portal.callback_ceiling",
+            actor_label="portal",
+            detail={"limit": limit, "alerted": len(messages)},
+            ip_address="",
         )
 
 
@@ -272,6 +340,15 @@ def callback_request(*, request: CallbackRequest, token: str, address: str, now:
     now = now or timezone.now()
     digest = _form_token_digest(token)
     cleaned = _validate_request(request)
+    try:
+        intake = _intake_store(cleaned, digest=digest, address=address, now=now)
+    except CeilingReached:
+        _ceiling_alert(now)
+        raise
+    return intake
+
+
+def _intake_store(cleaned: CallbackRequest, *, digest: str, address: str, now: datetime) -> Intake:
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from lantern.core.net import client_address
 from lantern.core.views import attempt, form_errors, page_user
 from lantern.portal import labels, languages, selectors, services
 from lantern.portal.forms import CallbackForm, CloseForm, MessageCreateForm, MessageTextForm
@@ -233,7 +234,7 @@ def callback_view(request: HttpRequest, lang: str) -> HttpResponse:
                         note=cleaned["note"],
                     ),
                     token=sent_token,
-                    address=request.META.get("REMOTE_ADDR", ""),
+                    address=client_address(request),
                 )
             except services.Refused as refusal:
                 if refusal.status != 400:

@@ -34,7 +34,7 @@ def replace_secret_file(path: Path, content: str) -> None:
 
 
 def keys_init() -> list[str]:
-    """Create the embedded set-up's secret key, data keyring and index key where they are missing."""
+    """Create the embedded set-up's secret key, data keyring, audit keyring and index key where they are missing."""
     created = []
     keys_dir = Path(settings.LANTERN_KEYS_DIR)
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -47,6 +47,11 @@ def keys_init() -> list[str]:
         ring = crypto.Keyring(keys={key_id: crypto.new_key()}, active_id=key_id)
         write_secret_file(crypto.data_keys_path(), ring.serialise())
         created.append("data_keys")
+    if not settings.LANTERN_AUDIT_KEYS and not crypto.audit_keys_path().exists():
+        key_id = crypto.new_key_id()
+        ring = crypto.Keyring(keys={key_id: crypto.new_key()}, active_id=key_id)
+        write_secret_file(crypto.audit_keys_path(), ring.serialise())
+        created.append("audit_keys")
     if not settings.LANTERN_INDEX_KEY and not crypto.index_key_path().exists():
         write_secret_file(crypto.index_key_path(), base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
         created.append("index_key")
