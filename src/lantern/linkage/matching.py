@@ -161,7 +161,10 @@ class Mixture:
     def posterior(self, x: np.ndarray) -> np.ndarray:
         """Probability that a pair with score x is a match."""
         x = np.asarray(x, dtype=np.float64)
-        dens = [w * np.exp(-0.5 * ((x - m) / sd) ** 2) / sd for w, m, sd in zip(self.weights, self.means, self.sds)]
+        dens = [
+            w * np.exp(-0.5 * ((x - m) / sd) ** 2) / sd
+            for w, m, sd in zip(self.weights, self.means, self.sds, strict=True)
+        ]
         matches = sum(dens[1:])
         return matches / (dens[0] + matches + 1e-300)
 

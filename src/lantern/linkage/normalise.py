@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 - transliteration tables are made of look-alike letters on purpose
 """Normalisation of names and dates before encoding, so that two organisations that wrote the same person down
 differently produce encodings that agree: case, spaces and punctuation, diacritics folded, Cyrillic, Greek and
 Arabic names transliterated to Latin, first and family names in any order, day and month swapped.
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ie", "ж": "zh",

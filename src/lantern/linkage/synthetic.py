@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - transliteration tables are made of look-alike letters on purpose
 """Generated populations for the tests and the benchmarks: people with names from the case generator's lists
 (lantern.cases.generate) widened with syllables so that a million people do not share a few hundred names, birth
 dates, and copies of some of them as another organisation would register them: typos, names swapped, day and month
@@ -14,7 +15,8 @@ from lantern.linkage.encoding import Person
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "na", "te", "vo", "si", "de", "an", "el", "or", "ul", "ba", "zi", "po", "gu"]
 CYRILLIC_OF = {"a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "z": "з", "i": "и", "k": "к",
-               "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с", "t": "т", "u": "у", "f": "ф"}  # fmt: skip
+               "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с", "t": "т", "u": "у",
+               "f": "ф"}  # fmt: skip
 GREEK_OF = {"a": "α", "b": "μπ", "v": "β", "g": "γ", "d": "δ", "e": "ε", "z": "ζ", "i": "ι", "k": "κ", "l": "λ",
             "m": "μ", "n": "ν", "o": "ο", "p": "π", "r": "ρ", "s": "σ", "t": "τ", "f": "φ"}  # fmt: skip
 
@@ -83,9 +85,7 @@ def variant(rng: random.Random, original: Person, record_id: str, *, error_rate:
     return copy
 
 
-def population(
-    *, sizes: list[int], overlap: float, error_rate: float, seed: int
-) -> tuple[list[list[Person]], Truth]:
+def population(*, sizes: list[int], overlap: float, error_rate: float, seed: int) -> tuple[list[list[Person]], Truth]:
     """Sources of the given sizes; each record after the first source is, with probability `overlap`, someone
     already in an earlier source (registered again with errors), otherwise a new person."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data
