@@ -119,7 +119,7 @@ def test_the_match_step_receives_only_ids_and_bit_vectors(tmp_path: Path) -> Non
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert imported <= {"__future__", "math", "collections.abc", "dataclasses", "numpy"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="packed uint8"):
         matching.Source("x", ["r1"], np.array([["Maria"]]))
 
 
