@@ -6,11 +6,12 @@ bit vectors (numpy uint8 matrices) only.
   per record, and the number of bands so that a pair agreeing on `MATCH_AGREEMENT` of its bits is missed with
   probability under `MISS_PROBABILITY`.
 - Similarity: 1 - 2 * Hamming / bits, with numpy's popcount (`np.bitwise_count`) on 64-bit words.
-- Threshold, without ground truth (`--threshold` overrides it): the lower of (a) where a Gaussian mixture fitted by
-  EM to each record's best score makes a match more likely than not, and (b) the score that fewer than
-  `FALSE_LINKS_PER_RECORD` pairs of different people a record are expected to reach, from an exponential tail fitted to
-  the scores of random pairs. (a) alone fails when nearly every record has a counterpart (FEBRL4: no non-match mode
-  to fit); (b) alone is the Fellegi-Sunter bound on false links.
+- Threshold, without ground truth (`--threshold` overrides it): the score that fewer than `FALSE_LINKS_PER_RECORD`
+  pairs of different people a record are expected to reach, from an exponential tail fitted to the scores of random
+  pairs (a Fellegi-Sunter bound on false links). A Gaussian mixture fitted by EM to each record's best score was
+  measured too and is kept for its component means and as the fallback: it fails both ways, choosing 0.75 on FEBRL4
+  (nearly every record has a counterpart, so there is no non-match mode to fit) and 0.61 on the demo's cases (no
+  counterpart at all, so it splits the non-matches in two).
 - Two sources: one-to-one assignment, greedy by decreasing score (a person is registered once per organisation).
 - Three or more: clusters grown from the pairwise links by decreasing score, never holding two records of one
   source.
@@ -264,12 +265,12 @@ def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) 
 
 
 def _chosen(fitted: Threshold, tails: list[tuple[float, float]], given: float | None) -> tuple[Threshold, float]:
-    """The threshold (the lower of the mixture's and the chance-score tail's, or the one given) and the spread the
-    interval moves it by."""
+    """The threshold (the chance-score tail bound, or the one given) and the spread the interval moves it by."""
     spread = max((t[1] for t in tails), default=0.05)
     if given is not None:
         return Threshold(given, "given", fitted.match_mean, fitted.nonmatch_mean), spread
-    value = min([fitted.value, *(t[0] for t in tails)])
+    # The tail bound of the most confusable pair of sources; the mixture only when there is no pair to sample.
+    value = float(max(t[0] for t in tails)) if tails else fitted.value
     return Threshold(value, "em", fitted.match_mean, fitted.nonmatch_mean), spread
 
 
