@@ -227,3 +227,30 @@ def test_a_refused_or_bad_upload_changes_nothing(world: World, api_client: dict[
     response = api_client["supervisor"].post("/api/v1/linkage/encodings", body, content_type="application/json")
     assert response.status_code == 403
     assert EncodingSet.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_supervisor_downloads_her_organisations_encodings_and_no_one_else_can(
+    world: World, staff: dict[str, Client]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _registered(world, world.ngo_a, "Maria", "Popescu", date(1990, 3, 7))
+    form = {"organisation": world.ngo_a.pk, "secret": SimpleUploadedFile("s.key", SECRET)}
+    response = staff["supervisor"].post("/linkage/encode/", form)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    assert "Maria" not in body
+    assert "1990" not in body
+    assert files.loads(body).count == 1
+    # Someone else's organisation is not a choice; a short secret is a form error, not a 500.
+    other = {"organisation": world.ngo_b.pk, "secret": SimpleUploadedFile("s.key", SECRET)}
+    assert staff["supervisor"].post("/linkage/encode/", other).status_code == 400
+    short = {"organisation": world.ngo_a.pk, "secret": SimpleUploadedFile("s.key", b"short")}
+    refused = staff["supervisor"].post("/linkage/encode/", short)
+    assert refused.status_code == 400
+    assert "at least 32 bytes" in refused.content.decode()
+    for persona in ("caseworker", "police", "coordinator", "analyst", "outsider"):
+        assert staff[persona].get("/linkage/encode/").status_code in (403, 404)
