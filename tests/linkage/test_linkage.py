@@ -110,6 +110,8 @@ def test_the_match_step_receives_only_ids_and_bit_vectors(tmp_path: Path) -> Non
     text = files.dumps(source="ngo", fingerprint=keys.fingerprint, ids=ids, bits=bits)
     for secret_value in ("maria", "popescu", "olena", "1990", "03-07", "1985", "feminine", "RO,"):
         assert secret_value.lower() not in text.lower()
+    for formula in ("-A1", "=1+1", "@SUM(A1)", "+1", ""):
+        assert not files.RECORD_ID.fullmatch(formula)
     parsed = files.loads(text)
     assert parsed.source_data.ids == ["r1", "r2"]
     assert parsed.source_data.bits.dtype == np.uint8

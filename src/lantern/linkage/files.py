@@ -19,7 +19,8 @@ from lantern.linkage.matching import Source
 
 FORMAT = "lantern-linkage/1"
 MAX_RECORDS = 5_000_000
-RECORD_ID = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
+# Starts with a letter or digit: "-A1" or "=1+1" in the CSV that `match` writes would be a spreadsheet formula.
+RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}")
 
 
 class EncodingsFileError(ValueError):
