@@ -119,7 +119,9 @@ class Command(LanternCommand):
                 for line, row in enumerate(reader, start=2):
                     record_id = (row.get("record_id") or "").strip()
                     if not files.RECORD_ID.fullmatch(record_id):
-                        raise UsageError(f"{path} line {line}: record_id must be 1-64 of A-Z a-z 0-9 _.:- starting with a letter or digit")
+                        raise UsageError(
+                            f"{path} line {line}: record_id must be 1-64 of A-Z a-z 0-9 _.:-, first a letter or digit"
+                        )
                     if record_id in seen:
                         raise UsageError(f"{path} line {line}: record_id {record_id} appears twice")
                     seen.add(record_id)
