@@ -24,6 +24,7 @@ from lantern.core.services import token_authenticate
 from lantern.crisis.api import router as crisis_router
 from lantern.insights.api import router as insights_router
 from lantern.justice.api import router as justice_router
+from lantern.linkage.api import router as linkage_router
 from lantern.notify.api import router as notify_router
 from lantern.portal.api import router as portal_router
 from lantern.providers.api import router as providers_router
@@ -104,6 +105,7 @@ api.add_router("/", shelters_router)
 api.add_router("/", justice_router)
 api.add_router("/", notify_router)
 api.add_router("/", insights_router)
+api.add_router("/", linkage_router)
 api.add_router("/", portal_router)
 
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lantern.justice",
     "lantern.notify",
     "lantern.insights",
+    "lantern.linkage",
     "lantern.portal",
 ]
 

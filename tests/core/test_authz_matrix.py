@@ -42,6 +42,7 @@ from tests.justice.helpers import (
     justice_setup,
     justice_url,
 )
+from tests.linkage import helpers as linkage_helpers
 from tests.notify import authz as notify_authz
 
 EVERYONE = frozenset(PERSONAS)
@@ -239,6 +240,16 @@ MATRIX |= {
     "justice_hearings_cancel": Line(PROSECUTOR),
     "justice_hearings_mode": Line(PROSECUTOR, body={"mode": "hybrid"}),
     "justice_backlog": Line(frozenset({"prosecutor", "coordinator", "analyst"})),
+}
+
+# Linkage: the national coordinator alone uploads encodings, links them and reads the estimate.
+MATRIX |= {
+    "linkage_encodings": Line(COORDINATOR),
+    "linkage_encodings_upload": Line(
+        COORDINATOR, body={"organisation_id": "{ngo_a}", "encodings_base64": linkage_helpers.encodings_base64()}
+    ),
+    "linkage_run": Line(COORDINATOR, body={}, prepare=linkage_helpers.two_uploads),
+    "linkage_estimate": Line(COORDINATOR, prepare=linkage_helpers.a_run),
 }
 
 

@@ -4,6 +4,7 @@ and each such read is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -147,3 +148,37 @@ def deadline_counts(user: User, *, today: date | None = None) -> dict[str, int]:
         "overdue": open_cases.filter(next_deadline__lt=today).count(),
         "soon_due": open_cases.filter(Q(next_deadline__gte=today) & Q(next_deadline__lte=_soon(user, today))).count(),
     }
+
+
+LINKAGE_FIELDS = ("reference", "person__first_name", "person__second_name", "person__birth_date", "person__gender",
+                  "person__citizenship")  # fmt: skip
+
+
+def cases_for_linkage(organisation: Organisation) -> Iterator[tuple[str, str, str, date | None, str, list[str]]]:
+    """(reference, first name, family name, birth date, gender, citizenship) of one organisation's cases whose
+    people consented to statistics and are not anonymised: what the linkage app encodes inside the organisation
+    (its caller checks who asks). Decrypted one batch at a time."""
+    consented = Consent.objects.filter(purpose=Consent.Purpose.STATISTICS, withdrawn_at__isnull=True)
+    cases = (
+        Case.objects.filter(organisation=organisation, pk__in=consented.values("case_id"), person__anonymised_at=None)
+        .select_related("person")
+        .only(
+            "reference",
+            "person__first_name",
+            "person__second_name",
+            "person__birth_date",
+            "person__gender",
+            "person__citizenship",
+        )
+        .order_by("pk")
+    )
+    for case in cases.iterator(chunk_size=2000):
+        person = case.person
+        yield (
+            case.reference,
+            person.first_name,
+            person.second_name,
+            person.birth_date,
+            person.gender,
+            person.citizenship,
+        )

@@ -1,0 +1,207 @@
+"""Keyed Bloom-filter encodings of people, hardened by diffusion.
+
+A record becomes a set of tokens (bigrams of every name part in any order, with their consonant skeletons; the
+birth year, the day and month as an unordered pair and in order; gender; citizenship; bigrams of any extra field).
+Each token is hashed with HMAC-SHA256 under a key derived from the shared secret into `k` positions of a
+`BLOOM_BITS`-bit filter (double hashing), `k` set by the token's field weight. The filter is then *diffused*
+(Armknecht, Heng and Schnell, PoPETs 2023): every output bit is the XOR of `DIFFUSION_T` input bits chosen by the
+secret, so no output bit belongs to one q-gram and the frequency and pattern-mining attacks on plain Bloom filters
+have nothing to count. Diffusion keeps Hamming distance monotone (two filters that differ in a fraction p of bits
+give outputs differing in (1 - (1 - 2p)^t) / 2), which is what the matcher compares.
+
+Only record ids and the diffused bits leave an organisation; the secret stays with the organisations."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from lantern.linkage.normalise import fold, is_arabic, name_parts, parse_date, skeleton
+
+BLOOM_BITS = 1024  # before diffusion
+OUT_BITS = 1024  # after diffusion: 128 bytes a record
+DIFFUSION_T = 2  # input bits XORed into each output bit (docs/linkage.md: the measurement behind 2)
+MIN_SECRET_BYTES = 32
+
+# Hash positions per token of each field, from the Fellegi-Sunter weight log2(m/u) of the field's tokens measured on
+# a generated population (`weights.fellegi_sunter` gives them again; docs/linkage.md lists the figures). A bigram of
+# a name agrees by chance more often than a full date, so it gets fewer positions each but there are many of them.
+FIELD_K: dict[str, int] = {
+    "name": 12,  # bigrams of every name part, first and family names together (swaps do not matter)
+    "skeleton": 4,  # bigrams of consonant skeletons: Arabic spellings without vowels against Latin ones
+    "year": 18,
+    "daymonth": 14,  # day and month as an unordered pair: a day/month swap still agrees
+    "monthday": 10,  # the same in order, so that a true swap agrees a little less than an exact copy
+    "gender": 3,
+    "citizenship": 4,
+    "extra": 6,  # bigrams of each column given with --fields (addresses, places)
+}
+
+
+class SecretError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Keys:
+    token_key: bytes
+    diffusion_seed: int
+    fingerprint: str  # says whether two files were made with the same secret, without revealing it
+
+    @classmethod
+    def from_secret(cls, secret: bytes) -> Keys:
+        secret = secret.strip()
+        if len(secret) < MIN_SECRET_BYTES:
+            raise SecretError(f"the secret must hold at least {MIN_SECRET_BYTES} bytes (`lantern linkage secret`)")
+        derive = lambda label: hmac.new(secret, label, hashlib.sha256).digest()  # noqa: E731
+        return cls(
+            token_key=derive(b"lantern-linkage/tokens"),
+            diffusion_seed=int.from_bytes(derive(b"lantern-linkage/diffusion")[:8], "big"),
+            fingerprint=derive(b"lantern-linkage/fingerprint")[:8].hex(),
+        )
+
+
+@dataclass
+class Person:
+    record_id: str
+    first_name: str = ""
+    second_name: str = ""
+    birth_date: date | None = None
+    gender: str = ""
+    citizenship: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _bigrams(word: str) -> list[str]:
+    padded = f"_{word}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def units(person: Person) -> list[tuple[str, ...]]:
+    """The parts a person's tokens come from (a name part, the year, ...): each maps to a fixed set of tokens, so
+    the encoder hashes each unit once however many people share it."""
+    out: list[tuple[str, ...]] = []
+    arabic = "1" if is_arabic(person.first_name) or is_arabic(person.second_name) else ""
+    out.extend(("part", part, arabic) for part in name_parts(person.first_name, person.second_name))
+    born = person.birth_date
+    if born is not None:
+        low, high = sorted((born.day, born.month))
+        out.append(("year", str(born.year)))
+        out.append(("daymonth", f"{low}-{high}"))
+        out.append(("monthday", f"{born.month}-{born.day}"))
+    if person.gender:
+        out.append(("gender", fold(person.gender)[:1]))
+    for code in sorted({c.strip().upper() for c in (person.citizenship or "").replace(";", ",").split(",")} - {""}):
+        out.append(("citizenship", code))
+    for column, value in sorted(person.extra.items()):
+        out.extend((f"extra:{column}", part) for part in fold(value).split(" ") if part)
+    return out
+
+
+def unit_tokens(unit: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(field, token) pairs of one unit."""
+    feature, value = unit[0], unit[1]
+    if feature == "part":
+        name = [("name", g) for g in _bigrams(value)]
+        consonants = [("skeleton", g) for g in _bigrams(skeleton(value))]
+        # An Arabic name is written without its short vowels, so its own bigrams mostly disagree with a Latin
+        # spelling: its consonant skeleton speaks for it twice instead.
+        return consonants * 2 if unit[2] else name + consonants
+    if feature.startswith("extra:"):
+        return [(feature, g) for g in _bigrams(value)]
+    return [(feature, value)]
+
+
+def tokens(person: Person) -> list[tuple[str, str]]:
+    """(field, token) pairs of a person: a pure function of the normalised values."""
+    return [token for unit in units(person) for token in unit_tokens(unit)]
+
+
+class Encoder:
+    def __init__(self, keys: Keys, *, field_k: Mapping[str, int] | None = None) -> None:
+        self.keys = keys
+        self.field_k = dict(field_k or FIELD_K)
+        self._positions: dict[tuple[str, str], np.ndarray] = {}
+        self._units: dict[tuple[str, ...], np.ndarray] = {}
+        rng = np.random.default_rng(keys.diffusion_seed)
+        # Each output bit XORs DIFFUSION_T distinct input bits chosen by the secret.
+        self.diffusion = np.stack(
+            [rng.choice(BLOOM_BITS, size=DIFFUSION_T, replace=False) for _ in range(OUT_BITS)]
+        ).astype(np.intp)
+
+    def positions(self, feature: str, token: str) -> np.ndarray:
+        key = (feature, token)
+        found = self._positions.get(key)
+        if found is None:
+            k = self.field_k["extra" if feature.startswith("extra:") else feature]
+            digest = hmac.new(self.keys.token_key, f"{feature}\x1f{token}".encode(), hashlib.sha256).digest()
+            h1 = int.from_bytes(digest[:8], "big")
+            h2 = int.from_bytes(digest[8:16], "big") | 1
+            found = np.array([(h1 + i * h2) % BLOOM_BITS for i in range(k)], dtype=np.intp)
+            self._positions[key] = found
+        return found
+
+    def bloom(self, people: list[Person]) -> np.ndarray:
+        """Plain (not yet diffused) filters as a boolean matrix: never written out, kept for the tests' attacks."""
+        filters = np.zeros((len(people), BLOOM_BITS), dtype=bool)
+        cols: list[np.ndarray] = []
+        cache = self._units
+        lengths: list[int] = []
+        for person in people:
+            total = 0
+            for unit in units(person):
+                pos = cache.get(unit)
+                if pos is None:
+                    found = [self.positions(f, t) for f, t in unit_tokens(unit)]
+                    pos = cache[unit] = np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+                cols.append(pos)
+                total += len(pos)
+            lengths.append(total)
+        if cols:
+            rows_of = np.repeat(np.arange(len(people), dtype=np.intp), lengths)
+            filters[rows_of, np.concatenate(cols)] = True
+        return filters
+
+    def diffuse(self, filters: np.ndarray) -> np.ndarray:
+        out = filters[:, self.diffusion[:, 0]].copy()
+        for j in range(1, DIFFUSION_T):
+            out ^= filters[:, self.diffusion[:, j]]
+        return out
+
+    def encode(self, people: Iterable[Person], *, chunk: int = 50_000) -> tuple[list[str], np.ndarray]:
+        """Record ids and their encodings, packed (`OUT_BITS // 8` bytes a record)."""
+        ids: list[str] = []
+        packed: list[np.ndarray] = []
+        batch: list[Person] = []
+
+        def flush() -> None:
+            if batch:
+                packed.append(np.packbits(self.diffuse(self.bloom(batch)), axis=1))
+                ids.extend(p.record_id for p in batch)
+                batch.clear()
+
+        for person in people:
+            batch.append(person)
+            if len(batch) >= chunk:
+                flush()
+        flush()
+        matrix = np.concatenate(packed) if packed else np.zeros((0, OUT_BITS // 8), dtype=np.uint8)
+        return ids, matrix
+
+
+def person_from_row(row: Mapping[str, str], extra_fields: Iterable[str] = ()) -> Person:
+    """A person from an HTCDS-style CSV row (record_id, prs_FirstName, prs_SecondName, prs_Birthdate...)."""
+    return Person(
+        record_id=(row.get("record_id") or "").strip(),
+        first_name=row.get("prs_FirstName") or "",
+        second_name=row.get("prs_SecondName") or "",
+        birth_date=parse_date(row.get("prs_Birthdate") or ""),
+        gender=row.get("prs_Gender") or "",
+        citizenship=row.get("prs_Citizenship") or "",
+        extra={name: row.get(name) or "" for name in extra_fields},
+    )
