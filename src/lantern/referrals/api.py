@@ -36,7 +36,7 @@ class ReferralIn(Schema):
 class ReferralOut(Schema):
     """What both sides see: the minimum about the person, and the referral itself."""
 
-    id: int
+    id: str = Field(description="the referral's random public id")
     reference: str
     service_type: str
     needs: list[str]
@@ -103,17 +103,17 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> Status:
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, operation_id="referrals_get")
-def referrals_get(request: HttpRequest, referral_id: int) -> object:
+def referrals_get(request: HttpRequest, referral_id: str) -> object:
     return _out(selectors.referral_get_for_user(api_user(request), referral_id))
 
 
-def _answer(request: HttpRequest, referral_id: int) -> tuple[User, Referral]:
+def _answer(request: HttpRequest, referral_id: str) -> tuple[User, Referral]:
     user = api_user(request)
     return user, selectors.referral_get_for_user(user, referral_id)
 
 
 @router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS}, operation_id="referrals_accept")
-def referrals_accept(request: HttpRequest, referral_id: int) -> object:
+def referrals_accept(request: HttpRequest, referral_id: str) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_accept(actor=user, referral=referral))
 
@@ -121,13 +121,13 @@ def referrals_accept(request: HttpRequest, referral_id: int) -> object:
 @router.post(
     "/referrals/{referral_id}/decline", response={200: ReferralOut, **ERRORS}, operation_id="referrals_decline"
 )
-def referrals_decline(request: HttpRequest, referral_id: int, payload: DeclineIn) -> object:
+def referrals_decline(request: HttpRequest, referral_id: str, payload: DeclineIn) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_decline(actor=user, referral=referral, reason=payload.reason))
 
 
 @router.post("/referrals/{referral_id}/start", response={200: ReferralOut, **ERRORS}, operation_id="referrals_start")
-def referrals_start(request: HttpRequest, referral_id: int) -> object:
+def referrals_start(request: HttpRequest, referral_id: str) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_start(actor=user, referral=referral))
 
@@ -135,13 +135,13 @@ def referrals_start(request: HttpRequest, referral_id: int) -> object:
 @router.post(
     "/referrals/{referral_id}/complete", response={200: ReferralOut, **ERRORS}, operation_id="referrals_complete"
 )
-def referrals_complete(request: HttpRequest, referral_id: int, payload: CompleteIn) -> object:
+def referrals_complete(request: HttpRequest, referral_id: str, payload: CompleteIn) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_complete(actor=user, referral=referral, **payload.dict()))
 
 
 @router.post("/referrals/{referral_id}/cancel", response={200: ReferralOut, **ERRORS}, operation_id="referrals_cancel")
-def referrals_cancel(request: HttpRequest, referral_id: int) -> object:
+def referrals_cancel(request: HttpRequest, referral_id: str) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_cancel(actor=user, referral=referral))
 
