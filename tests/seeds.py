@@ -25,6 +25,8 @@ SEEDS = [
 NOT_SEEDS = [
     ("core", "0002_audit_append_only", "pg_triggers"),  # triggers: a flush keeps them
     ("cases", "0003_closure_reason_encrypted", "encrypt_existing"),  # encrypts rows that existed then
+    ("referrals", "0007_referral_public_id_decline_reason_encrypted", "give_public_ids"),  # rows that existed then
+    ("referrals", "0007_referral_public_id_decline_reason_encrypted", "encrypt_existing"),  # rows that existed then
 ]
 
 

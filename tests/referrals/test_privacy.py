@@ -54,9 +54,14 @@ def test_referral_ids_are_random_and_the_row_number_opens_nothing(
     assert body["id"] == first.public_id != second.public_id
     assert str(first.pk) not in (first.public_id[:4], second.public_id[:4])
     assert int(second.public_id, 16) - int(first.public_id, 16) not in (-1, 1)
-    for path in (f"/api/v1/referrals/{first.pk}", f"/api/v1/referrals/{second.pk}/accept"):
-        assert api_client["provider"].get(path).status_code in (404, 405)
-    assert api_client["provider"].post(f"/api/v1/referrals/{first.pk}/accept").status_code == 404
+    for response in (
+        api_client["provider"].get(f"/api/v1/referrals/{first.pk}"),
+        api_client["provider"].post(f"/api/v1/referrals/{second.pk}/accept"),
+    ):
+        assert response.status_code == 422  # not an id at all: refused before any lookup
+        assert response["Content-Type"] == "application/problem+json"
+        assert consented_case.reference not in response.content.decode()
+    assert api_client["provider"].get(f"/api/v1/referrals/{'0' * 32}").status_code == 404
     assert staff["provider"].post(f"/referrals/{first.pk}/accept/").status_code == 404
     assert all(
         re.fullmatch(r"[0-9a-f]{32}", item["id"])
