@@ -8,6 +8,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    from lantern.core.filemodes import private_umask
+
+    private_umask()  # the database, its -wal, keys and exports this process writes are the owner's only
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
     if len(argv) > 1 and argv[1] == "demo":
         # The demo runs on the embedded database with two-factor authentication off (a banner says so on every

@@ -123,3 +123,46 @@ def test_non_numeric_ids_in_forms_are_refused_not_crashed(staff: dict[str, Clien
     assert staff["caseworker"].post("/alerts/", {"alert": "abc"}).status_code == 302
     response = staff["caseworker"].post(f"/referrals/case/{case.reference}/send/", {"offering": "abc"})
     assert response.status_code == 302
+
+
+REFUSED = [
+    ("caseworker", "notes/", {"text": ""}),
+    ("caseworker", "consents/", {"purpose": "bogus", "recipient": "", "channel": ""}),
+    ("caseworker", "needs/", {"needs": ["not_a_service"]}),
+    ("caseworker", "risk/", {"risk_level": "bogus", "notes": "<script>alert(1)</script> typed"}),
+    ("supervisor", "decisions/", {"kind": "bogus", "outcome": "positive", "decided_on": "2026-03-02"}),
+    ("caseworker", "close/", {"reason": ""}),
+]
+
+
+@pytest.mark.parametrize(("persona_name", "action", "data"), REFUSED, ids=[a for _, a, _ in REFUSED])
+def test_a_refused_case_action_shows_the_personal_data_only_as_an_audited_read(
+    staff: dict[str, Client], case: Case, persona_name: str, action: str, data: dict
+) -> None:
+    reads = AuditEvent.objects.filter(action="personal_data.read", object_id=case.reference)
+    before = reads.count()
+    response = staff[persona_name].post(f"/cases/{case.reference}/{action}", data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Maria" in page  # the case page again, with the form as typed beside its error
+    assert reads.count() == before + 1
+    read = reads.latest("seq")
+    assert read.actor_label == persona_name
+    assert "first_name" in read.detail["fields"]
+
+
+def test_someone_of_another_organisation_gets_nothing_and_no_read_is_recorded(
+    staff: dict[str, Client], case: Case
+) -> None:
+    for _, action, data in REFUSED:
+        response = staff["outsider"].post(f"/cases/{case.reference}/{action}", data)
+        assert response.status_code == 404
+        assert "Maria" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="personal_data.read", object_id=case.reference).exists()
+
+
+def test_the_case_page_is_rendered_in_one_place_which_records_the_read() -> None:
+    from pathlib import Path
+
+    views = Path(__file__).resolve().parents[2] / "src" / "lantern" / "cases" / "views.py"
+    assert views.read_text(encoding="utf-8").count('"cases/detail.html"') == 1

@@ -274,7 +274,7 @@ def _fill(value: Any, world: World, case: Case | None = None) -> Any:
     if isinstance(value, str) and value in JUSTICE_VALUES:
         return JUSTICE_VALUES[value](world)
     if value == "{shelter_referral}":
-        return Referral.objects.get(recipient=world.shelter).pk
+        return Referral.objects.get(recipient=world.shelter).public_id
     if isinstance(value, str):
         value = value.replace("{ngo_a}", str(world.ngo_a.pk))
         return value.replace("{reference}", case.reference) if case is not None else value
@@ -293,7 +293,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{crisis_id}", str(CrisisEvent.objects.get().pk))
         .replace("{measure_id}", str(Measure.objects.get().pk))
         .replace("{offering_id}", str(Offering.objects.get(organisation=world.legal_aid).pk))
-        .replace("{referral_id}", str(Referral.objects.get(recipient=world.legal_aid).pk))
+        .replace("{referral_id}", Referral.objects.get(recipient=world.legal_aid).public_id)
         .replace("{shelter_id}", str(world.shelter.pk))
         .replace("{stay_id}", str(Stay.objects.get().pk))
         .replace("{delivery_id}", notify_authz.delivery_id())

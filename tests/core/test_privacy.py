@@ -16,6 +16,7 @@ from lantern.api import api
 from lantern.cases.schemas import REFERENCE_PATTERN
 from lantern.core import services
 from lantern.core.logs import RedactExceptionMessages
+from lantern.referrals.models import PUBLIC_ID_PATTERN
 from tests.conftest import ON_POSTGRES, World
 
 SECRETS = ["Ioana Dumitrescu", "1999-04-17", "+40 721 555 019"]
@@ -126,6 +127,8 @@ def test_no_url_carries_anything_but_numeric_ids() -> None:
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path" and parameter["name"] == "reference":
                     assert parameter["schema"]["pattern"] == REFERENCE_PATTERN  # pseudonymous, nothing else
+                elif parameter["in"] == "path" and parameter["name"] == "referral_id":
+                    assert parameter["schema"]["pattern"] == PUBLIC_ID_PATTERN  # random, nothing else
                 elif parameter["in"] == "path":
                     assert parameter["schema"]["type"] == "integer", (operation_path, parameter["name"])
 
@@ -142,4 +145,6 @@ def test_no_url_carries_anything_but_numeric_ids() -> None:
         if route.startswith("api/v1/"):
             continue
         for converter, name in re.findall(r"<(\w+):(\w+)>", route):
-            assert converter == "int" or name == "reference", route
+            assert converter == "int" or name == "reference" or (converter, name) == ("referral_id", "referral_id"), (
+                route
+            )

@@ -307,12 +307,12 @@ def test_referral_received_and_overdue_reach_staff_in_app_once(world: World, off
         actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling"
     )
     outbox.sweep(older_than=timedelta(0))
-    assert Alert.objects.filter(recipient=world.provider, object_id=str(referral.pk)).count() == 1
+    assert Alert.objects.filter(recipient=world.provider, object_id=referral.public_id).count() == 1
     clock.shift(73 * 3600)
     referrals.referrals_escalate()
     outbox.sweep(older_than=timedelta(0))
     outbox.sweep(older_than=timedelta(0))
-    assert Alert.objects.filter(recipient=world.supervisor, object_id=str(referral.pk)).count() == 1
+    assert Alert.objects.filter(recipient=world.supervisor, object_id=referral.public_id).count() == 1
     assert Delivery.objects.filter(kind="referral.overdue", user=world.supervisor, status="sent").count() == 1
 
 

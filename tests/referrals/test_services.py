@@ -62,14 +62,14 @@ def test_the_recipient_sees_the_minimum(consented_case: Case, world: World, offe
         service_type="legal_counselling",
         urgency="urgent",
     )
-    view = selectors.for_recipient(selectors.referral_get_for_user(world.provider, referral.pk))
+    view = selectors.for_recipient(selectors.referral_get_for_user(world.provider, referral.public_id))
     assert view.reference == consented_case.reference
     assert (view.language, view.contact_route, view.urgency) == ("ro", "messaging", "urgent")
     assert "Maria" not in str(view.__dict__)
     assert "Signal" not in str(view.__dict__)
     assert not selectors.sees_whole_case(world.provider, referral)
     outbox.sweep(older_than=timedelta(0))  # notifications tell the clinic, after commit
-    assert Alert.objects.filter(recipient=world.provider, object_id=str(referral.pk)).exists()
+    assert Alert.objects.filter(recipient=world.provider, object_id=referral.public_id).exists()
 
 
 def test_accepting_never_goes_past_capacity(consented_case: Case, world: World, offers: dict) -> None:
@@ -168,12 +168,12 @@ def test_unanswered_referrals_escalate_then_expire(
     clock.shift(25 * 3600)  # type: ignore[attr-defined]
     assert services.referrals_escalate() == {"supervisor": 1, "coordinator": 0, "expired": 0, "consent_withdrawn": 0}
     outbox.sweep(older_than=timedelta(0))  # notifications tell the supervisor, after commit
-    assert Alert.objects.filter(recipient=world.supervisor, object_id=str(referral.pk)).count() == 1
+    assert Alert.objects.filter(recipient=world.supervisor, object_id=referral.public_id).count() == 1
     assert services.referrals_escalate()["supervisor"] == 0  # once per level
     clock.shift(24 * 3600)  # type: ignore[attr-defined]
     assert services.referrals_escalate()["coordinator"] == 1
     outbox.sweep(older_than=timedelta(0))
-    assert Alert.objects.filter(recipient=world.coordinator, object_id=str(referral.pk)).exists()
+    assert Alert.objects.filter(recipient=world.coordinator, object_id=referral.public_id).exists()
     clock.shift(12 * 24 * 3600)  # type: ignore[attr-defined]
     assert services.referrals_escalate()["expired"] == 1
     referral.refresh_from_db()

@@ -32,10 +32,10 @@ def test_send_from_the_case_and_answer_in_the_inbox(
     inbox = staff["provider"].get("/referrals/").content.decode()
     assert consented_case.reference in inbox
     assert "Maria" not in inbox
-    assert staff["provider"].post(f"/referrals/{referral.pk}/accept/").status_code == 302
+    assert staff["provider"].post(f"/referrals/{referral.public_id}/accept/").status_code == 302
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
-    assert staff["outsider"].post(f"/referrals/{referral.pk}/start/").status_code == 404
+    assert staff["outsider"].post(f"/referrals/{referral.public_id}/start/").status_code == 404
 
 
 def test_the_status_changes_in_two_clicks(staff: dict[str, Client], world: World, offers: dict) -> None:

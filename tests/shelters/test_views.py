@@ -51,7 +51,7 @@ def test_admitting_from_a_referral_then_discharging(
     )
     referrals.referral_accept(actor=shelter_staff, referral=referral)
     assert "Admit" in logged["shelter_staff"].get("/referrals/").content.decode()
-    response = logged["shelter_staff"].post(f"/beds/admit/{referral.pk}/")
+    response = logged["shelter_staff"].post(f"/beds/admit/{referral.public_id}/")
     assert response.status_code == 302
     residents = logged["shelter_staff"].get(response["Location"]).content.decode()
     assert case.reference in residents

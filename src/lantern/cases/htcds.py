@@ -25,6 +25,7 @@ from lantern.cases import codes, services
 from lantern.cases.models import Case, Consent
 from lantern.cases.validation import ContextData, PersonData, clean_context, clean_person
 from lantern.core.audit import audit_record
+from lantern.core.exports import csv_writer
 from lantern.core.models import Organisation, User
 
 # HTCDS column -> (section, Lantern field, kind)
@@ -255,13 +256,13 @@ def _join(values: Iterable[str]) -> str:
 
 def export_htcds(organisation: Organisation, out: io.TextIOBase | io.StringIO, *, actor: User | None = None) -> int:
     """Every case of one organisation with its personal data (decrypted), for moving it to another system."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     columns = list(COLUMNS) + EXPORT_ONLY
     writer.writerow(columns)
     count = 0
     cases = Case.objects.filter(organisation=organisation).select_related("person").order_by("pk")
     for case in cases.iterator(chunk_size=2000):
-        row = []
+        row: list[object] = []
         for column in COLUMNS:
             section, name, kind = COLUMNS[column]
             source = case.person if section == "person" else case
@@ -270,6 +271,8 @@ def export_htcds(organisation: Organisation, out: io.TextIOBase | io.StringIO, *
                 row.append(_join(value or []))
             elif kind == "date":
                 row.append(value.isoformat() if value else "")
+            elif isinstance(value, int | float):
+                row.append(value)  # numbers stay numbers in a spreadsheet
             else:
                 row.append("" if value is None else str(value))
         row += [case.reference, case.stage, case.status]
@@ -372,7 +375,7 @@ def _ctdc_age(age: int | None) -> str:
 def export_ctdc(cases: Iterable[Case], out: io.TextIOBase | io.StringIO) -> int:
     """De-identified microdata with CTDC variable names and codes, of cases whose people consented to statistics.
     No name, no date of birth, no region, no reference: one row a person."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CTDC_COLUMNS)
     count = 0
     for case in cases:

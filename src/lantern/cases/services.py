@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.cases import codes
+from lantern.cases import codes, erasure
 from lantern.cases.models import (
     Assessment,
     Case,
@@ -543,6 +543,7 @@ def _anonymise(case: Case) -> None:
     person.save()
     Note.objects.filter(case=case).update(text="")
     Assessment.objects.filter(case=case).update(notes="")
+    erasure.erase_elsewhere(case)  # free text other apps keep about the case (a referral's decline reason...)
     case.recruitment_region = ""
     case.exploitation_region = ""
     case.closure_reason = ""

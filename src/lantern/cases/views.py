@@ -91,8 +91,14 @@ def case_register_view(request: HttpRequest) -> HttpResponse:
 def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference)
+    return _case_page(request, user, case)
+
+
+def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The case page, with its personal data: the only way it is rendered, so every showing of it is a read in
+    the audit trail, the page asked for and the page shown again after a refused form alike."""
     services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS | {"notes"}))
-    return render(request, "cases/detail.html", _detail_context(user, case))
+    return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=status)
 
 
 def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
@@ -160,7 +166,7 @@ def _act(
         else:
             messages.success(request, done)
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/detail.html", _detail_context(user, case, **{form_name: form}), status=422)
+    return _case_page(request, user, case, status=422, **{form_name: form})
 
 
 @login_required

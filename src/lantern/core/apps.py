@@ -9,10 +9,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from datetime import timedelta
+        from pathlib import Path
 
         from django.conf import settings
 
-        from lantern.core import periodic
+        from lantern.core import filemodes, periodic
+
+        if settings.LANTERN_MODE != "test":  # tests check it on their own directories (tests/core/test_filemodes.py)
+            filemodes.secure_home(Path(settings.LANTERN_HOME), filemodes.sqlite_path(settings.DATABASES))
 
         periodic.register(
             "core.outbox_sweep",

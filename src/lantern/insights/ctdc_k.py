@@ -21,7 +21,6 @@ from revealing it (no l-diversity), which is why this file goes to analysts and 
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from lantern.cases.htcds import CTDC_COLUMNS, CTDC_EXPLOITATION, ctdc_row
+from lantern.core.exports import csv_writer
 
 QUASI_IDENTIFIERS = [
     "yearOfRegistration",
@@ -124,7 +124,7 @@ def lantern_ctdc_rows() -> tuple[np.ndarray, list[str]]:
 
 def to_csv(anonymised: Anonymised) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(anonymised.columns)
     writer.writerows(anonymised.rows.tolist())
     return out.getvalue()

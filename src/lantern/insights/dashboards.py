@@ -100,7 +100,7 @@ def _by(viewer: Viewer, code: str, filters: Filters, dimension: str, names: dict
     return [
         ChartSeries(str(names.get(g, g)), indicator, [p for p in points if p.group == g])
         for g in groups
-        if any(p.numerator for p in points if p.group == g)
+        if any(p.numerator or p.suppressed for p in points if p.group == g)
     ]
 
 
@@ -118,10 +118,13 @@ def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
         if p.group not in top:
             rest.setdefault(p.period, []).append(p)
     if rest:
-        from lantern.insights.selectors import point
+        from lantern.insights.selectors import point, withheld
 
+        # A sum with a suppressed value in it would give that value back by subtraction: it is withheld too.
         others = [
-            point(indicator, viewer, period, "", sum(p.numerator for p in ps), ps[0].denominator)
+            withheld(period, "")
+            if any(p.suppressed for p in ps)
+            else point(indicator, viewer, period, "", sum(p.numerator for p in ps), ps[0].denominator)
             for period, ps in sorted(rest.items())
         ]
         kept.append(ChartSeries(str(_("Other platforms")), indicator, others))

@@ -9,7 +9,6 @@ is the ledger entry) with its audit event. A refused release leaves nothing behi
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from lantern.core.audit import audit_record
+from lantern.core.exports import csv_writer
 from lantern.core.models import User
 from lantern.insights import dp
 from lantern.insights.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
@@ -104,9 +104,9 @@ _SMALL_TEXTS = 4096
 
 
 def _field(text: str) -> str:
-    """One CSV field, quoted as the csv module quotes it."""
+    """One CSV field, quoted as the csv module quotes it, made inert for spreadsheets (core.exports)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([text])
+    csv_writer(out, lineterminator="").writerow([text])
     return out.getvalue()
 
 

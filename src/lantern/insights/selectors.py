@@ -7,8 +7,9 @@ Every read is one aggregate query over `IndicatorValue`; nothing here reads case
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
@@ -105,6 +106,78 @@ def point(
     return Point(period, group, numerator, denominator, None if suppressed else value, suppressed)
 
 
+def withheld(period: date, group: str) -> Point:
+    """A suppressed value: nothing of it is kept, so nothing downstream can add it into another one."""
+    return Point(period, group, 0, None, None, suppressed=True)
+
+
+def _protected(viewer: Viewer, indicator: Indicator) -> bool:
+    return viewer.suppress_small_cells and indicator.counts_people
+
+
+def _parts(indicator: Indicator) -> list[str]:
+    return ["numerator"] if indicator.kind == "count" else ["numerator", "denominator"]
+
+
+def _protected_points(viewer: Viewer, indicator: Indicator, filters: Filters, by: str, rows: Any) -> list[Point]:
+    """The series as the protected tables allow (insights.small_cells): a point is shown only when each of its
+    counts is a published value of its table."""
+    from lantern.insights import small_cells
+
+    tables = {part: small_cells.tables(viewer, indicator, part) for part in _parts(indicator)}
+    region = filters.region or None
+    points = []
+    for row in rows:
+        group = row[by] if by else ""
+        published = True
+        for part, linked in tables.items():
+            # A share over the month's new cases has the same denominator for every platform: the month's total.
+            table_by = "" if part == "denominator" and indicator.split_by else by
+            table = linked.get(table_by)
+            cell = table.cell(row["period"], region, group if table_by else None) if table else None
+            published = published and cell is not None and not cell[1]
+        if published:
+            shown = point(indicator, replace(viewer, suppress_small_cells=False), row["period"], group,
+                          row["n"] or 0, row["d"])  # fmt: skip
+            points.append(shown if indicator.kind == "count" else replace(shown, denominator=None))
+        else:
+            points.append(withheld(row["period"], group))
+    return points
+
+
+def _protected_window(
+    viewer: Viewer, indicator: Indicator, filters: Filters, by: str, rows: Any, start: date
+) -> list[Point]:
+    """Sums over the window, each shown only when it is a sum or a difference of published values."""
+    from lantern.insights import small_cells
+
+    tables = {
+        part: small_cells.tables(viewer, indicator, part).get(
+            "" if part == "denominator" and indicator.split_by else by
+        )
+        for part in _parts(indicator)
+    }
+    region = filters.region or None
+    points = []
+    for row in rows:
+        published = True
+        for table in tables.values():
+            if table is None:
+                published = False
+                continue
+            months = [m for m in table.months if (not filters.start or m >= month_of(filters.start))
+                      and (not filters.end or m <= filters.end)]  # fmt: skip
+            group = row[by] if table.extended.ndim == 3 else None
+            published = published and bool(months) and table.window(months, region, group)
+        if published:
+            shown = point(indicator, replace(viewer, suppress_small_cells=False), start, row[by], row["n"] or 0,
+                          row["d"])  # fmt: skip
+            points.append(shown if indicator.kind == "count" else replace(shown, denominator=None))
+        else:
+            points.append(withheld(start, row[by]))
+    return points
+
+
 def _cells(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = "") -> QuerySet[IndicatorValue]:
     cells = IndicatorValue.objects.filter(viewer.q(), indicator=indicator.code, grain=indicator.grain(by))
     if filters.start:
@@ -129,6 +202,8 @@ def series(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = 
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by(*keys)
     )
+    if _protected(viewer, indicator):
+        return _protected_points(viewer, indicator, filters, by, rows)
     return [point(indicator, viewer, row["period"], row[by] if by else "", row["n"] or 0, row["d"]) for row in rows]
 
 
@@ -143,6 +218,8 @@ def breakdown(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str
         .order_by(by)
     )
     start = filters.start or date(1970, 1, 1)
+    if _protected(viewer, indicator):
+        return _protected_window(viewer, indicator, filters, by, rows, start)
     return [point(indicator, viewer, start, row[by], row["n"] or 0, row["d"]) for row in rows]
 
 
@@ -153,6 +230,8 @@ def latest(viewer: Viewer, indicator: Indicator, filters: Filters) -> Point | No
         return None
     last = max(p.period for p in points)
     mine = [p for p in points if p.period == last]
+    if any(p.suppressed for p in mine):
+        return withheld(last, "")
     numerator = sum(p.numerator for p in mine)
     denominators = [p.denominator for p in mine if p.denominator is not None]
     return point(indicator, viewer, last, "", numerator, sum(denominators) if denominators else None)

@@ -228,13 +228,22 @@ def _widen(extended: np.ndarray, totals: tuple[bool, ...], mask: np.ndarray, pin
 
 
 def protect(
-    counts: np.ndarray, k: int, *, audit_limit: int = AUDIT_LIMIT, audit_seconds: float = AUDIT_SECONDS
+    counts: np.ndarray,
+    k: int,
+    *,
+    audit_limit: int = AUDIT_LIMIT,
+    audit_seconds: float = AUDIT_SECONDS,
+    forced: np.ndarray | None = None,
 ) -> Protection:
-    """Primary and secondary suppression of a count table and its margins, audited when it is small enough."""
+    """Primary and secondary suppression of a count table and its margins, audited when it is small enough.
+    `forced` (the shape of the table with its margins) marks values to suppress whatever they are: the values this
+    table shares with another one that suppressed them (linked tables, insights.small_cells)."""
     if k < 2:
         raise ValueError("k must be at least 2")
     extended, totals = with_margins(counts)
     primary = (extended >= 1) & (extended < k)
+    if forced is not None:
+        primary = primary | forced
     mask = complete_lines(extended, totals, primary)
     rounds = 0
     deadline = time.monotonic() + audit_seconds

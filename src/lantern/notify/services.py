@@ -279,7 +279,7 @@ def on_referral_received(event: OutboxEvent) -> None:
             "reference": referral.case.reference,
         }
 
-    _in_app(event, staff, text, object_type="referrals.referral", object_id=str(referral.pk))
+    _in_app(event, staff, text, object_type="referrals.referral", object_id=referral.public_id)
 
 
 def on_referral_overdue(event: OutboxEvent) -> None:
@@ -300,7 +300,7 @@ def on_referral_overdue(event: OutboxEvent) -> None:
             "service": SERVICE_TYPES.get(referral.service_type, referral.service_type),
         }
 
-    _in_app(event, people.distinct(), text, object_type="referrals.referral", object_id=str(referral.pk))
+    _in_app(event, people.distinct(), text, object_type="referrals.referral", object_id=referral.public_id)
 
 
 def on_package_missing(event: OutboxEvent) -> None:

@@ -1,10 +1,11 @@
 """The referral API: send, answer, follow, and the minimum package."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from lantern.cases import selectors as case_selectors
@@ -15,9 +16,11 @@ from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination, Pagination
 from lantern.providers.models import Offering
 from lantern.referrals import selectors, services
-from lantern.referrals.models import Referral
+from lantern.referrals.models import PUBLIC_ID_PATTERN, Referral
 
 router = Router(tags=["referrals"])
+# A referral's random public id (referrals.models.new_public_id): anything else is a 422 before any lookup.
+ReferralId = Annotated[str, Path(pattern=PUBLIC_ID_PATTERN)]
 
 
 class ReferralIn(Schema):
@@ -36,7 +39,7 @@ class ReferralIn(Schema):
 class ReferralOut(Schema):
     """What both sides see: the minimum about the person, and the referral itself."""
 
-    id: int
+    id: str = Field(description="the referral's random public id")
     reference: str
     service_type: str
     needs: list[str]
@@ -103,17 +106,17 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> Status:
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, operation_id="referrals_get")
-def referrals_get(request: HttpRequest, referral_id: int) -> object:
+def referrals_get(request: HttpRequest, referral_id: ReferralId) -> object:
     return _out(selectors.referral_get_for_user(api_user(request), referral_id))
 
 
-def _answer(request: HttpRequest, referral_id: int) -> tuple[User, Referral]:
+def _answer(request: HttpRequest, referral_id: ReferralId) -> tuple[User, Referral]:
     user = api_user(request)
     return user, selectors.referral_get_for_user(user, referral_id)
 
 
 @router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS}, operation_id="referrals_accept")
-def referrals_accept(request: HttpRequest, referral_id: int) -> object:
+def referrals_accept(request: HttpRequest, referral_id: ReferralId) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_accept(actor=user, referral=referral))
 
@@ -121,13 +124,13 @@ def referrals_accept(request: HttpRequest, referral_id: int) -> object:
 @router.post(
     "/referrals/{referral_id}/decline", response={200: ReferralOut, **ERRORS}, operation_id="referrals_decline"
 )
-def referrals_decline(request: HttpRequest, referral_id: int, payload: DeclineIn) -> object:
+def referrals_decline(request: HttpRequest, referral_id: ReferralId, payload: DeclineIn) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_decline(actor=user, referral=referral, reason=payload.reason))
 
 
 @router.post("/referrals/{referral_id}/start", response={200: ReferralOut, **ERRORS}, operation_id="referrals_start")
-def referrals_start(request: HttpRequest, referral_id: int) -> object:
+def referrals_start(request: HttpRequest, referral_id: ReferralId) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_start(actor=user, referral=referral))
 
@@ -135,13 +138,13 @@ def referrals_start(request: HttpRequest, referral_id: int) -> object:
 @router.post(
     "/referrals/{referral_id}/complete", response={200: ReferralOut, **ERRORS}, operation_id="referrals_complete"
 )
-def referrals_complete(request: HttpRequest, referral_id: int, payload: CompleteIn) -> object:
+def referrals_complete(request: HttpRequest, referral_id: ReferralId, payload: CompleteIn) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_complete(actor=user, referral=referral, **payload.dict()))
 
 
 @router.post("/referrals/{referral_id}/cancel", response={200: ReferralOut, **ERRORS}, operation_id="referrals_cancel")
-def referrals_cancel(request: HttpRequest, referral_id: int) -> object:
+def referrals_cancel(request: HttpRequest, referral_id: ReferralId) -> object:
     user, referral = _answer(request, referral_id)
     return _out(services.referral_cancel(actor=user, referral=referral))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases.models import Case
+from lantern.core.fields import EncryptedTextField
 from lantern.core.models import Organisation
 from lantern.providers.models import Offering
 
@@ -49,7 +51,17 @@ class Outcome(models.TextChoices):
     NOT_DELIVERED = "not_delivered", _("Not delivered")
 
 
+PUBLIC_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+def new_public_id() -> str:
+    """128 random bits, hex: the referral's id in URLs and the API. The row's sequential key never leaves the
+    server, so one referral's id tells nothing about another's (they were guessable as #41, #42, ...)."""
+    return secrets.token_hex(16)
+
+
 class Referral(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     sender = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_sent")
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_received")
@@ -65,7 +77,7 @@ class Referral(models.Model):
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    decline_reason = models.CharField(max_length=300, blank=True, default="")
+    decline_reason = EncryptedTextField(blank=True, default="")  # free text: may name the person
     accepted_week = models.DateField(null=True, blank=True, help_text="the week whose capacity it took")
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -20,23 +20,38 @@ from lantern.referrals.models import MEETS_NEED, Referral
 from lantern.referrals.permissions import ReferralAction
 
 
+def _consent_holds() -> Exists:
+    """The person's consent to this referral's recipient is on record and not withdrawn."""
+    return Exists(
+        Consent.objects.filter(
+            case=OuterRef("case_id"),
+            purpose=Consent.Purpose.REFERRAL,
+            recipient=OuterRef("recipient_id"),
+            withdrawn_at__isnull=True,
+        )
+    )
+
+
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    """Referrals sent by the cases the user may see, and referrals received by the organisations she answers for."""
+    """Referrals sent by the cases the user may see, and referrals received by the organisations she answers for
+    while the person's consent to that organisation holds: once it is withdrawn, nothing more is shared with the
+    recipient, not even what it was sent before (the sender keeps seeing its own referrals)."""
     viewing = organisation_scope(user, ReferralAction.VIEW)
     if viewing.everywhere:
         return Referral.objects.all()
     sending = organisation_scope(user, CaseAction.VIEW)
     answering = organisation_scope(user, ReferralAction.RESPOND)
     return Referral.objects.filter(
-        sending.q("case__organisation_id", "case__created_by_id") | answering.q("recipient_id")
+        sending.q("case__organisation_id", "case__created_by_id") | (answering.q("recipient_id") & _consent_holds())
     )
 
 
-def referral_get_for_user(user: User, referral_id: int) -> Referral:
+def referral_get_for_user(user: User, public_id: str) -> Referral:
+    """One referral by its random public id (the sequential key is never in a URL or a response)."""
     referral = (
         referrals_visible_to(user)
         .select_related("case", "case__person", "recipient", "sender", "offering")
-        .filter(pk=referral_id)
+        .filter(public_id=str(public_id))
         .first()
     )
     if referral is None:
@@ -47,15 +62,9 @@ def referral_get_for_user(user: User, referral_id: int) -> Referral:
 def inbox(user: User, *, status: str = "") -> QuerySet[Referral]:
     """Referrals received; those whose person withdrew consent are not shown (nothing more is shared)."""
     scope = organisation_scope(user, ReferralAction.RESPOND)
-    consented = Consent.objects.filter(
-        case=OuterRef("case_id"),
-        purpose=Consent.Purpose.REFERRAL,
-        recipient=OuterRef("recipient_id"),
-        withdrawn_at__isnull=True,
-    )
     referrals = (
         Referral.objects.filter(scope.q("recipient_id"))
-        .filter(Exists(consented))
+        .filter(_consent_holds())
         .select_related("case", "case__person", "recipient")
     )
     if status:
@@ -77,7 +86,7 @@ def sent(user: User, *, case: Case | None = None) -> QuerySet[Referral]:
 class RecipientView:
     """Everything a receiving organisation learns about the person: no name, no birth date, no story."""
 
-    id: int
+    id: str
     reference: str
     service_type: str
     needs: list[str]
@@ -93,7 +102,7 @@ class RecipientView:
 def for_recipient(referral: Referral) -> RecipientView:
     person = referral.case.person
     return RecipientView(
-        id=referral.pk,
+        id=referral.public_id,
         reference=referral.case.reference,
         service_type=referral.service_type,
         needs=list(referral.case.needs),

@@ -180,6 +180,12 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     return current
 
 
+def referrals_erase_free_text(case: Case) -> None:
+    """On the case's erasure or anonymisation (cases.erasure): the decline reasons, free text that may name the
+    person, go with the rest of the personal data."""
+    Referral.objects.filter(case=case).update(decline_reason="")
+
+
 def referral_start(*, actor: User, referral: Referral) -> Referral:
     with transaction.atomic():
         current = _respondable(actor, referral)

@@ -118,7 +118,7 @@ def send_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer_view(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+def answer_view(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
     user = page_user(request)
     referral = selectors.referral_get_for_user(user, referral_id)
     post = request.POST

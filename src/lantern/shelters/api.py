@@ -14,6 +14,7 @@ from lantern.cases.schemas import REFERENCE_PATTERN
 from lantern.core.api import ERRORS, api_user
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can
+from lantern.referrals.models import PUBLIC_ID_PATTERN
 from lantern.referrals.selectors import referral_get_for_user
 from lantern.shelters import selectors, services
 from lantern.shelters.models import Stay
@@ -52,7 +53,7 @@ class RoomOut(Schema):
 
 
 class AdmissionIn(Schema):
-    referral_id: int | None = None
+    referral_id: str | None = Field(default=None, pattern=PUBLIC_ID_PATTERN, description="the referral's public id")
     case_reference: str | None = Field(default=None, pattern=REFERENCE_PATTERN)
 
 
@@ -195,7 +196,7 @@ def shelters_admit(request: HttpRequest, shelter_id: int, payload: AdmissionIn) 
         case = case_selectors.case_get_for_user(user, payload.case_reference, CaseAction.UPDATE)
     else:
         raise ValidationError({"referral_id": "Name the referral (or a case of the shelter's own)."})
-    stay = services.admit(actor=user, case=case, shelter=shelter, referral_id=payload.referral_id)
+    stay = services.admit(actor=user, case=case, shelter=shelter, referral_id=None)
     return Status(201, _stay_out(stay))
 
 

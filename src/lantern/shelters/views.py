@@ -73,7 +73,7 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def admit_referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
+def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     user = page_user(request)
     referral = referral_get_for_user(user, referral_id)
     try:

