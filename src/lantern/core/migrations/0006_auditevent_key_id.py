@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_outbox"),
+        ("core", "0005_break_glass_approval"),
     ]
 
     operations = [
