@@ -8,6 +8,7 @@ is recorded as such.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from functools import partial
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.core import codes
+from lantern.core import codes, crypto
 from lantern.core.audit import audit_record
 from lantern.core.models import (
     Alert,
@@ -337,9 +338,23 @@ def login_recorded(*, user: User, second_factor: bool) -> None:
     )
 
 
-def login_failure_recorded(*, username: str, reason: str) -> None:
-    # The username is a staff account name, never a victim's; the password is never recorded.
-    audit_record(action="login.failure", actor_label=username[:150], detail={"reason": reason})
+def typed_username_digest(username: str) -> str:
+    """A keyed hash of what someone typed in the username box. The trail keeps this, never the text: people type
+    their password in the wrong box, and the trail is kept forever. Whoever holds the index key can still tell
+    whether a given account name was tried, by computing the same digest; a copy of the database alone cannot."""
+    message = b"login.username\x1f" + username.strip().casefold().encode("utf-8")
+    return hmac.new(crypto.index_key(), message, hashlib.sha256).hexdigest()
+
+
+def login_failure_recorded(*, username: str, reason: str, user: User | None = None) -> None:
+    """A failed login. Before the password is right the typed username is only a digest; once it is (a wrong
+    second factor), the account is known and named as the actor. The password is never recorded."""
+    if user is not None:
+        audit_record(
+            action="login.failure", actor=user, object_type="core.user", object_id=user.pk, detail={"reason": reason}
+        )
+        return
+    audit_record(action="login.failure", detail={"reason": reason, "username_digest": typed_username_digest(username)})
 
 
 def second_factor_enrolled(*, user: User) -> None:

@@ -133,7 +133,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             services.login_recorded(user=user, second_factor=True)
             return HttpResponseRedirect(request.session.pop("lantern_next", reverse("core:home")))
-        services.login_failure_recorded(username=user.username, reason="second_factor")
+        services.login_failure_recorded(username=user.username, reason="second_factor", user=user)
         form.add_error("token", _("This code is not right, or it has expired. Try the current one."))
     return render(request, "core/verify.html", {"form": form})
 
