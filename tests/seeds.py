@@ -25,6 +25,9 @@ SEEDS = [
 NOT_SEEDS = [
     ("core", "0002_audit_append_only", "pg_triggers"),  # triggers: a flush keeps them
     ("cases", "0003_closure_reason_encrypted", "encrypt_existing"),  # encrypts rows that existed then
+    ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then
+    ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
+    ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry
 ]
 
 

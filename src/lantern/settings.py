@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "ninja",
@@ -183,6 +182,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "lantern.core.views.login_locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 
+# Sessions in the database under a digest of their key, each naming its user (lantern.core.sessions).
+SESSION_ENGINE = "lantern.core.sessions"
 LANTERN_SESSION_IDLE_MINUTES = env_int("LANTERN_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = LANTERN_SESSION_IDLE_MINUTES * 60
 # The expiry slides with what a person does, not with the pages that refresh themselves: the middleware touches

@@ -266,21 +266,28 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+TOKEN_DAYS_DEFAULT = 90  # a token nobody remembers stops working within a quarter
+TOKEN_DAYS_MAX = 365
+
+
 def token_create(
     *, actor: User | None, user: User, name: str = "api", expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
-    """Returns the stored token and the secret, which is never stored and cannot be shown again."""
+    """Returns the stored token and the secret, which is never stored and cannot be shown again. Every token
+    expires: after `expires_in_days` (at most a year), TOKEN_DAYS_DEFAULT if not said."""
     if actor is not None and actor.pk != user.pk:
         raise PermissionDenied("tokens are created for oneself, or by the operator at the console")
     name = name.strip() or "api"
     if len(name) > 100:
         raise ValidationError({"name": _("At most 100 characters.")})
-    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
-        raise ValidationError({"expires": _("Between 1 and 3650 days.")})
+    if expires_in_days is None:
+        expires_in_days = TOKEN_DAYS_DEFAULT
+    if not 1 <= expires_in_days <= TOKEN_DAYS_MAX:
+        raise ValidationError({"expires_in_days": _("Between 1 and %(max)d days.") % {"max": TOKEN_DAYS_MAX}})
     if not user.is_active:
         raise ValidationError({"user": _("This account is disabled.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    expires_at = timezone.now() + timedelta(days=expires_in_days)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, name=name, prefix=raw[:10], digest=token_digest(raw), expires_at=expires_at
@@ -291,7 +298,7 @@ def token_create(
             actor_label=_label(actor),
             object_type="core.apitoken",
             object_id=token.pk,
-            detail={"user": user.pk, "expires": expires_at.isoformat() if expires_at else ""},
+            detail={"user": user.pk, "expires": expires_at.isoformat()},
         )
     return token, raw
 
