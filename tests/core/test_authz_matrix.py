@@ -111,6 +111,9 @@ MATRIX: dict[str, Line] = {
     "account_tokens_create": Line(frozenset(), body={"name": "script"}),
     "account_tokens_revoke": Line(frozenset({"caseworker"})),
     "members_reset": Line(frozenset({"org_admin", "sysadmin"})),
+    # The smallest k of a publication: publishers read it, the coordinator alone sets it.
+    "publication_policy": Line(PUBLISHERS),
+    "publication_policy_set": Line(COORDINATOR, body={"minimum_k": 12}),
     # The case registry: the target is a case of organisation A registered by its caseworker.
     "cases_list": Line(EVERYONE),
     "cases_create": Line(frozenset({"caseworker", "supervisor", "police", "outsider"}), body={"person": {}}),
