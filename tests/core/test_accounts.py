@@ -400,3 +400,28 @@ def test_the_account_page_is_translated_and_in_the_menu(world: World) -> None:
     page = client.get("/account/").content.decode()
     assert "Ваші сеанси" in page
     assert "Вийти всюди" in page
+
+
+def test_the_account_api_shows_no_session_key_and_refuses_hostile_input(world: World) -> None:
+    device = _phone(world.caseworker)
+    browser = _logged_in("caseworker", device)
+    _logged_in("caseworker", device)
+    sessions = browser.get("/api/v1/account/sessions").json()
+    assert len(sessions) == 2
+    assert all(len(s["id"]) == 12 for s in sessions)
+    stored = set(StaffSession.objects.values_list("session_key", flat=True))
+    assert browser.cookies["sessionid"].value not in json.dumps(sessions) + " ".join(stored)
+    huge = browser.post(
+        "/api/v1/account/tokens", {"name": "x" * 10_000, "expires_in_days": 10}, content_type="application/json"
+    )
+    assert huge.status_code == 422
+    never = browser.post(
+        "/api/v1/account/tokens", {"name": "ok", "expires_in_days": 0}, content_type="application/json"
+    )
+    assert never.status_code == 422
+    assert not ApiToken.objects.filter(user=world.caseworker).exists()
+    made = browser.post("/api/v1/account/tokens", {"name": "=cmd|' /C calc'!A0"}, content_type="application/json")
+    assert made.status_code == 201
+    assert made.json()["token"].startswith("lt_")
+    assert made.json()["expires_at"]
+    assert "token" not in browser.get("/api/v1/account/tokens").json()["items"][0]

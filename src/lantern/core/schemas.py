@@ -123,7 +123,7 @@ class AlertOut(Schema):
 
 class SessionOut(Schema):
     id: str
-    login_at: str
+    login_at: datetime | None
     address: str
     agent: str
     expires_at: datetime

@@ -90,7 +90,7 @@ def alerts_for(user: User, *, unread_only: bool = False) -> QuerySet[Alert]:
 @dataclass(frozen=True)
 class SessionRow:
     id: str  # the first characters of the stored digest: names a row, opens nothing
-    login_at: str
+    login_at: datetime | None
     address: str
     agent: str
     expires_at: datetime
@@ -107,7 +107,7 @@ def sessions_of(user: User, *, current_session_key: str | None = None) -> list[S
         found.append(
             SessionRow(
                 id=row.session_key[:12],
-                login_at=str(data.get("lantern_login_at", "")),
+                login_at=_when(data.get("lantern_login_at")),
                 address=str(data.get("lantern_address", "")),
                 agent=str(data.get("lantern_agent", "")),
                 expires_at=row.expire_date,
@@ -115,6 +115,13 @@ def sessions_of(user: User, *, current_session_key: str | None = None) -> list[S
             )
         )
     return found
+
+
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
