@@ -425,3 +425,20 @@ def test_the_account_api_shows_no_session_key_and_refuses_hostile_input(world: W
     assert made.json()["token"].startswith("lt_")
     assert made.json()["expires_at"]
     assert "token" not in browser.get("/api/v1/account/tokens").json()["items"][0]
+
+
+def test_the_console_resets_an_account_and_prints_the_temporary_password_once(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("user", "reset", "--username", "sysadmin")
+    printed = capsys.readouterr()
+    temporary = printed.out.strip()
+    world.sysadmin.refresh_from_db()
+    assert world.sysadmin.check_password(temporary)
+    assert world.sysadmin.temporary_password_until is not None
+    assert "72 hours" in printed.err
+    event = AuditEvent.objects.get(action="account.reset")
+    assert event.actor_label == "console"
+    with pytest.raises(CommandError) as unknown:
+        call_command("user", "reset", "--username", "nobody")
+    assert unknown.value.returncode == 2
