@@ -176,8 +176,12 @@ def world(db: None) -> World:
 @pytest.fixture
 def api_client(world: World) -> dict[str, Client]:
     """A bearer-token API client per persona, plus an anonymous one under the key 'anonymous'."""
+    from lantern.core.models import TotpDevice
+
     clients: dict[str, Client] = {"anonymous": Client()}
     for username, user in world.users.items():
+        # A token is refused to an account without a second factor (lantern.api.BearerToken).
+        TotpDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "phone"})
         _, raw = services.token_create(actor=None, user=user, name="tests")
         clients[username] = Client(headers={"Authorization": f"Bearer {raw}"})
     return clients

@@ -29,6 +29,9 @@ NOT_SEEDS = [
     ("providers", "0005_directory_review", "entries_shown_before_review_stay_shown"),  # approves rows then shown
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "give_public_ids"),  # rows that existed then
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "encrypt_existing"),  # rows that existed then
+    ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then
+    ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
+    ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry
 ]
 
 

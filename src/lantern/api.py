@@ -15,6 +15,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from lantern.cases.api import router as cases_router
+from lantern.core.accounts import has_second_factor
 from lantern.core.api import router as core_router
 from lantern.core.errors import request_too_large
 from lantern.core.models import User
@@ -36,7 +37,11 @@ logger = logging.getLogger(__name__)
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return token_authenticate(token)
+        user = token_authenticate(token)
+        # A token skips the login page, not the second factor: its owner must have one set up.
+        if user is not None and _second_factor_required() and needs_second_factor(user) and not has_second_factor(user):
+            raise HttpError(403, "Set up two-factor authentication for this account before using its tokens.")
+        return user
 
 
 class StaffSession(APIKeyCookie):
@@ -62,6 +67,8 @@ class StaffSession(APIKeyCookie):
             return None
         if needs_second_factor(user) and not user.is_verified() and _second_factor_required():
             return None
+        if getattr(user, "temporary_password_until", None) is not None:
+            return None  # after a reset: a new password first (lantern.core.accounts)
         return user if isinstance(user, User) else None
 
 

@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "ninja",
@@ -189,6 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lantern.core.passwords.CharacterVarietyValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -205,6 +205,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # The lockout counts failures per client address as Lantern sees it (the proxy's client, not the proxy).
 AXES_CLIENT_IP_CALLABLE = "lantern.core.net.client_address"
 
+# Sessions in the database under a digest of their key, each naming its user (lantern.core.sessions).
+SESSION_ENGINE = "lantern.core.sessions"
 LANTERN_SESSION_IDLE_MINUTES = env_int("LANTERN_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = LANTERN_SESSION_IDLE_MINUTES * 60
 # The expiry slides with what a person does, not with the pages that refresh themselves: the middleware touches

@@ -45,6 +45,10 @@ def _keep_the_test_transaction() -> Iterator[None]:
 
 @pytest.fixture
 def tokens(world: World) -> dict[str, str]:
+    from lantern.core.models import TotpDevice
+
+    for persona in ("sysadmin", "caseworker", "auditor"):  # a token needs its user's second factor
+        TotpDevice.objects.get_or_create(user=world.users[persona], confirmed=True, defaults={"name": "phone"})
     return {
         persona: services.token_create(actor=None, user=world.users[persona], name="fuzz")[1]
         for persona in ("sysadmin", "caseworker", "auditor")

@@ -113,6 +113,18 @@ MATRIX: dict[str, Line] = {
     "break_glass_approve": Line(frozenset({"supervisor"})),
     "break_glass_refuse": Line(frozenset({"supervisor"})),
     "alerts_list": Line(EVERYONE),
+    # One's own account: everyone has one; a token is made in a logged-in browser, never by another token; a
+    # token is revoked by its owner (the target is the caseworker's); an administrator resets a member of her
+    # organisation (the caseworker of A).
+    "account_sessions": Line(EVERYONE),
+    "account_sign_out_everywhere": Line(EVERYONE, body={}),
+    "account_tokens_list": Line(EVERYONE),
+    "account_tokens_create": Line(frozenset(), body={"name": "script"}),
+    "account_tokens_revoke": Line(frozenset({"caseworker"})),
+    "members_reset": Line(frozenset({"org_admin", "sysadmin"})),
+    # The smallest k of a publication: publishers read it, the coordinator alone sets it.
+    "publication_policy": Line(PUBLISHERS),
+    "publication_policy_set": Line(COORDINATOR, body={"minimum_k": 12}),
     # The case registry: the target is a case of organisation A registered by its caseworker.
     "cases_list": Line(EVERYONE),
     "cases_create": Line(frozenset({"caseworker", "supervisor", "police", "outsider"}), body={"person": {}}),
@@ -288,6 +300,8 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
     url = (
         path.replace("{organisation_id}", str(world.ngo_a.pk))
         .replace("{membership_id}", str(membership.pk))
+        .replace("{user_id}", str(world.caseworker.pk))
+        .replace("{token_id}", str(world.caseworker.api_tokens.get().pk))
         .replace("{reference}", case.reference)
         .replace("{consent_id}", str(case.consents.get(purpose="case_management").pk))
         .replace("{crisis_id}", str(CrisisEvent.objects.get().pk))

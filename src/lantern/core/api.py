@@ -8,24 +8,31 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from lantern.core import selectors, services
+from lantern.core import accounts, selectors, services
 from lantern.core.audit import audit_verify
 from lantern.core.models import User
 from lantern.core.pagination import Pagination
 from lantern.core.permissions import Action, can, require
 from lantern.core.schemas import (
     AlertOut,
+    ApiTokenCreatedOut,
+    ApiTokenIn,
+    ApiTokenOut,
     AuditEventOut,
     AuditVerifyOut,
     BreakGlassIn,
     BreakGlassOut,
     MemberIn,
     MemberOut,
+    MemberResetOut,
     MeOut,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
     Problem,
+    SessionOut,
+    SignOutIn,
+    SignOutOut,
 )
 
 router = Router(tags=["core"])
@@ -179,3 +186,67 @@ def break_glass_refuse(request: HttpRequest, grant_id: int) -> object:
 @paginate(Pagination)
 def alerts_list(request: HttpRequest, unread: bool = False) -> object:
     return selectors.alerts_for(api_user(request), unread_only=unread)
+
+
+# --- One's own account, and an administrator's reset ---------------------------------------------------------
+
+
+def _session_only(request: HttpRequest) -> None:
+    """Tokens are made in a logged-in browser (password and second factor), never by another token: otherwise a
+    token could renew itself for ever and its expiry would mean nothing."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        raise PermissionDenied("tokens are created from a logged-in session")
+
+
+@router.get("/account/sessions", response={200: list[SessionOut], **ERRORS}, operation_id="account_sessions")
+def account_sessions(request: HttpRequest) -> object:
+    return selectors.sessions_of(api_user(request), current_session_key=request.session.session_key)
+
+
+@router.post(
+    "/account/sign-out-everywhere", response={200: SignOutOut, **ERRORS}, operation_id="account_sign_out_everywhere"
+)
+def account_sign_out_everywhere(request: HttpRequest, payload: SignOutIn) -> dict:
+    ended, revoked = accounts.sign_out_everywhere(
+        user=api_user(request),
+        current_session_key=request.session.session_key,
+        revoke_tokens=payload.revoke_tokens,
+    )
+    return {"sessions_ended": ended, "tokens_revoked": revoked}
+
+
+@router.get("/account/tokens", response={200: list[ApiTokenOut], **ERRORS}, operation_id="account_tokens_list")
+@paginate(Pagination)
+def account_tokens_list(request: HttpRequest) -> object:
+    return selectors.tokens_of(api_user(request))
+
+
+@router.post("/account/tokens", response={201: ApiTokenCreatedOut, **ERRORS}, operation_id="account_tokens_create")
+def account_tokens_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
+    user = api_user(request)
+    _session_only(request)
+    token, raw = services.token_create(
+        actor=user, user=user, name=payload.name, expires_in_days=payload.expires_in_days
+    )
+    token.token = raw  # type: ignore[attr-defined]  # shown this once
+    return Status(201, token)
+
+
+@router.delete("/account/tokens/{token_id}", response={204: None, **ERRORS}, operation_id="account_tokens_revoke")
+def account_tokens_revoke(request: HttpRequest, token_id: int) -> Status:
+    user = api_user(request)
+    services.token_revoke(actor=user, token=selectors.token_get_for_user(user, token_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/organisations/{organisation_id}/members/{user_id}/reset",
+    response={200: MemberResetOut, **ERRORS},
+    operation_id="members_reset",
+)
+def members_reset(request: HttpRequest, organisation_id: int, user_id: int) -> dict:
+    user = api_user(request)
+    organisation = selectors.organisation_get_for_user(user, organisation_id)
+    member = selectors.member_get_for_reset(user, organisation, user_id)
+    temporary = accounts.member_reset(actor=user, member=member)
+    return {"user_id": member.pk, "temporary_password": temporary, "valid_until": member.temporary_password_until}

@@ -26,9 +26,24 @@ class LoginForm(forms.Form):
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
+        help_text=_("Lost your phone? Type one of your recovery codes instead."),
+        min_length=6,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class SecondFactorSetupForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, once more"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
         min_length=6,
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
@@ -66,3 +81,39 @@ class BreakGlassForm(forms.Form):
         help_text=_("Your supervisors are told, and the reason is reviewed."),
     )
     hours = forms.IntegerField(label=_("For how many hours"), min_value=1, max_value=12, initial=4)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, not a common password, not like your username."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password, once more"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords are not the same."))
+        return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name of the token (what it is for)"), max_length=100)
+    expires_in_days = forms.IntegerField(label=_("Expires after (days)"), min_value=1, max_value=365, initial=90)
+
+
+class SignOutEverywhereForm(forms.Form):
+    revoke_tokens = forms.BooleanField(label=_("Revoke my API tokens too"), required=False)

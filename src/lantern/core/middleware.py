@@ -37,6 +37,13 @@ class TwoFactorRequiredMiddleware:
                 and not user.is_verified()
             ):
                 return redirect("core:verify")
+            if (
+                user is not None
+                and user.is_authenticated
+                and getattr(user, "temporary_password_until", None) is not None
+                and not request.path.startswith((*_OPEN_PREFIXES, "/account/password/"))
+            ):
+                return redirect("core:password_change")  # after an administrator's reset
             if user is not None and user.is_authenticated and not request.headers.get("X-Lantern-Poll"):
                 # Saved at most once a minute; an automatic refresh (the bed board) does not keep a session alive.
                 minute = int(time.time() // 60)

@@ -3,23 +3,40 @@ staff alerts and worker heartbeats."""
 
 from __future__ import annotations
 
+import secrets
+import time
+from base64 import b32encode
+from binascii import unhexlify
+from typing import Any
+from urllib.parse import quote, urlencode
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from lantern.core.fields import EncryptedTextField
 from lantern.core.roles import Role
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp's devices are untyped
     """A member of staff. Victims are never users; their data lives in the case registry."""
 
     preferred_language = models.CharField(max_length=8, blank=True, default="")
+    # Set when an administrator resets the account: the password is a temporary one, good until this moment and
+    # only to choose a new one; the second factor is enrolled again too.
+    temporary_password_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "core_user"
+
+
+def _new_totp_secret() -> str:
+    return secrets.token_hex(20)
 
 
 class OrganisationType(models.TextChoices):
@@ -258,3 +275,116 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Accounts: second factors, sessions -----------------------------------------------------------------------
+
+
+class TotpDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238). Its secret is encrypted with the data keys, like personal data: a
+    copy of the database alone does not give anyone the codes (django-otp's own TOTP model keeps it in clear).
+    `lantern keys rotate` re-encrypts it with everything else."""
+
+    secret = EncryptedTextField(default=_new_totp_secret)  # hex, 20 random bytes
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=6)
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=1)
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    # The time step of the last code accepted: a code is never accepted twice.
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    @property
+    def bin_key(self) -> bytes:
+        return unhexlify(self.secret.encode("ascii"))
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(str(token).strip())
+        except ValueError:
+            number = None
+        verified = False
+        if number is not None:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = bool(totp.verify(number, self.tolerance, self.last_t + 1))
+            if verified:
+                self.last_t = totp.t()
+                self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    @property
+    def config_url(self) -> str:
+        label = quote(f"Lantern:{self.user.get_username()}")
+        query = urlencode(
+            {
+                "secret": b32encode(self.bin_key).decode("ascii"),
+                "algorithm": "SHA1",
+                "digits": self.digits,
+                "period": self.step,
+            }
+        )
+        return f"otpauth://totp/{label}?{query}&issuer=Lantern"
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """One set of single-use recovery codes for someone who lost the phone with her authenticator. The codes are
+    shown once, and only keyed digests of them are kept (lantern.core.accounts)."""
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+
+    def verify_token(self, token: Any) -> bool:
+        from lantern.core.accounts import recovery_code_use
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        if recovery_code_use(device=self, code=str(token)):
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code #{self.pk}"
+
+
+class StaffSession(AbstractBaseSession):
+    """A logged-in browser. The key in the cookie is never stored: the primary key is its SHA-256 digest, so a
+    copy of the database (or of a backup) gives nobody a session to use (lantern.core.sessions)."""
+
+    session_key = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        db_table = "core_staff_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from lantern.core.sessions import SessionStore
+
+        return SessionStore

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from lantern.core.roles import PERSONAL_DATA_ROLES, Role
+from lantern.core.roles import Role
 
 
 class Action(StrEnum):
@@ -34,6 +34,7 @@ class Action(StrEnum):
     BREAK_GLASS_OPEN = "break_glass.open"
     BREAK_GLASS_REVIEW = "break_glass.review"
     BREAK_GLASS_APPROVE = "break_glass.approve"
+    ACCOUNT_RESET = "account.reset"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ RULES: dict[str, Rule] = {
         in_own_organisation=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN}), everywhere=frozenset({Role.AUDITOR})
     ),
     Action.BREAK_GLASS_APPROVE: Rule(in_own_organisation=frozenset({Role.SUPERVISOR})),
+    # Resetting a member's password and second factor (lantern.core.accounts.may_reset narrows it further).
+    Action.ACCOUNT_RESET: Rule(in_own_organisation=frozenset({Role.ORG_ADMIN}), everywhere=frozenset({Role.SYSADMIN})),
 }
 
 # Roles that hold cases: they may open break-glass without anyone's approval (and the coordinator, who answers
@@ -192,7 +195,9 @@ def has_role(user: Any, *roles: Role) -> bool:
 
 
 def needs_second_factor(user: Any) -> bool:
-    return any(role in PERSONAL_DATA_ROLES for _, role in roles_of(user))
+    """Everyone with a role logs in with a second factor: the roles that see personal data, and the analysts
+    (record-level downloads) and auditors (the trail says who worked on which case) as well."""
+    return bool(roles_of(user))
 
 
 @dataclass(frozen=True)

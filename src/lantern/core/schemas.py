@@ -120,3 +120,46 @@ class AlertOut(Schema):
     object_id: str
     created_at: datetime
     read_at: datetime | None
+
+
+class SessionOut(Schema):
+    id: str
+    login_at: datetime | None
+    address: str
+    agent: str
+    expires_at: datetime
+    current: bool
+
+
+class SignOutIn(Schema):
+    revoke_tokens: bool = False
+
+
+class SignOutOut(Schema):
+    sessions_ended: int
+    tokens_revoked: int
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiTokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: int = Field(default=90, ge=1, le=365)
+
+
+class ApiTokenCreatedOut(ApiTokenOut):
+    token: str
+
+
+class MemberResetOut(Schema):
+    user_id: int
+    temporary_password: str
+    valid_until: datetime

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from lantern.core.models import Alert, AuditEvent, BreakGlassGrant, Membership, Organisation, User
+from lantern.core.models import (
+    Alert,
+    ApiToken,
+    AuditEvent,
+    BreakGlassGrant,
+    Membership,
+    Organisation,
+    StaffSession,
+    User,
+)
 from lantern.core.permissions import Action, can, organisation_scope
+from lantern.core.sessions import key_digest
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -88,3 +102,64 @@ def alerts_for(user: User, *, unread_only: bool = False) -> QuerySet[Alert]:
     if unread_only:
         alerts = alerts.filter(read_at__isnull=True)
     return alerts.order_by("-created_at")
+
+
+# --- One's own account --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str  # the first characters of the stored digest: names a row, opens nothing
+    login_at: datetime | None
+    address: str
+    agent: str
+    expires_at: datetime
+    current: bool
+
+
+def sessions_of(user: User, *, current_session_key: str | None = None) -> list[SessionRow]:
+    """The user's live sessions, newest first (a person has a handful; the list is bounded by the query)."""
+    current = key_digest(current_session_key) if current_session_key else ""
+    rows = StaffSession.objects.filter(user=user, expire_date__gt=timezone.now()).order_by("-expire_date")[:100]
+    found = []
+    for row in rows:
+        data = row.get_decoded()
+        found.append(
+            SessionRow(
+                id=row.session_key[:12],
+                login_at=_when(data.get("lantern_login_at")),
+                address=str(data.get("lantern_address", "")),
+                agent=str(data.get("lantern_agent", "")),
+                expires_at=row.expire_date,
+                current=row.session_key == current,
+            )
+        )
+    return found
+
+
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def token_get_for_user(user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise Http404("no such token")
+    return token
+
+
+def member_get_for_reset(user: User, organisation: Organisation, member_id: int) -> User:
+    """A member of `organisation` whose account `user` may reset; 404 otherwise."""
+    from lantern.core.accounts import may_reset
+
+    member = User.objects.filter(pk=member_id, memberships__organisation=organisation).distinct().first()
+    if member is None or not can(user, Action.ACCOUNT_RESET, organisation) or not may_reset(user, member):
+        raise Http404("no such member")
+    return member

@@ -8,6 +8,7 @@ is recorded as such.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from functools import partial
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from lantern.core import codes
+from lantern.core import codes, crypto
 from lantern.core.audit import audit_record
 from lantern.core.models import (
     Alert,
@@ -309,21 +310,28 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+TOKEN_DAYS_DEFAULT = 90  # a token nobody remembers stops working within a quarter
+TOKEN_DAYS_MAX = 365
+
+
 def token_create(
     *, actor: User | None, user: User, name: str = "api", expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
-    """Returns the stored token and the secret, which is never stored and cannot be shown again."""
+    """Returns the stored token and the secret, which is never stored and cannot be shown again. Every token
+    expires: after `expires_in_days` (at most a year), TOKEN_DAYS_DEFAULT if not said."""
     if actor is not None and actor.pk != user.pk:
         raise PermissionDenied("tokens are created for oneself, or by the operator at the console")
     name = name.strip() or "api"
     if len(name) > 100:
         raise ValidationError({"name": _("At most 100 characters.")})
-    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
-        raise ValidationError({"expires": _("Between 1 and 3650 days.")})
+    if expires_in_days is None:
+        expires_in_days = TOKEN_DAYS_DEFAULT
+    if not 1 <= expires_in_days <= TOKEN_DAYS_MAX:
+        raise ValidationError({"expires_in_days": _("Between 1 and %(max)d days.") % {"max": TOKEN_DAYS_MAX}})
     if not user.is_active:
         raise ValidationError({"user": _("This account is disabled.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    expires_at = timezone.now() + timedelta(days=expires_in_days)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, name=name, prefix=raw[:10], digest=token_digest(raw), expires_at=expires_at
@@ -334,7 +342,7 @@ def token_create(
             actor_label=_label(actor),
             object_type="core.apitoken",
             object_id=token.pk,
-            detail={"user": user.pk, "expires": expires_at.isoformat() if expires_at else ""},
+            detail={"user": user.pk, "expires": expires_at.isoformat()},
         )
     return token, raw
 
@@ -381,9 +389,23 @@ def login_recorded(*, user: User, second_factor: bool) -> None:
     )
 
 
-def login_failure_recorded(*, username: str, reason: str) -> None:
-    # The username is a staff account name, never a victim's; the password is never recorded.
-    audit_record(action="login.failure", actor_label=username[:150], detail={"reason": reason})
+def typed_username_digest(username: str) -> str:
+    """A keyed hash of what someone typed in the username box. The trail keeps this, never the text: people type
+    their password in the wrong box, and the trail is kept forever. Whoever holds the index key can still tell
+    whether a given account name was tried, by computing the same digest; a copy of the database alone cannot."""
+    message = b"login.username\x1f" + username.strip().casefold().encode("utf-8")
+    return hmac.new(crypto.index_key(), message, hashlib.sha256).hexdigest()
+
+
+def login_failure_recorded(*, username: str, reason: str, user: User | None = None) -> None:
+    """A failed login. Before the password is right the typed username is only a digest; once it is (a wrong
+    second factor), the account is known and named as the actor. The password is never recorded."""
+    if user is not None:
+        audit_record(
+            action="login.failure", actor=user, object_type="core.user", object_id=user.pk, detail={"reason": reason}
+        )
+        return
+    audit_record(action="login.failure", detail={"reason": reason, "username_digest": typed_username_digest(username)})
 
 
 def second_factor_enrolled(*, user: User) -> None:

@@ -25,12 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantern.core import selectors, services
+from lantern.core import accounts, selectors, services
 from lantern.core.audit import audit_verify
-from lantern.core.forms import BreakGlassForm, LoginForm, MemberForm, OrganisationForm, TokenForm
-from lantern.core.models import Alert, User, WorkerHeartbeat
+from lantern.core.forms import BreakGlassForm, LoginForm, MemberForm, OrganisationForm, SecondFactorSetupForm, TokenForm
+from lantern.core.models import Alert, RecoveryCodeDevice, TotpDevice, User, WorkerHeartbeat
 from lantern.core.permissions import Action, can, needs_second_factor, require
 
 
@@ -95,13 +94,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if locked:
                 return login_locked_out(request, None, {"username": username})
             form.add_error(None, _("Wrong username or password."))
+        elif isinstance(user, User) and accounts.temporary_password_expired(user):
+            services.login_failure_recorded(username=username, reason="temporary_password_expired", user=user)
+            form.add_error(None, _("This temporary password has expired. Ask your administrator for a new one."))
         else:
             login(request, user)
             assert isinstance(user, User)
+            accounts.session_describe(request.session, user_agent=request.headers.get("User-Agent", ""))
             if bool(settings.LANTERN_REQUIRE_2FA) and needs_second_factor(user):
                 request.session["lantern_next"] = _safe_next(request)
-                has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-                return redirect("core:verify" if has_device else "core:setup_2fa")
+                return redirect("core:verify" if accounts.has_second_factor(user) else "core:setup_2fa")
             services.login_recorded(user=user, second_factor=False)
             return HttpResponseRedirect(_safe_next(request))
     return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")})
@@ -125,16 +127,22 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if not second_factor_due(user):
         return redirect("core:home")
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = TotpDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return redirect("core:setup_2fa")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            otp_login(request, device)
+        code = form.cleaned_data["token"].strip()
+        used: TotpDevice | RecoveryCodeDevice | None = device
+        if not code.isdigit():  # a recovery code, for someone who lost her phone
+            used = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+        if used is not None and used.verify_token(code):
+            otp_login(request, used)
             services.login_recorded(user=user, second_factor=True)
+            if isinstance(used, RecoveryCodeDevice):
+                messages.warning(request, _("You used a recovery code. Each code works once: make new ones soon."))
             return HttpResponseRedirect(request.session.pop("lantern_next", reverse("core:home")))
-        services.login_failure_recorded(username=user.username, reason="second_factor")
+        services.login_failure_recorded(username=user.username, reason="second_factor", user=user)
         form.add_error("token", _("This code is not right, or it has expired. Try the current one."))
     return render(request, "core/verify.html", {"form": form})
 
@@ -144,22 +152,22 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 def setup_2fa_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if accounts.has_second_factor(user):
         return redirect("core:verify" if second_factor_due(user) else "core:home")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-    form = TokenForm(request.POST or None)
+    device = accounts.totp_device_pending(user=user)
+    form = SecondFactorSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        try:
+            accounts.second_factor_enrol(
+                user=user, device=device, password=form.cleaned_data["password"], code=form.cleaned_data["token"]
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
             otp_login(request, device)
-            services.second_factor_enrolled(user=user)
             services.login_recorded(user=user, second_factor=True)
             messages.success(request, _("Two-factor authentication is on."))
             return HttpResponseRedirect(request.session.pop("lantern_next", reverse("core:home")))
-        form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
     secret = base64.b32encode(device.bin_key).decode("ascii")
     return render(request, "core/setup_2fa.html", {"form": form, "qr": qr_svg, "secret": secret})
@@ -245,9 +253,18 @@ def organisation_view(request: HttpRequest, organisation_id: int) -> HttpRespons
             "organisation": organisation,
             "members": selectors.members_visible_to(user, organisation),
             "may_view_members": can(user, Action.MEMBER_VIEW, organisation),
+            **_resettable(user, organisation),
             "form": form,
         },
     )
+
+
+def _resettable(user: User, organisation: Any) -> dict[str, Any]:
+    """Whom the organisation page offers to reset (lantern.core.accounts.may_reset decides for each member)."""
+    if not can(user, Action.ACCOUNT_RESET, organisation):
+        return {"may_reset": False, "resettable": set()}
+    members = [m.user for m in selectors.members_visible_to(user, organisation)]
+    return {"may_reset": True, "resettable": accounts.resettable_among(user, members)}
 
 
 @login_required

@@ -16,7 +16,7 @@ from lantern.core.api import ERRORS, api_user
 from lantern.core.pagination import Pagination
 from lantern.insights import publication_selectors as selectors
 from lantern.insights.crosstab import TableError, read_csv
-from lantern.insights.models import PublicationRelease
+from lantern.insights.models import PublicationPolicy, PublicationRelease
 from lantern.insights.publication import (
     LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
@@ -24,6 +24,8 @@ from lantern.insights.publication import (
     budget_spent,
     dataset_key_for_file,
     lantern_records,
+    minimum_k,
+    minimum_k_set,
     publish,
 )
 from lantern.insights.publication_permissions import PublicationAction
@@ -195,3 +197,25 @@ def publication_ctdc(request: HttpRequest) -> HttpResponse:
     from lantern.insights.ctdc_k import ctdc_k_response
 
     return ctdc_k_response(api_user(request, PublicationAction.CTDC_EXPORT))
+
+
+class PolicyOut(Schema):
+    minimum_k: int
+    updated_at: datetime | None
+
+
+class PolicyIn(Schema):
+    minimum_k: int = Field(ge=2, le=100)
+
+
+@router.get("/insights/publication/policy", response={200: PolicyOut, **ERRORS}, operation_id="publication_policy")
+def publication_policy(request: HttpRequest) -> dict[str, Any]:
+    api_user(request, PublicationAction.PUBLISH)
+    policy = PublicationPolicy.objects.filter(id=1).first()
+    return {"minimum_k": minimum_k(), "updated_at": policy.updated_at if policy else None}
+
+
+@router.put("/insights/publication/policy", response={200: PolicyOut, **ERRORS}, operation_id="publication_policy_set")
+def publication_policy_set(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
+    policy = minimum_k_set(actor=api_user(request, PublicationAction.POLICY), minimum=payload.minimum_k)
+    return {"minimum_k": policy.minimum_k, "updated_at": policy.updated_at}

@@ -139,11 +139,17 @@ def ctdc_k_response(actor: object) -> Any:
     return response
 
 
-def ctdc_k_export(*, actor: object | None, k: int = 11) -> Anonymised:
-    """The k-anonymous CTDC file of Lantern's data, audited (who exported how many rows; never their content)."""
+def ctdc_k_export(*, actor: object | None, k: int | None = None) -> Anonymised:
+    """The k-anonymous CTDC file of Lantern's data, audited (who exported how many rows; never their content).
+    Without `k`, CTDC's 11 or the coordinator's minimum if higher; a `k` below that minimum is refused."""
     from django.db import transaction
 
     from lantern.core.audit import audit_record
+    from lantern.insights.publication import check_minimum_k, minimum_k
+
+    if k is None:
+        k = max(11, minimum_k())
+    check_minimum_k(k)
 
     rows, columns = lantern_ctdc_rows()
     anonymised = anonymise(rows, columns, k=k)

@@ -70,3 +70,12 @@ class PublicationForm(forms.Form):
         if data.get("mode") == "dp" and data.get("epsilon") is None:
             self.add_error("epsilon", _("Give the epsilon this release may spend."))
         return data
+
+
+class MinimumKForm(forms.Form):
+    minimum_k = forms.IntegerField(
+        label=_("Smallest k anyone may publish with"),
+        min_value=2,
+        max_value=MAX_K,
+        help_text=_("Counts below it are never published; 11 is what CTDC uses."),
+    )

@@ -133,3 +133,24 @@ class PublicationRelease(models.Model):
 
     def __str__(self) -> str:
         return f"release #{self.pk}"
+
+
+class PublicationPolicy(models.Model):
+    """What the national coordinator requires of every publication: the smallest k anyone may publish with (an
+    analyst alone cannot lower it). One row; without it the default applies (lantern.insights.publication)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    minimum_k = models.PositiveSmallIntegerField(default=11)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="publication_policy_singleton"),
+            models.CheckConstraint(condition=Q(minimum_k__gte=2, minimum_k__lte=100), name="publication_minimum_k"),
+        ]
+
+    def __str__(self) -> str:
+        return f"minimum k = {self.minimum_k}"

@@ -20,14 +20,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantern.core.audit import audit_record
 from lantern.core.exports import csv_writer
 from lantern.core.models import User
+from lantern.core.permissions import require
 from lantern.insights import dp
 from lantern.insights.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
-from lantern.insights.models import PublicationDataset, PublicationMode, PublicationRelease
+from lantern.insights.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
 from lantern.insights.publication_chart import chart_points, chart_svg
+from lantern.insights.publication_permissions import PublicationAction
 from lantern.insights.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
 LANTERN_DATASET = "lantern:ctdc"
@@ -61,6 +65,48 @@ def check_parameters(*, k: int | None, epsilon: float | None) -> None:
         raise ValidationError({"k": f"k must be from 2 to {MAX_K}."})
     if epsilon is not None and not (0 < epsilon <= MAX_EPSILON):
         raise ValidationError({"epsilon": f"epsilon must be more than 0 and at most {MAX_EPSILON:g}."})
+    check_minimum_k(k)
+
+
+def minimum_k() -> int:
+    """The smallest k anyone may publish with, set by the national coordinator (DEFAULT_K until she does)."""
+    policy = PublicationPolicy.objects.filter(id=1).first()
+    return policy.minimum_k if policy is not None else DEFAULT_K
+
+
+def check_minimum_k(k: int | None) -> None:
+    floor = minimum_k()
+    if k is not None and k < floor:
+        raise ValidationError(
+            {
+                "k": _("k must be at least %(minimum)d, the minimum set by the national coordinator.")
+                % {"minimum": floor}
+            }
+        )
+
+
+def minimum_k_set(*, actor: User | None, minimum: int) -> PublicationPolicy:
+    """The national coordinator sets the smallest k of every publication (the console's operator may too)."""
+    if actor is not None:
+        require(actor, PublicationAction.POLICY)
+    if not 2 <= minimum <= MAX_K:
+        raise ValidationError({"minimum_k": _("From 2 to %(max)d.") % {"max": MAX_K}})
+    with transaction.atomic():
+        policy = PublicationPolicy.objects.select_for_update().get_or_create(id=1)[0]
+        previous = policy.minimum_k
+        policy.minimum_k = minimum
+        policy.updated_at = timezone.now()
+        policy.updated_by = actor
+        policy.save()
+        audit_record(
+            action="insights.minimum_k",
+            actor=actor,
+            actor_label="" if actor else "console",
+            object_type="insights.publicationpolicy",
+            object_id=policy.pk,
+            detail={"minimum_k": minimum, "previous": previous},
+        )
+    return policy
 
 
 def dataset_key_for_file(content: bytes, name: str = "") -> tuple[str, str]:

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
 # Privacy-safe publication
 urlpatterns += [
     path("publication/", views_publication.publication_view, name="publication"),
+    path("publication/policy/", views_publication.publication_policy_view, name="publication_policy"),
     path("publication/ctdc-k11.csv", views_publication.ctdc_download_view, name="publication_ctdc"),
     path("publication/<int:release_id>/", views_publication.publication_release_view, name="publication_release"),
     path(

@@ -7,21 +7,26 @@ from __future__ import annotations
 import csv
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from lantern.core.permissions import can
 from lantern.core.views import form_errors, page_user
 from lantern.insights import publication_selectors as selectors
 from lantern.insights.crosstab import TableError, read_csv
-from lantern.insights.forms_publication import PublicationForm
+from lantern.insights.forms_publication import MinimumKForm, PublicationForm
 from lantern.insights.publication import (
     LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     budget_spent,
     dataset_key_for_file,
     lantern_records,
+    minimum_k,
+    minimum_k_set,
     publish,
 )
 from lantern.insights.publication_permissions import PublicationAction
@@ -72,9 +77,29 @@ def publication_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "budgets": selectors.budgets(user),
             "releases": selectors.releases_visible_to(user)[:20],
+            "minimum_k": minimum_k(),
+            "minimum_k_form": MinimumKForm(initial={"minimum_k": minimum_k()})
+            if can(user, PublicationAction.POLICY)
+            else None,
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def publication_policy_view(request: HttpRequest) -> HttpResponse:
+    """The national coordinator sets the smallest k of every publication."""
+    user = page_user(request, PublicationAction.POLICY)
+    form = MinimumKForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            minimum_k_set(actor=user, minimum=form.cleaned_data["minimum_k"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The minimum k is saved."))
+            return redirect("insights:publication")
+    return render(request, "insights/publication/policy.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @login_required

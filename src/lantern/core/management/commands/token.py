@@ -19,7 +19,9 @@ class Command(LanternCommand):
         create = sub.add_parser("create", help="create a token for a user")
         create.add_argument("--user", required=True, help="username")
         create.add_argument("--name", default="api")
-        create.add_argument("--expires", type=int, default=None, metavar="DAYS", help="days until it expires")
+        create.add_argument(
+            "--expires", type=int, default=None, metavar="DAYS", help="days until it expires (default 90, at most 365)"
+        )
         revoke = sub.add_parser("revoke", help="revoke a token")
         revoke.add_argument("--prefix", required=True, help="the first characters shown when it was created")
 
@@ -28,8 +30,12 @@ class Command(LanternCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise UsageError(f"no user named {options['user']!r}")
-            _, raw = token_create(actor=None, user=user, name=options["name"], expires_in_days=options["expires"])
-            self.stderr.write("This token is shown once. Store it now; Lantern keeps only its hash.")
+            token, raw = token_create(actor=None, user=user, name=options["name"], expires_in_days=options["expires"])
+            assert token.expires_at is not None
+            self.stderr.write(
+                f"This token is shown once and expires on {token.expires_at:%Y-%m-%d %H:%M} UTC. "
+                "Store it now; Lantern keeps only its hash."
+            )
             self.stdout.write(raw)
         else:
             matches = list(ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True)[:2])

@@ -1,4 +1,4 @@
-"""lantern user create|check-roles"""
+"""lantern user create|check-roles|reset"""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from lantern.core.accounts import TEMPORARY_PASSWORD_HOURS, member_reset
 from lantern.core.management.base import LanternCommand, UsageError
-from lantern.core.models import Organisation
+from lantern.core.models import Organisation, User
 from lantern.core.roles import Role
 from lantern.core.services import memberships_outside_role_matrix, user_create
 
@@ -41,9 +42,25 @@ class Command(LanternCommand):
         )
         check.add_argument("--json", action="store_true")
 
+        reset = sub.add_parser(
+            "reset", help="reset a user's password and second factor; prints a temporary password, once"
+        )
+        reset.add_argument("--username", required=True)
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check-roles":
             self._check_roles(as_json=options["json"])
+            return
+        if options["action"] == "reset":
+            member = User.objects.filter(username=options["username"], is_active=True).first()
+            if member is None:
+                raise UsageError(f"no active user named {options['username']!r}")
+            temporary = member_reset(actor=None, member=member)
+            self.stderr.write(
+                f"Temporary password for {member.username}, shown once; it works for {TEMPORARY_PASSWORD_HOURS} hours "
+                "and only to choose a new password. Hand it over by phone or in person."
+            )
+            self.stdout.write(temporary)
             return
         organisation = Organisation.objects.filter(name=options["org"]).first()
         if organisation is None:
