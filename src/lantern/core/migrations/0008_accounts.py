@@ -53,7 +53,7 @@ def tokens_expire(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_outbox'),
+        ('core', '0006_auditevent_key_id'),
     ]
 
     operations = [
