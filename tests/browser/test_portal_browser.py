@@ -111,7 +111,7 @@ def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_lan
     languages.get_by_role("link", name="English").click()
     page.wait_for_url(f"{base}/help/en/")
     assert page.locator("html").get_attribute("dir") == "ltr"
-    expect(page.get_by_role("heading", name="You may leave home to seek help")).to_be_visible()
+    expect(page.get_by_role("heading", name="You are allowed to leave home to get help")).to_be_visible()
     page.get_by_role("link", name="Find help", exact=True).click()
     page.wait_for_url(f"{base}/help/en/services/")
     page.get_by_role("navigation", name="Languages").get_by_role("link", name="Română").click()
@@ -221,7 +221,7 @@ def test_every_page_fits_a_320_pixel_screen_and_prints(
             width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert width[0] <= width[1], (lang, path, width)
     page.goto(f"{base}/help/en/")
-    expect(page.get_by_role("heading", name="You may leave home to seek help")).to_be_visible()
+    expect(page.get_by_role("heading", name="You are allowed to leave home to get help")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator("#quick-exit")).to_be_hidden()
     expect(page.get_by_role("heading", name="Hotlines", exact=True)).to_be_visible()
