@@ -78,8 +78,8 @@ def test_a_court_suspension_tells_each_survivor_in_their_language_and_hands_one_
     [email] = mail.outbox
     assert email.subject == "Du nouveau concernant votre rendez-vous"
     assert email.body.startswith(
-        "Il y a du nouveau concernant votre rendez-vous.\n\nVotre audience du 20 mars 2026, 10:30 (Athens First Instance)"
-        " est reportée."
+        "Il y a du nouveau concernant votre rendez-vous.\n\n"
+        "Votre audience du 20 mars 2026, 10:30 (Athens First Instance) est reportée."
     )
     everything = json.dumps(gateway.requests, ensure_ascii=False) + email.body + email.subject
     for case in people.values():

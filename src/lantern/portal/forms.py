@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.core.models import Organisation
 from lantern.portal import languages
@@ -75,4 +76,4 @@ class MessageCreateForm(MessageTextForm):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why"), choices=CloseReason.choices)
+    reason = forms.ChoiceField(label=pgettext_lazy("portal", "Why"), choices=CloseReason.choices)

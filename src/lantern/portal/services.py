@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lantern.cases import services as cases
 from lantern.cases.models import Case
@@ -236,7 +237,7 @@ def _validate_request(request: CallbackRequest) -> CallbackRequest:
     if not contact:
         errors["contact"] = _("Write the number or address we should use.")
     elif len(contact) > limit:
-        errors["contact"] = _("At most %(n)d characters.") % {"n": limit}
+        errors["contact"] = pgettext("portal", "At most %(n)d characters.") % {"n": limit}
     elif request.channel == Channel.EMAIL and "@" not in contact:
         errors["contact"] = _("This is not an e-mail address.")
     elif request.channel != Channel.EMAIL and sum(c.isdigit() for c in contact) < 6:
@@ -245,12 +246,12 @@ def _validate_request(request: CallbackRequest) -> CallbackRequest:
     if not safe_times:
         errors["safe_times"] = _("Tell us when it is safe to contact you.")
     elif len(safe_times) > 300:
-        errors["safe_times"] = _("At most %(n)d characters.") % {"n": 300}
+        errors["safe_times"] = pgettext("portal", "At most %(n)d characters.") % {"n": 300}
     if request.if_someone_else not in IfSomeoneElse.values:
         errors["if_someone_else"] = _("Choose what we should do.")
     note = request.note.strip()
     if len(note) > 500:
-        errors["note"] = _("At most %(n)d characters.") % {"n": 500}
+        errors["note"] = pgettext("portal", "At most %(n)d characters.") % {"n": 500}
     if errors:
         raise ValidationError(errors)
     return CallbackRequest(
