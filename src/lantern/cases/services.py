@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases import codes
 from lantern.cases.models import (
@@ -477,7 +478,9 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
     if not text:
         raise ValidationError({"text": _("The note is empty.")})
     if len(text) > 10_000:
-        raise ValidationError({"text": _("At most %(n)d characters.") % {"n": 10_000}})
+        raise ValidationError(
+            {"text": ngettext("At most %(n)d character.", "At most %(n)d characters.", 10_000) % {"n": 10_000}}
+        )
     with transaction.atomic():
         note = Note.objects.create(case=case, text=text, author=actor)
         _event(case, "note", actor, note=note.pk)
@@ -503,7 +506,7 @@ def assessment_record(
     if kind == Assessment.Kind.RISK and needs:
         errors["needs"] = _("A risk assessment lists no needs.")
     if len(notes) > 10_000:
-        errors["notes"] = _("At most %(n)d characters.") % {"n": 10_000}
+        errors["notes"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 10_000) % {"n": 10_000}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases import codes
 from lantern.core import codes as iso
@@ -111,7 +112,7 @@ def clean_person(data: PersonData, *, today: date) -> tuple[PersonData, dict[str
             )
             setattr(data, name, value)
             if len(value) > limit:
-                errors[name] = _("At most %(n)d characters.") % {"n": limit}
+                errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
     if data.birth_date is not None:
         if data.birth_date > today:
             errors["birth_date"] = _("The birth date is in the future.")
@@ -162,7 +163,7 @@ def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
     for name in ("recruitment_region", "exploitation_region"):
         setattr(data, name, " ".join((getattr(data, name) or "").split()))
         if len(getattr(data, name)) > 100:
-            errors[name] = _("At most %(n)d characters.") % {"n": 100}
+            errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}
     if data.age_when_trafficked is not None and not 0 <= data.age_when_trafficked <= 120:
         errors["age_when_trafficked"] = _("Between 0 and 120.")
     return data, errors

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
 from lantern.core import codes, outbox
@@ -23,7 +24,9 @@ from lantern.crisis.permissions import CrisisAction
 def _regions(regions: list[str]) -> list[str]:
     cleaned = list(dict.fromkeys(" ".join(r.split()) for r in regions if r and r.strip()))
     if any(len(r) > 100 for r in cleaned):
-        raise ValidationError({"regions": _("At most %(n)d characters.") % {"n": 100}})
+        raise ValidationError(
+            {"regions": ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}}
+        )
     return cleaned
 
 
@@ -135,7 +138,9 @@ def measure_add(
     if outside:
         raise ValidationError({"regions": _("Not in the crisis area: %(value)s.") % {"value": ", ".join(outside)}})
     if len(note) > 300:
-        raise ValidationError({"note": _("At most %(n)d characters.") % {"n": 300}})
+        raise ValidationError(
+            {"note": ngettext("At most %(n)d character.", "At most %(n)d characters.", 300) % {"n": 300}}
+        )
     with transaction.atomic():
         measure = Measure.objects.create(
             crisis=crisis,
