@@ -40,6 +40,7 @@ from lantern.cases.validation import (
     cross_border,
 )
 from lantern.cases.workdays import add_working_days
+from lantern.core import listing
 from lantern.core.audit import audit_record
 from lantern.core.crypto import blind_index
 from lantern.core.models import Organisation, OrganisationType, User
@@ -498,7 +499,7 @@ def assessment_record(
         errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
     wrong = [n for n in needs if n not in codes.SERVICE_TYPES]
     if wrong:
-        errors["needs"] = _("Unknown values: %(value)s.") % {"value": ", ".join(wrong)}
+        errors["needs"] = _("Unknown values: %(value)s.") % {"value": listing.join(wrong)}
     if kind == Assessment.Kind.RISK and risk_level not in Assessment.Risk.values:
         errors["risk_level"] = _("Say whether the risk is low, medium or high.")
     if kind == Assessment.Kind.NEEDS and risk_level:

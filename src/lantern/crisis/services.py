@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core import codes, outbox
+from lantern.core import codes, listing, outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import User
 from lantern.core.permissions import require
@@ -136,7 +136,7 @@ def measure_add(
     cleaned = _regions(regions or [])
     outside = [r for r in cleaned if crisis.regions and r not in crisis.regions]
     if outside:
-        raise ValidationError({"regions": _("Not in the crisis area: %(value)s.") % {"value": ", ".join(outside)}})
+        raise ValidationError({"regions": _("Not in the crisis area: %(value)s.") % {"value": listing.join(outside)}})
     if len(note) > 300:
         raise ValidationError(
             {"note": ngettext("At most %(n)d character.", "At most %(n)d characters.", 300) % {"n": 300}}

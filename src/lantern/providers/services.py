@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core import codes
+from lantern.core import codes, listing
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
@@ -48,7 +48,7 @@ def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
     languages = list(dict.fromkeys(code.strip().lower() for code in fields["languages"] if code.strip()))
     wrong = [c for c in languages if c not in codes.language_codes()]
     if wrong:
-        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": ", ".join(wrong)}
+        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(wrong)}
     modes = list(dict.fromkeys(fields["delivery_modes"]))
     if not modes or any(m not in DeliveryMode.values for m in modes):
         errors["delivery_modes"] = _("Choose in person, remote or outreach.")

@@ -11,3 +11,19 @@ register = template.Library()
 def get(mapping: dict[str, Any], key: str) -> Any:
     """{{ labels|get:code }}: a value of a dictionary by a key held in a variable."""
     return mapping.get(key, key) if isinstance(mapping, dict) else key
+
+
+@register.filter
+def listing(items: Any) -> str:
+    """{{ regions|listing }}: a list joined as the active language joins one ("، " in Arabic, ", " in English)."""
+    from lantern.core import listing as lists
+
+    return lists.join(items or [])
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """{% list_separator %}: what joins two items of a list in the active language."""
+    from lantern.core import listing as lists
+
+    return lists.separator()
