@@ -74,8 +74,12 @@ class HearingFilterForm(forms.Form):
         label=_("Mode"), choices=[("", pgettext_lazy("justice", "Any")), *Mode.choices], required=False
     )
     starts_from = forms.DateField(
-        label=pgettext_lazy("justice", "From"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=pgettext_lazy("justice", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
     )
     starts_to = forms.DateField(
-        label=pgettext_lazy("justice", "Until"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=pgettext_lazy("justice", "Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
     )

@@ -89,14 +89,19 @@ class HearingFacts:
     mode: str
 
 
+# Babel's "en" writes American dates ("April 14, 2026"); Lantern's English is British ("14 April 2026").
+BABEL_LOCALES = {"en": "en_GB"}
+
+
 def when(moment: datetime | None, language: str, time_zone: str) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(ZoneInfo(time_zone))
+    locale = BABEL_LOCALES.get(language, language)
     # The language's own way of joining a date and a time (Arabic joins them with "،").
-    pattern = str(get_datetime_format("medium", locale=language)).replace("'", "")
-    return pattern.replace("{1}", format_date(local, "long", locale=language)).replace(
-        "{0}", format_time(local, "HH:mm", locale=language)
+    pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    return pattern.replace("{1}", format_date(local, "long", locale=locale)).replace(
+        "{0}", format_time(local, "HH:mm", locale=locale)
     )
 
 
