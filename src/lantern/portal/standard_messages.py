@@ -4,7 +4,11 @@ leave home to seek help despite lockdowns and curfews; hotlines and services are
 everyone, whatever their immigration status.
 
 Quoted labels ("Whatever your status") are the portal's own label for services that serve everyone; keep them
-the same as the translation of that label in the portal's catalogue."""
+the same as the translation of that label in the portal's catalogue.
+
+Survivors read these on the portal's first page during a crisis, often on a phone someone else may check: the words
+are those of docs/glossary.md (never trafficking, victim or social worker; "if the police or officials stop you",
+never "if anyone stops you" or "if you are arrested"), which tests/core/test_glossary.py checks."""
 
 # ruff: noqa: RUF001 (the texts are written in Cyrillic and Greek on purpose)
 from __future__ import annotations
