@@ -1,8 +1,8 @@
 """The whole test suite, as `./lantern.sh test` and CI run it.
 
 1. Static checks: ruff (lint and format), mypy, no missing migration, translation catalogues complete.
-2. Chromium for the browser tests: installed with apt when missing and we are root; otherwise the browser tests
-   are skipped loudly (with CI=true nothing may be skipped: that is a failure).
+2. Chromium for the browser tests and gettext's msgfmt for the catalogue check: installed with apt when missing and
+   we are root; otherwise those tests are skipped loudly (with CI=true nothing may be skipped: that is a failure).
 3. pytest on SQLite, then on PostgreSQL when one is reachable (with CI=true it must be).
 
 Arguments after `test` go to pytest (for example `./lantern.sh test -k audit`); then only that runs, on both
@@ -67,6 +67,19 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
 
 
+def msgfmt_available() -> bool:
+    """gettext's `msgfmt --check` is what tests/core/test_i18n.py runs over every catalogue."""
+    if shutil.which("msgfmt"):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing gettext for the catalogue check (apt)")
+        quiet = {"stdout": subprocess.DEVNULL}
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.call(["apt-get", "update", "-qq"], env=env, **quiet)
+        subprocess.call(["apt-get", "install", "-y", "-qq", "gettext"], env=env, **quiet)
+    return shutil.which("msgfmt") is not None
+
+
 def postgres_reachable() -> bool:
     try:
         import psycopg
@@ -107,6 +120,12 @@ def main(extra: list[str]) -> int:
             failed = True
         else:
             warn(f"Chromium is not at {CHROMIUM} and could not be installed: the browser tests are SKIPPED")
+    if not msgfmt_available():
+        if IN_CI:
+            print("FAILED: gettext's msgfmt is required with CI=true and could not be installed", flush=True)
+            failed = True
+        else:
+            warn("gettext's msgfmt is not installed and could not be: the catalogue check (msgfmt --check) is SKIPPED")
     code = pytest("sqlite", None, extra, browser)
     failed = failed or code not in (0, 5) or (code == 5 and not extra)
     if postgres_reachable():

@@ -297,6 +297,8 @@ LANGUAGES = [
     ("uk", "Українська"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# English dates as the British write them ("12 March 2025"); other languages keep Django's own formats.
+FORMAT_MODULE_PATH = ["lantern.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("LANTERN_TIME_ZONE", "UTC")

@@ -95,7 +95,7 @@ def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_lan
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    expect(page.get_by_role("heading", name="يمكنك مغادرة المنزل لطلب المساعدة")).to_be_visible()
+    expect(page.get_by_role("heading", name="يُسمح لك بمغادرة المنزل لطلب المساعدة")).to_be_visible()
     # Every language is offered in its own name, with its own lang and dir.
     languages = page.get_by_role("navigation", name="اللغات")
     assert languages.get_by_role("link", name="Ελληνικά").get_attribute("lang") == "el"
@@ -111,7 +111,7 @@ def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_lan
     languages.get_by_role("link", name="English").click()
     page.wait_for_url(f"{base}/help/en/")
     assert page.locator("html").get_attribute("dir") == "ltr"
-    expect(page.get_by_role("heading", name="You may leave home to seek help")).to_be_visible()
+    expect(page.get_by_role("heading", name="You are allowed to leave home to get help")).to_be_visible()
     page.get_by_role("link", name="Find help", exact=True).click()
     page.wait_for_url(f"{base}/help/en/services/")
     page.get_by_role("navigation", name="Languages").get_by_role("link", name="Română").click()
@@ -156,6 +156,27 @@ def test_the_quick_exit_button_and_the_escape_key_leave_the_portal_out_of_the_ba
     assert page.url.startswith(EXIT_URL) or "/help/" not in page.url
     assert problems == []
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "uk"])
+def test_a_phone_is_told_what_to_tap_and_a_computer_about_the_key_and_the_voicemail_box_starts_unticked(
+    lang: str, portal_live: Portal, live_server: Any, chromium: Browser
+) -> None:
+    base = str(live_server)
+    phone = _context(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base}/help/{lang}/call-back/")
+    expect(page.locator(".exit-hint-touch")).to_be_visible()
+    expect(page.locator(".exit-hint-keys")).to_be_hidden()
+    expect(page.locator("input[name=may_leave_message]")).not_to_be_checked()
+    phone.close()
+    computer = _context(chromium)
+    page = computer.new_page()
+    page.goto(f"{base}/help/{lang}/call-back/")
+    expect(page.locator(".exit-hint-keys")).to_be_visible()
+    expect(page.locator(".exit-hint-touch")).to_be_hidden()
+    expect(page.locator("input[name=may_leave_message]")).not_to_be_checked()
+    computer.close()
 
 
 def test_without_javascript_the_quick_exit_is_a_plain_link_and_a_call_back_can_be_sent(
@@ -221,7 +242,7 @@ def test_every_page_fits_a_320_pixel_screen_and_prints(
             width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert width[0] <= width[1], (lang, path, width)
     page.goto(f"{base}/help/en/")
-    expect(page.get_by_role("heading", name="You may leave home to seek help")).to_be_visible()
+    expect(page.get_by_role("heading", name="You are allowed to leave home to get help")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator("#quick-exit")).to_be_hidden()
     expect(page.get_by_role("heading", name="Hotlines", exact=True)).to_be_visible()

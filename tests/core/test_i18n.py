@@ -1,14 +1,22 @@
-"""Translation catalogues: complete for every language they offer, and compiled without gettext.
+"""Translation catalogues: complete for every language they offer, compiled without gettext, valid for gettext's
+own checker, and never at odds with each other.
 
 The staff UI's strings live in `src/lantern/locale/`; an app may keep a catalogue of its own in
 `src/lantern/<app>/locale/` (the portal does, in more languages than the staff UI). Strings marked in such an app
 must be in its own catalogue or in the project's, for every language its catalogue has; every other string must
 be in the project's catalogue for every language of the staff UI.
+
+Django merges every catalogue of a language into one, the project's winning: a msgid that two catalogues translate
+differently shows one app the other's word ("Hearing" as the sense on a court page). An app that means something
+else by the same English gives it a context (`pgettext`, `{% translate "..." context "..." %}`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,25 +45,40 @@ def _languages(locale_dir: Path) -> list[str]:
     return sorted(p.parent.parent.name for p in locale_dir.glob("*/LC_MESSAGES/django.po"))
 
 
-def _ids(catalogue: Catalog) -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
+MsgKey = tuple[str | None, str]  # (context, msgid)
 
 
-def _simple_msgids(root: Path, *, leave_out: list[Path]) -> set[str]:
-    """The single-line literals marked for translation in templates and Python (a safety net for strings added
-    without running `makemessages`; blocktranslate blocks are left to makemessages)."""
-    found: set[str] = set()
+def _ids(catalogue: Catalog) -> set[MsgKey]:
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue if m.id}
+
+
+TEMPLATE_MARKS = [
+    r"""{%\s*translate\s+"(?P<id>[^"]+)"(?:\s+context\s+"(?P<ctx>[^"]+)")?\s*(?:as\s+\w+\s*)?%}""",
+    r"""{%\s*translate\s+'(?P<id>[^']+)'(?:\s+context\s+'(?P<ctx>[^']+)')?\s*(?:as\s+\w+\s*)?%}""",
+]
+PYTHON_MARKS = [
+    r"""\b_\(\s*"(?P<id>[^"\\]+)"\s*\)""",
+    r"""\bpgettext(?:_lazy)?\(\s*"(?P<ctx>[^"\\]+)",\s*"(?P<id>[^"\\]+)"\s*\)""",
+]
+
+
+def _simple_msgids(root: Path, *, leave_out: list[Path]) -> set[MsgKey]:
+    """The single-line literals marked for translation in templates and Python, with their context (a safety net for
+    strings added without running `makemessages`; blocktranslate blocks are left to makemessages)."""
+    found: set[MsgKey] = set()
 
     def kept(path: Path) -> bool:
         return not any(path.is_relative_to(d.parent) for d in leave_out)
 
+    def marks(patterns: list[str], text: str) -> set[MsgKey]:
+        return {(m.groupdict().get("ctx"), m.group("id")) for pattern in patterns for m in re.finditer(pattern, text)}
+
     for template in filter(kept, root.rglob("templates/**/*.html")):
-        found |= set(re.findall(r"""{%\s*translate\s+"([^"]+)"\s*%}""", template.read_text()))
-        found |= set(re.findall(r"""{%\s*translate\s+'([^']+)'\s*%}""", template.read_text()))
+        found |= marks(TEMPLATE_MARKS, template.read_text())
     for module in filter(kept, root.rglob("*.py")):
         if "migrations" in module.parts:
             continue
-        found |= set(re.findall(r"""\b_\(\s*"([^"\\]+)"\s*\)""", module.read_text()))
+        found |= marks(PYTHON_MARKS, module.read_text())
     return found
 
 
@@ -100,3 +123,93 @@ def test_catalogues_compile_with_babel_alone() -> None:
     compiled = compile_catalogues(force=True)
     assert {path.parent.parent.name for path in compiled} >= set(STAFF_LANGUAGES)
     assert all(path.stat().st_size > 1000 for path in compiled if path.is_relative_to(PROJECT))
+
+
+def test_the_marks_are_read_with_their_context() -> None:
+    template = """{% translate "Open" %} {% translate "Open" context "justice" %}
+    {% translate 'Hearing' context 'justice' %}"""
+    assert {(m.groupdict().get("ctx"), m.group("id")) for p in TEMPLATE_MARKS for m in re.finditer(p, template)} == {
+        (None, "Open"),
+        ("justice", "Open"),
+        ("justice", "Hearing"),
+    }
+    module = '_("Case") + pgettext("notify", "Case") + pgettext_lazy("portal", "Repatriation")'
+    assert {(m.groupdict().get("ctx"), m.group("id")) for p in PYTHON_MARKS for m in re.finditer(p, module)} == {
+        (None, "Case"),
+        ("notify", "Case"),
+        ("portal", "Repatriation"),
+    }
+
+
+@pytest.mark.parametrize("code", sorted({c for _, c in CATALOGUES}))
+def test_no_msgid_is_translated_differently_by_two_catalogues_that_both_load(code: str) -> None:
+    """Every catalogue of a language loads together (Django merges them, the project's first): one msgid, in one
+    context, has one translation in all of them."""
+    seen: dict[MsgKey, dict[str, object]] = {}
+    for locale_dir in catalogue_dirs():
+        if not (locale_dir / code / "LC_MESSAGES" / "django.po").exists():
+            continue
+        for message in _catalogue(locale_dir, code):
+            if message.id:
+                key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
+                seen.setdefault(key, {})[locale_dir.parent.name] = message.string
+    clashes = {key: where for key, where in seen.items() if len({str(s) for s in where.values()}) > 1}
+    assert clashes == {}, "give one of them a context (pgettext) or the same words"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|{(\w+)}")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+@pytest.mark.parametrize(("locale_dir", "code"), CATALOGUES, ids=[f"{d.parent.name}-{c}" for d, c in CATALOGUES])
+def test_placeholders_are_kept_and_plural_forms_are_complete(locale_dir: Path, code: str) -> None:
+    """A translation keeps every placeholder of its English (a plural form may leave the number out, as Arabic's
+    "one" and "two" do, but the forms together use them all), and a catalogue says it has the plural forms of its
+    language."""
+    catalogue = _catalogue(locale_dir, code)
+    assert catalogue.num_plurals == PLURALS[code], "Plural-Forms header"
+    wrong = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            if _placeholders(message.string) != _placeholders(message.id):
+                wrong.append(message.id)
+            continue
+        english = _placeholders(message.id[0]) | _placeholders(message.id[1])
+        forms = [_placeholders(s) for s in message.string]
+        if any(not f <= english for f in forms) or set().union(*forms) != english:
+            wrong.append(message.id[0])
+    assert wrong == []
+
+
+COUNTED = re.compile(r"%\((n|number|count|days)\)[sd] (?!of\b)[a-z]+s\b")
+
+
+@pytest.mark.parametrize(("locale_dir", "code"), CATALOGUES, ids=[f"{d.parent.name}-{c}" for d, c in CATALOGUES])
+def test_a_counted_noun_is_a_plural_message(locale_dir: Path, code: str) -> None:
+    """ "%(n)s events" needs every plural form of the language (Arabic has six): it is an ngettext message."""
+    singular = {m.id for m in _catalogue(locale_dir, code) if isinstance(m.id, str) and COUNTED.search(m.id)}
+    assert singular == set()
+
+
+MSGFMT = shutil.which("msgfmt")
+
+
+@pytest.mark.skipif(
+    MSGFMT is None and os.environ.get("CI", "").lower() != "true",
+    reason="SKIPPED: gettext's msgfmt is not installed (apt-get install gettext); ./lantern.sh test installs it",
+)
+@pytest.mark.parametrize(("locale_dir", "code"), CATALOGUES, ids=[f"{d.parent.name}-{c}" for d, c in CATALOGUES])
+def test_gettext_checks_every_catalogue(locale_dir: Path, code: str) -> None:
+    """`msgfmt --check`: format strings that match their English (a literal "95%" in a python-format entry breaks
+    the page that shows it), headers, plural forms."""
+    assert MSGFMT is not None, "msgfmt is required with CI=true"
+    po = locale_dir / code / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        [MSGFMT, "--check", "--output-file=/dev/null", str(po)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -74,11 +74,15 @@ def test_a_court_suspension_tells_each_survivor_in_their_language_and_hands_one_
 
     texts = {r["body"]["language"]: r["body"]["text"] for r in gateway.requests}
     assert texts == {
-        "ar": "هناك مستجدات بخصوص موعدك. يُرجى الاتصال بالشخص الذي يتابع حالتك.",
-        "uk": "Є новини щодо вашої зустрічі. Будь ласка, зателефонуйте своєму соціальному працівникові.",
+        "ar": "هناك مستجدات بخصوص موعدك. يُرجى الاتصال بالشخص الذي يقدّم لك الدعم.",
+        "uk": "Є новини щодо вашої зустрічі. Будь ласка, зателефонуйте людині, яка вам допомагає.",
     }
     [email] = mail.outbox
-    assert email.body.startswith("Votre audience du 20 mars 2026, 10:30 (Athens First Instance) est reportée.")
+    assert email.subject == "Du nouveau concernant votre rendez-vous"
+    assert email.body.startswith(
+        "Il y a du nouveau concernant votre rendez-vous.\n\n"
+        "Votre audience du 20 mars 2026, 10:30 (Athens First Instance) est reportée."
+    )
     everything = json.dumps(gateway.requests, ensure_ascii=False) + email.body + email.subject
     for case in people.values():
         assert case.reference not in everything

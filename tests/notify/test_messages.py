@@ -55,12 +55,13 @@ def test_a_detailed_message_shows_the_time_in_the_courts_time_zone_in_the_person
         mode="remote",
     )
     subject, text = messages.render(language="de", kind="hearing.postponed", detail="detailed", facts=facts)
-    assert subject == "Neuigkeiten zu Ihrem Gerichtstermin"
+    assert subject == "Neuigkeiten zu Ihrem Termin"
     assert text == (
+        "Es gibt Neuigkeiten zu Ihrem Termin.\n\n"
         "Ihr Gerichtstermin am 14. April 2026, 10:30 (Πρωτοδικείο Αθηνών) wurde auf den 21. September 2026, 11:00 "
         "verlegt. Ihre Betreuungsperson beantwortet gern Ihre Fragen."
     )
     _, changed = messages.render(language="ro", kind="hearing.mode_changed", detail="detailed", facts=facts)
     assert "prin videoconferință" in changed
     _, minimal = messages.render(language="ru", kind="hearing.cancelled", detail="minimal", facts=facts)
-    assert minimal == "Есть новости о вашей встрече. Пожалуйста, позвоните своему социальному работнику."  # noqa: RUF001
+    assert minimal == "Есть новости о вашей встрече. Пожалуйста, позвоните человеку, который вам помогает."  # noqa: RUF001

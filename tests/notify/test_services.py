@@ -119,7 +119,7 @@ def test_a_text_message_says_only_that_there_is_news(world: World, gateway: Fake
     [request] = gateway.requests
     body = request["body"]
     assert body["to"] == "+40 721 000 111"
-    assert body["text"] == "هناك مستجدات بخصوص موعدك. يُرجى الاتصال بالشخص الذي يتابع حالتك."
+    assert body["text"] == "هناك مستجدات بخصوص موعدك. يُرجى الاتصال بالشخص الذي يقدّم لك الدعم."
     assert uuid.UUID(body.pop("idempotency_key"))  # random: it says nothing (and may hold any two digits)
     for secret in ("Maria", "Popescu", case.reference, "2026", "court", "14"):
         assert secret not in json.dumps(body, ensure_ascii=False)
@@ -135,7 +135,7 @@ def test_an_email_with_consent_says_the_date_and_court_but_never_the_name_or_ref
     assert message.to == ["m.p@example.org"]
     assert "21 septembre 2026" in message.body
     assert "14 avril 2026" in message.body
-    assert message.subject == "Du nouveau concernant votre audience"
+    assert message.subject == "Du nouveau concernant votre rendez-vous"
     for secret in ("Maria", "Popescu", case.reference):
         assert secret not in message.body + message.subject
     delivery = survivor_delivery(event)

@@ -28,7 +28,7 @@ def test_the_standard_messages_are_seeded_in_every_portal_language(db: None, set
 
 def test_no_crisis_no_messages(portal: Portal, clock: object) -> None:
     page = Client().get("/help/en/").content.decode()
-    assert "You may leave home to seek help" not in page
+    assert "You are allowed to leave home to get help" not in page
     assert selectors.crisis_banner("en") is None
 
 
@@ -78,8 +78,8 @@ def test_the_translation_status_shows_which_language_lags_which_text(portal: Por
         actor=world.coordinator,
         message=leave_home,
         language="en",
-        title="You may leave home to seek help",
-        body="Lockdown and curfew rules allow you to leave home to seek help. Carry an ID if you have one.",
+        title="You are allowed to leave home to get help",
+        body="Lockdown and curfew rules allow you to leave home to get help. Carry an ID if you have one.",
     )
     leave_home.refresh_from_db()
     assert leave_home.revision == 2
@@ -150,4 +150,4 @@ def test_bad_message_texts_are_refused(world: World) -> None:
         services.message_text_save(actor=world.coordinator, message=message, language="xx", title="a", body="b")
     with pytest.raises(PermissionDenied):
         services.message_text_save(actor=world.caseworker, message=message, language="en", title="a", body="b")
-    assert message.texts.get(language="en").title == "You may leave home to seek help"
+    assert message.texts.get(language="en").title == "You are allowed to leave home to get help"

@@ -72,7 +72,7 @@ def test_an_unknown_address_is_the_portals_own_not_found_page_without_a_cookie(p
 def test_the_page_is_translated(portal: Portal) -> None:
     assert "Find help" in Client().get("/help/en/").content.decode()
     assert "Trouver de l’aide" in Client().get("/help/fr/").content.decode()  # noqa: RUF001
-    assert "ابحث عن مساعدة" in Client().get("/help/ar/").content.decode()
+    assert "العثور على مساعدة" in Client().get("/help/ar/").content.decode()
     assert "Găsiți ajutor" in Client().get("/help/ro/").content.decode()
 
 

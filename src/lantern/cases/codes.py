@@ -17,9 +17,9 @@ class Gender(models.TextChoices):  # prs_Gender
 
 
 class TraffickingStatus(models.TextChoices):  # vic_TraffickingStatus
-    POSSIBLE = "PossibleVictimOfTrafficking", _("Possible victim")
-    ACTUAL = "ActualVictimOfTrafficking", _("Actual victim")
-    NOT_A_VICTIM = "NotAVictimOfTrafficking", _("Not a victim")
+    POSSIBLE = "PossibleVictimOfTrafficking", _("Presumed victim")
+    ACTUAL = "ActualVictimOfTrafficking", _("Identified as a victim")
+    NOT_A_VICTIM = "NotAVictimOfTrafficking", _("Not identified as a victim")
 
 
 class DecisionMaker(models.TextChoices):  # vic_TraffickingStatusDecisionMakingOrg
@@ -122,7 +122,7 @@ ISIC_SECTIONS = {  # vic_ForcedLabourIndustry (ISIC rev. 4 sections)
 }
 
 SEX_EXPLOITATION = {  # vic_TypeOfSexExploitation
-    "Prostitution": _("Prostitution"),
+    "Prostitution": _("Exploitation of prostitution"),
     "Pornography": _("Pornography"),
     "RemoteInteractiveServices": _("Remote interactive services"),
     "PrivateSexualServices": _("Private sexual services"),

@@ -25,7 +25,7 @@ class CaseForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     second_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     gender = forms.ChoiceField(label=_("Sex or gender"), choices=codes.Gender.choices, initial=codes.Gender.UNKNOWN)
     primary_language = forms.CharField(label=_("Main language (ISO 639-1 code, e.g. ro)"), max_length=3, required=False)
@@ -42,7 +42,9 @@ class CaseForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     messaging = forms.CharField(label=_("Messaging app and handle"), max_length=120, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    identified_on = forms.DateField(label=_("Identified on"), widget=forms.DateInput(attrs={"type": "date"}))
+    identified_on = forms.DateField(
+        label=_("Identified on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     # Victim context
     forms_of_exploitation = forms.MultipleChoiceField(
         label=_("Forms of exploitation"), choices=list(codes.EXPLOITATION.items()), widget=CHECKBOXES, required=False
@@ -144,7 +146,9 @@ class RiskForm(forms.Form):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=Decision.Kind.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
-    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class CloseForm(forms.Form):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases import codes, erasure
 from lantern.cases.models import (
@@ -39,6 +40,7 @@ from lantern.cases.validation import (
     cross_border,
 )
 from lantern.cases.workdays import add_working_days
+from lantern.core import listing
 from lantern.core.audit import audit_record
 from lantern.core.crypto import blind_index
 from lantern.core.models import Organisation, OrganisationType, User
@@ -477,7 +479,9 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
     if not text:
         raise ValidationError({"text": _("The note is empty.")})
     if len(text) > 10_000:
-        raise ValidationError({"text": _("At most %(n)d characters.") % {"n": 10_000}})
+        raise ValidationError(
+            {"text": ngettext("At most %(n)d character.", "At most %(n)d characters.", 10_000) % {"n": 10_000}}
+        )
     with transaction.atomic():
         note = Note.objects.create(case=case, text=text, author=actor)
         _event(case, "note", actor, note=note.pk)
@@ -495,7 +499,7 @@ def assessment_record(
         errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
     wrong = [n for n in needs if n not in codes.SERVICE_TYPES]
     if wrong:
-        errors["needs"] = _("Unknown values: %(value)s.") % {"value": ", ".join(wrong)}
+        errors["needs"] = _("Unknown values: %(value)s.") % {"value": listing.join(wrong)}
     if kind == Assessment.Kind.RISK and risk_level not in Assessment.Risk.values:
         errors["risk_level"] = _("Say whether the risk is low, medium or high.")
     if kind == Assessment.Kind.NEEDS and risk_level:
@@ -503,7 +507,7 @@ def assessment_record(
     if kind == Assessment.Kind.RISK and needs:
         errors["needs"] = _("A risk assessment lists no needs.")
     if len(notes) > 10_000:
-        errors["notes"] = _("At most %(n)d characters.") % {"n": 10_000}
+        errors["notes"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 10_000) % {"n": 10_000}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases import codes
 from lantern.core import codes as iso
+from lantern.core import listing
 
 
 @dataclass
@@ -111,7 +113,7 @@ def clean_person(data: PersonData, *, today: date) -> tuple[PersonData, dict[str
             )
             setattr(data, name, value)
             if len(value) > limit:
-                errors[name] = _("At most %(n)d characters.") % {"n": limit}
+                errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
     if data.birth_date is not None:
         if data.birth_date > today:
             errors["birth_date"] = _("The birth date is in the future.")
@@ -125,11 +127,11 @@ def clean_person(data: PersonData, *, today: date) -> tuple[PersonData, dict[str
         value = getattr(data, name)
         wrong = [c for c in ([value] if isinstance(value, str) else value) if c and c not in iso.language_codes()]
         if wrong:
-            errors[name] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": ", ".join(wrong)}
+            errors[name] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(wrong)}
     data.citizenship = _unique([code.upper() for code in data.citizenship])
     wrong = [c for c in data.citizenship if c not in iso.country_codes()]
     if wrong:
-        errors["citizenship"] = _("Not ISO 3166 country codes: %(value)s.") % {"value": ", ".join(wrong)}
+        errors["citizenship"] = _("Not ISO 3166 country codes: %(value)s.") % {"value": listing.join(wrong)}
     if data.contact_route not in codes.CONTACT_ROUTES:
         errors["contact_route"] = _("Unknown value %(value)s.") % {"value": repr(data.contact_route)}
     if data.email and "@" not in data.email:
@@ -144,7 +146,7 @@ def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
         setattr(data, name, values)
         wrong = [v for v in values if v not in allowed]
         if wrong:
-            errors[name] = _("Unknown values: %(value)s.") % {"value": ", ".join(wrong)}
+            errors[name] = _("Unknown values: %(value)s.") % {"value": listing.join(wrong)}
     for name, allowed in _SINGLE.items():
         value = (getattr(data, name) or "").strip()
         if name == "forced_labour_industry":
@@ -162,7 +164,7 @@ def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
     for name in ("recruitment_region", "exploitation_region"):
         setattr(data, name, " ".join((getattr(data, name) or "").split()))
         if len(getattr(data, name)) > 100:
-            errors[name] = _("At most %(n)d characters.") % {"n": 100}
+            errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}
     if data.age_when_trafficked is not None and not 0 <= data.age_when_trafficked <= 120:
         errors["age_when_trafficked"] = _("Between 0 and 120.")
     return data, errors

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from lantern.core import codes, crypto
+from lantern.core import codes, crypto, listing
 from lantern.core.audit import audit_record
 from lantern.core.models import (
     Alert,
@@ -87,7 +87,7 @@ def _clean_organisation_fields(
     languages = [code.strip().lower() for code in languages if code.strip()]
     unknown = [code for code in languages if code not in codes.language_codes()]
     if unknown:
-        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": ", ".join(unknown)}
+        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(unknown)}
     if errors:
         raise ValidationError(errors)
     return {

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantern.crisis.models import CrisisKind, MeasureKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def split_regions(raw: str) -> list[str]:

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core import codes, outbox
+from lantern.core import codes, listing, outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import User
 from lantern.core.permissions import require
@@ -23,7 +24,9 @@ from lantern.crisis.permissions import CrisisAction
 def _regions(regions: list[str]) -> list[str]:
     cleaned = list(dict.fromkeys(" ".join(r.split()) for r in regions if r and r.strip()))
     if any(len(r) > 100 for r in cleaned):
-        raise ValidationError({"regions": _("At most %(n)d characters.") % {"n": 100}})
+        raise ValidationError(
+            {"regions": ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}}
+        )
     return cleaned
 
 
@@ -133,9 +136,11 @@ def measure_add(
     cleaned = _regions(regions or [])
     outside = [r for r in cleaned if crisis.regions and r not in crisis.regions]
     if outside:
-        raise ValidationError({"regions": _("Not in the crisis area: %(value)s.") % {"value": ", ".join(outside)}})
+        raise ValidationError({"regions": _("Not in the crisis area: %(value)s.") % {"value": listing.join(outside)}})
     if len(note) > 300:
-        raise ValidationError({"note": _("At most %(n)d characters.") % {"n": 300}})
+        raise ValidationError(
+            {"note": ngettext("At most %(n)d character.", "At most %(n)d characters.", 300) % {"n": 300}}
+        )
     with transaction.atomic():
         measure = Measure.objects.create(
             crisis=crisis,

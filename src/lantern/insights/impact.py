@@ -30,6 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.insights.indicators import Indicator, Unit, month_of, months_between, next_month
 from lantern.insights.selectors import Filters, Point, Viewer, series
@@ -197,13 +198,17 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
 
 
 def _amount(indicator: Indicator, value: float) -> str:
-    number = formats.number_format(round(abs(value), 1), decimal_pos=1 if abs(value) < 10 else 0)
+    shown = round(abs(value), 1) if abs(value) < 10 else round(abs(value))
+    number = formats.number_format(shown, decimal_pos=1 if abs(value) < 10 else 0)
+    # The plural form follows the number shown; a fraction ("2.5 days") takes the form of 2, which is the plural
+    # "other"/"few" form that fractions take in the languages of the staff UI.
+    count = int(shown) if float(shown).is_integer() else 2
     if indicator.unit == Unit.PERCENT:
-        return _("%(number)s points") % {"number": number}
+        return ngettext("%(number)s point", "%(number)s points", count) % {"number": number}
     if indicator.unit == Unit.DAYS:
-        return _("%(number)s days") % {"number": number}
+        return ngettext("%(number)s day", "%(number)s days", count) % {"number": number}
     if indicator.unit == Unit.RATIO:
-        return _("%(number)s cases per caseworker") % {"number": number}
+        return ngettext("%(number)s case per caseworker", "%(number)s cases per caseworker", count) % {"number": number}
     return _("%(number)s a month") % {"number": number}
 
 

@@ -45,6 +45,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Cell = dict[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "changed since the epoch": every month that has data
@@ -796,7 +797,7 @@ REGISTRY: dict[str, Indicator] = {
         ),
         Indicator(
             code="court_backlog",
-            label=_("Court backlog"),
+            label=pgettext_lazy("insights", "Court backlog"),
             definition=_(
                 "Hearings waiting to be held: scheduled, or postponed and still without a new date. Measured at each "
                 "refresh for the current month."

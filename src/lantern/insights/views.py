@@ -171,11 +171,14 @@ def impact_view(request: HttpRequest) -> HttpResponse:
         "reason": reason,
         "terms": terms,
         "rows": rows,
+        # A literal "95%": these two texts are not %-formatted (no-python-format in the catalogues, for msgfmt).
+        # xgettext:no-python-format
         "method": _(
             "An interrupted time series: the monthly values before a measure (or a crisis) and while it lasted, each "
             "side fitted with a straight line. The change in level when it started is the effect reported, with a 95% "
             "confidence interval that allows for months that resemble their neighbours (Newey-West)."
         ),
+        # xgettext:no-python-format
         "interval_heading": _("95% confidence interval"),
     }
     return render(request, "insights/impact.html", context)

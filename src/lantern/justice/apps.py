@@ -9,6 +9,7 @@ class JusticeConfig(AppConfig):
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
         from lantern.cases.codes import TIMELINE
         from lantern.cases.permissions import CaseAction
@@ -22,11 +23,11 @@ class JusticeConfig(AppConfig):
             {
                 "proceeding_open": _("Proceeding opened"),
                 "protective_measure_add": _("Protective measure added"),
-                "hearing_schedule": _("Hearing scheduled"),
+                "hearing_schedule": pgettext_lazy("justice", "Hearing scheduled"),
                 "hearing_hold": _("Hearing held"),
-                "hearing_postpone": _("Hearing postponed"),
+                "hearing_postpone": pgettext_lazy("justice", "Hearing postponed"),
                 "hearing_reschedule": _("Hearing given a new date"),
-                "hearing_cancel": _("Hearing cancelled"),
+                "hearing_cancel": pgettext_lazy("justice", "Hearing cancelled"),
                 "hearing_mode_change": _("Hearing mode changed"),
             }
         )
@@ -46,7 +47,7 @@ class JusticeConfig(AppConfig):
         )
         navigation.register(
             navigation.NavEntry(
-                label=_("Court backlog"),
+                label=pgettext_lazy("justice", "Court backlog"),
                 url_name="justice:backlog",
                 visible=lambda u: can(u, JusticeAction.BACKLOG) and not can(u, JusticeAction.VIEW),
                 order=41,

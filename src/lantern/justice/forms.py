@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.core.models import Organisation
 from lantern.justice.models import Court, Mode, PostponementReason, ProceedingKind, Protection, SurvivorRole
@@ -41,7 +42,9 @@ class ProtectiveMeasureForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.all().order_by("name"))
+    court = forms.ModelChoiceField(
+        label=pgettext_lazy("justice", "Court"), queryset=Court.objects.all().order_by("name")
+    )
     starts_at = local_field(_("Date and time"))
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
 
@@ -61,8 +64,22 @@ class ModeForm(forms.Form):
 
 
 class HearingFilterForm(forms.Form):
-    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any"))], required=False)
-    mode = forms.ChoiceField(label=_("Mode"), choices=[("", _("Any")), *Mode.choices], required=False)
-    starts_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    starts_to = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    court = forms.ModelChoiceField(
+        label=pgettext_lazy("justice", "Court"), queryset=Court.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("justice", "Status"), choices=[("", pgettext_lazy("justice", "Any"))], required=False
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode"), choices=[("", pgettext_lazy("justice", "Any")), *Mode.choices], required=False
+    )
+    starts_from = forms.DateField(
+        label=pgettext_lazy("justice", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )
+    starts_to = forms.DateField(
+        label=pgettext_lazy("justice", "Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )

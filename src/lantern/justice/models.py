@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.cases.models import Case
 from lantern.core.models import Organisation
@@ -112,7 +113,7 @@ class ProtectiveMeasure(models.Model):
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
+    IN_PERSON = "in_person", pgettext_lazy("justice", "In person")
     REMOTE = "remote", _("Remote")
     HYBRID = "hybrid", _("Hybrid")
 

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from lantern.cases.models import Case, Consent, TimelineEntry
 from lantern.cases.permissions import CaseAction
@@ -163,11 +163,11 @@ def court_create(
     region = " ".join(region.split())
     country = country.strip().upper()
     if not name or len(name) > 200:
-        errors["name"] = _("A name of at most 200 characters is required.")
+        errors["name"] = pgettext("justice", "A name of at most 200 characters is required.")
     elif Court.objects.filter(name=name).exists():
         errors["name"] = _("A court with this name exists already.")
     if country not in codes.country_codes():
-        errors["country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
+        errors["country"] = pgettext("justice", "Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
     if not region or len(region) > 100:
         errors["region"] = _("Name the region (at most 100 characters).")
     if time_zone not in available_timezones():
@@ -226,16 +226,16 @@ def proceeding_open(
             raise PermissionDenied("only a prosecution service opens a proceeding")
     errors: dict[str, str] = {}
     if kind not in ProceedingKind.values:
-        errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
+        errors["kind"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(kind)}
     if survivor_role not in SurvivorRole.values:
-        errors["survivor_role"] = _("Unknown value %(value)s.") % {"value": repr(survivor_role)}
+        errors["survivor_role"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(survivor_role)}
     if organisation.type not in IN_CHARGE_TYPES:
         errors["organisation"] = _("A proceeding is in the charge of a prosecution service, a court or the police.")
     if case.anonymised_at is not None:
         errors["case"] = _("This case has been anonymised.")
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
-        errors["opened_on"] = _("The date is in the future.")
+        errors["opened_on"] = pgettext("justice", "The date is in the future.")
     if errors:
         raise ValidationError(errors)
     if actor is not None and not may_open_proceeding(actor, case, organisation):
@@ -272,7 +272,7 @@ def protective_measure_add(
     language = language.strip().lower()
     errors: dict[str, str] = {}
     if kind not in Protection.values:
-        errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
+        errors["kind"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(kind)}
     elif kind == Protection.INTERPRETER and language not in codes.language_codes():
         errors["language"] = _("An interpreter needs a language (ISO 639-1 code, for example ro).")
     elif kind != Protection.INTERPRETER and language:
@@ -320,7 +320,7 @@ def hearing_schedule(
     errors: dict[str, str] = {}
     moment = _moment(starts_at, "starts_at", errors)
     if mode not in Mode.values:
-        errors["mode"] = _("Unknown value %(value)s.") % {"value": repr(mode)}
+        errors["mode"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(mode)}
     if proceeding.closed_on is not None:
         errors["proceeding"] = _("This proceeding is closed.")
     if (
@@ -430,7 +430,7 @@ def hearing_reschedule(
     moment = _moment(new_starts_at, "new_starts_at", errors, not_before=max(timezone.now(), hearing.starts_at))
     mode = mode or hearing.mode
     if mode not in Mode.values:
-        errors["mode"] = _("Unknown value %(value)s.") % {"value": repr(mode)}
+        errors["mode"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(mode)}
     if errors:
         raise ValidationError(errors)
     assert moment is not None
@@ -479,7 +479,7 @@ def hearing_cancel(*, actor: User | None, hearing: Hearing) -> Hearing:
 def hearing_mode_change(*, actor: User | None, hearing: Hearing, mode: str) -> Hearing:
     _require_hearing(actor, hearing)
     if mode not in Mode.values:
-        raise ValidationError({"mode": _("Unknown value %(value)s.") % {"value": repr(mode)}})
+        raise ValidationError({"mode": pgettext("justice", "Unknown value %(value)s.") % {"value": repr(mode)}})
     with transaction.atomic():
         now = timezone.now()
         changed = (

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from lantern.cases.models import Case
@@ -61,7 +62,7 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     form = HearingFilterForm(request.GET or None)
     form.fields["court"].queryset = selectors.courts_of(user)  # type: ignore[attr-defined]
-    form.fields["status"].choices = [("", _("Any")), *HearingStatus.choices]  # type: ignore[attr-defined]
+    form.fields["status"].choices = [("", pgettext("justice", "Any")), *HearingStatus.choices]  # type: ignore[attr-defined]
     filters = selectors.HearingFilters()
     if form.is_valid():
         data = form.cleaned_data
@@ -99,7 +100,7 @@ def find_case_view(request: HttpRequest) -> HttpResponse:
     page_user(request, JusticeAction.MANAGE)
     reference = request.GET.get("reference", "").strip().upper()[:16]
     if not Case.objects.filter(reference=reference).exists():
-        messages.error(request, _("No case has this reference."))
+        messages.error(request, pgettext("justice", "No case has this reference."))
         return redirect("justice:hearings")
     return redirect("justice:case", reference=reference)
 

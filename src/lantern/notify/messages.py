@@ -46,11 +46,13 @@ def has(language: str, kind: str, detail: str) -> bool:
     if detail == "minimal":
         return bool(data.get("minimal", {}).get("text")) and bool(data.get("minimal", {}).get("subject"))
     section = data.get("detailed", {})
+    subject = data.get("minimal", {}).get("subject")
     # A postponement with a known new date is told with the "rescheduled" wording (see render).
     needed = [kind, "hearing.rescheduled"] if kind == "hearing.postponed" else [kind]
     return (
         all(section.get(k) for k in needed)
-        and bool(section.get("subject"))
+        and bool(section.get("opening"))
+        and bool(subject)
         and all(m in data.get("modes", {}) for m in MODES)
     )
 
@@ -87,19 +89,28 @@ class HearingFacts:
     mode: str
 
 
+# Babel's "en" writes American dates ("April 14, 2026"); Lantern's English is British ("14 April 2026").
+BABEL_LOCALES = {"en": "en_GB"}
+
+
 def when(moment: datetime | None, language: str, time_zone: str) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(ZoneInfo(time_zone))
+    locale = BABEL_LOCALES.get(language, language)
     # The language's own way of joining a date and a time (Arabic joins them with "،").
-    pattern = str(get_datetime_format("medium", locale=language)).replace("'", "")
-    return pattern.replace("{1}", format_date(local, "long", locale=language)).replace(
-        "{0}", format_time(local, "HH:mm", locale=language)
+    pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    return pattern.replace("{1}", format_date(local, "long", locale=locale)).replace(
+        "{0}", format_time(local, "HH:mm", locale=locale)
     )
 
 
 def render(*, language: str, kind: str, detail: str, facts: HearingFacts | None) -> tuple[str, str]:
-    """(subject, text) of the message; raises KeyError when the language lacks it (check `has` first)."""
+    """(subject, text) of the message; raises KeyError when the language lacks it (check `has` first).
+
+    Every subject is the minimal one, and a detailed text starts with a neutral line of its own: a lock screen, an
+    inbox list and a notification preview show the subject and the first line, and someone else may be looking.
+    The court and the date come after that line (docs/glossary.md)."""
     data = catalogue()[language]
     if detail == "minimal" or facts is None:
         return data["minimal"]["subject"], data["minimal"]["text"]
@@ -112,4 +123,4 @@ def render(*, language: str, kind: str, detail: str, facts: HearingFacts | None)
         court=facts.court,
         mode=data["modes"].get(facts.mode, data["modes"]["in_person"]),
     )
-    return data["detailed"]["subject"], text
+    return data["minimal"]["subject"], f"{data['detailed']['opening']}\n\n{text}"

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.cases.models import Case
 from lantern.core.models import Organisation, OutboxEvent
@@ -36,7 +37,7 @@ class Detail(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("notify", "Sent")
     FAILED = "failed", _("Failed, will retry")
     GAVE_UP = "gave_up", _("Gave up")
     HANDED_TO_CASEWORKER = "handed_to_caseworker", _("Handed to the caseworker")
@@ -143,10 +144,10 @@ class PackageNotice(models.Model):
 
 
 EVENT_LABELS = {
-    "hearing.scheduled": _("Hearing scheduled"),
-    "hearing.postponed": _("Hearing postponed"),
+    "hearing.scheduled": pgettext_lazy("notify", "Hearing scheduled"),
+    "hearing.postponed": pgettext_lazy("notify", "Hearing postponed"),
     "hearing.rescheduled": _("Hearing moved to a new date"),
-    "hearing.cancelled": _("Hearing cancelled"),
+    "hearing.cancelled": pgettext_lazy("notify", "Hearing cancelled"),
     "hearing.mode_changed": _("Hearing held another way"),
     "referral.received": _("Referral received"),
     "referral.overdue": _("Referral overdue"),

@@ -27,16 +27,32 @@ PUBLIC = {
 }
 
 CURFEW = {
-    "en": ("Pharmacies and clinics stay open during the curfew", "Show this page if you are stopped on your way."),
-    "el": ("Φαρμακεία και ιατρεία μένουν ανοιχτά κατά την απαγόρευση", "Δείξτε αυτή τη σελίδα αν σας σταματήσουν."),
-    "ar": ("تبقى الصيدليات والعيادات مفتوحة أثناء حظر التجول", "أظهر هذه الصفحة إذا أوقفك أحد في طريقك."),
-    "fr": ("Pharmacies et cliniques restent ouvertes pendant le couvre-feu", "Montrez cette page si l’on vous arrête."),
-    "ro": ("Farmaciile și clinicile rămân deschise", "Arătați această pagină dacă vă oprește cineva pe drum."),
+    "en": (
+        "Pharmacies and clinics stay open during the curfew",
+        "Show this page if the police or officials stop you on your way.",
+    ),
+    "el": (
+        "Φαρμακεία και ιατρεία μένουν ανοιχτά κατά την απαγόρευση",
+        "Δείξτε αυτή τη σελίδα αν σας σταματήσει η αστυνομία ή άλλη αρχή.",
+    ),
+    "ar": (
+        "تبقى الصيدليات والعيادات مفتوحة أثناء حظر التجول",
+        "أظهر هذه الصفحة إذا أوقفتك الشرطة أو أحد الموظفين الرسميين في طريقك.",
+    ),
+    "fr": (
+        "Pharmacies et cliniques restent ouvertes pendant le couvre-feu",
+        "Montrez cette page en cas de contrôle par la police ou par d’autres agents.",
+    ),
+    "ro": (
+        "Farmaciile și clinicile rămân deschise",
+        "Arătați această pagină dacă vă oprește poliția sau un alt reprezentant al autorităților pe drum.",
+    ),
 }
 
 LEAVE_HOME_EN = (
-    "Lockdown and curfew rules allow you to leave home to seek help, to see a doctor, or to get away from violence "
-    "or exploitation. If you are stopped, say that you are going to get help. You need no permit to call a hotline."
+    "Lockdown and curfew rules allow you to leave home to get help, to see a doctor, or to get away from violence "
+    "or exploitation. If the police or officials stop you, you can say you are going to get help. You do not have "
+    "to say more. You need no permit to call a hotline."
 )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.portal import languages
 from lantern.portal.models import Channel, CloseReason, IfSomeoneElse
@@ -34,7 +35,11 @@ class CallbackForm(forms.Form):
         initial=IfSomeoneElse.HANG_UP,
         widget=forms.RadioSelect,
     )
-    may_leave_message = forms.BooleanField(label=_("You may leave a message or voicemail"), required=False)
+    # The person's consent that the hotline may leave a message: unticked unless she ticks it (a voicemail may land on
+    # a phone someone else checks), and worded in the first person so it cannot read as permission for her.
+    may_leave_message = forms.BooleanField(
+        label=_("It is safe to leave me a message or voicemail."), required=False, initial=False
+    )
     note = forms.CharField(
         label=_("Anything else we should know (optional)"),
         max_length=500,
@@ -70,4 +75,4 @@ class MessageCreateForm(MessageTextForm):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why"), choices=CloseReason.choices)
+    reason = forms.ChoiceField(label=pgettext_lazy("portal", "Why"), choices=CloseReason.choices)

@@ -6,33 +6,49 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # service type -> (name, what it does)
 SERVICES: dict[str, tuple[Promise, Promise]] = {
     "safe_accommodation": (_("Safe accommodation"), _("A safe place to stay, away from the people who exploit you.")),
-    "medical": (_("Medical care"), _("Doctors and nurses who treat you, in confidence.")),
-    "psychological": (_("Psychological support"), _("Someone to talk to about what happened, in confidence.")),
-    "interpretation": (_("Interpretation"), _("An interpreter, so that you can speak in your own language.")),
+    "medical": (pgettext_lazy("portal", "Medical care"), _("Doctors and nurses who treat you, in confidence.")),
+    "psychological": (
+        pgettext_lazy("portal", "Psychological support"),
+        _("Someone to talk to about what happened, in confidence."),
+    ),
+    "interpretation": (
+        pgettext_lazy("portal", "Interpretation"),
+        _("An interpreter, so that you can speak in your own language."),
+    ),
     "cultural_mediation": (
-        _("Cultural mediation"),
+        pgettext_lazy("portal", "Cultural mediation"),
         _("A mediator who knows your culture and helps you be understood."),
     ),
-    "legal_counselling": (_("Legal counselling"), _("Advice on your rights, your residence and your options.")),
-    "legal_aid": (_("Legal aid"), _("A lawyer who represents you, free of charge.")),
-    "education": (_("Education"), _("School and language classes.")),
-    "vocational_training": (_("Vocational training"), _("Training for a job.")),
-    "financial_assistance": (_("Financial assistance"), _("Money to cover basic needs.")),
+    "legal_counselling": (
+        pgettext_lazy("portal", "Legal counselling"),
+        _("Advice on your rights, your residence and your options."),
+    ),
+    "legal_aid": (pgettext_lazy("portal", "Legal aid"), _("A lawyer who represents you, free of charge.")),
+    "education": (pgettext_lazy("portal", "Education"), _("School and language classes.")),
+    "vocational_training": (pgettext_lazy("portal", "Vocational training"), _("Training for a job.")),
+    "financial_assistance": (pgettext_lazy("portal", "Financial assistance"), _("Money to cover basic needs.")),
     "livelihood": (_("Livelihood"), _("Help to find work and earn a living.")),
-    "social_care": (_("Social care"), _("A social worker who helps with daily needs and papers.")),
-    "repatriation": (_("Repatriation"), _("Help to return home safely, if you want to.")),
-    "family_tracing": (_("Family tracing"), _("Help to find and contact your family.")),
-    "covid_test_vaccination": (_("Tests and vaccination"), _("Free tests and vaccination.")),
-    "protective_equipment": (_("Protective equipment"), _("Masks, gloves and hygiene products.")),
-    "quarantine_accommodation": (_("Quarantine accommodation"), _("A safe place to stay in quarantine.")),
-    "emergency_cash": (_("Emergency cash"), _("Money at once for urgent needs.")),
-    "food_package": (_("Food package"), _("Food and other essentials.")),
+    "social_care": (
+        pgettext_lazy("portal", "Social care"),
+        _("A support worker who helps with daily needs and papers."),
+    ),
+    "repatriation": (pgettext_lazy("portal", "Repatriation"), _("Help to return home safely, if you want to.")),
+    "family_tracing": (pgettext_lazy("portal", "Family tracing"), _("Help to find and contact your family.")),
+    "covid_test_vaccination": (pgettext_lazy("portal", "Tests and vaccination"), _("Free tests and vaccination.")),
+    "protective_equipment": (pgettext_lazy("portal", "Protective equipment"), _("Masks, gloves and hygiene products.")),
+    "quarantine_accommodation": (
+        pgettext_lazy("portal", "Quarantine accommodation"),
+        _("A safe place to stay in quarantine."),
+    ),
+    "emergency_cash": (pgettext_lazy("portal", "Emergency cash"), _("Money straight away for urgent needs.")),
+    "food_package": (pgettext_lazy("portal", "Food package"), _("Food and other essentials.")),
     "device_and_internet": (_("A device and internet access"), _("A phone or tablet and internet, to reach help.")),
-    "remote_psychosocial": (_("Remote psychosocial support"), _("Support by phone or online.")),
+    "remote_psychosocial": (pgettext_lazy("portal", "Remote psychosocial support"), _("Support by phone or online.")),
 }
 
 STATUSES: dict[str, Promise] = {
@@ -43,16 +59,16 @@ STATUSES: dict[str, Promise] = {
 }
 
 MODES: dict[str, Promise] = {
-    "in_person": _("In person"),
+    "in_person": pgettext_lazy("portal", "In person"),
     "remote": _("By phone or online"),
     "outreach": _("Comes to you"),
 }
 
 MEASURES: dict[str, Promise] = {
-    "lockdown": _("Lockdown"),
+    "lockdown": pgettext_lazy("portal", "Lockdown"),
     "curfew": _("Curfew"),
-    "movement_restriction": _("Movement restriction"),
-    "border_closure": _("Border closure"),
+    "movement_restriction": pgettext_lazy("portal", "Movement restriction"),
+    "border_closure": pgettext_lazy("portal", "Border closure"),
     "court_suspension": _("Courts suspended"),
     "school_closure": _("Schools closed"),
     "business_closure": _("Businesses closed"),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.core.fields import EncryptedTextField
 from lantern.core.models import Organisation
@@ -69,7 +70,7 @@ class IfSomeoneElse(models.TextChoices):
 class IntakeStatus(models.TextChoices):
     NEW = "new", _("New")
     CASE_OPENED = "case_opened", _("Case opened")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("portal", "Closed")
 
 
 class CloseReason(models.TextChoices):

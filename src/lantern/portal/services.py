@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 
 from lantern.cases import services as cases
 from lantern.cases.models import Case
@@ -51,9 +52,13 @@ def _clean_text(title: str, body: str) -> tuple[str, str]:
     title, body = " ".join(title.split()), body.strip()
     errors: dict[str, str] = {}
     if not title or len(title) > 150:
-        errors["title"] = _("A title of at most %(n)d characters is required.") % {"n": 150}
+        errors["title"] = ngettext(
+            "A title of at most %(n)d character is required.", "A title of at most %(n)d characters is required.", 150
+        ) % {"n": 150}
     if not body or len(body) > 1000:
-        errors["body"] = _("A text of at most %(n)d characters is required.") % {"n": 1000}
+        errors["body"] = ngettext(
+            "A text of at most %(n)d character is required.", "A text of at most %(n)d characters is required.", 1000
+        ) % {"n": 1000}
     if errors:
         raise ValidationError(errors)
     return title, body
@@ -304,7 +309,9 @@ def _validate_request(request: CallbackRequest) -> CallbackRequest:
     if not contact:
         errors["contact"] = _("Write the number or address we should use.")
     elif len(contact) > limit:
-        errors["contact"] = _("At most %(n)d characters.") % {"n": limit}
+        errors["contact"] = npgettext("portal", "At most %(n)d character.", "At most %(n)d characters.", limit) % {
+            "n": limit
+        }
     elif request.channel == Channel.EMAIL and "@" not in contact:
         errors["contact"] = _("This is not an e-mail address.")
     elif request.channel != Channel.EMAIL and sum(c.isdigit() for c in contact) < 6:
@@ -313,12 +320,14 @@ def _validate_request(request: CallbackRequest) -> CallbackRequest:
     if not safe_times:
         errors["safe_times"] = _("Tell us when it is safe to contact you.")
     elif len(safe_times) > 300:
-        errors["safe_times"] = _("At most %(n)d characters.") % {"n": 300}
+        errors["safe_times"] = npgettext("portal", "At most %(n)d character.", "At most %(n)d characters.", 300) % {
+            "n": 300
+        }
     if request.if_someone_else not in IfSomeoneElse.values:
         errors["if_someone_else"] = _("Choose what we should do.")
     note = request.note.strip()
     if len(note) > 500:
-        errors["note"] = _("At most %(n)d characters.") % {"n": 500}
+        errors["note"] = npgettext("portal", "At most %(n)d character.", "At most %(n)d characters.", 500) % {"n": 500}
     if errors:
         raise ValidationError(errors)
     return CallbackRequest(

@@ -4,7 +4,11 @@ leave home to seek help despite lockdowns and curfews; hotlines and services are
 everyone, whatever their immigration status.
 
 Quoted labels ("Whatever your status") are the portal's own label for services that serve everyone; keep them
-the same as the translation of that label in the portal's catalogue."""
+the same as the translation of that label in the portal's catalogue.
+
+Survivors read these on the portal's first page during a crisis, often on a phone someone else may check: the words
+are those of docs/glossary.md (never trafficking, victim or social worker; "if the police or officials stop you",
+never "if anyone stops you" or "if you are arrested"), which tests/core/test_glossary.py checks."""
 
 # ruff: noqa: RUF001 (the texts are written in Cyrillic and Greek on purpose)
 from __future__ import annotations
@@ -13,75 +17,84 @@ from __future__ import annotations
 STANDARD_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "leave_home": {
         "en": (
-            "You may leave home to seek help",
-            "Lockdown and curfew rules allow you to leave home to seek help, to see a doctor, or to get away from "
-            "violence or exploitation. If you are stopped, say that you are going to get help.",
+            "You are allowed to leave home to get help",
+            "Lockdown and curfew rules allow you to leave home to get help, to see a doctor, or to get away from "
+            "violence or exploitation. If the police or officials stop you, you can say you are going to get help. "
+            "You do not have to say more.",
         ),
         "ar": (
-            "يمكنك مغادرة المنزل لطلب المساعدة",
+            "يُسمح لك بمغادرة المنزل لطلب المساعدة",
             "تسمح قواعد الإغلاق وحظر التجول بمغادرة المنزل لطلب المساعدة أو لزيارة طبيب أو للابتعاد عن العنف أو "
-            "الاستغلال. إذا أوقفك أحد، قل إنك ذاهب لطلب المساعدة.",
+            "الاستغلال. إذا أوقفتك الشرطة أو أحد الموظفين الرسميين، يمكنك أن تقول إنك في طريقك لطلب المساعدة. ولا "
+            "يلزمك أن تقول أكثر من ذلك.",
         ),
         "fr": (
-            "Vous pouvez sortir de chez vous pour demander de l'aide",
-            "Les règles du confinement et du couvre-feu vous permettent de sortir pour demander de l'aide, "
-            "consulter un médecin ou fuir la violence ou l'exploitation. Si l'on vous arrête, dites que vous allez "
-            "chercher de l'aide.",
+            "Vous avez le droit de sortir de chez vous pour demander de l'aide",
+            "Les règles du confinement et du couvre-feu vous permettent de sortir pour demander de l'aide, consulter "
+            "un médecin ou fuir la violence ou l'exploitation. En cas de contrôle par la police ou par d'autres "
+            "agents, vous pouvez dire que vous allez chercher de l'aide. Vous n'avez pas à en dire plus.",
         ),
         "es": (
-            "Puede salir de casa para pedir ayuda",
+            "Está permitido salir de casa para pedir ayuda",
             "Las normas del confinamiento y del toque de queda le permiten salir de casa para pedir ayuda, ir al "
-            "médico o alejarse de la violencia o la explotación. Si le detienen, diga que va a buscar ayuda.",
+            "médico o alejarse de la violencia o la explotación. Si la policía u otra autoridad le para, puede decir "
+            "que va a buscar ayuda. No tiene que decir nada más.",
         ),
         "ru": (
-            "Вы можете выйти из дома, чтобы обратиться за помощью",
-            "Правила карантина и комендантского часа разрешают выходить из дома, чтобы обратиться за помощью, "
-            "пойти к врачу или уйти от насилия или эксплуатации. Если вас остановят, скажите, что идёте за помощью.",
+            "Вам разрешено выйти из дома, чтобы обратиться за помощью",
+            "Правила карантина и комендантского часа разрешают выходить из дома, чтобы обратиться за помощью, пойти к "
+            "врачу или уйти от насилия или эксплуатации. Если вас остановит полиция или другие представители власти, "
+            "вы можете сказать, что идёте за помощью. Больше ничего говорить не нужно.",
         ),
         "uk": (
-            "Ви можете вийти з дому, щоб звернутися по допомогу",
-            "Правила локдауну та комендантської години дозволяють виходити з дому, щоб звернутися по допомогу, "
-            "піти до лікаря або втекти від насильства чи експлуатації. Якщо вас зупинять, скажіть, що йдете по "
-            "допомогу.",
+            "Вам дозволено вийти з дому, щоб звернутися по допомогу",
+            "Правила локдауну та комендантської години дозволяють виходити з дому, щоб звернутися по допомогу, піти "
+            "до лікаря або втекти від насильства чи експлуатації. Якщо вас зупинить поліція чи інші представники "
+            "влади, ви можете сказати, що йдете по допомогу. Більше нічого казати не потрібно.",
         ),
         "ro": (
-            "Puteți ieși din casă pentru a cere ajutor",
-            "Regulile de carantină și de restricție de circulație vă permit să ieșiți din casă pentru a cere "
-            "ajutor, pentru a merge la medic sau pentru a scăpa de violență ori exploatare. Dacă vă oprește "
-            "cineva, spuneți că mergeți să cereți ajutor.",
+            "Aveți voie să ieșiți din casă pentru a cere ajutor",
+            "Regulile de carantină și de restricție de circulație vă permit să ieșiți din casă pentru a cere ajutor, "
+            "pentru a merge la medic sau pentru a scăpa de violență ori exploatare. Dacă vă oprește poliția sau un "
+            "alt reprezentant al autorităților, puteți spune că mergeți să cereți ajutor. Nu trebuie să spuneți mai "
+            "mult.",
         ),
         "bg": (
-            "Можете да излезете от дома си, за да потърсите помощ",
-            "Правилата при локдаун и вечерен час ви позволяват да излезете от дома, за да потърсите помощ, да "
-            "отидете на лекар или да се спасите от насилие или експлоатация. Ако ви спрат, кажете, че отивате да "
-            "потърсите помощ.",
+            "Имате право да излезете от дома си, за да потърсите помощ",
+            "Правилата при локдаун и вечерен час ви позволяват да излезете от дома, за да потърсите помощ, да отидете "
+            "на лекар или да се спасите от насилие или експлоатация. Ако ви спре полицията или друг представител на "
+            "властите, можете да кажете, че отивате да потърсите помощ. Не е нужно да казвате повече.",
         ),
         "it": (
-            "Puoi uscire di casa per chiedere aiuto",
+            "Hai il diritto di uscire di casa per chiedere aiuto",
             "Le regole del lockdown e del coprifuoco ti permettono di uscire di casa per chiedere aiuto, andare dal "
-            "medico o allontanarti da violenza o sfruttamento. Se ti fermano, di' che stai andando a chiedere aiuto.",
+            "medico o allontanarti da violenza o sfruttamento. Se la polizia o altre autorità ti fermano, puoi dire "
+            "che stai andando a chiedere aiuto. Non devi dire altro.",
         ),
         "de": (
-            "Sie dürfen das Haus verlassen, um Hilfe zu suchen",
-            "Die Regeln zu Lockdown und Ausgangssperre erlauben Ihnen, das Haus zu verlassen, um Hilfe zu suchen, "
-            "zum Arzt zu gehen oder Gewalt und Ausbeutung zu entkommen. Wenn Sie angehalten werden, sagen Sie, "
-            "dass Sie Hilfe holen.",
+            "Sie dürfen das Haus verlassen, um Hilfe zu holen",
+            "Die Regeln zu Lockdown und Ausgangssperre erlauben Ihnen, das Haus zu verlassen, um Hilfe zu holen, zum "
+            "Arzt zu gehen oder Gewalt und Ausbeutung zu entkommen. Wenn die Polizei oder eine Behörde Sie anhält, "
+            "können Sie sagen, dass Sie Hilfe holen. Mehr müssen Sie nicht sagen.",
         ),
         "el": (
-            "Μπορείτε να βγείτε από το σπίτι για να ζητήσετε βοήθεια",
-            "Οι κανόνες της καραντίνας και της απαγόρευσης κυκλοφορίας σας επιτρέπουν να βγείτε από το σπίτι για "
-            "να ζητήσετε βοήθεια, να πάτε στον γιατρό ή να ξεφύγετε από βία ή εκμετάλλευση. Αν σας σταματήσουν, "
-            "πείτε ότι πηγαίνετε να ζητήσετε βοήθεια.",
+            "Επιτρέπεται να βγείτε από το σπίτι για να ζητήσετε βοήθεια",
+            "Οι κανόνες της καραντίνας και της απαγόρευσης κυκλοφορίας σας επιτρέπουν να βγείτε από το σπίτι για να "
+            "ζητήσετε βοήθεια, να πάτε στον γιατρό ή να ξεφύγετε από βία ή εκμετάλλευση. Αν σας σταματήσει η "
+            "αστυνομία ή άλλη αρχή, μπορείτε να πείτε ότι πηγαίνετε να ζητήσετε βοήθεια. Δεν χρειάζεται να πείτε "
+            "τίποτε άλλο.",
         ),
         "nl": (
-            "Je mag de deur uit om hulp te zoeken",
-            "Ook tijdens een lockdown of avondklok mag je naar buiten om hulp te zoeken, naar een dokter te gaan "
-            "of te ontsnappen aan geweld of uitbuiting. Als je wordt aangehouden, zeg dan dat je hulp gaat halen.",
+            "Je mag de deur uit om hulp te halen",
+            "Ook tijdens een lockdown of avondklok mag je naar buiten om hulp te halen, naar een dokter te gaan of te "
+            "ontsnappen aan geweld of uitbuiting. Als de politie of een andere overheidsdienst je staande houdt, kun "
+            "je zeggen dat je hulp gaat halen. Meer hoef je niet te zeggen.",
         ),
         "pt": (
-            "Pode sair de casa para pedir ajuda",
+            "Tem o direito de sair de casa para pedir ajuda",
             "As regras do confinamento e do recolher obrigatório permitem-lhe sair de casa para pedir ajuda, ir ao "
-            "médico ou fugir da violência ou da exploração. Se lhe pedirem para parar, diga que vai pedir ajuda.",
+            "médico ou fugir da violência ou da exploração. Se a polícia ou outra autoridade o/a mandar parar, pode "
+            "dizer que vai pedir ajuda. Não tem de dizer mais nada.",
         ),
     },
     "hotlines_open": {

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
@@ -307,7 +308,7 @@ def message_edit_view(request: HttpRequest, message_id: str, language: str) -> H
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            attempt(request, lambda: None, _("Saved."))
+            attempt(request, lambda: None, pgettext("portal", "Saved."))
             return redirect("portal:messages")
     return render(
         request,

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core import codes
+from lantern.core import codes, listing
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
@@ -43,11 +44,11 @@ def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
     if not regions:
         errors["regions"] = _("Name the regions served, or * for the whole country.")
     if any(len(r) > 100 for r in regions):
-        errors["regions"] = _("At most %(n)d characters.") % {"n": 100}
+        errors["regions"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}
     languages = list(dict.fromkeys(code.strip().lower() for code in fields["languages"] if code.strip()))
     wrong = [c for c in languages if c not in codes.language_codes()]
     if wrong:
-        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": ", ".join(wrong)}
+        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(wrong)}
     modes = list(dict.fromkeys(fields["delivery_modes"]))
     if not modes or any(m not in DeliveryMode.values for m in modes):
         errors["delivery_modes"] = _("Choose in person, remote or outreach.")
@@ -55,7 +56,7 @@ def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
         errors["weekly_capacity"] = _("Between 0 and 100000.")
     for name, limit in (("eligibility_note", 300), ("hours", 200), ("public_contact", 200)):
         if len(fields.get(name, "")) > limit:
-            errors[name] = _("At most %(n)d characters.") % {"n": limit}
+            errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
     if errors:
         raise ValidationError(errors)
     return {**fields, "regions": regions, "languages": languages, "delivery_modes": modes}
@@ -170,7 +171,9 @@ def status_set(
         raise ValidationError({"staff_absence_percent": _("Between 0 and 100.")})
     reason = " ".join(reason.split())
     if len(reason) > 200:
-        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 200}})
+        raise ValidationError(
+            {"reason": ngettext("At most %(n)d character.", "At most %(n)d characters.", 200) % {"n": 200}}
+        )
     now = timezone.now()
     with transaction.atomic():
         state, _created = ProviderState.objects.get_or_create(organisation=organisation)

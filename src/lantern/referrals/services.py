@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
 from lantern.cases.models import Case, Consent
@@ -83,7 +84,7 @@ def referral_create(
     if urgency not in Urgency.values:
         errors["urgency"] = _("Unknown value %(value)s.") % {"value": repr(urgency)}
     if len(idempotency_key) > 64:
-        errors["idempotency_key"] = _("At most %(n)d characters.") % {"n": 64}
+        errors["idempotency_key"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 64) % {"n": 64}
     if recipient.pk == case.organisation_id:
         errors["recipient"] = _("A referral goes to another organisation.")
     if offering is None:

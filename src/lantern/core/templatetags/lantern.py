@@ -20,3 +20,19 @@ def panels(context: template.Context, page: str) -> str:
 
     request = context.get("request")
     return render_slot(page, request) if request is not None else ""
+
+
+@register.filter
+def listing(items: Any) -> str:
+    """{{ regions|listing }}: a list joined as the active language joins one ("، " in Arabic, ", " in English)."""
+    from lantern.core import listing as lists
+
+    return lists.join(items or [])
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """{% list_separator %}: what joins two items of a list in the active language."""
+    from lantern.core import listing as lists
+
+    return lists.separator()
