@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from lantern.core import codes, crypto, listing
 from lantern.core.audit import audit_record
@@ -444,7 +444,11 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
         if used >= settings.LANTERN_BREAK_GLASS_DAILY_LIMIT:
             raise ValidationError(
                 {
-                    "limit": _("You have used break-glass %(n)d times in 24 hours, the most allowed. Ask a supervisor.")
+                    "limit": ngettext(
+                        "You have used break-glass %(n)d time in 24 hours, the most allowed. Ask a supervisor.",
+                        "You have used break-glass %(n)d times in 24 hours, the most allowed. Ask a supervisor.",
+                        used,
+                    )
                     % {"n": used}
                 }
             )
