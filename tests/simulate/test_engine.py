@@ -58,7 +58,7 @@ def test_a_single_service_matches_erlang_c(rho: float, horizon: int, replication
 
 def test_littles_law_holds_on_every_output() -> None:
     # Given the pandemic wave with its contingency plan: every queue there is (services, wing, shelter, courts)
-    from lantern.simulate.demo import ready_scenarios
+    from lantern.simulate.ready import ready_scenarios
 
     for scenario in ready_scenarios().values():
         result = run(scenario)
@@ -93,7 +93,7 @@ def test_doubled_capacity_shortens_waits() -> None:
 
 
 def test_the_same_seed_gives_the_same_output_bit_for_bit() -> None:
-    from lantern.simulate.demo import ready_scenarios
+    from lantern.simulate.ready import ready_scenarios
 
     scenario = next(iter(ready_scenarios().values()))
     first, second = run(scenario), run(scenario)
