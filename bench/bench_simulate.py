@@ -36,7 +36,7 @@ ANCHOR_VENV = HERE / ".venv-anchors"
 QUEUES = [
     {"type": "legal_aid", "share": 0.6, "service_days": 20.0},
     {"type": "medical", "share": 0.5, "service_days": 7.0},
-    {"type": "psychosocial", "share": 0.4, "service_days": 30.0},
+    {"type": "psychological", "share": 0.4, "service_days": 30.0},
     {"type": "interpretation", "share": 0.3, "service_days": 2.0},
     {"type": "shelter", "share": 0.25, "service_days": 60.0},
     {"type": "courts", "share": 0.2, "service_days": 180.0},

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lantern.cases.codes import SERVICE_TYPES
 from lantern.simulate.engine import COURTS, SHELTER, Estimate, Result
 
 
@@ -90,9 +91,21 @@ def waits_compared(before: Result, after: Result) -> list[Difference]:
     return sorted(rows, key=lambda d: -abs(d.change))
 
 
+def shown(text: str) -> str:
+    """A scenario's name or label as shown: the ready scenarios' are in the app's catalogue, anyone else's stays
+    as typed."""
+    return _(text) if text else text
+
+
 def service_name(group: str) -> str:
+    """A queue's name inside a sentence: the service catalogue's label (lower case), or the code as typed."""
     names = {SHELTER: _("a shelter bed"), COURTS: _("a court"), "quarantine_wing": _("the quarantine wing")}
-    return str(names.get(group, group.replace("_", " ")))
+    if group in names:
+        return str(names[group])
+    if group in SERVICE_TYPES:
+        label = str(SERVICE_TYPES[group])
+        return label[:1].lower() + label[1:]
+    return group.replace("_", " ")
 
 
 def sentence(before: Result, after: Result) -> str:
@@ -103,7 +116,7 @@ def sentence(before: Result, after: Result) -> str:
         return ""
     d = rows[0]
     values = {
-        "name": after.scenario.label or after.scenario.name,
+        "name": shown(after.scenario.label or after.scenario.name),
         "service": service_name(d.group),
         "before": days(d.before.mean),
         "before_ci": interval(d.before),

@@ -98,7 +98,8 @@ def _rows(results: list[Result]) -> list[Row]:
         for g in groups:
             if not any(key in r.figures.get(g, {}) for r in results):
                 continue
-            label = str(title) % {"service": report.service_name(g).capitalize()} if group == "*" else str(title)
+            name = report.service_name(g)
+            label = str(title) % {"service": name[:1].upper() + name[1:]} if group == "*" else str(title)
             rows.append(Row(label, [_cell(r.figures.get(g, {}).get(key), kind) for r in results]))
     return rows
 
@@ -142,7 +143,8 @@ def _charts(results: list[Result]) -> list[Chart]:
             points = [
                 (start + timedelta(days=day + 1), float(values[day])) for day in range(0, len(values), CHART_STEP_DAYS)
             ]
-            lines.append(charts.Line(label=_letter(i) + ": " + (result.scenario.label or result.scenario.name)[:60],
+            name = report.shown(result.scenario.label or result.scenario.name)[:60]
+            lines.append(charts.Line(label=f"{_letter(i)}: {name}",
                                      points=points, dashed=i == 1))  # fmt: skip
         if lines:
             svg = charts.line_chart(title=title, y_title=unit, lines=lines, timeline=timeline, start=start, end=end)
@@ -185,7 +187,7 @@ def simulate_view(request: HttpRequest) -> HttpResponse:
     context = {
         "build": build,
         "toml": toml,
-        "results": [(_letter(i), r) for i, r in enumerate(results)],
+        "results": [(_letter(i), r, report.shown(r.scenario.name)) for i, r in enumerate(results)],
         "rows": _rows(results) if results else [],
         "charts": _charts(results) if results else [],
         "sentence": report.sentence(results[0], results[1]) if len(results) == 2 else "",
