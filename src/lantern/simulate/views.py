@@ -1,8 +1,9 @@
 """The simulator's page: the ready pandemic wave without and with the contingency plan when it opens; a few
 numbers that write both scenarios again, or the TOML itself; the two side by side with charts and the sentence.
 
-A run is computed in the request (the page refuses scenarios too large for that: see forms.page_sized) and kept
-in this process by the hash of its scenario, so opening the page again costs nothing."""
+A small run is computed in the request and kept in this process by the hash of its scenario, so opening the page
+again costs nothing; a larger one (forms.PAGE_MAX_WORK) is queued for the worker and has a page of its own that
+shows its progress, then the same comparison."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from threading import Lock
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -25,10 +27,12 @@ from lantern.insights import charts
 from lantern.insights.selectors import Band, Timeline
 from lantern.simulate import report
 from lantern.simulate.engine import COURTS, SHELTER, Estimate, Result, run
-from lantern.simulate.forms import BuildForm, TomlForm, as_toml
+from lantern.simulate.forms import PAGE_MAX_WORK, BuildForm, TomlForm, as_toml
 from lantern.simulate.permissions import SimulateAction
 from lantern.simulate.ready import BASELINE, WITH_PLAN, ready_scenarios
 from lantern.simulate.scenario import Scenario, ScenarioError
+from lantern.simulate.selectors import run_get_for_user
+from lantern.simulate.services import run_queue, run_results, work_of
 
 KEPT = 16
 _kept: OrderedDict[str, Result] = OrderedDict()
@@ -156,14 +160,24 @@ def _letter(i: int) -> str:
     return "AB"[i]
 
 
+def _context(results: list[Result]) -> dict[str, Any]:
+    return {
+        "results": [(_letter(i), r, report.shown(r.scenario.name)) for i, r in enumerate(results)],
+        "rows": _rows(results) if results else [],
+        "charts": _charts(results) if results else [],
+        "sentence": report.sentence(results[0], results[1]) if len(results) == 2 else "",
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def simulate_view(request: HttpRequest) -> HttpResponse:
-    page_user(request, SimulateAction.RUN)
+    user = page_user(request, SimulateAction.RUN)
     ready = ready_scenarios()
     build = BuildForm(initial={})
     toml = TomlForm(initial={"scenario": as_toml(ready[BASELINE]), "compare": as_toml(ready[WITH_PLAN])})
     scenarios: list[Scenario] = [ready[BASELINE], ready[WITH_PLAN]]
+    texts: list[str] = []
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "build":
@@ -174,22 +188,39 @@ def simulate_view(request: HttpRequest) -> HttpResponse:
                 except ScenarioError as exc:
                     build.add_error(None, str(exc))
             if build.is_valid():
-                toml = TomlForm(initial={"scenario": as_toml(scenarios[0]), "compare": as_toml(scenarios[1])})
+                texts = [as_toml(s) for s in scenarios]
+                toml = TomlForm(initial={"scenario": texts[0], "compare": texts[1]})
         else:
             toml = TomlForm(request.POST)
             if toml.is_valid():
                 scenarios = [toml.cleaned_data["scenario"]]
+                texts = [toml.data["scenario"]]
                 if toml.cleaned_data["compare"] is not None:
                     scenarios.append(toml.cleaned_data["compare"])
+                    texts.append(toml.data["compare"])
         if build.errors or toml.errors:
             status = 400
+        elif sum(work_of(s) for s in scenarios) > PAGE_MAX_WORK:
+            # Too long for a request: the worker computes it, and the run's page shows how far it got.
+            try:
+                queued = run_queue(actor=user, scenario=texts[0], compare=texts[1] if len(texts) == 2 else "")
+            except ValidationError as exc:
+                toml = TomlForm(request.POST if request.POST.get("action") != "build" else None,
+                                initial={"scenario": texts[0], "compare": texts[-1]})  # fmt: skip
+                toml.is_valid()
+                toml.add_error("scenario", " ".join(exc.messages))
+                status = 400
+            else:
+                return redirect("simulate:run", run_id=queued.pk)
     results = [_run(s) for s in scenarios] if status == 200 else []
-    context = {
-        "build": build,
-        "toml": toml,
-        "results": [(_letter(i), r, report.shown(r.scenario.name)) for i, r in enumerate(results)],
-        "rows": _rows(results) if results else [],
-        "charts": _charts(results) if results else [],
-        "sentence": report.sentence(results[0], results[1]) if len(results) == 2 else "",
-    }
+    context = {"build": build, "toml": toml, **_context(results)}
     return render(request, "simulate/page.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    user = page_user(request, SimulateAction.RUN)
+    queued = run_get_for_user(user, run_id)
+    results = run_results(queued)
+    return render(request, "simulate/run.html", {"run": queued, **_context(results)})
