@@ -86,3 +86,17 @@ def test_bad_levers_keep_what_was_typed(staff: dict[str, Client]) -> None:
     assert response.status_code == 400
     page = response.content.decode()
     assert 'value="=1+1"' in page
+
+
+def test_markup_in_a_scenario_name_is_shown_as_text_in_the_table_and_the_charts(staff: dict[str, Client]) -> None:
+    typed = (
+        ready_texts()[BASELINE]
+        .replace('label = "no contingency plan"', 'label = "<img src=x onerror=alert(1)>"')
+        .replace("name = ", 'name = "<script>alert(1)</script>"\n# ', 1)
+    )
+    response = staff["coordinator"].post(PAGE, {"action": "run", "scenario": typed, "compare": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
