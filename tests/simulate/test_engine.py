@@ -127,3 +127,24 @@ def test_a_suspension_stretches_a_proceeding_under_way_by_the_share_not_heard_re
 def test_student_t_quantiles() -> None:
     assert t975(9) == pytest.approx(2.262)
     assert t975(100) == pytest.approx(1.984, abs=0.002)
+
+
+def test_cost_counts_places_paid_for_emergency_places_and_the_wing_once() -> None:
+    scenario = scenario_from_dict(
+        one_service(
+            horizon_days=100,
+            services=[
+                {"type": "legal_aid", "places": 10, "service_days": 3.0, "share": 0.5, "cost_per_place_day": 2.0}
+            ],
+            shelter={"beds": 5, "stay_days": 10.0, "share": 0.1, "cost_per_bed_day": 3.0},
+            crisis=[{"start_day": 10, "end_day": 40, "lockdown": True}],  # no quarantine: the wing stands empty
+            policies=[
+                {"kind": "quarantine_wing", "beds": 4, "cost_per_bed_day": 5.0},
+                {"kind": "emergency_funding", "service": "legal_aid", "places": 6, "from_day": 50, "until_day": 60},
+            ],
+        )
+    )
+    total = run(scenario).figures["cost"]["total"]
+    # places: 10 x 100 + 6 x 10 days at 2; beds: 5 x 100 at 3; the wing: 4 x 100 at 5 (paid whether used or not)
+    assert total == Estimate(2.0 * (1000 + 60) + 3.0 * 500 + 5.0 * 400, 2.0 * (1000 + 60) + 3.0 * 500 + 5.0 * 400,
+                             2.0 * (1000 + 60) + 3.0 * 500 + 5.0 * 400)  # fmt: skip

@@ -352,6 +352,8 @@ def _policy_cost(scenario: Scenario) -> float:
             total += p.cost_per_day * lockdown_days
         elif isinstance(p, RemoteHearings):
             total += p.cost_per_day * suspended_days
+        elif isinstance(p, QuarantineWing):
+            total += p.beds * scenario.horizon_days * p.cost_per_bed_day  # paid for whether used or not
     return total
 
 
@@ -389,7 +391,6 @@ def _run_shelter(
         q_starts = np.asarray(fcfs_starts(q_arr.tolist(), q_dur.tolist(), Capacity.constant(wing.beds)))
         wing_run = QueueRun(q_arr, q_starts, q_starts + q_dur)
         wing_figures, wing_series = _queue_figures(wing_run, horizon, grid)
-        wing_figures["cost"] = wing.beds * horizon * wing.cost_per_bed_day
         rep.figures[QUARANTINE] = wing_figures
         rep.series[QUARANTINE] = wing_series
         bed_arrivals = arr.copy()
