@@ -35,7 +35,7 @@ def one_service(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize(("rho", "horizon", "replications"), [(0.5, 1500, 20), (0.8, 3660, 30), (0.9, 3660, 30)])
+@pytest.mark.parametrize(("rho", "horizon", "replications"), [(0.5, 3660, 40), (0.8, 3660, 30), (0.9, 3660, 30)])
 def test_a_single_service_matches_erlang_c(rho: float, horizon: int, replications: int) -> None:
     # Given an M/M/10 queue: Poisson arrivals, ten places, exponential service of a fifth of a day
     places, mean_service = 10, 0.2
