@@ -148,3 +148,21 @@ def test_cost_counts_places_paid_for_emergency_places_and_the_wing_once() -> Non
     # places: 10 x 100 + 6 x 10 days at 2; beds: 5 x 100 at 3; the wing: 4 x 100 at 5 (paid whether used or not)
     assert total == Estimate(2.0 * (1000 + 60) + 3.0 * 500 + 5.0 * 400, 2.0 * (1000 + 60) + 3.0 * 500 + 5.0 * 400,
                              2.0 * (1000 + 60) + 3.0 * 500 + 5.0 * 400)  # fmt: skip
+
+
+def test_every_replication_reports_the_same_figures_even_when_nobody_needs_the_wing_in_some() -> None:
+    # Few arrivals and a short quarantine period: most replications isolate nobody, some do.
+    scenario = scenario_from_dict(
+        one_service(
+            horizon_days=60,
+            replications=20,
+            arrivals={"per_day": 0.05},
+            shelter={"beds": 2, "stay_days": 10.0, "share": 1.0},
+            crisis=[{"start_day": 10, "end_day": 15, "quarantine": True}],
+            policies=[{"kind": "quarantine_wing", "beds": 1}],
+        )
+    )
+    result = run(scenario)
+    assert len({frozenset(r) for r in result.replications}) == 1
+    assert len({frozenset(r["quarantine_wing"]) for r in result.replications}) == 1
+    assert 0 < result.figures["quarantine_wing"]["arrivals"].mean < 1

@@ -377,14 +377,15 @@ def _run_shelter(
     stays = _durations(rng, shelter.stay_days, shelter.distribution, shelter.cv, n)
     going_home = rng.random(n) < shelter.repatriation_share
     arr, stay, home = times[needs], stays[needs], going_home[needs]
-    isolated = _quarantine_on(scenario, arr.astype(np.int64)) if shelter.quarantine_days else np.zeros(0, bool)
+    isolated = _quarantine_on(scenario, arr.astype(np.int64))
     wing = next((p for p in scenario.policies if isinstance(p, QuarantineWing)), None)
-    wing_figures: dict[str, float] = {}
     bed_arrivals = arr
-    if isolated.any() and wing is None:
+    # Decided by the scenario, not by this replication's draws, so that every replication reports the same figures.
+    protocol = bool(shelter.quarantine_days) and any(c.quarantine for c in scenario.crisis)
+    if protocol and wing is None:
         # No wing: the new resident is isolated in a regular bed, which she holds that much longer.
         stay = stay + np.where(isolated, shelter.quarantine_days, 0.0)
-    elif isolated.any() and wing is not None:
+    elif protocol and wing is not None:
         # A wing: isolation first, in the wing's own beds, then a regular bed (waiting for it outside the wing).
         q_arr = arr[isolated]
         q_dur = np.full(len(q_arr), shelter.quarantine_days)
@@ -411,7 +412,7 @@ def _run_shelter(
     bed_end = np.empty(len(arr))
     bed_end[order] = ends
     first_start = bed_start.copy()
-    if wing_figures:
+    if protocol and wing is not None:
         first_start[isolated] = q_starts
     figures, series = _queue_figures(QueueRun(arr, first_start, bed_end), horizon, grid)
     beds_over_time = np.array([places_on(scenario, SHELTER, d - 1) for d in grid.astype(int)], dtype=float)
