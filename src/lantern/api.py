@@ -27,6 +27,7 @@ from lantern.portal.api import router as portal_router
 from lantern.providers.api import router as providers_router
 from lantern.referrals.api import router as referrals_router
 from lantern.shelters.api import router as shelters_router
+from lantern.simulate.api import router as simulate_router
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,14 @@ class BearerToken(HttpBearer):
 
 
 class StaffSession(APIKeyCookie):
-    """The staff UI's session, with its CSRF check, and only once the second factor is verified."""
+    """The staff UI's session, with its CSRF check, and only once the second factor is verified. The cookie is read
+    by django-ninja's own `_get_key`, which runs the CSRF check first: a write with the session cookie and without
+    the page's token is refused (403), as on the pages."""
 
     param_name = "sessionid"
 
     def __init__(self) -> None:
         super().__init__(csrf=True)
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
@@ -96,6 +96,7 @@ api.add_router("/", shelters_router)
 api.add_router("/", justice_router)
 api.add_router("/", notify_router)
 api.add_router("/", insights_router)
+api.add_router("/", simulate_router)
 api.add_router("/", portal_router)
 
 

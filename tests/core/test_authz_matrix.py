@@ -41,6 +41,7 @@ from tests.justice.helpers import (
     justice_url,
 )
 from tests.notify import authz as notify_authz
+from tests.simulate import helpers as simulate_helpers
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -226,6 +227,11 @@ MATRIX |= {
     "justice_hearings_mode": Line(PROSECUTOR, body={"mode": "hybrid"}),
     "justice_backlog": Line(frozenset({"prosecutor", "coordinator", "analyst"})),
 }
+# The simulator: anyone who may run it queues a run; a run (the coordinator's) is seen by whoever queued it.
+MATRIX |= {
+    "simulate_runs_create": Line(frozenset({"coordinator", "analyst"}), body={"scenario": simulate_helpers.MINIMAL}),
+    "simulate_runs_get": Line(COORDINATOR),
+}
 
 
 def operations() -> list[tuple[str, str, str]]:
@@ -274,6 +280,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{delivery_id}", notify_authz.delivery_id())
         .replace("{task_id}", notify_authz.task_id())
         .replace("{release_id}", publication_release_id() if "{release_id}" in path else "")
+        .replace("{run_id}", simulate_helpers.coordinators_run_id(world) if "{run_id}" in path else "")
     )
     url = justice_url(url)
     if line.query:
