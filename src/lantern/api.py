@@ -31,6 +31,7 @@ from lantern.portal.api import router as portal_router
 from lantern.providers.api import router as providers_router
 from lantern.referrals.api import router as referrals_router
 from lantern.shelters.api import router as shelters_router
+from lantern.simulate.api import router as simulate_router
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ class BearerToken(HttpBearer):
 
 
 class StaffSession(APIKeyCookie):
-    """The staff UI's session, with its CSRF check, and only once the second factor is verified."""
+    """The staff UI's session, with its CSRF check, and only once the second factor is verified: a write with the
+    session cookie and without the page's token is refused (403), as on the pages."""
 
     param_name = "sessionid"
 
@@ -113,6 +115,7 @@ api.add_router("/", justice_router)
 api.add_router("/", notify_router)
 api.add_router("/", insights_router)
 api.add_router("/", linkage_router)
+api.add_router("/", simulate_router)
 api.add_router("/", portal_router)
 
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lantern.notify",
     "lantern.insights",
     "lantern.linkage",
+    "lantern.simulate",
     "lantern.portal",
 ]
 

@@ -44,6 +44,7 @@ from tests.justice.helpers import (
 )
 from tests.linkage import helpers as linkage_helpers
 from tests.notify import authz as notify_authz
+from tests.simulate import helpers as simulate_helpers
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -253,6 +254,11 @@ MATRIX |= {
     "justice_hearings_mode": Line(PROSECUTOR, body={"mode": "hybrid"}),
     "justice_backlog": Line(frozenset({"prosecutor", "coordinator", "analyst"})),
 }
+# The simulator: anyone who may run it queues a run; a run (the coordinator's) is seen by whoever queued it.
+MATRIX |= {
+    "simulate_runs_create": Line(frozenset({"coordinator", "analyst"}), body={"scenario": simulate_helpers.MINIMAL}),
+    "simulate_runs_get": Line(COORDINATOR),
+}
 
 # Linkage: the national coordinator alone uploads encodings, links them and reads the estimate.
 MATRIX |= {
@@ -316,6 +322,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace(
             "{grant_id}", str(BreakGlassGrant.objects.filter(user=world.police).values_list("pk", flat=True).first())
         )
+        .replace("{run_id}", simulate_helpers.coordinators_run_id(world) if "{run_id}" in path else "")
     )
     url = justice_url(url)
     if line.query:
