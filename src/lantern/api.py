@@ -24,6 +24,7 @@ from lantern.insights.api import router as insights_router
 from lantern.justice.api import router as justice_router
 from lantern.notify.api import router as notify_router
 from lantern.portal.api import router as portal_router
+from lantern.preparedness.api import router as preparedness_router
 from lantern.providers.api import router as providers_router
 from lantern.referrals.api import router as referrals_router
 from lantern.shelters.api import router as shelters_router
@@ -96,6 +97,7 @@ api.add_router("/", shelters_router)
 api.add_router("/", justice_router)
 api.add_router("/", notify_router)
 api.add_router("/", insights_router)
+api.add_router("/", preparedness_router)
 api.add_router("/", portal_router)
 
 

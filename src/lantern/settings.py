@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lantern.justice",
     "lantern.notify",
     "lantern.insights",
+    "lantern.preparedness",
     "lantern.portal",
 ]
 

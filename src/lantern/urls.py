@@ -16,6 +16,7 @@ urlpatterns = [
     path("justice/", include("lantern.justice.urls")),
     path("notifications/", include("lantern.notify.urls")),
     path("insights/", include("lantern.insights.urls")),
+    path("preparedness/", include("lantern.preparedness.urls")),
     path("help/", include("lantern.portal.urls")),
     path("", include("lantern.core.urls")),
 ]

@@ -11,3 +11,12 @@ register = template.Library()
 def get(mapping: dict[str, Any], key: str) -> Any:
     """{{ labels|get:code }}: a value of a dictionary by a key held in a variable."""
     return mapping.get(key, key) if isinstance(mapping, dict) else key
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, page: str) -> str:
+    """{% panels "core.home" %}: the panels other apps registered for this page (lantern.core.panels)."""
+    from lantern.core.panels import render_slot
+
+    request = context.get("request")
+    return render_slot(page, request) if request is not None else ""
