@@ -133,7 +133,7 @@ def test_scores_are_the_mean_level_of_reviewed_items_and_priorities_rank_weight_
     ranked = selectors.priorities(assessment)
     assert "COO-1" not in [p.item.id for p in ranked]  # established: no gap
     coo2 = next(p for p in ranked if p.item.id == "COO-2")
-    assert (coo2.gap, coo2.score) == (2, 6)  # weight 3 × gap 2
+    assert (coo2.gap, coo2.score) == (2, 6)  # weight 3 times gap 2
     assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
 
 
@@ -189,6 +189,6 @@ def test_roles_are_acknowledged_by_their_organisation_and_a_new_text_asks_again(
 def test_an_assessment_is_never_dated_in_the_future(world: World) -> None:
     with pytest.raises(ValidationError):
         services.assessment_open(
-            actor=world.coordinator, title="Later", country="GR", assessed_on=date.today() + timedelta(days=2)
+            actor=world.coordinator, title="Later", country="GR", assessed_on=timezone.localdate() + timedelta(days=2)
         )
     assert not Assessment.objects.exists()
