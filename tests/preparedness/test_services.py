@@ -3,7 +3,7 @@ evidence accepted or overridden, the history of each item, the plan of action an
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
