@@ -30,7 +30,8 @@ def render_pdf(context: dict[str, object]) -> bytes:
     html = render_to_string("preparedness/report_pdf.html", context)
     # The document refers to nothing outside itself (styles inline, the chart inline SVG); a fetcher that refuses
     # everything makes sure no text typed into an assessment can make the server fetch a URL.
-    return bytes(weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf())
+    # PDF/UA-1: tagged, with the language and title, so a screen reader reads the report in its order.
+    return bytes(weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf(pdf_variant="pdf/ua-1"))
 
 
 def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
