@@ -41,6 +41,7 @@ from tests.justice.helpers import (
     justice_url,
 )
 from tests.notify import authz as notify_authz
+from tests.preparedness.authz import preparedness_targets, preparedness_url
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -226,6 +227,32 @@ MATRIX |= {
     "justice_hearings_mode": Line(PROSECUTOR, body={"mode": "hybrid"}),
     "justice_backlog": Line(frozenset({"prosecutor", "coordinator", "analyst"})),
 }
+# Preparedness: the target is an assessment that organisation A contributes to, an action of its plan owned by A,
+# and A's role when a crisis is declared (tests/preparedness/authz.py). Supervisors and administrators of any
+# organisation may read the checklist and their (possibly empty) lists; everyone reads their own roles.
+PREPAREDNESS_READERS = frozenset({"coordinator", "analyst", "supervisor", "org_admin"})
+PARTNER_LEADS_ANYWHERE = PREPAREDNESS_READERS | {"outsider_admin"}
+PREPAREDNESS_WRITERS = frozenset({"coordinator", "supervisor", "org_admin"})
+MATRIX |= {
+    "preparedness_checklist": Line(PARTNER_LEADS_ANYWHERE),
+    "preparedness_assessments_list": Line(PARTNER_LEADS_ANYWHERE),
+    "preparedness_assessments_open": Line(
+        COORDINATOR, body={"title": "Greece again", "country": "GR", "assessed_on": "2026-02-01"}
+    ),
+    "preparedness_assessments_get": Line(PREPAREDNESS_READERS),
+    "preparedness_items_list": Line(PREPAREDNESS_READERS),
+    "preparedness_items_update": Line(PREPAREDNESS_WRITERS, body={"level": 3, "evidence": "SOP adopted"}),
+    "preparedness_assessments_submit": Line(COORDINATOR),
+    "preparedness_priorities": Line(PREPAREDNESS_READERS),
+    "preparedness_actions_create": Line(
+        COORDINATOR, body={"item_id": "COO-2", "title": "Write the SOP", "owner_id": "{ngo_a}", "due_on": "2026-06-01"}
+    ),
+    "preparedness_actions_list": Line(PARTNER_LEADS_ANYWHERE),
+    "preparedness_actions_update": Line(PREPAREDNESS_WRITERS, body={"status": "in_progress"}),
+    "preparedness_report": Line(PREPAREDNESS_READERS),
+    "preparedness_roles_list": Line(EVERYONE),
+    "preparedness_roles_acknowledge": Line(frozenset({"supervisor", "org_admin"})),
+}
 
 
 def operations() -> list[tuple[str, str, str]]:
@@ -275,7 +302,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         .replace("{task_id}", notify_authz.task_id())
         .replace("{release_id}", publication_release_id() if "{release_id}" in path else "")
     )
-    url = justice_url(url)
+    url = preparedness_url(justice_url(url))
     if line.query:
         url += "?" + urlencode(line.query)
     body = _fill(line.body, world, case) if line.body is not None else None
@@ -318,6 +345,7 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     admit(actor=None, case=resident, shelter=world.shelter)
     justice_setup(world, case)
     notify_authz.notify_targets(world, case)
+    preparedness_targets(world)
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status
