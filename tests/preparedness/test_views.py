@@ -57,10 +57,10 @@ def test_the_arabic_report_reads_right_to_left(staff: dict[str, Client], assessm
     assert 'dir="rtl"' in page.content.decode()
     if not pdf.available():
         pytest.skip("WeasyPrint's Pango is missing")
-    from lantern.preparedness import views
+    from lantern.preparedness import report
 
     with translation.override("ar"):
-        context = views._report_context(assessment.created_by, assessment)
+        context = report.report_context(assessment)
         from django.template.loader import render_to_string
 
         html = render_to_string("preparedness/report_pdf.html", context)

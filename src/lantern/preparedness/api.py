@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import get_language, get_language_bidi
 from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
@@ -17,9 +16,9 @@ from lantern.core.pagination import Pagination
 from lantern.core.problems import problem_response
 from lantern.core.schemas import Problem
 from lantern.preparedness import evidence, pdf, selectors, services
-from lantern.preparedness import views as pages
 from lantern.preparedness.models import Assessment, ItemAnswer, PlanAction
 from lantern.preparedness.permissions import PreparednessAction
+from lantern.preparedness.report import report_context
 from lantern.preparedness.schemas import (
     ITEM_ID_PATTERN,
     MAX_ID,
@@ -285,19 +284,13 @@ def actions_update(request: HttpRequest, payload: ActionUpdateIn, action_id: int
         "responses": {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
     },
 )
-def report(request: HttpRequest, assessment_id: int = AssessmentId) -> HttpResponse:
+def report_get(request: HttpRequest, assessment_id: int = AssessmentId) -> HttpResponse:
     """The gap report as an accessible PDF (tagged, in the caller's language, right to left where it reads so)."""
     user = api_user(request)
     assessment = selectors.assessment_get_for_user(user, assessment_id)
     if not pdf.available():
         return problem_response(503, detail="PDF is unavailable on this server: WeasyPrint or Pango is missing.")
-    context = pages._assessment_context(user, assessment) | {
-        "ranked": selectors.priorities(assessment),
-        "actions": list(assessment.actions.select_related("owner").order_by("due_on", "pk")),
-        "language": get_language(),
-        "bidi": get_language_bidi(),
-    }
-    body = services.report_export(actor=user, assessment=assessment, context=context)
+    body = services.report_export(actor=user, assessment=assessment, context=report_context(assessment))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="preparedness-{assessment.pk}.pdf"'
     return response

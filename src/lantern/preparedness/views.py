@@ -14,14 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can
 from lantern.core.views import attempt, form_errors, page_user
-from lantern.preparedness import charts, evidence, pdf, selectors, services
+from lantern.preparedness import charts, evidence, pdf, report, selectors, services
 from lantern.preparedness.forms import ActionForm, ActionStatusForm, AssessmentForm, ItemForm, RoleForm
 from lantern.preparedness.models import Assessment, Phase
 from lantern.preparedness.permissions import PreparednessAction
@@ -77,29 +76,11 @@ def index_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assessment_context(user: User, assessment: Assessment) -> dict[str, Any]:
-    answers = list(selectors.answers_of(assessment))
-    pillar_scores = selectors.scores(assessment, answers)
-    checklist = selectors.checklist_of(assessment.checklist)
-    return {
-        "assessment": assessment,
-        "checklist": checklist,
-        "scores": pillar_scores,
-        "overall": selectors.overall(pillar_scores),
-        "radar": charts.radar(("current", pillar_scores)),
-        "lantern_text": {
-            a.pk: evidence.describe(a.lantern_figures["source"], a.lantern_figures)
-            for a in answers
-            if a.lantern_figures
-        },
-    }
-
-
 @login_required
 def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     user = page_user(request)
     assessment = selectors.assessment_get_for_user(user, assessment_id)
-    context = _assessment_context(user, assessment)
+    context = report.assessment_context(assessment)
     others = selectors.assessments_visible_to(user).exclude(pk=assessment.pk).filter(country=assessment.country)
     context |= {
         "may_assess": not assessment.frozen and selectors.may_assess(user, assessment),
@@ -255,23 +236,11 @@ def action_status_view(request: HttpRequest, action_id: int) -> HttpResponse:
     return redirect("preparedness:actions")
 
 
-def _report_context(user: User, assessment: Assessment) -> dict[str, Any]:
-    context = _assessment_context(user, assessment)
-    context |= {
-        "ranked": selectors.priorities(assessment),
-        "actions": list(assessment.actions.select_related("owner").order_by("due_on", "pk")),
-        "language": get_language(),
-        "bidi": get_language_bidi(),
-        "generated_on": timezone.localdate(),
-    }
-    return context
-
-
 @login_required
 def report_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     user = page_user(request)
     assessment = selectors.assessment_get_for_user(user, assessment_id)
-    context = _report_context(user, assessment) | {"pdf_available": pdf.available()}
+    context = report.report_context(assessment) | {"pdf_available": pdf.available()}
     return render(request, "preparedness/report.html", context)
 
 
@@ -281,7 +250,7 @@ def report_pdf_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user, assessment_id)
     if not pdf.available():
         return render(request, "preparedness/pdf_unavailable.html", {"assessment": assessment}, status=503)
-    body = services.report_export(actor=user, assessment=assessment, context=_report_context(user, assessment))
+    body = services.report_export(actor=user, assessment=assessment, context=report.report_context(assessment))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="preparedness-{assessment.pk}.pdf"'
     return response
