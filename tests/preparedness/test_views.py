@@ -3,6 +3,7 @@ and 'your role now' on the crisis page and the home page during a crisis."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -54,7 +55,12 @@ def test_the_gap_report_is_a_pdf_with_the_pillar_names(staff: dict[str, Client],
 
 def test_the_arabic_report_reads_right_to_left(staff: dict[str, Client], assessment: Assessment) -> None:
     page = staff["coordinator"].get(f"/preparedness/{assessment.pk}/report/", headers={"accept-language": "ar"})
-    assert 'dir="rtl"' in page.content.decode()
+    body = page.content.decode()
+    assert 'dir="rtl"' in body
+    # the radar's coordinates are numbers SVG reads, not numbers written the Arabic way (decimal comma)
+    coordinates = re.findall(r'\b(?:x|y|x2|y2)="([^"]*)"', body)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates
     if not pdf.available():
         pytest.skip("WeasyPrint's Pango is missing")
     from lantern.preparedness import report
