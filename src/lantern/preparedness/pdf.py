@@ -9,7 +9,6 @@ from functools import cache
 
 from django.template.loader import render_to_string
 
-
 # WeasyPrint reports each step of every document at INFO: the server's log keeps its warnings only.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
