@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -28,6 +29,9 @@ def test_the_checklist_covers_every_pillar_and_cites_each_item() -> None:
     assert all(i.cites.startswith(("unodc:", "amelie:")) for i in built_in.items)
     assert len(built_in.at_risk_groups) == 14
     assert sorted(built_in.levels) == [0, 1, 2, 3, 4, 5]
+    staff_languages = {code for code, _name in settings.LANGUAGES}
+    for text in [*(p.name for p in built_in.pillars), *(i.title for i in built_in.items)]:
+        assert set(text) == staff_languages, text["en"]
 
 
 def test_an_assessment_starts_with_every_item_and_lanterns_evidence(world: World, assessment: Assessment) -> None:
