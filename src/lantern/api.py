@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from lantern.cases.api import router as cases_router
 from lantern.core.api import router as core_router
@@ -46,7 +47,12 @@ class StaffSession(APIKeyCookie):
         super().__init__(csrf=True)
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        return request.COOKIES.get(self.param_name)
+        # The CSRF check of a session: ninja's own `_get_key` does it even without a cookie (an anonymous caller
+        # would then get 403 instead of 401), so it is done here when the session cookie is sent.
+        key = request.COOKIES.get(self.param_name)
+        if key and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session.")
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
@@ -113,6 +119,11 @@ def _schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return problem_response(422, detail="Some values are not valid.", errors=validation_errors(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(413, detail="The request body is larger than this server accepts.")
 
 
 @api.exception_handler(AuthenticationError)
