@@ -118,3 +118,16 @@ def test_your_role_now_shows_on_the_crisis_page_and_the_home_page(world: World, 
     # another organisation's role is not shown
     other = staff["outsider"].get("/").content.decode()
     assert "Answer the hotline" not in other
+
+
+def test_the_coordinator_reweighs_an_item_and_a_partner_cannot(
+    staff: dict[str, Client], assessment: Assessment
+) -> None:
+    url = f"/preparedness/{assessment.pk}/items/DAT-4/"
+    assert 'name="weight"' not in staff["supervisor"].get(url).content.decode()
+    assert 'name="weight"' in staff["coordinator"].get(url).content.decode()
+    response = staff["coordinator"].post(url, {"level": "2", "weight": "3"})
+    assert response.status_code == 302
+    assert ItemAnswer.objects.get(assessment=assessment, item_id="DAT-4").weight == 3
+    staff["supervisor"].post(url, {"level": "2", "weight": "1"})  # a field the partner's form does not have
+    assert ItemAnswer.objects.get(assessment=assessment, item_id="DAT-4").weight == 3

@@ -45,9 +45,20 @@ class ItemForm(forms.Form):
         label=_("Why it is overridden"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
 
-    def __init__(self, *args: Any, organisations: Any = None, with_lantern: bool = True, **kwargs: Any) -> None:
+    weight = forms.TypedChoiceField(
+        label=_("Weight"),
+        choices=[(1, "1"), (2, "2"), (3, "3")],
+        coerce=int,
+        help_text=_("1 useful, 2 important, 3 essential"),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any = None, with_lantern: bool = True, with_weight: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _organisations(self, "owner", organisations)
+        if not with_weight:
+            del self.fields["weight"]
         if not with_lantern:
             del self.fields["lantern_decision"]
             del self.fields["override_reason"]

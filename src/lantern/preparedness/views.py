@@ -108,6 +108,7 @@ def item_view(request: HttpRequest, assessment_id: int, item_id: str) -> HttpRes
         request.POST if request.method == "POST" else None,
         organisations=_organisations(assessment.country),
         with_lantern=answer.lantern_level is not None,
+        with_weight=can(user, PreparednessAction.MANAGE),
         initial=initial,
     )
     status = 200
