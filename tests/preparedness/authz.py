@@ -28,7 +28,9 @@ def preparedness_targets(world: World) -> None:
 
 def preparedness_url(url: str) -> str:
     if "{assessment_id}" in url:
-        url = url.replace("{assessment_id}", str(Assessment.objects.get().pk)).replace("{item_id}", "COO-2")
+        assessment = Assessment.objects.get()
+        url = url.replace("{assessment_id}", str(assessment.pk))
+        url = url.replace("{answer_id}", str(assessment.answers.get(item_id="COO-2").pk))
     if "{action_id}" in url:
         url = url.replace("{action_id}", str(PlanAction.objects.get().pk))
     if "{role_id}" in url:

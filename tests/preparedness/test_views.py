@@ -28,7 +28,7 @@ def test_who_sees_an_assessment(staff: dict[str, Client], assessment: Assessment
 
 
 def test_a_hostile_item_is_refused_with_what_was_typed_kept(staff: dict[str, Client], assessment: Assessment) -> None:
-    url = f"/preparedness/{assessment.pk}/items/COO-2/"
+    url = f"/preparedness/{assessment.pk}/items/{assessment.answers.get(item_id='COO-2').pk}/"
     typed = '<script>alert(1)</script> =HYPERLINK("http://x")'
     response = staff["supervisor"].post(url, {"level": "3", "evidence": typed, "link": "javascript:alert(1)"})
     assert response.status_code == 400
@@ -123,7 +123,7 @@ def test_your_role_now_shows_on_the_crisis_page_and_the_home_page(world: World, 
 def test_the_coordinator_reweighs_an_item_and_a_partner_cannot(
     staff: dict[str, Client], assessment: Assessment
 ) -> None:
-    url = f"/preparedness/{assessment.pk}/items/DAT-4/"
+    url = f"/preparedness/{assessment.pk}/items/{assessment.answers.get(item_id='DAT-4').pk}/"
     assert 'name="weight"' not in staff["supervisor"].get(url).content.decode()
     assert 'name="weight"' in staff["coordinator"].get(url).content.decode()
     response = staff["coordinator"].post(url, {"level": "2", "weight": "3"})

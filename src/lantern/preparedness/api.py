@@ -20,7 +20,6 @@ from lantern.preparedness.models import Assessment, ItemAnswer, PlanAction
 from lantern.preparedness.permissions import PreparednessAction
 from lantern.preparedness.report import report_context
 from lantern.preparedness.schemas import (
-    ITEM_ID_PATTERN,
     MAX_ID,
     ActionIn,
     ActionOut,
@@ -64,6 +63,7 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
 def _item_out(answer: ItemAnswer) -> dict[str, Any]:
     figures = answer.lantern_figures or {}
     return {
+        "id": answer.pk,
         "item_id": answer.item_id,
         "level": answer.level,
         "weight": answer.weight,
@@ -181,7 +181,7 @@ def items_list(request: HttpRequest, assessment_id: int = AssessmentId) -> list[
 
 
 @router.patch(
-    "/preparedness/assessments/{assessment_id}/items/{item_id}",
+    "/preparedness/assessments/{assessment_id}/items/{answer_id}",
     response={200: ItemOut, **ERRORS},
     operation_id="preparedness_items_update",
 )
@@ -189,11 +189,11 @@ def items_update(
     request: HttpRequest,
     payload: ItemIn,
     assessment_id: int = AssessmentId,
-    item_id: str = Path(..., pattern=ITEM_ID_PATTERN),
+    answer_id: int = AssessmentId,
 ) -> dict[str, Any]:
     user = api_user(request)
     assessment = selectors.assessment_get_for_user(user, assessment_id)
-    answer = selectors.answers_of(assessment).filter(item_id=item_id).first()
+    answer = selectors.answers_of(assessment).filter(pk=answer_id).first()
     if answer is None:
         raise Http404
     changes = payload.dict(exclude_unset=True)

@@ -76,7 +76,8 @@ class AssessmentDetailOut(AssessmentOut):
 
 
 class ItemOut(Schema):
-    item_id: str
+    id: int = Field(description="the item's id in this assessment (the path of its update)")
+    item_id: str = Field(description="the checklist's stable id of the item, e.g. COO-1")
     level: int
     weight: int
     evidence: str

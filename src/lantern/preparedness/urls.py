@@ -16,5 +16,5 @@ urlpatterns = [
     path("<int:assessment_id>/priorities/", views.priorities_view, name="priorities"),
     path("<int:assessment_id>/report/", views.report_view, name="report"),
     path("<int:assessment_id>/report.pdf", views.report_pdf_view, name="report_pdf"),
-    path("<int:assessment_id>/items/<str:item_id>/", views.item_view, name="item"),
+    path("<int:assessment_id>/items/<int:answer_id>/", views.item_view, name="item"),
 ]

@@ -92,11 +92,11 @@ def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @login_required
-def item_view(request: HttpRequest, assessment_id: int, item_id: str) -> HttpResponse:
+def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpResponse:
     user = page_user(request)
     assessment = selectors.assessment_get_for_user(user, assessment_id)
-    answer = selectors.answers_of(assessment).filter(item_id=item_id).first()
-    item = selectors.checklist_of(assessment.checklist).item(item_id)
+    answer = selectors.answers_of(assessment).filter(pk=answer_id).first()
+    item = selectors.checklist_of(assessment.checklist).item(answer.item_id) if answer is not None else None
     if answer is None or item is None:
         raise Http404
     editable = not assessment.frozen and selectors.may_assess(user, assessment)
