@@ -1,8 +1,9 @@
 """The whole test suite, as `./lantern.sh test` and CI run it.
 
 1. Static checks: ruff (lint and format), mypy, no missing migration, translation catalogues complete.
-2. Chromium for the browser tests and gettext's msgfmt for the catalogue check: installed with apt when missing and
-   we are root; otherwise those tests are skipped loudly (with CI=true nothing may be skipped: that is a failure).
+2. Chromium for the browser tests, gettext's msgfmt for the catalogue check and Pango for WeasyPrint (the
+   preparedness report as PDF): installed with apt when missing and we are root; otherwise those tests are
+   skipped loudly (with CI=true nothing may be skipped: that is a failure).
 3. pytest on SQLite, then on PostgreSQL when one is reachable (with CI=true it must be).
 
 Arguments after `test` go to pytest (for example `./lantern.sh test -k audit`); then only that runs, on both
@@ -80,6 +81,24 @@ def msgfmt_available() -> bool:
     return shutil.which("msgfmt") is not None
 
 
+# WeasyPrint draws PDFs with the system's Pango (and HarfBuzz and fontconfig, which Pango brings with it).
+PANGO_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"]
+
+
+def pango_available() -> bool:
+    from ctypes.util import find_library
+
+    if find_library("pango-1.0") and find_library("pangoft2-1.0"):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing Pango for WeasyPrint's PDF reports (apt)")
+        quiet = {"stdout": subprocess.DEVNULL}
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.call(["apt-get", "update", "-qq"], env=env, **quiet)
+        subprocess.call(["apt-get", "install", "-y", "-qq", *PANGO_PACKAGES], env=env, **quiet)
+    return bool(find_library("pango-1.0") and find_library("pangoft2-1.0"))
+
+
 def postgres_reachable() -> bool:
     try:
         import psycopg
@@ -126,6 +145,12 @@ def main(extra: list[str]) -> int:
             failed = True
         else:
             warn("gettext's msgfmt is not installed and could not be: the catalogue check (msgfmt --check) is SKIPPED")
+    if not pango_available():
+        if IN_CI:
+            print("FAILED: Pango (for WeasyPrint's PDF reports) is required with CI=true", flush=True)
+            failed = True
+        else:
+            warn("Pango is missing and could not be installed: the PDF report tests are SKIPPED")
     code = pytest("sqlite", None, extra, browser)
     failed = failed or code not in (0, 5) or (code == 5 and not extra)
     if postgres_reachable():

@@ -28,6 +28,7 @@ from lantern.justice.api import router as justice_router
 from lantern.linkage.api import router as linkage_router
 from lantern.notify.api import router as notify_router
 from lantern.portal.api import router as portal_router
+from lantern.preparedness.api import router as preparedness_router
 from lantern.providers.api import router as providers_router
 from lantern.referrals.api import router as referrals_router
 from lantern.shelters.api import router as shelters_router
@@ -115,6 +116,7 @@ api.add_router("/", justice_router)
 api.add_router("/", notify_router)
 api.add_router("/", insights_router)
 api.add_router("/", linkage_router)
+api.add_router("/", preparedness_router)
 api.add_router("/", simulate_router)
 api.add_router("/", portal_router)
 
@@ -131,6 +133,11 @@ def _schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return problem_response(422, detail="Some values are not valid.", errors=validation_errors(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(413, detail="The request body is larger than this server accepts.")
 
 
 @api.exception_handler(AuthenticationError)

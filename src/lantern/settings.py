@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lantern.notify",
     "lantern.insights",
     "lantern.linkage",
+    "lantern.preparedness",
     "lantern.simulate",
     "lantern.portal",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("lantern.notify.urls")),
     path("insights/", include("lantern.insights.urls")),
     path("linkage/", include("lantern.linkage.urls")),
+    path("preparedness/", include("lantern.preparedness.urls")),
     path("simulate/", include("lantern.simulate.urls")),
     path("help/", include("lantern.portal.urls")),
     path("", include("lantern.core.urls")),

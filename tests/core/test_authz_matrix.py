@@ -45,6 +45,7 @@ from tests.justice.helpers import (
 from tests.linkage import helpers as linkage_helpers
 from tests.notify import authz as notify_authz
 from tests.simulate import helpers as simulate_helpers
+from tests.preparedness.authz import preparedness_targets, preparedness_url
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -268,6 +269,31 @@ MATRIX |= {
     ),
     "linkage_run": Line(COORDINATOR, body={}, prepare=linkage_helpers.two_uploads),
     "linkage_estimate": Line(COORDINATOR, prepare=linkage_helpers.a_run),
+# Preparedness: the target is an assessment that organisation A contributes to, an action of its plan owned by A,
+# and A's role when a crisis is declared (tests/preparedness/authz.py). Supervisors and administrators of any
+# organisation may read the checklist and their (possibly empty) lists; everyone reads their own roles.
+PREPAREDNESS_READERS = frozenset({"coordinator", "analyst", "supervisor", "org_admin"})
+PARTNER_LEADS_ANYWHERE = PREPAREDNESS_READERS | {"outsider_admin"}
+PREPAREDNESS_WRITERS = frozenset({"coordinator", "supervisor", "org_admin"})
+MATRIX |= {
+    "preparedness_checklist": Line(PARTNER_LEADS_ANYWHERE),
+    "preparedness_assessments_list": Line(PARTNER_LEADS_ANYWHERE),
+    "preparedness_assessments_open": Line(
+        COORDINATOR, body={"title": "Greece again", "country": "GR", "assessed_on": "2026-02-01"}
+    ),
+    "preparedness_assessments_get": Line(PREPAREDNESS_READERS),
+    "preparedness_items_list": Line(PREPAREDNESS_READERS),
+    "preparedness_items_update": Line(PREPAREDNESS_WRITERS, body={"level": 3, "evidence": "SOP adopted"}),
+    "preparedness_assessments_submit": Line(COORDINATOR),
+    "preparedness_priorities": Line(PREPAREDNESS_READERS),
+    "preparedness_actions_create": Line(
+        COORDINATOR, body={"item_id": "COO-2", "title": "Write the SOP", "owner_id": "{ngo_a}", "due_on": "2026-06-01"}
+    ),
+    "preparedness_actions_list": Line(PARTNER_LEADS_ANYWHERE),
+    "preparedness_actions_update": Line(PREPAREDNESS_WRITERS, body={"status": "in_progress"}),
+    "preparedness_report": Line(PREPAREDNESS_READERS),
+    "preparedness_roles_list": Line(EVERYONE),
+    "preparedness_roles_acknowledge": Line(frozenset({"supervisor", "org_admin"})),
 }
 
 
@@ -324,7 +350,7 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
         )
         .replace("{run_id}", simulate_helpers.coordinators_run_id(world) if "{run_id}" in path else "")
     )
-    url = justice_url(url)
+    url = preparedness_url(justice_url(url))
     if line.query:
         url += "?" + urlencode(line.query)
     body = _fill(line.body, world, case) if line.body is not None else None
@@ -368,6 +394,7 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     justice_setup(world, case)
     notify_authz.notify_targets(world, case)
     break_glass_open(actor=world.police, obj=case, reason="The survivor called the police from a new number")
+    preparedness_targets(world)
     outcomes = {persona: _request(api_client[persona], method, path, line, world, case) for persona in PERSONAS}
     wrong = {
         persona: status

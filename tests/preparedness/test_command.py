@@ -1,0 +1,56 @@
+"""lantern preparedness: the report as PDF from the console, and a country's copy of the checklist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lantern.preparedness import pdf
+from lantern.preparedness.models import Assessment, ChecklistVersion
+from tests.preparedness.pdftext import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_command_writes_a_pdf(assessment: Assessment, tmp_path: Path) -> None:
+    if not pdf.available():
+        pytest.skip("WeasyPrint's Pango is missing")
+    out = tmp_path / "report.pdf"
+    call_command("preparedness", "report", "--latest", "--out", str(out))
+    assert "Budget and flexible funding" in text_of(out.read_bytes())
+    call_command("preparedness", "report", "--assessment", str(assessment.pk), "--language", "ar", "--out", str(out))
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--assessment", "999999", "--out", "x.pdf"],
+        ["report", "--latest", "--out", "/no/such/folder/x.pdf"],
+        ["report", "--latest", "--out", "report.txt"],
+        ["report", "--latest", "--language", "xx", "--out", "x.pdf"],
+        ["checklist", "--load", "/no/such/file.toml", "--country", "GR"],
+        ["checklist", "--load", "x.toml"],
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(assessment: Assessment, argv: list[str]) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("preparedness", *argv)
+    assert refused.value.returncode == 2
+
+
+def test_a_country_copy_is_exported_adapted_and_loaded(tmp_path: Path, assessment: Assessment) -> None:
+    exported = tmp_path / "checklist.toml"
+    call_command("preparedness", "checklist", "--export", str(exported))
+    adapted = exported.read_text("utf-8").replace('version = "2026.1"', 'version = "GR-2026"')
+    exported.write_text(adapted, "utf-8")
+    call_command("preparedness", "checklist", "--load", str(exported), "--country", "GR")
+    assert ChecklistVersion.objects.filter(country="GR", version="GR-2026").exists()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(adapted.replace('pillar = "coordination"', 'pillar = "nowhere"', 1), "utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("preparedness", "checklist", "--load", str(bad), "--country", "GR")
+    assert refused.value.returncode == 2
