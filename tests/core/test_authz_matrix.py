@@ -44,8 +44,8 @@ from tests.justice.helpers import (
 )
 from tests.linkage import helpers as linkage_helpers
 from tests.notify import authz as notify_authz
-from tests.simulate import helpers as simulate_helpers
 from tests.preparedness.authz import preparedness_targets, preparedness_url
+from tests.simulate import helpers as simulate_helpers
 
 EVERYONE = frozenset(PERSONAS)
 MEMBERS_OF_A = frozenset({"caseworker", "supervisor", "org_admin"})
@@ -269,6 +269,8 @@ MATRIX |= {
     ),
     "linkage_run": Line(COORDINATOR, body={}, prepare=linkage_helpers.two_uploads),
     "linkage_estimate": Line(COORDINATOR, prepare=linkage_helpers.a_run),
+}
+
 # Preparedness: the target is an assessment that organisation A contributes to, an action of its plan owned by A,
 # and A's role when a crisis is declared (tests/preparedness/authz.py). Supervisors and administrators of any
 # organisation may read the checklist and their (possibly empty) lists; everyone reads their own roles.
