@@ -26,7 +26,9 @@ CONSENT = {
     "fr": "J’accepte qu’on me laisse un message écrit ou vocal",
     "pt": "Aceito que me deixem uma mensagem escrita ou de voz",
     "ar": "أوافق على أن تتركوا لي رسالة مكتوبة أو صوتية",
-    "uk": "Ви можете залишити мені текстове або голосове повідомлення — це безпечно",
+    "uk": "Мені можна залишити текстове або голосове повідомлення — це безпечно",
+    "ru": "Мне можно оставить текстовое или голосовое сообщение — это безопасно",
+    "bg": "Може да ми се остави писмено или гласово съобщение — това е безопасно",
 }
 
 
@@ -46,7 +48,14 @@ def test_the_voicemail_box_is_the_persons_consent_and_starts_unticked(portal: Po
     assert label == CONSENT[code]
 
 
-@pytest.mark.parametrize(("code", "wrong"), [("es", "dejarnos"), ("it", "lasciarci"), ("fr", "Vous pouvez laisser")])
+@pytest.mark.parametrize(("code", "wrong"), [
+        ("es", "dejarnos"),
+        ("it", "lasciarci"),
+        ("fr", "Vous pouvez laisser"),
+        ("ru", "Вы можете"),
+        ("uk", "Ви можете"),
+        ("bg", "Можете да"),
+    ])
 def test_the_voicemail_box_never_reads_as_permission_for_the_reader(portal: Portal, code: str, wrong: str) -> None:
     _, label = _checkbox(Client().get(f"/help/{code}/call-back/").content.decode())
     assert wrong not in label
@@ -124,6 +133,21 @@ def test_the_safety_page_removes_this_site_from_the_history_and_says_what_to_tap
     assert "Remove this site from your history" in page
     assert "Clear your history" not in page
     assert "Tap the red button at the top of every page" in page
+
+
+@pytest.mark.parametrize(
+    ("code", "steps"),
+    [
+        ("en", "On a phone: open the browser's menu (⋮ or ☰; on an iPhone, the book icon), tap History"),
+        ("ar", "على الهاتف: افتح قائمة المتصفح"),
+        ("ru", "нажмите «История», затем ✕"),
+        ("nl", "tik op ‘Geschiedenis’"),
+    ],
+)
+def test_the_safety_page_says_what_to_tap_on_a_phone_to_remove_this_site(portal: Portal, code: str, steps: str) -> None:
+    """Deleting only these pages is advice a phone user cannot follow without the steps: the menu, History, ✕."""
+    page = html.unescape(Client().get(f"/help/{code}/safety/").content.decode())
+    assert steps in page
 
 
 def test_the_confirmation_page_says_it_is_the_only_confirmation() -> None:
