@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lantern.cases.codes import SERVICE_TYPES
+from lantern.core.exports import csv_writer
 from lantern.simulate.engine import COURTS, SHELTER, Estimate, Result
 
 
@@ -40,7 +40,7 @@ def series_csv(result: Result) -> str:
     """The daily series (means over the replications), one column per series."""
     columns = [(group, key) for group, values in result.series.items() for key in values]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["day", *(f"{group}.{key}" for group, key in columns)])
     for day in range(result.scenario.horizon_days):
         writer.writerow([day + 1, *(f"{result.series[g][k][day]:.4g}" for g, k in columns)])

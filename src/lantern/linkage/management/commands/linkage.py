@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from lantern.core.exports import csv_writer
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation
 from lantern.linkage import files, matching
@@ -163,14 +164,14 @@ class Command(LanternCommand):
         if len(sources) == 2:
             links, estimate = matching.link_two(sources[0], sources[1], threshold=threshold)
             with _new_file(options["out"]) as out:
-                writer = csv.writer(out)
+                writer = csv_writer(out)
                 writer.writerow(["a_record_id", "b_record_id", "score"])
                 for x, y, s in zip(links.a.tolist(), links.b.tolist(), links.score.tolist(), strict=True):
                     writer.writerow([sources[0].ids[x], sources[1].ids[y], f"{s:.4f}"])
         else:
             labels, estimate = matching.cluster(sources, threshold=threshold)
             with _new_file(options["out"]) as out:
-                writer = csv.writer(out)
+                writer = csv_writer(out)
                 writer.writerow(["source", "record_id", "cluster"])
                 for source, lab in zip(sources, labels, strict=True):
                     for record_id, cluster in zip(source.ids, lab.tolist(), strict=True):
