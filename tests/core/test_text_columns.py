@@ -17,6 +17,7 @@ ENCRYPTED, CODE, HARMLESS = "encrypted", "code", "harmless"
 STAFF = "about a member of staff, needed in clear to log in and to be reached; not a victim"
 PUBLIC = "published on purpose (portal, directory or statistics); written about organisations and services"
 LIST = "a list of codes (languages, countries, regions, categories) validated against closed lists"
+PLAN = "about the national plan and its organisations, typed by the coordinator and partners; never about a person"
 FACTS = "small machine-written facts (ids, codes, counts, dates); checked to hold no free text"
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -58,6 +59,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "core.workerheartbeat.worker_id": (CODE, "host and process id"),
     "core.workerheartbeat.hostname": (CODE, "a host name"),
     "core.periodicrun.name": (CODE, "a job name"),
+    "core.auditevent.key_id": (CODE, "the id of the audit key that signed the row"),
+    "core.recoverycode.digest": (CODE, "a keyed hash of a recovery code"),
+    "core.recoverycodedevice.name": (HARMLESS, STAFF + " (a device label)"),
+    "core.staffsession.session_data": (
+        CODE,
+        "Django's signed session data: the staff member's id, auth hash and CSRF secret",
+    ),
+    "core.staffsession.session_key": (CODE, "a hash of the session key; the key itself is never stored"),
+    "core.totpdevice.name": (HARMLESS, STAFF + " (a device label)"),
+    "core.totpdevice.secret": (ENCRYPTED, "a second factor's secret: a copy of the database must not give the codes"),
     # cases
     "cases.countryprofile.country": (CODE, "ISO 3166 code"),
     "cases.countryprofile.weekend": (CODE, "weekday numbers"),
@@ -219,6 +230,42 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "portal.intake.case_reference": (CODE, "a case reference"),
     "portal.usedformtoken.digest": (CODE, "a hash"),
     "portal.ratecounter.bucket": (CODE, "a truncated keyed hash of the address"),
+    # providers (the directory review)
+    "providers.offering.approved_public": (HARMLESS, PUBLIC + " (the version the coordinator approved)"),
+    "providers.offering.reviewed_public": (HARMLESS, PUBLIC + " (the version the coordinator last reviewed)"),
+    # linkage
+    "linkage.encodingset.fingerprint": (CODE, "a short hash of the shared secret, not the secret"),
+    "linkage.encodingset.record_ids": (CODE, "pseudonymous case references, one a line"),
+    "linkage.linkagerun.shared_by_organisation": (CODE, FACTS + " (counts per organisation)"),
+    "linkage.linkagerun.threshold_how": (CODE, "a choice"),
+    # preparedness
+    "preparedness.assessment.country": (CODE, "ISO 3166 code"),
+    "preparedness.assessment.region": (HARMLESS, "a region of the country"),
+    "preparedness.assessment.status": (CODE, "a choice"),
+    "preparedness.assessment.title": (HARMLESS, PLAN),
+    "preparedness.checklistversion.country": (CODE, "ISO 3166 code"),
+    "preparedness.checklistversion.source": (HARMLESS, PLAN + " (the checklist file)"),
+    "preparedness.checklistversion.version": (CODE, "a version label"),
+    "preparedness.crisisrole.duty": (HARMLESS, PLAN),
+    "preparedness.crisisrole.phase": (CODE, "a choice"),
+    "preparedness.crisisrole.sop": (HARMLESS, PLAN),
+    "preparedness.itemanswer.comment": (HARMLESS, PLAN),
+    "preparedness.itemanswer.evidence": (HARMLESS, PLAN),
+    "preparedness.itemanswer.item_id": (CODE, "a checklist item id"),
+    "preparedness.itemanswer.lantern_decision": (CODE, "a choice"),
+    "preparedness.itemanswer.lantern_figures": (CODE, FACTS + " (national counts read through selectors)"),
+    "preparedness.itemanswer.link": (HARMLESS, PLAN + " (a link to a document)"),
+    "preparedness.itemanswer.override_reason": (HARMLESS, PLAN),
+    "preparedness.itemchange.changes": (HARMLESS, PLAN + " (the values changed, as typed)"),
+    "preparedness.planaction.item_id": (CODE, "a checklist item id"),
+    "preparedness.planaction.status": (CODE, "a choice"),
+    "preparedness.planaction.title": (HARMLESS, PLAN),
+    # simulate
+    "simulate.simulationrun.compare": (HARMLESS, "a scenario (TOML) of capacities and rates; no person in it"),
+    "simulate.simulationrun.error": (CODE, "the one-line reason a scenario was refused"),
+    "simulate.simulationrun.result": (CODE, FACTS + " (simulated waits, occupancy and costs)"),
+    "simulate.simulationrun.scenario": (HARMLESS, "a scenario (TOML) of capacities and rates; no person in it"),
+    "simulate.simulationrun.status": (CODE, "a choice"),
 }
 
 
