@@ -48,14 +48,17 @@ def test_the_voicemail_box_is_the_persons_consent_and_starts_unticked(portal: Po
     assert label == CONSENT[code]
 
 
-@pytest.mark.parametrize(("code", "wrong"), [
+@pytest.mark.parametrize(
+    ("code", "wrong"),
+    [
         ("es", "dejarnos"),
         ("it", "lasciarci"),
         ("fr", "Vous pouvez laisser"),
         ("ru", "Вы можете"),
         ("uk", "Ви можете"),
         ("bg", "Можете да"),
-    ])
+    ],
+)
 def test_the_voicemail_box_never_reads_as_permission_for_the_reader(portal: Portal, code: str, wrong: str) -> None:
     _, label = _checkbox(Client().get(f"/help/{code}/call-back/").content.decode())
     assert wrong not in label
@@ -69,8 +72,9 @@ def test_the_voicemail_box_never_reads_as_permission_for_the_reader(portal: Port
             "If the police or officials stop you, you can say you are going to get help. You do not have to say more.",
         ),
         ("es", "Si la policía u otra autoridad le para"),
-        ("fr", "En cas de contrôle par la police"),
-        ("nl", "Als de politie of een andere overheidsdienst je staande houdt"),
+        ("fr", "En cas de contrôle par la police ou d'autres représentants des autorités"),
+        ("nl", "Als de politie of een andere handhaver je staande houdt"),
+        ("de", "Wenn die Polizei oder andere Behördenmitarbeiter Sie anhalten"),
         ("pt", "Se a polícia ou outra autoridade o/a mandar parar"),
         ("ar", "إذا أوقفتك الشرطة"),
         ("ro", "Dacă vă oprește poliția"),

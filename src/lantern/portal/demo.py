@@ -41,7 +41,7 @@ CURFEW = {
     ),
     "fr": (
         "Pharmacies et cliniques restent ouvertes pendant le couvre-feu",
-        "Montrez cette page en cas de contrôle par la police ou par d’autres agents.",
+        "Montrez cette page en cas de contrôle par la police ou d’autres représentants des autorités.",
     ),
     "ro": (
         "Farmaciile și clinicile rămân deschise",

@@ -31,8 +31,9 @@ STANDARD_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "fr": (
             "Vous avez le droit de sortir de chez vous pour demander de l'aide",
             "Les règles du confinement et du couvre-feu vous permettent de sortir pour demander de l'aide, consulter "
-            "un médecin ou fuir la violence ou l'exploitation. En cas de contrôle par la police ou par d'autres "
-            "agents, vous pouvez dire que vous allez chercher de l'aide. Vous n'avez pas à en dire plus.",
+            "un médecin ou fuir la violence ou l'exploitation. En cas de contrôle par la police ou d'autres "
+            "représentants des autorités, vous pouvez dire que vous allez chercher de l'aide. Vous n'avez pas à en "
+            "dire plus.",
         ),
         "es": (
             "Está permitido salir de casa para pedir ayuda",
@@ -74,8 +75,8 @@ STANDARD_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "de": (
             "Sie dürfen das Haus verlassen, um Hilfe zu holen",
             "Die Regeln zu Lockdown und Ausgangssperre erlauben Ihnen, das Haus zu verlassen, um Hilfe zu holen, zum "
-            "Arzt zu gehen oder Gewalt und Ausbeutung zu entkommen. Wenn die Polizei oder eine Behörde Sie anhält, "
-            "können Sie sagen, dass Sie Hilfe holen. Mehr müssen Sie nicht sagen.",
+            "Arzt zu gehen oder Gewalt und Ausbeutung zu entkommen. Wenn die Polizei oder andere "
+            "Behördenmitarbeiter Sie anhalten, können Sie sagen, dass Sie Hilfe holen. Mehr müssen Sie nicht sagen.",
         ),
         "el": (
             "Επιτρέπεται να βγείτε από το σπίτι για να ζητήσετε βοήθεια",
@@ -87,7 +88,7 @@ STANDARD_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "nl": (
             "Je mag de deur uit om hulp te halen",
             "Ook tijdens een lockdown of avondklok mag je naar buiten om hulp te halen, naar een dokter te gaan of te "
-            "ontsnappen aan geweld of uitbuiting. Als de politie of een andere overheidsdienst je staande houdt, kun "
+            "ontsnappen aan geweld of uitbuiting. Als de politie of een andere handhaver je staande houdt, kun "
             "je zeggen dat je hulp gaat halen. Meer hoef je niet te zeggen.",
         ),
         "pt": (
