@@ -1,9 +1,11 @@
 """The standard message "leave home" as it was first installed reads in several languages as "if anyone stops you"
 (the exploiter included) or "if you are arrested", and the English title says "may": it now says the police or
 officials, and that the person need not say more. A text still word for word as installed is replaced by the new
-standard text; a text someone has edited since is left as it is (the coordinator sees it in the translation status).
-The English text decides: if the coordinator has changed it, nothing is replaced, so no translation runs ahead of
-its source."""
+standard text; a text someone has edited since is left as it is. The English text decides: if the coordinator has
+changed it, nothing is replaced.
+
+This left the old words live in both cases, and an edited translation showed as up to date: migration 0010 replaces
+every text still as first installed, whatever happened to the English, and flags every text it does not replace."""
 
 from django.db import migrations
 
