@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.crisis import selectors as crisis_selectors
@@ -160,7 +161,9 @@ def describe(source: str, figures: dict[str, Any]) -> str:
     if source == "roles_acknowledged":
         return _("%(ack)s of %(roles)s crisis roles acknowledged.") % {"ack": f["acknowledged"], "roles": f["roles"]}
     if source == "minimum_package":
-        text = _("Minimum package: %(n)s services.") % {"n": f["services"]}
+        text = ngettext("Minimum package: %(n)s service.", "Minimum package: %(n)s services.", f["services"]) % {
+            "n": f["services"]
+        }
         if f.get("cases_missing") is not None:
             text += " " + _("Open cases missing a service in %(crisis)s: %(n)s.") % {
                 "crisis": f["crisis"],
@@ -168,13 +171,21 @@ def describe(source: str, figures: dict[str, Any]) -> str:
             }
         return text
     if source == "operating_status":
-        return _("%(live)s of %(n)s providers keep a live operating status; %(remote)s work remotely only.") % {
+        return ngettext(
+            "%(live)s of %(n)s provider keeps a live operating status; %(remote)s works remotely only.",
+            "%(live)s of %(n)s providers keep a live operating status; %(remote)s work remotely only.",
+            f["providers"],
+        ) % {
             "live": f["live_status"],
             "n": f["providers"],
             "remote": f["remote_only"],
         }
     if source == "disaggregated_indicators":
-        return _("%(n)s indicators, %(both)s by sex and age; none by disability.") % {
+        return ngettext(
+            "%(n)s indicator, %(both)s by sex and age; none by disability.",
+            "%(n)s indicators, %(both)s by sex and age; none by disability.",
+            f["indicators"],
+        ) % {
             "n": f["indicators"],
             "both": f["by_sex_and_age"],
         }
@@ -184,17 +195,27 @@ def describe(source: str, figures: dict[str, Any]) -> str:
             "recent": f["last_year"],
         }
     if source == "portal_languages":
-        return _("The public portal is in %(n)s languages.") % {"n": f["languages"]}
+        return ngettext(
+            "The public portal is in %(n)s language.", "The public portal is in %(n)s languages.", f["languages"]
+        ) % {"n": f["languages"]}
     if source == "hotlines_public":
         return _("%(n)s public hotlines, answering in %(languages)s languages.") % {
             "n": f["hotlines"],
             "languages": f["languages"],
         }
     if source == "quarantine_beds":
-        return _("%(q)s of %(n)s shelters have a quarantine wing.") % {"q": f["with_quarantine"], "n": f["shelters"]}
+        return ngettext(
+            "%(q)s of %(n)s shelter has a quarantine wing.",
+            "%(q)s of %(n)s shelters have a quarantine wing.",
+            f["shelters"],
+        ) % {"q": f["with_quarantine"], "n": f["shelters"]}
     if source == "remote_hearings":
         share = f.get("remote_share")
-        return _("%(share)s%% of %(n)s hearings remote or hybrid; %(pending)s pending.") % {
+        return ngettext(
+            "%(share)s%% of %(n)s hearing remote or hybrid; %(pending)s pending.",
+            "%(share)s%% of %(n)s hearings remote or hybrid; %(pending)s pending.",
+            f["hearings"],
+        ) % {
             "share": round(100 * share) if share is not None else 0,
             "n": f["hearings"],
             "pending": f["pending"],

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.core.models import Organisation
 from lantern.preparedness.models import ActionStatus, LanternDecision, Phase
@@ -17,7 +18,7 @@ def _organisations(form: forms.Form, name: str, queryset: Any) -> None:
 
 
 class AssessmentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("preparedness", "Title"), max_length=200)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="GR")
     region = forms.CharField(label=_("Region (empty: the whole country)"), max_length=100, required=False)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)

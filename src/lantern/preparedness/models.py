@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.core.models import Organisation
 
@@ -33,7 +34,7 @@ class ChecklistVersion(models.Model):
 
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("preparedness", "Submitted")
 
 
 class Assessment(models.Model):

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from lantern.core.views import page_user
@@ -134,7 +134,7 @@ def _charts(results: list[Result]) -> list[Chart]:
     wanted += [
         (SHELTER, "occupied", _("Shelter beds occupied"), _("beds")),
         (SHELTER, "waiting", _("People waiting for a shelter bed"), _("people")),
-        (SHELTER, "waiting_for_repatriation", _("People waiting for repatriation"), _("people")),
+        (SHELTER, "waiting_for_repatriation", pgettext("simulate", "People waiting for repatriation"), _("people")),
         (COURTS, "backlog", _("Court proceedings open"), _("proceedings")),
     ]
     out = []
