@@ -136,6 +136,28 @@ def test_the_public_portal_never_names_trafficking_victims_or_social_workers(cod
         assert _found(title + " " + body, words, code) == [], title
 
 
+def _demo_public_names() -> list[str]:
+    """The organisation names the portal shows from the demo directory: every hotline (its card on every page, the
+    call-back form and its confirmation) and every organisation with a public offer."""
+    from lantern.core import demo as core_demo
+    from lantern.core.models import OrganisationType
+    from lantern.portal import demo as portal_demo
+    from lantern.referrals import demo as referrals_demo
+
+    hotlines = {name for name, kind, *_ in core_demo.ORGANISATIONS if kind == OrganisationType.HOTLINE}
+    public = {offer[0] for offer in referrals_demo.OFFERS if offer[-1]} | {name for name, _ in portal_demo.PUBLIC}
+    return sorted(hotlines | public)
+
+
+def test_the_names_the_portal_shows_from_the_demo_directory_say_none_of_the_portal_words() -> None:
+    """An organisation name is data, not a catalogue string, and shows on every page in every language: the demo's
+    hotline is a "National Helpline", never a "Trafficking Hotline"."""
+    names = _demo_public_names()
+    assert "National Helpline" in names
+    wrong = {name: found for name in names for code in WORDS if (found := _found(name, WORDS[code][1], code))}
+    assert wrong == {}
+
+
 def test_every_survivor_facing_portal_string_has_a_translator_note() -> None:
     """The strings of the visitor's pages (not the staff pages of the call-back inbox) say who reads them."""
     marked: set[str] = set()

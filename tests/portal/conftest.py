@@ -44,7 +44,7 @@ def portal(world: World) -> Portal:
 def portal_world(world: World) -> Portal:
     """The portal's organisations and offers in the world of tests/conftest.py (the browser tests use it too)."""
     hotline = core.organisation_create(
-        actor=None, name="National Trafficking Hotline", type="Hotline", country="GR", region="Attica", languages=["el"]
+        actor=None, name="National Helpline", type="Hotline", country="GR", region="Attica", languages=["el"]
     )
     worker = core.user_create(
         actor=None, username="hotline_worker", organisation=hotline, role="first_responder", password=None

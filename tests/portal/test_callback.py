@@ -73,7 +73,7 @@ def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_l
     html = response.content.decode()
     assert response.status_code == 200
     assert "Your request was sent" in html
-    assert "National Trafficking Hotline will contact you, only at the times you gave." in html
+    assert "National Helpline will contact you, only at the times you gave." in html
     assert "Say it was a wrong number" in html
     assert "We send you no confirmation" in html
     assert "Set-Cookie" not in response
@@ -89,7 +89,7 @@ def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_l
     assert intake.safe_times == SAFE_TIMES
     assert intake.note == NOTE
     stored = _database_text(tmp_path)
-    assert b"National Trafficking Hotline" in stored
+    assert b"National Helpline" in stored
     for secret in (CONTACT, SAFE_TIMES, NOTE, "Nikos", "Kostas"):
         assert secret.encode() not in stored, f"{secret!r} is stored in clear"
 

@@ -68,8 +68,8 @@ def test_a_renamed_hotline_keeps_its_approved_name_on_the_portal_and_the_callbac
     world: World, portal: Portal
 ) -> None:
     core.organisation_update(actor=world.sysadmin, organisation=portal.hotline, name="Hotline of Someone Else")
-    assert [r.name for r in selectors.callback_recipients()] == ["National Trafficking Hotline"]
-    assert _shown(portal)["name"] == "National Trafficking Hotline"
+    assert [r.name for r in selectors.callback_recipients()] == ["National Helpline"]
+    assert _shown(portal)["name"] == "National Helpline"
     offering_review(actor=world.coordinator, offering=directory.directory_to_review(world.coordinator)[0], approve=True)
     assert [r.name for r in selectors.callback_recipients()] == ["Hotline of Someone Else"]
 

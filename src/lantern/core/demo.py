@@ -36,7 +36,7 @@ ORGANISATIONS = [
         False,
     ),
     (
-        "National Trafficking Hotline",
+        "National Helpline",
         OrganisationType.HOTLINE,
         "Attica",
         ["el", "en", "ar", "fr", "ru"],

@@ -77,7 +77,7 @@ def _hotline_worker(hotline: Organisation) -> None:
 
 
 def load() -> None:
-    hotline = Organisation.objects.filter(name="National Trafficking Hotline").first()
+    hotline = Organisation.objects.filter(name="National Helpline").first()
     if hotline is None or CrisisMessage.objects.filter(key="curfew_pharmacies").exists():
         return
     services.standard_messages_install()

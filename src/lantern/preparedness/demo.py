@@ -15,7 +15,7 @@ from lantern.preparedness.models import Assessment
 
 NGO = "Safe Passage NGO"
 SHELTER = "Thessaloniki Women's Shelter"
-HOTLINE = "National Trafficking Hotline"
+HOTLINE = "National Helpline"
 POLICE = "Attica Police Anti-Trafficking Unit"
 PROSECUTION = "Public Prosecutor's Office of Athens"
 LEAD = "National Anti-Trafficking Coordination Office"

@@ -41,7 +41,7 @@ OFFERS = [
         "",
     ),
     (
-        "National Trafficking Hotline",
+        "National Helpline",
         "remote_psychosocial",
         ["*"],
         ["el", "en", "ar", "fr", "ru"],
@@ -105,7 +105,7 @@ def load() -> None:
         staff_absence_percent=30,
         reason="Staff off sick",
     )
-    status_set(actor=None, organisation=orgs["National Trafficking Hotline"], status="remote_only", reason="Lockdown")
+    status_set(actor=None, organisation=orgs["National Helpline"], status="remote_only", reason="Lockdown")
     status_set(actor=None, organisation=orgs["Crete Women's Centre"], status="suspended", reason="Funding ended")
 
     covid = crisis.crisis_declare(
@@ -144,11 +144,11 @@ def load() -> None:
     plan = [
         ("legal_counselling", "Athens Legal Aid Clinic", "pending"),
         ("psychological", "Crete Women's Centre", "expired"),
-        ("remote_psychosocial", "National Trafficking Hotline", "accepted"),
+        ("remote_psychosocial", "National Helpline", "accepted"),
         ("medical", "Red Cross Health Unit Attica", "in_progress"),
         ("safe_accommodation", "Thessaloniki Women's Shelter", "completed"),
         ("legal_aid", "Athens Legal Aid Clinic", "declined"),
-        ("remote_psychosocial", "National Trafficking Hotline", "cancelled"),
+        ("remote_psychosocial", "National Helpline", "cancelled"),
     ]
     for index, (service, org_name, outcome) in enumerate(plan):
         if outcome is None or not live:
