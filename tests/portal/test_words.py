@@ -186,3 +186,35 @@ def test_the_court_pages_ask_for_the_court_meaning() -> None:
     assert '{% translate "Hearing" context "justice" %}' in (templates / "hearing.html").read_text()
     assert '{% translate "Open" context "justice" %}' in (templates / "case.html").read_text()
     assert '{% translate "None yet." context "justice" %}' in (templates / "proceeding.html").read_text()
+
+
+REFUSED = (
+    "The call-back service is receiving too many requests right now. Your request was not sent: please call a hotline "
+    "directly."
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "right", "wrong"),
+    [
+        ("nl", "Je verzoek is niet verstuurd", "Uw verzoek"),
+        ("de", "ein Hilfetelefon an", "eine Hotline"),
+        ("ro", "linie de ajutor", "linie de asistență"),
+        ("ru", "Ваша заявка не отправлена", "Ваш запрос не отправлен"),
+        ("es", "El servicio de llamadas", "devolución de llamadas"),
+        ("pt", "pedidos de contacto", "chamada de retorno"),
+    ],
+)
+def test_the_refusal_when_the_portal_takes_no_more_requests_reads_as_the_form_does(
+    code: str, right: str, wrong: str
+) -> None:
+    """A survivor reads it, so it carries the translator note that tests/core/test_glossary.py looks for."""
+    with translation.override(code):
+        text = gettext(REFUSED)
+    assert right in text
+    assert wrong not in text
+    catalogue = (
+        Path(django_apps.get_app_config("portal").path) / "locale" / code / "LC_MESSAGES" / "django.po"
+    ).read_text()
+    entry = catalogue.split(f'msgid "{REFUSED}"')[0].rsplit("\n\n", 1)[-1]
+    assert "#. Survivors read this" in entry
