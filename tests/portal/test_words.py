@@ -218,3 +218,24 @@ def test_the_refusal_when_the_portal_takes_no_more_requests_reads_as_the_form_do
     ).read_text()
     entry = catalogue.split(f'msgid "{REFUSED}"')[0].rsplit("\n\n", 1)[-1]
     assert "#. Survivors read this" in entry
+
+
+SOMEONE_ELSE = {
+    "ar": ("إذا أجاب شخص آخر، فماذا نفعل؟", "إذا أجاب شخص آخر:"),
+    "ru": ("Что нам делать, если ответит кто-то другой?", "Если ответит кто-то другой:"),
+    "uk": ("Що нам робити, якщо відповість хтось інший?", "Якщо відповість хтось інший:"),
+    "bg": ("Какво да направим, ако отговори някой друг?", "Ако отговори някой друг:"),
+    "el": ("Τι να κάνουμε αν απαντήσει κάποιος άλλος;", "Αν απαντήσει κάποιος άλλος:"),
+    "ro": ("Ce să facem dacă răspunde altcineva?", "Dacă răspunde altcineva:"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(SOMEONE_ELSE))
+def test_what_to_do_if_someone_else_answers_joins_the_options_that_follow(portal: Portal, code: str) -> None:
+    """The options are infinitives ("Hang up without saying anything"): the form asks a question, and the page after
+    sending lists the choice after a colon, never "we will: To hang up" or "they will: ... we"."""
+    form, sent = SOMEONE_ELSE[code]
+    with translation.override(code):
+        assert gettext("If someone else answers, we will:") == form
+        assert gettext("If someone else answers, they will:") == sent
+    assert form in html.unescape(Client().get(f"/help/{code}/call-back/").content.decode())
