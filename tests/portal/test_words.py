@@ -239,3 +239,19 @@ def test_what_to_do_if_someone_else_answers_joins_the_options_that_follow(portal
         assert gettext("If someone else answers, we will:") == form
         assert gettext("If someone else answers, they will:") == sent
     assert form in html.unescape(Client().get(f"/help/{code}/call-back/").content.decode())
+
+
+@pytest.mark.parametrize(
+    ("code", "right", "wrong"),
+    [("fr", "Demander un rappel", "rappelé"), ("it", "Chiedi una richiamata", "richiamato")],
+)
+def test_asking_for_a_call_back_is_not_written_for_a_man(portal: Portal, code: str, right: str, wrong: str) -> None:
+    page = html.unescape(Client().get(f"/help/{code}/").content.decode())
+    assert right in page
+    assert wrong not in page
+
+
+def test_the_mediator_helps_her_communicate_in_romanian_without_a_masculine_participle() -> None:
+    with translation.override("ro"):
+        text = gettext("A mediator who knows your culture and helps you be understood.")
+    assert text == "Un mediator care vă cunoaște cultura și vă ajută să comunicați."
