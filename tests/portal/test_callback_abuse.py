@@ -67,3 +67,33 @@ def test_the_portal_ceiling_alerts_the_hotline_once_and_tells_the_visitor(portal
     assert alerts.count() == 1  # once an hour, not once a request
     assert "took 3 call-back requests this hour" in alerts.get().text
     assert AuditEvent.objects.filter(action="portal.callback_ceiling").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "limit", "says"),
+    [
+        ("ru", 21, "принял 21 запрос обратного"),
+        ("ru", 22, "принял 22 запроса обратного"),
+        ("ru", 25, "принял 25 запросов обратного"),
+        ("uk", 21, "прийняв 21 запит на"),
+        ("uk", 23, "прийняв 23 запити на"),
+        ("ro", 1, "a primit 1 cerere de apel"),
+        ("ro", 20, "a primit 20 de cereri de apel"),
+        ("ar", 1, "طلب معاودة اتصال واحدًا"),
+        ("ar", 2, "طلبَي معاودة اتصال"),
+        ("ar", 11, "11 طلبًا لمعاودة الاتصال"),
+        ("en", 1, "took 1 call-back request this hour"),
+    ],
+)
+def test_the_ceiling_alert_counts_the_requests_in_the_staff_members_language(
+    portal: Portal, settings: Any, language: str, limit: int, says: str
+) -> None:
+    """The ceiling is a number of requests: the alert is a plural message, never "21 запросов" or "%(n)d طلب"."""
+    settings.LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR = limit
+    settings.LANTERN_PORTAL_CALLBACKS_PER_HOUR = limit + 1
+    portal.hotline_worker.preferred_language = language
+    portal.hotline_worker.save(update_fields=["preferred_language"])
+    for host in range(1, limit + 2):
+        visitor = _visitor(f"198.51.100.{host}")
+        _post(visitor, _form(visitor))
+    assert says in Alert.objects.get(recipient=portal.hotline_worker).text

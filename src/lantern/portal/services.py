@@ -264,10 +264,14 @@ def _ceiling_alert(now: datetime) -> None:
         messages = []
         for user in staff:
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                text = _(
+                text = ngettext(
+                    "The public portal took %(n)d call-back request this hour, as many as it accepts: it refuses "
+                    "new ones until the hour ends. Look for a flood in the call-back inbox, or ask for a higher "
+                    "ceiling.",
                     "The public portal took %(n)d call-back requests this hour, as many as it accepts: it refuses "
                     "new ones until the hour ends. Look for a flood in the call-back inbox, or ask for a higher "
-                    "ceiling."
+                    "ceiling.",
+                    limit,
                 ) % {"n": limit}
             messages.append((user, text))
         alerts_send(messages=messages, object_type="portal.intake")
