@@ -66,7 +66,7 @@ def test_a_language_without_the_text_falls_back_to_english_and_says_so(
     bulgarian = Client().get("/help/bg/").content.decode()
     assert '<div class="crisis-message" lang="en" dir="ltr">' in bulgarian
     assert "Curfew from 21:00" in bulgarian
-    assert "Това съобщение още не е достъпно на вашия език: показано е на English." in bulgarian  # noqa: RUF001
+    assert "Това съобщение още не е достъпно на вашия език. Език на текста: English." in bulgarian  # noqa: RUF001
     shown = {m.key: m for m in selectors.shown_messages("bg")}
     assert shown["curfew_hours"].fallback
     assert not shown["leave_home"].fallback

@@ -19,6 +19,8 @@ from lantern.portal.models import MessageText
 from lantern.portal.standard_messages import STANDARD_MESSAGES
 from tests.portal.conftest import Portal
 
+PORTAL_LOCALE = Path(__file__).resolve().parents[2] / "src" / "lantern" / "portal" / "locale"
+
 CONSENT = {
     "en": "It is safe to leave me a message or voicemail.",
     "es": "Acepto que me dejen un mensaje escrito o de voz",
@@ -255,3 +257,20 @@ def test_the_mediator_helps_her_communicate_in_romanian_without_a_masculine_part
     with translation.override("ro"):
         text = gettext("A mediator who knows your culture and helps you be understood.")
     assert text == "Un mediator care vă cunoaște cultura și vă ajută să comunicați."
+
+
+@pytest.mark.parametrize("code", sorted(p.parent.parent.name for p in PORTAL_LOCALE.glob("*/LC_MESSAGES/django.po")))
+@pytest.mark.parametrize(
+    "msgid",
+    [
+        "They will speak %(language)s.",
+        "This message is not available in your language yet: it is shown in %(language)s.",
+        "This translation may be out of date: the text in %(language)s was changed since.",
+    ],
+)
+def test_a_language_name_comes_after_a_colon_never_inside_the_sentence(code: str, msgid: str) -> None:
+    """The name is written in its own language and never inflected ("Русский", "English"): «Ils vous parleront en
+    Русский» or «на языке English» read wrong, «Langue de l'appel : Русский.» reads right."""
+    with translation.override(code):
+        text = gettext(msgid) % {"language": "Русский"}
+    assert re.search(r":\s*\u2068?Русский\u2069?\.$", text), text
