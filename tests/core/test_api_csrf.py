@@ -1,4 +1,4 @@
-"""The API with the staff session: a signed-in browser's cookie counts only with the CSRF token (issue 12, item 3).
+"""The API with the staff session: a signed-in browser's cookie counts only with the CSRF token.
 Bearer tokens carry no ambient authority and are not asked for one."""
 
 from __future__ import annotations

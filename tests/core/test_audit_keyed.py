@@ -1,4 +1,4 @@
-"""The keyed audit chain and its checkpoints (issue 12, item 14; decision 0010). Someone with the database but not
+"""The keyed audit chain and its checkpoints (decision 0010). Someone with the database but not
 the audit key cannot recompute the chain after an edit, and cannot cut its end off unseen once a checkpoint of
 `lantern audit anchor` is kept elsewhere."""
 

@@ -1,4 +1,4 @@
-"""Who is asking, behind a reverse proxy (issue 12, item 2): one helper, lantern.core.net.client_address, believes
+"""Who is asking, behind a reverse proxy: one helper, lantern.core.net.client_address, believes
 X-Forwarded-For only from LANTERN_TRUSTED_PROXIES, takes the right-most hop that is not a trusted proxy, and feeds
 the login lockout (django-axes) and the audit trail; the portal's rate limit has its own test beside the form."""
 

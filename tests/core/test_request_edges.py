@@ -1,4 +1,4 @@
-"""What every response carries and what every request may weigh (issue 12, items 12 and 13): a body over the limit
+"""What every response carries and what every request may weigh: a body over the limit
 is a 413 (problem+json on the API, a page elsewhere) and writes nothing; nothing shown to staff is cached; in
 production, HSTS for a year and HTTPS only."""
 

@@ -1,4 +1,4 @@
-"""Abuse control of the call-back form behind a reverse proxy (issue 12, item 2): each visitor is counted by her
+"""Abuse control of the call-back form behind a reverse proxy: each visitor is counted by her
 own address (hashed, never stored), so one visitor cannot silence the others; the whole portal has a generous
 ceiling, and reaching it alerts the hotline's staff instead of refusing everyone silently."""
 
