@@ -119,6 +119,7 @@ class ImpactOut(Schema):
     terms: list[TermOut]
     points: list[PointOut]
     fitted: list[float]
+    left_out: list[date]  # months hidden by the small-cell rule, left out of the fit
 
 
 def _point(p: Point) -> dict[str, object]:
@@ -260,6 +261,7 @@ def _impact_out(impact: Impact) -> dict[str, object]:
         "terms": terms,
         "points": [_point(p) for p in impact.shown if p is not None] if fit is not None else [],
         "fitted": [float(v) for v in fit.fitted] if fit is not None else [],
+        "left_out": impact.left_out,
     }
 
 

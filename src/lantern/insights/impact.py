@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -125,6 +125,8 @@ class Impact:
     reason: str = ""  # why there is no fit
     sentence: str = ""
     shown: list[Point | None] = field(default_factory=list)  # the months as the viewer may see them
+    # The months hidden from the viewer by the small-cell rule, left out of her fit.
+    left_out: list[date] = field(default_factory=list)
 
     @property
     def t0_period(self) -> date | None:
@@ -165,16 +167,18 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
         return Impact(indicator, change, [], [], None, reason=_("The change is too recent to analyse."))
     periods, t0 = found
     window_filters = Filters(start=periods[0], end=periods[-1], region=region)
-    # The fit uses the exact monthly values; what is shown of each month follows the viewer's small-cell rule.
-    exact = replace(viewer, suppress_small_cells=False)
-    points = {p.period: p for p in series(exact, indicator, window_filters)}
-    shown = {p.period: p for p in series(viewer, indicator, window_filters)}
+    # The fit uses the monthly values as the viewer is shown them: exact for the coordinator; for a viewer whose
+    # small cells are hidden, the hidden months are left out, so that the fitted values (whose residuals sum to
+    # zero), the coefficients, the intervals and the sentence are functions of shown values alone.
+    points = shown = {p.period: p for p in series(viewer, indicator, window_filters)}
     # Months with data only; a count is 0 in a month without cells from the first month that has any.
     first_data = min(points) if points else None
-    kept_periods, values = [], []
+    kept_periods, values, left_out = [], [], []
     for period in periods:
         p = points.get(period)
-        if p is not None and p.value is not None:
+        if p is not None and p.suppressed:
+            left_out.append(period)
+        elif p is not None and p.value is not None:
             kept_periods.append(period)
             values.append(float(p.value))
         elif indicator.kind == "count" and first_data is not None and period >= first_data:
@@ -190,9 +194,18 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
             values,
             None,
             reason=_("Not enough months with data: at least three before and three after the change are needed."),
+            left_out=left_out,
         )
     fit = segmented_regression(np.array(values), before)
-    impact = Impact(indicator, change, kept_periods, values, fit, shown=[shown.get(period) for period in kept_periods])
+    impact = Impact(
+        indicator,
+        change,
+        kept_periods,
+        values,
+        fit,
+        shown=[shown.get(period) for period in kept_periods],
+        left_out=left_out,
+    )
     impact.sentence = sentence(impact)
     return impact
 
@@ -235,6 +248,13 @@ def sentence(impact: Impact) -> str:
     text = text % values
     if low <= 0 <= high:
         text += " " + _("The interval includes no change: chance alone could explain the difference.")
+    if impact.left_out:
+        count = len(impact.left_out)
+        text += " " + ngettext(
+            "%(count)s month hidden by the small-cell rule is left out of the fit.",
+            "%(count)s months hidden by the small-cell rule are left out of the fit.",
+            count,
+        ) % {"count": count}
     return text
 
 

@@ -117,8 +117,13 @@ class Indicator:
     changed: Callable[[Since], set[date]] | None = None
     snapshot: bool = False  # measured for the current month only
     source: str = ""  # the app the indicator reads
-    # Counts of people (cases, people, referrals) are subject to the small-cell rule; averages of days are not.
-    counts_people: bool = True
+    # The parts that count people (cases, people, referrals, stays, hearings), subject to the small-cell rule: an
+    # average of days has no count of people above the line but one below it (the cases or stays averaged over).
+    people: tuple[str, ...] = ("numerator", "denominator")
+
+    @property
+    def counts_people(self) -> bool:
+        return bool(self.people)
 
     @property
     def available(self) -> bool:
@@ -693,7 +698,7 @@ REGISTRY: dict[str, Indicator] = {
             compute=time_to_first_service,
             changed=_first_service_changed,
             source="referrals",
-            counts_people=False,
+            people=("denominator",),  # the cases averaged over
         ),
         Indicator(
             code="referrals_overdue",
@@ -742,7 +747,7 @@ REGISTRY: dict[str, Indicator] = {
             compute=length_of_stay,
             changed=_stays_changed,
             source="shelters",
-            counts_people=False,
+            people=("denominator",),  # the stays averaged over
         ),
         Indicator(
             code="waiting_repatriation",
@@ -769,7 +774,7 @@ REGISTRY: dict[str, Indicator] = {
             compute=capacity_lost,
             changed=_capacity_changed,
             source="providers",
-            counts_people=False,
+            people=(),  # places of service, not people
         ),
         Indicator(
             code="caseload",
@@ -783,7 +788,7 @@ REGISTRY: dict[str, Indicator] = {
             compute=caseload,
             snapshot=True,
             source="cases",
-            counts_people=False,
+            people=("numerator",),  # the open cases; the denominator counts caseworkers
         ),
         Indicator(
             code="hearings_postponed",
@@ -807,7 +812,7 @@ REGISTRY: dict[str, Indicator] = {
             compute=court_backlog,
             snapshot=True,
             source="justice",
-            counts_people=False,
+            people=(),  # hearings waiting in each court, not people
         ),
     ]
 }

@@ -90,10 +90,9 @@ def _is_small(number: float | None) -> bool:
 def point(
     indicator: Indicator, viewer: Viewer, period: date, group: str, numerator: float, denominator: float | None
 ) -> Point:
-    suppressed = (
-        viewer.suppress_small_cells
-        and indicator.counts_people
-        and (_is_small(numerator) or (indicator.kind != "count" and _is_small(denominator)))
+    suppressed = viewer.suppress_small_cells and (
+        ("numerator" in indicator.people and _is_small(numerator))
+        or (indicator.kind != "count" and "denominator" in indicator.people and _is_small(denominator))
     )
     if indicator.kind == "count":
         value: float | None = numerator
@@ -116,7 +115,9 @@ def _protected(viewer: Viewer, indicator: Indicator) -> bool:
 
 
 def _parts(indicator: Indicator) -> list[str]:
-    return ["numerator"] if indicator.kind == "count" else ["numerator", "denominator"]
+    """The counts of people in the indicator, each protected in its own tables."""
+    parts = ["numerator"] if indicator.kind == "count" else ["numerator", "denominator"]
+    return [part for part in parts if part in indicator.people]
 
 
 def _protected_points(viewer: Viewer, indicator: Indicator, filters: Filters, by: str, rows: Any) -> list[Point]:
