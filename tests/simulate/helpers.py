@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lantern.simulate import services
+from lantern.simulate.models import SimulationRun
 from tests.conftest import World
 
 MINIMAL = """
@@ -20,4 +21,8 @@ share = 0.6
 
 
 def coordinators_run_id(world: World) -> str:
-    return str(services.run_queue(actor=world.coordinator, scenario=MINIMAL).pk)
+    """Her run, queued once: she may have only services.MAX_UNFINISHED_RUNS waiting, and the matrix asks often."""
+    queued = SimulationRun.objects.filter(created_by=world.coordinator).order_by("pk").first()
+    if queued is None:
+        queued = services.run_queue(actor=world.coordinator, scenario=MINIMAL)
+    return str(queued.pk)

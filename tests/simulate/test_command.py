@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,14 @@ def test_compare_prints_both_side_by_side_and_the_sentence() -> None:
     assert "A: pandemic wave: lockdown, 30% staff absence, courts closed 90 days, borders closed 120 days" in stdout
     assert "legal_aid median wait (days)" in stdout
     assert "With the contingency plan, median wait for" in stdout
+    # Both figures of the sentence carry their unit ("from 28 days (22-34) to 0.0 days (0.0-0.0)")
+    sentence = stdout.strip().splitlines()[-1]
+    assert sentence.count(" days (") == 2, sentence
+    # Every cell of the table is set off by a space, even a cost wider than its column
+    rows = [line for line in stdout.splitlines() if line.startswith("cost")]
+    assert rows
+    for row in rows:
+        assert re.search(r"\)\S", row) is None, row  # never "12,687,400)15,485,650"
 
 
 def test_compare_as_json_and_out_writes_the_files(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from lantern.simulate.scenario import (
     Scenario,
     Service,
     Shelter,
+    daily_arrival_rates,
 )
 
 SHELTER = "shelter"
@@ -187,20 +187,6 @@ def _durations(rng: np.random.Generator, mean: float, distribution: str, cv: flo
         sigma2 = math.log1p(cv * cv)
         return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), n)
     return rng.exponential(mean, n)
-
-
-def daily_arrival_rates(scenario: Scenario) -> np.ndarray:
-    days = np.arange(scenario.horizon_days)
-    rate = np.full(scenario.horizon_days, scenario.arrivals.per_day)
-    if scenario.arrivals.seasonality:
-        first = date.fromisoformat(scenario.start_date).toordinal()
-        months = np.array([date.fromordinal(first + int(d)).month - 1 for d in days])
-        rate *= np.asarray(scenario.arrivals.seasonality)[months]
-    for period in scenario.arrivals.periods:
-        rate[(days >= period.start_day) & (days < period.end_day)] *= period.multiplier
-    for crisis in scenario.crisis:
-        rate[(days >= crisis.start_day) & (days < crisis.end_day)] *= crisis.arrival_multiplier
-    return rate
 
 
 def daily_shares(scenario: Scenario, target: str, share: float) -> np.ndarray:

@@ -110,7 +110,7 @@ def service_name(group: str) -> str:
 
 def sentence(before: Result, after: Result) -> str:
     """The headline: the queue whose median wait changes most, before and after, with the 95% intervals ("With
-    the contingency plan, median wait for legal aid falls from 41 days (38-44) to 12 (11-13).")."""
+    the contingency plan, median wait for legal aid falls from 41 days (38-44) to 12 days (11-13).")."""
     rows = waits_compared(before, after)
     if not rows:
         return ""
@@ -129,14 +129,14 @@ def sentence(before: Result, after: Result) -> str:
         return (
             _(
                 "With %(name)s, median wait for %(service)s falls from %(before)s days (%(before_ci)s)"
-                " to %(after)s (%(after_ci)s)."
+                " to %(after)s days (%(after_ci)s)."
             )
             % values
         )
     return (
         _(
             "With %(name)s, median wait for %(service)s rises from %(before)s days (%(before_ci)s)"
-            " to %(after)s (%(after_ci)s)."
+            " to %(after)s days (%(after_ci)s)."
         )
         % values
     )

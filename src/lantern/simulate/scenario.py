@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import tomllib
+from datetime import date
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # Limits that keep one run inside what a web request or a laptop can hold: two years of 1,000 survivors a day
@@ -20,6 +22,13 @@ MAX_PER_DAY = 5000.0
 MAX_PLACES = 100_000
 MAX_TEXT = 200
 MAX_TOML_BYTES = 200_000
+# The factors of the arrival rate multiply (per_day x the month's seasonality x every period and crisis on that
+# day), so each one's own limit bounds nothing: the combined rate of any day is capped here, and the work of a run
+# is counted from the rates themselves (services.work_of).
+MAX_ARRIVALS_PER_DAY = 100_000.0
+# A scenario is at most four levels deep (crisis -> share_multipliers -> value); deeper TOML is refused before the
+# parser or the validator recurse into it.
+MAX_NESTING = 8
 
 Day = Annotated[int, Field(ge=0, le=MAX_HORIZON_DAYS)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -212,9 +221,37 @@ def _key(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def daily_arrival_rates(scenario: Scenario) -> np.ndarray:
+    """The expected arrivals of each day: per_day times every factor that applies on it."""
+    days = np.arange(scenario.horizon_days)
+    rate = np.full(scenario.horizon_days, scenario.arrivals.per_day)
+    if scenario.arrivals.seasonality:
+        first = date.fromisoformat(scenario.start_date).toordinal()
+        months = np.array([date.fromordinal(first + int(d)).month - 1 for d in days])
+        rate *= np.asarray(scenario.arrivals.seasonality)[months]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for period in scenario.arrivals.periods:
+            rate[(days >= period.start_day) & (days < period.end_day)] *= period.multiplier
+        for crisis in scenario.crisis:
+            rate[(days >= crisis.start_day) & (days < crisis.end_day)] *= crisis.arrival_multiplier
+    return rate
+
+
+def _check_arrival_rate(scenario: Scenario) -> None:
+    rates = daily_arrival_rates(scenario)
+    bad = np.flatnonzero(~(rates <= MAX_ARRIVALS_PER_DAY))  # not "> max": an overflow to inf x 0 is NaN
+    if bad.size:
+        day = int(bad[0])
+        raise ScenarioError(
+            "arrivals",
+            f"on day {day} per_day times seasonality, periods and crisis multipliers comes to "
+            f"{float(rates[day]):.3g} survivors a day; at most {MAX_ARRIVALS_PER_DAY:,.0f}",
+        )
+
+
 def scenario_from_dict(data: dict[str, Any]) -> Scenario:
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
@@ -223,6 +260,22 @@ def scenario_from_dict(data: dict[str, Any]) -> Scenario:
         elif first["type"] == "missing":
             message = "missing"
         raise ScenarioError(_key(tuple(first["loc"])), message) from None
+    _check_arrival_rate(scenario)
+    return scenario
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether the parsed TOML nests deeper than MAX_NESTING (walked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
 
 
 def scenario_from_toml(text: str) -> Scenario:
@@ -232,6 +285,11 @@ def scenario_from_toml(text: str) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError("", f"not TOML ({exc})") from None
+    except RecursionError:
+        # The parser recurses once per nested array or inline table; a few hundred levels fit in 200 kB.
+        raise ScenarioError("", f"nested more than {MAX_NESTING} levels deep") from None
+    if _too_deep(data):
+        raise ScenarioError("", f"nested more than {MAX_NESTING} levels deep")
     return scenario_from_dict(data)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.core.audit import audit_record
 from lantern.core.models import User
@@ -16,21 +18,23 @@ from lantern.simulate import stored
 from lantern.simulate.engine import run
 from lantern.simulate.models import RunStatus, SimulationRun
 from lantern.simulate.permissions import SimulateAction
-from lantern.simulate.scenario import Scenario, ScenarioError, scenario_from_toml
+from lantern.simulate.scenario import Scenario, ScenarioError, daily_arrival_rates, scenario_from_toml
 
 logger = logging.getLogger(__name__)
 
 # What the worker takes on: survivors times replications of both scenarios (a million take about a second here;
 # past this, `lantern simulate` on a machine of its own is the place).
 WORKER_MAX_WORK = 100_000_000
+# Runs not yet finished that one person may have on the worker, which also sends the notifications. A run left
+# unfinished by a crashed worker stops counting after a day, so it cannot shut its author out for good.
+MAX_UNFINISHED_RUNS = 2
+UNFINISHED_FOR_AT_MOST = timedelta(days=1)
 
 
 def work_of(scenario: Scenario) -> float:
-    """Survivors times replications, at the highest arrival rate the scenario reaches."""
-    peak = max(
-        [1.0, *(c.arrival_multiplier for c in scenario.crisis), *(p.multiplier for p in scenario.arrivals.periods)]
-    )
-    return scenario.arrivals.per_day * peak * scenario.horizon_days * scenario.replications
+    """Survivors times replications: the expected arrivals of every day (all the factors of the rate multiplied,
+    as the engine does) summed over the horizon."""
+    return float(daily_arrival_rates(scenario).sum()) * scenario.replications
 
 
 def _parsed(field: str, text: str) -> Scenario:
@@ -43,6 +47,24 @@ def _parsed(field: str, text: str) -> Scenario:
 @transaction.atomic
 def run_queue(*, actor: User, scenario: str, compare: str = "") -> SimulationRun:
     require(actor, SimulateAction.RUN)
+    # Two requests at once must not both pass the count: her row is locked until this one commits.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    unfinished = SimulationRun.objects.filter(
+        created_by=actor,
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        created_at__gte=timezone.now() - UNFINISHED_FOR_AT_MOST,
+    ).count()
+    if unfinished >= MAX_UNFINISHED_RUNS:
+        raise ValidationError(
+            {
+                "scenario": ngettext(
+                    "You already have %(n)d run waiting for the worker: queue another when it has finished.",
+                    "You already have %(n)d runs waiting for the worker: queue another when one has finished.",
+                    unfinished,
+                )
+                % {"n": unfinished}
+            }
+        )
     scenarios = [_parsed("scenario", scenario)]
     if compare.strip():
         scenarios.append(_parsed("compare", compare))

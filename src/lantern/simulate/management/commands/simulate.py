@@ -121,5 +121,6 @@ class Command(LanternCommand):
         cells = []
         for result in results:
             est = result.figures.get(group, {}).get(key)
-            cells.append(f"{report.with_interval(est) if est else '-':>26}")
+            # At least one space before each cell: a cost with its interval can be wider than the column.
+            cells.append(" " + f"{report.with_interval(est) if est else '-':>25}")
         self.stdout.write(f"{title[:40]:<40}" + "".join(cells))
