@@ -99,7 +99,8 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
     item = selectors.checklist_of(assessment.checklist).item(answer.item_id) if answer is not None else None
     if answer is None or item is None:
         raise Http404
-    editable = not assessment.frozen and selectors.may_assess(user, assessment)
+    editable = not assessment.frozen and selectors.may_assess_item(user, answer)
+    coordinator = selectors.may_manage(user, assessment)
     initial = {
         f: getattr(answer, f) for f in ("level", "evidence", "link", "comment", "lantern_decision", "override_reason")
     }
@@ -107,8 +108,9 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
     form = ItemForm(
         request.POST if request.method == "POST" else None,
         organisations=_organisations(assessment.country),
-        with_lantern=answer.lantern_level is not None,
-        with_weight=can(user, PreparednessAction.MANAGE),
+        with_lantern=coordinator and answer.lantern_level is not None,
+        with_weight=coordinator,
+        with_owner=coordinator,
         initial=initial,
     )
     status = 200
@@ -117,9 +119,6 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
             raise PermissionDenied
         if form.is_valid():
             changes = dict(form.cleaned_data)
-            if answer.lantern_level is None:
-                changes.pop("lantern_decision", None)
-                changes.pop("override_reason", None)
             try:
                 services.item_update(actor=user, answer=answer, **changes)
             except ValidationError as exc:
