@@ -99,6 +99,12 @@ def test_the_comparison_shows_what_improved_and_what_fell_back(
     improved, fell_back = body.split("What fell back")
     assert "PRO-1" in improved.split("What improved")[1]
     assert "JUS-1" in fell_back
+    # levels read with their names, the overall score has its row, and the scale is said
+    assert "2 Initial → 4 Established" in improved
+    assert "4 Established → 3 Developing" in fell_back
+    overall_row = re.search(r"<tfoot><tr><th scope=\"row\">Overall</th><td>([\d.]+)</td><td>([\d.]+)</td>", body)
+    assert overall_row is not None
+    assert "The mean level runs from 1 (Does not exist) to 5 (High performance)" in body
     # someone who sees only one of them sees no comparison
     assert staff["supervisor"].get(f"/preparedness/compare/?older={assessment.pk}&newer={later.pk}").status_code == 404
 

@@ -268,6 +268,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if older.assessed_on > newer.assessed_on:
         older, newer = newer, older
     pillars, differences = selectors.compare(older, newer)
+    older_scores, newer_scores = selectors.scores(older), selectors.scores(newer)
     return render(
         request,
         "preparedness/compare.html",
@@ -277,7 +278,10 @@ def compare_view(request: HttpRequest) -> HttpResponse:
             "pillars": pillars,
             "improved": [d for d in differences if d.change > 0],
             "fell_back": [d for d in differences if d.change < 0],
-            "radar": charts.radar(("older", selectors.scores(older)), ("current", selectors.scores(newer))),
+            "radar": charts.radar(("older", older_scores), ("current", newer_scores)),
+            "overall_older": selectors.overall(older_scores),
+            "overall_newer": selectors.overall(newer_scores),
+            "levels": selectors.checklist_of(newer.checklist).levels,
         },
     )
 
