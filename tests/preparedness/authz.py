@@ -15,6 +15,9 @@ def preparedness_targets(world: World) -> None:
     assessment = services.assessment_open(
         actor=world.coordinator, title="Greece", country="GR", assessed_on=date(2026, 1, 15), contributors=[world.ngo_a]
     )
+    # The item the matrix changes (COO-2) is the NGO's to answer: a partner answers only her organisation's items.
+    answer = assessment.answers.get(item_id="COO-2")
+    services.item_update(actor=world.coordinator, answer=answer, owner=world.ngo_a)
     services.action_create(
         actor=world.coordinator,
         assessment=assessment,

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.test import Client
 
+from lantern.preparedness import services
 from lantern.preparedness.models import Assessment, ItemAnswer
 from tests.conftest import World
 
@@ -70,3 +71,41 @@ def test_the_report_is_a_pdf_for_the_api_too(api_client: dict[str, Client], asse
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+
+
+def test_a_partner_changes_only_her_organisations_items_through_the_api(
+    world: World, api_client: dict[str, Client], assessment: Assessment
+) -> None:
+    # Given COO-1 owned by the coordinator's office and COO-2 owned by the NGO (the conftest's NGO_ITEMS)
+    coo1 = assessment.answers.get(item_id="COO-1")
+    services.item_update(actor=world.coordinator, answer=coo1, owner=world.ministry)
+    coo2 = assessment.answers.get(item_id="COO-2")
+    base = f"/api/v1/preparedness/assessments/{assessment.pk}/items"
+    for persona in ("supervisor", "org_admin"):
+        partner = api_client[persona]
+        # When the NGO's lead sets the office's item, names an owner or decides on Lantern's evidence
+        refused = [
+            partner.patch(f"{base}/{coo1.pk}", data=json.dumps({"level": 5}), content_type="application/json"),
+            partner.patch(
+                f"{base}/{coo2.pk}",
+                data=json.dumps({"owner_id": world.police_unit.pk}),
+                content_type="application/json",
+            ),
+            partner.patch(
+                f"{base}/{coo1.pk}",
+                data=json.dumps({"lantern_decision": "overridden", "override_reason": "no", "level": 0}),
+                content_type="application/json",
+            ),
+        ]
+        # Then each is refused and nothing changes
+        assert [r.status_code for r in refused] == [403, 403, 403], persona
+    coo1.refresh_from_db()
+    coo2.refresh_from_db()
+    assert (coo1.level, coo1.owner_id, coo1.lantern_decision) == (0, world.ministry.pk, "")
+    assert coo2.owner_id == world.ngo_a.pk
+    # while her own item takes her answer
+    ok = api_client["supervisor"].patch(
+        f"{base}/{coo2.pk}", data=json.dumps({"level": 3, "evidence": "SOP adopted"}), content_type="application/json"
+    )
+    assert ok.status_code == 200
+    assert ok.json()["level"] == 3

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,23 @@ def test_a_country_copy_is_exported_adapted_and_loaded(tmp_path: Path, assessmen
     with pytest.raises(CommandError) as refused:
         call_command("preparedness", "checklist", "--load", str(bad), "--country", "GR")
     assert refused.value.returncode == 2
+
+
+def test_on_a_database_never_migrated_the_report_says_to_migrate(tmp_path: Path) -> None:
+    # A fresh LANTERN_HOME, as a person starts: the keys exist, the database has no tables yet.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANTERN_", "DATABASE_URL", "PYTEST"))}
+    env.update({"LANTERN_HOME": str(tmp_path), "LANTERN_MODE": "production"})
+
+    def lantern(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lantern.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    assert lantern("keys", "init").returncode == 0
+    ran = lantern("preparedness", "report", "--latest", "--out", str(tmp_path / "x.pdf"))
+    assert ran.returncode == 2
+    assert "Traceback" not in ran.stderr
+    assert ran.stderr.strip().splitlines() == [
+        "lantern preparedness: the database has no preparedness tables yet: run `lantern migrate` first"
+        " (or `lantern demo --no-serve` for the demonstration data)"
+    ]

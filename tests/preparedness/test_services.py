@@ -46,13 +46,11 @@ def test_an_assessment_starts_with_every_item_and_lanterns_evidence(world: World
 
 
 def test_a_partner_fills_an_item_and_its_history_is_kept(world: World, assessment: Assessment) -> None:
-    answer = assessment.answers.get(item_id="PRO-1")
-    services.item_update(
-        actor=world.supervisor, answer=answer, level=3, evidence="Quarantine plan adopted in 2025", owner=world.shelter
-    )
+    answer = assessment.answers.get(item_id="PRO-1")  # owned by the supervisor's NGO
+    services.item_update(actor=world.supervisor, answer=answer, level=3, evidence="Quarantine plan adopted in 2025")
     answer.refresh_from_db()
-    assert (answer.level, answer.owner_id) == (3, world.shelter.pk)
-    change = answer.changes.get()
+    assert (answer.level, answer.owner_id) == (3, world.ngo_a.pk)
+    change = answer.changes.get(changed_by=world.supervisor)
     assert change.changes["level"] == [0, 3]
     assert change.changes["evidence"] is None  # the history says the text changed, not what it says
     assert change.changed_by == world.supervisor
@@ -67,6 +65,42 @@ def test_someone_outside_the_assessment_cannot_change_it(world: World, assessmen
     assert answer.level == 0
     with pytest.raises(PermissionDenied):  # ranking gaps is the coordinator's
         services.item_update(actor=world.supervisor, answer=answer, weight=1)
+
+
+def test_a_partner_answers_only_her_organisations_items_and_the_coordinator_decides_the_rest(
+    world: World, assessment: Assessment
+) -> None:
+    # Given COO-1, which Lantern holds evidence for, owned by the police; COO-3 with no owner; PRO-1 the NGO's
+    police_item = assessment.answers.get(item_id="COO-1")
+    services.item_update(actor=world.coordinator, answer=police_item, owner=world.police_unit)
+    unowned = assessment.answers.get(item_id="COO-3")
+    own = assessment.answers.get(item_id="PRO-1")
+    for persona in ("supervisor", "org_admin"):
+        partner = world.users[persona]
+        # When a lead of the NGO changes an item her organisation does not own, then she is refused
+        for answer in (police_item, unowned):
+            with pytest.raises(PermissionDenied):
+                services.item_update(actor=partner, answer=answer, level=5)
+        # nor may she name owners or decide on Lantern's evidence, even on her own item
+        for change in ({"owner": world.police_unit}, {"owner": None}, {"lantern_decision": "accepted"}):
+            with pytest.raises(PermissionDenied):
+                services.item_update(actor=partner, answer=own, **change)
+    police_item.refresh_from_db()
+    own.refresh_from_db()
+    assert (police_item.level, police_item.owner_id, police_item.lantern_decision) == (0, world.police_unit.pk, "")
+    assert (own.owner_id, own.lantern_decision) == (world.ngo_a.pk, "")
+    assert unowned.changes.count() == 0
+    # The coordinator changes any item, its owner and the decision on Lantern's evidence
+    services.item_update(
+        actor=world.coordinator,
+        answer=police_item,
+        owner=world.ngo_a,
+        lantern_decision="overridden",
+        override_reason="The figures miss the islands",
+        level=2,
+    )
+    police_item.refresh_from_db()
+    assert (police_item.owner_id, police_item.lantern_decision) == (world.ngo_a.pk, "overridden")
 
 
 def test_accepting_lanterns_evidence_sets_its_level_and_overriding_needs_a_reason(

@@ -99,6 +99,12 @@ def test_the_comparison_shows_what_improved_and_what_fell_back(
     improved, fell_back = body.split("What fell back")
     assert "PRO-1" in improved.split("What improved")[1]
     assert "JUS-1" in fell_back
+    # levels read with their names, the overall score has its row, and the scale is said
+    assert "2 Initial → 4 Established" in improved
+    assert "4 Established → 3 Developing" in fell_back
+    overall_row = re.search(r"<tfoot><tr><th scope=\"row\">Overall</th><td>([\d.]+)</td><td>([\d.]+)</td>", body)
+    assert overall_row is not None
+    assert "The mean level runs from 1 (Does not exist) to 5 (High performance)" in body
     # someone who sees only one of them sees no comparison
     assert staff["supervisor"].get(f"/preparedness/compare/?older={assessment.pk}&newer={later.pk}").status_code == 404
 
@@ -131,3 +137,47 @@ def test_the_coordinator_reweighs_an_item_and_a_partner_cannot(
     assert ItemAnswer.objects.get(assessment=assessment, item_id="DAT-4").weight == 3
     staff["supervisor"].post(url, {"level": "2", "weight": "1"})  # a field the partner's form does not have
     assert ItemAnswer.objects.get(assessment=assessment, item_id="DAT-4").weight == 3
+
+
+def test_a_partner_edits_only_her_organisations_items_on_the_page(
+    world: World, staff: dict[str, Client], assessment: Assessment
+) -> None:
+    # Given the office's own item COO-1 and the NGO's item COO-2
+    office_item = assessment.answers.get(item_id="COO-1")
+    services.item_update(actor=world.coordinator, answer=office_item, owner=world.ministry)
+    office_url = f"/preparedness/{assessment.pk}/items/{office_item.pk}/"
+    own_url = f"/preparedness/{assessment.pk}/items/{assessment.answers.get(item_id='COO-2').pk}/"
+    for persona in ("supervisor", "org_admin"):
+        # the office's item is shown read-only to the NGO's lead, and a forged post is refused
+        page = staff[persona].get(office_url).content.decode()
+        assert 'name="level"' not in page
+        assert "National Coordination Office" in page
+        forged = {"level": "5", "owner": str(world.police_unit.pk), "lantern_decision": "overridden"}
+        assert staff[persona].post(office_url, forged).status_code == 403
+        # her own item has a form without the owner or Lantern's evidence, which the coordinator decides
+        own = staff[persona].get(own_url).content.decode()
+        assert 'name="level"' in own
+        assert 'name="owner"' not in own
+        assert 'name="lantern_decision"' not in own
+    office_item.refresh_from_db()
+    assert (office_item.level, office_item.owner_id, office_item.lantern_decision) == (0, world.ministry.pk, "")
+    assert staff["supervisor"].post(own_url, {"level": "4", "owner": str(world.police_unit.pk)}).status_code == 302
+    assert assessment.answers.get(item_id="COO-2").owner_id == world.ngo_a.pk  # the field she does not have
+    coordinator_page = staff["coordinator"].get(office_url).content.decode()
+    assert 'name="owner"' in coordinator_page
+    assert 'name="lantern_decision"' in coordinator_page
+
+
+def test_an_invalid_field_points_at_its_error_and_a_help_text_at_its_help(
+    staff: dict[str, Client], assessment: Assessment
+) -> None:
+    url = f"/preparedness/{assessment.pk}/items/{assessment.answers.get(item_id='COO-2').pk}/"
+    body = staff["coordinator"].post(url, {"level": "3", "weight": "2", "link": "javascript:alert(1)"}).content.decode()
+    for name in ("link", "weight"):
+        field = re.search(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', body)
+        assert field is not None, name
+        described = re.search(r'aria-describedby="([^"]+)"', field.group(0))
+        assert described is not None, name
+        for target in described.group(1).split():
+            assert body.count(f'id="{target}"') == 1, target
+    assert 'id="id_link_error"' in body

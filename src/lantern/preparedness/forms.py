@@ -54,10 +54,18 @@ class ItemForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: Any = None, with_lantern: bool = True, with_weight: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        organisations: Any = None,
+        with_lantern: bool = True,
+        with_weight: bool = False,
+        with_owner: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _organisations(self, "owner", organisations)
+        if not with_owner:
+            del self.fields["owner"]
         if not with_weight:
             del self.fields["weight"]
         if not with_lantern:

@@ -3,9 +3,9 @@
 The national coordinator runs the self-assessment of the national plan: opens and submits assessments, loads a
 country's checklist, ranks gaps, plans actions and writes the roles matrix. Supervisors and administrators of a
 partner organisation contribute to the assessments their organisation is named in (the selectors narrow the scope
-to those), see and move the actions their organisation owns, and acknowledge their organisation's roles. Analysts
-read the assessments and the report (no personal data is in them); every member sees the roles of their own
-organisation, which is what "your role now" shows."""
+to those, and to the items their organisation owns), see and move the actions their organisation owns, and
+acknowledge their organisation's roles. Analysts read the assessments and the report (no personal data is in
+them); every member sees the roles of their own organisation, which is what "your role now" shows."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ PARTNER_LEADS = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
 
 class PreparednessAction(StrEnum):
     VIEW = "preparedness.view"  # assessments, scores, the report, the comparison
-    ASSESS = "preparedness.assess"  # set an item's level, evidence, owner, comment; accept or override Lantern
+    # Set an item's level, evidence, link, comment: a partner lead on the items her organisation owns (a contributor
+    # to the assessment), the coordinator on any. Owners, weights and Lantern's evidence need MANAGE.
+    ASSESS = "preparedness.assess"
     MANAGE = "preparedness.manage"  # open, submit, checklist copies, priorities, actions, the roles matrix
     ACTIONS_VIEW = "preparedness.actions_view"
     ACTIONS_UPDATE = "preparedness.actions_update"  # move an action owned by one's organisation

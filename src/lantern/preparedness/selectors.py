@@ -49,6 +49,20 @@ def may_assess(user: User, assessment: Assessment) -> bool:
     return assessments_visible_to(user, PreparednessAction.ASSESS).filter(pk=assessment.pk).exists()
 
 
+def may_manage(user: User, assessment: Assessment) -> bool:
+    return assessments_visible_to(user, PreparednessAction.MANAGE).filter(pk=assessment.pk).exists()
+
+
+def may_assess_item(user: User, answer: ItemAnswer) -> bool:
+    """Whether the user may change this item: the coordinator any item; a partner lead, of an assessment her
+    organisation contributes to, only the items her organisation owns. An unowned item waits for the coordinator
+    to name its owner, so that two partners never overwrite each other's answer."""
+    if not may_assess(user, answer.assessment):
+        return False
+    scope = organisation_scope(user, PreparednessAction.ASSESS)
+    return scope.everywhere or (answer.owner_id is not None and answer.owner_id in scope.organisation_ids)
+
+
 _PARSED: dict[int, checklist_module.Checklist] = {}
 
 

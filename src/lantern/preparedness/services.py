@@ -187,6 +187,9 @@ def assessment_open(
 
 
 EDITABLE = ("level", "weight", "evidence", "link", "owner_id", "comment", "lantern_decision", "override_reason")
+# A partner answers the items her organisation owns; who owns an item, how much it weighs and whether Lantern's
+# own figures stand are the coordinator's calls.
+COORDINATOR_ONLY = ("weight", "owner_id", "lantern_decision", "override_reason")
 
 
 def item_update(*, actor: User, answer: ItemAnswer, **changes: Any) -> ItemAnswer:
@@ -195,14 +198,13 @@ def item_update(*, actor: User, answer: ItemAnswer, **changes: Any) -> ItemAnswe
     assessment = answer.assessment
     if not selectors.may_assess(actor, assessment):
         raise PermissionDenied("not a contributor")
-    if (
-        "weight" in changes
-        and not selectors.assessments_visible_to(actor, PreparednessAction.MANAGE).filter(pk=assessment.pk).exists()
-    ):
-        raise PermissionDenied("only the coordinator ranks gaps")
+    if not selectors.may_assess_item(actor, answer):
+        raise PermissionDenied("the item is owned by another organisation")
     if "owner" in changes:
         owner = changes.pop("owner")
         changes["owner_id"] = owner.pk if owner is not None else None
+    if set(changes) & set(COORDINATOR_ONLY) and not selectors.may_manage(actor, assessment):
+        raise PermissionDenied("only the coordinator ranks gaps, names owners and decides on Lantern's evidence")
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed.")})

@@ -99,7 +99,8 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
     item = selectors.checklist_of(assessment.checklist).item(answer.item_id) if answer is not None else None
     if answer is None or item is None:
         raise Http404
-    editable = not assessment.frozen and selectors.may_assess(user, assessment)
+    editable = not assessment.frozen and selectors.may_assess_item(user, answer)
+    coordinator = selectors.may_manage(user, assessment)
     initial = {
         f: getattr(answer, f) for f in ("level", "evidence", "link", "comment", "lantern_decision", "override_reason")
     }
@@ -107,8 +108,9 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
     form = ItemForm(
         request.POST if request.method == "POST" else None,
         organisations=_organisations(assessment.country),
-        with_lantern=answer.lantern_level is not None,
-        with_weight=can(user, PreparednessAction.MANAGE),
+        with_lantern=coordinator and answer.lantern_level is not None,
+        with_weight=coordinator,
+        with_owner=coordinator,
         initial=initial,
     )
     status = 200
@@ -117,9 +119,6 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
             raise PermissionDenied
         if form.is_valid():
             changes = dict(form.cleaned_data)
-            if answer.lantern_level is None:
-                changes.pop("lantern_decision", None)
-                changes.pop("override_reason", None)
             try:
                 services.item_update(actor=user, answer=answer, **changes)
             except ValidationError as exc:
@@ -269,6 +268,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if older.assessed_on > newer.assessed_on:
         older, newer = newer, older
     pillars, differences = selectors.compare(older, newer)
+    older_scores, newer_scores = selectors.scores(older), selectors.scores(newer)
     return render(
         request,
         "preparedness/compare.html",
@@ -278,7 +278,10 @@ def compare_view(request: HttpRequest) -> HttpResponse:
             "pillars": pillars,
             "improved": [d for d in differences if d.change > 0],
             "fell_back": [d for d in differences if d.change < 0],
-            "radar": charts.radar(("older", selectors.scores(older)), ("current", selectors.scores(newer))),
+            "radar": charts.radar(("older", older_scores), ("current", newer_scores)),
+            "overall_older": selectors.overall(older_scores),
+            "overall_newer": selectors.overall(newer_scores),
+            "levels": selectors.checklist_of(newer.checklist).levels,
         },
     )
 

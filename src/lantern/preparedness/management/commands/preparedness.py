@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
+from django.db import connection
 from django.utils import translation
 
 from lantern.core.management.base import LanternCommand, UsageError, validation_message
@@ -40,7 +42,17 @@ class Command(LanternCommand):
         else:
             self._checklist(options)
 
+    def _require_schema(self) -> None:
+        """On a database that was never migrated the first query fails with "no such table"; say what to run."""
+        tables = set(connection.introspection.table_names())
+        if any(m._meta.db_table not in tables for m in apps.get_app_config("preparedness").get_models()):
+            raise UsageError(
+                "the database has no preparedness tables yet: run `lantern migrate` first"
+                " (or `lantern demo --no-serve` for the demonstration data)"
+            )
+
     def _report(self, options: dict[str, Any]) -> None:
+        self._require_schema()
         language = options["language"]
         if language not in dict(settings.LANGUAGES):
             raise UsageError(f"unknown language {language!r} (known: {', '.join(dict(settings.LANGUAGES))})")
@@ -68,6 +80,8 @@ class Command(LanternCommand):
     def _checklist(self, options: dict[str, Any]) -> None:
         country = options["country"].upper()
         if options["export"]:
+            if country:
+                self._require_schema()
             current = services.checklist_current(country=country) if country else None
             text = current.source if current else checklist.BUILT_IN.read_text("utf-8")
             Path(options["export"]).write_text(text, encoding="utf-8")
@@ -78,6 +92,7 @@ class Command(LanternCommand):
         path = Path(options["load"])
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
+        self._require_schema()
         try:
             version = services.checklist_load(actor=None, country=country, source=path.read_text(encoding="utf-8"))
         except (ValidationError, UnicodeDecodeError) as exc:
