@@ -27,6 +27,8 @@ NOT_SEEDS = [
     ("cases", "0003_closure_reason_encrypted", "encrypt_existing"),  # encrypts rows that existed then
     ("core", "0005_break_glass_approval", "grants_before_approval_were_open"),  # marks rows that existed then
     ("providers", "0005_directory_review", "entries_shown_before_review_stay_shown"),  # approves rows then shown
+    # completes the approved copy of rows then shown with their kind of help, regions, languages and modes
+    ("providers", "0011_review_covers_everything_shown", "approved_entries_keep_what_they_showed"),
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "give_public_ids"),  # rows that existed then
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "encrypt_existing"),  # rows that existed then
     ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then

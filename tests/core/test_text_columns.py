@@ -233,6 +233,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     # providers (the directory review)
     "providers.offering.approved_public": (HARMLESS, PUBLIC + " (the version the coordinator approved)"),
     "providers.offering.reviewed_public": (HARMLESS, PUBLIC + " (the version the coordinator last reviewed)"),
+    "providers.offering.review_reason": (HARMLESS, "why the coordinator did not approve an entry; about the service"),
     # linkage
     "linkage.encodingset.fingerprint": (CODE, "a short hash of the shared secret, not the secret"),
     "linkage.encodingset.record_ids": (CODE, "pseudonymous case references, one a line"),

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from lantern.core import services as core
-from lantern.core.models import AuditEvent
+from lantern.core.models import Alert, AuditEvent
 from lantern.portal import selectors
 from lantern.providers import selectors as directory
 from lantern.providers.selectors import public_offers
@@ -123,3 +123,122 @@ def test_the_api_review(world: World, portal: Portal, api_client: dict[str, Clie
     )
     assert bad.status_code == 422
     assert _shown(portal)["public_contact"] == "1109 (free, 24 hours)"
+
+
+def _put(api_client: dict[str, Client], persona: str, offer: object, **changes: object) -> dict[str, object]:
+    payload = {
+        "service_type": "medical",
+        "regions": ["Attica"],
+        "languages": ["el", "ro"],
+        "delivery_modes": ["in_person"],
+        "weekly_capacity": 10,
+        "is_public": True,
+        **changes,
+    }
+    response = api_client[persona].put(
+        f"/api/v1/offerings/{offer.pk}", data=json.dumps(payload), content_type="application/json"
+    )
+    return {"status": response.status_code, **response.json()}
+
+
+def test_a_changed_kind_of_help_or_region_waits_for_review_and_the_portal_keeps_the_approved_entry(
+    world: World, portal: Portal, api_client: dict[str, Client]
+) -> None:
+    """Given the NGO's approved public entry for medical care in Attica, when its supervisor turns it into safe
+    accommodation for the whole country, in every language and every way, then the portal still lists medical
+    care in Attica, lists nothing of the NGO under safe accommodation, and the coordinator has the change to review;
+    her approval publishes it."""
+    changed = _put(
+        api_client,
+        "supervisor",
+        portal.medical,
+        service_type="safe_accommodation",
+        regions=["*", "Crete"],
+        languages=["el", "ro", "en"],
+        delivery_modes=["in_person", "remote"],
+        interpreter_available=True,
+    )
+    assert changed["status"] == 200
+    assert changed["awaits_review"] is True
+    assert changed["review_state"] == "waiting"
+    assert [e.pk for e in directory.directory_to_review(world.coordinator)] == [portal.medical.pk]
+    (row,) = [r for r in public_offers() if r.offering.pk == portal.medical.pk]
+    assert (row.offering.service_type, row.offering.regions, row.offering.languages) == (
+        "medical",
+        ["Attica"],
+        ["el", "ro"],
+    )
+    assert not row.offering.interpreter_available
+    assert portal.medical.pk not in {r.offering.pk for r in public_offers(service_type="safe_accommodation")}
+    assert portal.medical.pk not in {r.offering.pk for r in public_offers(region="Crete")}
+    assert "Crete" in selectors.regions()  # the shelter's, approved
+    page = Client().get("/help/en/services/", {"service": "safe_accommodation"}).content.decode()
+    assert "Safe Passage" not in page
+    offering_review(actor=world.coordinator, offering=portal.medical, approve=True)
+    assert portal.medical.pk in {r.offering.pk for r in public_offers(service_type="safe_accommodation")}
+    assert portal.medical.pk in {r.offering.pk for r in public_offers(region="Crete")}
+    assert "Safe Passage" in Client().get("/help/en/services/", {"service": "safe_accommodation"}).content.decode()
+
+
+@pytest.mark.parametrize("region", ["<script>alert(1)</script>", '=HYPERLINK("http://x")', "+30 Attica", "@x"])
+def test_a_region_is_a_place_name(world: World, portal: Portal, api_client: dict[str, Client], region: str) -> None:
+    refused = _put(api_client, "supervisor", portal.medical, regions=["*", region])
+    assert refused["status"] == 422 or refused["status"] == 400
+    assert region not in selectors.regions()
+    assert directory.directory_to_review(world.coordinator) == []
+
+
+def test_taken_off_the_portal_and_put_back_goes_to_review_again(
+    world: World, portal: Portal, api_client: dict[str, Client]
+) -> None:
+    assert _put(api_client, "supervisor", portal.medical, is_public=False)["status"] == 200
+    assert portal.medical.pk not in {r.offering.pk for r in public_offers()}
+    assert _put(api_client, "supervisor", portal.medical, is_public=True)["awaits_review"] is True
+    assert portal.medical.pk not in {r.offering.pk for r in public_offers()}
+
+
+def test_the_review_page_shows_numbers_hours_and_dates_left_to_right_in_arabic(
+    world: World, portal: Portal, staff: dict[str, Client]
+) -> None:
+    offering_save(
+        actor=world.sysadmin,
+        organisation=portal.hotline,
+        offering=portal.hotline_offer,
+        public_contact="+30 210 555 0199",
+        hours="09:00-17:00",
+    )
+    page = staff["coordinator"].get("/services/review/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<bdi dir="ltr">+30 210 555 0199</bdi>' in page
+    assert '<bdi dir="ltr">09:00-17:00</bdi>' in page
+    assert '<bdi dir="ltr">1109 (free, 24 hours)</bdi>' in page  # the version shown now
+    assert '<time dir="ltr"' in page
+
+
+def test_the_organisation_is_told_its_entry_waits_and_then_that_it_was_not_approved(
+    world: World, portal: Portal, staff: dict[str, Client]
+) -> None:
+    """Given the NGO's administrator reading Arabic, when her supervisor changes the public contact, then the
+    staff directory says the entry waits for the coordinator; when the coordinator rejects it with a reason, the
+    administrator and the supervisor are alerted in their language with the reason, and the directory says it
+    was not approved; the caseworker is not alerted."""
+    world.org_admin.preferred_language = "ar"
+    world.org_admin.save(update_fields=["preferred_language"])
+    offering_save(
+        actor=world.supervisor, organisation=world.ngo_a, offering=portal.medical, public_contact="+30 210 555 0123"
+    )
+    page = staff["org_admin"].get("/services/").content.decode()
+    assert 'data-review="waiting"' in page
+    response = staff["coordinator"].post(
+        "/services/review/", {"offering": portal.medical.pk, "decision": "reject", "reason": "Number unreachable"}
+    )
+    assert response.status_code == 302
+    page = staff["org_admin"].get("/services/").content.decode()
+    assert 'data-review="rejected"' in page
+    assert "Number unreachable" in page
+    alerts = Alert.objects.filter(object_type="providers.offering", object_id=str(portal.medical.pk))
+    assert {a.recipient for a in alerts} == {world.org_admin, world.supervisor}
+    arabic = alerts.get(recipient=world.org_admin).text
+    assert "لم يوافق المنسق الوطني" in arabic
+    assert "Number unreachable" in arabic
+    assert "did not approve" in alerts.get(recipient=world.supervisor).text
+    assert AuditEvent.objects.get(action="directory.reject").detail["reason"] == "Number unreachable"

@@ -39,6 +39,8 @@ class OfferingOut(OfferingIn):
     active: bool
     awaits_review: bool = Field(description="public, and changed since the coordinator last reviewed it")
     approved_at: datetime | None = Field(description="when the version the portal shows was approved")
+    review_state: str = Field(description='"waiting" for the coordinator, "rejected" by her, or "" (nothing pending)')
+    review_reason: str = Field(description="why the coordinator rejected the current version, if she said")
 
 
 class StatusIn(Schema):
@@ -98,6 +100,11 @@ def offerings_update(request: HttpRequest, offering_id: int, payload: OfferingIn
 
 class PublicVersion(Schema):
     name: str
+    service_type: str = ""
+    regions: list[str] = []
+    languages: list[str] = []
+    interpreter_available: bool = False
+    delivery_modes: list[str] = []
     public_contact: str
     hours: str
     eligibility_note: str
@@ -113,6 +120,7 @@ class ReviewOut(Schema):
 
 class ReviewIn(Schema):
     decision: str = Field(pattern="^(approve|reject)$")
+    reason: str = Field(default="", max_length=300, description="for a rejection: told to the organisation")
 
 
 def _review_out(offering: Offering) -> dict[str, object]:
@@ -138,7 +146,11 @@ def directory_review_list(request: HttpRequest) -> list[dict[str, object]]:
 def directory_review_decide(request: HttpRequest, offering_id: int, payload: ReviewIn) -> dict[str, object]:
     user = api_user(request, ProviderAction.REVIEW)
     offering = selectors.directory_entry_to_review(user, offering_id)
-    return _review_out(services.offering_review(actor=user, offering=offering, approve=payload.decision == "approve"))
+    return _review_out(
+        services.offering_review(
+            actor=user, offering=offering, approve=payload.decision == "approve", reason=payload.reason
+        )
+    )
 
 
 @router.post(

@@ -3,6 +3,8 @@ capacity is left this week."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,6 +51,7 @@ class Offering(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_public = models.JSONField(null=True, blank=True)
+    review_reason = models.CharField(max_length=300, blank=True, default="", help_text="why the last was rejected")
 
     class Meta:
         ordering = ["organisation__name", "service_type"]
@@ -57,10 +60,17 @@ class Offering(models.Model):
     def __str__(self) -> str:
         return f"{self.service_type} by {self.organisation_id}"
 
-    def public_version(self) -> dict[str, str]:
-        """What a visitor reads of this entry and could be misled by: who, how to reach them, when, on what terms."""
+    def public_version(self) -> dict[str, Any]:
+        """Everything the portal shows of this entry or finds it by, and a visitor could be misled by: who, what
+        kind of help, where, in which languages, how, how to reach them, when, on what terms. The portal reads
+        only the approved copy of this (`approved_public`), so a change to any of it waits for the coordinator."""
         return {
             "name": self.organisation.name,
+            "service_type": self.service_type,
+            "regions": sorted(self.regions),
+            "languages": sorted(self.languages),
+            "interpreter_available": self.interpreter_available,
+            "delivery_modes": sorted(self.delivery_modes),
             "public_contact": self.public_contact,
             "hours": self.hours,
             "eligibility_note": self.eligibility_note,
@@ -69,6 +79,17 @@ class Offering(models.Model):
     @property
     def awaits_review(self) -> bool:
         return self.is_public and self.active and self.reviewed_public != self.public_version()
+
+    @property
+    def review_state(self) -> str:
+        """For the provider's own pages: "" (nothing pending, or not public), "waiting" for the coordinator, or
+        "rejected" (she looked at this very version and did not approve it)."""
+        if not (self.is_public and self.active):
+            return ""
+        version = self.public_version()
+        if version == self.approved_public:
+            return ""
+        return "rejected" if self.reviewed_public == version else "waiting"
 
 
 class OfferingRegion(models.Model):

@@ -156,8 +156,8 @@ class PublicOffer:
 
     @property
     def shown(self) -> dict[str, str]:
-        """The name, contact, hours and note as the coordinator last approved them: a change since waits for
-        review and the portal keeps showing this version meanwhile."""
+        """The entry as the coordinator last approved it: a change since waits for review and the portal keeps
+        showing this version meanwhile."""
         return dict(self.offering.approved_public or {})
 
 
@@ -170,23 +170,51 @@ def _movement_restricted(offering: Offering, region: str, measures: list[Measure
     return False
 
 
-def public_offers(
-    *, region: str = "", service_type: str = "", language: str = "", on: date | None = None
-) -> list[PublicOffer]:
-    """The offers a provider listed on the public portal, with the delivery modes open today: a suspended
-    provider has none, a remote-only one only remote, and under a lockdown or curfew only essential services
-    stay in person. Open ones first. A language matches the offer's languages or an interpreter."""
-    on = on or timezone.localdate()
+# What the portal reads of an entry, and only from the copy the coordinator approved (Offering.public_version).
+APPROVED_FIELDS = (
+    "service_type",
+    "regions",
+    "languages",
+    "interpreter_available",
+    "delivery_modes",
+    "public_contact",
+    "hours",
+    "eligibility_note",
+)
+
+
+def _approved_offerings() -> list[Offering]:
+    """Public entries with an approved version, each carrying the approved values in place of the current ones
+    (in memory, never saved): whatever the portal reads or filters on is what the coordinator saw."""
     offerings = Offering.objects.filter(active=True, is_public=True, approved_public__isnull=False).select_related(
         "organisation", "organisation__provider_state"
     )
-    if service_type:
-        offerings = offerings.filter(service_type=service_type)
-    if region:
-        offerings = offerings.filter(served_regions__region__in=[region, NATIONWIDE]).distinct()
+    approved = []
+    for offering in offerings:
+        version = offering.approved_public or {}
+        if any(name not in version for name in APPROVED_FIELDS):
+            continue  # approved before the review covered this field: nobody has seen it
+        for name in APPROVED_FIELDS:
+            setattr(offering, name, version[name])
+        approved.append(offering)
+    return approved
+
+
+def public_offers(
+    *, region: str = "", service_type: str = "", language: str = "", on: date | None = None
+) -> list[PublicOffer]:
+    """The offers a provider listed on the public portal, as the coordinator approved them, with the delivery
+    modes open today: a suspended provider has none, a remote-only one only remote, and under a lockdown or curfew
+    only essential services stay in person. Open ones first. A language matches the offer's languages or an
+    interpreter. Read in Python: the directory is small, and the approved copy is not indexed."""
+    on = on or timezone.localdate()
     movement = [m for m in active_measures(on=on) if m.kind in MOVEMENT_MEASURES]
     rows = []
-    for offering in offerings:
+    for offering in _approved_offerings():
+        if service_type and offering.service_type != service_type:
+            continue
+        if region and region not in offering.regions and NATIONWIDE not in offering.regions:
+            continue
         if language and language not in offering.languages and not offering.interpreter_available:
             continue
         state = getattr(offering.organisation, "provider_state", None)
@@ -202,16 +230,13 @@ def public_offers(
 
 
 def public_regions() -> list[str]:
-    """The regions served by offers listed on the public portal (the whole country left out)."""
-    regions = OfferingRegion.objects.filter(
-        offering__active=True, offering__is_public=True, offering__approved_public__isnull=False
-    ).exclude(region=NATIONWIDE)
-    return sorted(set(regions.values_list("region", flat=True)))
+    """The regions served by offers listed on the public portal, as approved (the whole country left out)."""
+    return sorted({r for o in _approved_offerings() for r in o.regions if r != NATIONWIDE})
 
 
 def directory_to_review(user: User) -> list[Offering]:
-    """The coordinator's review list: public entries never approved, or changed in name, contact, hours or note
-    since she last looked. Read in Python (the directory is small); the comparison is the model's own."""
+    """The coordinator's review list: public entries never approved, or changed in anything the portal shows or
+    finds them by since she last looked. Read in Python (the directory is small); the comparison is the model's own."""
     if not can(user, ProviderAction.REVIEW):
         raise PermissionDenied("not allowed")
     offerings = Offering.objects.filter(active=True, is_public=True).select_related("organisation", "approved_by")

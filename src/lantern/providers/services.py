@@ -6,10 +6,11 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +19,8 @@ from lantern.core import codes, listing
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
+from lantern.core.roles import Role
+from lantern.core.services import alerts_send
 from lantern.providers.models import (
     CapacityWeek,
     DeliveryMode,
@@ -30,6 +33,11 @@ from lantern.providers.models import (
 from lantern.providers.permissions import ProviderAction
 
 NATIONWIDE = "*"
+# A region is a place name: the portal shows it to victims and staff export it, so no markup and nothing a
+# spreadsheet would run as a formula. (The code has no list of the country's regions to check names against.)
+_NOT_IN_A_REGION = set('<>"`{}[]\\|')
+_FORMULA_START = ("=", "+", "-", "@")
+REJECTION_REASON_MAX = 300
 
 
 def week_of(day: date) -> date:
@@ -43,6 +51,11 @@ def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
     regions = list(dict.fromkeys(" ".join(r.split()) for r in fields["regions"] if r and r.strip()))
     if not regions:
         errors["regions"] = _("Name the regions served, or * for the whole country.")
+    if any(
+        r != NATIONWIDE and (r.startswith(_FORMULA_START) or _NOT_IN_A_REGION & set(r) or not r.isprintable())
+        for r in regions
+    ):
+        errors["regions"] = _("A region is a place name: no markup, and it does not start with = + - or @.")
     if any(len(r) > 100 for r in regions):
         errors["regions"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}
     languages = list(dict.fromkeys(code.strip().lower() for code in fields["languages"] if code.strip()))
@@ -97,6 +110,10 @@ def offering_save(
             offering = Offering(organisation=organisation)
         for name, value in cleaned.items():
             setattr(offering, name, value)
+        if not offering.is_public:
+            # Taken off the portal: putting it back is a new entry for the coordinator, not the old approval.
+            offering.approved_public = offering.reviewed_public = None
+            offering.review_reason = ""
         offering.save()
         OfferingRegion.objects.filter(offering=offering).delete()
         OfferingRegion.objects.bulk_create(
@@ -126,28 +143,62 @@ def _approve(offering: Offering, *, actor: User | None) -> None:
     offering.save(update_fields=["approved_public", "reviewed_public", "approved_at", "approved_by"])
 
 
-def offering_review(*, actor: User, offering: Offering, approve: bool) -> Offering:
+def offering_review(*, actor: User, offering: Offering, approve: bool, reason: str = "") -> Offering:
     """The coordinator approves what the portal shows of an entry, or rejects it: a rejected new entry stays off
-    the portal, and a rejected change leaves the portal showing the version approved before."""
+    the portal, and a rejected change leaves the portal showing the version approved before. A rejection, with
+    its optional short reason, alerts the organisation's administrators and supervisors in their own language."""
     require(actor, ProviderAction.REVIEW, offering)
+    reason = " ".join(reason.split())
+    if len(reason) > REJECTION_REASON_MAX:
+        raise ValidationError(
+            {
+                "reason": ngettext("At most %(n)d character.", "At most %(n)d characters.", REJECTION_REASON_MAX)
+                % {"n": REJECTION_REASON_MAX}
+            }
+        )
     with transaction.atomic():
         offering = Offering.objects.select_for_update().select_related("organisation").get(pk=offering.pk)
         if not offering.awaits_review:
             raise ValidationError({"offering": _("This entry has nothing new to review.")})
         if approve:
             _approve(offering, actor=actor)
+            offering.review_reason = ""
         else:
             offering.reviewed_public = offering.public_version()
-            offering.save(update_fields=["reviewed_public"])
+            offering.review_reason = reason
+            _rejection_alert(offering, reason=reason)
+        offering.save(update_fields=["reviewed_public", "review_reason"])
         audit_record(
             action="directory.approve" if approve else "directory.reject",
             actor=actor,
             organisation_id=offering.organisation_id,
             object_type="providers.offering",
             object_id=offering.pk,
-            detail={"service_type": offering.service_type},
+            detail={"service_type": offering.service_type, "reason": reason}
+            if reason
+            else {"service_type": offering.service_type},
         )
     return offering
+
+
+def _rejection_alert(offering: Offering, *, reason: str) -> None:
+    staff = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=offering.organisation_id,
+        memberships__role__in=[Role.ORG_ADMIN, Role.SUPERVISOR],
+    ).distinct()
+    service = SERVICE_TYPES.get(offering.service_type, offering.service_type)
+    messages = []
+    for user in staff:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            text = _(
+                "The national coordinator did not approve the public portal entry for %(service)s: the portal keeps "
+                "showing the version approved before, if there is one."
+            ) % {"service": str(service)}
+            if reason:
+                text += " " + _("Reason: %(reason)s") % {"reason": reason}
+        messages.append((user, text))
+    alerts_send(messages=messages, object_type="providers.offering", object_id=str(offering.pk))
 
 
 def status_set(

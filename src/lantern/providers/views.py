@@ -106,7 +106,12 @@ def review_view(request: HttpRequest) -> HttpResponse:
             return redirect("providers:review")
         offering = selectors.directory_entry_to_review(user, int(raw))
         try:
-            services.offering_review(actor=user, offering=offering, approve=decision == "approve")
+            services.offering_review(
+                actor=user,
+                offering=offering,
+                approve=decision == "approve",
+                reason=request.POST.get("reason", "")[:300],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
