@@ -35,6 +35,11 @@ NOT_SEEDS = [
     ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
     ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry
     ("portal", "0009_leave_home_wording", "reword"),  # rewords rows as installed; the seed already writes the new text
+    (
+        "portal",
+        "0010_leave_home_flag",
+        "reword_and_flag",
+    ),  # rewords rows as installed and flags the rest; the seed writes the new text
 ]
 
 
