@@ -118,10 +118,10 @@ def members_list(request: HttpRequest, organisation_id: int) -> object:
 def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -> Status:
     user = api_user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_MANAGE)
-    member = User.objects.filter(username=payload.username, is_active=True).first()
-    if member is None:
-        raise ValidationError({"username": "No active user with this username."})
-    return Status(201, services.membership_add(actor=user, user=member, organisation=organisation, role=payload.role))
+    membership = services.membership_add_by_username(
+        actor=user, username=payload.username, organisation=organisation, role=payload.role
+    )
+    return Status(201, membership)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, **ERRORS}, operation_id="members_remove")

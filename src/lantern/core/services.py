@@ -39,6 +39,7 @@ from lantern.core.permissions import (
     forget_roles,
     object_key,
     organisation_of,
+    organisation_scope,
     require,
     role_allowed,
     roles_of,
@@ -248,9 +249,40 @@ def user_create(
     return candidate
 
 
+# One answer whether the username is unknown, the account inactive, or held by another organisation: an
+# organisation's administrator must not learn which usernames exist elsewhere in the country.
+MEMBER_NOT_ADDABLE = gettext_noop(
+    "No account you may add has this username. Ask a system administrator to create it or to add it here."
+)
+
+
+def _refuse_foreign_account(actor: User | None, user: User) -> None:
+    """An organisation's administrator adds only accounts that belong to no other organisation, or only to
+    organisations she administers too. Otherwise she could give a police officer a caseworker's role in her NGO,
+    without anyone of the police being asked, and so lift the approval that break-glass asks of the police. A
+    system administrator (and the console) may join an account to several organisations."""
+    if actor is None or _is_sysadmin(actor):
+        return
+    scope = organisation_scope(actor, Action.MEMBER_MANAGE)
+    if not user.is_active or any(
+        org_id not in scope for org_id in user.memberships.values_list("organisation_id", flat=True)
+    ):
+        raise ValidationError({"username": _(MEMBER_NOT_ADDABLE)})
+
+
+def membership_add_by_username(*, actor: User, username: str, organisation: Organisation, role: str) -> Membership:
+    """Give a role here to an existing account named by its username (the administration page and API)."""
+    _require(actor, Action.MEMBER_MANAGE, organisation)
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"username": _(MEMBER_NOT_ADDABLE)})
+    return membership_add(actor=actor, user=user, organisation=organisation, role=role)
+
+
 def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
     _require(actor, Action.MEMBER_MANAGE, organisation)
     _refuse_self_grant(actor, user)
+    _refuse_foreign_account(actor, user)
     role_value = _clean_role(role)
     if role_value in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
         # National roles reach every organisation: only a system administrator hands them out.
