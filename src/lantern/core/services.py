@@ -432,6 +432,19 @@ def typed_username_digest(username: str) -> str:
     return hmac.new(crypto.index_key(), message, hashlib.sha256).hexdigest()
 
 
+def axes_username(request: Any, credentials: dict[str, Any] | None) -> str | None:
+    """What django-axes keeps for the typed username (AXES_USERNAME_CALLABLE): the same keyed digest as the trail,
+    so its tables never hold the text (a password typed in the wrong box) while lockouts still count per typed
+    username and client."""
+    if credentials:
+        typed = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        typed = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(typed, str):
+        return None
+    return typed_username_digest(typed)
+
+
 def login_failure_recorded(*, username: str, reason: str, user: User | None = None) -> None:
     """A failed login. Before the password is right the typed username is only a digest; once it is (a wrong
     second factor), the account is known and named as the actor. The password is never recorded."""
