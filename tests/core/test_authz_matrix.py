@@ -120,8 +120,9 @@ MATRIX: dict[str, Line] = {
     # One's own account: everyone has one; a token is made in a logged-in browser, never by another token; a
     # token is revoked by its owner (the target is the caseworker's); an administrator resets a member of her
     # organisation (the caseworker of A).
-    "account_sessions": Line(EVERYONE),
-    "account_sign_out_everywhere": Line(EVERYONE, body={}),
+    # One's sessions are listed and ended from a logged-in browser only: a token (these clients) is refused.
+    "account_sessions": Line(frozenset()),
+    "account_sign_out_everywhere": Line(frozenset(), body={}),
     "account_tokens_list": Line(EVERYONE),
     "account_tokens_create": Line(frozenset(), body={"name": "script"}),
     "account_tokens_revoke": Line(frozenset({"caseworker"})),

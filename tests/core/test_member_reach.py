@@ -83,3 +83,16 @@ def test_a_role_given_by_another_organisation_does_not_lift_the_approval(world: 
     services.membership_add(actor=world.sysadmin, user=world.outsider, organisation=world.shelter, role="caseworker")
     outsider = type(world.outsider).objects.get(pk=world.outsider.pk)
     assert not break_glass_needs_approval(outsider)
+
+
+def test_a_token_cannot_list_or_end_its_owners_sessions(world: World, api_client: dict[str, Client]) -> None:
+    assert api_client["caseworker"].get("/api/v1/account/sessions").status_code == 403
+    ended = api_client["caseworker"].post(
+        "/api/v1/account/sign-out-everywhere", data="{}", content_type="application/json"
+    )
+    assert ended.status_code == 403
+
+
+def test_the_sign_out_message_counts_in_words(world: World, staff: dict[str, Client]) -> None:
+    page = staff["caseworker"].post("/account/", {"do": "sign_out_everywhere"}, follow=True).content.decode()
+    assert "0 sessions ended, 0 tokens revoked" in page

@@ -224,7 +224,7 @@ def organisation_view(request: HttpRequest, organisation_id: int) -> HttpRespons
     assert isinstance(user, User)
     organisation = selectors.organisation_get_for_user(user, organisation_id)
     may_manage = can(user, Action.MEMBER_MANAGE, organisation)
-    form = MemberForm(request.POST or None) if may_manage else None
+    form = MemberForm(request.POST or None, organisation_type=organisation.type) if may_manage else None
     if request.method == "POST":
         require(user, Action.MEMBER_MANAGE, organisation)
         assert form is not None
