@@ -78,7 +78,9 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organisation_type is not None:
             # Only the roles this organisation's type may hold (the role matrix); the service refuses others too.
-            self.fields["role"].choices = [
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [
                 (value, label) for value, label in Role.choices if role_allowed(value, organisation_type)
             ]
 
