@@ -43,3 +43,16 @@ def test_the_supervisor_and_the_requester_read_the_reference_in_their_own_langua
     assert "cases.case" not in page
     alerts = staff["police"].get("/alerts/").content.decode()
     assert f'href="{approved.url}"' in alerts
+
+
+def test_the_alert_email_subject_is_in_the_readers_language(world: World, mailoutbox: list) -> None:
+    from lantern.core.tasks import alert_email_send
+
+    world.supervisor.preferred_language = "fr"
+    world.supervisor.email = "supervisor@example.org"
+    world.supervisor.save(update_fields=["preferred_language", "email"])
+    case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    grant = services.break_glass_open(actor=world.police, obj=case, reason=REASON)
+    alert = Alert.objects.get(recipient=world.supervisor, object_id=str(grant.pk))
+    alert_email_send.func(alert.pk)
+    assert mailoutbox[-1].subject == "[Lantern] Accès d'urgence"
