@@ -204,6 +204,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "lantern.core.views.login_locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Axes keeps a keyed digest of the typed username, never the text (its default AXES_SENSITIVE_PARAMETERS already
+# masks the username in the request data it records).
+AXES_USERNAME_CALLABLE = "lantern.core.services.axes_username"
 # The lockout counts failures per client address as Lantern sees it (the proxy's client, not the proxy).
 AXES_CLIENT_IP_CALLABLE = "lantern.core.net.client_address"
 

@@ -118,10 +118,10 @@ def members_list(request: HttpRequest, organisation_id: int) -> object:
 def members_add(request: HttpRequest, organisation_id: int, payload: MemberIn) -> Status:
     user = api_user(request)
     organisation = selectors.organisation_get_for_user(user, organisation_id, Action.MEMBER_MANAGE)
-    member = User.objects.filter(username=payload.username, is_active=True).first()
-    if member is None:
-        raise ValidationError({"username": "No active user with this username."})
-    return Status(201, services.membership_add(actor=user, user=member, organisation=organisation, role=payload.role))
+    membership = services.membership_add_by_username(
+        actor=user, username=payload.username, organisation=organisation, role=payload.role
+    )
+    return Status(201, membership)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, **ERRORS}, operation_id="members_remove")
@@ -193,22 +193,28 @@ def alerts_list(request: HttpRequest, unread: bool = False) -> object:
 
 def _session_only(request: HttpRequest) -> None:
     """Tokens are made in a logged-in browser (password and second factor), never by another token: otherwise a
-    token could renew itself for ever and its expiry would mean nothing."""
+    token could renew itself for ever and its expiry would mean nothing. One's sessions (with their addresses and
+    browsers) are listed and ended from the browser too: a stolen token must not show where its owner works from,
+    nor sign her out."""
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
-        raise PermissionDenied("tokens are created from a logged-in session")
+        raise PermissionDenied("only from a logged-in session")
 
 
 @router.get("/account/sessions", response={200: list[SessionOut], **ERRORS}, operation_id="account_sessions")
 def account_sessions(request: HttpRequest) -> object:
-    return selectors.sessions_of(api_user(request), current_session_key=request.session.session_key)
+    user = api_user(request)
+    _session_only(request)
+    return selectors.sessions_of(user, current_session_key=request.session.session_key)
 
 
 @router.post(
     "/account/sign-out-everywhere", response={200: SignOutOut, **ERRORS}, operation_id="account_sign_out_everywhere"
 )
 def account_sign_out_everywhere(request: HttpRequest, payload: SignOutIn) -> dict:
+    user = api_user(request)
+    _session_only(request)
     ended, revoked = accounts.sign_out_everywhere(
-        user=api_user(request),
+        user=user,
         current_session_key=request.session.session_key,
         revoke_tokens=payload.revoke_tokens,
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantern.core import codes
 from lantern.core.models import OrganisationType
+from lantern.core.permissions import role_allowed
 from lantern.core.roles import Role
 
 
@@ -70,6 +73,16 @@ class OrganisationForm(forms.Form):
 class MemberForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, organisation_type: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation_type is not None:
+            # Only the roles this organisation's type may hold (the role matrix); the service refuses others too.
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [
+                (value, label) for value, label in Role.choices if role_allowed(value, organisation_type)
+            ]
 
 
 class BreakGlassForm(forms.Form):

@@ -178,6 +178,11 @@ class BreakGlassGrant(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
+    # What people read for the record (a case's LT-... reference, an organisation's name), taken from the record
+    # when the grant is made: core cannot import the apps whose records it opens. The internal id is never shown.
+    object_label = models.CharField(max_length=200, blank=True, default="")
+    # Where the record is read once the grant is open (empty when the record has no page).
+    object_url = models.CharField(max_length=300, blank=True, default="")
     reason = EncryptedTextField()  # free text may name people
     created_at = models.DateTimeField(default=timezone.now)
     hours = models.PositiveSmallIntegerField(default=4)
@@ -210,6 +215,7 @@ class Alert(models.Model):
     text = models.CharField(max_length=500)
     object_type = models.CharField(max_length=64, blank=True, default="")
     object_id = models.CharField(max_length=64, blank=True, default="")
+    url = models.CharField(max_length=300, blank=True, default="", help_text="where the reader acts on it")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -183,11 +183,16 @@ def forget_roles(user: Any) -> None:
 
 def break_glass_needs_approval(user: Any) -> bool:
     """Whether this user's break-glass is only a request that a supervisor of the record's organisation must
-    approve before it opens anything: everyone but those who hold cases and the coordinator."""
-    for _, role, kind in _memberships(user):
-        if role in BREAK_GLASS_WITHOUT_APPROVAL or (role == Role.FIRST_RESPONDER and kind == HOTLINE_TYPE):
-            return False
-    return True
+    approve before it opens anything: everyone but those who hold cases and the coordinator.
+
+    The waiver must come from the organisation the person works for, not from a role another organisation gave
+    her: it holds only when, in every organisation where the account holds a role, it holds a role that waives.
+    A police officer made a caseworker of some NGO still asks, because the police did not give her that role."""
+    waiving: dict[int, bool] = {}
+    for org_id, role, kind in _memberships(user):
+        waives = role in BREAK_GLASS_WITHOUT_APPROVAL or (role == Role.FIRST_RESPONDER and kind == HOTLINE_TYPE)
+        waiving[org_id] = waiving.get(org_id, False) or waives
+    return not waiving or not all(waiving.values())
 
 
 def has_role(user: Any, *roles: Role) -> bool:

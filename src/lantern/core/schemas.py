@@ -106,6 +106,7 @@ class BreakGlassOut(Schema):
     id: int
     object_type: str
     object_id: str
+    object_label: str = Field(description="what people read for the record: a case's reference, a name")
     organisation_id: int
     created_at: datetime
     expires_at: datetime
@@ -118,6 +119,7 @@ class AlertOut(Schema):
     text: str
     object_type: str
     object_id: str
+    url: str = Field(description="the page where the reader acts on the alert, or empty")
     created_at: datetime
     read_at: datetime | None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -18,7 +19,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -39,6 +41,7 @@ from lantern.core.permissions import (
     forget_roles,
     object_key,
     organisation_of,
+    organisation_scope,
     require,
     role_allowed,
     roles_of,
@@ -50,9 +53,10 @@ CONSOLE = "console"
 TOKEN_PREFIX = "lt_"  # noqa: S105 (a marker, not a secret)
 BREAK_GLASS_MAX_HOURS = 12
 BREAK_GLASS_REQUESTED = gettext_noop(
-    "%(user)s asks for break-glass access to %(object)s for %(hours)d h. "
+    "%(user)s asks for break-glass access to %(object)s for %(hours)s. "
     "A supervisor of its organisation approves or refuses it."
 )
+BREAK_GLASS_OPENED = gettext_noop("%(user)s opened break-glass access to %(object)s for %(hours)s. Review the reason.")
 
 
 def _require(actor: User | None, action: Action, obj: Any = None) -> None:
@@ -248,9 +252,40 @@ def user_create(
     return candidate
 
 
+# One answer whether the username is unknown, the account inactive, or held by another organisation: an
+# organisation's administrator must not learn which usernames exist elsewhere in the country.
+MEMBER_NOT_ADDABLE = gettext_noop(
+    "No account you may add has this username. Ask a system administrator to create it or to add it here."
+)
+
+
+def _refuse_foreign_account(actor: User | None, user: User) -> None:
+    """An organisation's administrator adds only accounts that belong to no other organisation, or only to
+    organisations she administers too. Otherwise she could give a police officer a caseworker's role in her NGO,
+    without anyone of the police being asked, and so lift the approval that break-glass asks of the police. A
+    system administrator (and the console) may join an account to several organisations."""
+    if actor is None or _is_sysadmin(actor):
+        return
+    scope = organisation_scope(actor, Action.MEMBER_MANAGE)
+    if not user.is_active or any(
+        org_id not in scope for org_id in user.memberships.values_list("organisation_id", flat=True)
+    ):
+        raise ValidationError({"username": _(MEMBER_NOT_ADDABLE)})
+
+
+def membership_add_by_username(*, actor: User, username: str, organisation: Organisation, role: str) -> Membership:
+    """Give a role here to an existing account named by its username (the administration page and API)."""
+    _require(actor, Action.MEMBER_MANAGE, organisation)
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"username": _(MEMBER_NOT_ADDABLE)})
+    return membership_add(actor=actor, user=user, organisation=organisation, role=role)
+
+
 def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
     _require(actor, Action.MEMBER_MANAGE, organisation)
     _refuse_self_grant(actor, user)
+    _refuse_foreign_account(actor, user)
     role_value = _clean_role(role)
     if role_value in NATIONAL_ROLES and actor is not None and not _is_sysadmin(actor):
         # National roles reach every organisation: only a system administrator hands them out.
@@ -397,6 +432,19 @@ def typed_username_digest(username: str) -> str:
     return hmac.new(crypto.index_key(), message, hashlib.sha256).hexdigest()
 
 
+def axes_username(request: Any, credentials: dict[str, Any] | None) -> str | None:
+    """What django-axes keeps for the typed username (AXES_USERNAME_CALLABLE): the same keyed digest as the trail,
+    so its tables never hold the text (a password typed in the wrong box) while lockouts still count per typed
+    username and client."""
+    if credentials:
+        typed = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        typed = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(typed, str):
+        return None
+    return typed_username_digest(typed)
+
+
 def login_failure_recorded(*, username: str, reason: str, user: User | None = None) -> None:
     """A failed login. Before the password is right the typed username is only a digest; once it is (a wrong
     second factor), the account is known and named as the actor. The password is never recorded."""
@@ -435,6 +483,7 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
     if errors or organisation_id is None:
         raise ValidationError(errors)
     object_type, object_id = object_key(obj)
+    object_label, object_url = _record_label(obj), _record_url(obj)
     needs_approval = break_glass_needs_approval(actor)
     with transaction.atomic():
         # The actor's row is locked so that two requests at once cannot both pass the daily limit.
@@ -457,6 +506,8 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
             organisation_id=organisation_id,
             object_type=object_type,
             object_id=object_id,
+            object_label=object_label,
+            object_url=object_url,
             reason=reason,
             created_at=now,
             hours=hours,
@@ -477,29 +528,58 @@ def break_glass_open(*, actor: User, obj: Any, reason: str, hours: int = 4) -> B
             memberships__role__in=[Role.SUPERVISOR, Role.ORG_ADMIN],
             memberships__organisation_id__in=[organisation_id, *own_orgs],
         )
-        values = {"user": actor.get_username(), "object": f"{object_type} #{object_id}", "hours": hours}
-        if needs_approval:
-            text = _(BREAK_GLASS_REQUESTED) % values
-        else:
-            text = _("%(user)s opened break-glass access to %(object)s for %(hours)d h. Review the reason.") % values
-        _alert(reviewers.exclude(pk=actor.pk).distinct(), text, grant)
+        message = BREAK_GLASS_REQUESTED if needs_approval else BREAK_GLASS_OPENED
+        _alert(
+            reviewers.exclude(pk=actor.pk).distinct(),
+            lambda: _(message) % {"user": actor.get_username(), "object": grant.object_label, "hours": _hours(hours)},
+            grant,
+            url=reverse("core:break_glass_review"),
+        )
     return grant
 
 
-def _alert(recipients: Any, text: str, grant: BreakGlassGrant) -> None:
-    alerts = Alert.objects.bulk_create(
-        [
+def _record_label(obj: Any) -> str:
+    """What a person reads for the record: its reference (a case's LT-...), else its name."""
+    return str(getattr(obj, "reference", None) or getattr(obj, "name", None) or _("a record"))[:200]
+
+
+def _record_url(obj: Any) -> str:
+    """The record's page. Apps name their detail page `<app>:detail` with the reference, or give the object a
+    `get_absolute_url`; an organisation's page is core's own."""
+    if isinstance(obj, Organisation):
+        return reverse("core:organisation", kwargs={"organisation_id": obj.pk})
+    if hasattr(obj, "get_absolute_url"):
+        return str(obj.get_absolute_url())[:300]
+    reference = getattr(obj, "reference", None)
+    if reference:
+        try:
+            return reverse(f"{obj._meta.app_label}:detail", kwargs={"reference": reference})[:300]
+        except NoReverseMatch:
+            return ""
+    return ""
+
+
+def _hours(hours: int) -> str:
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+def _alert(recipients: Any, text: Callable[[], str], grant: BreakGlassGrant, *, url: str = "") -> None:
+    """One alert per recipient, its text made in her own language (`text` is called under her language)."""
+    alerts = []
+    for recipient in recipients:
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            body = text()
+        alerts.append(
             Alert(
                 recipient=recipient,
                 kind=Alert.Kind.BREAK_GLASS,
-                text=text,
+                text=body[:500],
                 object_type="core.breakglassgrant",
                 object_id=str(grant.pk),
+                url=url,
             )
-            for recipient in recipients
-        ]
-    )
-    for alert in alerts:
+        )
+    for alert in Alert.objects.bulk_create(alerts):
         transaction.on_commit(partial(alert_email_send.enqueue, alert.pk))
 
 
@@ -530,11 +610,15 @@ def break_glass_approve(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGra
             object_id=grant.object_id,
             detail={"grant": grant.pk, "requested_by": grant.user_id},
         )
-        text = _("Your break-glass request for %(object)s was approved for %(hours)d h.") % {
-            "object": f"{grant.object_type} #{grant.object_id}",
-            "hours": grant.hours,
-        }
-        _alert([grant.user], text, grant)
+        _alert(
+            [grant.user],
+            lambda: (
+                _("Your break-glass request for %(object)s was approved for %(hours)s.")
+                % {"object": grant.object_label, "hours": _hours(grant.hours)}
+            ),
+            grant,
+            url=grant.object_url,
+        )
     return grant
 
 
@@ -551,10 +635,11 @@ def break_glass_refuse(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGran
             object_id=grant.object_id,
             detail={"grant": grant.pk, "requested_by": grant.user_id},
         )
-        text = _("Your break-glass request for %(object)s was refused.") % {
-            "object": f"{grant.object_type} #{grant.object_id}"
-        }
-        _alert([grant.user], text, grant)
+        _alert(
+            [grant.user],
+            lambda: _("Your break-glass request for %(object)s was refused.") % {"object": grant.object_label},
+            grant,
+        )
     return grant
 
 

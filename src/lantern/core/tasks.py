@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -23,12 +24,9 @@ def alert_email_send(alert_id: int) -> None:
         )
         if alert is None or not alert.recipient.email:
             return
-        send_mail(
-            subject=f"[Lantern] {alert.get_kind_display()}",
-            message=alert.text,
-            from_email=None,
-            recipient_list=[alert.recipient.email],
-        )
+        with translation.override(alert.recipient.preferred_language or settings.LANGUAGE_CODE):
+            subject = f"[Lantern] {alert.get_kind_display()}"  # in the reader's language, like the text
+        send_mail(subject=subject, message=alert.text, from_email=None, recipient_list=[alert.recipient.email])
         alert.emailed_at = timezone.now()
         alert.save(update_fields=["emailed_at"])
 

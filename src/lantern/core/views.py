@@ -224,20 +224,20 @@ def organisation_view(request: HttpRequest, organisation_id: int) -> HttpRespons
     assert isinstance(user, User)
     organisation = selectors.organisation_get_for_user(user, organisation_id)
     may_manage = can(user, Action.MEMBER_MANAGE, organisation)
-    form = MemberForm(request.POST or None) if may_manage else None
+    form = MemberForm(request.POST or None, organisation_type=organisation.type) if may_manage else None
     if request.method == "POST":
         require(user, Action.MEMBER_MANAGE, organisation)
         assert form is not None
         if form.is_valid():
-            member = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
-            if member is None:
-                form.add_error("username", _("No active user with this username."))
-            elif member.pk == user.pk:
+            if form.cleaned_data["username"].strip().casefold() == user.get_username().casefold():
                 form.add_error("username", _("Nobody grants a role to themselves: ask another administrator."))
             else:
                 try:
-                    services.membership_add(
-                        actor=user, user=member, organisation=organisation, role=form.cleaned_data["role"]
+                    services.membership_add_by_username(
+                        actor=user,
+                        username=form.cleaned_data["username"],
+                        organisation=organisation,
+                        role=form.cleaned_data["role"],
                     )
                 except ValidationError as exc:
                     form_errors(form, exc)

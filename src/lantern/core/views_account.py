@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from lantern.core import accounts, selectors, services
@@ -61,8 +62,11 @@ def account_view(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("Signed out everywhere else: %(sessions)d sessions ended, %(tokens)d tokens revoked.")
-                % {"sessions": ended, "tokens": revoked},
+                _("Signed out everywhere else: %(sessions)s, %(tokens)s.")
+                % {
+                    "sessions": ngettext("%(n)d session ended", "%(n)d sessions ended", ended) % {"n": ended},
+                    "tokens": ngettext("%(n)d token revoked", "%(n)d tokens revoked", revoked) % {"n": revoked},
+                },
             )
             return redirect("core:account")
     context.update(
