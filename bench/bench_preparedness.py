@@ -63,7 +63,7 @@ def main() -> None:
         for n in range(6)
     ]
     coordinator = core.user_create(
-        actor=None, username="coordinator", organisation=ministry, role=Role.NATIONAL_COORDINATOR, password="x" * 16
+        actor=None, username="coordinator", organisation=ministry, role=Role.NATIONAL_COORDINATOR, password=None
     )
     assessment = services.assessment_open(
         actor=coordinator, title="Greece", country="GR", assessed_on=date(2026, 1, 15), contributors=partners
