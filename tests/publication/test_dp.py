@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from lantern.insights import dp
+from lantern.publication import dp
 
 EPSILON = 0.5
 
