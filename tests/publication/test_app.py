@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.test import Client
 from django.urls import resolve, reverse
 
 from lantern.api import api
@@ -66,3 +67,12 @@ def test_the_models_keep_the_tables_insights_created() -> None:
 def test_publication_sits_between_the_operational_apps_and_insights() -> None:
     order = [name for name in settings.INSTALLED_APPS if name.startswith("lantern.")]
     assert order.index("lantern.notify") < order.index("lantern.publication") < order.index("lantern.insights")
+
+
+@pytest.mark.django_db
+def test_the_publication_page_speaks_the_moved_catalogue(staff: dict[str, Client]) -> None:
+    page = staff["analyst"].get("/insights/publication/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "نشر الإحصاءات" in page  # "Publish statistics", from publication/locale
+    page = staff["analyst"].get("/insights/publication/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Публікація статистики" in page
+    assert "Publish statistics" not in page
