@@ -4,7 +4,7 @@ categories.
 
 Every value a suppressed viewer may be shown of an indicator is a value of one table: month x region x category
 (the disaggregation asked for, or none), with every margin (each month's total, each region's, each category's,
-the grand total) as `insights.suppression.protect` builds it for publication. That function does the primary
+the grand total) as `publication.suppression.protect` builds it for publication. That function does the primary
 suppression (every value from 1 to 10) and the secondary suppression with its audit; it is not written twice.
 
 The tables of one indicator share their month x region margin (a month's new cases are the same whether they are
