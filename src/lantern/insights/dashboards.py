@@ -14,7 +14,20 @@ from lantern.core.models import Organisation
 from lantern.insights import indicators
 from lantern.insights.indicators import UNIT_LABELS, Indicator, month_of
 from lantern.insights.models import RefreshCheckpoint
-from lantern.insights.selectors import Filters, Point, Timeline, Viewer, breakdown, crisis_timeline, latest, series
+from lantern.insights.selectors import (
+    Filters,
+    Point,
+    Timeline,
+    Viewer,
+    breakdown,
+    crisis_timeline,
+    last_refresh,
+    latest,
+    organisations_of,
+    point,
+    series,
+    withheld,
+)
 
 DEFAULT_YEARS = 8
 TOP_PLATFORMS = 4
@@ -118,8 +131,6 @@ def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
         if p.group not in top:
             rest.setdefault(p.period, []).append(p)
     if rest:
-        from lantern.insights.selectors import point, withheld
-
         # A sum with a suppressed value in it would give that value back by subtraction: it is withheld too.
         others = [
             withheld(period, "")
@@ -197,8 +208,6 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
         for dimension in new_cases.disaggregations
     ]
     board.timeline = crisis_timeline(start=start, end=end, region=filters.region)
-    from lantern.insights.selectors import last_refresh, organisations_of
-
     board.organisations = organisations_of(viewer)
     board.refreshed = last_refresh()
     return board
