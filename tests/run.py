@@ -1,6 +1,7 @@
 """The whole test suite, as `./lantern.sh test` and CI run it.
 
-1. Static checks: ruff (lint and format), mypy, no missing migration, translation catalogues complete.
+1. Static checks: ruff (lint and format), mypy (src, tests and bench: pyproject.toml), no missing migration,
+   translation catalogues complete. The same checks run before each commit with pre-commit (.pre-commit-config.yaml).
 2. Chromium for the browser tests, gettext's msgfmt for the catalogue check and Pango for WeasyPrint (the
    preparedness report as PDF): installed with apt when missing and we are root; otherwise those tests are
    skipped loudly (with CI=true nothing may be skipped: that is a failure).
