@@ -96,7 +96,7 @@ def anchor(rows_a: list[dict], rows_b: list[dict]) -> dict:
     clks_b = clkhash.clk.generate_clks(table(rows_b), SCHEMA, "secret", validate=False, max_workers=1)
     encode = time.perf_counter() - started
     truth = truth_of([r["rec_id"] for r in rows_a], [r["rec_id"] for r in rows_b])
-    figures = {"encode_s": round(encode, 2)}
+    figures: dict[str, object] = {"encode_s": round(encode, 2)}
     for threshold in (0.7, 0.8):
         started = time.perf_counter()
         candidates = anonlink.candidate_generation.find_candidate_pairs(

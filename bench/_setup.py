@@ -46,7 +46,7 @@ def django_on_scratch_database(reuse: str | None = None) -> str:
     return connection.vendor
 
 
-def best_of(repeats: int, run: Callable[[], None]) -> float:
+def best_of(repeats: int, run: Callable[[], object]) -> float:
     """The fastest of several runs, in seconds (the least disturbed by the rest of the machine)."""
     timings = []
     for _ in range(repeats):

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -40,7 +41,7 @@ def main() -> None:
     sender = core.organisation_create(actor=None, name="Sender NGO", type="NGO", country="GR")
     caseworker = core.user_create(actor=None, username="cw", organisation=sender, role="caseworker", password=None)
 
-    def prepare(round_name: str) -> tuple[object, list[object], list[object]]:
+    def prepare(round_name: str) -> tuple[Any, list[Any], list[Any]]:
         recipient = core.organisation_create(actor=None, name=f"Clinic {round_name}", type="LegalService", country="GR")
         responders = [
             core.user_create(
@@ -72,7 +73,7 @@ def main() -> None:
                 )
         return offering, responders, referrals
 
-    def run(clients: int, offering: object, responders: list[object], referrals: list[object]) -> dict[str, float]:
+    def run(clients: int, offering: Any, responders: list[Any], referrals: list[Any]) -> dict[str, float]:
         outcomes = {"accepted": 0, "full": 0}
         lock = threading.Lock()
 
@@ -81,7 +82,7 @@ def main() -> None:
             try:
                 for referral in mine:
                     try:
-                        services.referral_accept(actor=responders[index], referral=referral)  # type: ignore[arg-type]
+                        services.referral_accept(actor=responders[index], referral=referral)
                         key = "accepted"
                     except ValidationError:
                         key = "full"

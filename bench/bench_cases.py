@@ -17,7 +17,10 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -26,11 +29,11 @@ from _setup import django_on_scratch_database
 RUNS = 30
 
 
-def median_ms(run: object) -> float:
+def median_ms(run: Callable[[], object]) -> float:
     timings = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        run()  # type: ignore[operator]
+        run()
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
 
@@ -82,7 +85,7 @@ def main() -> None:
     now = timezone.now()
     ids = list(Case.objects.filter(organisation=ngo).order_by("pk").values_list("pk", flat=True)[::100])
     for offset, pk in enumerate(ids):
-        Case.objects.filter(pk=pk).update(assigned_to=caseworker, assigned_at=now - timezone.timedelta(minutes=offset))
+        Case.objects.filter(pk=pk).update(assigned_to=caseworker, assigned_at=now - timedelta(minutes=offset))
     if vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -90,9 +93,7 @@ def main() -> None:
     measure(vendor, ngo, caseworker, token, generation_s=generation_s, cases=options.cases)
 
 
-def measure(
-    vendor: str, ngo: object, caseworker: object, token: str, *, generation_s: float | None, cases: int
-) -> None:
+def measure(vendor: str, ngo: Any, caseworker: Any, token: str, *, generation_s: float | None, cases: int) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -104,10 +105,10 @@ def measure(
     filtered = CaseFilters(stage=Stage.SUPPORT, unmet_needs=True)
     client = Client(headers={"Authorization": f"Bearer {token}"}, SERVER_NAME="localhost")
 
-    def selector(filters: CaseFilters) -> object:
+    def selector(filters: CaseFilters) -> Callable[[], object]:
         return lambda: list(case_list(caseworker, filters)[:50])
 
-    def api(query: str) -> object:
+    def api(query: str) -> Callable[[], None]:
         def call() -> None:
             response = client.get(f"/api/v1/cases?{query}&page_size=50")
             assert response.status_code == 200, response.content[:200]

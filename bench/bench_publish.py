@@ -21,7 +21,9 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -34,7 +36,7 @@ K = 11
 BY = ["yearOfRegistration", "gender", "ageBroad", "typeOfExploitation", "citizenship"]
 
 
-def synthetic_records() -> object:
+def synthetic_records() -> Any:
     import numpy as np
 
     from lantern.cases.generate import CITIZENSHIP
@@ -69,11 +71,11 @@ def synthetic_records() -> object:
     return Records({k: np.asarray(v, dtype=str) for k, v in columns.items()}, ROWS)
 
 
-def timed(function: object, repeat: int = 3) -> tuple[float, object]:
+def timed(function: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     best, result = float("inf"), None
     for _ in range(repeat):
         start = time.perf_counter()
-        result = function()  # type: ignore[operator]
+        result = function()
         best = min(best, time.perf_counter() - start)
     return best, result
 

@@ -19,6 +19,7 @@ import sys
 import time
 import venv
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -33,7 +34,7 @@ REPLICATIONS = 10
 ANCHOR_VENV = HERE / ".venv-anchors"
 
 # Places sized for a utilisation near 0.85, as a network under strain would be.
-QUEUES = [
+QUEUES: list[dict[str, Any]] = [
     {"type": "legal_aid", "share": 0.6, "service_days": 20.0},
     {"type": "medical", "share": 0.5, "service_days": 7.0},
     {"type": "psychological", "share": 0.4, "service_days": 30.0},

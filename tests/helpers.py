@@ -1,11 +1,18 @@
-"""Helpers shared by tests."""
+"""Helpers shared by tests in more than one folder (fixtures live in the conftest.py files)."""
 
 from __future__ import annotations
 
+from functools import cached_property
+from pathlib import Path
 from unittest import mock
 
+from django.db import connection
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+from lantern.cases.generate import Period, generate_cases
+from lantern.cases.models import Case
+from lantern.core.models import Organisation
 
 
 def run_queued_tasks() -> int:
@@ -27,3 +34,38 @@ def run_queued_tasks() -> int:
     with mock.patch.object(db_worker, "close_old_connections", return_value=None):
         worker.run()
     return before
+
+
+def database_text(tmp_path: Path) -> bytes:
+    """Everything the database holds: on SQLite the bytes of a copy of the database file, on PostgreSQL every
+    row of every table as text. A test that looks for a secret in clear searches this."""
+    if connection.vendor != "postgresql":
+        target = tmp_path / "copy.sqlite3"
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(target)])
+        return target.read_bytes()
+    chunks: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT row_to_json(t)::text FROM {connection.ops.quote_name(table)} t")
+            chunks.extend(row[0] for row in cursor.fetchall())
+    return "\n".join(chunks).encode()
+
+
+class Generated:
+    """Synthetic cases made by the generator for a test: how many were written, and the cases (read once)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    @cached_property
+    def cases(self) -> list[Case]:
+        return list(Case.objects.select_related("person").order_by("pk"))
+
+
+def generate(
+    *, count: int, seed: int, organisations: list[Organisation], period: Period | None = None, batch_size: int = 2000
+) -> Generated:
+    """What every `generated` fixture returns: `count` cases of the seeded generator."""
+    written = generate_cases(count=count, seed=seed, organisations=organisations, period=period, batch_size=batch_size)
+    return Generated(written)

@@ -1,6 +1,7 @@
 """The whole test suite, as `./lantern.sh test` and CI run it.
 
-1. Static checks: ruff (lint and format), mypy, no missing migration, translation catalogues complete.
+1. Static checks: ruff (lint and format), mypy (src, tests and bench: pyproject.toml), no missing migration,
+   translation catalogues complete. The same checks run before each commit with pre-commit (.pre-commit-config.yaml).
 2. Chromium for the browser tests, gettext's msgfmt for the catalogue check and Pango for WeasyPrint (the
    preparedness report as PDF): installed with apt when missing and we are root; otherwise those tests are
    skipped loudly (with CI=true nothing may be skipped: that is a failure).
@@ -61,10 +62,9 @@ def chromium_available() -> bool:
         return True
     if os.geteuid() == 0 and shutil.which("apt-get"):
         say("installing Debian's chromium for the browser tests (apt)")
-        quiet = {"stdout": subprocess.DEVNULL}
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.call(["apt-get", "update", "-qq"], env=env, **quiet)
-        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env, **quiet)
+        subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
     return Path(CHROMIUM).exists()
 
 
@@ -74,10 +74,9 @@ def msgfmt_available() -> bool:
         return True
     if os.geteuid() == 0 and shutil.which("apt-get"):
         say("installing gettext for the catalogue check (apt)")
-        quiet = {"stdout": subprocess.DEVNULL}
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.call(["apt-get", "update", "-qq"], env=env, **quiet)
-        subprocess.call(["apt-get", "install", "-y", "-qq", "gettext"], env=env, **quiet)
+        subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.call(["apt-get", "install", "-y", "-qq", "gettext"], env=env, stdout=subprocess.DEVNULL)
     return shutil.which("msgfmt") is not None
 
 
@@ -92,10 +91,9 @@ def pango_available() -> bool:
         return True
     if os.geteuid() == 0 and shutil.which("apt-get"):
         say("installing Pango for WeasyPrint's PDF reports (apt)")
-        quiet = {"stdout": subprocess.DEVNULL}
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.call(["apt-get", "update", "-qq"], env=env, **quiet)
-        subprocess.call(["apt-get", "install", "-y", "-qq", *PANGO_PACKAGES], env=env, **quiet)
+        subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.call(["apt-get", "install", "-y", "-qq", *PANGO_PACKAGES], env=env, stdout=subprocess.DEVNULL)
     return bool(find_library("pango-1.0") and find_library("pangoft2-1.0"))
 
 

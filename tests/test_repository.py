@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,3 +38,22 @@ def test_no_static_asset_comes_from_another_origin() -> None:
     for template in (ROOT / "src").rglob("templates/**/*.html"):
         text = template.read_text()
         assert not re.search(r"""(src|href)=["']https?://""", text), template
+
+
+def test_the_pre_commit_hooks_run_the_static_checks_of_ci() -> None:
+    """.pre-commit-config.yaml runs what tests/run.py checks first, with the project's own tools, offline."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    entries = [hook["entry"] for hook in config["repos"][0]["hooks"]]
+    assert all(hook["language"] == "system" for hook in config["repos"][0]["hooks"])
+    run = (ROOT / "tests" / "run.py").read_text()
+    for tool, arguments in [
+        ("ruff", ["check", "src", "tests", "bench"]),
+        ("ruff", ["format", "--check", "src", "tests", "bench"]),
+        ("mypy", []),
+        ("lantern", ["makemigrations", "--check", "--dry-run"]),
+    ]:
+        assert f'BIN / "{tool}"' in run, tool
+        assert all(f'"{a}"' in run for a in arguments), (tool, arguments)
+        command = " ".join([f".venv/bin/{tool}", *arguments])
+        assert any(command in entry for entry in entries), command

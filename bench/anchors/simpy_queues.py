@@ -11,6 +11,8 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Generator
+from typing import Any
 
 import simpy
 
@@ -21,14 +23,14 @@ def replication(env: simpy.Environment, spec: dict, rng: random.Random, waits: d
     horizon = spec["horizon_days"]
     per_day = spec["per_day"]
 
-    def visit(kind: str, duration: float):
+    def visit(kind: str, duration: float) -> Generator[simpy.Event, Any, None]:
         arrived = env.now
         with resources[kind].request() as request:
             yield request
             waits[kind].append(env.now - arrived)
             yield env.timeout(duration)
 
-    def arrivals():
+    def arrivals() -> Generator[simpy.Event, Any, None]:
         while True:
             yield env.timeout(rng.expovariate(per_day))
             if env.now >= horizon:
@@ -55,8 +57,8 @@ def main() -> None:
             means[kind].append(statistics.fmean(values) if values else 0.0)
             visits += len(values)
     seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
-    waits = {k: statistics.fmean(v) for k, v in means.items()}
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "visits": visits, "mean_wait_days": waits}))
+    mean_waits = {k: statistics.fmean(v) for k, v in means.items()}
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "visits": visits, "mean_wait_days": mean_waits}))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from lantern.cases.htcds import CTDC_COLUMNS, ctdc_cases, export_ctdc, export_ht
 from lantern.cases.models import Case
 from lantern.core.models import AuditEvent
 from tests.conftest import World
+from tests.helpers import database_text
 
 HEADER = ["prs_FirstName", "prs_SecondName", "prs_Birthdate", "prs_Gender", "prs_Citizenship", "prs_PrimaryLanguage",
           "vic_TypeOfExploitation", "vic_MethodOfRecruitment", "vic_ForcedLabourIndustry", "lt_IdentifiedOn",
@@ -162,15 +163,13 @@ def test_exports_through_the_api_stay_inside_the_organisation(
 
 @pytest.mark.django_db(transaction=True)
 def test_imported_names_and_birth_dates_are_nowhere_in_clear_in_the_database(world: World, tmp_path: Path) -> None:
-    from tests.core.test_privacy import _database_text
-
     rows = _rows(50)
     for i, row in enumerate(rows):
         row[0], row[1], row[2] = f"Zsuzsanna{i:02d}", "Kovacsovicz", f"1971-02-{1 + i % 28:02d}"
     path = _write_csv(tmp_path / "cases.csv", rows)
     call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
     assert Case.objects.count() == 50
-    content = _database_text(tmp_path)
+    content = database_text(tmp_path)
     assert b"2025-06-01" in content  # identification dates are kept in clear, for counting
     assert b"Zsuzsanna" not in content
     assert b"Kovacsovicz" not in content

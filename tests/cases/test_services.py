@@ -288,3 +288,12 @@ def test_a_closure_reason_is_encrypted_and_erasure_takes_it_too(case: Case, worl
     assert "Maria" not in str(erased.detail)
     assert set(erased.detail) == {"request_index"}
     assert "Maria" not in str(case.timeline.get(kind="erase").detail)
+
+
+def test_every_kind_and_outcome_of_decision_has_its_transition() -> None:
+    every = {(kind, outcome) for kind in Decision.Kind.values for outcome in Decision.Outcome.values}
+    assert set(services.DECISION_TRANSITIONS) == every
+    for transition in services.DECISION_TRANSITIONS.values():
+        assert (
+            transition.to_stage in transition.from_stages or transition.recovery_period or transition.trafficking_status
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -17,7 +19,7 @@ def _three_events() -> list[AuditEvent]:
     return [audit_record(action="test.event", actor_label="tester", detail={"n": n}) for n in range(3)]
 
 
-def _as_database_owner(sql: str, params: list[object] | None = None) -> None:
+def _as_database_owner(sql: str, params: list[Any] | None = None) -> None:
     """Tamper as someone with direct database access would: on PostgreSQL that means switching the
     append-only trigger off first (which needs the table owner)."""
     with connection.cursor() as cursor:

@@ -73,7 +73,7 @@ def _referred(world: World, case: Case) -> None:
 
 CASE_STAFF_OF_A = frozenset({"caseworker", "supervisor"})
 COORDINATOR = frozenset({"coordinator"})
-OFFER = {
+OFFER: dict[str, Any] = {
     "service_type": "legal_counselling",
     "regions": ["Attica"],
     "delivery_modes": ["in_person"],

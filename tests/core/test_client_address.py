@@ -29,10 +29,10 @@ def behind_proxy(settings: pytest.FixtureRequest) -> None:
 
 
 def _address(forwarded: str | None, remote: str = PROXY) -> str:
-    meta = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client_address(RequestFactory().get("/", **meta))
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_address(request)
 
 
 def test_without_trusted_proxies_the_header_is_ignored() -> None:

@@ -157,8 +157,8 @@ def _survivor_entries(code: str) -> list[tuple[str, str]]:
     out = []
     for message in catalogue:
         if message.id and any(SURVIVOR_NOTE in c for c in message.auto_comments):
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = [str(s) for s in message.string] if isinstance(message.string, tuple) else [str(message.string)]
+            ids = [str(i) for i in message.id] if isinstance(message.id, tuple | list) else [str(message.id)]
             out += [(ids[0], s) for s in [*ids, *strings]]
     return out
 

@@ -176,11 +176,11 @@ def test_placeholders_are_kept_and_plural_forms_are_complete(locale_dir: Path, c
         if not message.id:
             continue
         if isinstance(message.id, str):
-            if _placeholders(message.string) != _placeholders(message.id):
+            if _placeholders(str(message.string)) != _placeholders(message.id):
                 wrong.append(message.id)
             continue
         english = _placeholders(message.id[0]) | _placeholders(message.id[1])
-        forms = [_placeholders(s) for s in message.string]
+        forms = [_placeholders(s) for s in message.string or ()]
         if any(not f <= english for f in forms) or set().union(*forms) != english:
             wrong.append(message.id[0])
     assert wrong == []

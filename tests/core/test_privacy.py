@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import get_resolver
 
@@ -17,26 +16,11 @@ from lantern.cases.schemas import REFERENCE_PATTERN
 from lantern.core import services
 from lantern.core.logs import RedactExceptionMessages
 from lantern.referrals.models import PUBLIC_ID_PATTERN
-from tests.conftest import ON_POSTGRES, World
+from tests.conftest import World
+from tests.helpers import database_text
 
 SECRETS = ["Ioana Dumitrescu", "1999-04-17", "+40 721 555 019"]
 REASON = f"{SECRETS[0]}, born {SECRETS[1]}, called from {SECRETS[2]} and is locked in a flat"
-
-
-def _database_text(tmp_path: Path) -> bytes:
-    """Everything the database holds: on SQLite the bytes of a copy of the database file, on PostgreSQL every
-    row of every table as text."""
-    if not ON_POSTGRES:
-        target = tmp_path / "copy.sqlite3"
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM INTO %s", [str(target)])
-        return target.read_bytes()
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT row_to_json(t)::text FROM {connection.ops.quote_name(table)} t")
-            chunks.extend(row[0] for row in cursor.fetchall())
-    return "\n".join(chunks).encode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +28,7 @@ def test_the_database_holds_no_clear_personal_data(world: World, tmp_path: Path)
     services.break_glass_open(actor=world.outsider, obj=world.ngo_a, reason=REASON, hours=2)
     grant = world.outsider.break_glass_grants.get()
     assert grant.reason == REASON  # it is there, readable through the model
-    content = _database_text(tmp_path)
+    content = database_text(tmp_path)
     assert b"Safe Passage NGO" in content  # the copy really holds the data (organisation names are not secret)
     for secret in SECRETS:
         assert secret.encode() not in content, f"{secret!r} is stored in clear"

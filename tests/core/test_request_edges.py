@@ -11,6 +11,7 @@ import sys
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from lantern.cases.models import Case, Note
 from lantern.core.models import AuditEvent
@@ -37,14 +38,10 @@ def test_an_api_body_over_the_limit_is_413_problem_json_and_writes_nothing(
 
 @pytest.mark.django_db
 def test_an_api_body_that_proves_too_big_once_read_is_413_too(
-    case: Case, api_client: dict[str, Client], settings: pytest.FixtureRequest
+    case: Case, api_client: dict[str, Client], settings: Settings
 ) -> None:
     # The gate in front trusts Content-Length; a body read past Django's own limit gets the same answer.
-    settings.MIDDLEWARE = [  # type: ignore[attr-defined]
-        m
-        for m in settings.MIDDLEWARE
-        if not m.endswith("RequestSizeLimitMiddleware")  # type: ignore[attr-defined]
-    ]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("RequestSizeLimitMiddleware")]
     response = api_client["caseworker"].post(
         f"/api/v1/cases/{case.reference}/notes", {"text": "x" * BIG}, content_type="application/json"
     )
@@ -55,14 +52,10 @@ def test_an_api_body_that_proves_too_big_once_read_is_413_too(
 @pytest.mark.django_db
 @pytest.mark.parametrize("gate", [True, False])
 def test_a_page_body_over_the_limit_is_a_413_page(
-    case: Case, staff: dict[str, Client], settings: pytest.FixtureRequest, gate: bool
+    case: Case, staff: dict[str, Client], settings: Settings, gate: bool
 ) -> None:
     if not gate:
-        settings.MIDDLEWARE = [  # type: ignore[attr-defined]
-            m
-            for m in settings.MIDDLEWARE
-            if not m.endswith("RequestSizeLimitMiddleware")  # type: ignore[attr-defined]
-        ]
+        settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("RequestSizeLimitMiddleware")]
     response = staff["caseworker"].post(f"/cases/{case.reference}/notes/", {"text": "x" * BIG})
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
@@ -130,7 +123,7 @@ def test_production_sends_hsts_for_a_year_and_redirects_to_https() -> None:
 
 
 @pytest.mark.django_db
-def test_the_health_check_answers_over_plain_http_when_https_is_required(settings: pytest.FixtureRequest) -> None:
-    settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
+def test_the_health_check_answers_over_plain_http_when_https_is_required(settings: Settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True
     assert Client().get("/login/").status_code == 301
     assert Client().get("/healthz").status_code in (200, 503)

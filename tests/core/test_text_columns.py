@@ -7,6 +7,8 @@ reason says which). A new text column fails this test until it is put in one of 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.db import models
 
@@ -274,7 +276,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 
 def _text_columns() -> dict[str, models.Field]:
-    found = {}
+    found: dict[str, models.Field] = {}
     for model in apps.get_models():
         if not model.__module__.startswith("lantern."):
             continue
@@ -326,8 +328,8 @@ def test_an_erasure_leaves_no_encrypted_column_about_the_case_filled(
     from lantern.cases import services as cases
     from lantern.referrals import services as referrals
 
-    w = world  # type: Any
-    case = consented_case  # type: Any
+    w: Any = world
+    case: Any = consented_case
     cases.note_add(actor=w.caseworker, case=case, text="Maria told us about Kostas")
     referral = referrals.referral_create(
         actor=w.caseworker, case=case, recipient=w.legal_aid, service_type="legal_counselling"

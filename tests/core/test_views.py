@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,13 +18,7 @@ from tests.conftest import PASSWORD, World
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def clock(time_machine: object) -> object:
-    time_machine.move_to(NOW, tick=False)  # type: ignore[attr-defined]
-    return time_machine
-
-
-def _login(client: Client, username: str, password: str = PASSWORD) -> object:
+def _login(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post("/login/", {"username": username, "password": password})
 
 

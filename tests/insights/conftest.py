@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from lantern.cases.generate import Period, generate_cases
+from lantern.cases.generate import Period
 from tests.conftest import World
+from tests.helpers import Generated, generate
 
 NOW = datetime(2022, 12, 15, 9, 0, tzinfo=UTC)
 
@@ -19,9 +20,9 @@ def at_now(time_machine: object) -> datetime:
 
 
 @pytest.fixture
-def generated(world: World, at_now: datetime) -> int:
+def generated(world: World, at_now: datetime) -> Generated:
     """600 cases from January 2019 to November 2022 in organisations A and B."""
-    return generate_cases(
+    return generate(
         count=600,
         seed=7,
         organisations=[world.ngo_a, world.ngo_b],

@@ -15,10 +15,11 @@ from lantern.crisis import services as crisis
 from lantern.insights import charts
 from lantern.insights.refresh import refresh
 from tests.conftest import World
+from tests.helpers import Generated
 
 
 @pytest.fixture
-def filled(world: World, generated: int, at_now: datetime) -> World:
+def filled(world: World, generated: Generated, at_now: datetime) -> World:
     covid = crisis.crisis_declare(
         actor=None, name="COVID-19 pandemic", kind="pandemic", country="GR", starts_on=datetime(2020, 3, 10).date()
     )

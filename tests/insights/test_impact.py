@@ -25,8 +25,8 @@ def _series(n: int, t0: int, *, level: float, slope: float, seed: int, ar: float
     """A trend, a known jump and change of slope at t0, and AR(1) noise (autocorrelated, as monthly series are)."""
     rng = np.random.default_rng(seed)
     noise = np.zeros(n)
-    for t in range(1, n):
-        noise[t] = ar * noise[t - 1] + rng.normal(0, 1.0)
+    for month in range(1, n):
+        noise[month] = ar * noise[month - 1] + rng.normal(0, 1.0)
     t = np.arange(n)
     return 10 + 0.2 * t + level * (t >= t0) + slope * (t - t0) * (t >= t0) + noise
 

@@ -18,10 +18,11 @@ from lantern.insights.models import IndicatorValue
 from lantern.insights.refresh import refresh
 from lantern.insights.selectors import SMALL_CELL
 from tests.conftest import World
+from tests.helpers import Generated
 
 
 @pytest.fixture
-def changes(world: World, generated: int, at_now: datetime) -> list[str]:
+def changes(world: World, generated: Generated, at_now: datetime) -> list[str]:
     """A pandemic from March 2020 and its lockdown, whose windows hold the months an analyst may not see."""
     refresh()
     pandemic = crisis.crisis_declare(

@@ -15,13 +15,14 @@ from lantern.insights.refresh import refresh
 from lantern.insights.selectors import regions as region_list
 from lantern.insights.selectors import viewer_for
 from tests.conftest import World
+from tests.helpers import Generated
 
 WINDOWS = [("", ""), ("2019-01", "2019-12"), ("2019-01", "2020-06"), ("2020-01", "2022-11"), ("2021-03", "2021-04"),
            ("2019-02", "2022-11"), ("2019-01", "2022-10")]  # fmt: skip
 
 
 @pytest.fixture
-def refreshed(world: World, generated: int, at_now: datetime) -> World:
+def refreshed(world: World, generated: Generated, at_now: datetime) -> World:
     refresh()
     return world
 

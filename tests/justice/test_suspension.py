@@ -16,7 +16,7 @@ from lantern.core.models import Alert, AuditEvent, OutboxEvent
 from lantern.crisis import services as crisis
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.justice import selectors, services
-from lantern.justice.models import Hearing, HearingStatus
+from lantern.justice.models import Court, Hearing, HearingStatus
 from tests.conftest import World
 from tests.helpers import run_queued_tasks
 from tests.justice.helpers import Justice, at
@@ -44,7 +44,7 @@ def suspend(world: World, pandemic: CrisisEvent, **kwargs: object) -> Measure:
     return measure
 
 
-def schedule(world: World, justice: Justice, court: object, moment: object) -> Hearing:
+def schedule(world: World, justice: Justice, court: Court, moment: object) -> Hearing:
     return services.hearing_schedule(
         actor=world.prosecutor,
         proceeding=justice.proceeding,

@@ -137,7 +137,7 @@ def test_an_email_with_consent_says_the_date_and_court_but_never_the_name_or_ref
     assert "14 avril 2026" in message.body
     assert message.subject == "Du nouveau concernant votre rendez-vous"
     for secret in ("Maria", "Popescu", case.reference):
-        assert secret not in message.body + message.subject
+        assert secret not in f"{message.body} {message.subject}"
     delivery = survivor_delivery(event)
     assert message.extra_headers["Message-ID"] == f"<delivery-{delivery.key}@localhost>"
     assert message.extra_headers["Content-Language"] == "fr"

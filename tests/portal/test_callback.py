@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -18,7 +17,8 @@ from lantern.cases.models import Case, Note
 from lantern.core.models import AuditEvent
 from lantern.portal import services
 from lantern.portal.models import Intake, IntakeStatus, RateCounter, UsedFormToken
-from tests.conftest import ON_POSTGRES, World
+from tests.conftest import World
+from tests.helpers import database_text
 from tests.portal.conftest import Portal
 
 CONTACT = "+30 694 555 0177"
@@ -49,20 +49,6 @@ def _post(client: Client, data: dict[str, Any], lang: str = "en", **headers: str
     return client.post(f"/help/{lang}/call-back/", data, headers={**ORIGIN, **headers})
 
 
-def _database_text(tmp_path: Path) -> bytes:
-    if not ON_POSTGRES:
-        target = tmp_path / "copy.sqlite3"
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM INTO %s", [str(target)])
-        return target.read_bytes()
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT row_to_json(t)::text FROM {connection.ops.quote_name(table)} t")
-            chunks.extend(row[0] for row in cursor.fetchall())
-    return "\n".join(chunks).encode()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_logged(
     portal: Portal, world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -88,7 +74,7 @@ def test_a_call_back_reaches_the_hotline_encrypted_becomes_a_case_and_is_never_l
     assert intake.contact == CONTACT
     assert intake.safe_times == SAFE_TIMES
     assert intake.note == NOTE
-    stored = _database_text(tmp_path)
+    stored = database_text(tmp_path)
     assert b"National Helpline" in stored
     for secret in (CONTACT, SAFE_TIMES, NOTE, "Nikos", "Kostas"):
         assert secret.encode() not in stored, f"{secret!r} is stored in clear"

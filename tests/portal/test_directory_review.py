@@ -15,6 +15,7 @@ from lantern.core import services as core
 from lantern.core.models import Alert, AuditEvent
 from lantern.portal import selectors
 from lantern.providers import selectors as directory
+from lantern.providers.models import Offering
 from lantern.providers.selectors import public_offers
 from lantern.providers.services import offering_review, offering_save
 from tests.conftest import World
@@ -125,7 +126,7 @@ def test_the_api_review(world: World, portal: Portal, api_client: dict[str, Clie
     assert _shown(portal)["public_contact"] == "1109 (free, 24 hours)"
 
 
-def _put(api_client: dict[str, Client], persona: str, offer: object, **changes: object) -> dict[str, object]:
+def _put(api_client: dict[str, Client], persona: str, offer: Offering, **changes: object) -> dict[str, object]:
     payload = {
         "service_type": "medical",
         "regions": ["Attica"],

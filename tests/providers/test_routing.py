@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
+from pathlib import Path
 
 from lantern.crisis import services as crisis
-from lantern.providers.selectors import route
+from lantern.providers.selectors import ROUTE_WEIGHTS, RouteWeights, route
 from lantern.providers.services import status_set
 from tests.conftest import World
 
@@ -58,3 +60,12 @@ def test_a_shelter_intake_freeze_closes_shelter_routing(world: World, offers: di
     )
     crisis.measure_add(actor=None, crisis=pandemic, kind="shelter_intake_freeze", starts_on=date(2026, 3, 1))
     assert route(service_type="safe_accommodation", region="Attica") == []
+
+
+def test_the_routing_page_lists_every_weight_with_its_points() -> None:
+    """docs/referrals-and-crisis.md names each of ROUTE_WEIGHTS with the points route() gives."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "referrals-and-crisis.md").read_text(encoding="utf-8")
+    for weight in fields(RouteWeights):
+        points = getattr(ROUTE_WEIGHTS, weight.name)
+        shown = f"up to {points}" if weight.name == "capacity_left" else str(points)
+        assert f"| `{weight.name}` | {shown} |" in page, weight.name

@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from lantern.cases.generate import generate_cases
 from lantern.cases.htcds import CTDC_COLUMNS
 from lantern.core.models import AuditEvent
 from lantern.publication.ctdc_k import QUASI_IDENTIFIERS, anonymise
 from tests.conftest import World
+from tests.helpers import Generated, generate
 
 K = 11
 
@@ -68,11 +68,11 @@ def test_a_rare_citizenship_is_generalised_not_named() -> None:
 
 
 @pytest.fixture
-def generated(world: World) -> None:
-    generate_cases(count=500, seed=3, organisations=[world.ngo_a])
+def generated(world: World) -> Generated:
+    return generate(count=500, seed=3, organisations=[world.ngo_a])
 
 
-def test_the_command_exports_lantern_cases_k_anonymous(generated: None, tmp_path: Path) -> None:
+def test_the_command_exports_lantern_cases_k_anonymous(generated: Generated, tmp_path: Path) -> None:
     out = tmp_path / "ctdc.csv"
     stdout = io.StringIO()
     call_command("stats", "ctdc", "--out", str(out), "--json", stdout=stdout, stderr=io.StringIO())
@@ -84,7 +84,7 @@ def test_the_command_exports_lantern_cases_k_anonymous(generated: None, tmp_path
 
 
 def test_analysts_download_it_from_the_page_and_the_api(
-    generated: None, staff: dict[str, Client], api_client: dict[str, Client]
+    generated: Generated, staff: dict[str, Client], api_client: dict[str, Client]
 ) -> None:
     page = staff["analyst"].get("/insights/publication/ctdc-k11.csv")
     assert page.status_code == 200

@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from lantern.cases.generate import generate_cases
 from lantern.cases.models import Case
 from lantern.core.models import AuditEvent
 from lantern.publication.crosstab import read_csv
 from lantern.publication.models import PublicationDataset, PublicationRelease
 from lantern.publication.services import LANTERN_DATASET, dataset_key_for_file, publish
 from tests.conftest import World
+from tests.helpers import Generated, generate
 from tests.publication.helpers import csv_base64, records_csv
 
 K = 11
@@ -178,13 +178,12 @@ def test_the_command_refuses_past_the_budget_with_exit_2(db: None, tmp_path: Pat
 
 
 @pytest.fixture
-def generated(world: World) -> int:
-    generate_cases(count=400, seed=11, organisations=[world.ngo_a, world.ngo_b])
-    return Case.objects.count()
+def generated(world: World) -> Generated:
+    return generate(count=400, seed=11, organisations=[world.ngo_a, world.ngo_b])
 
 
 def test_the_api_publishes_from_lantern_data_and_refuses_past_the_budget(
-    generated: int, api_client: dict[str, Client]
+    generated: Generated, api_client: dict[str, Client]
 ) -> None:
     client = api_client["analyst"]
     body = {"source": "lantern", "by": ["gender", "typeOfExploitation"], "epsilon": 0.6}
@@ -269,7 +268,7 @@ def test_the_form_keeps_what_was_typed_and_says_why_it_refused(world: World, sta
     assert "Choose the CSV file" in response.content.decode()
 
 
-def test_the_budget_refusal_is_shown_on_the_page(generated: int, staff: dict[str, Client]) -> None:
+def test_the_budget_refusal_is_shown_on_the_page(generated: Generated, staff: dict[str, Client]) -> None:
     client = staff["analyst"]
     form = {"source": "lantern", "by": "gender", "mode": "dp", "epsilon": "0.8"}
     assert client.post("/insights/publication/", form).status_code == 302
@@ -356,7 +355,7 @@ def test_the_budget_list_costs_the_same_queries_for_many_datasets(
     assert len(response.json()) == 5  # Lantern's own and the four files
 
 
-def test_the_demo_publishes_one_table_once(generated: int) -> None:
+def test_the_demo_publishes_one_table_once(generated: Generated) -> None:
     from lantern.publication import demo as publication_demo
 
     publication_demo.load()

@@ -204,7 +204,9 @@ def _identification_dates(rng: random.Random, count: int, period: Period) -> lis
     return dates
 
 
-def _one(rng: random.Random, identified_on: date, today: date) -> tuple[dict[str, object], dict[str, object]]:
+def _synthetic_person(
+    rng: random.Random, identified_on: date, today: date
+) -> tuple[dict[str, object], dict[str, object]]:
     weights = [w for w, *_ in SEX_AGE]
     _, sex, minor = SEX_AGE[rng.choices(range(len(SEX_AGE)), weights=weights, k=1)[0]]
     age = rng.randint(6, 17) if minor else min(70, 18 + int(rng.expovariate(1 / 11)))
@@ -365,7 +367,7 @@ def generate_cases(
         with transaction.atomic():
             persons, cases, plans = [], [], []
             for identified_on in chunk:
-                person_fields, context = _one(rng, identified_on, today)
+                person_fields, context = _synthetic_person(rng, identified_on, today)
                 organisation = organisations[rng.randrange(len(organisations))]
                 person = Person(**person_fields)
                 person.identity_index = blind_index(

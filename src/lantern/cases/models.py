@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lantern.cases.codes import CaseStatus, DecisionMaker, Gender, Relationship, TraffickingStatus
+from lantern.cases.codes import TIMELINE, CaseStatus, DecisionMaker, Gender, Relationship, TraffickingStatus
 from lantern.core.fields import EncryptedDateField, EncryptedTextField
 from lantern.core.models import Organisation
 
@@ -290,6 +290,4 @@ class TimelineEntry(models.Model):
 
     @property
     def label(self) -> str:
-        from lantern.cases.codes import TIMELINE
-
         return str(TIMELINE.get(self.kind, self.kind))

@@ -4,7 +4,7 @@ with the audit event and the timeline entry written in the same transaction."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -289,6 +289,51 @@ def case_refer_to_authority(*, actor: User | None, case: Case, referred_on: date
     return case
 
 
+@dataclass(frozen=True)
+class DecisionTransition:
+    """Where a decision of one kind and outcome may be recorded, and the stage it moves the case to."""
+
+    from_stages: frozenset[Stage]
+    to_stage: Stage
+    recovery_period: bool = False  # the recovery and reflection period starts, and its end is the next deadline
+    trafficking_status: str = ""  # the status the decision settles, with who decided it
+
+
+_BEFORE_REASONABLE_GROUNDS = frozenset({Stage.REFERRED, Stage.REASONABLE_GROUNDS})
+_BEFORE_CONCLUSIVE_GROUNDS = frozenset({Stage.RECOVERY, Stage.CONCLUSIVE_GROUNDS})
+
+# (kind, outcome) -> transition. A negative decision leaves the case at its decision stage, where a
+# reconsideration of it may be recorded.
+DECISION_TRANSITIONS: dict[tuple[str, str], DecisionTransition] = {
+    (Decision.Kind.REASONABLE_GROUNDS, Decision.Outcome.POSITIVE): DecisionTransition(
+        _BEFORE_REASONABLE_GROUNDS, Stage.RECOVERY, recovery_period=True
+    ),
+    (Decision.Kind.REASONABLE_GROUNDS, Decision.Outcome.NEGATIVE): DecisionTransition(
+        _BEFORE_REASONABLE_GROUNDS, Stage.REASONABLE_GROUNDS
+    ),
+    (Decision.Kind.CONCLUSIVE_GROUNDS, Decision.Outcome.POSITIVE): DecisionTransition(
+        _BEFORE_CONCLUSIVE_GROUNDS, Stage.SUPPORT, trafficking_status=codes.TraffickingStatus.ACTUAL
+    ),
+    (Decision.Kind.CONCLUSIVE_GROUNDS, Decision.Outcome.NEGATIVE): DecisionTransition(
+        _BEFORE_CONCLUSIVE_GROUNDS, Stage.CONCLUSIVE_GROUNDS, trafficking_status=codes.TraffickingStatus.NOT_A_VICTIM
+    ),
+}
+
+
+def _decision_fields(
+    transition: DecisionTransition, case: Case, decided_on: date, profile: CountryProfile
+) -> dict[str, Any]:
+    """The fields of the case a decision sets beside its stage."""
+    if transition.recovery_period:
+        ends = decided_on + timedelta(days=profile.recovery_period_days)
+        return {"recovery_ends": ends, "next_deadline": ends}
+    fields: dict[str, Any] = {"next_deadline": None}
+    if transition.trafficking_status:
+        fields["trafficking_status"] = transition.trafficking_status
+        fields["status_decided_by"] = _decision_maker(case.organisation)
+    return fields
+
+
 def case_decide(
     *,
     actor: User,
@@ -311,11 +356,8 @@ def case_decide(
     if errors:
         raise ValidationError(errors)
     latest = case.decisions.filter(kind=kind).order_by("-recorded_at", "-pk").first()
-    allowed_stages = {
-        Decision.Kind.REASONABLE_GROUNDS: {Stage.REFERRED, Stage.REASONABLE_GROUNDS},
-        Decision.Kind.CONCLUSIVE_GROUNDS: {Stage.RECOVERY, Stage.CONCLUSIVE_GROUNDS},
-    }[Decision.Kind(kind)]
-    if case.stage not in allowed_stages:
+    transition = DECISION_TRANSITIONS[(kind, outcome)]
+    if case.stage not in transition.from_stages:
         raise ValidationError({"stage": _("This decision does not belong to the stage the case is in.")})
     if latest is not None:
         if reconsiders is None or reconsiders.pk != latest.pk:
@@ -335,28 +377,7 @@ def case_decide(
             decided_by_organisation_id=case.organisation_id,
             reconsiders=reconsiders,
         )
-        positive = outcome == Decision.Outcome.POSITIVE
-        if kind == Decision.Kind.REASONABLE_GROUNDS and positive:
-            ends = decided_on + timedelta(days=profile.recovery_period_days)
-            _set_stage(case, Stage.RECOVERY, recovery_ends=ends, next_deadline=ends)
-        elif kind == Decision.Kind.REASONABLE_GROUNDS:
-            _set_stage(case, Stage.REASONABLE_GROUNDS, next_deadline=None)
-        elif positive:
-            _set_stage(
-                case,
-                Stage.SUPPORT,
-                next_deadline=None,
-                trafficking_status=codes.TraffickingStatus.ACTUAL,
-                status_decided_by=_decision_maker(case.organisation),
-            )
-        else:
-            _set_stage(
-                case,
-                Stage.CONCLUSIVE_GROUNDS,
-                next_deadline=None,
-                trafficking_status=codes.TraffickingStatus.NOT_A_VICTIM,
-                status_decided_by=_decision_maker(case.organisation),
-            )
+        _set_stage(case, transition.to_stage, **_decision_fields(transition, case, decided_on, profile))
         _event(
             case,
             "decision",

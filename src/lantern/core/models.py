@@ -355,7 +355,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
         verbose_name = "recovery codes"
 
     def verify_token(self, token: Any) -> bool:
-        from lantern.core.accounts import recovery_code_use
+        from lantern.core.accounts import recovery_code_use  # accounts imports this module
 
         allowed, _ = self.verify_is_allowed()
         if not allowed:
@@ -391,6 +391,6 @@ class StaffSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> type:
-        from lantern.core.sessions import SessionStore
+        from lantern.core.sessions import SessionStore  # sessions imports this module
 
         return SessionStore

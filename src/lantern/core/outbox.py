@@ -24,11 +24,13 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from lantern.core.audit import _check_detail
+from lantern.core.models import OutboxConsumption, OutboxEvent
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,7 @@ def consume(kind: str, *, name: str, function: str, batch_function: str = "") ->
 
 def emit(*, kind: str, payload: dict[str, Any] | None = None, organisation_id: int | None = None) -> Any:
     """Record an event in the caller's transaction; dispatch it once that transaction commits."""
-    from lantern.core.models import OutboxEvent
-    from lantern.core.tasks import outbox_dispatch
+    from lantern.core.tasks import outbox_dispatch  # the tasks import this module
 
     payload = payload or {}
     _check_detail(payload, "payload")
@@ -74,8 +75,7 @@ DISPATCH_CHUNK = 100
 def emit_many(*, kind: str, payloads: list[dict[str, Any]], organisation_id: int | None = None) -> int:
     """Record many events of one kind at once (a court suspension postponing thousands of hearings); after commit
     one dispatch task per hundred events is queued, so that several workers share them without a task per event."""
-    from lantern.core.models import OutboxEvent
-    from lantern.core.tasks import outbox_dispatch_many
+    from lantern.core.tasks import outbox_dispatch_many  # the tasks import this module
 
     for payload in payloads:
         _check_detail(payload, "payload")
@@ -93,8 +93,6 @@ def emit_many(*, kind: str, payloads: list[dict[str, Any]], organisation_id: int
 
 def dispatch(event_id: int) -> int:
     """Run every consumer of the event that has not run yet; return how many ran now. Safe to call twice."""
-    from lantern.core.models import OutboxConsumption, OutboxEvent
-
     event = OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).first()
     if event is None:
         return 0
@@ -125,8 +123,6 @@ def dispatch_many(event_ids: list[int]) -> int:
     """Dispatch events recorded together: a consumer with a batch function runs once for all the events that it
     has not consumed yet, in one transaction that records all their consumptions (so it is still once per event);
     the others run event by event. Return how many consumer runs there were. Safe to call twice."""
-    from lantern.core.models import OutboxConsumption, OutboxEvent
-
     events = list(OutboxEvent.objects.filter(pk__in=event_ids, dispatched_at__isnull=True).order_by("pk"))
     if not events:
         return 0
@@ -170,16 +166,12 @@ def dispatch_many(event_ids: list[int]) -> int:
 
 def sweep_after() -> timedelta:
     """How old an undispatched event must be before the sweep takes it (its task is then taken as lost)."""
-    from django.conf import settings
-
     return timedelta(seconds=settings.LANTERN_OUTBOX_SWEEP_AFTER_SECONDS)
 
 
 def sweep(*, older_than: timedelta | None = None) -> int:
     """Dispatch the events whose task was lost (a worker died before it ran); a periodic job. With
     `older_than=timedelta(0)`, everything not yet dispatched (a command or a test that runs the outbox in line)."""
-    from lantern.core.models import OutboxEvent
-
     cutoff = timezone.now() - (sweep_after() if older_than is None else older_than)
     ids = list(
         OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)

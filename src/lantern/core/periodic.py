@@ -12,6 +12,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.core.models import PeriodicRun
+
 
 @dataclass(frozen=True)
 class Job:
@@ -29,8 +31,7 @@ def register(name: str, *, every: timedelta, function: str) -> None:
 
 def queue_due_jobs(now: datetime | None = None) -> list[str]:
     """Queue the jobs whose interval has passed; return their names."""
-    from lantern.core.models import PeriodicRun
-    from lantern.core.tasks import periodic_job_run
+    from lantern.core.tasks import periodic_job_run  # the tasks import this module
 
     now = now or timezone.now()
     queued = []

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
+from lantern.core.models import BreakGlassGrant, Organisation
 from lantern.core.roles import Role
 
 
@@ -250,8 +251,6 @@ def organisation_scope(user: Any, action: Action | str) -> Scope:
 
 
 def organisation_of(obj: Any) -> int | None:
-    from lantern.core.models import Organisation
-
     if isinstance(obj, Organisation):
         return obj.pk
     return getattr(obj, "organisation_id", None)
@@ -264,8 +263,6 @@ def object_key(obj: Any) -> tuple[str, str]:
 def _break_glass_allows(user: Any, action: Action | str, obj: Any) -> bool:
     if action not in BREAK_GLASS_ACTIONS or obj is None or not hasattr(obj, "_meta"):
         return False
-    from lantern.core.models import BreakGlassGrant
-
     object_type, object_id = object_key(obj)
     return BreakGlassGrant.objects.filter(
         user=user,

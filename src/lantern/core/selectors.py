@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.core.accounts import may_reset
 from lantern.core.models import (
     Alert,
     ApiToken,
@@ -157,8 +158,6 @@ def token_get_for_user(user: User, token_id: int) -> ApiToken:
 
 def member_get_for_reset(user: User, organisation: Organisation, member_id: int) -> User:
     """A member of `organisation` whose account `user` may reset; 404 otherwise."""
-    from lantern.core.accounts import may_reset
-
     member = User.objects.filter(pk=member_id, memberships__organisation=organisation).distinct().first()
     if member is None or not can(user, Action.ACCOUNT_RESET, organisation) or not may_reset(user, member):
         raise Http404("no such member")

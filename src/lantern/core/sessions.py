@@ -16,6 +16,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import DatabaseError, IntegrityError, router, transaction
 from django.utils import timezone
 
+from lantern.core.models import StaffSession
+
 
 def key_digest(session_key: str) -> str:
     return hashlib.sha256(session_key.encode("utf-8")).hexdigest()
@@ -24,8 +26,6 @@ def key_digest(session_key: str) -> str:
 class SessionStore(DatabaseStore):
     @classmethod
     def get_model_class(cls) -> Any:
-        from lantern.core.models import StaffSession
-
         return StaffSession
 
     def _get_session_from_db(self) -> Any:

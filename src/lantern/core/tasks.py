@@ -10,6 +10,8 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from lantern.core.models import Alert
+from lantern.core.outbox import dispatch, dispatch_many
+from lantern.core.periodic import JOBS
 
 
 @task()
@@ -34,8 +36,6 @@ def alert_email_send(alert_id: int) -> None:
 @task()
 def periodic_job_run(name: str) -> None:
     """Run one registered periodic job (see lantern.core.periodic); the jobs themselves are safe to run twice."""
-    from lantern.core.periodic import JOBS
-
     job = JOBS.get(name)
     if job is not None:
         import_string(job.function)()
@@ -44,14 +44,10 @@ def periodic_job_run(name: str) -> None:
 @task()
 def outbox_dispatch(event_id: int) -> None:
     """Run the consumers of one outbox event (lantern.core.outbox); each runs once even if this task runs twice."""
-    from lantern.core.outbox import dispatch
-
     dispatch(event_id)
 
 
 @task()
 def outbox_dispatch_many(event_ids: list[int]) -> None:
     """Run the consumers of a chunk of events recorded together (lantern.core.outbox.emit_many)."""
-    from lantern.core.outbox import dispatch_many
-
     dispatch_many(event_ids)

@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from lantern.core import accounts, selectors, services
 from lantern.core.audit import audit_verify
 from lantern.core.forms import BreakGlassForm, LoginForm, MemberForm, OrganisationForm, SecondFactorSetupForm, TokenForm
-from lantern.core.models import Alert, RecoveryCodeDevice, TotpDevice, User, WorkerHeartbeat
+from lantern.core.models import Alert, Organisation, RecoveryCodeDevice, TotpDevice, User, WorkerHeartbeat
 from lantern.core.permissions import Action, can, needs_second_factor, require
 
 
@@ -310,8 +310,6 @@ def break_glass_organisation_view(request: HttpRequest, organisation_id: int) ->
     """Break-glass onto an organisation's member list (the cases module opens cases the same way)."""
     user = request.user
     assert isinstance(user, User)
-    from lantern.core.models import Organisation
-
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None or not can(user, Action.BREAK_GLASS_OPEN, organisation):
         raise PermissionDenied

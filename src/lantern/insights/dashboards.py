@@ -14,7 +14,20 @@ from lantern.core.models import Organisation
 from lantern.insights import indicators
 from lantern.insights.indicators import UNIT_LABELS, Indicator, month_of
 from lantern.insights.models import RefreshCheckpoint
-from lantern.insights.selectors import Filters, Point, Timeline, Viewer, breakdown, crisis_timeline, latest, series
+from lantern.insights.selectors import (
+    Filters,
+    Point,
+    Timeline,
+    Viewer,
+    breakdown,
+    crisis_timeline,
+    last_refresh,
+    latest,
+    organisations_of,
+    point,
+    series,
+    withheld,
+)
 
 DEFAULT_YEARS = 8
 TOP_PLATFORMS = 4
@@ -82,19 +95,21 @@ def default_window(today: date) -> tuple[date, date]:
     return date(end.year - DEFAULT_YEARS, end.month, 1), end
 
 
-def _ind(code: str) -> Indicator:
+def _indicator(code: str) -> Indicator:
     indicator = indicators.get(code)
     assert indicator is not None
     return indicator
 
 
-def _one(viewer: Viewer, code: str, filters: Filters, label: str = "") -> ChartSeries:
-    indicator = _ind(code)
+def _chart_series(viewer: Viewer, code: str, filters: Filters, label: str = "") -> ChartSeries:
+    indicator = _indicator(code)
     return ChartSeries(label or str(indicator.label), indicator, series(viewer, indicator, filters))
 
 
-def _by(viewer: Viewer, code: str, filters: Filters, dimension: str, names: dict[str, Promise]) -> list[ChartSeries]:
-    indicator = _ind(code)
+def _chart_series_per_group(
+    viewer: Viewer, code: str, filters: Filters, dimension: str, names: dict[str, Promise]
+) -> list[ChartSeries]:
+    indicator = _indicator(code)
     points = series(viewer, indicator, filters, by=dimension)
     groups = sorted({p.group for p in points}, key=lambda g: list(names).index(g) if g in names else len(names))
     return [
@@ -106,7 +121,7 @@ def _by(viewer: Viewer, code: str, filters: Filters, dimension: str, names: dict
 
 def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
     """The most used platforms, the others together, so the chart keeps few lines."""
-    indicator = _ind("recruited_online_platform")
+    indicator = _indicator("recruited_online_platform")
     points = series(viewer, indicator, filters)
     totals: dict[str, float] = {}
     for p in points:
@@ -118,8 +133,6 @@ def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
         if p.group not in top:
             rest.setdefault(p.period, []).append(p)
     if rest:
-        from lantern.insights.selectors import point, withheld
-
         # A sum with a suppressed value in it would give that value back by subtraction: it is withheld too.
         others = [
             withheld(period, "")
@@ -138,7 +151,7 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     window = Filters(start=start, end=end, region=filters.region)
     board = Dashboard(viewer=viewer, filters=filters, start=start, end=end)
     board.tiles = [
-        Tile(_ind(code), latest(viewer, _ind(code), window))
+        Tile(_indicator(code), latest(viewer, _indicator(code), window))
         for code in ("package_coverage", "waiting_repatriation", "caseload", "shelter_occupancy", "court_backlog")
     ]
     percent, days = str(UNIT_LABELS["percent"]), str(UNIT_LABELS["days"])
@@ -147,13 +160,13 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
             "new_cases",
             str(_("New cases per month, domestic and cross-border")),
             str(UNIT_LABELS["cases"]),
-            _by(viewer, "new_cases", window, "border", BORDER_NAMES),
+            _chart_series_per_group(viewer, "new_cases", window, "border", BORDER_NAMES),
         ),
         Chart(
             "online_private_home",
             str(_("Share of new victims recruited online and exploited in private homes")),
             percent,
-            [_one(viewer, "recruited_online", window), _one(viewer, "private_home", window)],
+            [_chart_series(viewer, "recruited_online", window), _chart_series(viewer, "private_home", window)],
         ),
         Chart(
             "platforms",
@@ -165,28 +178,28 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
             "referrals",
             str(_("Referrals answered after their deadline")),
             percent,
-            [_one(viewer, "referrals_overdue", window)],
+            [_chart_series(viewer, "referrals_overdue", window)],
         ),
         Chart(
             "waits",
             str(_("Days to the first service, and days spent in shelters")),
             days,
-            [_one(viewer, "time_to_first_service", window), _one(viewer, "length_of_stay", window)],
+            [_chart_series(viewer, "time_to_first_service", window), _chart_series(viewer, "length_of_stay", window)],
         ),
         Chart(
             "capacity",
             str(_("Shelter beds occupied, and provider capacity lost to staff absence")),
             percent,
-            [_one(viewer, "shelter_occupancy", window), _one(viewer, "capacity_lost", window)],
+            [_chart_series(viewer, "shelter_occupancy", window), _chart_series(viewer, "capacity_lost", window)],
         ),
         Chart(
             "hearings",
             str(_("Hearings postponed, by the month they were set for")),
             percent,
-            [_one(viewer, "hearings_postponed", window)],
+            [_chart_series(viewer, "hearings_postponed", window)],
         ),
     ]
-    new_cases = _ind("new_cases")
+    new_cases = _indicator("new_cases")
     board.breakdowns = [
         Breakdown(
             new_cases,
@@ -197,8 +210,6 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
         for dimension in new_cases.disaggregations
     ]
     board.timeline = crisis_timeline(start=start, end=end, region=filters.region)
-    from lantern.insights.selectors import last_refresh, organisations_of
-
     board.organisations = organisations_of(viewer)
     board.refreshed = last_refresh()
     return board

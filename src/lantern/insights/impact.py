@@ -32,6 +32,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lantern.crisis.models import CrisisEvent, Measure
 from lantern.insights.indicators import Indicator, Unit, month_of, months_between, next_month
 from lantern.insights.selectors import Filters, Point, Viewer, series
 
@@ -260,8 +261,6 @@ def sentence(impact: Impact) -> str:
 
 def change_of(choice: str) -> Change | None:
     """A measure ("measure:<id>") or the start of a crisis ("crisis:<id>") as the change to analyse."""
-    from lantern.crisis.models import CrisisEvent, Measure
-
     kind, _sep, number = choice.partition(":")
     if not number.isdigit():
         return None

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
-    Case as When_,
+    Case as SqlCase,
 )
 from django.db.models import (
     CharField,
@@ -46,6 +46,16 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from lantern.cases.codes import CaseStatus
+from lantern.cases.models import Case, Stage, TimelineEntry
+from lantern.core.models import OrganisationType
+from lantern.crisis.selectors import active_crises, minimum_package
+from lantern.justice.models import Hearing, HearingStatus
+from lantern.justice.selectors import backlog
+from lantern.providers.models import Offering, StatusChange
+from lantern.referrals.models import MEETS_NEED, Referral
+from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay
 
 Cell = dict[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "changed since the epoch": every month that has data
@@ -89,11 +99,6 @@ ALL = Since(EPOCH)
 
 def high_ids() -> dict[str, int]:
     """The highest id of each source table whose new rows an incremental refresh looks for."""
-    from lantern.cases.models import Case
-    from lantern.justice.models import Hearing
-    from lantern.referrals.models import Referral
-    from lantern.shelters.models import Stay
-
     sources: tuple[tuple[str, Any], ...] = (
         ("case", Case),
         ("referral", Referral),
@@ -216,8 +221,6 @@ def _month(field_name: str) -> TruncMonth:
 
 
 def _cases() -> QuerySet[Any]:
-    from lantern.cases.models import Case
-
     return Case.objects.order_by()
 
 
@@ -232,12 +235,12 @@ def _case_cells(periods: list[date]) -> QuerySet[Any]:
             second_form=KT("forms_of_exploitation__1"),
         )
         .annotate(
-            form=When_(
+            form=SqlCase(
                 When(second_form__isnull=False, then=Value("Multiple")),
                 default=Coalesce("first_form", Value(""), output_field=CharField()),
                 output_field=CharField(),
             ),
-            border=When_(
+            border=SqlCase(
                 When(is_cross_border=True, then=Value("cross_border")),
                 When(is_cross_border=False, then=Value("domestic")),
                 default=Value(""),
@@ -251,8 +254,6 @@ def _case_cells(periods: list[date]) -> QuerySet[Any]:
 
 def _cases_changed(since: Since) -> set[date]:
     """Months of identification of the cases added or changed since (every change writes the timeline)."""
-    from lantern.cases.models import TimelineEntry
-
     cases = _cases()
     if since.at > EPOCH:
         changed = TimelineEntry.objects.filter(at__gte=since.at).values("case_id")
@@ -319,8 +320,6 @@ def _json_list_has(field_name: str, value: str) -> Q:
 
 
 def _referrals() -> QuerySet[Any]:
-    from lantern.referrals.models import Referral
-
     return Referral.objects.order_by()
 
 
@@ -353,8 +352,6 @@ def referrals_overdue(periods: list[date], now: datetime) -> Iterable[Cell]:
 
 
 def _first_service() -> Subquery:
-    from lantern.referrals.models import MEETS_NEED
-
     return Subquery(
         _referrals()
         .filter(case=OuterRef("pk"), status__in=MEETS_NEED, responded_at__isnull=False)
@@ -395,10 +392,6 @@ def package_coverage(periods: list[date], now: datetime) -> Iterable[Cell]:
     The rule is the referral workflow's (`lantern.referrals.selectors.cases_missing_package`), counted here over
     every organisation: a service is due for a case identified more than its deadline ago (counted from the crisis
     start for cases identified before it)."""
-    from lantern.cases.models import Stage
-    from lantern.crisis.selectors import active_crises, minimum_package
-    from lantern.referrals.models import MEETS_NEED
-
     today = now.date()
     crisis = active_crises(on=today).first()
     if crisis is None:
@@ -429,8 +422,6 @@ def package_coverage(periods: list[date], now: datetime) -> Iterable[Cell]:
 
 def caseload(periods: list[date], now: datetime) -> Iterable[Cell]:
     """Open cases with a caseworker assigned, per caseworker assigned to at least one, now."""
-    from lantern.cases.codes import CaseStatus
-
     period = month_of(now.date())
     rows = (
         _cases()
@@ -455,9 +446,6 @@ def _changed_from(earliest: datetime | date | None, now: datetime) -> set[date]:
 
 def shelter_occupancy(periods: list[date], now: datetime) -> Iterable[Cell]:
     """Beds occupied at the end of the month over the active beds of shelters (one query per month)."""
-    from lantern.core.models import OrganisationType
-    from lantern.shelters.models import Bed, BedAssignment
-
     beds = {
         (row["region"], row["organisation_id"]): row["n"]
         for row in Bed.objects.filter(active=True, room__shelter__type=OrganisationType.SHELTER)
@@ -488,8 +476,6 @@ def shelter_occupancy(periods: list[date], now: datetime) -> Iterable[Cell]:
 
 
 def _occupancy_changed(since: Since) -> set[date]:
-    from lantern.shelters.models import BedAssignment
-
     now = datetime.now(tz=UTC)
     changed = BedAssignment.objects.filter(Q(since__gte=since.at) | Q(until__gte=since.at)).order_by()
     first = changed.aggregate(first=Min("since"))["first"]
@@ -497,8 +483,6 @@ def _occupancy_changed(since: Since) -> set[date]:
 
 
 def length_of_stay(periods: list[date], now: datetime) -> Iterable[Cell]:
-    from lantern.shelters.models import Stay
-
     rows = (
         Stay.objects.order_by()
         .filter(in_periods("discharged_at", periods, datetime_field=True))
@@ -518,16 +502,12 @@ def length_of_stay(periods: list[date], now: datetime) -> Iterable[Cell]:
 
 
 def _stays_changed(since: Since) -> set[date]:
-    from lantern.shelters.models import Stay
-
     changed = Stay.objects.filter(Q(discharged_at__gte=since.at) | Q(pk__gt=since.after_id("stay")))
     return _months(changed.filter(discharged_at__isnull=False), "discharged_at", datetime_field=True)
 
 
 def waiting_for_repatriation(periods: list[date], now: datetime) -> Iterable[Cell]:
     """People whose planned return a border closure blocks, now."""
-    from lantern.shelters.models import Repatriation
-
     period = month_of(now.date())
     rows = (
         Repatriation.objects.order_by()
@@ -545,8 +525,6 @@ def waiting_for_repatriation(periods: list[date], now: datetime) -> Iterable[Cel
 def capacity_lost(periods: list[date], now: datetime) -> Iterable[Cell]:
     """Weekly capacity of the active offerings lost to staff absence at the end of the month: the capacity times
     the absence the provider's latest status change before that moment recorded, over the whole capacity."""
-    from lantern.providers.models import Offering, StatusChange
-
     for period in periods:
         at = month_end(period, now)
         absence = Subquery(
@@ -570,8 +548,6 @@ def capacity_lost(periods: list[date], now: datetime) -> Iterable[Cell]:
 
 
 def _capacity_changed(since: Since) -> set[date]:
-    from lantern.providers.models import Offering, StatusChange
-
     now = datetime.now(tz=UTC)
     first = StatusChange.objects.filter(valid_from__gte=since.at).order_by().aggregate(first=Min("valid_from"))["first"]
     offered = Offering.objects.filter(created_at__gte=since.at).order_by().aggregate(first=Min("created_at"))["first"]
@@ -584,8 +560,6 @@ def _capacity_changed(since: Since) -> set[date]:
 
 def hearings_postponed(periods: list[date], now: datetime) -> Iterable[Cell]:
     """Hearings set for a day in the month (not cancelled), and those of them postponed."""
-    from lantern.justice.models import Hearing, HearingStatus
-
     return (
         Hearing.objects.order_by()
         .exclude(status=HearingStatus.CANCELLED)
@@ -601,8 +575,6 @@ def hearings_postponed(periods: list[date], now: datetime) -> Iterable[Cell]:
 
 
 def _hearings_changed(since: Since) -> set[date]:
-    from lantern.justice.models import Hearing
-
     changed = Hearing.objects.filter(
         Q(pk__gt=since.after_id("hearing")) | Q(changed_at__gte=since.at) | Q(created_at__gte=since.at)
     )
@@ -612,8 +584,6 @@ def _hearings_changed(since: Since) -> set[date]:
 def court_backlog(periods: list[date], now: datetime) -> Iterable[Cell]:
     """Hearings waiting to be held, by court, as the justice app counts its backlog
     (`lantern.justice.selectors.backlog`: scheduled, or postponed and still without a new date)."""
-    from lantern.justice.selectors import backlog
-
     period = month_of(now.date())
     return (
         {"period": period, "region": row.region, "organisation_id": None, "numerator": row.pending, "denominator": None}

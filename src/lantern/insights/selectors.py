@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
 from lantern.crisis.models import CrisisEvent, Measure
+from lantern.insights import small_cells
 from lantern.insights.indicators import Indicator, month_of
 from lantern.insights.models import IndicatorValue, RefreshCheckpoint
 from lantern.insights.permissions import InsightAction
@@ -123,8 +124,6 @@ def _parts(indicator: Indicator) -> list[str]:
 def _protected_points(viewer: Viewer, indicator: Indicator, filters: Filters, by: str, rows: Any) -> list[Point]:
     """The series as the protected tables allow (insights.small_cells): a point is shown only when each of its
     counts is a published value of its table."""
-    from lantern.insights import small_cells
-
     tables = {part: small_cells.tables(viewer, indicator, part) for part in _parts(indicator)}
     region = filters.region or None
     points = []
@@ -150,8 +149,6 @@ def _protected_window(
     viewer: Viewer, indicator: Indicator, filters: Filters, by: str, rows: Any, start: date
 ) -> list[Point]:
     """Sums over the window, each shown only when it is a sum or a difference of published values."""
-    from lantern.insights import small_cells
-
     tables = {
         part: small_cells.tables(viewer, indicator, part).get(
             "" if part == "denominator" and indicator.split_by else by

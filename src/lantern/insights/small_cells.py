@@ -130,7 +130,7 @@ def _counts(viewer: Any, indicator: Indicator, part: str, by: str) -> dict[tuple
 
 
 def _protect_linked(viewer: Any, indicator: Indicator, part: str) -> dict[str, Table]:
-    from lantern.insights.selectors import SMALL_CELL
+    from lantern.insights.selectors import SMALL_CELL  # the selectors import this module
 
     data = {by: _counts(viewer, indicator, part, by) for by in _bys(indicator)}
     months = sorted({key[0] for values in data.values() for key in values})

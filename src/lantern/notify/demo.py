@@ -20,6 +20,8 @@ from django.utils import timezone
 from lantern.cases import services as cases
 from lantern.cases.models import Case
 from lantern.core.models import User
+from lantern.justice import services as justice
+from lantern.justice.models import Court, Hearing, Proceeding
 
 SURVIVORS: dict[str, tuple[dict[str, Any], str | None]] = {
     # first name -> person changes, the contact consent (or None)
@@ -33,9 +35,6 @@ COURT = "Athens Court of First Instance"
 
 
 def load() -> None:
-    from lantern.justice import services as justice
-    from lantern.justice.models import Court, Hearing, Proceeding
-
     caseworker = User.objects.filter(username="caseworker").first()
     prosecutor = User.objects.filter(username="prosecutor").first()
     court = Court.objects.filter(name=COURT).first()

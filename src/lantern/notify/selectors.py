@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from lantern.cases.models import Case
 from lantern.core.models import Alert, User
 from lantern.core.permissions import can, organisation_scope
+from lantern.core.selectors import alerts_for
 from lantern.notify import messages
 from lantern.notify.models import CaseworkerTask, Delivery
 from lantern.notify.permissions import NotifyAction
@@ -54,8 +55,6 @@ def task_get_for_user(user: User, task_id: int) -> CaseworkerTask | None:
 
 def messages_of(user: User) -> QuerySet[Alert]:
     """The user's in-app messages: core alerts, which notifications write (so do the core's security alerts)."""
-    from lantern.core.selectors import alerts_for
-
     return alerts_for(user)
 
 

@@ -199,7 +199,7 @@ def on_hearing_events(events: list[OutboxEvent]) -> None:
     for delivery, case in handed:
         _task_for_caseworkers(delivery, case, staff_of[case.pk])
     if any(d.status == DeliveryStatus.QUEUED for d in deliveries):
-        transaction.on_commit(kick)
+        transaction.on_commit(send_task_ensure_queued)
 
 
 def survivor_delivery_decide(*, event: OutboxEvent, case: Case, consented: set[tuple[int, str]]) -> Delivery:
@@ -368,7 +368,7 @@ def national_reader() -> User:
 # --- Sending ----------------------------------------------------------------------------------------------
 
 
-def kick() -> None:
+def send_task_ensure_queued() -> None:
     """Make sure a send task is waiting (one is enough: a task that claims a full batch queues the next one)."""
     from django_tasks_db.models import DBTaskResult
 
@@ -548,7 +548,7 @@ def deliveries_recover() -> int:
     queued one whose task was lost), make sure a send task is waiting. Returns how many are due."""
     due = Delivery.objects.filter(_due(timezone.now()), recipient=SURVIVOR).count()
     if due:
-        kick()
+        send_task_ensure_queued()
     return due
 
 
@@ -596,5 +596,5 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
             object_id=current.pk,
             detail={"channel": current.channel},
         )
-        transaction.on_commit(kick)
+        transaction.on_commit(send_task_ensure_queued)
     return current

@@ -15,6 +15,7 @@ from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
 from lantern.core.views import attempt, page_user
 from lantern.notify import selectors, services
+from lantern.notify.messages import HEARING_KINDS
 from lantern.notify.models import DeliveryStatus
 from lantern.notify.permissions import NotifyAction
 
@@ -89,6 +90,4 @@ def task_done_view(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def templates_view(request: HttpRequest) -> HttpResponse:
     page_user(request, NotifyAction.TEMPLATES)
-    from lantern.notify.messages import HEARING_KINDS
-
     return render(request, "notify/templates.html", {"rows": selectors.templates_overview(), "kinds": HEARING_KINDS})

@@ -19,7 +19,9 @@ from django.utils.translation import ngettext
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.crisis import selectors as crisis_selectors
 from lantern.insights.indicators import REGISTRY as INDICATORS
+from lantern.insights.selectors import crises_for_analysis
 from lantern.justice import selectors as justice_selectors
+from lantern.preparedness.models import CrisisRole
 from lantern.providers import selectors as provider_selectors
 from lantern.providers.models import OperatingStatus
 from lantern.publication import selectors as publication_selectors
@@ -49,8 +51,6 @@ def lead_agency(actor: User, country: str) -> Found:
 
 
 def roles_acknowledged(actor: User, country: str) -> Found:
-    from lantern.preparedness.models import CrisisRole
-
     roles = CrisisRole.objects.filter(organisation__country=country)
     total, acknowledged = roles.count(), roles.filter(acknowledged_at__isnull=False).count()
     level = 1 if not total else _by_share(acknowledged / total) if acknowledged else 2
@@ -71,8 +71,6 @@ def minimum_package(actor: User, country: str) -> Found:
 
 
 def _last_crisis() -> Any:
-    from lantern.insights.selectors import crises_for_analysis
-
     crises = [c for c in crises_for_analysis() if c.ends_on is not None]
     return max(crises, key=lambda c: c.ends_on or date.min, default=None)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope, roles_of
 from lantern.crisis import selectors as crisis_selectors
+from lantern.crisis.models import CrisisEvent
 from lantern.preparedness import checklist as checklist_module
 from lantern.preparedness.models import (
     Assessment,
@@ -189,8 +190,6 @@ def phase_now(*, on: date | None = None) -> str:
     on = on or timezone.localdate()
     if crisis_selectors.crisis_mode(on=on):
         return Phase.DECLARED
-    from lantern.crisis.models import CrisisEvent
-
     if CrisisEvent.objects.filter(ends_on__lt=on, ends_on__gte=on - timedelta(days=LIFTED_PHASE_DAYS)).exists():
         return Phase.LIFTED
     return Phase.BEFORE

@@ -20,7 +20,7 @@ from lantern.core.models import Alert, Membership, Organisation, User
 from lantern.core.permissions import require
 from lantern.core.roles import Role
 from lantern.preparedness import checklist as checklist_module
-from lantern.preparedness import evidence, selectors
+from lantern.preparedness import evidence, pdf, selectors
 from lantern.preparedness.models import (
     ActionStatus,
     Assessment,
@@ -457,8 +457,6 @@ def role_acknowledge(*, actor: User, role: CrisisRole) -> CrisisRole:
 
 def report_export(*, actor: User | None, assessment: Assessment, context: dict[str, Any]) -> bytes:
     """The gap report as PDF; the export is audited like every other."""
-    from lantern.preparedness import pdf
-
     body = pdf.render_pdf(context)
     with transaction.atomic():
         audit_record(

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -147,8 +148,6 @@ def item_view(request: HttpRequest, assessment_id: int, answer_id: int) -> HttpR
 
 
 def assessment_url(assessment: Assessment) -> str:
-    from django.urls import reverse
-
     return reverse("preparedness:assessment", args=[assessment.pk])
 
 

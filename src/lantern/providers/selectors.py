@@ -44,6 +44,33 @@ def directory(*, service_type: str = "", region: str = "") -> QuerySet[Offering]
     return offerings.order_by("organisation__name", "service_type")
 
 
+@dataclass(frozen=True)
+class RouteWeights:
+    """The points `route` gives an offer; the highest total comes first (docs/referrals-and-crisis.md, Routing)."""
+
+    open: int = 30  # the provider operates normally
+    reduced: int = 15  # the provider runs a reduced service
+    remote_only: int = 10  # the provider works remotely only
+    speaks_language: int = 25  # the offer's staff speak the person's language
+    interpreter: int = 12  # no shared language, but an interpreter
+    interpreter_missing: int = -10  # an interpreter is needed and there is neither one nor a shared language
+    capacity_left: int = 20  # times the share of this week's places still free
+    remote_under_restrictions: int = 15  # remote or outreach delivery while movement is restricted
+    in_person: int = 10  # in person when movement is not restricted
+    serves_region: int = 5  # serves the region itself, not the whole country
+
+
+ROUTE_WEIGHTS = RouteWeights()
+
+
+def _status_points(status: str, weights: RouteWeights) -> int:
+    if status == OperatingStatus.OPEN:
+        return weights.open
+    if status == OperatingStatus.REDUCED:
+        return weights.reduced
+    return weights.remote_only
+
+
 @dataclass
 class Candidate:
     offering: Offering
@@ -64,8 +91,10 @@ def candidate_rows(service_type: str, region: str) -> QuerySet[Offering]:
 def route(
     *, service_type: str, region: str, language: str = "", interpreter_needed: bool = False, on: date | None = None
 ) -> list[Candidate]:
-    """Rank the offers that can take this need now. Left out: suspended providers, offers with no capacity left
-    this week, and offers whose delivery the measures in force do not allow."""
+    """Rank the offers that can take this need now, by the points of ROUTE_WEIGHTS. Left out: suspended
+    providers, offers with no capacity left this week, and offers whose delivery the measures in force do not
+    allow."""
+    weights = ROUTE_WEIGHTS
     on = on or timezone.localdate()
     offerings = list(
         candidate_rows(service_type, region).select_related("organisation", "organisation__provider_state")
@@ -99,7 +128,7 @@ def route(
         if left <= 0:
             continue
         reasons: list[str] = []
-        score = {OperatingStatus.OPEN: 30, OperatingStatus.REDUCED: 15}.get(status, 10)
+        score = _status_points(status, weights)
         reasons.append(
             {
                 OperatingStatus.OPEN: _("operating normally"),
@@ -108,27 +137,27 @@ def route(
             }.get(status, status)
         )
         if language and language in offering.languages:
-            score += 25
+            score += weights.speaks_language
             reasons.append(_("speaks the person's language"))
         elif offering.interpreter_available:
-            score += 12
+            score += weights.interpreter
             reasons.append(_("with an interpreter"))
         elif language:
             reasons.append(_("no shared language"))
         if interpreter_needed and not offering.interpreter_available and language not in offering.languages:
-            score -= 10
-        score += round(20 * left / capacity) if capacity else 0
+            score += weights.interpreter_missing
+        score += round(weights.capacity_left * left / capacity) if capacity else 0
         reasons.append(_("%(left)d of %(capacity)d places left this week") % {"left": left, "capacity": capacity})
         if restricted and (DeliveryMode.REMOTE in modes or DeliveryMode.OUTREACH in modes):
-            score += 15
+            score += weights.remote_under_restrictions
             mode = DeliveryMode.REMOTE if DeliveryMode.REMOTE in modes else DeliveryMode.OUTREACH
             reasons.append(_("can work remotely under the movement restrictions"))
         else:
             mode = DeliveryMode.IN_PERSON if DeliveryMode.IN_PERSON in modes else modes[0]
             if not restricted and mode == DeliveryMode.IN_PERSON:
-                score += 10
+                score += weights.in_person
         if region in offering.regions:
-            score += 5
+            score += weights.serves_region
             reasons.append(_("serves the region"))
         else:
             reasons.append(_("serves the whole country"))

@@ -153,6 +153,10 @@ class Repatriation(models.Model):
         return f"repatriation to {self.country} ({self.status})"
 
 
+# A repatriation still to happen: planned, or blocked by a border closure until it ends.
+PENDING_REPATRIATION = (Repatriation.Status.PLANNED, Repatriation.Status.BLOCKED)
+
+
 class WaitingEntry(models.Model):
     """Someone who needs a bed when none is free: the shelter sees who waits, and since when."""
 

@@ -55,7 +55,9 @@ def board(*, region: str = "", restriction: str = "", on: date | None = None) ->
         row.free[(line["room__wing"], line["room__restriction"])] = line["total"] - line["occupied"]
         row.total += line["total"]
         row.occupied += line["occupied"]
-    for repatriation in Repatriation.objects.filter(status="blocked", stay__shelter_id__in=rows).select_related("stay"):
+    for repatriation in Repatriation.objects.filter(
+        status=Repatriation.Status.BLOCKED, stay__shelter_id__in=rows
+    ).select_related("stay"):
         row = rows[repatriation.stay.shelter_id]
         row.blocked_repatriations += 1
         since = repatriation.blocked_since or repatriation.planned_on
@@ -115,9 +117,12 @@ def median_length_of_stay(*, discharged_from: date, discharged_to: date) -> floa
 def waiting_for_repatriation(*, on: date | None = None) -> dict[str, float | int | None]:
     """People whose planned return a border closure blocks: how many, and how long they have waited (days)."""
     on = on or timezone.localdate()
-    waits = [(on - (r.blocked_since or r.planned_on)).days for r in Repatriation.objects.filter(status="blocked")]
+    waits = [
+        (on - (r.blocked_since or r.planned_on)).days
+        for r in Repatriation.objects.filter(status=Repatriation.Status.BLOCKED)
+    ]
     by_country: dict[str, int] = defaultdict(int)
-    for country in Repatriation.objects.filter(status="blocked").values_list("country", flat=True):
+    for country in Repatriation.objects.filter(status=Repatriation.Status.BLOCKED).values_list("country", flat=True):
         by_country[country] += 1
     return {
         "people": len(waits),

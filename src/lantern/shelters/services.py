@@ -21,6 +21,7 @@ from lantern.crisis.selectors import active_crises, active_measures
 from lantern.referrals.models import Referral
 from lantern.referrals.models import Status as ReferralStatus
 from lantern.shelters.models import (
+    PENDING_REPATRIATION,
     Bed,
     BedAssignment,
     Destination,
@@ -247,10 +248,11 @@ def discharge(*, actor: User | None, stay: Stay, destination: str) -> Stay:
         current.assignments.filter(until__isnull=True).update(until=now)
         current.discharged_at, current.destination = now, destination
         current.save(update_fields=["discharged_at", "destination"])
+        pending = current.repatriations.filter(status__in=PENDING_REPATRIATION)
         if destination == Destination.RETURN:
-            current.repatriations.filter(status__in=["planned", "blocked"]).update(status="done", done_on=now.date())
+            pending.update(status=Repatriation.Status.DONE, done_on=now.date())
         else:
-            current.repatriations.filter(status__in=["planned", "blocked"]).update(status="cancelled")
+            pending.update(status=Repatriation.Status.CANCELLED)
         days = (now - current.admitted_at).days
         _event(current, "discharge", actor, destination=destination, length_of_stay_days=days)
     return current
@@ -285,21 +287,21 @@ def repatriations_refresh(*, on: date | None = None, stays: list[int] | None = N
     Run by the workers every few minutes (and after each plan)."""
     on = on or timezone.localdate()
     counts = {"blocked": 0, "unblocked": 0}
-    pending = Repatriation.objects.filter(status__in=["planned", "blocked"]).select_related("stay__shelter")
+    pending = Repatriation.objects.filter(status__in=PENDING_REPATRIATION).select_related("stay__shelter")
     if stays is not None:
         pending = pending.filter(stay_id__in=stays)
     for repatriation in pending:
         measure = _blocking_measure(repatriation.stay.shelter.country, on)
-        if measure is not None and repatriation.status == "planned":
+        if measure is not None and repatriation.status == Repatriation.Status.PLANNED:
             Repatriation.objects.filter(pk=repatriation.pk).update(
                 # Stranded since the later of the planned departure and the closure.
-                status="blocked",
+                status=Repatriation.Status.BLOCKED,
                 blocked_since=max(repatriation.planned_on, measure.starts_on),
                 blocked_by=measure,
             )
             counts["blocked"] += 1
-        elif measure is None and repatriation.status == "blocked":
-            Repatriation.objects.filter(pk=repatriation.pk).update(status="planned", blocked_by=None)
+        elif measure is None and repatriation.status == Repatriation.Status.BLOCKED:
+            Repatriation.objects.filter(pk=repatriation.pk).update(status=Repatriation.Status.PLANNED, blocked_by=None)
             counts["unblocked"] += 1
     return counts
 

@@ -85,7 +85,7 @@ def run_queue(*, actor: User, scenario: str, compare: str = "") -> SimulationRun
         object_id=queued.pk,
         detail={"replications": queued.replications_total, "compare": len(scenarios) == 2},
     )
-    from lantern.simulate.tasks import simulation_run
+    from lantern.simulate.tasks import simulation_run  # the task imports this module
 
     transaction.on_commit(lambda: simulation_run.enqueue(queued.pk))
     return queued

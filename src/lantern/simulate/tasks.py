@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from lantern.simulate.services import run_execute
+
 
 @task()
 def simulation_run(run_id: int) -> None:
     """Compute one queued run (lantern.simulate.services.run_execute)."""
-    from lantern.simulate.services import run_execute
-
     run_execute(run_id=run_id)

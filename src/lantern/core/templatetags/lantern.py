@@ -4,6 +4,9 @@ from typing import Any
 
 from django import template
 
+from lantern.core import listing as lists
+from lantern.core.panels import render_slot
+
 register = template.Library()
 
 
@@ -16,8 +19,6 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 @register.simple_tag(takes_context=True)
 def panels(context: template.Context, page: str) -> str:
     """{% panels "core.home" %}: the panels other apps registered for this page (lantern.core.panels)."""
-    from lantern.core.panels import render_slot
-
     request = context.get("request")
     return render_slot(page, request) if request is not None else ""
 
@@ -25,14 +26,10 @@ def panels(context: template.Context, page: str) -> str:
 @register.filter
 def listing(items: Any) -> str:
     """{{ regions|listing }}: a list joined as the active language joins one ("، " in Arabic, ", " in English)."""
-    from lantern.core import listing as lists
-
     return lists.join(items or [])
 
 
 @register.simple_tag
 def list_separator() -> str:
     """{% list_separator %}: what joins two items of a list in the active language."""
-    from lantern.core import listing as lists
-
     return lists.separator()

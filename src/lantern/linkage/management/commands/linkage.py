@@ -18,6 +18,7 @@ from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation
 from lantern.linkage import files, matching
 from lantern.linkage.encoding import Encoder, Keys, SecretError, person_from_row
+from lantern.linkage.services import encodings_produce
 
 REQUIRED_COLUMNS = ("record_id", "prs_FirstName", "prs_SecondName", "prs_Birthdate")
 
@@ -83,8 +84,6 @@ class Command(LanternCommand):
                 raise UsageError(f"no organisation named {options['org']!r} (see `lantern org list`)")
             if fields:
                 raise UsageError("--fields applies to --input files only")
-            from lantern.linkage.services import encodings_produce
-
             if options["out"].exists():
                 raise UsageError(f"{options['out']} exists: Lantern does not overwrite it")
             produced = encodings_produce(

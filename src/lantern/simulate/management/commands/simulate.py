@@ -17,6 +17,7 @@ from django.core.management.base import CommandParser
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.simulate import report
 from lantern.simulate.engine import Result, run
+from lantern.simulate.live import with_live_capacity
 from lantern.simulate.scenario import Scenario, ScenarioError, scenario_from_toml
 
 PROGRESS_AFTER_SECONDS = 1.0
@@ -30,8 +31,6 @@ def _load(path: Path, *, from_live: bool) -> Scenario:
     try:
         scenario = scenario_from_toml(text)
         if from_live:
-            from lantern.simulate.live import with_live_capacity
-
             scenario = with_live_capacity(scenario)
     except ScenarioError as exc:
         raise UsageError(f"{path}: {exc}") from None
