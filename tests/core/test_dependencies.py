@@ -30,6 +30,7 @@ APP_ORDER: tuple[str, ...] = (
     "shelters",  # 0007: admits from referrals
     "justice",  # 0006: reads measures (court suspensions) and cases
     "notify",  # 0008: told by the apps on its left through the outbox
+    "publication",  # 0011: suppression and noise for the insights below; reads core and cases
     "insights",  # the apps below read those above through their selectors
     "linkage",
     "preparedness",
