@@ -206,8 +206,8 @@ def test_the_command_refreshes_with_progress_and_refuses_unknown_indicators(gene
 def test_the_periodic_jobs_are_registered() -> None:
     from lantern.core.periodic import JOBS
 
-    assert JOBS["insights.refresh"].function == "lantern.insights.refresh.refresh_job"
-    assert JOBS["insights.refresh_full"].function == "lantern.insights.refresh.refresh_full_job"
+    assert JOBS["insights.refresh"].function == "lantern.insights.services.refresh_job"
+    assert JOBS["insights.refresh_full"].function == "lantern.insights.services.refresh_full_job"
 
 
 def test_the_margins_add_up_to_the_cells(generated: int, at_now: datetime) -> None:

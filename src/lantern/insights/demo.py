@@ -4,9 +4,9 @@ this one load), so that the dashboards are filled on the first start; and one k 
 from __future__ import annotations
 
 from lantern.insights import publication_demo
-from lantern.insights.refresh import refresh
+from lantern.insights.services import indicators_refresh
 
 
 def load() -> None:
-    refresh(full=True)
+    indicators_refresh(full=True)
     publication_demo.load()
