@@ -145,8 +145,8 @@ def main() -> None:
     from lantern.core import outbox
     from lantern.core.models import OutboxEvent
     from lantern.crisis.models import Measure
+    from lantern.justice.consumers import covered_hearings_q
     from lantern.justice.models import Hearing
-    from lantern.justice.services import covered_hearings_q
 
     started = time.perf_counter()
     world = build_world(HEARINGS)

@@ -211,8 +211,8 @@ def test_the_command_refreshes_with_progress_and_refuses_unknown_indicators(
 def test_the_periodic_jobs_are_registered() -> None:
     from lantern.core.periodic import JOBS
 
-    assert JOBS["insights.refresh"].function == "lantern.insights.refresh.refresh_job"
-    assert JOBS["insights.refresh_full"].function == "lantern.insights.refresh.refresh_full_job"
+    assert JOBS["insights.refresh"].function == "lantern.insights.services.refresh_job"
+    assert JOBS["insights.refresh_full"].function == "lantern.insights.services.refresh_full_job"
 
 
 def test_the_margins_add_up_to_the_cells(generated: Generated, at_now: datetime) -> None:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from lantern.core.models import OutboxEvent
 from lantern.crisis import services as crisis
-from lantern.justice import services
+from lantern.justice import consumers, services
 from lantern.justice.models import Hearing, HearingStatus
 from tests.conftest import World
 from tests.justice.helpers import Justice
@@ -64,7 +64,7 @@ def test_a_clerk_and_a_court_suspension_at_the_same_moment(world: World, justice
     measure.save(update_fields=["kind"])
     race(
         lambda: services.hearing_postpone(actor=justice.clerk, hearing=justice.hearing, reason="illness"),
-        lambda: services.postpone_for_suspension(measure=measure),
+        lambda: consumers.postpone_for_suspension(measure=measure),
     )
     # Postponed once, by whichever came first, and told once, with the reason of the one that did it.
     hearing = Hearing.objects.get(pk=justice.hearing.pk)

@@ -15,7 +15,7 @@ from lantern.core import outbox
 from lantern.core.models import Alert, AuditEvent, OutboxEvent
 from lantern.crisis import services as crisis
 from lantern.crisis.models import CrisisEvent, Measure
-from lantern.justice import selectors, services
+from lantern.justice import consumers, selectors, services
 from lantern.justice.models import Court, Hearing, HearingStatus
 from tests.conftest import World
 from tests.helpers import run_queued_tasks
@@ -118,7 +118,7 @@ def test_the_work_is_bulk_whatever_the_number_of_hearings(
             actor=None, crisis=pandemic, kind="court_suspension", regions=[region], starts_on=date(2026, 3, 10)
         )
         with CaptureQueriesContext(connection) as queries:
-            count = services.postpone_for_suspension(
+            count = consumers.postpone_for_suspension(
                 measure=Measure.objects.select_related("crisis").get(pk=measure.pk)
             )
         assert count == n

@@ -17,7 +17,7 @@ from lantern.crisis import services as crisis
 from lantern.justice import services as justice
 from lantern.justice.models import Court, Hearing
 from lantern.notify.models import CaseworkerTask, Delivery
-from lantern.notify.services import deliveries_send_due
+from lantern.notify.sending import deliveries_send_due
 from tests.conftest import World
 from tests.justice.helpers import referred_to_prosecution
 from tests.notify.conftest import FakeGateway, survivor

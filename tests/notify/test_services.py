@@ -15,7 +15,7 @@ from django.utils import timezone
 from lantern.cases import services as cases
 from lantern.core import outbox
 from lantern.core.models import Alert, OutboxEvent
-from lantern.notify import services
+from lantern.notify import consumers, sending, services
 from lantern.notify.channels import FileTransport
 from lantern.notify.models import CaseworkerTask, Channel, Delivery, DeliveryStatus, Reason
 from tests.conftest import World
@@ -61,7 +61,7 @@ def test_without_consent_for_sms_no_sms_is_sent_and_the_caseworker_gets_a_call_t
     event = hearing_event(case)
     delivery = survivor_delivery(event)
     assert (delivery.status, delivery.reason) == (DeliveryStatus.HANDED_TO_CASEWORKER, Reason.NO_CONSENT)
-    services.deliveries_send_due()
+    sending.deliveries_send_due()
     assert gateway.requests == []
     task = CaseworkerTask.objects.get(delivery=delivery)
     assert (task.recipient, task.kind, task.language) == (world.caseworker, "call_with_interpreter", "ro")
@@ -71,7 +71,7 @@ def test_consent_for_another_channel_is_not_consent_for_sms(world: World, gatewa
     case = survivor(world, consent="email")
     event = hearing_event(case)
     assert survivor_delivery(event).reason == Reason.NO_CONSENT
-    services.deliveries_send_due()
+    sending.deliveries_send_due()
     assert gateway.requests == []
 
 
@@ -115,7 +115,7 @@ def test_no_message_in_any_language_the_person_reads_goes_to_the_caseworker(worl
 def test_a_text_message_says_only_that_there_is_news(world: World, gateway: FakeGateway) -> None:
     case = survivor(world, language="ar")
     event = hearing_event(case)
-    assert services.deliveries_send_due()["sent"] == 1
+    assert sending.deliveries_send_due()["sent"] == 1
     [request] = gateway.requests
     body = request["body"]
     assert body["to"] == "+40 721 000 111"
@@ -130,7 +130,7 @@ def test_a_text_message_says_only_that_there_is_news(world: World, gateway: Fake
 def test_an_email_with_consent_says_the_date_and_court_but_never_the_name_or_reference(world: World) -> None:
     case = survivor(world, route="email", consent="email", email="m.p@example.org", language="fr")
     event = hearing_event(case, new_starts_at="2026-09-21T08:00:00+00:00")
-    assert services.deliveries_send_due()["sent"] == 1
+    assert sending.deliveries_send_due()["sent"] == 1
     [message] = mail.outbox
     assert message.to == ["m.p@example.org"]
     assert "21 septembre 2026" in message.body
@@ -146,7 +146,7 @@ def test_an_email_with_consent_says_the_date_and_court_but_never_the_name_or_ref
 def test_the_gateway_request_carries_the_token_and_an_idempotency_key(world: World, gateway: FakeGateway) -> None:
     case = survivor(world)
     delivery = survivor_delivery(hearing_event(case))
-    services.deliveries_send_due()
+    sending.deliveries_send_due()
     headers = gateway.requests[0]["headers"]
     assert headers["Authorization"] == f"Bearer {gateway.token}"
     assert headers["Idempotency-Key"] == str(delivery.key)
@@ -161,15 +161,15 @@ def test_a_worker_that_died_mid_send_is_replaced_and_the_gateway_sends_once(
     case = survivor(world)
     delivery = survivor_delivery(hearing_event(case))
     now = timezone.now()
-    assert services.deliveries_claim(limit=10, now=now) == [delivery.pk]
+    assert sending.deliveries_claim(limit=10, now=now) == [delivery.pk]
     from lantern.notify.channels import GatewayTransport
-    from lantern.notify.services import _outgoing
+    from lantern.notify.sending import _outgoing
 
     GatewayTransport().send(_outgoing(Delivery.objects.select_related("event", "case__person").get(pk=delivery.pk), {}))
     # ... the worker dies here. Nobody else may take it while its lease lasts:
-    assert services.deliveries_send_due(now=now + timedelta(seconds=5))["claimed"] == 0
+    assert sending.deliveries_send_due(now=now + timedelta(seconds=5))["claimed"] == 0
     later = now + timedelta(seconds=settings.LANTERN_NOTIFY_LEASE_SECONDS + 1)
-    assert services.deliveries_send_due(now=later)["sent"] == 1
+    assert sending.deliveries_send_due(now=later)["sent"] == 1
     assert len(gateway.requests) == 2
     assert len(gateway.sent) == 1
     delivery.refresh_from_db()
@@ -186,16 +186,16 @@ def test_failures_are_retried_with_exponential_backoff_then_handed_to_the_casewo
     gateway.fail_next = [503, 429, 500, 502]
     waits = []
     for _ in range(3):
-        assert services.deliveries_send_due()["failed"] == 1
+        assert sending.deliveries_send_due()["failed"] == 1
         delivery.refresh_from_db()
         assert delivery.status == "failed"
         wait = delivery.next_attempt_at - timezone.now()
         waits.append(wait)
-        assert services.deliveries_send_due()["claimed"] == 0  # not before its time
+        assert sending.deliveries_send_due()["claimed"] == 0  # not before its time
         clock.move_to(delivery.next_attempt_at)
     spread = 1 + (delivery.pk % 10) / 100
     assert waits == [timedelta(seconds=30 * spread), timedelta(seconds=60 * spread), timedelta(seconds=120 * spread)]
-    assert services.deliveries_send_due()["gave_up"] == 1
+    assert sending.deliveries_send_due()["gave_up"] == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("gave_up", 4, "gateway: http 502")
     assert CaseworkerTask.objects.get(delivery=delivery, recipient=world.caseworker).kind == "call_with_interpreter"
@@ -206,7 +206,7 @@ def test_a_refusal_that_retrying_cannot_fix_gives_up_at_once(world: World, gatew
     case = survivor(world)
     delivery = survivor_delivery(hearing_event(case))
     gateway.fail_next = [400]
-    assert services.deliveries_send_due()["gave_up"] == 1
+    assert sending.deliveries_send_due()["gave_up"] == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("gave_up", 1)
 
@@ -216,7 +216,7 @@ def test_an_unreachable_gateway_is_a_temporary_failure(world: World, settings: A
     settings.LANTERN_NOTIFY_GATEWAY_TIMEOUT = 1
     case = survivor(world)
     delivery = survivor_delivery(hearing_event(case))
-    assert services.deliveries_send_due()["failed"] == 1
+    assert sending.deliveries_send_due()["failed"] == 1
     delivery.refresh_from_db()
     assert delivery.last_error.startswith("gateway: ")
 
@@ -225,9 +225,9 @@ def test_the_file_channel_writes_one_file_per_delivery_even_when_sent_twice(worl
     settings.LANTERN_NOTIFY_TRANSPORT = "file"
     case = survivor(world, language="uk")
     delivery = survivor_delivery(hearing_event(case))
-    assert services.deliveries_send_due()["sent"] == 1
+    assert sending.deliveries_send_due()["sent"] == 1
     Delivery.objects.filter(pk=delivery.pk).update(status="queued")  # as if the worker died before recording it
-    assert services.deliveries_send_due()["sent"] == 1
+    assert sending.deliveries_send_due()["sent"] == 1
     files = list(settings.LANTERN_NOTIFY_FILE_DIR.iterdir())
     assert [f.name for f in files] == [FileTransport().path_for(delivery.pk).name]
     written = json.loads(files[0].read_text())
@@ -239,9 +239,9 @@ def test_the_file_channel_writes_one_file_per_delivery_even_when_sent_twice(worl
 def test_a_retried_delivery_is_one_email_with_one_message_id(world: World) -> None:
     case = survivor(world, route="email", consent="email", email="m.p@example.org")
     delivery = survivor_delivery(hearing_event(case))
-    services.deliveries_send_due()
+    sending.deliveries_send_due()
     Delivery.objects.filter(pk=delivery.pk).update(status="queued")
-    services.deliveries_send_due()
+    sending.deliveries_send_due()
     ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
     assert len(mail.outbox) == 2
     assert ids == {f"<delivery-{delivery.key}@localhost>"}  # the receiving side keeps one
@@ -253,9 +253,9 @@ def test_the_recovery_job_queues_a_send_task_for_due_deliveries(world: World) ->
     case = survivor(world)
     hearing_event(case)
     DBTaskResult.objects.all().delete()  # the task queued after commit was lost
-    assert services.deliveries_recover() == 1
+    assert sending.deliveries_recover() == 1
     assert DBTaskResult.objects.ready().filter(task_path="lantern.notify.tasks.deliveries_send").count() == 1
-    services.deliveries_recover()
+    sending.deliveries_recover()
     assert DBTaskResult.objects.ready().filter(task_path="lantern.notify.tasks.deliveries_send").count() == 1
 
 
@@ -263,9 +263,9 @@ def test_a_retry_by_the_caseworker_queues_a_message_that_gave_up(world: World, g
     case = survivor(world)
     delivery = survivor_delivery(hearing_event(case))
     gateway.fail_next = [401]
-    services.deliveries_send_due()
+    sending.deliveries_send_due()
     services.delivery_retry(actor=world.caseworker, delivery=Delivery.objects.get(pk=delivery.pk))
-    assert services.deliveries_send_due()["sent"] == 1
+    assert sending.deliveries_send_due()["sent"] == 1
     with pytest.raises(Exception, match="gave up"):
         services.delivery_retry(actor=world.caseworker, delivery=Delivery.objects.get(pk=delivery.pk))
 
@@ -322,8 +322,8 @@ def test_cases_missing_the_minimum_package_are_counted_to_the_organisation_once_
     case = survivor(world)
     survivor(world, first_name="Ana")
     crisis_declare(actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=datetime(2026, 1, 1).date())
-    assert services.package_missing_notify() == 1
-    assert services.package_missing_notify() == 0
+    assert consumers.package_missing_notify() == 1
+    assert consumers.package_missing_notify() == 0
     outbox.sweep(older_than=timedelta(0))
     for user in (world.caseworker, world.supervisor):
         alert = Alert.objects.get(recipient=user)
@@ -331,12 +331,12 @@ def test_cases_missing_the_minimum_package_are_counted_to_the_organisation_once_
     assert case.reference not in alert.text
     assert not Alert.objects.filter(recipient=world.outsider).exists()
     clock.shift(24 * 3600)
-    assert services.package_missing_notify() == 1
+    assert consumers.package_missing_notify() == 1
 
 
 def test_backoff_is_capped(settings: Any) -> None:
     settings.LANTERN_NOTIFY_BACKOFF_SECONDS = 30
     settings.LANTERN_NOTIFY_BACKOFF_MAX_SECONDS = 600
-    assert services.backoff(1) == timedelta(seconds=30)
-    assert services.backoff(10) == timedelta(seconds=600)
+    assert sending.backoff(1) == timedelta(seconds=30)
+    assert sending.backoff(10) == timedelta(seconds=600)
     assert datetime(2026, 1, 1, tzinfo=UTC)  # the clock fixture keeps time still

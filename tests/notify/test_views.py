@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from lantern.notify.models import CaseworkerTask, Delivery
-from lantern.notify.services import deliveries_send_due
+from lantern.notify.sending import deliveries_send_due
 from tests.conftest import World
 from tests.notify.conftest import FakeGateway, hearing_event, survivor
 

@@ -4,13 +4,11 @@ assessments, timeline. Every read of personal data is audited; everything is sco
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from lantern.cases import selectors, services
-from lantern.cases.htcds import ctdc_cases, export_ctdc, export_htcds
 from lantern.cases.models import Case, Consent, Decision
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import (
@@ -35,7 +33,6 @@ from lantern.cases.schemas import (
 )
 from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
 from lantern.core.api import ERRORS, api_user
-from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination
 from lantern.core.permissions import organisation_scope
@@ -277,7 +274,7 @@ def exports_htcds(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         raise PermissionDenied("you may not export cases")
     out = io.StringIO()
-    export_htcds(organisation, out, actor=user)
+    services.case_export_htcds(actor=user, organisation=organisation, out=out)
     return _csv(out, "htcds.csv")
 
 
@@ -296,13 +293,7 @@ def exports_ctdc(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         raise PermissionDenied("you may not export statistics")
     out = io.StringIO()
-    count = export_ctdc(ctdc_cases(Case.objects.filter(scope.q())).iterator(chunk_size=5000), out)
-    with transaction.atomic():
-        audit_record(
-            action="case.export",
-            actor=user,
-            detail={"rows": count, "format": "ctdc", "personal_data": False},
-        )
+    services.case_export_ctdc(actor=user, cases=Case.objects.filter(scope.q()), out=out)
     return _csv(out, "ctdc.csv")
 
 

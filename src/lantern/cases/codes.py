@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):  # prs_Gender
@@ -199,28 +200,30 @@ CONTACT_ROUTES = {  # the safest first: the default when nothing is said
     "email": _("E-mail"),
 }
 
+# What the case page shows for each kind of timeline entry. The apps to the right add the kinds they write in
+# their AppConfig.ready (justice, shelters); cases.services.timeline_record refuses a kind without a label.
 TIMELINE = {
-    "register": _("Registered"),
-    "update": _("Details changed"),
-    "assign": _("Assigned"),
-    "refer_to_authority": _("Referred to the competent authority"),
-    "decision": _("Decision recorded"),
-    "plan_return": _("Return planned"),
-    "close": _("Closed"),
-    "consent_give": _("Consent given"),
-    "consent_withdraw": _("Consent withdrawn"),
-    "note": _("Note added"),
-    "assessment": _("Assessment recorded"),
-    "erase": _("Personal data erased on request"),
-    "retention_anonymise": _("Anonymised after the retention period"),
-    "referral_create": _("Referral sent"),
-    "referral_accept": _("Referral accepted"),
-    "referral_decline": _("Referral declined"),
-    "referral_start": _("Service started"),
-    "referral_complete": _("Service delivered"),
-    "referral_cancel": _("Referral cancelled"),
-    "referral_expire": _("Referral expired"),
-    "referral_escalate": _("Unanswered referral escalated"),
+    "register": pgettext_lazy("timeline", "Registered"),
+    "update": pgettext_lazy("timeline", "Details changed"),
+    "assign": pgettext_lazy("timeline", "Assigned"),
+    "refer_to_authority": pgettext_lazy("timeline", "Referred to the competent authority"),
+    "decision": pgettext_lazy("timeline", "Decision recorded"),
+    "plan_return": pgettext_lazy("timeline", "Return planned"),
+    "close": pgettext_lazy("timeline", "Closed"),
+    "consent_give": pgettext_lazy("timeline", "Consent given"),
+    "consent_withdraw": pgettext_lazy("timeline", "Consent withdrawn"),
+    "note": pgettext_lazy("timeline", "Note added"),
+    "assessment": pgettext_lazy("timeline", "Assessment recorded"),
+    "erase": pgettext_lazy("timeline", "Personal data erased on request"),
+    "retention_anonymise": pgettext_lazy("timeline", "Anonymised after the retention period"),
+    "referral_create": pgettext_lazy("timeline", "Referral sent"),
+    "referral_accept": pgettext_lazy("timeline", "Referral accepted"),
+    "referral_decline": pgettext_lazy("timeline", "Referral declined"),
+    "referral_start": pgettext_lazy("timeline", "Service started"),
+    "referral_complete": pgettext_lazy("timeline", "Service delivered"),
+    "referral_cancel": pgettext_lazy("timeline", "Referral cancelled"),
+    "referral_expire": pgettext_lazy("timeline", "Referral expired"),
+    "referral_escalate": pgettext_lazy("timeline", "Unanswered referral escalated"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's

@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from lantern.cases import services
-from lantern.cases.generate import generate_cases
 from lantern.cases.models import Case
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core.models import Organisation, OrganisationType, User
@@ -30,7 +29,7 @@ def load() -> None:
             ]
         ).order_by("pk")
     )
-    generate_cases(count=SYNTHETIC_CASES, seed=SEED, organisations=registering)
+    services.cases_generate(count=SYNTHETIC_CASES, seed=SEED, organisations=registering)
     caseworker = User.objects.filter(username="caseworker").first()
     supervisor = User.objects.filter(username="supervisor").first()
     if caseworker is None or supervisor is None:

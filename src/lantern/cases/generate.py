@@ -26,7 +26,6 @@ from lantern.cases import codes
 from lantern.cases.models import Case, Consent, Person, Stage, TimelineEntry
 from lantern.cases.services import REFERENCE_ALPHABET, _console_user
 from lantern.cases.validation import age_on, cross_border
-from lantern.core.audit import audit_record
 from lantern.core.crypto import blind_index
 from lantern.core.models import Organisation
 
@@ -351,7 +350,8 @@ def generate_cases(
     batch_size: int = 2000,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Create `count` synthetic cases spread over `organisations`; returns how many were written."""
+    """Create `count` synthetic cases spread over `organisations`; returns how many were written (through
+    cases.services.cases_generate, which audits it)."""
     if count < 1:
         raise ValueError("count must be at least 1")
     if not organisations:
@@ -440,12 +440,6 @@ def generate_cases(
         written += len(chunk)
         if progress is not None:
             progress(written, count)
-    with transaction.atomic():
-        audit_record(
-            action="case.generate",
-            actor_label="console",
-            detail={"count": written, "seed": seed, "organisations": [o.pk for o in organisations]},
-        )
     return written
 
 

@@ -11,22 +11,19 @@ each bad row, field, value and reason.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from django.db import transaction
 from django.utils import timezone
 
-from lantern.cases import codes, services
+from lantern.cases import codes
 from lantern.cases.models import Case, Consent
 from lantern.cases.validation import ContextData, PersonData, clean_context, clean_person
-from lantern.core.audit import audit_record
 from lantern.core.exports import csv_writer
-from lantern.core.models import Organisation, User
+from lantern.core.models import Organisation
 
 # HTCDS column -> (section, Lantern field, kind)
 COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -201,13 +198,10 @@ class ImportReport:
     imported: int = 0
 
 
-def import_htcds(
-    path: Path,
-    *,
-    organisation: Organisation,
-    dry_run: bool = False,
-    progress: Callable[[str, int], None] | None = None,
-) -> ImportReport:
+def read_htcds(
+    path: Path, *, progress: Callable[[str, int], None] | None = None
+) -> tuple[ImportReport, list[ParsedRow]]:
+    """Read and check every row of an HTCDS file (nothing is written: cases.services.case_import_htcds writes)."""
     header, rows = read_rows(path)
     unknown = [c for c in header if c and c not in COLUMNS and c not in EXPORT_ONLY and c != "con_Consent"]
     if not any(c in COLUMNS for c in header):
@@ -225,37 +219,16 @@ def import_htcds(
             parsed.append(row)
         if progress is not None and count % 1000 == 0:
             progress("validated", count)
-    report = ImportReport(rows=count, errors=errors, ignored_columns=unknown)
-    if errors or dry_run:
-        return report
-    with transaction.atomic():
-        for done, row in enumerate(parsed, start=1):
-            services.case_register(
-                actor=None,
-                organisation=organisation,
-                person=row.person,
-                context=row.context,
-                identified_on=row.identified_on,
-                consent_to_case_management=row.consent,
-            )
-            if progress is not None and done % 1000 == 0:
-                progress("imported", done)
-        audit_record(
-            action="case.import",
-            actor_label="console",
-            organisation_id=organisation.pk,
-            detail={"rows": len(parsed), "format": "htcds"},
-        )
-    report.imported = len(parsed)
-    return report
+    return ImportReport(rows=count, errors=errors, ignored_columns=unknown), parsed
 
 
 def _join(values: Iterable[str]) -> str:
     return ";".join(values)
 
 
-def export_htcds(organisation: Organisation, out: io.TextIOBase | io.StringIO, *, actor: User | None = None) -> int:
-    """Every case of one organisation with its personal data (decrypted), for moving it to another system."""
+def export_htcds(organisation: Organisation, out: TextIO) -> int:
+    """Every case of one organisation with its personal data (decrypted), for moving it to another system (through
+    cases.services.case_export_htcds, which audits it)."""
     writer = csv_writer(out)
     columns = list(COLUMNS) + EXPORT_ONLY
     writer.writerow(columns)
@@ -278,14 +251,6 @@ def export_htcds(organisation: Organisation, out: io.TextIOBase | io.StringIO, *
         row += [case.reference, case.stage, case.status]
         writer.writerow(row)
         count += 1
-    with transaction.atomic():
-        audit_record(
-            action="case.export",
-            actor=actor,
-            actor_label="console",
-            organisation_id=organisation.pk,
-            detail={"rows": count, "format": "htcds", "personal_data": True},
-        )
     return count
 
 
@@ -372,7 +337,7 @@ def _ctdc_age(age: int | None) -> str:
     return "48+"
 
 
-def export_ctdc(cases: Iterable[Case], out: io.TextIOBase | io.StringIO) -> int:
+def export_ctdc(cases: Iterable[Case], out: TextIO) -> int:
     """De-identified microdata with CTDC variable names and codes, of cases whose people consented to statistics.
     No name, no date of birth, no region, no reference: one row a person."""
     writer = csv_writer(out)

@@ -4,17 +4,20 @@ with the audit event and the timeline entry written in the same transaction."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lantern.cases import codes, erasure
+from lantern.cases import codes, erasure, htcds
 from lantern.cases.models import (
     Assessment,
     Case,
@@ -65,8 +68,36 @@ def _label(actor: User | None) -> str:
     return actor.get_username() if actor is not None else "console"
 
 
+def timeline_record(
+    *, case: Case, kind: str, actor: User | None, detail: dict[str, Any] | None = None
+) -> TimelineEntry:
+    """Write one entry on a case's timeline, in the caller's transaction, beside the caller's audit event (whose
+    object is the caller's own: the case, a referral, a stay, a hearing). The only way any app writes the timeline.
+    `kind` must have a label (cases.codes.TIMELINE, which the apps that write one complete in their
+    `AppConfig.ready`); `detail` holds codes and ids, never personal data (a dict rather than keywords, because
+    "kind" is a detail of several entries)."""
+    _check_kind(kind)
+    return TimelineEntry.objects.create(case=case, kind=kind, actor=actor, detail=detail or {})
+
+
+def timeline_record_many(
+    *, kind: str, at: datetime, entries: Iterable[tuple[int, dict[str, Any]]], actor: User | None = None
+) -> int:
+    """The same for many cases at once (a court suspension postponing thousands of hearings): one entry per
+    (case id, detail), written in batches. Returns how many."""
+    _check_kind(kind)
+    rows = [TimelineEntry(case_id=case_id, at=at, kind=kind, actor=actor, detail=detail) for case_id, detail in entries]
+    TimelineEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in codes.TIMELINE:
+        raise ValueError(f"timeline kind without a label: {kind}")
+
+
 def _event(case: Case, event: str, actor: User | None, **detail: Any) -> None:
-    TimelineEntry.objects.create(case=case, kind=event, actor=actor, detail=detail)
+    timeline_record(case=case, kind=event, actor=actor, detail=detail)
     audit_record(
         action=f"case.{event}",
         actor=actor,
@@ -625,3 +656,136 @@ def retention_apply(*, now: Any = None, batch_size: int = 500) -> int:
             if len(batch) < batch_size:
                 break
     return done
+
+
+# --- Imports, exports and the country's NRM profile (the console and the export API) ------------------------
+
+
+def case_import_htcds(
+    *,
+    path: Path,
+    organisation: Organisation,
+    dry_run: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> htcds.ImportReport:
+    """Register every case of an HTCDS file in one organisation, all or nothing: one invalid row imports nothing
+    (the report names every error). With `dry_run`, check only."""
+    report, rows = htcds.read_htcds(path, progress=progress)
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        for done, row in enumerate(rows, start=1):
+            case_register(
+                actor=None,
+                organisation=organisation,
+                person=row.person,
+                context=row.context,
+                identified_on=row.identified_on,
+                consent_to_case_management=row.consent,
+            )
+            if progress is not None and done % 1000 == 0:
+                progress("imported", done)
+        audit_record(
+            action="case.import",
+            actor_label="console",
+            organisation_id=organisation.pk,
+            detail={"rows": len(rows), "format": "htcds"},
+        )
+    report.imported = len(rows)
+    return report
+
+
+def case_export_htcds(*, actor: User | None, organisation: Organisation, out: TextIO) -> int:
+    """Every case of one organisation in HTCDS 2.0 columns with its personal data, audited (who exported how many
+    rows, never their content). The caller decided the organisation is the actor's to export."""
+    count = htcds.export_htcds(organisation, out)
+    with transaction.atomic():
+        audit_record(
+            action="case.export",
+            actor=actor,
+            actor_label="console",
+            organisation_id=organisation.pk,
+            detail={"rows": count, "format": "htcds", "personal_data": True},
+        )
+    return count
+
+
+def case_export_ctdc(
+    *, actor: User | None, cases: QuerySet[Case], out: TextIO, organisation: Organisation | None = None
+) -> int:
+    """De-identified CTDC microdata of those of `cases` consented to statistics, audited. `organisation` is the
+    one the console named (none: every organisation, or the API's scope)."""
+    count = htcds.export_ctdc(htcds.ctdc_cases(cases).iterator(chunk_size=5000), out)
+    with transaction.atomic():
+        audit_record(
+            action="case.export",
+            actor=actor,
+            actor_label="console",
+            organisation_id=organisation.pk if organisation is not None else None,
+            detail={"rows": count, "format": "ctdc", "personal_data": False},
+        )
+    return count
+
+
+def country_profile_update(*, country: str, changes: dict[str, Any]) -> CountryProfile:
+    """Change a country's NRM deadlines, weekend or retention (validated by the console command, the only caller);
+    the profile is created with a Saturday-Sunday weekend the first time. Audited when something changed."""
+    with transaction.atomic():
+        profile, _created = CountryProfile.objects.get_or_create(country=country, defaults={"weekend": [6, 7]})
+        if changes:
+            for field, value in changes.items():
+                setattr(profile, field, value)
+            profile.save()
+            audit_record(
+                action="nrm.profile", actor_label="console", detail={"country": country, "fields": sorted(changes)}
+            )
+    return profile
+
+
+def public_holiday_set(*, country: str, day: date, name: str) -> bool:
+    """Add a public holiday to a country's calendar, or rename it; True when it was added."""
+    with transaction.atomic():
+        _holiday, created = PublicHoliday.objects.update_or_create(country=country, date=day, defaults={"name": name})
+        _holiday_audit(country, day, removed=False)
+    return created
+
+
+def public_holiday_remove(*, country: str, day: date) -> bool:
+    """Take a day off a country's public holidays; False (and nothing audited) when it was not one."""
+    with transaction.atomic():
+        deleted, _rows = PublicHoliday.objects.filter(country=country, date=day).delete()
+        if deleted:
+            _holiday_audit(country, day, removed=True)
+    return bool(deleted)
+
+
+def _holiday_audit(country: str, day: date, *, removed: bool) -> None:
+    audit_record(
+        action="nrm.holiday",
+        actor_label="console",
+        detail={"country": country, "date": day.isoformat(), "removed": removed},
+    )
+
+
+def cases_generate(
+    *,
+    count: int,
+    seed: int,
+    organisations: list[Organisation],
+    batch_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Create `count` synthetic cases (`lantern generate`, the demo), in batches of one transaction each; audited
+    once they are written, with the seed that makes them again."""
+    from lantern.cases.generate import generate_cases  # it imports this module (references, the console's user)
+
+    written = generate_cases(
+        count=count, seed=seed, organisations=organisations, batch_size=batch_size, progress=progress
+    )
+    with transaction.atomic():
+        audit_record(
+            action="case.generate",
+            actor_label="console",
+            detail={"count": written, "seed": seed, "organisations": [o.pk for o in organisations]},
+        )
+    return written

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.db import connection, models, transaction
 
 from lantern.core import crypto
-from lantern.core.audit import audit_record
 from lantern.core.fields import EncryptedMixin, encrypted_fields
 
 
@@ -112,12 +111,6 @@ def rotate_to_active_key(
             report.rewritten[label] = done
             if progress is not None:
                 progress(label, done, total)
-    with transaction.atomic():
-        audit_record(
-            action="keys.rotate",
-            actor_label="console",
-            detail={"active_key": ring.active_id, "rewritten": report.total},
-        )
     return report
 
 

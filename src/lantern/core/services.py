@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from lantern.core import codes, crypto, listing
+from lantern.core import codes, crypto, keyrotation, listing
 from lantern.core.audit import audit_record
 from lantern.core.models import (
     Alert,
@@ -679,3 +679,18 @@ def alerts_send(
     for alert in alerts:
         transaction.on_commit(partial(alert_email_send.enqueue, alert.pk))
     return alerts
+
+
+def keys_rotate(
+    *, batch_size: int = 500, progress: Callable[[str, int, int], None] | None = None
+) -> keyrotation.RotationReport:
+    """Re-encrypt every encrypted value under the active data key, in batches, resumably (`lantern keys rotate`);
+    audited once it is done, with the key and the count (never a value)."""
+    report = keyrotation.rotate_to_active_key(batch_size=batch_size, progress=progress)
+    with transaction.atomic():
+        audit_record(
+            action="keys.rotate",
+            actor_label="console",
+            detail={"active_key": report.active_key, "rewritten": report.total},
+        )
+    return report

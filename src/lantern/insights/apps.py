@@ -18,10 +18,10 @@ class InsightsConfig(AppConfig):
 
         # Incremental every quarter of an hour (only the months that changed); everything once a day.
         periodic.register(
-            "insights.refresh", every=timedelta(minutes=15), function="lantern.insights.refresh.refresh_job"
+            "insights.refresh", every=timedelta(minutes=15), function="lantern.insights.services.refresh_job"
         )
         periodic.register(
-            "insights.refresh_full", every=timedelta(hours=24), function="lantern.insights.refresh.refresh_full_job"
+            "insights.refresh_full", every=timedelta(hours=24), function="lantern.insights.services.refresh_full_job"
         )
         navigation.register(
             navigation.NavEntry(

@@ -3,8 +3,8 @@ this one load), so that the dashboards are filled on the first start."""
 
 from __future__ import annotations
 
-from lantern.insights.refresh import refresh
+from lantern.insights.services import indicators_refresh
 
 
 def load() -> None:
-    refresh(full=True)
+    indicators_refresh(full=True)

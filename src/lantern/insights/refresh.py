@@ -18,7 +18,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from lantern.core.audit import audit_record
 from lantern.insights.indicators import ALL, DIMENSIONS, REGISTRY, Indicator, Since, available, high_ids, month_of
 from lantern.insights.models import IndicatorValue, RefreshCheckpoint
 
@@ -137,7 +136,8 @@ def refresh(
     now: datetime | None = None,
     progress: Callable[[Refreshed], None] | None = None,
 ) -> list[Refreshed]:
-    """Refresh the indicators named (all those that can be computed by default). The moment the data is read up
+    """Refresh the indicators named (all those that can be computed by default; through
+    insights.services.indicators_refresh, which audits it). The moment the data is read up
     to, and the highest ids, are taken before any other query, so a change made during the refresh is picked up by
     the next one."""
     unknown = [code for code in codes or [] if code not in REGISTRY]
@@ -152,19 +152,4 @@ def refresh(
         done.append(result)
         if progress is not None:
             progress(result)
-    with transaction.atomic():
-        audit_record(
-            action="insights.refresh",
-            actor_label="console",
-            detail={"full": full, "indicators": {r.indicator: r.periods for r in done}},
-        )
     return done
-
-
-def refresh_job() -> None:
-    """The periodic job: an incremental refresh."""
-    refresh()
-
-
-def refresh_full_job() -> None:
-    refresh(full=True)

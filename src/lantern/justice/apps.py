@@ -15,27 +15,27 @@ class JusticeConfig(AppConfig):
         from lantern.cases.permissions import CaseAction
         from lantern.core import navigation, outbox
         from lantern.core.permissions import can
+        from lantern.justice.consumers import SUSPENSION_CONSUMER
         from lantern.justice.permissions import JusticeAction
-        from lantern.justice.services import SUSPENSION_CONSUMER
 
         # The case timeline names what justice wrote there (codes and ids only).
         TIMELINE.update(
             {
-                "proceeding_open": _("Proceeding opened"),
-                "protective_measure_add": _("Protective measure added"),
-                "hearing_schedule": pgettext_lazy("justice", "Hearing scheduled"),
-                "hearing_hold": _("Hearing held"),
-                "hearing_postpone": pgettext_lazy("justice", "Hearing postponed"),
-                "hearing_reschedule": _("Hearing given a new date"),
-                "hearing_cancel": pgettext_lazy("justice", "Hearing cancelled"),
-                "hearing_mode_change": _("Hearing mode changed"),
+                "proceeding_open": pgettext_lazy("timeline", "Proceeding opened"),
+                "protective_measure_add": pgettext_lazy("timeline", "Protective measure added"),
+                "hearing_schedule": pgettext_lazy("timeline", "Hearing scheduled"),
+                "hearing_hold": pgettext_lazy("timeline", "Hearing held"),
+                "hearing_postpone": pgettext_lazy("timeline", "Hearing postponed"),
+                "hearing_reschedule": pgettext_lazy("timeline", "Hearing given a new date"),
+                "hearing_cancel": pgettext_lazy("timeline", "Hearing cancelled"),
+                "hearing_mode_change": pgettext_lazy("timeline", "Hearing mode changed"),
             }
         )
         # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to
         # reschedule and alerts the prosecutors and clerks.
-        outbox.consume("measure.added", name=SUSPENSION_CONSUMER, function="lantern.justice.services.on_measure_added")
+        outbox.consume("measure.added", name=SUSPENSION_CONSUMER, function="lantern.justice.consumers.on_measure_added")
         outbox.consume(
-            "measure.ended", name="justice.suspension_end", function="lantern.justice.services.on_measure_ended"
+            "measure.ended", name="justice.suspension_end", function="lantern.justice.consumers.on_measure_ended"
         )
         navigation.register(
             navigation.NavEntry(

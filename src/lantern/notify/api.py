@@ -13,7 +13,7 @@ from lantern.cases.schemas import REFERENCE_PATTERN
 from lantern.core.api import ERRORS, api_user
 from lantern.core.pagination import CappedPagination, Pagination
 from lantern.core.permissions import can
-from lantern.notify import selectors, services
+from lantern.notify import selectors, sending, services
 from lantern.notify.models import CaseworkerTask, Delivery
 from lantern.notify.permissions import NotifyAction
 
@@ -63,7 +63,7 @@ def _delivery_out(delivery: Delivery) -> DeliveryOut:
     return DeliveryOut(
         id=delivery.pk,
         kind=delivery.kind,
-        recipient="survivor" if delivery.recipient == services.SURVIVOR else "staff",
+        recipient="survivor" if delivery.recipient == sending.SURVIVOR else "staff",
         channel=delivery.channel,
         transport=delivery.transport,
         language=delivery.language,

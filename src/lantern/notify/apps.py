@@ -23,29 +23,29 @@ class NotifyConfig(AppConfig):
             outbox.consume(
                 kind,
                 name="notify.hearing",
-                function="lantern.notify.services.on_hearing_event",
-                batch_function="lantern.notify.services.on_hearing_events",
+                function="lantern.notify.consumers.on_hearing_event",
+                batch_function="lantern.notify.consumers.on_hearing_events",
             )
         outbox.consume(
             "referral.received",
             name="notify.referral_received",
-            function="lantern.notify.services.on_referral_received",
+            function="lantern.notify.consumers.on_referral_received",
         )
         outbox.consume(
-            "referral.overdue", name="notify.referral_overdue", function="lantern.notify.services.on_referral_overdue"
+            "referral.overdue", name="notify.referral_overdue", function="lantern.notify.consumers.on_referral_overdue"
         )
         outbox.consume(
-            "package.missing", name="notify.package_missing", function="lantern.notify.services.on_package_missing"
+            "package.missing", name="notify.package_missing", function="lantern.notify.consumers.on_package_missing"
         )
         periodic.register(
             "notify.recover",
             every=timedelta(seconds=settings.LANTERN_NOTIFY_RECOVER_SECONDS),
-            function="lantern.notify.services.deliveries_recover",
+            function="lantern.notify.sending.deliveries_recover",
         )
         periodic.register(
             "notify.package_missing",
             every=timedelta(hours=1),
-            function="lantern.notify.services.package_missing_notify",
+            function="lantern.notify.consumers.package_missing_notify",
         )
         navigation.register(
             navigation.NavEntry(

@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def deliveries_send() -> None:
-    """Send one batch of due deliveries (lantern.notify.services.deliveries_send_due)."""
-    from lantern.notify.services import deliveries_send_due
+    """Send one batch of due deliveries (lantern.notify.sending.deliveries_send_due)."""
+    from lantern.notify.sending import deliveries_send_due
 
     deliveries_send_due()

@@ -17,6 +17,7 @@ from lantern.cases.codes import SERVICE_TYPES
 from lantern.cases.models import Case, Consent
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
+from lantern.cases.services import timeline_record
 from lantern.core import outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
@@ -30,9 +31,7 @@ EXPIRE_AFTER = RESPONSE_TIME[Urgency.ROUTINE] * 4  # an unanswered referral laps
 
 
 def _record(referral: Referral, event: str, actor: User | None, **detail: object) -> None:
-    from lantern.cases.models import TimelineEntry
-
-    TimelineEntry.objects.create(
+    timeline_record(
         case=referral.case,
         kind=f"referral_{event}",
         actor=actor,

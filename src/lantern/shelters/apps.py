@@ -11,11 +11,24 @@ class SheltersConfig(AppConfig):
         from datetime import timedelta
 
         from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
+        from lantern.cases.codes import TIMELINE
         from lantern.core import navigation, periodic
         from lantern.core.permissions import can
         from lantern.shelters.permissions import ShelterAction
 
+        # The case timeline names what shelters wrote there (codes and ids only).
+        TIMELINE.update(
+            {
+                "shelter_admit": pgettext_lazy("timeline", "Admitted to a shelter"),
+                "shelter_quarantine_step": pgettext_lazy("timeline", "Quarantine step recorded"),
+                "shelter_move": pgettext_lazy("timeline", "Moved to another bed"),
+                "shelter_discharge": pgettext_lazy("timeline", "Discharged from the shelter"),
+                "shelter_repatriation_plan": pgettext_lazy("timeline", "Repatriation planned"),
+                "shelter_wait": pgettext_lazy("timeline", "Put on the shelter waiting list"),
+            }
+        )
         periodic.register(
             "shelters.repatriations",
             every=timedelta(minutes=5),

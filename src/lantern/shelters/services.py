@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.cases.models import Case, Consent, TimelineEntry
+from lantern.cases.models import Case, Consent
 from lantern.cases.selectors import consent_allows
+from lantern.cases.services import timeline_record
 from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
@@ -42,9 +43,7 @@ def _require(actor: User | None, action: str, obj: object) -> None:
 
 
 def _event(stay: Stay, event: str, actor: User | None, **detail: object) -> None:
-    TimelineEntry.objects.create(
-        case=stay.case, kind=f"shelter_{event}", actor=actor, detail={"shelter": stay.shelter_id, **detail}
-    )
+    timeline_record(case=stay.case, kind=f"shelter_{event}", actor=actor, detail={"shelter": stay.shelter_id, **detail})
     audit_record(
         action=f"shelter.{event}",
         actor=actor,
@@ -321,7 +320,7 @@ def wait_for_bed(*, actor: User | None, case: Case, region: str, restriction: st
         raise ValidationError({"case": _("This person is already on the waiting list.")})
     with transaction.atomic():
         entry = WaitingEntry.objects.create(case=case, region=region, restriction=restriction, added_by=actor)
-        TimelineEntry.objects.create(case=case, kind="shelter_wait", actor=actor, detail={"region": region})
+        timeline_record(case=case, kind="shelter_wait", actor=actor, detail={"region": region})
         audit_record(
             action="shelter.wait",
             actor=actor,

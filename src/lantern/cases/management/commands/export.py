@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import transaction
 
-from lantern.cases.htcds import ctdc_cases, export_ctdc, export_htcds
 from lantern.cases.models import Case
-from lantern.core.audit import audit_record
+from lantern.cases.services import case_export_ctdc, case_export_htcds
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation
 
@@ -43,17 +41,10 @@ class Command(LanternCommand):
         try:
             if options["action"] == "htcds":
                 assert organisation is not None
-                count = export_htcds(organisation, handle)  # type: ignore[arg-type]
+                count = case_export_htcds(actor=None, organisation=organisation, out=handle)
             else:
                 cases = Case.objects.all() if organisation is None else Case.objects.filter(organisation=organisation)
-                count = export_ctdc(ctdc_cases(cases).iterator(chunk_size=5000), handle)  # type: ignore[arg-type]
-                with transaction.atomic():
-                    audit_record(
-                        action="case.export",
-                        actor_label="console",
-                        organisation_id=organisation.pk if organisation else None,
-                        detail={"rows": count, "format": "ctdc", "personal_data": False},
-                    )
+                count = case_export_ctdc(actor=None, cases=cases, out=handle, organisation=organisation)
         finally:
             if out_path is not None:
                 handle.close()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lantern.cases.generate import generate_cases
+from lantern.cases.services import cases_generate
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation, OrganisationType
 
@@ -52,7 +52,7 @@ class Command(LanternCommand):
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-        written = generate_cases(
+        written = cases_generate(
             count=count,
             seed=options["seed"],
             organisations=organisations,

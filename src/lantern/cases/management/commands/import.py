@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lantern.cases.htcds import import_htcds
+from lantern.cases.services import case_import_htcds
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation
 
@@ -38,7 +38,9 @@ class Command(LanternCommand):
             sys.stderr.flush()
 
         try:
-            report = import_htcds(path, organisation=organisation, dry_run=options["dry_run"], progress=progress)
+            report = case_import_htcds(
+                path=path, organisation=organisation, dry_run=options["dry_run"], progress=progress
+            )
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         sys.stderr.write("\r")

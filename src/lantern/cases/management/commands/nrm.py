@@ -6,11 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import transaction
 
-from lantern.cases.models import CountryProfile, PublicHoliday
+from lantern.cases.services import country_profile_update, public_holiday_remove, public_holiday_set
 from lantern.core import codes
-from lantern.core.audit import audit_record
 from lantern.core.management.base import LanternCommand, UsageError
 
 
@@ -62,15 +60,7 @@ class Command(LanternCommand):
             if any(not 1 <= day <= 7 for day in weekend) or len(weekend) > 3:
                 raise UsageError("--weekend takes up to three ISO weekday numbers from 1 (Monday) to 7 (Sunday)")
             changes["weekend"] = weekend
-        with transaction.atomic():
-            profile, _ = CountryProfile.objects.get_or_create(country=country, defaults={"weekend": [6, 7]})
-            if changes:
-                for field, value in changes.items():
-                    setattr(profile, field, value)
-                profile.save()
-                audit_record(
-                    action="nrm.profile", actor_label="console", detail={"country": country, "fields": sorted(changes)}
-                )
+        profile = country_profile_update(country=country, changes=changes)
         self.stdout.write(
             f"{country}: reasonable grounds within {profile.reasonable_grounds_working_days} working days; "
             f"recovery period {profile.recovery_period_days} days; weekend {profile.weekend}; "
@@ -82,21 +72,14 @@ class Command(LanternCommand):
             day = date.fromisoformat(options["date"])
         except ValueError:
             raise UsageError("--date must read YYYY-MM-DD") from None
-        with transaction.atomic():
-            if options["remove"]:
-                deleted, _ = PublicHoliday.objects.filter(country=country, date=day).delete()
-                if not deleted:
-                    raise UsageError(f"{day} is not a public holiday in {country}")
-                message = f"removed {day} from {country}'s public holidays"
-            else:
-                name = options["name"].strip()[:100]
-                if not name:
-                    raise UsageError("--name is required when adding a holiday")
-                _, created = PublicHoliday.objects.update_or_create(country=country, date=day, defaults={"name": name})
-                message = f"{'added' if created else 'renamed'} {day} ({name}) in {country}"
-            audit_record(
-                action="nrm.holiday",
-                actor_label="console",
-                detail={"country": country, "date": day.isoformat(), "removed": options["remove"]},
-            )
+        if options["remove"]:
+            if not public_holiday_remove(country=country, day=day):
+                raise UsageError(f"{day} is not a public holiday in {country}")
+            message = f"removed {day} from {country}'s public holidays"
+        else:
+            name = options["name"].strip()[:100]
+            if not name:
+                raise UsageError("--name is required when adding a holiday")
+            created = public_holiday_set(country=country, day=day, name=name)
+            message = f"{'added' if created else 'renamed'} {day} ({name}) in {country}"
         self.stdout.write(message)

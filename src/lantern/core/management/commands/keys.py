@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 
 from lantern.core import crypto
-from lantern.core.keyrotation import count_stale, rotate_to_active_key
+from lantern.core.keyrotation import count_stale
 from lantern.core.management.base import LanternCommand, UsageError
+from lantern.core.services import keys_rotate
 
 
 def write_secret_file(path: Path, content: str) -> None:
@@ -109,5 +110,5 @@ class Command(LanternCommand):
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-        report = rotate_to_active_key(batch_size=options["batch_size"], progress=progress)
+        report = keys_rotate(batch_size=options["batch_size"], progress=progress)
         self.stdout.write(f"re-encrypted {report.total} values under key {report.active_key}")

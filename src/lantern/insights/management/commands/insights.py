@@ -9,7 +9,8 @@ from django.core.management.base import CommandParser
 
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.insights import indicators
-from lantern.insights.refresh import Refreshed, refresh
+from lantern.insights.refresh import Refreshed
+from lantern.insights.services import indicators_refresh
 
 
 class Command(LanternCommand):
@@ -41,7 +42,7 @@ class Command(LanternCommand):
 
         if not as_json:
             self.stdout.write("full refresh" if options["full"] else "incremental refresh")
-        results = refresh(codes=codes or None, full=options["full"], progress=progress)
+        results = indicators_refresh(codes=codes or None, full=options["full"], progress=progress)
         if as_json:
             self.stdout.write(json.dumps([r.__dict__ for r in results]))
         else:
