@@ -19,7 +19,7 @@ from lantern.core.models import (
     StaffSession,
     User,
 )
-from lantern.core.permissions import Action, can, organisation_scope
+from lantern.core.permissions import Action, Scope, can, organisation_scope
 from lantern.core.sessions import key_digest
 
 
@@ -163,3 +163,34 @@ def member_get_for_reset(user: User, organisation: Organisation, member_id: int)
     if member is None or not can(user, Action.ACCOUNT_RESET, organisation) or not may_reset(user, member):
         raise Http404("no such member")
     return member
+
+
+# --- Lookups by id, before the permission check ----------------------------------------------------------------
+# A form or a payload names an organisation by its id; the service it is handed to asks the permission module.
+
+
+def organisation_get(organisation_id: int | None, *, type: str = "") -> Organisation | None:
+    """One organisation by its id (and type, when given), or None."""
+    if organisation_id is None:
+        return None
+    organisations = Organisation.objects.filter(pk=organisation_id)
+    return (organisations.filter(type=type) if type else organisations).first()
+
+
+def organisations_all() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name")
+
+
+def organisations_in_scope(scope: Scope) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(scope.q("pk")).order_by("name")
+
+
+def acting_organisation(user: User, action: Action | str) -> Organisation | None:
+    """The organisation a user acts for when she registers or exports a record: the first (lowest id) of those
+    where her role allows the action, or None when there is none. A national scope names no organisation."""
+    scope = organisation_scope(user, action)
+    return Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+
+
+def active_user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
