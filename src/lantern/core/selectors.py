@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,8 +18,11 @@ from lantern.core.models import (
     BreakGlassGrant,
     Membership,
     Organisation,
+    RecoveryCodeDevice,
     StaffSession,
+    TotpDevice,
     User,
+    WorkerHeartbeat,
 )
 from lantern.core.permissions import Action, Scope, can, organisation_scope
 from lantern.core.sessions import key_digest
@@ -181,6 +186,10 @@ def organisations_all() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name")
 
 
+def lead_agencies() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_lead_agency=True).order_by("country")
+
+
 def organisations_in_scope(scope: Scope) -> QuerySet[Organisation]:
     return Organisation.objects.filter(scope.q("pk")).order_by("name")
 
@@ -194,3 +203,22 @@ def acting_organisation(user: User, action: Action | str) -> Organisation | None
 
 def active_user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
+
+
+def break_glass_target(label: str, field: str, object_id: str) -> Model | None:
+    """The record a break-glass request names: by its key, or by its reference (upper case)."""
+    model = apps.get_model(label)
+    value: object = int(object_id) if field == "pk" else object_id.strip().upper()
+    return cast(Model | None, model._default_manager.filter(**{field: value}).first())
+
+
+def totp_device_of(user: User) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_of(user: User) -> RecoveryCodeDevice | None:
+    return RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def latest_heartbeat() -> WorkerHeartbeat | None:
+    return WorkerHeartbeat.objects.order_by("-last_seen").first()
