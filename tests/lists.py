@@ -53,7 +53,7 @@ def walk(client: Client, url: str, *, page_size: int = PAGE_SIZE, **params: Any)
 def assert_walked(walked: Walk, total: int, *, key: str = "id", max_queries: int) -> None:
     """Every row once, the count right on every page, and every page at the same bounded cost (a full page of
     200 rows costs what the short last page costs: nothing is read row by row)."""
-    assert len(walked.items) == total
+    assert len(walked.items) == total, (len(walked.items), walked.counts, walked.queries)
     assert len({item[key] for item in walked.items}) == total
     assert set(walked.counts) == {total}
     assert len(walked.queries) >= 2

@@ -6,7 +6,7 @@ import io
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from lantern.cases import selectors, services
@@ -22,11 +22,13 @@ from lantern.cases.schemas import (
     CaseListItem,
     CaseOut,
     CasePatch,
+    CaseQuery,
     CloseIn,
     ConsentIn,
     ConsentOut,
     DecisionIn,
     DecisionOut,
+    DuplicatesOut,
     EraseIn,
     NoteIn,
     NoteOut,
@@ -60,16 +62,6 @@ def _detail(user: User, case: Case) -> dict[str, object]:
     }
 
 
-class CaseQuery(Schema):
-    stage: str = ""
-    overdue: bool = False
-    soon_due: bool = False
-    assigned_to_me: bool = False
-    recently_assigned_to_me: bool = False
-    unmet_needs: bool = False
-    reference: str = ""
-
-
 @router.get("/cases", response={200: list[CaseListItem], **ERRORS}, operation_id="cases_list")
 @paginate(CappedPagination)
 def cases_list(request: HttpRequest, filters: CaseQuery = Query(...)) -> object:  # noqa: B008
@@ -97,10 +89,6 @@ def _own_organisation(user: User) -> Organisation:
     if organisation is None:
         raise PermissionDenied("you may not register cases")
     return organisation
-
-
-class DuplicatesOut(Schema):
-    likely_duplicates_across_organisations: int
 
 
 @router.get("/cases/duplicates", response={200: DuplicatesOut, **ERRORS}, operation_id="cases_duplicates")
