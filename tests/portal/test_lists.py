@@ -3,6 +3,8 @@ that find help, the call-back inbox, the translation status of the crisis messag
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.test import Client
 
 from lantern.core import services as core
@@ -57,7 +59,7 @@ def test_the_public_pages_cost_the_same_with_many_offers(portal: Portal) -> None
     visitor = Client()
     _public_offers(2)
     for url in PUBLIC_LISTS:
-        assert_flat(lambda url=url: visitor.get(url), lambda: _public_offers(10), max_queries=MAX_QUERIES)
+        assert_flat(partial(visitor.get, url), lambda: _public_offers(10), max_queries=MAX_QUERIES)
 
 
 def test_the_staff_lists_cost_the_same_with_many_rows(
