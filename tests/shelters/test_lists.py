@@ -75,3 +75,13 @@ def test_the_shelter_pages_cost_the_same_with_many_rows(staff: dict[str, Client]
     )
     _waiting(world, 2)
     assert_flat(lambda: staff["coordinator"].get("/beds/"), lambda: _waiting(world, 30), max_queries=40)
+
+
+def test_the_new_pages_refuse_what_the_lists_refused(api_client: dict[str, Client], world: World) -> None:
+    _residents(world.shelter, 3)
+    residents = f"/api/v1/shelters/{world.shelter.pk}/residents"
+    assert api_client["outsider"].get(residents).status_code == 403  # another organisation's residents
+    assert api_client["analyst"].get("/api/v1/shelters/waiting-list").status_code == 403
+    assert api_client["shelter_worker"].get(residents, {"page_size": 201}).status_code == 422
+    assert api_client["shelter_worker"].get(residents, {"page": 0}).status_code == 422
+    assert api_client["shelter_worker"].get(residents, {"page": 99}).json() == {"items": [], "count": 3}
