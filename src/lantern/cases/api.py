@@ -5,11 +5,11 @@ import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from lantern.cases import selectors, services
-from lantern.cases.models import Case, Consent, Decision
+from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import (
     REFERENCE_PATTERN,
@@ -20,11 +20,13 @@ from lantern.cases.schemas import (
     CaseListItem,
     CaseOut,
     CasePatch,
+    CaseQuery,
     CloseIn,
     ConsentIn,
     ConsentOut,
     DecisionIn,
     DecisionOut,
+    DuplicatesOut,
     EraseIn,
     NoteIn,
     NoteOut,
@@ -32,6 +34,7 @@ from lantern.cases.schemas import (
     TimelineOut,
 )
 from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
+from lantern.core import selectors as core_selectors
 from lantern.core.api import ERRORS, api_user
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination
@@ -54,16 +57,6 @@ def _detail(user: User, case: Case) -> dict[str, object]:
         "context": context,
         "possible_duplicate": selectors.possible_duplicate_exists(case),
     }
-
-
-class CaseQuery(Schema):
-    stage: str = ""
-    overdue: bool = False
-    soon_due: bool = False
-    assigned_to_me: bool = False
-    recently_assigned_to_me: bool = False
-    unmet_needs: bool = False
-    reference: str = ""
 
 
 @router.get("/cases", response={200: list[CaseListItem], **ERRORS}, operation_id="cases_list")
@@ -89,15 +82,10 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Status:
 
 def _own_organisation(user: User) -> Organisation:
     """Cases are registered in the organisation where the user may register them (the first one, if several)."""
-    scope = organisation_scope(user, CaseAction.CREATE)
-    organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+    organisation = core_selectors.acting_organisation(user, CaseAction.CREATE)
     if organisation is None:
         raise PermissionDenied("you may not register cases")
     return organisation
-
-
-class DuplicatesOut(Schema):
-    likely_duplicates_across_organisations: int
 
 
 @router.get("/cases/duplicates", response={200: DuplicatesOut, **ERRORS}, operation_id="cases_duplicates")
@@ -139,7 +127,7 @@ def cases_decide(request: HttpRequest, payload: DecisionIn, reference: str = Ref
     case = selectors.case_get_for_user(user, reference, CaseAction.DECIDE)
     reconsiders = None
     if payload.reconsiders is not None:
-        reconsiders = Decision.objects.filter(case=case, pk=payload.reconsiders).first()
+        reconsiders = selectors.decision_of(case, payload.reconsiders)
         if reconsiders is None:
             raise ValidationError({"reconsiders": "No such decision on this case."})
     decision = services.case_decide(
@@ -168,7 +156,7 @@ def cases_assign(request: HttpRequest, payload: AssignIn, reference: str = Refer
     case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)
     assignee = None
     if payload.username:
-        assignee = User.objects.filter(username=payload.username, is_active=True).first()
+        assignee = core_selectors.active_user_by_username(payload.username)
         if assignee is None:
             raise ValidationError({"username": "No active user with this username."})
     return services.case_assign(actor=user, case=case, assignee=assignee)
@@ -186,7 +174,7 @@ def consents_give(request: HttpRequest, payload: ConsentIn, reference: str = Ref
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     recipient = None
     if payload.recipient_id is not None:
-        recipient = Organisation.objects.filter(pk=payload.recipient_id).first()
+        recipient = core_selectors.organisation_get(payload.recipient_id)
         if recipient is None:
             raise ValidationError({"recipient_id": "No such organisation."})
     consent = services.consent_give(
@@ -208,7 +196,7 @@ def consents_give(request: HttpRequest, payload: ConsentIn, reference: str = Ref
 def consents_withdraw(request: HttpRequest, consent_id: int, reference: str = Reference) -> object:
     user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
-    consent = Consent.objects.filter(case=case, pk=consent_id).first()
+    consent = selectors.consent_of(case, consent_id)
     if consent is None:
         raise Http404("no such consent")
     return services.consent_withdraw(actor=user, consent=consent)
@@ -269,8 +257,7 @@ def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
 def exports_htcds(request: HttpRequest) -> HttpResponse:
     """Every case of your organisation in HTCDS 2.0 columns, with personal data (supervisors; audited)."""
     user = api_user(request)
-    scope = organisation_scope(user, CaseAction.EXPORT)
-    organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+    organisation = core_selectors.acting_organisation(user, CaseAction.EXPORT)
     if organisation is None:
         raise PermissionDenied("you may not export cases")
     out = io.StringIO()
@@ -293,7 +280,7 @@ def exports_ctdc(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         raise PermissionDenied("you may not export statistics")
     out = io.StringIO()
-    services.case_export_ctdc(actor=user, cases=Case.objects.filter(scope.q()), out=out)
+    services.case_export_ctdc(actor=user, cases=selectors.cases_in_scope(scope), out=out)
     return _csv(out, "ctdc.csv")
 
 

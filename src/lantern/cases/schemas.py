@@ -182,3 +182,17 @@ class TimelineOut(Schema):
     kind: str
     actor: str | None = Field(default=None, validation_alias="actor.username")
     detail: dict
+
+
+class CaseQuery(Schema):
+    stage: str = ""
+    overdue: bool = False
+    soon_due: bool = False
+    assigned_to_me: bool = False
+    recently_assigned_to_me: bool = False
+    unmet_needs: bool = False
+    reference: str = ""
+
+
+class DuplicatesOut(Schema):
+    likely_duplicates_across_organisations: int

@@ -13,12 +13,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.cases.models import Case, Consent, Stage, TimelineEntry
+from lantern.cases.models import Case, Consent, Decision, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import holidays_for, profile_for
 from lantern.cases.workdays import add_working_days
 from lantern.core.models import Organisation, User
-from lantern.core.permissions import can, organisation_scope
+from lantern.core.permissions import Scope, can, organisation_scope
 
 LIST_FIELDS = (
     "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
@@ -182,3 +182,29 @@ def cases_for_linkage(organisation: Organisation) -> Iterator[tuple[str, str, st
             person.gender,
             person.citizenship,
         )
+
+
+# --- Lookups for the API and the pages, after the case itself was read through the scope above ---------------
+
+
+def decision_of(case: Case, decision_id: int) -> Decision | None:
+    return Decision.objects.filter(case=case, pk=decision_id).first()
+
+
+def consent_of(case: Case, consent_id: int) -> Consent | None:
+    return Consent.objects.filter(case=case, pk=consent_id).first()
+
+
+def case_by_reference(reference: str) -> Case | None:
+    """A case by its reference, unscoped: for a caller that then asks a narrower question of it (is it referred to
+    my organisation?) and answers the same whether it exists or not."""
+    return Case.objects.filter(reference=reference.strip().upper()).first()
+
+
+def case_exists(reference: str) -> bool:
+    return Case.objects.filter(reference=reference.strip().upper()).exists()
+
+
+def cases_in_scope(scope: Scope) -> QuerySet[Case]:
+    """The cases of an organisation scope already decided by the caller (the CTDC export's)."""
+    return Case.objects.filter(scope.q())

@@ -29,9 +29,10 @@ from lantern.cases.forms import (
 from lantern.cases.models import Case, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS
-from lantern.core.models import Organisation, User
+from lantern.core import selectors as core_selectors
+from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
-from lantern.core.permissions import Action, can, organisation_scope
+from lantern.core.permissions import Action, can
 from lantern.core.services import break_glass_open
 from lantern.core.views import BREAK_GLASS_ASKED, attempt, form_errors, page_user
 
@@ -64,8 +65,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_register_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
-    scope = organisation_scope(user, CaseAction.CREATE)
-    organisation = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+    organisation = core_selectors.acting_organisation(user, CaseAction.CREATE)
     if organisation is None:
         raise PermissionDenied
     form = CaseForm(request.POST or None, initial={"identified_on": timezone.localdate()})
@@ -105,7 +105,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     may_update = can(user, CaseAction.UPDATE, case)
     consent_form = forms.get("consent_form") or ConsentForm()
     consent_form.fields["recipient"].widget.choices = [("", "—")] + [
-        (o.pk, o.name) for o in Organisation.objects.exclude(pk=case.organisation_id).order_by("name")
+        (o.pk, o.name) for o in core_selectors.organisations_all().exclude(pk=case.organisation_id)
     ]
     return {
         "case": case,
@@ -187,7 +187,7 @@ def note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
     def give(user: User, case: Case, data: dict[str, Any]) -> object:
-        recipient = Organisation.objects.filter(pk=data["recipient"]).first() if data["recipient"] else None
+        recipient = core_selectors.organisation_get(data["recipient"]) if data["recipient"] else None
         return services.consent_give(
             actor=user, case=case, purpose=data["purpose"], recipient=recipient, channel=data["channel"] or ""
         )
@@ -302,7 +302,7 @@ def break_glass_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CaseBreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = Case.objects.filter(reference=form.cleaned_data["reference"].strip().upper()).first()
+        case = selectors.case_by_reference(form.cleaned_data["reference"])
         if case is None:
             form.add_error("reference", _("No case has this reference."))
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
@@ -153,12 +152,9 @@ def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status:
     if target is None:
         raise ValidationError({"object_type": "This kind of record cannot be opened by break-glass."})
     label, field = target
-    model = apps.get_model(label)
     if field == "pk" and not payload.object_id.isdigit():
         raise Http404("no such record")
-    obj = model.objects.filter(
-        **{field: payload.object_id.strip().upper() if field != "pk" else int(payload.object_id)}
-    ).first()
+    obj = selectors.break_glass_target(label, field, payload.object_id)
     if obj is None:
         raise Http404("no such record")
     grant = services.break_glass_open(actor=user, obj=obj, reason=payload.reason, hours=payload.hours)

@@ -20,6 +20,10 @@ class Pagination(PageNumberPagination):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
+    def __init__(self, *, max_page_size: int = MAX_PAGE_SIZE, **kwargs: Any) -> None:
+        # The page size a client may ask for is the one the input accepts (django-ninja's own default is 100).
+        super().__init__(max_page_size=max_page_size, **kwargs)
+
 
 MAX_COUNT = 10_000
 

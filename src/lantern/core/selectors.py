@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,10 +19,13 @@ from lantern.core.models import (
     BreakGlassGrant,
     Membership,
     Organisation,
+    RecoveryCodeDevice,
     StaffSession,
+    TotpDevice,
     User,
+    WorkerHeartbeat,
 )
-from lantern.core.permissions import Action, can, organisation_scope
+from lantern.core.permissions import Action, Scope, can, organisation_scope
 from lantern.core.sessions import key_digest
 
 
@@ -162,3 +167,57 @@ def member_get_for_reset(user: User, organisation: Organisation, member_id: int)
     if member is None or not can(user, Action.ACCOUNT_RESET, organisation) or not may_reset(user, member):
         raise Http404("no such member")
     return member
+
+
+# --- Lookups by id, before the permission check ----------------------------------------------------------------
+# A form or a payload names an organisation by its id; the service it is handed to asks the permission module.
+
+
+def organisation_get(organisation_id: int | None, *, type: str = "") -> Organisation | None:
+    """One organisation by its id (and type, when given), or None."""
+    if organisation_id is None:
+        return None
+    organisations = Organisation.objects.filter(pk=organisation_id)
+    return (organisations.filter(type=type) if type else organisations).first()
+
+
+def organisations_all() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name")
+
+
+def lead_agencies() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_lead_agency=True).order_by("country")
+
+
+def organisations_in_scope(scope: Scope) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(scope.q("pk")).order_by("name")
+
+
+def acting_organisation(user: User, action: Action | str) -> Organisation | None:
+    """The organisation a user acts for when she registers or exports a record: the first (lowest id) of those
+    where her role allows the action, or None when there is none. A national scope names no organisation."""
+    scope = organisation_scope(user, action)
+    return Organisation.objects.filter(pk__in=sorted(scope.organisation_ids)).order_by("pk").first()
+
+
+def active_user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def break_glass_target(label: str, field: str, object_id: str) -> Model | None:
+    """The record a break-glass request names: by its key, or by its reference (upper case)."""
+    model = apps.get_model(label)
+    value: object = int(object_id) if field == "pk" else object_id.strip().upper()
+    return cast(Model | None, model._default_manager.filter(**{field: value}).first())
+
+
+def totp_device_of(user: User) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_of(user: User) -> RecoveryCodeDevice | None:
+    return RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def latest_heartbeat() -> WorkerHeartbeat | None:
+    return WorkerHeartbeat.objects.order_by("-last_seen").first()

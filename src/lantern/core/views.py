@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from lantern.core import accounts, selectors, services
 from lantern.core.audit import audit_verify
 from lantern.core.forms import BreakGlassForm, LoginForm, MemberForm, OrganisationForm, SecondFactorSetupForm, TokenForm
-from lantern.core.models import Alert, Organisation, RecoveryCodeDevice, TotpDevice, User, WorkerHeartbeat
+from lantern.core.models import RecoveryCodeDevice, TotpDevice, User
 from lantern.core.permissions import Action, can, needs_second_factor, require
 
 
@@ -127,7 +127,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if not second_factor_due(user):
         return redirect("core:home")
-    device = TotpDevice.objects.filter(user=user, confirmed=True).first()
+    device = selectors.totp_device_of(user)
     if device is None:
         return redirect("core:setup_2fa")
     form = TokenForm(request.POST or None)
@@ -135,7 +135,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_data["token"].strip()
         used: TotpDevice | RecoveryCodeDevice | None = device
         if not code.isdigit():  # a recovery code, for someone who lost her phone
-            used = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+            used = selectors.recovery_codes_of(user)
         if used is not None and used.verify_token(code):
             otp_login(request, used)
             services.login_recorded(user=user, second_factor=True)
@@ -310,7 +310,7 @@ def break_glass_organisation_view(request: HttpRequest, organisation_id: int) ->
     """Break-glass onto an organisation's member list (the cases module opens cases the same way)."""
     user = request.user
     assert isinstance(user, User)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = selectors.organisation_get(organisation_id)
     if organisation is None or not can(user, Action.BREAK_GLASS_OPEN, organisation):
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)
@@ -342,7 +342,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database_ok = False
     worker: dict[str, Any] = {"ok": False, "last_seen": None}
     if database_ok:
-        beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
+        beat = selectors.latest_heartbeat()
         if beat is not None:
             age = (timezone.now() - beat.last_seen).total_seconds()
             worker = {
@@ -358,7 +358,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def unread_alert_count(user: User) -> int:
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+    return selectors.alerts_for(user, unread_only=True).count()
 
 
 @login_required

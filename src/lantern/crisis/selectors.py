@@ -21,6 +21,26 @@ def active_crises(*, on: date | None = None) -> QuerySet[CrisisEvent]:
     return CrisisEvent.objects.filter(_in_force(on)).order_by("starts_on")
 
 
+def crisis_list(*, active: bool = False) -> QuerySet[CrisisEvent]:
+    """Every crisis, newest first, or those in force, oldest first; with their measures (a page at a time)."""
+    crises = (
+        active_crises().order_by("starts_on", "pk") if active else CrisisEvent.objects.order_by("-starts_on", "-pk")
+    )
+    return crises.prefetch_related("measures")
+
+
+def past_crises(*, limit: int = 20) -> QuerySet[CrisisEvent]:
+    return CrisisEvent.objects.filter(ends_on__lt=timezone.localdate()).order_by("-starts_on")[:limit]
+
+
+def crisis_get(crisis_id: int) -> CrisisEvent | None:
+    return CrisisEvent.objects.filter(pk=crisis_id).first()
+
+
+def measure_get(measure_id: int) -> Measure | None:
+    return Measure.objects.filter(pk=measure_id).first()
+
+
 def active_measures(*, on: date | None = None, region: str = "", kind: str = "") -> list[Measure]:
     """Measures in force on a day (of crises in force), optionally only those covering a region or of one kind."""
     on = on or timezone.localdate()

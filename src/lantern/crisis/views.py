@@ -16,7 +16,6 @@ from lantern.core.permissions import can
 from lantern.core.views import attempt, form_errors, page_user
 from lantern.crisis import selectors, services
 from lantern.crisis.forms import CrisisForm, MeasureForm, split_regions
-from lantern.crisis.models import CrisisEvent, Measure
 from lantern.crisis.permissions import CrisisAction
 
 
@@ -50,7 +49,7 @@ def overview_view(request: HttpRequest, measure_form: MeasureForm | None = None,
         "crisis/overview.html",
         {
             "active": selectors.active_crises().prefetch_related("measures"),
-            "past": CrisisEvent.objects.filter(ends_on__lt=timezone.localdate()).order_by("-starts_on")[:20],
+            "past": selectors.past_crises(),
             "crisis_form": crisis_form,
             "measure_form": measure_form
             or (MeasureForm(initial={"starts_on": timezone.localdate()}) if may_manage else None),
@@ -68,7 +67,7 @@ def overview_view(request: HttpRequest, measure_form: MeasureForm | None = None,
 @require_POST
 def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
     user = page_user(request, CrisisAction.VIEW)
-    crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
+    crisis = selectors.crisis_get(crisis_id)
     if crisis is None:
         raise Http404
     form = MeasureForm(request.POST)
@@ -97,7 +96,7 @@ def measure_add_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 def measure_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     user = page_user(request, CrisisAction.VIEW)
-    measure = Measure.objects.filter(pk=measure_id).first()
+    measure = selectors.measure_get(measure_id)
     if measure is None:
         raise Http404
     attempt(request, lambda: services.measure_end(actor=user, measure=measure), _("Measure ended."))
@@ -108,7 +107,7 @@ def measure_end_view(request: HttpRequest, measure_id: int) -> HttpResponse:
 @require_POST
 def crisis_end_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
     user = page_user(request, CrisisAction.VIEW)
-    crisis = CrisisEvent.objects.filter(pk=crisis_id).first()
+    crisis = selectors.crisis_get(crisis_id)
     if crisis is None:
         raise Http404
     attempt(

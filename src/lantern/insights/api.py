@@ -10,116 +10,25 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 
 from lantern.core.api import ERRORS, api_user
 from lantern.insights import indicators
 from lantern.insights.dashboards import dashboard
 from lantern.insights.impact import Change, Impact, analyse, change_of
 from lantern.insights.permissions import InsightAction
+from lantern.insights.schemas import (
+    DashboardOut,
+    ImpactOut,
+    IndicatorOut,
+    ValuesOut,
+)
 from lantern.insights.selectors import Filters, Point, series, viewer_for
 
 router = Router(tags=["insights"])
 
 MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
 MAX_ID = 2**63
-
-
-class IndicatorOut(Schema):
-    code: str
-    label: str
-    definition: str
-    unit: str
-    kind: str
-    disaggregations: list[str]
-    available: bool
-    snapshot: bool
-    source: str
-
-
-class PointOut(Schema):
-    period: date
-    group: str
-    numerator: float | None
-    denominator: float | None
-    value: float | None
-    suppressed: bool
-
-
-class ValuesOut(Schema):
-    indicator: str
-    unit: str
-    by: str
-    points: list[PointOut]
-
-
-class SeriesOut(Schema):
-    label: str
-    indicator: str
-    points: list[PointOut]
-
-
-class ChartOut(Schema):
-    key: str
-    title: str
-    unit: str
-    series: list[SeriesOut]
-
-
-class TileOut(Schema):
-    indicator: str
-    label: str
-    point: PointOut | None
-
-
-class BreakdownOut(Schema):
-    indicator: str
-    dimension: str
-    points: list[PointOut]
-
-
-class BandOut(Schema):
-    label: str
-    starts_on: date
-    ends_on: date | None
-
-
-class DashboardOut(Schema):
-    national: bool
-    organisation_ids: list[int]
-    small_cells_suppressed: bool
-    start: date
-    end: date
-    tiles: list[TileOut]
-    charts: list[ChartOut]
-    breakdowns: list[BreakdownOut]
-    crises: list[BandOut]
-    measures: list[BandOut]
-
-
-class TermOut(Schema):
-    term: str
-    estimate: float
-    standard_error: float
-    ci_low: float
-    ci_high: float
-
-
-class ImpactOut(Schema):
-    indicator: str
-    change: str
-    starts_on: date
-    ends_on: date | None
-    analysed: bool
-    reason: str
-    sentence: str
-    months: int
-    first_month_after: date | None
-    maxlags: int | None
-    terms: list[TermOut]
-    points: list[PointOut]
-    fitted: list[float]
-    left_out: list[date]  # months hidden by the small-cell rule, left out of the fit
 
 
 def _point(p: Point) -> dict[str, object]:

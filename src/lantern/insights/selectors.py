@@ -244,6 +244,11 @@ def regions(viewer: Viewer) -> list[str]:
     return sorted(set(values.distinct().order_by()))
 
 
+def refresh_checkpoints() -> dict[str, RefreshCheckpoint]:
+    """Each indicator's checkpoint, by the indicator's code."""
+    return {c.indicator: c for c in RefreshCheckpoint.objects.all()}
+
+
 def last_refresh() -> RefreshCheckpoint | None:
     return RefreshCheckpoint.objects.order_by("-refreshed_at").first()
 

@@ -19,7 +19,6 @@ from lantern.insights import charts, indicators
 from lantern.insights.dashboards import BORDER_NAMES, Dashboard, dashboard
 from lantern.insights.forms import FilterForm, ImpactForm
 from lantern.insights.impact import Impact, analyse, change_of
-from lantern.insights.models import RefreshCheckpoint
 from lantern.insights.permissions import InsightAction
 from lantern.insights.selectors import (
     SMALL_CELL,
@@ -27,6 +26,7 @@ from lantern.insights.selectors import (
     Filters,
     Point,
     Timeline,
+    refresh_checkpoints,
     regions,
     table,
     viewer_for,
@@ -94,7 +94,7 @@ def can_analyse(user: object) -> bool:
 @login_required
 def indicators_view(request: HttpRequest) -> HttpResponse:
     page_user(request, InsightAction.VIEW)
-    checkpoints = {c.indicator: c for c in RefreshCheckpoint.objects.all()}
+    checkpoints = refresh_checkpoints()
     rows = [
         (indicator, indicators.UNIT_LABELS[indicator.unit], checkpoints.get(indicator.code))
         for indicator in indicators.REGISTRY.values()

@@ -8,9 +8,14 @@ coordinator and analysts see the backlog figures, which carry no personal data, 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from lantern.core.permissions import ALL_ROLES, Rule, register_rule
+from lantern.core.permissions import ALL_ROLES, Rule, can, register_rule
 from lantern.core.roles import Role
+
+if TYPE_CHECKING:
+    from lantern.core.models import User
+    from lantern.justice.models import Hearing
 
 
 class JusticeAction(StrEnum):
@@ -32,3 +37,12 @@ register_rule(
 )
 register_rule(JusticeAction.COURTS_VIEW, Rule(everywhere=ALL_ROLES))
 register_rule(JusticeAction.COURTS_MANAGE, Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR, Role.SYSADMIN})))
+
+
+def may_manage_hearing(user: User | None, hearing: Hearing) -> bool:
+    """The prosecution in charge of the proceeding, or the registry of the hearing's court (no user: the system)."""
+    if user is None:
+        return True
+    if can(user, JusticeAction.MANAGE, hearing.proceeding.organisation):
+        return True
+    return hearing.court.registry is not None and can(user, JusticeAction.MANAGE, hearing.court.registry)

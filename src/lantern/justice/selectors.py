@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from lantern.cases.permissions import CaseAction
-from lantern.core.models import User
+from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import organisation_scope
 from lantern.justice.models import Court, Hearing, HearingStatus, Mode, Proceeding
 from lantern.justice.permissions import JusticeAction
@@ -54,6 +54,14 @@ def hearing_get_for_user(user: User, hearing_id: int) -> Hearing:
     if hearing is None:
         raise Http404("no such hearing")
     return hearing
+
+
+def proceeding_list(user: User, *, case_reference: str = "") -> QuerySet[Proceeding]:
+    """The proceedings the user sees, newest first, with their protective measures (a page at a time)."""
+    proceedings = proceedings_visible_to(user).prefetch_related("protective_measures")
+    if case_reference:
+        proceedings = proceedings.filter(case__reference=case_reference)
+    return proceedings.order_by("-opened_on", "-pk")
 
 
 def proceedings_of_case(user: User, reference: str) -> QuerySet[Proceeding]:
@@ -104,6 +112,26 @@ def to_reschedule(user: User) -> QuerySet[Hearing]:
 
 def courts() -> QuerySet[Court]:
     return Court.objects.all().order_by("country", "region", "name")
+
+
+def hearing_following(hearing: Hearing) -> Hearing | None:
+    """The hearing given as the new date of a postponed one."""
+    return Hearing.objects.filter(follows=hearing).first()
+
+
+def prosecution_services_of(user: User) -> QuerySet[Organisation]:
+    """The prosecution services the user opens proceedings for (a court registry opens none)."""
+    scope = organisation_scope(user, JusticeAction.MANAGE)
+    return Organisation.objects.filter(scope.q("pk"), type=OrganisationType.PROSECUTION).order_by("name")
+
+
+def court_get(court_id: int) -> Court | None:
+    """One court by its id (courts are public information), with its registry."""
+    return Court.objects.select_related("registry").filter(pk=court_id).first()
+
+
+def court_regions() -> list[str]:
+    return sorted(set(Court.objects.values_list("region", flat=True)))
 
 
 def courts_of(user: User) -> QuerySet[Court]:

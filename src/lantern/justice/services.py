@@ -40,7 +40,7 @@ from lantern.justice.models import (
     ProtectiveMeasure,
     SurvivorRole,
 )
-from lantern.justice.permissions import JusticeAction
+from lantern.justice.permissions import JusticeAction, may_manage_hearing
 
 # Organisations that can be in charge of a proceeding.
 IN_CHARGE_TYPES = frozenset({OrganisationType.PROSECUTION, OrganisationType.COURT, OrganisationType.LAW_ENFORCEMENT})
@@ -57,15 +57,6 @@ def iso_utc(moment: datetime | None) -> str | None:
 def local_to_utc(court: Court, naive: datetime) -> datetime:
     """A date and time typed as the court's wall-clock time, as a UTC instant."""
     return naive.replace(tzinfo=ZoneInfo(court.time_zone)).astimezone(UTC)
-
-
-def may_manage_hearing(user: User | None, hearing: Hearing) -> bool:
-    """The prosecution in charge of the proceeding, or the registry of the hearing's court."""
-    if user is None:
-        return True
-    if can(user, JusticeAction.MANAGE, hearing.proceeding.organisation):
-        return True
-    return hearing.court.registry is not None and can(user, JusticeAction.MANAGE, hearing.court.registry)
 
 
 def _require_hearing(actor: User | None, hearing: Hearing) -> None:

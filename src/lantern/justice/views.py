@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from lantern.cases import selectors as case_selectors
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
-from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
-from lantern.core.permissions import can, organisation_scope
+from lantern.core.permissions import can
 from lantern.core.views import attempt, form_errors, page_user
 from lantern.justice import selectors, services
 from lantern.justice.forms import (
@@ -37,7 +38,7 @@ from lantern.justice.forms import (
     RescheduleForm,
 )
 from lantern.justice.models import Court, Hearing, HearingStatus, Proceeding
-from lantern.justice.permissions import JusticeAction
+from lantern.justice.permissions import JusticeAction, may_manage_hearing
 
 
 def sees_hearings(user: User) -> bool:
@@ -53,8 +54,7 @@ def _viewer(request: HttpRequest) -> User:
 
 def _own_organisations(user: User) -> Any:
     """The prosecution services the user opens proceedings for (a court registry opens none)."""
-    scope = organisation_scope(user, JusticeAction.MANAGE)
-    return Organisation.objects.filter(scope.q("pk"), type=OrganisationType.PROSECUTION).order_by("name")
+    return selectors.prosecution_services_of(user)
 
 
 @login_required
@@ -99,7 +99,7 @@ def find_case_view(request: HttpRequest) -> HttpResponse:
     """A prosecutor types the reference the police or the NGO gave, to open a proceeding for it."""
     page_user(request, JusticeAction.MANAGE)
     reference = request.GET.get("reference", "").strip().upper()[:16]
-    if not Case.objects.filter(reference=reference).exists():
+    if not case_selectors.case_exists(reference):
         messages.error(request, pgettext("justice", "No case has this reference."))
         return redirect("justice:hearings")
     return redirect("justice:case", reference=reference)
@@ -107,7 +107,7 @@ def find_case_view(request: HttpRequest) -> HttpResponse:
 
 def _case_for(user: User, reference: str) -> Case:
     """The case of a reference, for its own staff or for justice staff; 404 for everyone else."""
-    case = Case.objects.filter(reference=reference.strip().upper()).first()
+    case = case_selectors.case_by_reference(reference)
     if case is None or not (can(user, CaseAction.VIEW, case) or can(user, JusticeAction.VIEW)):
         raise Http404
     return case
@@ -247,9 +247,9 @@ def hearing_view(
 ) -> HttpResponse:
     user = _viewer(request)
     hearing = selectors.hearing_get_for_user(user, hearing_id)
-    may_manage = services.may_manage_hearing(user, hearing)
+    may_manage = may_manage_hearing(user, hearing)
     forms = forms or {}
-    following = Hearing.objects.filter(follows=hearing).first()
+    following = selectors.hearing_following(hearing)
     # A refusal about the hearing itself (no longer scheduled...) is said at the top: its form may be gone.
     refusals = [str(e) for form in forms.values() for e in form.non_field_errors()]
     return render(
@@ -275,7 +275,7 @@ def hearing_view(
 def _managed(request: HttpRequest, hearing_id: int) -> tuple[User, Hearing]:
     user = _viewer(request)
     hearing = selectors.hearing_get_for_user(user, hearing_id)
-    if not services.may_manage_hearing(user, hearing):
+    if not may_manage_hearing(user, hearing):
         raise PermissionDenied
     return user, hearing
 
@@ -371,7 +371,7 @@ def backlog_view(request: HttpRequest) -> HttpResponse:
     page_user(request, JusticeAction.BACKLOG)
     region = request.GET.get("region", "").strip()[:100]
     rows = selectors.backlog(region=region)
-    regions = sorted(set(Court.objects.values_list("region", flat=True)))
+    regions = selectors.court_regions()
     return render(
         request,
         "justice/backlog.html",

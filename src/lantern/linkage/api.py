@@ -11,8 +11,8 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from lantern.core.api import ERRORS, api_user
-from lantern.core.models import Organisation
 from lantern.core.pagination import Pagination
+from lantern.core.selectors import organisation_get
 from lantern.linkage import selectors, services
 from lantern.linkage.models import LinkageRun
 from lantern.linkage.permissions import LinkageAction
@@ -31,7 +31,7 @@ def encodings(request: HttpRequest) -> object:
 @router.post("/linkage/encodings", response={201: EncodingSetOut, **ERRORS}, operation_id="linkage_encodings_upload")
 def encodings_upload(request: HttpRequest, payload: EncodingSetIn) -> Status:
     user = api_user(request, LinkageAction.MANAGE)
-    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    organisation = organisation_get(payload.organisation_id)
     if organisation is None:
         raise ValidationError({"organisation_id": "no such organisation"})
     try:

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lantern.core.models import Organisation
 from lantern.core.permissions import can, organisation_scope
+from lantern.core.selectors import organisations_in_scope
 from lantern.core.views import form_errors, page_user
 from lantern.linkage import selectors, services
 from lantern.linkage.forms import EncodeForm, RunForm, UploadForm
@@ -31,8 +31,7 @@ def dashboard_panel(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def encode_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request, LinkageAction.ENCODE)
-    scope = organisation_scope(user, LinkageAction.ENCODE)
-    organisations = Organisation.objects.filter(scope.q("pk")).order_by("name")
+    organisations = organisations_in_scope(organisation_scope(user, LinkageAction.ENCODE))
     form = EncodeForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:

@@ -25,6 +25,10 @@ def deliveries_visible_to(user: User) -> QuerySet[Delivery]:
     )
 
 
+def delivery_get_for_user(user: User, delivery_id: int) -> Delivery | None:
+    return deliveries_visible_to(user).filter(pk=delivery_id).first()
+
+
 def case_log(user: User, case: Case) -> QuerySet[Delivery]:
     """Every delivery about one case, newest first (refused unless the user may read this case's log)."""
     if not can(user, NotifyAction.LOG, case):

@@ -53,7 +53,7 @@ def case_log_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     user = page_user(request, NotifyAction.LOG)
-    delivery = selectors.deliveries_visible_to(user).filter(pk=delivery_id).first()
+    delivery = selectors.delivery_get_for_user(user, delivery_id)
     if delivery is None or delivery.case is None:
         raise Http404
     attempt(

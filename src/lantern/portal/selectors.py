@@ -14,7 +14,7 @@ from lantern.core.permissions import organisation_scope
 from lantern.crisis.models import Measure
 from lantern.crisis.selectors import active_crises, active_measures
 from lantern.portal import languages
-from lantern.portal.models import CrisisMessage, Intake, IntakeStatus
+from lantern.portal.models import CrisisMessage, Intake, IntakeStatus, MessageText
 from lantern.portal.permissions import PortalAction
 from lantern.providers.selectors import PublicOffer, public_offers, public_regions
 
@@ -99,6 +99,15 @@ def translation_status() -> list[StatusRow]:
                 row.cells.append(StatusCell(code, "current", text.source_revision))
         rows.append(row)
     return rows
+
+
+def message_get(message_id: int) -> CrisisMessage | None:
+    return CrisisMessage.objects.filter(pk=message_id).first()
+
+
+def message_texts(message: CrisisMessage) -> dict[str, MessageText]:
+    """A crisis message's texts, by language."""
+    return {t.language: t for t in MessageText.objects.filter(message=message)}
 
 
 def gaps_by_language(rows: list[StatusRow]) -> list[tuple[str, list[tuple[StatusRow, StatusCell]]]]:

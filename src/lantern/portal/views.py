@@ -24,7 +24,7 @@ from lantern.core.net import client_address
 from lantern.core.views import attempt, form_errors, page_user
 from lantern.portal import labels, languages, selectors, services
 from lantern.portal.forms import CallbackForm, CloseForm, MessageCreateForm, MessageTextForm
-from lantern.portal.models import Channel, CrisisMessage, IfSomeoneElse, IntakeStatus, MessageText
+from lantern.portal.models import Channel, IfSomeoneElse, IntakeStatus
 from lantern.portal.permissions import PortalAction
 
 # A call-back request is a few hundred characters; anything much larger is not one.
@@ -295,10 +295,10 @@ def messages_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def message_edit_view(request: HttpRequest, message_id: str, language: str) -> HttpResponse:
     user = page_user(request, PortalAction.MESSAGES)
-    message = CrisisMessage.objects.filter(pk=int(message_id)).first()
+    message = selectors.message_get(int(message_id))
     if message is None or language not in languages.codes():
         raise Http404
-    texts = {t.language: t for t in MessageText.objects.filter(message=message)}
+    texts = selectors.message_texts(message)
     current = texts.get(language)
     initial = {"title": current.title, "body": current.body} if current else {}
     form = MessageTextForm(request.POST or None, initial=initial)

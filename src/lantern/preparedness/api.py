@@ -15,6 +15,7 @@ from lantern.core.models import Organisation
 from lantern.core.pagination import Pagination
 from lantern.core.problems import problem_response
 from lantern.core.schemas import Problem
+from lantern.core.selectors import organisation_get
 from lantern.preparedness import evidence, pdf, selectors, services
 from lantern.preparedness.models import Assessment, ItemAnswer, PlanAction
 from lantern.preparedness.permissions import PreparednessAction
@@ -39,7 +40,7 @@ AssessmentId = Path(..., ge=1, le=MAX_ID)
 
 
 def _organisation(organisation_id: int, field: str) -> Organisation:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = organisation_get(organisation_id)
     if organisation is None:
         raise ValidationError({field: "no such organisation"})
     return organisation

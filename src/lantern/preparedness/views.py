@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lantern.core.models import Organisation, User
+from lantern.core.models import User
 from lantern.core.permissions import can
+from lantern.core.selectors import lead_agencies, organisations_all
 from lantern.core.views import attempt, form_errors, page_user
 from lantern.preparedness import charts, evidence, pdf, report, selectors, services
 from lantern.preparedness.forms import ActionForm, ActionStatusForm, AssessmentForm, ItemForm, RoleForm
@@ -28,7 +29,7 @@ from lantern.preparedness.permissions import PreparednessAction
 
 
 def _organisations(country: str) -> Any:
-    return Organisation.objects.filter(country=country).order_by("name")
+    return organisations_all().filter(country=country)
 
 
 @login_required
@@ -42,7 +43,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
     if may_manage:
         form = AssessmentForm(
             request.POST or None,
-            organisations=Organisation.objects.order_by("name"),
+            organisations=organisations_all(),
             initial={"assessed_on": timezone.localdate()},
         )
         if request.method == "POST" and form.is_valid():
@@ -289,7 +290,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
 def roles_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request, PreparednessAction.ROLES_VIEW)
     may_manage = can(user, PreparednessAction.MANAGE)
-    form = RoleForm(request.POST or None, organisations=Organisation.objects.order_by("name")) if may_manage else None
+    form = RoleForm(request.POST or None, organisations=organisations_all()) if may_manage else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -324,7 +325,7 @@ def roles_view(request: HttpRequest) -> HttpResponse:
             "phase_now": selectors.phase_now(),
             "form": form,
             "may_acknowledge": can(user, PreparednessAction.ROLES_ACKNOWLEDGE),
-            "leads": Organisation.objects.filter(is_lead_agency=True).order_by("country"),
+            "leads": lead_agencies(),
         },
         status=status,
     )

@@ -12,11 +12,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.core.models import User
-from lantern.core.permissions import can
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can, organisation_scope
+from lantern.core.selectors import organisations_in_scope
 from lantern.crisis.models import MOVEMENT_MEASURES, Measure, MeasureKind
 from lantern.crisis.selectors import active_measures
-from lantern.providers.models import CapacityWeek, DeliveryMode, Offering, OfferingRegion, OperatingStatus
+from lantern.providers.models import (
+    CapacityWeek,
+    DeliveryMode,
+    Offering,
+    OfferingRegion,
+    OperatingStatus,
+    ProviderState,
+)
 from lantern.providers.permissions import ProviderAction
 from lantern.providers.services import NATIONWIDE, week_of, weekly_capacity
 
@@ -78,6 +86,18 @@ class Candidate:
     delivery_mode: str
     capacity_left: int
     reasons: list[str] = field(default_factory=list)
+
+
+def offering_get(offering_id: int) -> Offering | None:
+    """One offer by its id, with its organisation (the service it is handed to asks the permission module)."""
+    return Offering.objects.select_related("organisation").filter(pk=offering_id).first()
+
+
+def own_organisations_with_state(user: User) -> list[tuple[Organisation, ProviderState | None]]:
+    """The organisations whose operating status the user sets, each with its current state (two queries)."""
+    own = list(organisations_in_scope(organisation_scope(user, ProviderAction.STATUS)))
+    states = {s.organisation_id: s for s in ProviderState.objects.filter(organisation__in=own)}
+    return [(o, states.get(o.pk)) for o in own]
 
 
 def candidate_rows(service_type: str, region: str) -> QuerySet[Offering]:

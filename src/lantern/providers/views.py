@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core.models import Organisation
-from lantern.core.permissions import can, organisation_scope
+from lantern.core.permissions import can
+from lantern.core.selectors import organisation_get
 from lantern.core.views import form_errors, page_user
 from lantern.providers import selectors, services
 from lantern.providers.forms import OfferingForm, split
-from lantern.providers.models import OperatingStatus, ProviderState
+from lantern.providers.models import OperatingStatus
 from lantern.providers.permissions import ProviderAction
 
 ABSENCE_STEPS = [0, 10, 25, 50, 75]
@@ -28,7 +28,6 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     service_type = request.GET.get("service_type", "")
     region = request.GET.get("region", "").strip()[:100]
     offerings = selectors.directory(service_type=service_type if service_type in SERVICE_TYPES else "", region=region)
-    own = Organisation.objects.filter(pk__in=sorted(organisation_scope(user, ProviderAction.STATUS).organisation_ids))
     return render(
         request,
         "providers/directory.html",
@@ -39,8 +38,8 @@ def directory_view(request: HttpRequest) -> HttpResponse:
             "service_type": service_type,
             "region": region,
             "own": [
-                (o, ProviderState.objects.filter(organisation=o).first(), can(user, ProviderAction.MANAGE, o))
-                for o in own
+                (o, state, can(user, ProviderAction.MANAGE, o))
+                for o, state in selectors.own_organisations_with_state(user)
             ],
             "statuses": OperatingStatus.choices,
             "absence_steps": ABSENCE_STEPS,
@@ -52,7 +51,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     user = page_user(request, ProviderAction.VIEW)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = organisation_get(organisation_id)
     if organisation is None or not can(user, ProviderAction.STATUS, organisation):
         raise PermissionDenied
     absence_raw = request.POST.get("staff_absence_percent", "")
@@ -76,7 +75,7 @@ def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def offer_new_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """What the organisation offers: a new offer, with the form kept as typed when something is wrong."""
     user = page_user(request, ProviderAction.VIEW)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = organisation_get(organisation_id)
     if organisation is None or not can(user, ProviderAction.MANAGE, organisation):
         raise PermissionDenied
     form = OfferingForm(request.POST or None)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
@@ -131,6 +133,11 @@ def package_visible(user: User) -> bool:
     return can(user, CaseAction.STATISTICS) and can(user, ReferralAction.VIEW)
 
 
+def _service_missing(service_type: str, cutoff: date) -> Q:
+    met = Referral.objects.filter(case=OuterRef("pk"), service_type=service_type, status__in=MEETS_NEED)
+    return Q(~Exists(met), identified_on__lt=cutoff)
+
+
 def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QuerySet[Case], dict[str, date]]:
     """Open cases that, while a crisis lasts, have not been offered every service of the minimum package within
     its deadline (counted from identification, or from the crisis start for cases identified before it). Returns
@@ -147,8 +154,7 @@ def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QueryS
         return Case.objects.none(), {}
     missing = Q()
     for service_type, cutoff in due_before.items():
-        met = Referral.objects.filter(case=OuterRef("pk"), service_type=service_type, status__in=MEETS_NEED)
-        missing |= Q(~Exists(met), identified_on__lt=cutoff)
+        missing |= _service_missing(service_type, cutoff)
     cases = (
         Case.objects.filter(package_scope(user).q())
         .exclude(stage=Stage.CLOSED)
@@ -157,6 +163,25 @@ def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QueryS
         .order_by("identified_on", "pk")
     )
     return cases, due_before
+
+
+def package_missing_list(user: User) -> tuple[QuerySet[Case], dict[str, date]]:
+    """The cases of `cases_missing_package`, each with the services it still misses worked out in the same query
+    (`missing_of` reads them), so that a page of them costs the same however long it is."""
+    cases, due_before = cases_missing_package(user)
+    if not due_before:
+        return cases.annotate(missing_services=Value("", output_field=CharField())), due_before
+    parts = [
+        DbCase(When(_service_missing(service_type, cutoff), then=Value(f"{service_type} ")), default=Value(""))
+        for service_type, cutoff in due_before.items()
+    ]
+    missing = parts[0] if len(parts) == 1 else Concat(*parts, output_field=CharField())
+    return cases.annotate(missing_services=missing), due_before
+
+
+def missing_of(case: Case) -> list[str]:
+    """The services a case of `package_missing_list` misses."""
+    return str(getattr(case, "missing_services", "")).split()
 
 
 def missing_services(case: Case, due_before: dict[str, date]) -> list[str]:

@@ -20,8 +20,8 @@ from lantern.cases.permissions import CaseAction
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
 from lantern.core.views import attempt, page_user
-from lantern.providers.models import DeliveryMode, Offering
-from lantern.providers.selectors import route
+from lantern.providers.models import DeliveryMode
+from lantern.providers.selectors import offering_get, route
 from lantern.referrals import selectors, services
 from lantern.referrals.models import Outcome, Status, Urgency
 from lantern.referrals.permissions import ReferralAction
@@ -95,7 +95,7 @@ def send_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     raw = request.POST.get("offering", "")
-    offering = Offering.objects.select_related("organisation").filter(pk=int(raw)).first() if raw.isdigit() else None
+    offering = offering_get(int(raw)) if raw.isdigit() else None
     if offering is None:
         messages.error(request, _("Choose a provider."))
         return redirect("referrals:refer", reference=case.reference)
@@ -142,9 +142,7 @@ def package_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
     if not selectors.package_visible(user):
         raise PermissionDenied
-    cases, due_before = selectors.cases_missing_package(user)
+    cases, due_before = selectors.package_missing_list(user)
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
-    rows = [
-        (case, [str(SERVICE_TYPES.get(s, s)) for s in selectors.missing_services(case, due_before)]) for case in page
-    ]
+    rows = [(case, [str(SERVICE_TYPES.get(s, s)) for s in selectors.missing_of(case)]) for case in page]
     return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})

@@ -70,21 +70,30 @@ def shelters_of(user: User, action: str = ShelterAction.RESIDENTS) -> QuerySet[O
     return Organisation.objects.filter(scope.q("pk"), type=OrganisationType.SHELTER).order_by("name")
 
 
+def shelter_regions() -> list[str]:
+    return sorted(set(Organisation.objects.filter(type=OrganisationType.SHELTER).values_list("region", flat=True)))
+
+
 def residents(shelter: Organisation) -> QuerySet[Stay]:
     """Who is staying now, by case reference, with the bed and wing (no name)."""
     return (
         Stay.objects.filter(shelter=shelter, discharged_at__isnull=True)
         .select_related("case")
         .prefetch_related("assignments__bed__room", "repatriations")
-        .order_by("admitted_at")
+        .order_by("admitted_at", "pk")
     )
+
+
+def stay_get(stay_id: int) -> Stay | None:
+    """One stay by its id, with its shelter and case (the caller asks the permission module about the shelter)."""
+    return Stay.objects.select_related("shelter", "case").filter(pk=stay_id).first()
 
 
 def waiting_list(*, region: str = "") -> QuerySet[WaitingEntry]:
     entries = WaitingEntry.objects.filter(resolved_at__isnull=True).select_related("case")
     if region:
         entries = entries.filter(region=region)
-    return entries.order_by("since")
+    return entries.order_by("since", "pk")
 
 
 # --- Indicators for insights ------------------------------------------------------------------------------------

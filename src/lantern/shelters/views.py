@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lantern.core.models import Organisation, User
+from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can
+from lantern.core.selectors import organisation_get
 from lantern.core.views import attempt, page_user
 from lantern.referrals.selectors import referral_get_for_user
 from lantern.shelters import selectors, services
-from lantern.shelters.models import Destination, QuarantineStep, Restriction, Stay
+from lantern.shelters.models import Destination, QuarantineStep, Restriction
 from lantern.shelters.permissions import ShelterAction
 
 
@@ -37,7 +38,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
         "region": region,
         "restriction": restriction,
         "restrictions": Restriction.choices,
-        "regions": sorted(set(Organisation.objects.filter(type="Shelter").values_list("region", flat=True))),
+        "regions": selectors.shelter_regions(),
         "own": selectors.shelters_of(user),
         "now": timezone.now(),
     }
@@ -47,7 +48,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
 
 
 def _own_shelter(user: User, organisation_id: int, action: str = ShelterAction.RESIDENTS) -> Organisation:
-    shelter = Organisation.objects.filter(pk=organisation_id, type="Shelter").first()
+    shelter = organisation_get(organisation_id, type=OrganisationType.SHELTER)
     if shelter is None or not can(user, action, shelter):
         raise Http404
     return shelter
@@ -89,7 +90,7 @@ def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
 @require_POST
 def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpResponse:
     user = page_user(request)
-    stay = Stay.objects.select_related("shelter", "case").filter(pk=stay_id).first()
+    stay = selectors.stay_get(stay_id)
     if stay is None or not can(user, ShelterAction.RESIDENTS, stay.shelter):
         raise Http404
     post = request.POST

@@ -1,0 +1,127 @@
+"""Pydantic schemas of the shelter API: residents and the waiting list by case reference, never a name."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from lantern.cases.schemas import REFERENCE_PATTERN
+from lantern.referrals.models import PUBLIC_ID_PATTERN
+from lantern.shelters.models import BedAssignment, Repatriation, Stay, WaitingEntry
+
+
+def _current_assignment(stay: Stay) -> BedAssignment | None:
+    return next((a for a in stay.assignments.all() if a.until is None), None)
+
+
+class BoardRow(Schema):
+    shelter_id: int
+    name: str
+    region: str
+    total: int
+    occupied: int
+    free_regular: int
+    free_quarantine: int
+    free_by_restriction: dict[str, int]
+    blocked_repatriations: int
+    longest_blocked_days: int
+
+
+class RoomIn(Schema):
+    name: str = Field(min_length=1, max_length=60)
+    wing: str = Field(default="regular", max_length=12)
+    restriction: str = Field(default="mixed", max_length=12)
+    beds: int = Field(ge=1, le=100)
+    accessible: bool = False
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    wing: str
+    restriction: str
+    accessible: bool
+
+
+class AdmissionIn(Schema):
+    referral_id: str | None = Field(default=None, pattern=PUBLIC_ID_PATTERN, description="the referral's public id")
+    case_reference: str | None = Field(default=None, pattern=REFERENCE_PATTERN)
+
+
+class StayOut(Schema):
+    id: int
+    reference: str
+    admitted_at: datetime
+    wing: str
+    bed: str
+    quarantine_until: date | None
+    discharged_at: datetime | None
+    destination: str
+    repatriation: str = Field(description="planned or blocked, while one is pending")
+
+    @staticmethod
+    def resolve_reference(stay: Stay) -> str:
+        return stay.case.reference
+
+    @staticmethod
+    def resolve_wing(stay: Stay) -> str:
+        current = _current_assignment(stay)
+        return current.wing if current else ""
+
+    @staticmethod
+    def resolve_bed(stay: Stay) -> str:
+        current = _current_assignment(stay)
+        return current.bed.label if current else ""
+
+    @staticmethod
+    def resolve_repatriation(stay: Stay) -> str:
+        pending = (Repatriation.Status.PLANNED, Repatriation.Status.BLOCKED)
+        return next((str(r.status) for r in stay.repatriations.all() if r.status in pending), "")
+
+
+class StepIn(Schema):
+    kind: str = Field(max_length=16)
+    result: str = Field(default="", max_length=10)
+
+
+class DischargeIn(Schema):
+    destination: str = Field(max_length=16)
+
+
+class RepatriationIn(Schema):
+    country: str = Field(min_length=2, max_length=2)
+    planned_on: date
+
+
+class RepatriationOut(Schema):
+    id: int
+    country: str
+    planned_on: date
+    status: str
+    blocked_since: date | None
+
+
+class WaitIn(Schema):
+    case_reference: str = Field(pattern=REFERENCE_PATTERN)
+    region: str = Field(min_length=1, max_length=100)
+    restriction: str = Field(default="mixed", max_length=12)
+
+
+class WaitOut(Schema):
+    reference: str
+    region: str
+    restriction: str
+    since: datetime
+
+    @staticmethod
+    def resolve_reference(entry: WaitingEntry) -> str:
+        return entry.case.reference
+
+
+class IndicatorsOut(Schema):
+    occupancy_rate: float | None
+    median_length_of_stay_days: float | None
+    waiting_for_repatriation: int
+    waiting_median_days: float | None
+    waiting_longest_days: int | None
