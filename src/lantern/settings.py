@@ -150,9 +150,10 @@ LANTERN_MAX_UPLOAD_REQUEST_BYTES = 21 * 1024 * 1024
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{LANTERN_HOME / 'lantern.sqlite3'}")
 try:
     _default_db = dj_database_url.parse(
-        # Tests close every connection at once: the live server's request threads must not keep theirs.
+        # Tests close every connection at once: the live server's request threads must not keep theirs (a test
+        # that starts its own server, as the failure drills do, may ask for persistent connections).
         DATABASE_URL,
-        conn_max_age=0 if LANTERN_MODE == "test" else env_int("LANTERN_DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("LANTERN_DB_CONN_MAX_AGE", 0 if LANTERN_MODE == "test" else 60),
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Lantern understands: {exc}") from None
