@@ -180,6 +180,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LANTERN_OUTBOX_SWEEP_AFTER_SECONDS = env_int("LANTERN_OUTBOX_SWEEP_AFTER_SECONDS", 120, minimum=1)
 # A worker older than this without a heartbeat is reported as down by /healthz.
 LANTERN_WORKER_STALE_SECONDS = env_int("LANTERN_WORKER_STALE_SECONDS", 60, minimum=5)
+# How often a worker writes its heartbeat, queues the periodic jobs that are due and takes back the tasks of a
+# worker that stopped beating (lantern.core.periodic.requeue_abandoned_tasks).
+LANTERN_WORKER_HEARTBEAT_SECONDS = env_int("LANTERN_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 
 # --- Passwords, login, sessions -----------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -68,7 +68,7 @@ class PrivateCluster:
     def _run(self, *argv: str) -> None:
         # Output to a file, not a pipe: the server pg_ctl starts would hold a pipe open, and we would wait on it.
         with (self.root / "commands.log").open("ab") as out:
-            subprocess.run([*self.as_user, *argv], check=True, stdout=out, stderr=out, timeout=60)  # noqa: S603
+            subprocess.run([*self.as_user, *argv], check=True, stdout=out, stderr=out, timeout=60)
 
     def url(self, name: str = "lantern") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
@@ -78,14 +78,18 @@ class PrivateCluster:
         if not self.data.exists():
             self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l", str(self.root / "log"), "start")
+        self._run(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l", str(self.root / "log"), "start"
+        )
 
     def restart(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-l", str(self.root / "log"), "restart")
+        self._run(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-l", str(self.root / "log"), "restart"
+        )
 
     def stop(self) -> None:
         if self.data.exists():
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [*self.as_user, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
                 capture_output=True,
                 timeout=60,
@@ -95,14 +99,21 @@ class PrivateCluster:
     def copy_of(self, source_url: str, name: str = "lantern") -> str:
         """A database in this cluster holding what the source database holds now (schema and committed rows)."""
         self._run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
-        dump = subprocess.run(  # noqa: S603
+        dump = subprocess.run(
             [str(PG_BIN / "pg_dump"), "--no-owner", "--no-privileges", "-d", source_url],
             check=True,
             capture_output=True,
             timeout=60,
         )
-        subprocess.run(  # noqa: S603
-            [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", self.url(name).replace("postgres://", "postgresql://")],
+        subprocess.run(
+            [
+                str(PG_BIN / "psql"),
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                self.url(name).replace("postgres://", "postgresql://"),
+            ],
             input=dump.stdout,
             check=True,
             capture_output=True,
@@ -141,8 +152,19 @@ def lantern_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
 def start_server(env: dict[str, str], log: Path, *, threads: int = 4) -> tuple[subprocess.Popen[bytes], int]:
     """`lantern serve` (gunicorn) on a free port, once it answers /healthz (whatever the answer)."""
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "lantern.cli", "serve", "--port", str(port), "--workers", "1", "--threads", str(threads)],
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lantern.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--threads",
+            str(threads),
+        ],
         env=env,
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
@@ -152,7 +174,7 @@ def start_server(env: dict[str, str], log: Path, *, threads: int = 4) -> tuple[s
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "lantern.cli", "worker", "--interval", "0.2"],
         env=env,
         stdout=log.open("ab"),

@@ -33,7 +33,9 @@ BODY = json.dumps(
 )
 
 
-def _register_cases(port: int, token: str, stop_at: threading.Event, results: list[tuple[float, int, str, str]]) -> None:
+def _register_cases(
+    port: int, token: str, stop_at: threading.Event, results: list[tuple[float, int, str, str]]
+) -> None:
     """Registers cases one after the other over one keep-alive connection, as a client integration would."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
