@@ -38,7 +38,8 @@ seeds.connect()  # reference data survives the flush that ends a transactional t
 @pytest.hookimpl(trylast=True)  # after pytest-xdist's own, which marks the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need PostgreSQL run in the PostgreSQL half of the suite; on SQLite they are deselected (they
-    are not skipped: every test runs in one half or the other). Browser tests are left out only when the test
+    are not skipped: every test runs in one half or the other), and those about the embedded database the other
+    way round. Browser tests are left out only when the test
     command could not get Chromium, and it says so loudly.
 
     `--dist loadgroup` keeps each `xdist_group` (the browser tests, the CLI tests) on one worker by a suffix that
@@ -49,6 +50,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep, drop = [], []
     for item in items:
         if item.get_closest_marker("postgres_only") and not ON_POSTGRES:
+            drop.append(item)
+        elif item.get_closest_marker("sqlite_only") and ON_POSTGRES:
             drop.append(item)
         elif item.get_closest_marker("browser") and os.environ.get("LANTERN_SKIP_BROWSER"):
             item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))

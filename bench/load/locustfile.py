@@ -55,6 +55,8 @@ class Staff(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self) -> None:
+        # A new connection per request, as the reverse proxy in front of gunicorn opens them in production.
+        self.client.headers["Connection"] = "close"
         account = ACCOUNTS["accounts"][self.role][next(_NEXT[self.role])]
         self.client.get("/login/", name="login: form")
         self.client.post(
@@ -78,9 +80,9 @@ class Staff(HttpUser):
 
     def page(self, url: str, name: str) -> str:
         with self.client.get(url, name=name, catch_response=True) as response:
-            if response.status_code != 200 or "/login/" in response.url:
-                response.failure(f"{response.status_code} at {response.url}")
-            return str(response.text)
+            if response.status_code != 200 or "/login/" in (response.url or ""):
+                response.failure(f"{response.status_code} {response.error or ''} at {response.url}")
+            return str(response.text or "")
 
 
 class Caseworker(Staff):
@@ -185,6 +187,7 @@ class PortalVisitor(HttpUser):
     wait_time = between(3, 10)
 
     def on_start(self) -> None:
+        self.client.headers["Connection"] = "close"
         self.language = random.choice(PORTAL_LANGUAGES)
 
     @task(3)

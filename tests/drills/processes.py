@@ -182,7 +182,7 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_for_http(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+def wait_for_http(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the server stopped: {log.read_text()[-3000:]}"
@@ -210,3 +210,54 @@ def stop(*processes: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+class ReverseProxy:
+    """A small stand-in for the nginx of docs/operations.md: it forwards each request to the next web process in
+    turn (round robin), adds X-Forwarded-For and X-Forwarded-Proto: https as that configuration does, and says
+    which upstream answered in X-Upstream (nginx's $upstream_addr)."""
+
+    def __init__(self, upstreams: list[int]) -> None:
+        import itertools
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        turn = itertools.cycle(upstreams)
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                with lock:
+                    upstream = next(turn)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+                headers["X-Forwarded-For"] = self.client_address[0]
+                headers["X-Forwarded-Proto"] = "https"
+                conn = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
+                conn.request(self.command, self.path, body=body, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                self.send_response(response.status)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("X-Upstream", str(upstream))
+                self.end_headers()
+                self.wfile.write(payload)
+                conn.close()
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _forward
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
