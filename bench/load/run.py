@@ -184,6 +184,18 @@ def gunicorn_rss(master_pid: int) -> dict[str, int]:
         return {}
 
 
+def cpu_seconds(pids: list[str]) -> float:
+    """User and system CPU time the processes have used, from /proc/PID/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def sample_memory(master_pid: int, out: list[dict[str, Any]], stop: threading.Event, started: float) -> None:
     while not stop.is_set():
         per_process = gunicorn_rss(master_pid)
@@ -193,6 +205,7 @@ def sample_memory(master_pid: int, out: list[dict[str, Any]], stop: threading.Ev
                 "t": round(time.monotonic() - started, 1),
                 "rss_kib": sum(per_process.values()),
                 "workers_kib": sum(v for p, v in per_process.items() if p != gunicorn_pids[0]) if per_process else 0,
+                "cpu_s": cpu_seconds(gunicorn_pids),
                 "load1": os.getloadavg()[0],
             }
         )
@@ -248,6 +261,8 @@ def summarise(prefix: Path, memory: list[dict[str, Any]], staff: int, portal: in
     settled = [m for m in memory if m["t"] >= 60] or memory
     first, last = settled[0]["rss_kib"], settled[-1]["rss_kib"]
     loads = [m["load1"] for m in memory]
+    requests = operations.get("Aggregated", {}).get("requests", 0)
+    cpu = memory[-1]["cpu_s"] - memory[0]["cpu_s"]
     summary = {
         "staff": staff,
         "portal": portal,
@@ -257,6 +272,9 @@ def summarise(prefix: Path, memory: list[dict[str, Any]], staff: int, portal: in
         "rss_mib_end": round(last / 1024, 1),
         "rss_mib_max": round(max(m["rss_kib"] for m in memory) / 1024, 1),
         "rss_growth_pct": round(100 * (last - first) / first, 1) if first else None,
+        # CPU the web processes spent per request: with the throughput, how many cores the load needs.
+        "web_cpu_ms_per_request": round(1000 * cpu / requests, 1) if requests else None,
+        "web_cpu_cores_used": round(cpu / max(memory[-1]["t"] - memory[0]["t"], 1), 2),
         "load1_mean": round(sum(loads) / len(loads), 2),
         "load1_max": round(max(loads), 2),
     }
