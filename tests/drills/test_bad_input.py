@@ -111,15 +111,16 @@ def test_hostile_json_is_a_400_problem_writes_nothing_and_holds_little_memory(
 ) -> None:
     client = api_client["caseworker"]
     client.raise_request_exception = False
-    events = AuditEvent.objects.count()
     url = f"/api/v1/cases/{case.reference}/notes"
+    client.get(url)  # the first request of the process builds the API's schemas: not what is measured
+    events = AuditEvent.objects.count()
     response, peak = _peak_mb(lambda: client.post(url, body, content_type="application/json"))
     assert response.status_code in (400, 422)
     assert response["Content-Type"] == "application/problem+json"
     assert not Note.objects.filter(case=case).exists()
     assert AuditEvent.objects.count() == events
     # Bodies are held to 2.5 MB before this (DATA_UPLOAD_MAX_MEMORY_SIZE); what parsing them costs stays small.
-    assert peak < 64, f"{peak:.1f} MB held for a {len(body) / MB:.1f} MB body"
+    assert peak < 16, f"{peak:.1f} MB held for a {len(body) / MB:.1f} MB body"
 
 
 @pytest.mark.django_db
