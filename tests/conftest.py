@@ -49,9 +49,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.stash[UNGROUPED] = {item.nodeid for item in items if _group_lost(item)}
     keep, drop = [], []
     for item in items:
-        if item.get_closest_marker("postgres_only") and not ON_POSTGRES:
-            drop.append(item)
-        elif item.get_closest_marker("sqlite_only") and ON_POSTGRES:
+        if _other_half(item):
             drop.append(item)
         elif item.get_closest_marker("browser") and os.environ.get("LANTERN_SKIP_BROWSER"):
             item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))
@@ -61,6 +59,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _other_half(item: pytest.Item) -> bool:
+    """The test belongs to the other database's half of the suite."""
+    if ON_POSTGRES:
+        return item.get_closest_marker("sqlite_only") is not None
+    return item.get_closest_marker("postgres_only") is not None
 
 
 def _group_lost(item: pytest.Item) -> bool:
