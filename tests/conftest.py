@@ -38,7 +38,8 @@ seeds.connect()  # reference data survives the flush that ends a transactional t
 @pytest.hookimpl(trylast=True)  # after pytest-xdist's own, which marks the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need PostgreSQL run in the PostgreSQL half of the suite; on SQLite they are deselected (they
-    are not skipped: every test runs in one half or the other). Browser tests are left out only when the test
+    are not skipped: every test runs in one half or the other), and those about the embedded database the other
+    way round. Browser tests are left out only when the test
     command could not get Chromium, and it says so loudly.
 
     `--dist loadgroup` keeps each `xdist_group` (the browser tests, the CLI tests) on one worker by a suffix that
@@ -48,7 +49,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.stash[UNGROUPED] = {item.nodeid for item in items if _group_lost(item)}
     keep, drop = [], []
     for item in items:
-        if item.get_closest_marker("postgres_only") and not ON_POSTGRES:
+        if _other_half(item):
             drop.append(item)
         elif item.get_closest_marker("browser") and os.environ.get("LANTERN_SKIP_BROWSER"):
             item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))
@@ -58,6 +59,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _other_half(item: pytest.Item) -> bool:
+    """The test belongs to the other database's half of the suite."""
+    if ON_POSTGRES:
+        return item.get_closest_marker("sqlite_only") is not None
+    return item.get_closest_marker("postgres_only") is not None
 
 
 def _group_lost(item: pytest.Item) -> bool:

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -17,7 +18,7 @@ from ninja.utils import check_csrf
 from lantern.cases.api import router as cases_router
 from lantern.core.accounts import has_second_factor
 from lantern.core.api import router as core_router
-from lantern.core.errors import request_too_large
+from lantern.core.errors import database_unavailable, request_too_large
 from lantern.core.models import User
 from lantern.core.permissions import needs_second_factor
 from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
@@ -165,6 +166,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return request_too_large(request)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return database_unavailable(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -151,9 +151,10 @@ LANTERN_MAX_UPLOAD_REQUEST_BYTES = 21 * 1024 * 1024
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{LANTERN_HOME / 'lantern.sqlite3'}")
 try:
     _default_db = dj_database_url.parse(
-        # Tests close every connection at once: the live server's request threads must not keep theirs.
+        # Tests close every connection at once: the live server's request threads must not keep theirs (a test
+        # that starts its own server, as the failure drills do, may ask for persistent connections).
         DATABASE_URL,
-        conn_max_age=0 if LANTERN_MODE == "test" else env_int("LANTERN_DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("LANTERN_DB_CONN_MAX_AGE", 0 if LANTERN_MODE == "test" else 60),
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Lantern understands: {exc}") from None
@@ -180,6 +181,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LANTERN_OUTBOX_SWEEP_AFTER_SECONDS = env_int("LANTERN_OUTBOX_SWEEP_AFTER_SECONDS", 120, minimum=1)
 # A worker older than this without a heartbeat is reported as down by /healthz.
 LANTERN_WORKER_STALE_SECONDS = env_int("LANTERN_WORKER_STALE_SECONDS", 60, minimum=5)
+# How often a worker writes its heartbeat, queues the periodic jobs that are due and takes back the tasks of a
+# worker that stopped beating (lantern.core.periodic.requeue_abandoned_tasks).
+LANTERN_WORKER_HEARTBEAT_SECONDS = env_int("LANTERN_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 
 # --- Passwords, login, sessions -----------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -61,6 +61,11 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "lt_MigrationStatus": ("context", "migration_status", "text"),
 }
 EXPORT_ONLY = ["lt_Reference", "lt_Stage", "cas_Status"]
+# An import is checked whole before anything is written, so it is held in memory: these bound what it may hold.
+# A bigger register is imported in parts (each part all or nothing).
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+MAX_IMPORT_ROWS = 100_000
+MAX_LINE_CHARS = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,15 @@ class ParsedRow:
 
 
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and the rows of a CSV (UTF-8, with or without BOM) or XLSX file, as text."""
+    """The header and the rows of a CSV (UTF-8, with or without BOM) or XLSX file, as text. A file larger than
+    MAX_IMPORT_BYTES, a line longer than MAX_LINE_CHARS, a value longer than the csv module takes, text that is not
+    UTF-8: ValueError, saying where."""
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise ValueError(
+            f"the file is {size / 1024 / 1024:.0f} MB; at most {MAX_IMPORT_BYTES // 1024 // 1024} MB are imported "
+            "at once: split it into parts"
+        )
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -101,9 +114,33 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     if path.suffix.lower() != ".csv":
         raise ValueError("the file must end in .csv or .xlsx")
     handle = path.open(newline="", encoding="utf-8-sig")
-    reader = csv.reader(handle)
-    header = [name.strip() for name in next(reader, [])]
-    return header, reader
+    rows = _csv_rows(_bounded_lines(handle))
+    header = [name.strip() for name in next(rows, [])]
+    return header, rows
+
+
+def _bounded_lines(handle: io.TextIOBase) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is read whole into memory."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            line = handle.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError:
+            raise ValueError(f"line {number} is not UTF-8 text") from None
+        if not line:
+            return
+        if len(line) > MAX_LINE_CHARS:
+            raise ValueError(f"line {number} is longer than {MAX_LINE_CHARS // 1024} KB: is this an HTCDS file?")
+        yield line
+
+
+def _csv_rows(lines: Iterator[str]) -> Iterator[list[str]]:
+    reader = csv.reader(lines)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ValueError(f"line {reader.line_num} is not readable CSV ({exc})") from None
 
 
 def _cell_text(cell: object) -> str:
@@ -213,6 +250,8 @@ def read_htcds(
         if not any(cell.strip() for cell in cells):
             continue
         count += 1
+        if count > MAX_IMPORT_ROWS:
+            raise ValueError(f"more than {MAX_IMPORT_ROWS} rows: import the file in parts")
         row, row_errors = parse_row(index, header, cells)
         errors.extend(row_errors)
         if row is not None:

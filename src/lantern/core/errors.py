@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from lantern.core.problems import problem_response
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait before trying again when the database is away (a restart takes a few).
+RETRY_AFTER_SECONDS = 5
 
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -43,4 +52,53 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    exc = sys.exc_info()[1]  # Django calls this handler inside the `except` that caught the exception
+    if is_database_unavailable(exc):
+        return database_unavailable(request, exc)
     return _error(request, 500, _("Something went wrong on our side. It has been logged; please try again."))
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """The database went away (a restart, a lost connection, a full disk), as opposed to a mistake in a query: the
+    request cannot be served now, and the same request will be once the database is back."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def is_storage_full(exc: BaseException | None) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"); PostgreSQL's disk full is SQLSTATE 53100."""
+    if exc is None:
+        return False
+    return "database or disk is full" in str(exc) or getattr(getattr(exc, "__cause__", None), "sqlstate", "") == "53100"
+
+
+def database_unavailable(request: HttpRequest, exc: BaseException | None) -> HttpResponse:
+    """503 with Retry-After: problem+json under /api/, a plain translated page elsewhere. The page is drawn without
+    the staff shell, whose menus read the database. The transaction the request was in was rolled back whole, so
+    nothing was half saved; the next request opens a new connection (CONN_HEALTH_CHECKS) and goes through."""
+    full = is_storage_full(exc)
+    # The exception's type only: its message may quote a query's values.
+    logger.error(
+        "database %s (%s) in %s %s",
+        "full" if full else "unavailable",
+        type(exc).__name__,
+        request.method,
+        request.path,
+    )
+    if full:
+        message = _("Lantern's database has no space left, so nothing was saved. Tell your system administrator.")
+        api_detail = (
+            "The database has no space left; nothing was saved. Try again once an administrator has freed space."
+        )
+    else:
+        message = _(
+            "Lantern cannot reach its database for a moment, and nothing was saved. Please try again in a minute."
+        )
+        api_detail = "The database cannot be reached for a moment; nothing was saved. Try again shortly."
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        return problem_response(503, detail=api_detail, headers=headers)
+    html = render_to_string("core/error_plain.html", {"status": 503, "message": message})
+    response = HttpResponse(html, status=503)
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -7,6 +7,7 @@ import socket
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 from django.db import connection
 from django.utils import timezone
@@ -15,9 +16,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from lantern.core.management.base import LanternCommand
 from lantern.core.models import WorkerHeartbeat
-from lantern.core.periodic import queue_due_jobs
-
-HEARTBEAT_SECONDS = 10
+from lantern.core.periodic import queue_due_jobs, requeue_abandoned_tasks
 
 
 def _beat(worker_id: str, started_at: Any) -> None:
@@ -36,10 +35,11 @@ def _beat(worker_id: str, started_at: Any) -> None:
 
 def _heartbeat_loop(worker_id: str, started_at: Any, stop: threading.Event) -> None:
     try:
-        while not stop.wait(HEARTBEAT_SECONDS):
+        while not stop.wait(settings.LANTERN_WORKER_HEARTBEAT_SECONDS):
             try:
                 _beat(worker_id, started_at)
                 queue_due_jobs()
+                requeue_abandoned_tasks()
             except Exception:  # a missed beat is reported by /healthz; the worker goes on
                 connection.close()
     finally:
@@ -78,4 +78,4 @@ class Command(LanternCommand):
             worker.run()
         finally:
             stop.set()
-            beat.join(timeout=HEARTBEAT_SECONDS + 1)
+            beat.join(timeout=settings.LANTERN_WORKER_HEARTBEAT_SECONDS + 1)
