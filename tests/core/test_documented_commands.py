@@ -173,7 +173,7 @@ def _covered(command: tuple[str, str | None]) -> bool:
 def test_every_documented_command_is_in_the_list() -> None:
     shown = documented_commands()
     assert ("stats", "publish") in shown, "the scan found nothing: the pattern is broken"
-    assert sorted(c for c in shown if not _covered(c)) == []  # type: ignore[type-var]
+    assert sorted(c for c in shown if not _covered(c)) == []
 
 
 def _fresh_home(home: Path) -> dict[str, str]:
