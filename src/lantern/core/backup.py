@@ -140,6 +140,25 @@ def tables() -> list[Table]:
     return sorted(found, key=lambda t: t.name)
 
 
+def _as_present(wanted: list[Table], present: dict[str, set[str]]) -> list[Table]:
+    """The tables and columns the database has: a database not yet migrated to this code's models (a table or a
+    column still to come) is backed up as it is, and restore migrates it forward."""
+    found = []
+    for table in wanted:
+        if table.name not in present:
+            continue
+        keep = [i for i, c in enumerate(table.columns) if c in present[table.name]]
+        found.append(
+            dataclasses.replace(
+                table,
+                columns=tuple(table.columns[i] for i in keep),
+                kinds=tuple(table.kinds[i] for i in keep),
+                encrypted=tuple(keep.index(i) for i in table.encrypted if i in keep),
+            )
+        )
+    return found
+
+
 # --- canonical values ----------------------------------------------------------------------------------------
 
 
@@ -263,6 +282,10 @@ class _Reader:
     def migrations(self) -> list[str]:
         return sorted(f"{app}.{name}" for app, name in self.raw("SELECT app, name FROM django_migrations"))
 
+    def existing(self) -> dict[str, set[str]]:
+        """The tables of the snapshot and their columns."""
+        raise NotImplementedError
+
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
@@ -281,6 +304,10 @@ class _SqliteReader(_Reader):
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
+    def existing(self) -> dict[str, set[str]]:
+        names = [r[0] for r in self.raw("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {n: {r[1] for r in self.db.execute(f"PRAGMA table_info({self.quote(n)})")} for n in names}
+
     def raw(self, sql: str) -> list[tuple[Any, ...]]:
         return self.db.execute(sql).fetchall()
 
@@ -298,6 +325,14 @@ class _PostgresReader(_Reader):
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
+
+    def existing(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for table, column in self.raw(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        ):
+            found.setdefault(str(table), set()).add(str(column))
+        return found
 
     def raw(self, sql: str) -> list[tuple[Any, ...]]:
         with self.connection.cursor() as cursor:
@@ -372,7 +407,7 @@ def write_backup(
             "migrations": reader.migrations(),
         }
         writer.write(_line(header) + b"\n")
-        all_tables = tables()
+        all_tables = _as_present(tables(), reader.existing())
         counts = {t.name: reader.count(t) for t in all_tables}
         total = sum(counts.values())
         manifest: dict[str, Any] = {**header, "tables": {}, "audit_head": None, "data_key_ids": [], "audit_key_ids": []}

@@ -78,7 +78,7 @@ class Command(LanternCommand):
 def _summary(path: Path, report: RestoreReport) -> list[str]:
     manifest = report.manifest
     forward = (
-        f"migrated forward: {len(report.migrated_forward)} migrations ({', '.join(report.migrated_forward[:5])}"
+        f"migrated forward: {len(report.migrated_forward)} migration{'s' if len(report.migrated_forward) > 1 else ''} ({', '.join(report.migrated_forward[:5])}"
         f"{', ...' if len(report.migrated_forward) > 5 else ''})"
         if report.migrated_forward
         else "no migration to apply"
