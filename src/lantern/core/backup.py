@@ -49,6 +49,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from packaging.version import InvalidVersion, Version
@@ -399,6 +400,9 @@ def write_backup(
     """Dump the database into `sink`, encrypted under `key`."""
     writer = EncryptedWriter(sink, key)
     with _snapshot(using) as reader:
+        present = reader.existing()
+        if "django_migrations" not in present:
+            raise BackupRefused("the database is empty (never migrated): there is nothing to back up")
         header = {
             "lantern_backup": FORMAT,
             "lantern_version": lantern.__version__,
@@ -407,7 +411,7 @@ def write_backup(
             "migrations": reader.migrations(),
         }
         writer.write(_line(header) + b"\n")
-        all_tables = _as_present(tables(), reader.existing())
+        all_tables = _as_present(tables(), present)
         counts = {t.name: reader.count(t) for t in all_tables}
         total = sum(counts.values())
         manifest: dict[str, Any] = {**header, "tables": {}, "audit_head": None, "data_key_ids": [], "audit_key_ids": []}
@@ -557,7 +561,7 @@ class RestoreReport:
     data_key_ids: list[str]
 
 
-def check_compatible(manifest: dict[str, Any], using: str = DEFAULT_DB_ALIAS) -> None:
+def check_compatible(manifest: dict[str, Any]) -> None:
     """A backup made by a newer Lantern (its version, or a migration this code does not know) is refused."""
     made_by = str(manifest.get("lantern_version", ""))
     try:
@@ -568,7 +572,7 @@ def check_compatible(manifest: dict[str, Any], using: str = DEFAULT_DB_ALIAS) ->
         raise BackupRefused(
             f"the backup was made by Lantern {made_by}, newer than this Lantern {lantern.__version__}: upgrade first"
         )
-    known = {f"{app}.{name}" for app, name in MigrationExecutor(connections[using]).loader.graph.nodes}
+    known = {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).graph.nodes}
     unknown = sorted(set(manifest.get("migrations", [])) - known)
     if unknown:
         raise BackupRefused(
@@ -787,7 +791,7 @@ def restore(
     announce: Callable[[str], object] | None = None,
 ) -> RestoreReport:
     manifest, layout = check_file(path, key, progress=progress)
-    check_compatible(manifest, using)
+    check_compatible(manifest)
     check_keys_present(manifest)
     holds, what = describe_target(using)
     target = _target_name(using)
@@ -844,9 +848,9 @@ def _restore_sqlite(
     connection.settings_dict["NAME"] = str(building)
     try:
         rows, forward, events, head, proven = _restore_into(path, key, backup, using, progress, total)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode=DELETE")  # folds the write-ahead log into the file
         connection.close()
+        with contextlib.closing(sqlite3.connect(building)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself, still in WAL mode
         for suffix in ("-wal", "-shm", "-journal"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(building, target)

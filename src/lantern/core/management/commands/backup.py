@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from lantern.core.backup import BackupReport, write_backup
 from lantern.core.backupfile import (
@@ -57,6 +58,8 @@ class Command(LanternCommand):
         out = Path(options["out"])
         try:
             check_new_file(out)
+            if "django_migrations" not in connection.introspection.table_names():
+                raise BackupRefused("the database is empty (never migrated): there is nothing to back up")
             key, created = backup_key(create=True)
             check_not_a_data_key(key)
             if created:
@@ -70,7 +73,7 @@ class Command(LanternCommand):
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"--out: cannot write {out}: {exc.strerror}") from None
-        except DatabaseError as exc:
+        except (DatabaseError, sqlite3.Error) as exc:
             raise UsageError(f"the database could not be read ({type(exc).__name__}): nothing was written") from None
         if options["json"]:
             self.stdout.write(json.dumps(report.manifest))

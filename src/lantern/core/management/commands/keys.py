@@ -132,6 +132,8 @@ class Command(LanternCommand):
         check_new_file(out)
         passphrase = _passphrase(options["passphrase_stdin"], confirm=True)
         check_passphrase(passphrase)
+        if not settings.LANTERN_DATA_KEYS and not crypto.data_keys_path().exists():
+            raise UsageError("no data keys to back up: set LANTERN_DATA_KEYS or run `lantern keys init`")
         key, created = backup_key(create=True)  # so that the keys backup also opens every future backup
         check_not_a_data_key(key)
         content, names = seal(passphrase)

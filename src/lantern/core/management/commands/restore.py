@@ -77,12 +77,11 @@ class Command(LanternCommand):
 
 def _summary(path: Path, report: RestoreReport) -> list[str]:
     manifest = report.manifest
-    forward = (
-        f"migrated forward: {len(report.migrated_forward)} migration{'s' if len(report.migrated_forward) > 1 else ''} ({', '.join(report.migrated_forward[:5])}"
-        f"{', ...' if len(report.migrated_forward) > 5 else ''})"
-        if report.migrated_forward
-        else "no migration to apply"
-    )
+    applied = report.migrated_forward
+    forward = "no migration to apply"
+    if applied:
+        names = ", ".join(applied[:5]) + (", ..." if len(applied) > 5 else "")
+        forward = f"migrated forward: {len(applied)} migration{'s' if len(applied) > 1 else ''} ({names})"
     return [
         f"restored {path} into {report.target}" + (f" (overwrote {report.overwritten})" if report.overwritten else ""),
         f"  backup made {manifest['created_at']} by Lantern {manifest['lantern_version']} on {manifest['engine']}",
