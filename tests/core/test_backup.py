@@ -6,6 +6,7 @@ with exit 2, one line, and nothing written."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import sqlite3
 import stat
@@ -81,7 +82,7 @@ def fresh_home(drill: Drill, tmp_path: Path) -> Path:
 
 
 def rows_by_table(database: Path) -> dict[str, list[str]]:
-    with sqlite3.connect(database) as db:
+    with contextlib.closing(sqlite3.connect(database)) as db:
         names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         return {name: sorted(map(repr, db.execute(f'SELECT * FROM "{name}"'))) for name in names}
 
@@ -110,7 +111,8 @@ def test_restore_into_a_fresh_home_gives_every_table_back_equal(drill: Drill, tm
 
 def _empty_target(home: Path) -> None:
     database = home / "lantern.sqlite3"
-    assert not database.exists() or database.stat().st_size == 0
+    if database.exists():
+        assert rows_by_table(database) == {}
     assert sorted(p.name for p in home.iterdir()) in (["keys"], ["keys", "lantern.sqlite3"])
 
 
@@ -147,6 +149,15 @@ def test_a_home_without_the_data_key_is_refused_naming_the_key(drill: Drill, tmp
     (home / "keys" / "backup_key").write_text((drill.source / "keys" / "backup_key").read_text())
     data_key_id = (drill.source / "keys" / "data_keys").read_text().split(":", 1)[0]
     refused(lantern(home, "restore", str(drill.backup)), f"the data key {data_key_id} is missing")
+    _empty_target(home)
+
+
+def test_another_key_under_the_same_id_is_found_after_loading_and_nothing_is_kept(drill: Drill, tmp_path: Path) -> None:
+    home = fresh_home(drill, tmp_path)
+    ring = home / "keys" / "data_keys"
+    key_id = ring.read_text().split(":", 1)[0]
+    ring.write_text(f"{key_id}:{base64.b64encode(os.urandom(32)).decode()}\n")
+    refused(lantern(home, "restore", str(drill.backup)), f"the data key {key_id} here does not decrypt")
     _empty_target(home)
 
 
