@@ -46,6 +46,9 @@ LANTERN_INDEX_KEY = env_str("LANTERN_INDEX_KEY", "")
 # Keys of the audit chain's HMAC, "id:base64key,..." like the data keys, the first one active; older keys stay to
 # verify the rows and checkpoints made with them (lantern.core.audit, decision 0010).
 LANTERN_AUDIT_KEYS = env_str("LANTERN_AUDIT_KEYS", "")
+# Key of `lantern backup` files (base64, 32 bytes), never a data key; empty: LANTERN_HOME/keys/backup_key, created
+# by the first backup (lantern.core.backupfile).
+LANTERN_BACKUP_KEY = env_str("LANTERN_BACKUP_KEY", "")
 # Only for a trail begun before the chain was keyed: rows up to this number may carry a plain SHA-256.
 LANTERN_AUDIT_UNKEYED_UNTIL = env_int("LANTERN_AUDIT_UNKEYED_UNTIL", 0, minimum=0)
 if LANTERN_MODE == "test":

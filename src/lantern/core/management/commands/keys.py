@@ -1,8 +1,9 @@
-"""lantern keys init|rotate|status"""
+"""lantern keys init|rotate|status|backup|restore"""
 
 from __future__ import annotations
 
 import base64
+import getpass
 import os
 import secrets
 import sys
@@ -12,8 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandParser
 
-from lantern.core import crypto
+from lantern.core import crypto, keysbackup
+from lantern.core.backupfile import BackupRefused, backup_key, check_new_file, check_not_a_data_key, write_atomically
 from lantern.core.keyrotation import count_stale
+from lantern.core.keysbackup import check_passphrase, seal
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.services import keys_rotate
 
@@ -78,12 +81,27 @@ class Command(LanternCommand):
         )
         rotate.add_argument("--batch-size", type=int, default=500)
         sub.add_parser("status", help="how many values are not yet under the active key")
+        backup = sub.add_parser(
+            "backup", help="write every key (data, audit, index, secret, backup) to a new file sealed with a passphrase"
+        )
+        backup.add_argument("--out", metavar="FILE", required=True, help="the new file (mode 0600, never overwritten)")
+        backup.add_argument("--passphrase-stdin", action="store_true", help="read the passphrase from standard input")
+        restore = sub.add_parser("restore", help="put the keys of a keys backup into LANTERN_HOME/keys (mode 0600)")
+        restore.add_argument("file", metavar="FILE")
+        restore.add_argument("--passphrase-stdin", action="store_true", help="read the passphrase from standard input")
+        restore.add_argument("--force", action="store_true", help="replace keys here that differ (says which)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "init":
             created = keys_init()
             self.stdout.write(f"created: {', '.join(created)}" if created else "all keys already exist")
+            return
+        if action in ("backup", "restore"):
+            try:
+                self._keys_backup(options) if action == "backup" else self._keys_restore(options)
+            except BackupRefused as exc:
+                raise UsageError(str(exc)) from None
             return
         if action == "status":
             ring = crypto.keyring()
@@ -112,3 +130,51 @@ class Command(LanternCommand):
 
         report = keys_rotate(batch_size=options["batch_size"], progress=progress)
         self.stdout.write(f"re-encrypted {report.total} values under key {report.active_key}")
+
+    def _keys_backup(self, options: dict[str, Any]) -> None:
+        out = Path(options["out"])
+        check_new_file(out)
+        passphrase = _passphrase(options["passphrase_stdin"], confirm=True)
+        check_passphrase(passphrase)
+        if not settings.LANTERN_DATA_KEYS and not crypto.data_keys_path().exists():
+            raise UsageError("no data keys to back up: set LANTERN_DATA_KEYS or run `lantern keys init`")
+        key, created = backup_key(create=True)  # so that the keys backup also opens every future backup
+        check_not_a_data_key(key)
+        content, names = seal(passphrase)
+        try:
+            write_atomically(out, lambda sink: sink.write(content))
+        except OSError as exc:
+            raise UsageError(f"--out: cannot write {out}: {exc.strerror}") from None
+        made = " (the backup key was created now)" if created else ""
+        self.stdout.write(
+            f"keys backup written to {out} (mode 0600): {', '.join(names)}{made}; keep it apart from the database "
+            "backups, and the passphrase apart from both"
+        )
+
+    def _keys_restore(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        passphrase = _passphrase(options["passphrase_stdin"], confirm=False)
+        keys = keysbackup.unseal(path.read_bytes(), passphrase)
+        replaced = keysbackup.conflicts(keys)
+        if replaced and options["force"]:
+            sys.stderr.write(f"--force: replacing {', '.join(replaced)} in {settings.LANTERN_KEYS_DIR}\n")
+        result = keysbackup.install(keys, force=options["force"])
+        self.stdout.write(
+            f"keys restored into {settings.LANTERN_KEYS_DIR}: written {', '.join(result.written) or 'none'}; "
+            f"already there {', '.join(result.unchanged) or 'none'}"
+        )
+        for name in result.overridden:
+            self.stdout.write(f"  note: {keysbackup.KEY_FILES[name]} is set here and takes precedence over {name}")
+
+
+def _passphrase(from_stdin: bool, *, confirm: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("give the passphrase on a terminal, or on standard input with --passphrase-stdin")
+    first = getpass.getpass("Passphrase: ")
+    if confirm and getpass.getpass("Again: ") != first:
+        raise UsageError("the two passphrases differ")
+    return first

@@ -1,0 +1,263 @@
+"""The restore drill, as an operator runs it: demo data -> `lantern backup` -> `lantern keys backup` -> a fresh home
+(and a fresh PostgreSQL database) -> `lantern keys restore` -> `lantern restore` -> every table equal, the audit
+trail intact, a case readable with its personal data; and every file or target that must be refused is refused
+with exit 2, one line, and nothing written."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("cli")
+
+PASSPHRASE = "four words make a passphrase\n"
+READ_A_CASE = (
+    "from lantern.cases.models import Case; "
+    "c = Case.objects.select_related('person').order_by('pk').first(); "
+    "print(c.reference, c.person.first_name, c.person.second_name, c.person.birth_date)"
+)
+
+
+def lantern(
+    home: Path, *args: str, stdin: str = "", database_url: str = "", extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANTERN_", "DATABASE_URL", "PYTEST"))}
+    env.update({"LANTERN_HOME": str(home), "LANTERN_MODE": "production", **(extra or {})})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "lantern.cli", *args], input=stdin, capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str], reason: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if "lantern.security" not in line]
+    assert len(lines) == 1, result.stderr
+    assert reason in lines[0], lines[0]
+
+
+@dataclass
+class Drill:
+    source: Path
+    backup: Path
+    keys: Path
+
+
+@pytest.fixture(scope="module")
+def drill(tmp_path_factory: pytest.TempPathFactory) -> Drill:
+    root = tmp_path_factory.mktemp("drill")
+    source = root / "source"
+    demo = lantern(source, "demo", "--no-serve", extra={"LANTERN_MODE": "demo"})
+    assert demo.returncode == 0, demo.stderr
+    backup = root / "lantern.backup"
+    written = ok(lantern(source, "backup", "--out", str(backup)))
+    assert "backup written to" in written
+    keys = root / "lantern.keys"
+    ok(lantern(source, "keys", "backup", "--out", str(keys), "--passphrase-stdin", stdin=PASSPHRASE))
+    return Drill(source=source, backup=backup, keys=keys)
+
+
+def fresh_home(drill: Drill, tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    ok(lantern(home, "keys", "restore", str(drill.keys), "--passphrase-stdin", stdin=PASSPHRASE))
+    return home
+
+
+def rows_by_table(database: Path) -> dict[str, list[str]]:
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {name: sorted(map(repr, db.execute(f'SELECT * FROM "{name}"'))) for name in names}
+
+
+def test_the_files_are_the_owners_only(drill: Drill) -> None:
+    for path in (drill.backup, drill.keys, drill.source / "keys" / "backup_key"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not [p for p in drill.backup.parent.iterdir() if p.name.endswith(".partial")]
+
+
+def test_restore_into_a_fresh_home_gives_every_table_back_equal(drill: Drill, tmp_path: Path) -> None:
+    home = fresh_home(drill, tmp_path)
+    report = ok(lantern(home, "restore", str(drill.backup)))
+    assert "each table equal to the manifest" in report
+    assert "audit trail intact" in report
+    source, restored = rows_by_table(drill.source / "lantern.sqlite3"), rows_by_table(home / "lantern.sqlite3")
+    assert source.keys() == restored.keys()
+    assert [name for name in source if source[name] != restored[name]] == []
+    assert sum(len(rows) for rows in restored.values()) > 10_000
+    assert "audit trail intact" in ok(lantern(home, "audit", "verify"))
+    case = ok(lantern(home, "shell", "-c", READ_A_CASE))
+    assert case == ok(lantern(drill.source, "shell", "-c", READ_A_CASE))
+    assert len(case.split()) >= 3  # a reference and a name, decrypted with the restored keys
+    assert stat.S_IMODE((home / "lantern.sqlite3").stat().st_mode) == 0o600
+
+
+def _empty_target(home: Path) -> None:
+    database = home / "lantern.sqlite3"
+    if database.exists():
+        assert rows_by_table(database) == {}
+    assert sorted(p.name for p in home.iterdir()) in (["keys"], ["keys", "lantern.sqlite3"])
+
+
+def test_a_flipped_byte_a_cut_file_and_a_wrong_key_are_refused_and_nothing_is_written(
+    drill: Drill, tmp_path: Path
+) -> None:
+    home = fresh_home(drill, tmp_path)
+    content = drill.backup.read_bytes()
+    flipped = bytearray(content)
+    flipped[len(flipped) // 2] ^= 0x01
+    cases = {
+        "flipped": (bytes(flipped), "was altered"),
+        "header": (content[:20] + bytes([content[20] ^ 1]) + content[21:], "was altered"),
+        "cut": (content[: len(content) - 100], "truncated"),
+        "cut at a chunk": (content[: len(content) // 2], "truncated"),
+        "extended": (content + b"\x00", "altered (bytes follow its last chunk)"),
+        "not a backup": (b"PRAGMA; DROP TABLE core_user;", "not a Lantern backup"),
+    }
+    for name, (data, reason) in cases.items():
+        path = tmp_path / f"{name}.backup"
+        path.write_bytes(data)
+        refused(lantern(home, "restore", str(path)), reason)
+        _empty_target(home)
+    other_key = base64.b64encode(os.urandom(32)).decode()
+    refused(lantern(home, "restore", str(drill.backup), extra={"LANTERN_BACKUP_KEY": other_key}), "wrong backup key")
+    refused(lantern(home, "restore", str(tmp_path / "missing.backup")), "no such file")
+    _empty_target(home)
+
+
+def test_a_home_without_the_data_key_is_refused_naming_the_key(drill: Drill, tmp_path: Path) -> None:
+    home = tmp_path / "other"
+    home.mkdir(mode=0o700)
+    ok(lantern(home, "keys", "init"))
+    (home / "keys" / "backup_key").write_text((drill.source / "keys" / "backup_key").read_text())
+    data_key_id = (drill.source / "keys" / "data_keys").read_text().split(":", 1)[0]
+    refused(lantern(home, "restore", str(drill.backup)), f"the data key {data_key_id} is missing")
+    _empty_target(home)
+
+
+def test_another_key_under_the_same_id_is_found_after_loading_and_nothing_is_kept(drill: Drill, tmp_path: Path) -> None:
+    home = fresh_home(drill, tmp_path)
+    ring = home / "keys" / "data_keys"
+    key_id = ring.read_text().split(":", 1)[0]
+    ring.write_text(f"{key_id}:{base64.b64encode(os.urandom(32)).decode()}\n")
+    refused(lantern(home, "restore", str(drill.backup)), f"the data key {key_id} here does not decrypt")
+    _empty_target(home)
+
+
+def test_a_target_that_holds_data_needs_force_which_says_what_it_overwrites(drill: Drill, tmp_path: Path) -> None:
+    home = fresh_home(drill, tmp_path)
+    ok(lantern(home, "restore", str(drill.backup)))
+    before = (home / "lantern.sqlite3").read_bytes()
+    refused(lantern(home, "restore", str(drill.backup)), "the target is not empty")
+    assert (home / "lantern.sqlite3").read_bytes() == before
+    forced = lantern(home, "restore", str(drill.backup), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "--force: overwriting" in forced.stderr
+    assert "users" in forced.stderr
+    assert "cases" in forced.stderr
+    assert [p.name for p in home.iterdir() if ".restore-" in p.name] == []
+
+
+def test_keys_backup_refuses_a_wrong_passphrase_and_keys_it_would_replace(drill: Drill, tmp_path: Path) -> None:
+    home = tmp_path / "keyless"
+    home.mkdir(mode=0o700)
+    refused(
+        lantern(home, "keys", "restore", str(drill.keys), "--passphrase-stdin", stdin="not the passphrase at all\n"),
+        "wrong passphrase",
+    )
+    assert not (home / "keys").exists()
+    ok(lantern(home, "keys", "init"))
+    refused(
+        lantern(home, "keys", "restore", str(drill.keys), "--passphrase-stdin", stdin=PASSPHRASE),
+        "already holds other keys",
+    )
+    forced = lantern(home, "keys", "restore", str(drill.keys), "--passphrase-stdin", "--force", stdin=PASSPHRASE)
+    assert forced.returncode == 0, forced.stderr
+    assert "--force: replacing" in forced.stderr
+    assert (home / "keys" / "data_keys").read_text() == (drill.source / "keys" / "data_keys").read_text()
+    for path in (home / "keys").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    refused(
+        lantern(home, "keys", "backup", "--out", str(tmp_path / "k"), "--passphrase-stdin", stdin="short\n"),
+        "at least 16 characters",
+    )
+    refused(
+        lantern(home, "keys", "backup", "--out", str(drill.keys), "--passphrase-stdin", stdin=PASSPHRASE),
+        "already exists",
+    )
+
+
+def test_an_older_backup_is_migrated_forward(tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    ok(lantern(old, "keys", "init"))
+    ok(lantern(old, "migrate", "--verbosity", "0"))
+    ok(lantern(old, "migrate", "simulate", "zero", "--verbosity", "0"))  # as if simulate came with an upgrade
+    ok(lantern(old, "org", "create", "--name", "Safe Passage NGO", "--type", "NGO", "--country", "GR"))
+    ok(lantern(old, "backup", "--out", str(tmp_path / "old.backup")))
+    new = tmp_path / "new"
+    new.mkdir(mode=0o700)
+    (new / "keys").mkdir(mode=0o700)
+    for path in (old / "keys").iterdir():
+        (new / "keys" / path.name).write_text(path.read_text())
+    report = ok(lantern(new, "restore", str(tmp_path / "old.backup")))
+    assert "migrated forward: 1 migration (simulate.0001_runs)" in report
+    assert "[X] 0001_runs" in ok(lantern(new, "showmigrations", "simulate"))
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://")
+    server, _, name = base.rpartition("/")
+    target = f"{name}_drill_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{target}"')
+    try:
+        yield f"{server}/{target}".replace("postgresql://", "postgres://")
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
+
+@pytest.mark.postgres_only
+def test_restore_into_a_fresh_postgresql_database_and_back(
+    drill: Drill, tmp_path: Path, postgres_database: str
+) -> None:
+    home = fresh_home(drill, tmp_path)
+    report = ok(lantern(home, "restore", str(drill.backup), database_url=postgres_database))
+    assert "into PostgreSQL database" in report
+    assert "each table equal to the manifest" in report
+    assert "audit trail intact" in ok(lantern(home, "audit", "verify", database_url=postgres_database))
+    case = ok(lantern(home, "shell", "-c", READ_A_CASE, database_url=postgres_database))
+    assert case == ok(lantern(drill.source, "shell", "-c", READ_A_CASE))
+    refused(lantern(home, "restore", str(drill.backup), database_url=postgres_database), "the target is not empty")
+    # and back: a backup of PostgreSQL restores into SQLite with every table equal to the first
+    again = tmp_path / "from-postgres.backup"
+    ok(lantern(home, "backup", "--out", str(again), database_url=postgres_database))
+    back = tmp_path / "back"
+    back.mkdir(mode=0o700)
+    (back / "keys").mkdir(mode=0o700)
+    for path in (home / "keys").iterdir():
+        (back / "keys" / path.name).write_text(path.read_text())
+    ok(lantern(back, "restore", str(again)))
+    source, restored = rows_by_table(drill.source / "lantern.sqlite3"), rows_by_table(back / "lantern.sqlite3")
+    assert {name: len(rows) for name, rows in source.items()} == {name: len(rows) for name, rows in restored.items()}
+    assert "audit trail intact" in ok(lantern(back, "audit", "verify"))
