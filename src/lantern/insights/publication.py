@@ -389,12 +389,6 @@ def methodology_note(
         ]
     elif epsilon is not None and published.noisy is not None:
         noisy = published.noisy
-        sampler = (
-            "OpenDP's discrete Laplace (exact sampling, cryptographically secure generator)"
-            if noisy.sampler == "opendp"
-            else "Lantern's vectorised discrete Laplace (difference of two geometric draws, numpy's Philox "
-            "generator seeded from the operating system; checked against OpenDP's in the tests)"
-        )
         lines += [
             f"## Method: differential privacy, epsilon = {epsilon:g}",
             "",
@@ -405,10 +399,11 @@ def methodology_note(
             f"{table.cells:,} cells, empty ones included (standard deviation "
             f"{dp.noise_variance(noisy.scale) ** 0.5:.2f} per cell). "
             "Integer noise: nothing leaks through floating-point low bits.",
-            f'- Sampler: {sampler}. OpenDP\'s mechanisms are enabled with its "contrib" flag, which OpenDP requires '
-            "for every mechanism not yet formally vetted; Lantern turns it on only for that call. The sampler is "
-            "chosen by table size: OpenDP up to 100,000 cells, Lantern's above (OpenDP's takes about 18 "
-            "microseconds a cell).",
+            "- Sampler: exact at every table size. Lantern's vectorised discrete Laplace sampler (Canonne, Kamath "
+            "and Steinke 2020, Algorithm 2, with Bernoulli(exp(-gamma)) trials of rational gamma) uses integer "
+            "arithmetic only, on random bytes from the operating system's cryptographic generator; the scale is "
+            f"the exact fraction {dp.exact_scale(epsilon)} (1/epsilon as written). Its distribution and variance "
+            "are checked against OpenDP's discrete Laplace in the tests.",
             "- Post-processing: negative noisy counts are published as 0 (which costs no privacy, but adds a small "
             "upward bias to small and empty cells). Margins are not published: add the cells, at no privacy cost.",
             f"- Privacy budget of the dataset: {spent_after:g} of {dataset.budget:g} spent after this release; "
