@@ -42,7 +42,7 @@ def synthetic_records() -> object:
 
     from lantern.cases.generate import CITIZENSHIP
     from lantern.core.codes import country_codes
-    from lantern.insights.crosstab import Records
+    from lantern.publication.crosstab import Records
 
     rng = np.random.default_rng(SEED)
     years = np.arange(2015, 2025).astype(str)
@@ -97,9 +97,9 @@ def main() -> None:
     import numpy as np
     import opendp.prelude as dp_lib
 
-    from lantern.insights import dp
-    from lantern.insights.crosstab import encode, read_csv
-    from lantern.insights.publication import protect_table
+    from lantern.publication import dp
+    from lantern.publication.crosstab import encode, read_csv
+    from lantern.publication.services import protect_table
 
     records = synthetic_records()
     print(f"{ROWS:,} records, dimensions {' x '.join(BY)}")

@@ -30,6 +30,7 @@ from lantern.notify.api import router as notify_router
 from lantern.portal.api import router as portal_router
 from lantern.preparedness.api import router as preparedness_router
 from lantern.providers.api import router as providers_router
+from lantern.publication.api import router as publication_router
 from lantern.referrals.api import router as referrals_router
 from lantern.shelters.api import router as shelters_router
 from lantern.simulate.api import router as simulate_router
@@ -114,6 +115,7 @@ api.add_router("/", referrals_router)
 api.add_router("/", shelters_router)
 api.add_router("/", justice_router)
 api.add_router("/", notify_router)
+api.add_router("/", publication_router)
 api.add_router("/", insights_router)
 api.add_router("/", linkage_router)
 api.add_router("/", preparedness_router)

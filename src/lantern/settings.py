@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lantern.shelters",
     "lantern.justice",
     "lantern.notify",
+    "lantern.publication",
     "lantern.insights",
     "lantern.linkage",
     "lantern.preparedness",
@@ -367,7 +368,7 @@ LANTERN_PORTAL_FORM_MINUTES = env_int("LANTERN_PORTAL_FORM_MINUTES", 120, minimu
 LANTERN_PORTAL_CALLBACKS_PER_HOUR = env_int("LANTERN_PORTAL_CALLBACKS_PER_HOUR", 5, minimum=1)
 # ... and how many the whole portal takes in an hour: past it, requests are refused and the hotlines alerted.
 LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR = env_int("LANTERN_PORTAL_CALLBACKS_ALL_PER_HOUR", 500, minimum=1)
-# --- Privacy-safe publication of statistics (insights) ------------------------------------------------------
+# --- Privacy-safe publication of statistics (the publication app) -----------------------------------------------
 # The total differential-privacy budget (epsilon) of each dataset statistics are published from: a release that
 # would spend past it is refused.
 try:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("beds/", include("lantern.shelters.urls")),
     path("justice/", include("lantern.justice.urls")),
     path("notifications/", include("lantern.notify.urls")),
+    # Publication keeps the addresses it had inside insights (decision 0011).
+    path("insights/publication/", include("lantern.publication.urls")),
     path("insights/", include("lantern.insights.urls")),
     path("linkage/", include("lantern.linkage.urls")),
     path("preparedness/", include("lantern.preparedness.urls")),

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
-from tests.insights.publication_helpers import records_csv
+from tests.publication.helpers import records_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

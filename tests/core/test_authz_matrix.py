@@ -33,7 +33,6 @@ from lantern.referrals.services import referral_accept, referral_create
 from lantern.shelters.models import Stay
 from lantern.shelters.services import admit, room_add
 from tests.conftest import PERSONAS, World
-from tests.insights.publication_helpers import csv_base64, publication_release_id
 from tests.justice.helpers import (
     IN_A_MONTH,
     JUSTICE_VALUES,
@@ -45,6 +44,7 @@ from tests.justice.helpers import (
 from tests.linkage import helpers as linkage_helpers
 from tests.notify import authz as notify_authz
 from tests.preparedness.authz import preparedness_targets, preparedness_url
+from tests.publication.helpers import csv_base64, publication_release_id
 from tests.simulate import helpers as simulate_helpers
 
 EVERYONE = frozenset(PERSONAS)

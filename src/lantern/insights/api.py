@@ -299,9 +299,3 @@ def insights_impact_crisis(
     """The interrupted time series of the indicator around the start of the crisis (while it lasted)."""
     change = change_of(f"crisis:{crisis_id}") if 0 < crisis_id < MAX_ID else None
     return _analyse(request, indicator, change, region)
-
-
-# Privacy-safe publication has its own module and router.
-from lantern.insights.api_publication import router as publication_router  # noqa: E402
-
-router.add_router("", publication_router)

@@ -31,7 +31,3 @@ class InsightsConfig(AppConfig):
                 order=60,
             )
         )
-
-        from lantern.insights import publication_app
-
-        publication_app.ready()

@@ -1,12 +1,10 @@
 """Demo figures: the summary tables computed from the demo's cases, referrals and shelters (which the apps before
-this one load), so that the dashboards are filled on the first start; and one k = 11 table published from them."""
+this one load), so that the dashboards are filled on the first start."""
 
 from __future__ import annotations
 
-from lantern.insights import publication_demo
 from lantern.insights.refresh import refresh
 
 
 def load() -> None:
     refresh(full=True)
-    publication_demo.load()

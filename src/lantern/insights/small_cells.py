@@ -31,7 +31,7 @@ from django.db.models import Count, Max, Sum
 
 from lantern.insights.indicators import Indicator, get
 from lantern.insights.models import IndicatorValue
-from lantern.insights.suppression import ProtectionFailed, protect
+from lantern.publication.suppression import ProtectionFailed, protect
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def _protect_linked(viewer: Any, indicator: Indicator, part: str) -> dict[str, T
 def _protect_one(
     counts: np.ndarray, k: int, shared: np.ndarray | None, has_groups: bool
 ) -> tuple[np.ndarray, np.ndarray, tuple[bool, ...]]:
-    from lantern.insights.suppression import with_margins
+    from lantern.publication.suppression import with_margins
 
     extended, totals = with_margins(counts)
     forced = None

@@ -18,11 +18,11 @@ from django.utils.translation import ngettext
 
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.crisis import selectors as crisis_selectors
-from lantern.insights import publication_selectors
 from lantern.insights.indicators import REGISTRY as INDICATORS
 from lantern.justice import selectors as justice_selectors
 from lantern.providers import selectors as provider_selectors
 from lantern.providers.models import OperatingStatus
+from lantern.publication import selectors as publication_selectors
 from lantern.referrals import selectors as referral_selectors
 from lantern.shelters import selectors as shelter_selectors
 from lantern.shelters.models import Wing

@@ -41,6 +41,9 @@ def compile_catalogues(*, force: bool = False) -> list[Path]:
 class Command(LanternCommand):
     help = "Compile the translation catalogues (.po to .mo) without system gettext."
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        return False  # catalogues only: it runs before the database exists
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="compile even when up to date")
         parser.add_argument("--quiet", action="store_true")

@@ -25,6 +25,9 @@ from lantern.core.management.commands.keys import keys_init
 class Command(LanternCommand):
     help = "Set up the embedded demo (SQLite, keys, demo data) and serve it on 127.0.0.1 with a worker."
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        return False  # it makes its keys first, then migrates the embedded database itself
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="set up and load the data, then exit")

@@ -62,6 +62,9 @@ def keys_init() -> list[str]:
 class Command(LanternCommand):
     help = "Create the keys of the embedded set-up, or rotate the data key and re-encrypt every value."
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        return options["action"] != "init"  # the keys come before the database (its first migration uses them)
+
     def add_arguments(self, parser: CommandParser) -> None:
         sub = self.add_subcommands(parser)
         sub.add_parser("init", help="create missing keys under LANTERN_HOME/keys (mode 0600)")

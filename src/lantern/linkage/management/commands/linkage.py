@@ -35,6 +35,10 @@ def _new_file(path: Path) -> Any:
 class Command(LanternCommand):
     help = "Privacy-preserving record linkage: a shared secret, encodings of one organisation, linking encodings."
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        # A secret, another holder's encodings from a CSV and the match work on files alone.
+        return options["action"] == "encode" and bool(options["org"])
+
     def add_arguments(self, parser: CommandParser) -> None:
         sub = self.add_subcommands(parser)
         secret = sub.add_parser(

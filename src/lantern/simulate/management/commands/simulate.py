@@ -41,6 +41,9 @@ def _load(path: Path, *, from_live: bool) -> Scenario:
 class Command(LanternCommand):
     help = "Run a crisis scenario (TOML) and print its waits, beds, courts and cost with 95% confidence intervals."
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        return bool(options["from_live"])  # a scenario file alone needs no database
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the scenario, a TOML file")
         parser.add_argument("--compare", type=Path, metavar="FILE2", help="a second scenario, shown beside the first")

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from lantern.core.permissions import can
 from lantern.core.views import form_errors, page_user
-from lantern.insights import publication_selectors as selectors
-from lantern.insights.crosstab import TableError, read_csv
-from lantern.insights.forms_publication import MinimumKForm, PublicationForm
-from lantern.insights.publication import (
+from lantern.publication import selectors
+from lantern.publication.crosstab import TableError, read_csv
+from lantern.publication.forms import MinimumKForm, PublicationForm
+from lantern.publication.permissions import PublicationAction
+from lantern.publication.services import (
     LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     budget_spent,
@@ -29,7 +30,6 @@ from lantern.insights.publication import (
     minimum_k_set,
     publish,
 )
-from lantern.insights.publication_permissions import PublicationAction
 
 PREVIEW_ROWS = 200
 
@@ -69,10 +69,10 @@ def publication_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            return redirect("insights:publication_release", release_id=release.pk)
+            return redirect("publication:release", release_id=release.pk)
     return render(
         request,
-        "insights/publication/publish.html",
+        "publication/publish.html",
         {
             "form": form,
             "budgets": selectors.budgets(user),
@@ -98,8 +98,8 @@ def publication_policy_view(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
         else:
             messages.success(request, _("The minimum k is saved."))
-            return redirect("insights:publication")
-    return render(request, "insights/publication/policy.html", {"form": form}, status=422 if form.errors else 200)
+            return redirect("publication:publish")
+    return render(request, "publication/policy.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @login_required
@@ -112,7 +112,7 @@ def publication_release_view(request: HttpRequest, release_id: int) -> HttpRespo
     spent = budget_spent(release.dataset)
     return render(
         request,
-        "insights/publication/release.html",
+        "publication/release.html",
         {
             "release": release,
             "header": header,
@@ -148,6 +148,6 @@ def publication_download_view(request: HttpRequest, release_id: int, name: str) 
 
 @login_required
 def ctdc_download_view(request: HttpRequest) -> HttpResponse:
-    from lantern.insights.ctdc_k import ctdc_k_response
+    from lantern.publication.ctdc_k import ctdc_k_response
 
     return ctdc_k_response(page_user(request, PublicationAction.CTDC_EXPORT))

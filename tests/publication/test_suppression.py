@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lantern.insights.suppression import (
+from lantern.publication.suppression import (
     ProtectionFailed,
     complete_lines,
     feasible_ranges,

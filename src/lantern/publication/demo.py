@@ -1,11 +1,11 @@
 """Demo publications: one table of Lantern's own cases by year and gender under k = 11, so the publication page has
-a release to open (called from the insights app's demo `load()`)."""
+a release to open (`lantern demo` loads it with the other apps' demo data)."""
 
 from __future__ import annotations
 
-from lantern.insights.crosstab import TableError
-from lantern.insights.models import PublicationRelease
-from lantern.insights.publication import LANTERN_DATASET, lantern_records, publish
+from lantern.publication.crosstab import TableError
+from lantern.publication.models import PublicationRelease
+from lantern.publication.services import LANTERN_DATASET, lantern_records, publish
 
 
 def load() -> None:

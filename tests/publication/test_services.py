@@ -16,11 +16,11 @@ from django.test import Client
 from lantern.cases.generate import generate_cases
 from lantern.cases.models import Case
 from lantern.core.models import AuditEvent
-from lantern.insights.crosstab import read_csv
-from lantern.insights.models import PublicationDataset, PublicationRelease
-from lantern.insights.publication import LANTERN_DATASET, dataset_key_for_file, publish
+from lantern.publication.crosstab import read_csv
+from lantern.publication.models import PublicationDataset, PublicationRelease
+from lantern.publication.services import LANTERN_DATASET, dataset_key_for_file, publish
 from tests.conftest import World
-from tests.insights.publication_helpers import csv_base64, records_csv
+from tests.publication.helpers import csv_base64, records_csv
 
 K = 11
 
@@ -357,7 +357,7 @@ def test_the_budget_list_costs_the_same_queries_for_many_datasets(
 
 
 def test_the_demo_publishes_one_table_once(generated: int) -> None:
-    from lantern.insights import publication_demo
+    from lantern.publication import demo as publication_demo
 
     publication_demo.load()
     publication_demo.load()

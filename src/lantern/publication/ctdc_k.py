@@ -145,7 +145,7 @@ def ctdc_k_export(*, actor: object | None, k: int | None = None) -> Anonymised:
     from django.db import transaction
 
     from lantern.core.audit import audit_record
-    from lantern.insights.publication import check_minimum_k, minimum_k
+    from lantern.publication.services import check_minimum_k, minimum_k
 
     if k is None:
         k = max(11, minimum_k())

@@ -9,9 +9,9 @@ import io
 import numpy as np
 
 from lantern.core.models import User
-from lantern.insights.crosstab import read_csv
-from lantern.insights.models import PublicationRelease
-from lantern.insights.publication import dataset_key_for_file, publish
+from lantern.publication.crosstab import read_csv
+from lantern.publication.models import PublicationRelease
+from lantern.publication.services import dataset_key_for_file, publish
 
 
 def records_csv(rows: int = 600, seed: int = 5) -> bytes:

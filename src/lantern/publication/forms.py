@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lantern.insights.publication import DEFAULT_K, MAX_EPSILON, MAX_K, MAX_UPLOAD
+from lantern.publication.services import DEFAULT_K, MAX_EPSILON, MAX_K, MAX_UPLOAD
 
 SUGGESTED = (
     "yearOfRegistration, gender, ageBroad, majorityStatus, citizenship, CountryOfExploitation, typeOfExploitation"

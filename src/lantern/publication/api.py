@@ -14,10 +14,11 @@ from ninja.pagination import paginate
 
 from lantern.core.api import ERRORS, api_user
 from lantern.core.pagination import Pagination
-from lantern.insights import publication_selectors as selectors
-from lantern.insights.crosstab import TableError, read_csv
-from lantern.insights.models import PublicationPolicy, PublicationRelease
-from lantern.insights.publication import (
+from lantern.publication import selectors
+from lantern.publication.crosstab import TableError, read_csv
+from lantern.publication.models import PublicationPolicy, PublicationRelease
+from lantern.publication.permissions import PublicationAction
+from lantern.publication.services import (
     LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     MAX_UPLOAD,
@@ -28,7 +29,6 @@ from lantern.insights.publication import (
     minimum_k_set,
     publish,
 )
-from lantern.insights.publication_permissions import PublicationAction
 
 router = Router(tags=["insights"])
 
@@ -194,7 +194,7 @@ def publication_get(request: HttpRequest, release_id: int) -> dict[str, Any]:
 )
 def publication_ctdc(request: HttpRequest) -> HttpResponse:
     """CTDC microdata of the cases consented to statistics, k-anonymous (k = 11) on its quasi-identifiers."""
-    from lantern.insights.ctdc_k import ctdc_k_response
+    from lantern.publication.ctdc_k import ctdc_k_response
 
     return ctdc_k_response(api_user(request, PublicationAction.CTDC_EXPORT))
 

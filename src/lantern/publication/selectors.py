@@ -10,9 +10,9 @@ from django.http import Http404
 
 from lantern.core.models import User
 from lantern.core.permissions import require
-from lantern.insights.models import PublicationDataset, PublicationMode, PublicationRelease
-from lantern.insights.publication import LANTERN_DATASET
-from lantern.insights.publication_permissions import PublicationAction
+from lantern.publication.models import PublicationDataset, PublicationMode, PublicationRelease
+from lantern.publication.permissions import PublicationAction
+from lantern.publication.services import LANTERN_DATASET
 
 
 @dataclass(frozen=True)

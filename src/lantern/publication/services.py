@@ -27,12 +27,12 @@ from lantern.core.audit import audit_record
 from lantern.core.exports import csv_writer
 from lantern.core.models import User
 from lantern.core.permissions import require
-from lantern.insights import dp
-from lantern.insights.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
-from lantern.insights.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
-from lantern.insights.publication_chart import chart_points, chart_svg
-from lantern.insights.publication_permissions import PublicationAction
-from lantern.insights.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
+from lantern.publication import dp
+from lantern.publication.chart import chart_points, chart_svg
+from lantern.publication.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
+from lantern.publication.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
+from lantern.publication.permissions import PublicationAction
+from lantern.publication.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
 LANTERN_DATASET = "lantern:ctdc"
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded CSV file (page and API)

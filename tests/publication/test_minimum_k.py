@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from lantern.core.models import AuditEvent
-from lantern.insights.crosstab import read_csv
-from lantern.insights.models import PublicationRelease
-from lantern.insights.publication import dataset_key_for_file, minimum_k, minimum_k_set, publish
+from lantern.publication.crosstab import read_csv
+from lantern.publication.models import PublicationRelease
+from lantern.publication.services import dataset_key_for_file, minimum_k, minimum_k_set, publish
 from tests.conftest import World
-from tests.insights.publication_helpers import records_csv
+from tests.publication.helpers import records_csv
 
 
 def _publish(actor: object, k: int) -> PublicationRelease:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2, chi2_contingency
 
-from lantern.insights import dp
+from lantern.publication import dp
 
 EPSILON = 0.5
 

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 
 from lantern.core.management.base import LanternCommand, UsageError, validation_message
-from lantern.insights.crosstab import TableError, read_csv
-from lantern.insights.models import PublicationRelease
-from lantern.insights.publication import DEFAULT_K, check_parameters, dataset_key_for_file, publish
+from lantern.publication.crosstab import TableError, read_csv
+from lantern.publication.models import PublicationRelease
+from lantern.publication.services import DEFAULT_K, check_parameters, dataset_key_for_file, publish
 
 
 class Command(LanternCommand):
@@ -126,7 +126,7 @@ class Command(LanternCommand):
             self._say(f"published {release.cells:,} cells to {out} (release #{release.pk})")
 
     def _ctdc(self, options: dict[str, Any]) -> None:
-        from lantern.insights.ctdc_k import ctdc_k_export, to_csv
+        from lantern.publication.ctdc_k import ctdc_k_export, to_csv
 
         out: Path = options["out"]
         k: int = options["k"]
@@ -147,7 +147,7 @@ class Command(LanternCommand):
 
 def _summary(release: PublicationRelease) -> dict[str, Any]:
     dataset = release.dataset
-    from lantern.insights.publication import budget_spent
+    from lantern.publication.services import budget_spent
 
     spent = budget_spent(dataset)
     return {

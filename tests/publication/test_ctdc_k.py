@@ -15,7 +15,7 @@ from django.test import Client
 from lantern.cases.generate import generate_cases
 from lantern.cases.htcds import CTDC_COLUMNS
 from lantern.core.models import AuditEvent
-from lantern.insights.ctdc_k import QUASI_IDENTIFIERS, anonymise
+from lantern.publication.ctdc_k import QUASI_IDENTIFIERS, anonymise
 from tests.conftest import World
 
 K = 11
