@@ -32,7 +32,7 @@ from lantern.publication.chart import chart_points, chart_svg
 from lantern.publication.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
 from lantern.publication.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
 from lantern.publication.permissions import PublicationAction
-from lantern.publication.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
+from lantern.publication.suppression import AUDIT_NOT_DONE, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
 LANTERN_DATASET = "lantern:ctdc"
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded CSV file (page and API)
@@ -185,6 +185,7 @@ def protect_table(
     epsilon: float | None = None,
     progress: Progress | None = None,
     max_cells: int = MAX_CELLS,
+    audit_seconds: float = AUDIT_SECONDS,
 ) -> Published:
     """Tabulate and protect, without touching the database (the benchmark times this)."""
     check_parameters(k=k, epsilon=epsilon)
@@ -196,7 +197,7 @@ def protect_table(
     say(f"counted {table.records:,} records into {table.cells:,} cells")
     if k is not None:
         try:
-            protection = protect(table.counts, k)
+            protection = protect(table.counts, k, audit_seconds=audit_seconds)
         except ProtectionFailed as exc:
             raise ValidationError({"by": str(exc)}) from None
         say(f"suppressed {protection.suppressed:,} values ({protection.secondary:,} to protect the others)")
@@ -369,10 +370,10 @@ def methodology_note(
             )
         else:
             lines.append(
-                f"- Audit: not done; the table has {protection.suppressed:,} suppressed values (the audit runs up to "
-                f"{AUDIT_LIMIT:,}, for at most {AUDIT_SECONDS:g} seconds). Only the pattern rule above protects it, "
-                "which in two or more dimensions does not rule out every exact recovery: publish fewer dimensions "
-                "when this matters."
+                f"- {AUDIT_NOT_DONE}: the table has {protection.suppressed:,} suppressed values and the audit did "
+                f"not finish in its {AUDIT_SECONDS:g} seconds. **Only the pattern rule above protects it, which in "
+                "two or more dimensions does not rule out every exact recovery: publish fewer dimensions when this "
+                "matters.**"
             )
         lines += [
             "",

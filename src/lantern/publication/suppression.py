@@ -27,12 +27,13 @@ from typing import Any
 
 import numpy as np
 
-AUDIT_LIMIT = 2_000  # suppressed values above which the linear-programming audit is not run
+AUDIT_LIMIT = 1_000_000  # suppressed values above which the linear-programming audit is not run
 AUDIT_SECONDS = 20.0  # and the time it may take (a page or an API call waits for it)
 REPAIR_ROUNDS = 12
 GROUP_VALUES = 2_000  # a connected group of suppressed values up to this size is audited value by value
 BLOCK_VALUES = 15_000  # values in each block of the first pass over a larger group
 TOLERANCE = 1e-6
+AUDIT_NOT_DONE = "Audit: NOT DONE"  # how the note says so (the release page looks for it to warn as well)
 _PREFER_NON_ZERO = np.int64(1) << 40  # ranks an empty cell after every non-zero one
 _LAST_RESORT = np.int64(1) << 41  # an empty cell in an empty line: the margins pin it at 0, so it hides nothing
 _NEVER = np.iinfo(np.int64).max
