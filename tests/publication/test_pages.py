@@ -45,7 +45,8 @@ def test_the_release_page_shows_the_non_empty_rows_the_rendered_note_and_what_th
     table = body.split("The published table", 1)[1]
     rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
     counts = [re.findall(r"<td>(.*?)</td>", row)[-1] for row in rows[1:]]
-    assert counts and "0" not in counts  # only non-empty cells and totals (suppressed ones included)
+    assert counts
+    assert "0" not in counts  # only non-empty cells and totals (suppressed ones included)
     assert any("Total" in row for row in rows)
     non_empty = sum(1 for line in release.table_csv.splitlines()[1:] if not line.endswith(",0"))
     assert f"{non_empty} non-empty rows" in body
