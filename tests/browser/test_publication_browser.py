@@ -1,5 +1,7 @@
-"""Publishing statistics in a real browser: an analyst uploads a CSV, a wrong column keeps what was typed, then the
-result page shows the chart (an SVG served by Lantern itself: no request leaves the server), its table, the note."""
+"""Publishing statistics in a real browser: an analyst ticks the dimensions by their labels, a wrong extra column
+keeps what was chosen, then the release page shows the chart (an SVG served by Lantern itself: no request leaves the
+server) and says which dimension it leaves out, the rendered methodology note, and only the non-empty rows of the
+table with a download of all of it; in English and in Arabic (right to left). Screenshots go to docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
 from tests.publication.helpers import records_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_an_analyst_publishes_a_suppressed_table_and_sees_its_chart(
@@ -36,21 +39,42 @@ def test_an_analyst_publishes_a_suppressed_table_and_sees_its_chart(
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Publish statistics").click()
 
-    page.get_by_label("An uploaded CSV of de-identified records (for example a CTDC file)").check()
+    upload = page.get_by_label("An uploaded CSV of de-identified records (for example a CTDC file)")
+    upload.check()
+    # the radio button sits beside its label, on the same line
+    radio, text = upload.bounding_box(), page.get_by_text("An uploaded CSV of de-identified records").bounding_box()
+    assert radio is not None
+    assert text is not None
+    assert abs(radio["y"] - text["y"]) < 20  # same line
+    assert text["x"] - 1 <= radio["x"] <= text["x"] + 40  # at the start of its label, not a column away
     page.get_by_label("CSV file (up to 20 MB)").set_input_files(str(source))
-    page.get_by_label("Dimensions (column names, comma-separated)").fill("citizenship, sex")
+    page.get_by_label("Year of registration").check()
+    page.get_by_label("Sex").check()
+    page.get_by_label("Citizenship").check()
+    page.get_by_label("Other columns of an uploaded file (optional, comma-separated)").fill("region")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "publication-form-en.png"), full_page=True)
     page.get_by_role("button", name="Publish the table").click()
-    expect(page.get_by_text("no column 'sex' in the file")).to_be_visible()
-    assert page.get_by_label("Dimensions (column names, comma-separated)").input_value() == "citizenship, sex"
+    expect(page.get_by_text("no column 'region' in the file")).to_be_visible()
+    expect(page.get_by_label("Citizenship")).to_be_checked()  # what was chosen is kept
 
     page.get_by_label("CSV file (up to 20 MB)").set_input_files(str(source))
-    page.get_by_label("Dimensions (column names, comma-separated)").fill("citizenship, gender")
+    page.get_by_label("Other columns of an uploaded file (optional, comma-separated)").fill("")
     page.get_by_role("button", name="Publish the table").click()
     page.wait_for_url(f"{base}/insights/publication/*/")
     chart = page.get_by_role("img", name="Bar chart of the published counts")
     assert chart.evaluate("image => image.complete && image.naturalWidth > 100")
-    expect(page.get_by_text("The chart as a table")).to_be_visible()
-    expect(page.get_by_text("Method: small-cell suppression, k = 11")).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "publication-release.png"), full_page=True)
+    expect(page.get_by_text("The chart shows Year of registration, Sex and leaves out Citizenship")).to_be_visible()
+    expect(page.get_by_role("heading", name="Method: small-cell suppression, k = 11")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the whole table (CSV)")).to_be_visible()
+    counts = page.locator("table").last.locator("tbody tr td:last-child").all_inner_texts()
+    assert counts
+    assert "0" not in counts
+    page.screenshot(path=str(SCREENSHOTS / "publication-release-en.png"), full_page=True)
+
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("html[dir=rtl]")
+    expect(page.get_by_role("link", name="نزِّل الجدول كاملًا (CSV)")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "publication-release-ar.png"), full_page=True)
     assert elsewhere == []

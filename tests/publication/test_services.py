@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -231,7 +232,7 @@ def test_an_analyst_publishes_an_upload_and_sees_chart_table_note_and_budget(
     upload = SimpleUploadedFile("ctdc.csv", records_csv(), content_type="text/csv")
     response = client.post(
         "/insights/publication/",
-        {"source": "upload", "upload": upload, "by": "citizenship, gender", "mode": "k", "k": "11", "epsilon": ""},
+        {"source": "upload", "upload": upload, "by": ["citizenship", "gender"], "mode": "k", "k": "11", "epsilon": ""},
     )
     assert response.status_code == 302
     result = client.get(response["Location"])
@@ -255,13 +256,14 @@ def test_the_form_keeps_what_was_typed_and_says_why_it_refused(world: World, sta
     upload = SimpleUploadedFile("ctdc.csv", records_csv(), content_type="text/csv")
     response = client.post(
         "/insights/publication/",
-        {"source": "upload", "upload": upload, "by": "gender, region", "mode": "dp", "epsilon": "0.3",
+        {"source": "upload", "upload": upload, "by": ["gender"], "other": "region", "mode": "dp", "epsilon": "0.3",
          "dataset": "Field survey"},
     )  # fmt: skip
     assert response.status_code == 422
     body = response.content.decode()
     assert "no column &#x27;region&#x27;" in body
-    assert 'value="gender, region"' in body
+    assert 'value="region"' in body
+    assert re.search(r'value="gender"[^>]*checked', body)
     assert 'value="Field survey"' in body
     assert 'value="0.3"' in body
     response = client.post("/insights/publication/", {"source": "upload", "by": "gender", "mode": "k", "k": "11"})

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lantern.publication import suppression
 from lantern.publication.suppression import (
     ProtectionFailed,
     complete_lines,
@@ -117,3 +118,43 @@ def test_an_audit_that_takes_too_long_stops_and_says_it_did_not_finish() -> None
     protection = protect(counts, K, audit_seconds=0.0)
     assert protection.suppressed > 0
     assert not protection.audited
+
+
+def pattern_of(counts: np.ndarray, k: int = K) -> tuple[np.ndarray, tuple[bool, ...], np.ndarray]:
+    extended, totals = with_margins(counts)
+    return extended, totals, complete_lines(extended, totals, (extended >= 1) & (extended < k))
+
+
+@given(counts=tables(), k=st.sampled_from([3, 5, 11]))
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+def test_the_decomposed_audit_pins_the_same_values_as_the_monolithic_one(counts: np.ndarray, k: int) -> None:
+    extended, totals, mask = pattern_of(counts, k)
+    decomposed = pinned_values(extended, totals, mask)
+    monolithic = pinned_values(extended, totals, mask, decompose=False)
+    assert np.array_equal(np.sort(decomposed), np.sort(monolithic))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_block_programmes_of_a_large_group_agree_with_the_monolithic_audit(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Groups far smaller than the real thresholds, so that a table small enough for the monolithic audit goes
+    # through the restricted block programmes too.
+    monkeypatch.setattr(suppression, "GROUP_VALUES", 4)
+    monkeypatch.setattr(suppression, "BLOCK_VALUES", 6)
+    counts = np.random.default_rng(seed).poisson(4, size=(5, 3, 6))
+    extended, totals, mask = pattern_of(counts)
+    assert mask.sum() > 20
+    decomposed = pinned_values(extended, totals, mask)
+    monolithic = pinned_values(extended, totals, mask, decompose=False)
+    assert np.array_equal(np.sort(decomposed), np.sort(monolithic))
+    first = protect(counts, K)
+    monkeypatch.setattr(suppression, "GROUP_VALUES", 10**9)
+    assert np.array_equal(first.mask, protect(counts, K).mask)
+
+
+def test_a_table_with_more_than_two_thousand_suppressed_values_is_audited() -> None:
+    counts = np.random.default_rng(8).poisson(3, size=(10, 3, 10, 30))
+    protection = protect(counts, K, audit_seconds=600)
+    assert protection.suppressed > 2_000
+    assert protection.audited

@@ -9,9 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from lantern.publication.services import DEFAULT_K, MAX_EPSILON, MAX_K, MAX_UPLOAD
 
-SUGGESTED = (
-    "yearOfRegistration, gender, ageBroad, majorityStatus, citizenship, CountryOfExploitation, typeOfExploitation"
-)
+DIMENSIONS = [  # the CTDC columns a table is usually cut by, in the order a table lists them
+    ("yearOfRegistration", _("Year of registration")),
+    ("gender", _("Sex")),
+    ("ageBroad", _("Age band")),
+    ("majorityStatus", _("Adult or minor")),
+    ("typeOfExploitation", _("Form of exploitation")),
+    ("citizenship", _("Citizenship")),
+    ("CountryOfExploitation", _("Country of exploitation")),
+    ("isAbroad", _("Exploited abroad")),
+    ("recruitedOnline", _("Recruited online")),
+]
 
 
 class PublicationForm(forms.Form):
@@ -31,11 +39,18 @@ class PublicationForm(forms.Form):
         required=False,
         help_text=_("Give the same name to every version of the same records so that they share one budget."),
     )
-    by = forms.CharField(
-        label=_("Dimensions (column names, comma-separated)"),
+    by = forms.MultipleChoiceField(
+        label=_("Dimensions"),
+        choices=DIMENSIONS,
+        initial=["yearOfRegistration", "gender"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The first one ticked is the chart's axis, the second its colours."),
+    )
+    other = forms.CharField(
+        label=_("Other columns of an uploaded file (optional, comma-separated)"),
         max_length=600,
-        initial="yearOfRegistration, gender",
-        help_text=_("For example: %(columns)s") % {"columns": SUGGESTED},
+        required=False,
     )
     mode = forms.ChoiceField(
         label=_("Protection"),
@@ -51,14 +66,13 @@ class PublicationForm(forms.Form):
         label=_("Epsilon spent by this release"), min_value=0.001, max_value=MAX_EPSILON, initial=0.25, required=False
     )
 
-    def clean_by(self) -> list[str]:
-        names = [name.strip() for name in self.cleaned_data["by"].split(",") if name.strip()]
-        if not names:
-            raise forms.ValidationError(_("Name at least one column."))
-        return names
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        names = list(data.get("by") or [])
+        names += [name.strip() for name in (data.get("other") or "").split(",") if name.strip()]
+        if not names and "by" not in self.errors:
+            self.add_error("by", _("Tick at least one dimension."))
+        data["by"] = list(dict.fromkeys(names))
         if data.get("source") == "upload":
             upload = data.get("upload")
             if upload is None:

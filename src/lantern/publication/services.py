@@ -32,7 +32,7 @@ from lantern.publication.chart import chart_points, chart_svg
 from lantern.publication.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
 from lantern.publication.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
 from lantern.publication.permissions import PublicationAction
-from lantern.publication.suppression import AUDIT_LIMIT, AUDIT_SECONDS, Protection, ProtectionFailed, protect
+from lantern.publication.suppression import AUDIT_NOT_DONE, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
 LANTERN_DATASET = "lantern:ctdc"
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded CSV file (page and API)
@@ -185,6 +185,7 @@ def protect_table(
     epsilon: float | None = None,
     progress: Progress | None = None,
     max_cells: int = MAX_CELLS,
+    audit_seconds: float = AUDIT_SECONDS,
 ) -> Published:
     """Tabulate and protect, without touching the database (the benchmark times this)."""
     check_parameters(k=k, epsilon=epsilon)
@@ -196,7 +197,7 @@ def protect_table(
     say(f"counted {table.records:,} records into {table.cells:,} cells")
     if k is not None:
         try:
-            protection = protect(table.counts, k)
+            protection = protect(table.counts, k, audit_seconds=audit_seconds)
         except ProtectionFailed as exc:
             raise ValidationError({"by": str(exc)}) from None
         say(f"suppressed {protection.suppressed:,} values ({protection.secondary:,} to protect the others)")
@@ -369,10 +370,10 @@ def methodology_note(
             )
         else:
             lines.append(
-                f"- Audit: not done; the table has {protection.suppressed:,} suppressed values (the audit runs up to "
-                f"{AUDIT_LIMIT:,}, for at most {AUDIT_SECONDS:g} seconds). Only the pattern rule above protects it, "
-                "which in two or more dimensions does not rule out every exact recovery: publish fewer dimensions "
-                "when this matters."
+                f"- {AUDIT_NOT_DONE}: the table has {protection.suppressed:,} suppressed values and the audit did "
+                f"not finish in its {AUDIT_SECONDS:g} seconds. **Only the pattern rule above protects it, which in "
+                "two or more dimensions does not rule out every exact recovery: publish fewer dimensions when this "
+                "matters.**"
             )
         lines += [
             "",
@@ -389,12 +390,6 @@ def methodology_note(
         ]
     elif epsilon is not None and published.noisy is not None:
         noisy = published.noisy
-        sampler = (
-            "OpenDP's discrete Laplace (exact sampling, cryptographically secure generator)"
-            if noisy.sampler == "opendp"
-            else "Lantern's vectorised discrete Laplace (difference of two geometric draws, numpy's Philox "
-            "generator seeded from the operating system; checked against OpenDP's in the tests)"
-        )
         lines += [
             f"## Method: differential privacy, epsilon = {epsilon:g}",
             "",
@@ -405,10 +400,11 @@ def methodology_note(
             f"{table.cells:,} cells, empty ones included (standard deviation "
             f"{dp.noise_variance(noisy.scale) ** 0.5:.2f} per cell). "
             "Integer noise: nothing leaks through floating-point low bits.",
-            f'- Sampler: {sampler}. OpenDP\'s mechanisms are enabled with its "contrib" flag, which OpenDP requires '
-            "for every mechanism not yet formally vetted; Lantern turns it on only for that call. The sampler is "
-            "chosen by table size: OpenDP up to 100,000 cells, Lantern's above (OpenDP's takes about 18 "
-            "microseconds a cell).",
+            "- Sampler: exact at every table size. Lantern's vectorised discrete Laplace sampler (Canonne, Kamath "
+            "and Steinke 2020, Algorithm 2, with Bernoulli(exp(-gamma)) trials of rational gamma) uses integer "
+            "arithmetic only, on random bytes from the operating system's cryptographic generator; the scale is "
+            f"the exact fraction {dp.exact_scale(epsilon)} (1/epsilon as written). Its distribution and variance "
+            "are checked against OpenDP's discrete Laplace in the tests.",
             "- Post-processing: negative noisy counts are published as 0 (which costs no privacy, but adds a small "
             "upward bias to small and empty cells). Margins are not published: add the cells, at no privacy cost.",
             f"- Privacy budget of the dataset: {spent_after:g} of {dataset.budget:g} spent after this release; "

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from lantern.core.permissions import can
 from lantern.core.views import form_errors, page_user
 from lantern.publication import selectors
 from lantern.publication.crosstab import TableError, read_csv
-from lantern.publication.forms import MinimumKForm, PublicationForm
+from lantern.publication.forms import DIMENSIONS, MinimumKForm, PublicationForm
 from lantern.publication.permissions import PublicationAction
 from lantern.publication.services import (
     LANTERN_DATASET,
@@ -30,6 +31,7 @@ from lantern.publication.services import (
     minimum_k_set,
     publish,
 )
+from lantern.publication.suppression import AUDIT_NOT_DONE
 
 PREVIEW_ROWS = 200
 
@@ -106,10 +108,9 @@ def publication_policy_view(request: HttpRequest) -> HttpResponse:
 def publication_release_view(request: HttpRequest, release_id: int) -> HttpResponse:
     user = page_user(request, PublicationAction.PUBLISH)
     release = selectors.release_get_for_user(user, release_id)
-    reader = csv.reader(io.StringIO(release.table_csv))
-    header = next(reader)
-    rows = [row for _, row in zip(range(PREVIEW_ROWS), reader, strict=False)]
+    header, rows, non_empty = non_empty_rows(release.table_csv)
     spent = budget_spent(release.dataset)
+    shown = release.dimensions[:2]
     return render(
         request,
         "publication/release.html",
@@ -117,13 +118,46 @@ def publication_release_view(request: HttpRequest, release_id: int) -> HttpRespo
             "release": release,
             "header": header,
             "rows": rows,
-            "more_rows": release.cells > len(rows),
+            "non_empty": non_empty,
+            "more_rows": non_empty > len(rows),
+            "charted": [label_of(d) for d in shown],
+            "left_out": [label_of(d) for d in release.dimensions[2:]],
+            "labels": [label_of(d) for d in release.dimensions],
+            "note_html": render_note(release.note),
+            "unaudited": release.mode == "k" and AUDIT_NOT_DONE in release.note,
             "points": release.chart_data,
             "has_series": len(release.dimensions) > 1,
             "spent": spent,
             "left": max(release.dataset.budget - spent, 0),
         },
     )
+
+
+def non_empty_rows(table_csv: str) -> tuple[list[str], list[list[str]], int]:
+    """The header, the first PREVIEW_ROWS rows whose count is not 0 (suppressed ones and totals included), and how
+    many such rows the table has: a table over full code lists is mostly empty combinations, which the download
+    keeps and the page leaves out."""
+    reader = csv.reader(io.StringIO(table_csv))
+    header = next(reader)
+    rows: list[list[str]] = []
+    count = 0
+    for row in reader:
+        if row and row[-1] != "0":
+            count += 1
+            if len(rows) < PREVIEW_ROWS:
+                rows.append(row)
+    return header, rows, count
+
+
+def label_of(column: str) -> str:
+    return str(dict(DIMENSIONS).get(column, column))
+
+
+def render_note(note: str) -> SafeString:
+    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through."""
+    from markdown_it import MarkdownIt
+
+    return mark_safe(MarkdownIt("commonmark", {"html": False}).render(note))  # noqa: S308 - html is off
 
 
 DOWNLOADS = {
