@@ -26,12 +26,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MATCH_AGREEMENT = 0.65  # per-bit agreement of the weakest pairs blocking should still find (score 0.3)
+# The layout of an encoding, shared with the encoder: each field group has its own segment (bits, multiples of 64),
+# so that a field missing on one side is left out of the comparison instead of counting as a disagreement.
+SEGMENTS: tuple[tuple[str, int], ...] = (("name", 448), ("birth", 192), ("extra", 384))
+BLOCKING_SEGMENTS = 2  # the first two (name; birth date, gender, citizenship) key the blocking bands
+_STARTS = np.cumsum([0] + [bits // 64 for _, bits in SEGMENTS])[:-1]
+# The segments' weights before the data has spoken (the first pass only picks the likely matches the Fellegi-Sunter
+# weights are then estimated from).
+PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
+AGREEMENT = 0.75  # a segment "agrees" for the m/u estimate when its Dice is at least this
+MIN_WEIGHT = 0.1
+MATCH_AGREEMENT = 0.7  # per-bit agreement, on the blocking segments, of the weakest pairs blocking should find
 MISS_PROBABILITY = 0.002
 CHANCE_CANDIDATES_PER_RECORD = 2.0
 MAX_BANDS = 400
-SCORE_FLOOR = 0.2  # pairs below this are not kept between bands (they are far below any threshold measured)
-DEFAULT_CHUNK = 1_000_000
+# Candidate pairs kept between bands: those above the score that this many pairs of different people a record are
+# expected to reach (from the chance-score tail). It bounds memory at any size, far below any threshold.
+CANDIDATES_PER_RECORD = 1.0
+COMPACT_EVERY = 16  # bands between two removals of duplicate candidate pairs
+DEFAULT_CHUNK = 500_000
 # Exact copies all score 1: without a floor the match component collapses onto them and the threshold climbs to
 # just under 1, leaving out every copy with a typo.
 MIN_SD = 0.02
@@ -80,6 +93,17 @@ class Estimate:
     threshold: Threshold
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A source's encodings as 64-bit words, with the set bits of each segment of each record."""
+
+    words: np.ndarray
+    counts: np.ndarray  # (n, segments) int32
+
+    def __len__(self) -> int:
+        return int(self.words.shape[0])
+
+
 def _words(bits: np.ndarray) -> np.ndarray:
     width = bits.shape[1]
     if width % 8:
@@ -87,13 +111,38 @@ def _words(bits: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(bits).view(np.uint64)
 
 
-def scores(a_words: np.ndarray, b_words: np.ndarray, ia: np.ndarray, ib: np.ndarray, bits: int) -> np.ndarray:
+def prepare(bits: np.ndarray) -> Prepared:
+    if bits.shape[1] * 8 != sum(b for _, b in SEGMENTS):
+        raise ValueError(f"encodings of {bits.shape[1] * 8} bits; the layout has {sum(b for _, b in SEGMENTS)}")
+    words = _words(bits)
+    counts = np.add.reduceat(np.bitwise_count(words), _STARTS, axis=1, dtype=np.int32)
+    return Prepared(words, counts)
+
+
+def segment_dice(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """(pairs, segments) Dice coefficients; NaN where a segment is empty on either side (the field is missing)."""
+    inter = np.add.reduceat(np.bitwise_count(a.words[ia] & b.words[ib]), _STARTS, axis=1, dtype=np.int32)
+    total = a.counts[ia] + b.counts[ib]
+    dice = 2.0 * inter / np.maximum(total, 1)
+    dice[(a.counts[ia] == 0) | (b.counts[ib] == 0)] = np.nan
+    return dice.astype(np.float32)
+
+
+def combine(dice: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted mean of the segments present on both sides; 0 when none is."""
+    present = ~np.isnan(dice)
+    w = np.where(present, weights, 0.0)
+    total = w.sum(axis=1)
+    summed = (np.where(present, dice, 0.0) * w).sum(axis=1)
+    return np.where(total > 0, summed / np.maximum(total, 1e-12), 0.0).astype(np.float32)
+
+
+def scores(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Similarity of pairs (ia[i], ib[i]) in chunks, so memory stays bounded at any size."""
     out = np.empty(len(ia), dtype=np.float32)
     for start in range(0, len(ia), DEFAULT_CHUNK):
         stop = start + DEFAULT_CHUNK
-        differing = np.bitwise_count(a_words[ia[start:stop]] ^ b_words[ib[start:stop]]).sum(axis=1, dtype=np.int32)
-        out[start:stop] = 1.0 - 2.0 * differing / bits
+        out[start:stop] = combine(segment_dice(a, b, ia[start:stop], ib[start:stop]), weights)
     return out
 
 
@@ -112,53 +161,90 @@ def lsh_parameters(n_a: int, n_b: int, bits: int, agreement_nonmatch: float) -> 
     return k, min(max(bands, 1), MAX_BANDS)
 
 
-def _nonmatch_agreement(a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> float:
-    """Per-bit agreement of random pairs (nearly all are different people)."""
+def _segment_bits(first: int, last: int) -> tuple[int, int]:
+    """(start, stop) bit offsets of segments first..last-1."""
+    sizes = [bits for _, bits in SEGMENTS]
+    return sum(sizes[:first]), sum(sizes[:last])
+
+
+# Band groups: the bits a group's bands sample. The name and birth segments key most bands; the other columns
+# (addresses) have bands of their own, so that a pair whose names and dates were both mistyped is still found.
+BAND_GROUPS: tuple[tuple[int, int], ...] = ((0, BLOCKING_SEGMENTS), (BLOCKING_SEGMENTS, len(SEGMENTS)))
+
+
+def _nonmatch_agreement(a: np.ndarray, b: np.ndarray, bits: tuple[int, int], rng: np.random.Generator) -> float:
+    """Per-bit agreement, on the given bits, of random pairs (nearly all are different people)."""
     n = 2000
+    lo, hi = bits[0] // 8, bits[1] // 8
     ia, ib = rng.integers(0, len(a), n), rng.integers(0, len(b), n)
-    bits = a.shape[1] * 8
-    differing = np.bitwise_count(a[ia] ^ b[ib]).sum(axis=1)
-    return float(np.median(1.0 - differing / bits))
+    differing = np.bitwise_count(a[ia, lo:hi] ^ b[ib, lo:hi]).sum(axis=1)
+    return float(np.median(1.0 - differing / ((hi - lo) * 8)))
 
 
-def candidates(a: Source, b: Source, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs from LSH blocking with their scores (pairs scoring under SCORE_FLOOR dropped)."""
+def _band_pairs(key_a: np.ndarray, key_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(key_a, kind="stable")
+    sorted_a = key_a[order]
+    left = np.searchsorted(sorted_a, key_b, "left")
+    counts = np.searchsorted(sorted_a, key_b, "right") - left
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ib = np.repeat(np.arange(len(key_b), dtype=np.int64), counts)
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return order[np.repeat(left, counts) + within].astype(np.int64), ib
+
+
+@dataclass(frozen=True)
+class Floors:
+    """What a blocked pair must reach to be kept: the prior score, or the Dice of a segment outside the blocking
+    ones (each at the chance-score tail, CANDIDATES_PER_RECORD)."""
+
+    score: float
+    segments: tuple[float, ...]  # one per segment from BLOCKING_SEGMENTS on
+
+
+def _keep(dice: np.ndarray, floors: Floors, weights: np.ndarray) -> np.ndarray:
+    keep = combine(dice, weights) >= floors.score
+    for n, floor in enumerate(floors.segments):
+        keep |= np.where(np.isnan(dice[:, BLOCKING_SEGMENTS + n]), 0.0, dice[:, BLOCKING_SEGMENTS + n]) >= floor
+    return keep
+
+
+def candidates(
+    a: Source, b: Source, *, floors: Floors, weights: np.ndarray = PRIOR_WEIGHTS, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs from LSH blocking, keeping those that reach the floors. Records with nothing in a group's
+    bits (no address given) take no part in its bands."""
+    empty = np.zeros(0, dtype=np.int64)
     if not len(a.ids) or not len(b.ids):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    bits = a.bits.shape[1] * 8
+        return empty, empty
     rng = np.random.default_rng(seed)
-    k, bands = lsh_parameters(len(a.ids), len(b.ids), bits, _nonmatch_agreement(a.bits, b.bits, rng))
-    aw, bw = _words(a.bits), _words(b.bits)
-    weights = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
-    kept_a: list[np.ndarray] = []
-    kept_b: list[np.ndarray] = []
-    for _ in range(bands):
-        positions = rng.choice(bits, size=k, replace=False).astype(np.int64)
-        key_a = (_bit_columns(a.bits, positions).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-        key_b = (_bit_columns(b.bits, positions).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-        order = np.argsort(key_a, kind="stable")
-        sorted_a = key_a[order]
-        left = np.searchsorted(sorted_a, key_b, "left")
-        right = np.searchsorted(sorted_a, key_b, "right")
-        counts = right - left
-        if not counts.sum():
+    pa, pb = prepare(a.bits), prepare(b.bits)
+    kept: list[np.ndarray] = []
+    n_b = np.int64(len(b.ids))
+    for first, last in BAND_GROUPS:
+        in_a = np.flatnonzero(pa.counts[:, first:last].sum(axis=1) > 0)
+        in_b = np.flatnonzero(pb.counts[:, first:last].sum(axis=1) > 0)
+        if not len(in_a) or not len(in_b):
             continue
-        ib = np.repeat(np.arange(len(key_b)), counts)
-        # offsets inside each bucket
-        starts = np.repeat(left, counts)
-        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        ia = order[starts + within]
-        s = scores(aw, bw, ia, ib, bits)
-        keep = s >= SCORE_FLOOR
-        kept_a.append(ia[keep])
-        kept_b.append(ib[keep])
-    if not kept_a:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    pair = np.unique(np.concatenate(kept_a).astype(np.int64) * len(b.ids) + np.concatenate(kept_b))
-    ia, ib = pair // len(b.ids), pair % len(b.ids)
-    return ia, ib, scores(aw, bw, ia, ib, bits)
+        bits = _segment_bits(first, last)
+        agreement = _nonmatch_agreement(a.bits[in_a], b.bits[in_b], bits, rng)
+        k, bands = lsh_parameters(len(in_a), len(in_b), bits[1] - bits[0], agreement)
+        powers = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
+        for band in range(bands):
+            positions = rng.choice(np.arange(bits[0], bits[1]), size=k, replace=False).astype(np.int64)
+            key_a = (_bit_columns(a.bits[in_a], positions).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
+            key_b = (_bit_columns(b.bits[in_b], positions).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
+            ia, ib = _band_pairs(key_a, key_b)
+            ia, ib = in_a[ia], in_b[ib]
+            for start in range(0, len(ia), DEFAULT_CHUNK):
+                xa, xb = ia[start : start + DEFAULT_CHUNK], ib[start : start + DEFAULT_CHUNK]
+                keep = _keep(segment_dice(pa, pb, xa, xb), floors, weights)
+                kept.append(xa[keep] * n_b + xb[keep])
+            if len(kept) > COMPACT_EVERY or band == bands - 1:
+                kept = [np.unique(np.concatenate(kept))]
+    pair = np.unique(np.concatenate(kept)) if kept else empty
+    return pair // n_b, pair % n_b
 
 
 @dataclass(frozen=True)
@@ -223,27 +309,163 @@ def em_threshold(values: np.ndarray, *, iterations: int = 300) -> tuple[Threshol
     return Threshold(crossing, "em", mixture.means[-1], mixture.means[0]), mixture
 
 
-def tail_threshold(a: np.ndarray, b: np.ndarray, *, seed: int = 0) -> tuple[float, float]:
-    """The score above which fewer than `FALSE_LINKS_PER_RECORD` pairs of different people a record are expected,
-    from the scores of random pairs (nearly all of them different people). It needs no ground truth, and it holds
-    where a mixture cannot: when nearly every record has its counterpart (FEBRL4), the records' best scores have
-    no non-match mode to fit. Returns the threshold and the spread of chance scores."""
+@dataclass(frozen=True)
+class Tail:
+    """The chance-score tail of a pair of sources, fitted to the scores of random pairs."""
+
+    start: float
+    scale: float
+    spread: float
+    pairs: float
+
+    def bound(self, per_record: float, records: int) -> float:
+        """The score that fewer than `per_record` pairs of different people a record are expected to reach."""
+        allowed = max(per_record * records, 1e-9)
+        # pairs * TAIL_SHARE * exp(-(t - start) / scale) = allowed
+        return self.start + self.scale * math.log(max(self.pairs * TAIL_SHARE / allowed, 1.0))
+
+
+def random_pairs(n_a: int, n_b: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    n = min(RANDOM_PAIRS, len(a) * len(b))
-    ia, ib = rng.integers(0, len(a), n), rng.integers(0, len(b), n)
-    values = np.sort(scores(_words(a), _words(b), ia, ib, a.shape[1] * 8).astype(np.float64))
+    n = min(RANDOM_PAIRS, n_a * n_b)
+    return rng.integers(0, n_a, n), rng.integers(0, n_b, n)
+
+
+def tail_of(values: np.ndarray, n_a: int, n_b: int) -> Tail:
+    """Chance scores have heavier tails than a normal (people share names and birth years): an exponential tail is
+    fitted to the top TAIL_SHARE of the random pairs, leaving out the very top, where the few true matches a random
+    sample holds would be. It needs no ground truth, and it holds where a mixture cannot: when nearly every record
+    has its counterpart (FEBRL4), the records' best scores have no non-match mode to fit."""
+    values = np.sort(values.astype(np.float64))
     centre = float(np.median(values))
     spread = max(float(np.median(np.abs(values - centre))) * 1.4826, 1e-3)
-    # Chance scores have heavier tails than a normal (people share names and birth years): an exponential tail is
-    # fitted to the top TAIL_SHARE of the random pairs, leaving out the very top, where the few true matches a
-    # random sample holds would be.
     start = values[int(len(values) * (1 - TAIL_SHARE))]
     excess = values[(values > start) & (values <= values[int(len(values) * (1 - TAIL_TRIM))])] - start
     scale = max(float(excess.mean()) if len(excess) else spread, 1e-3)
-    pairs = float(len(a)) * float(len(b))
-    allowed = FALSE_LINKS_PER_RECORD * (len(a) + len(b))
-    # pairs * TAIL_SHARE * exp(-(t - start) / scale) = allowed
-    return start + scale * math.log(max(pairs * TAIL_SHARE / allowed, 1.0)), spread
+    return Tail(float(start), scale, spread, float(n_a) * float(n_b))
+
+
+# Agreement levels of a segment by its Dice coefficient: level 0 from 0.95 up, ..., the last under 0.5.
+LEVELS = np.array([0.95, 0.85, 0.75, 0.65, 0.5], dtype=np.float32)
+EM_ITERATIONS = 200
+MATCH_POSTERIOR = 0.5  # a pair is linked when a match is more likely than not (then one-to-one)
+INTERVAL_POSTERIORS = (0.05, 0.95)
+MAX_SHARE = 0.999  # the interval: the counts with the posterior cut moved to these
+
+
+def levels(dice: np.ndarray) -> np.ndarray:
+    """(pairs, segments) agreement levels, -1 where the segment is missing on either side."""
+    out = (np.where(np.isnan(dice), 1.0, dice)[..., None] < LEVELS).sum(axis=-1).astype(np.int8)
+    out[np.isnan(dice)] = -1
+    return out
+
+
+def _frequencies(lv: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """(segments, levels) share of each level among the pairs where the segment is present, weighted."""
+    n_levels = len(LEVELS) + 1
+    out = np.empty((lv.shape[1], n_levels))
+    for f in range(lv.shape[1]):
+        present = lv[:, f] >= 0
+        counts = np.bincount(lv[present, f], weights=weight[present], minlength=n_levels)
+        out[f] = (counts + 0.01) / (counts.sum() + 0.01 * n_levels)
+    return out
+
+
+@dataclass(frozen=True)
+class FellegiSunter:
+    """m and u of each agreement level of each segment, and the share of candidate pairs that are matches."""
+
+    m: np.ndarray
+    u: np.ndarray
+    share: float
+
+    def weight(self, lv: np.ndarray) -> np.ndarray:
+        """log2 likelihood ratio of each pair: the sum over the segments present on both sides."""
+        table = np.log2(self.m / self.u)
+        out = np.zeros(len(lv), dtype=np.float64)
+        for f in range(lv.shape[1]):
+            present = lv[:, f] >= 0
+            out[present] += table[f, lv[present, f]]
+        return out
+
+    def prior(self) -> float:
+        share = min(max(self.share, 1e-9), 1 - 1e-9)
+        return math.log2(share / (1 - share))
+
+    def posterior(self, weight: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp2(-(np.asarray(weight, dtype=np.float64) + self.prior()).clip(-60, 60)))
+
+    def weight_at(self, posterior: float) -> float:
+        return math.log2(posterior / (1 - posterior)) - self.prior()
+
+
+def fit_fellegi_sunter(lv: np.ndarray, start_m: np.ndarray, start_u: np.ndarray) -> FellegiSunter:
+    """EM on the agreement levels of the candidate pairs (two classes, segments independent given the class)."""
+    model = FellegiSunter(start_m, start_u, 0.5)
+    for _ in range(EM_ITERATIONS):
+        g = model.posterior(model.weight(lv))
+        new = FellegiSunter(_frequencies(lv, g), _frequencies(lv, 1 - g), float(g.mean()))
+        converged = abs(new.share - model.share) < 1e-7 and np.allclose(new.m, model.m, atol=1e-7)
+        model = new
+        if converged:
+            break
+    return model
+
+
+@dataclass(frozen=True)
+class PairLinks:
+    """Candidate pairs of two sources with their weights (log2 likelihood ratios), the model, and the weight a pair
+    needs to be linked (without ground truth)."""
+
+    ia: np.ndarray
+    ib: np.ndarray
+    weight: np.ndarray
+    model: FellegiSunter
+    threshold: float  # a weight
+    chance_bound: float  # the weight fewer than FALSE_LINKS_PER_RECORD random pairs a record reach
+
+
+def _segment_floor(dice: np.ndarray, n_a: int, n_b: int) -> float:
+    """The Dice of one segment that CANDIDATES_PER_RECORD random pairs a record reach (1.01, keeping nothing, when
+    too few random pairs have the segment on both sides to tell)."""
+    present = dice[~np.isnan(dice)]
+    if len(present) < RANDOM_PAIRS // 20:
+        return 1.01
+    share = len(present) / len(dice)
+    return tail_of(present, n_a, n_b).bound(CANDIDATES_PER_RECORD / share, n_a + n_b)
+
+
+def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
+    """Blocking, the Fellegi-Sunter model fitted to the candidate pairs, and the threshold, without ground truth."""
+    pa, pb = prepare(a.bits), prepare(b.bits)
+    ra, rb = random_pairs(len(pa), len(pb), seed=seed)
+    records = len(pa) + len(pb)
+    dice_random = segment_dice(pa, pb, ra, rb)
+    prior_tail = tail_of(combine(dice_random, PRIOR_WEIGHTS), len(pa), len(pb))
+    floors = Floors(
+        prior_tail.bound(CANDIDATES_PER_RECORD, records),
+        tuple(_segment_floor(dice_random[:, f], len(pa), len(pb)) for f in range(BLOCKING_SEGMENTS, len(SEGMENTS))),
+    )
+    ia, ib = candidates(a, b, floors=floors, seed=seed)
+    lv_random = levels(dice_random)
+    lv = levels(segment_dice(pa, pb, ia, ib))
+    likely = one_to_one(ia, ib, scores(pa, pb, ia, ib, PRIOR_WEIGHTS), prior_tail.bound(FALSE_LINKS_PER_RECORD, records))
+    start_u = _frequencies(lv_random, np.ones(len(lv_random)))
+    if len(likely.a) >= 20:
+        start_m = _frequencies(levels(segment_dice(pa, pb, likely.a, likely.b)), np.ones(len(likely.a)))
+    else:
+        start_m = np.tile(np.linspace(1.0, 0.1, len(LEVELS) + 1), (len(SEGMENTS), 1))
+        start_m /= start_m.sum(axis=1, keepdims=True)
+    fitted = fit_fellegi_sunter(lv, start_m, start_u) if len(lv) else FellegiSunter(start_m, start_u, 0.5)
+    # The one-to-one constraint: a record is one person in each source, so the pairs the assignment can keep are
+    # one per record at most, and nearly all the matches are among them. The share of matches among those pairs
+    # (the prior of the posterior that decides) is the model's count of matches over their number.
+    weight = fitted.weight(lv)
+    assignable = len(one_to_one(ia, ib, weight, -np.inf).a)
+    share = min(fitted.share * len(lv) / max(assignable, 1), MAX_SHARE)
+    model = FellegiSunter(fitted.m, fitted.u, share)
+    chance = tail_of(model.weight(lv_random), len(pa), len(pb)).bound(FALSE_LINKS_PER_RECORD, records)
+    return PairLinks(ia, ib, weight, model, model.weight_at(MATCH_POSTERIOR), chance)
 
 
 def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) -> Links:
@@ -264,32 +486,33 @@ def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) 
     return Links(ia[picked], ib[picked], s[picked])
 
 
-def _chosen(fitted: Threshold, tails: list[tuple[float, float]], given: float | None) -> tuple[Threshold, float]:
-    """The threshold (the chance-score tail bound, or the one given) and the spread the interval moves it by."""
-    spread = max((t[1] for t in tails), default=0.05)
-    if given is not None:
-        return Threshold(given, "given", fitted.match_mean, fitted.nonmatch_mean), spread
-    # The tail bound of the most confusable pair of sources; the mixture only when there is no pair to sample.
-    value = float(max(t[0] for t in tails)) if tails else fitted.value
-    return Threshold(value, "em", fitted.match_mean, fitted.nonmatch_mean), spread
-
-
 def link_two(a: Source, b: Source, *, threshold: float | None = None) -> tuple[Links, Estimate]:
-    ia, ib, s = candidates(a, b)
-    fitted, _ = em_threshold(best_scores(ia, ib, s, len(a.ids), len(b.ids)))
-    tails = [tail_threshold(a.bits, b.bits)] if len(a.ids) and len(b.ids) else []
-    chosen, spread = _chosen(fitted, tails, threshold)
-    links = one_to_one(ia, ib, s, chosen.value)
+    """One-to-one links between two sources; `threshold` is a match probability (the posterior) when given."""
     records = len(a.ids) + len(b.ids)
+    if not len(a.ids) or not len(b.ids):
+        empty = np.zeros(0, dtype=np.int64)
+        how = "em" if threshold is None else "given"
+        estimate = Estimate(records, records, records, records, Threshold(threshold or MATCH_POSTERIOR, how))
+        return Links(empty, empty, np.zeros(0, dtype=np.float32)), estimate
+    pairs = score_pairs(a, b)
+    model = pairs.model
+    cut = MATCH_POSTERIOR if threshold is None else threshold
+    chosen = Threshold(cut, "em" if threshold is None else "given")
+
+    def linked(posterior: float) -> Links:
+        found = one_to_one(pairs.ia, pairs.ib, pairs.weight, model.weight_at(posterior))
+        return Links(found.a, found.b, model.posterior(found.score).astype(np.float32))
+
+    links = linked(cut)
     distinct = records - len(links.a)
-    # The interval: the count with the threshold moved INTERVAL_SPREADS chance-score spreads either way.
-    low = records - len(one_to_one(ia, ib, s, chosen.value - INTERVAL_SPREADS * spread).a)
-    high = records - len(one_to_one(ia, ib, s, chosen.value + INTERVAL_SPREADS * spread).a)
+    low = records - len(linked(INTERVAL_POSTERIORS[0]).a)
+    high = records - len(linked(INTERVAL_POSTERIORS[1]).a)
     return links, Estimate(records, distinct, min(low, distinct), max(high, distinct), chosen)
 
 
-def _clusters(ga: np.ndarray, gb: np.ndarray, gs: np.ndarray, source_of: np.ndarray, threshold: float) -> np.ndarray:
-    """Cluster labels (dense) grown by decreasing score, never two records of one source in a cluster."""
+def _clusters(ga: np.ndarray, gb: np.ndarray, margin: np.ndarray, source_of: np.ndarray) -> np.ndarray:
+    """Cluster labels (dense) grown by decreasing margin over the threshold (pairs with a margin of at least 0),
+    never two records of one source in a cluster."""
     records = len(source_of)
     parent = list(range(records))
     members: dict[int, set[int]] = {r: {int(source_of[r])} for r in range(records)}
@@ -300,8 +523,8 @@ def _clusters(ga: np.ndarray, gb: np.ndarray, gs: np.ndarray, source_of: np.ndar
             x = parent[x]
         return x
 
-    for i in np.argsort(-gs, kind="stable").tolist():
-        if gs[i] < threshold:
+    for i in np.argsort(-margin, kind="stable").tolist():
+        if margin[i] < 0:
             break
         x, y = root(int(ga[i])), root(int(gb[i]))
         if x == y or members[x] & members[y]:  # two records of one source are two people
@@ -313,28 +536,35 @@ def _clusters(ga: np.ndarray, gb: np.ndarray, gs: np.ndarray, source_of: np.ndar
 
 
 def cluster(sources: Sequence[Source], *, threshold: float | None = None) -> tuple[list[np.ndarray], Estimate]:
-    """Clusters across several sources: one label per record of each source (labels are cluster numbers)."""
+    """Clusters across several sources: one label per record of each source (labels are cluster numbers). Each
+    pair of sources gets its own model; the clusters grow by the margin of a pair's weight over the weight its
+    pair of sources needs (`threshold`, a match probability, moves that weight)."""
     offsets = np.cumsum([0] + [len(s.ids) for s in sources])
     records = int(offsets[-1])
-    pairs_a, pairs_b, pair_s, tails = [], [], [], []
+    cut = MATCH_POSTERIOR if threshold is None else threshold
+    cuts = (cut, *INTERVAL_POSTERIORS)
+    pairs_a, pairs_b = [], []
+    margins: list[list[np.ndarray]] = [[] for _ in cuts]
     for i in range(len(sources)):
         for j in range(i + 1, len(sources)):
-            ia, ib, s = candidates(sources[i], sources[j], seed=i * 31 + j)
-            pairs_a.append(ia + offsets[i])
-            pairs_b.append(ib + offsets[j])
-            pair_s.append(s)
-            if len(sources[i].ids) and len(sources[j].ids):
-                tails.append(tail_threshold(sources[i].bits, sources[j].bits, seed=i * 31 + j))
+            if not len(sources[i].ids) or not len(sources[j].ids):
+                continue
+            found = score_pairs(sources[i], sources[j], seed=i * 31 + j)
+            pairs_a.append(found.ia + offsets[i])
+            pairs_b.append(found.ib + offsets[j])
+            for kept, posterior in zip(margins, cuts, strict=True):
+                kept.append(found.weight - found.model.weight_at(posterior))
     ga = np.concatenate(pairs_a) if pairs_a else np.zeros(0, dtype=np.int64)
     gb = np.concatenate(pairs_b) if pairs_b else np.zeros(0, dtype=np.int64)
-    gs = np.concatenate(pair_s) if pair_s else np.zeros(0, dtype=np.float32)
-    fitted, _ = em_threshold(best_scores(ga, gb, gs, records, records))
-    chosen, spread = _chosen(fitted, tails, threshold)
     source_of = np.searchsorted(offsets, np.arange(records), side="right") - 1
-    dense = _clusters(ga, gb, gs, source_of, chosen.value)
-    count = lambda labels: int(labels.max() + 1) if records else 0  # noqa: E731
-    distinct = count(dense)
-    low = count(_clusters(ga, gb, gs, source_of, chosen.value - INTERVAL_SPREADS * spread))
-    high = count(_clusters(ga, gb, gs, source_of, chosen.value + INTERVAL_SPREADS * spread))
+
+    def count(kept: list[np.ndarray]) -> np.ndarray:
+        margin = np.concatenate(kept) if kept else np.zeros(0, dtype=np.float64)
+        return _clusters(ga, gb, margin, source_of)
+
+    dense, at_low, at_high = (count(kept) for kept in margins)
+    size = lambda labels: int(labels.max() + 1) if records else 0  # noqa: E731
+    distinct = size(dense)
+    chosen = Threshold(cut, "em" if threshold is None else "given")
     per_source = [dense[offsets[i] : offsets[i + 1]] for i in range(len(sources))]
-    return per_source, Estimate(records, distinct, min(low, distinct), max(high, distinct), chosen)
+    return per_source, Estimate(records, distinct, min(size(at_low), distinct), max(size(at_high), distinct), chosen)
