@@ -28,12 +28,12 @@ import numpy as np
 
 # The layout of an encoding, shared with the encoder: each field group has its own segment (bits, multiples of 64),
 # so that a field missing on one side is left out of the comparison instead of counting as a disagreement.
-SEGMENTS: tuple[tuple[str, int], ...] = (("name", 448), ("birth", 192), ("extra", 384))
-BLOCKING_SEGMENTS = 2  # the first two (name; birth date, gender, citizenship) key the blocking bands
+SEGMENTS: tuple[tuple[str, int], ...] = (("name", 448), ("birth", 128), ("person", 64), ("extra", 384))
+BLOCKING_SEGMENTS = 3  # the first three (name; birth date; gender and citizenship) key the blocking bands
 _STARTS = np.cumsum([0] + [bits // 64 for _, bits in SEGMENTS])[:-1]
 # The segments' weights before the data has spoken (the first pass only picks the likely matches the Fellegi-Sunter
 # weights are then estimated from).
-PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
+PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.2, 0.5])
 AGREEMENT = 0.75  # a segment "agrees" for the m/u estimate when its Dice is at least this
 MIN_WEIGHT = 0.1
 MATCH_AGREEMENT = 0.7  # per-bit agreement, on the blocking segments, of the weakest pairs blocking should find
@@ -345,84 +345,98 @@ def tail_of(values: np.ndarray, n_a: int, n_b: int) -> Tail:
     return Tail(float(start), scale, spread, float(n_a) * float(n_b))
 
 
-# Agreement levels of a segment by its Dice coefficient: level 0 from 0.95 up, ..., the last under 0.5.
+# Agreement levels of a segment by its Dice coefficient: level 0 from 0.95 up, ..., the last under 0.5. A segment
+# missing on either side has a level of its own (the last index), whose weight is 0: it says nothing.
 LEVELS = np.array([0.95, 0.85, 0.75, 0.65, 0.5], dtype=np.float32)
-EM_ITERATIONS = 200
-MATCH_POSTERIOR = 0.5  # a pair is linked when a match is more likely than not (then one-to-one)
-INTERVAL_POSTERIORS = (0.05, 0.95)
-MAX_SHARE = 0.999  # the interval: the counts with the posterior cut moved to these
+MISSING = len(LEVELS) + 1
+M_SMOOTHING = 0.05  # m is mixed with this share of a uniform distribution: no level is impossible for a match
+REFITS = 2  # the likely matches are chosen again with the fitted weights, and m estimated again
+INTERVAL_BUDGETS = (10.0, 0.1)
+UNLINKED_ROUNDS = 10
+MIN_UNLINKED_SHARE = 0.01  # at least this share of each source is taken to lack a counterpart  # the interval: the counts with the false-link budget multiplied by these
 
 
 def levels(dice: np.ndarray) -> np.ndarray:
-    """(pairs, segments) agreement levels, -1 where the segment is missing on either side."""
+    """(pairs, segments) agreement levels; MISSING where the segment is empty on either side."""
     out = (np.where(np.isnan(dice), 1.0, dice)[..., None] < LEVELS).sum(axis=-1).astype(np.int8)
-    out[np.isnan(dice)] = -1
+    out[np.isnan(dice)] = MISSING
     return out
 
 
-def _frequencies(lv: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """(segments, levels) share of each level among the pairs where the segment is present, weighted."""
-    n_levels = len(LEVELS) + 1
-    out = np.empty((lv.shape[1], n_levels))
+def _frequencies(lv: np.ndarray) -> np.ndarray:
+    """(segments, levels + missing) share of each level among the pairs where the segment is present, and the
+    share of pairs where it is missing in the last column."""
+    out = np.empty((lv.shape[1], MISSING + 1))
     for f in range(lv.shape[1]):
-        present = lv[:, f] >= 0
-        counts = np.bincount(lv[present, f], weights=weight[present], minlength=n_levels)
-        out[f] = (counts + 0.01) / (counts.sum() + 0.01 * n_levels)
+        counts = np.bincount(lv[:, f], minlength=MISSING + 1).astype(np.float64)
+        present = counts[:MISSING]
+        out[f, :MISSING] = (present + 0.5) / (present.sum() + 0.5 * MISSING)
+        out[f, MISSING] = counts[MISSING] / max(counts.sum(), 1.0)
     return out
 
 
 @dataclass(frozen=True)
 class FellegiSunter:
-    """m and u of each agreement level of each segment, and the share of candidate pairs that are matches."""
+    """m and u of each agreement level of each segment (u from random pairs of the two sources, m from the likely
+    matches), and the weight of a pair: the sum of log2(m/u) over the segments present on both sides."""
 
     m: np.ndarray
     u: np.ndarray
-    share: float
+
+    @property
+    def table(self) -> np.ndarray:
+        table = np.log2(self.m[:, :MISSING] / self.u[:, :MISSING])
+        return np.concatenate([table, np.zeros((len(table), 1))], axis=1)
 
     def weight(self, lv: np.ndarray) -> np.ndarray:
-        """log2 likelihood ratio of each pair: the sum over the segments present on both sides."""
-        table = np.log2(self.m / self.u)
-        out = np.zeros(len(lv), dtype=np.float64)
-        for f in range(lv.shape[1]):
-            present = lv[:, f] >= 0
-            out[present] += table[f, lv[present, f]]
-        return out
+        table = self.table
+        return table[np.arange(lv.shape[1]), lv.astype(np.int64)].sum(axis=1) if len(lv) else np.zeros(0)
 
-    def prior(self) -> float:
-        share = min(max(self.share, 1e-9), 1 - 1e-9)
-        return math.log2(share / (1 - share))
+    def chance_pairs_at_least(self, weights: np.ndarray) -> np.ndarray:
+        """The share of pairs of different people reaching each weight: the segments of two different people
+        agree independently, each at its level frequencies among random pairs (Fellegi and Sunter's error rate
+        mu, summed over the patterns of agreement)."""
+        table = self.table
+        values = np.zeros(1)
+        probs = np.ones(1)
+        for f in range(len(table)):
+            values = (values[:, None] + table[f][None, :]).ravel()
+            probs = (probs[:, None] * self.u[f][None, :]).ravel()
+        order = np.argsort(-values)
+        tail = np.cumsum(probs[order])
+        # P(W >= w): the cumulated probability of every pattern at or above w
+        index = np.searchsorted(-values[order], -np.asarray(weights, dtype=np.float64), side="right")
+        return np.where(index > 0, tail[np.maximum(index - 1, 0)], 0.0)
 
-    def posterior(self, weight: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp2(-(np.asarray(weight, dtype=np.float64) + self.prior()).clip(-60, 60)))
+    def threshold(self, pairs: float, allowed: float) -> float:
+        """The lowest pattern weight at which fewer than `allowed` pairs of different people are expected."""
+        table = self.table
+        values = np.zeros(1)
+        for f in range(len(table)):
+            values = np.unique((values[:, None] + table[f][None, :]).ravel())
+        candidates = np.sort(values)
+        expected = pairs * self.chance_pairs_at_least(candidates)
+        ok = np.flatnonzero(expected <= allowed)
+        return float(candidates[ok[0]]) if len(ok) else float(candidates[-1]) + 1.0
 
-    def weight_at(self, posterior: float) -> float:
-        return math.log2(posterior / (1 - posterior)) - self.prior()
 
-
-def fit_fellegi_sunter(lv: np.ndarray, start_m: np.ndarray, start_u: np.ndarray) -> FellegiSunter:
-    """EM on the agreement levels of the candidate pairs (two classes, segments independent given the class)."""
-    model = FellegiSunter(start_m, start_u, 0.5)
-    for _ in range(EM_ITERATIONS):
-        g = model.posterior(model.weight(lv))
-        new = FellegiSunter(_frequencies(lv, g), _frequencies(lv, 1 - g), float(g.mean()))
-        converged = abs(new.share - model.share) < 1e-7 and np.allclose(new.m, model.m, atol=1e-7)
-        model = new
-        if converged:
-            break
-    return model
+def _smoothed(m: np.ndarray) -> np.ndarray:
+    present = (1 - M_SMOOTHING) * m[:, :MISSING] + M_SMOOTHING / MISSING
+    return np.concatenate([present, m[:, MISSING:]], axis=1)
 
 
 @dataclass(frozen=True)
 class PairLinks:
     """Candidate pairs of two sources with their weights (log2 likelihood ratios), the model, and the weight a pair
-    needs to be linked (without ground truth)."""
+    needs to be linked (without ground truth) with the weights of the interval."""
 
     ia: np.ndarray
     ib: np.ndarray
     weight: np.ndarray
     model: FellegiSunter
-    threshold: float  # a weight
-    chance_bound: float  # the weight fewer than FALSE_LINKS_PER_RECORD random pairs a record reach
+    threshold: float
+    low: float
+    high: float
 
 
 def _segment_floor(dice: np.ndarray, n_a: int, n_b: int) -> float:
@@ -436,7 +450,7 @@ def _segment_floor(dice: np.ndarray, n_a: int, n_b: int) -> float:
 
 
 def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
-    """Blocking, the Fellegi-Sunter model fitted to the candidate pairs, and the threshold, without ground truth."""
+    """Blocking, the Fellegi-Sunter weights estimated from the data, and the threshold, without ground truth."""
     pa, pb = prepare(a.bits), prepare(b.bits)
     ra, rb = random_pairs(len(pa), len(pb), seed=seed)
     records = len(pa) + len(pb)
@@ -447,25 +461,52 @@ def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
         tuple(_segment_floor(dice_random[:, f], len(pa), len(pb)) for f in range(BLOCKING_SEGMENTS, len(SEGMENTS))),
     )
     ia, ib = candidates(a, b, floors=floors, seed=seed)
-    lv_random = levels(dice_random)
     lv = levels(segment_dice(pa, pb, ia, ib))
+    u = _frequencies(levels(dice_random))
+    pairs, allowed = float(len(pa)) * float(len(pb)), FALSE_LINKS_PER_RECORD * records
+    # The first likely matches: the one-to-one links at the chance bound of the prior score.
     likely = one_to_one(ia, ib, scores(pa, pb, ia, ib, PRIOR_WEIGHTS), prior_tail.bound(FALSE_LINKS_PER_RECORD, records))
-    start_u = _frequencies(lv_random, np.ones(len(lv_random)))
-    if len(likely.a) >= 20:
-        start_m = _frequencies(levels(segment_dice(pa, pb, likely.a, likely.b)), np.ones(len(likely.a)))
-    else:
-        start_m = np.tile(np.linspace(1.0, 0.1, len(LEVELS) + 1), (len(SEGMENTS), 1))
-        start_m /= start_m.sum(axis=1, keepdims=True)
-    fitted = fit_fellegi_sunter(lv, start_m, start_u) if len(lv) else FellegiSunter(start_m, start_u, 0.5)
-    # The one-to-one constraint: a record is one person in each source, so the pairs the assignment can keep are
-    # one per record at most, and nearly all the matches are among them. The share of matches among those pairs
-    # (the prior of the posterior that decides) is the model's count of matches over their number.
-    weight = fitted.weight(lv)
-    assignable = len(one_to_one(ia, ib, weight, -np.inf).a)
-    share = min(fitted.share * len(lv) / max(assignable, 1), MAX_SHARE)
-    model = FellegiSunter(fitted.m, fitted.u, share)
-    chance = tail_of(model.weight(lv_random), len(pa), len(pb)).bound(FALSE_LINKS_PER_RECORD, records)
-    return PairLinks(ia, ib, weight, model, model.weight_at(MATCH_POSTERIOR), chance)
+    model = FellegiSunter(u, u)
+    for _ in range(REFITS):
+        if len(likely.a) < 20:
+            break
+        rows = _rows(ia, ib, likely)
+        model = FellegiSunter(_smoothed(_frequencies(lv[rows])), u)
+        likely = one_to_one(ia, ib, model.weight(lv), model.threshold(pairs, allowed))
+    weight = model.weight(lv)
+    # The one-to-one constraint: a record linked to its counterpart is not free to take a chance partner, so false
+    # links come from pairs of records that both lack a counterpart. Their number is estimated by the links at the
+    # threshold, which moves the threshold, until it settles.
+    unlinked = pairs
+    cut = model.threshold(unlinked, allowed)
+    for _ in range(UNLINKED_ROUNDS):
+        linked = len(one_to_one(ia, ib, weight, cut).a)
+        free_a = max(len(pa) - linked, MIN_UNLINKED_SHARE * len(pa), 1.0)
+        free_b = max(len(pb) - linked, MIN_UNLINKED_SHARE * len(pb), 1.0)
+        unlinked = free_a * free_b
+        moved = model.threshold(unlinked, allowed)
+        if moved == cut:
+            break
+        cut = moved
+    return PairLinks(ia, ib, weight, model, cut, model.threshold(unlinked, allowed * INTERVAL_BUDGETS[0]),
+                     model.threshold(unlinked, allowed * INTERVAL_BUDGETS[1]))  # fmt: skip
+
+
+def _rows(ia: np.ndarray, ib: np.ndarray, links: Links) -> np.ndarray:
+    """Where the linked pairs are among the candidate pairs."""
+    n_b = np.int64(max(int(ib.max()) if len(ib) else 0, int(links.b.max()) if len(links.b) else 0) + 1)
+    keys = ia.astype(np.int64) * n_b + ib
+    order = np.argsort(keys)
+    return order[np.searchsorted(keys[order], links.a.astype(np.int64) * n_b + links.b)]
+
+
+def to_score(weight: np.ndarray | float) -> np.ndarray:
+    """A weight as a score between 0 and 1: the probability of a match at even prior odds."""
+    return 1.0 / (1.0 + np.exp2(-np.clip(np.asarray(weight, dtype=np.float64), -60, 60)))
+
+
+def to_weight(score: float) -> float:
+    return math.log2(score / (1 - score))
 
 
 def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) -> Links:
@@ -487,26 +528,26 @@ def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) 
 
 
 def link_two(a: Source, b: Source, *, threshold: float | None = None) -> tuple[Links, Estimate]:
-    """One-to-one links between two sources; `threshold` is a match probability (the posterior) when given."""
+    """One-to-one links between two sources; `threshold` is a score (see `to_score`) when given."""
     records = len(a.ids) + len(b.ids)
     if not len(a.ids) or not len(b.ids):
         empty = np.zeros(0, dtype=np.int64)
         how = "em" if threshold is None else "given"
-        estimate = Estimate(records, records, records, records, Threshold(threshold or MATCH_POSTERIOR, how))
+        estimate = Estimate(records, records, records, records, Threshold(threshold or 0.5, how))
         return Links(empty, empty, np.zeros(0, dtype=np.float32)), estimate
     pairs = score_pairs(a, b)
-    model = pairs.model
-    cut = MATCH_POSTERIOR if threshold is None else threshold
-    chosen = Threshold(cut, "em" if threshold is None else "given")
+    cut = pairs.threshold if threshold is None else to_weight(threshold)
+    chosen = Threshold(float(to_score(cut)), "em" if threshold is None else "given")
 
-    def linked(posterior: float) -> Links:
-        found = one_to_one(pairs.ia, pairs.ib, pairs.weight, model.weight_at(posterior))
-        return Links(found.a, found.b, model.posterior(found.score).astype(np.float32))
+    def linked(weight: float) -> Links:
+        found = one_to_one(pairs.ia, pairs.ib, pairs.weight, weight)
+        return Links(found.a, found.b, to_score(found.score).astype(np.float32))
 
     links = linked(cut)
     distinct = records - len(links.a)
-    low = records - len(linked(INTERVAL_POSTERIORS[0]).a)
-    high = records - len(linked(INTERVAL_POSTERIORS[1]).a)
+    shift = (pairs.low - pairs.threshold, pairs.high - pairs.threshold)
+    low = records - len(linked(cut + shift[0]).a)
+    high = records - len(linked(cut + shift[1]).a)
     return links, Estimate(records, distinct, min(low, distinct), max(high, distinct), chosen)
 
 
@@ -537,34 +578,37 @@ def _clusters(ga: np.ndarray, gb: np.ndarray, margin: np.ndarray, source_of: np.
 
 def cluster(sources: Sequence[Source], *, threshold: float | None = None) -> tuple[list[np.ndarray], Estimate]:
     """Clusters across several sources: one label per record of each source (labels are cluster numbers). Each
-    pair of sources gets its own model; the clusters grow by the margin of a pair's weight over the weight its
-    pair of sources needs (`threshold`, a match probability, moves that weight)."""
+    pair of sources gets its own weights and threshold; the clusters grow by the margin of a pair's weight over
+    its threshold (`threshold`, a score, replaces every pair's)."""
     offsets = np.cumsum([0] + [len(s.ids) for s in sources])
     records = int(offsets[-1])
-    cut = MATCH_POSTERIOR if threshold is None else threshold
-    cuts = (cut, *INTERVAL_POSTERIORS)
     pairs_a, pairs_b = [], []
-    margins: list[list[np.ndarray]] = [[] for _ in cuts]
+    margins: list[list[np.ndarray]] = [[], [], []]
+    shown = []
     for i in range(len(sources)):
         for j in range(i + 1, len(sources)):
             if not len(sources[i].ids) or not len(sources[j].ids):
                 continue
             found = score_pairs(sources[i], sources[j], seed=i * 31 + j)
+            cut = found.threshold if threshold is None else to_weight(threshold)
+            shown.append(cut)
             pairs_a.append(found.ia + offsets[i])
             pairs_b.append(found.ib + offsets[j])
-            for kept, posterior in zip(margins, cuts, strict=True):
-                kept.append(found.weight - found.model.weight_at(posterior))
+            shifts = (0.0, found.low - found.threshold, found.high - found.threshold)
+            for kept, shift in zip(margins, shifts, strict=True):
+                kept.append(found.weight - (cut + shift))
     ga = np.concatenate(pairs_a) if pairs_a else np.zeros(0, dtype=np.int64)
     gb = np.concatenate(pairs_b) if pairs_b else np.zeros(0, dtype=np.int64)
     source_of = np.searchsorted(offsets, np.arange(records), side="right") - 1
 
-    def count(kept: list[np.ndarray]) -> np.ndarray:
+    def labels_of(kept: list[np.ndarray]) -> np.ndarray:
         margin = np.concatenate(kept) if kept else np.zeros(0, dtype=np.float64)
         return _clusters(ga, gb, margin, source_of)
 
-    dense, at_low, at_high = (count(kept) for kept in margins)
+    dense, at_low, at_high = (labels_of(kept) for kept in margins)
     size = lambda labels: int(labels.max() + 1) if records else 0  # noqa: E731
     distinct = size(dense)
-    chosen = Threshold(cut, "em" if threshold is None else "given")
+    value = threshold if threshold is not None else float(to_score(max(shown))) if shown else 0.5
+    chosen = Threshold(value, "em" if threshold is None else "given")
     per_source = [dense[offsets[i] : offsets[i + 1]] for i in range(len(sources))]
     return per_source, Estimate(records, distinct, min(size(at_low), distinct), max(size(at_high), distinct), chosen)
