@@ -31,9 +31,8 @@ def _encode(*people: Person) -> np.ndarray:
 
 
 def _score(x: Person, y: Person) -> float:
-    bits = _encode(x, y)
-    w = matching._words(bits)
-    return float(matching.scores(w, w, np.array([0]), np.array([1]), bits.shape[1] * 8)[0])
+    prepared = matching.prepare(_encode(x, y))
+    return float(matching.scores(prepared, prepared, np.array([0]), np.array([1]), matching.PRIOR_WEIGHTS)[0])
 
 
 def test_normalisation_folds_case_diacritics_and_scripts() -> None:

@@ -47,8 +47,8 @@ SEGMENT_OF: dict[str, str] = {
     "digit": "birth",
     "year": "birth",
     "daymonth": "birth",
-    "gender": "person",
-    "citizenship": "person",
+    "gender": "birth",
+    "citizenship": "birth",
     "extra": "extra",
 }
 _SEGMENT_START: dict[str, int] = {}

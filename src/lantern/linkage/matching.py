@@ -28,22 +28,22 @@ import numpy as np
 
 # The layout of an encoding, shared with the encoder: each field group has its own segment (bits, multiples of 64),
 # so that a field missing on one side is left out of the comparison instead of counting as a disagreement.
-SEGMENTS: tuple[tuple[str, int], ...] = (("name", 448), ("birth", 128), ("person", 64), ("extra", 384))
-BLOCKING_SEGMENTS = 3  # the first three (name; birth date; gender and citizenship) key the blocking bands
+SEGMENTS: tuple[tuple[str, int], ...] = (("name", 448), ("birth", 192), ("extra", 384))
+BLOCKING_SEGMENTS = 2  # the first two (name; birth date, gender and citizenship) key the blocking bands
 _STARTS = np.cumsum([0] + [bits // 64 for _, bits in SEGMENTS])[:-1]
 # The segments' weights before the data has spoken (the first pass only picks the likely matches the Fellegi-Sunter
 # weights are then estimated from).
-PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.2, 0.5])
+PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
 AGREEMENT = 0.75  # a segment "agrees" for the m/u estimate when its Dice is at least this
 MIN_WEIGHT = 0.1
-MATCH_AGREEMENT = 0.7  # per-bit agreement, on the blocking segments, of the weakest pairs blocking should find
+MATCH_AGREEMENT = 0.8  # per-bit agreement, on a band group's bits, of the weakest pairs blocking should find
 MISS_PROBABILITY = 0.002
 CHANCE_CANDIDATES_PER_RECORD = 2.0
 MAX_BANDS = 400
 # Candidate pairs kept between bands: those above the score that this many pairs of different people a record are
 # expected to reach (from the chance-score tail). It bounds memory at any size, far below any threshold.
 CANDIDATES_PER_RECORD = 1.0
-COMPACT_EVERY = 16  # bands between two removals of duplicate candidate pairs
+BANDS_PER_BATCH = 8  # bands whose pairs are pooled, duplicates removed, before they are scored
 DEFAULT_CHUNK = 500_000
 # Exact copies all score 1: without a floor the match component collapses onto them and the threshold climbs to
 # just under 1, leaving out every copy with a typo.
@@ -210,6 +210,12 @@ def _keep(dice: np.ndarray, floors: Floors, weights: np.ndarray) -> np.ndarray:
     return keep
 
 
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: faster here than numpy's hashing unique)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
 def candidates(
     a: Source, b: Source, *, floors: Floors, weights: np.ndarray = PRIOR_WEIGHTS, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -231,19 +237,23 @@ def candidates(
         agreement = _nonmatch_agreement(a.bits[in_a], b.bits[in_b], bits, rng)
         k, bands = lsh_parameters(len(in_a), len(in_b), bits[1] - bits[0], agreement)
         powers = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
+        raw: list[np.ndarray] = []
         for band in range(bands):
             positions = rng.choice(np.arange(bits[0], bits[1]), size=k, replace=False).astype(np.int64)
             key_a = (_bit_columns(a.bits[in_a], positions).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
             key_b = (_bit_columns(b.bits[in_b], positions).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
             ia, ib = _band_pairs(key_a, key_b)
-            ia, ib = in_a[ia], in_b[ib]
-            for start in range(0, len(ia), DEFAULT_CHUNK):
-                xa, xb = ia[start : start + DEFAULT_CHUNK], ib[start : start + DEFAULT_CHUNK]
-                keep = _keep(segment_dice(pa, pb, xa, xb), floors, weights)
-                kept.append(xa[keep] * n_b + xb[keep])
-            if len(kept) > COMPACT_EVERY or band == bands - 1:
-                kept = [np.unique(np.concatenate(kept))]
-    pair = np.unique(np.concatenate(kept)) if kept else empty
+            raw.append(in_a[ia] * n_b + in_b[ib])
+            if len(raw) >= BANDS_PER_BATCH or band == bands - 1:
+                # A pair that several bands find is scored once.
+                batch = _distinct(np.concatenate(raw))
+                raw = []
+                for start in range(0, len(batch), DEFAULT_CHUNK):
+                    chunk = batch[start : start + DEFAULT_CHUNK]
+                    xa, xb = chunk // n_b, chunk % n_b
+                    kept.append(chunk[_keep(segment_dice(pa, pb, xa, xb), floors, weights)])
+                kept = [_distinct(np.concatenate(kept))]
+    pair = _distinct(np.concatenate(kept)) if kept else empty
     return pair // n_b, pair % n_b
 
 
@@ -363,14 +373,34 @@ def levels(dice: np.ndarray) -> np.ndarray:
     return out
 
 
-def _frequencies(lv: np.ndarray) -> np.ndarray:
-    """(segments, levels + missing) share of each level among the pairs where the segment is present, and the
-    share of pairs where it is missing in the last column."""
+# What the data is pulled towards when it says little (a source of a few records): level frequencies of matches
+# (m) and of random pairs (u) for each segment, rounded from FEBRL4 and generated populations (docs/linkage.md),
+# worth PRIOR_PAIRS pairs each.
+PRIOR_M = np.array(
+    [
+        [0.60, 0.20, 0.10, 0.05, 0.03, 0.02],  # name
+        [0.85, 0.05, 0.03, 0.03, 0.02, 0.02],  # birth date, gender, citizenship
+        [0.40, 0.30, 0.15, 0.07, 0.05, 0.03],  # other columns
+    ]
+)
+PRIOR_U = np.array(
+    [
+        [0.0001, 0.0001, 0.0003, 0.002, 0.04, 0.9575],
+        [0.0001, 0.0001, 0.0005, 0.005, 0.1, 0.8943],
+        [0.0001, 0.0001, 0.0001, 0.0005, 0.2, 0.7992],
+    ]
+)
+PRIOR_PAIRS = {"m": 20.0, "u": 2000.0}
+
+
+def _frequencies(lv: np.ndarray, prior: np.ndarray, strength: float) -> np.ndarray:
+    """(segments, levels + missing) share of each level among the pairs where the segment is present, pulled
+    towards `prior` by `strength` pairs, and the share of pairs where it is missing in the last column."""
     out = np.empty((lv.shape[1], MISSING + 1))
     for f in range(lv.shape[1]):
         counts = np.bincount(lv[:, f], minlength=MISSING + 1).astype(np.float64)
-        present = counts[:MISSING]
-        out[f, :MISSING] = (present + 0.5) / (present.sum() + 0.5 * MISSING)
+        present = counts[:MISSING] + strength * prior[f] / prior[f].sum()
+        out[f, :MISSING] = present / present.sum()
         out[f, MISSING] = counts[MISSING] / max(counts.sum(), 1.0)
     return out
 
@@ -462,16 +492,14 @@ def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
     )
     ia, ib = candidates(a, b, floors=floors, seed=seed)
     lv = levels(segment_dice(pa, pb, ia, ib))
-    u = _frequencies(levels(dice_random))
+    u = _frequencies(levels(dice_random), PRIOR_U, PRIOR_PAIRS["u"])
     pairs, allowed = float(len(pa)) * float(len(pb)), FALSE_LINKS_PER_RECORD * records
     # The first likely matches: the one-to-one links at the chance bound of the prior score.
     likely = one_to_one(ia, ib, scores(pa, pb, ia, ib, PRIOR_WEIGHTS), prior_tail.bound(FALSE_LINKS_PER_RECORD, records))
-    model = FellegiSunter(u, u)
+    model = FellegiSunter(_smoothed(_frequencies(lv[:0], PRIOR_M, PRIOR_PAIRS["m"])), u)
     for _ in range(REFITS):
-        if len(likely.a) < 20:
-            break
         rows = _rows(ia, ib, likely)
-        model = FellegiSunter(_smoothed(_frequencies(lv[rows])), u)
+        model = FellegiSunter(_smoothed(_frequencies(lv[rows], PRIOR_M, PRIOR_PAIRS["m"])), u)
         likely = one_to_one(ia, ib, model.weight(lv), model.threshold(pairs, allowed))
     weight = model.weight(lv)
     # The one-to-one constraint: a record linked to its counterpart is not free to take a chance partner, so false
