@@ -1,22 +1,30 @@
 """The coordinator's side: link encodings, never anything else. Every function here takes record ids and packed
 bit vectors (numpy uint8 matrices) only.
 
-- Blocking: Hamming LSH on the bit vectors (each band keys the records by `k` bits the band samples; records of two
-  sources sharing a key become candidate pairs). `k` is set from the sizes so that chance collisions stay near a few
-  per record, and the number of bands so that a pair agreeing on `MATCH_AGREEMENT` of its bits is missed with
-  probability under `MISS_PROBABILITY`.
-- Similarity: 1 - 2 * Hamming / bits, with numpy's popcount (`np.bitwise_count`) on 64-bit words.
-- Threshold, without ground truth (`--threshold` overrides it): the score that fewer than `FALSE_LINKS_PER_RECORD`
-  pairs of different people a record are expected to reach, from an exponential tail fitted to the scores of random
-  pairs (a Fellegi-Sunter bound on false links). A Gaussian mixture fitted by EM to each record's best score was
-  measured too and is kept for its component means and as the fallback: it fails both ways, choosing 0.75 on FEBRL4
-  (nearly every record has a counterpart, so there is no non-match mode to fit) and 0.61 on the demo's cases (no
-  counterpart at all, so it splits the non-matches in two).
-- Two sources: one-to-one assignment, greedy by decreasing score (a person is registered once per organisation).
-- Three or more: clusters grown from the pairwise links by decreasing score, never holding two records of one
-  source.
-- The count of distinct people comes with an interval: the counts with the threshold moved two chance-score
-  spreads down and up."""
+- Layout: an encoding is segments (`SEGMENTS`: names; birth date, gender and citizenship; other columns), each a
+  Bloom filter of its own, so that a field missing on one side (an empty segment) is left out, not counted as a
+  disagreement.
+- Blocking: Hamming LSH on the bit vectors, in two groups of bands: the name and birth segments, and the other
+  columns. Each band keys the records by `k` bits it samples; records of two sources sharing a key become candidate
+  pairs. `k` is set from the sizes so that chance collisions stay near a few per record, and the number of bands so
+  that a pair agreeing on `MATCH_AGREEMENT` of a group's bits is missed with probability under `MISS_PROBABILITY`.
+  Pairs are kept only above a floor from the chance-score tail, so memory stays bounded at any size.
+- Comparison: the Dice coefficient of each segment, with numpy's popcount (`np.bitwise_count`) on 64-bit words,
+  cut into agreement levels.
+- Weights: Fellegi-Sunter log2(m/u) of each level of each segment, u from random pairs of the two sources (nearly
+  all different people), m from the likely matches the data gives (refitted twice). A pair's weight is the sum over
+  the segments present on both sides.
+- Threshold, without ground truth (`--threshold` overrides it): Fellegi and Sunter's error rate. Two different
+  people's segments agree independently, each at its frequencies among random pairs, which gives the expected
+  number of pairs of different people at each weight. Under the one-to-one constraint only records without a
+  counterpart can make a false link, so the number of such pairs is estimated from the links themselves, and the
+  threshold is the lowest weight at which fewer than `FALSE_LINKS_PER_RECORD` false links a record are expected.
+  EM on the candidate pairs was measured first and failed on generated populations (docs/linkage.md).
+- Two sources: one-to-one assignment, greedy by decreasing weight (a person is registered once per organisation).
+- Three or more: clusters grown from the pairwise links by decreasing margin over each pair's threshold, never
+  holding two records of one source.
+- Scores shown are `to_score(weight)`, the probability of a match at even prior odds. The count of distinct people
+  comes with an interval: the counts with the false-link budget multiplied by 10 and by 0.1."""
 
 from __future__ import annotations
 
@@ -34,8 +42,6 @@ _STARTS = np.cumsum([0] + [bits // 64 for _, bits in SEGMENTS])[:-1]
 # The segments' weights before the data has spoken (the first pass only picks the likely matches the Fellegi-Sunter
 # weights are then estimated from).
 PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
-AGREEMENT = 0.75  # a segment "agrees" for the m/u estimate when its Dice is at least this
-MIN_WEIGHT = 0.1
 MATCH_AGREEMENT = 0.8  # per-bit agreement, on a band group's bits, of the weakest pairs blocking should find
 MISS_PROBABILITY = 0.002
 CHANCE_CANDIDATES_PER_RECORD = 2.0
@@ -45,16 +51,11 @@ MAX_BANDS = 400
 CANDIDATES_PER_RECORD = 1.0
 BANDS_PER_BATCH = 8  # bands whose pairs are pooled, duplicates removed, before they are scored
 DEFAULT_CHUNK = 500_000
-# Exact copies all score 1: without a floor the match component collapses onto them and the threshold climbs to
-# just under 1, leaving out every copy with a typo.
-MIN_SD = 0.02
-MATCH_COMPONENTS = 2
 RANDOM_PAIRS = 200_000
-INTERVAL_SPREADS = 2.0  # the interval: the count at the threshold moved this many chance-score spreads either way
 TAIL_SHARE = 0.01
 TAIL_TRIM = 0.0005
-# Pairs of different people expected above the threshold, per record, before the one-to-one assignment (which drops
-# most of them: a record keeps its best partner). Measured on FEBRL4 and generated populations (docs/linkage.md).
+# Pairs of different people expected above the threshold, per record, among the records that lack a counterpart
+# (docs/linkage.md).
 FALSE_LINKS_PER_RECORD = 0.002
 
 
@@ -71,10 +72,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Threshold:
-    value: float
-    how: str  # "em" or "given"
-    match_mean: float = 0.0
-    nonmatch_mean: float = 0.0
+    value: float  # a score (`to_score`)
+    how: str  # "em" (estimated from the data, without ground truth) or "given"
 
 
 @dataclass(frozen=True)
@@ -146,9 +145,14 @@ def scores(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray, weights: np
     return out
 
 
-def _bit_columns(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """The bits at `positions` of every record, as a (n, len(positions)) uint8 matrix of 0/1."""
-    return (packed[:, positions >> 3] >> (7 - (positions & 7)).astype(np.uint8)) & 1
+def band_keys(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Each record's key in a band: the bits at `positions` (at most 64) as one integer, a column at a time so that
+    no (records x bits) matrix is made."""
+    key = np.zeros(len(packed), dtype=np.uint64)
+    for shift, position in enumerate(positions.tolist()):
+        bit = (packed[:, position >> 3] >> np.uint8(7 - (position & 7))) & np.uint8(1)
+        key |= bit.astype(np.uint64) << np.uint64(shift)
+    return key
 
 
 def lsh_parameters(n_a: int, n_b: int, bits: int, agreement_nonmatch: float) -> tuple[int, int]:
@@ -234,15 +238,14 @@ def candidates(
         if not len(in_a) or not len(in_b):
             continue
         bits = _segment_bits(first, last)
-        agreement = _nonmatch_agreement(a.bits[in_a], b.bits[in_b], bits, rng)
+        bits_a = a.bits[in_a] if len(in_a) < len(a.ids) else a.bits
+        bits_b = b.bits[in_b] if len(in_b) < len(b.ids) else b.bits
+        agreement = _nonmatch_agreement(bits_a, bits_b, bits, rng)
         k, bands = lsh_parameters(len(in_a), len(in_b), bits[1] - bits[0], agreement)
-        powers = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
         raw: list[np.ndarray] = []
         for band in range(bands):
             positions = rng.choice(np.arange(bits[0], bits[1]), size=k, replace=False).astype(np.int64)
-            key_a = (_bit_columns(a.bits[in_a], positions).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
-            key_b = (_bit_columns(b.bits[in_b], positions).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
-            ia, ib = _band_pairs(key_a, key_b)
+            ia, ib = _band_pairs(band_keys(bits_a, positions), band_keys(bits_b, positions))
             raw.append(in_a[ia] * n_b + in_b[ib])
             if len(raw) >= BANDS_PER_BATCH or band == bands - 1:
                 # A pair that several bands find is scored once.
@@ -255,68 +258,6 @@ def candidates(
                 kept = [_distinct(np.concatenate(kept))]
     pair = _distinct(np.concatenate(kept)) if kept else empty
     return pair // n_b, pair % n_b
-
-
-@dataclass(frozen=True)
-class Mixture:
-    """Gaussian components; the first is the non-matches, the others together the matches."""
-
-    weights: tuple[float, ...]
-    means: tuple[float, ...]
-    sds: tuple[float, ...]
-
-    def posterior(self, x: np.ndarray) -> np.ndarray:
-        """Probability that a pair with score x is a match."""
-        x = np.asarray(x, dtype=np.float64)
-        dens = [
-            w * np.exp(-0.5 * ((x - m) / sd) ** 2) / sd
-            for w, m, sd in zip(self.weights, self.means, self.sds, strict=True)
-        ]
-        matches = sum(dens[1:])
-        return matches / (dens[0] + matches + 1e-300)
-
-
-def best_scores(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, n_a: int, n_b: int) -> np.ndarray:
-    """Each record's best candidate score. Bimodal where a plain list of candidate scores is not: a record with a
-    counterpart has one high best score, a record without has the best of chance collisions."""
-    best_a = np.full(n_a, -np.inf, dtype=np.float64)
-    best_b = np.full(n_b, -np.inf, dtype=np.float64)
-    np.maximum.at(best_a, ia, s)
-    np.maximum.at(best_b, ib, s)
-    values = np.concatenate([best_a, best_b])
-    return values[np.isfinite(values)]
-
-
-def em_threshold(values: np.ndarray, *, iterations: int = 300) -> tuple[Threshold, Mixture]:
-    """Fit Gaussians to the records' best scores by EM: one for the non-matches and `MATCH_COMPONENTS` for the
-    matches (exact copies and copies with errors do not make one bell). The threshold is where a score becomes more
-    likely a match than not. Uses no ground truth: this is what `lantern linkage match` does unless given
-    --threshold."""
-    x = np.asarray(values, dtype=np.float64)
-    if len(x) < 8 or float(x.max() - x.min()) < 1e-6:
-        mixture = Mixture((0.5, 0.5), (0.0, 1.0), (0.1, 0.1))
-        return Threshold(0.5, "em"), mixture
-    k = 1 + MATCH_COMPONENTS
-    mu = np.percentile(x, np.linspace(5, 99, k))
-    sd = np.full(k, max(float(x.std()) / k, MIN_SD))
-    pi = np.full(k, 1.0 / k)
-    for _ in range(iterations):
-        dens = pi * np.exp(-0.5 * ((x[:, None] - mu) / sd) ** 2) / sd
-        r = dens / (dens.sum(axis=1, keepdims=True) + 1e-300)
-        weight = r.sum(axis=0) + 1e-12
-        new_mu = (r * x[:, None]).sum(axis=0) / weight
-        sd = np.sqrt((r * (x[:, None] - new_mu) ** 2).sum(axis=0) / weight).clip(MIN_SD)
-        pi = weight / weight.sum()
-        converged = np.allclose(new_mu, mu, atol=1e-7)
-        mu = new_mu
-        if converged:
-            break
-    order = np.argsort(mu)
-    mixture = Mixture(tuple(pi[order].tolist()), tuple(mu[order].tolist()), tuple(sd[order].tolist()))
-    grid = np.linspace(mixture.means[0], mixture.means[-1], 4001)
-    above = mixture.posterior(grid) >= 0.5
-    crossing = float(grid[np.argmax(above)]) if above.any() else mixture.means[-1]
-    return Threshold(crossing, "em", mixture.means[-1], mixture.means[0]), mixture
 
 
 @dataclass(frozen=True)
@@ -361,9 +302,9 @@ LEVELS = np.array([0.95, 0.85, 0.75, 0.65, 0.5], dtype=np.float32)
 MISSING = len(LEVELS) + 1
 M_SMOOTHING = 0.05  # m is mixed with this share of a uniform distribution: no level is impossible for a match
 REFITS = 2  # the likely matches are chosen again with the fitted weights, and m estimated again
-INTERVAL_BUDGETS = (10.0, 0.1)
+INTERVAL_BUDGETS = (10.0, 0.1)  # the interval: the counts with the false-link budget multiplied by these
 UNLINKED_ROUNDS = 10
-MIN_UNLINKED_SHARE = 0.01  # at least this share of each source is taken to lack a counterpart  # the interval: the counts with the false-link budget multiplied by these
+MIN_UNLINKED_SHARE = 0.01  # at least this share of each source is taken to lack a counterpart
 
 
 def levels(dice: np.ndarray) -> np.ndarray:
@@ -495,7 +436,8 @@ def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
     u = _frequencies(levels(dice_random), PRIOR_U, PRIOR_PAIRS["u"])
     pairs, allowed = float(len(pa)) * float(len(pb)), FALSE_LINKS_PER_RECORD * records
     # The first likely matches: the one-to-one links at the chance bound of the prior score.
-    likely = one_to_one(ia, ib, scores(pa, pb, ia, ib, PRIOR_WEIGHTS), prior_tail.bound(FALSE_LINKS_PER_RECORD, records))
+    prior_scores = scores(pa, pb, ia, ib, PRIOR_WEIGHTS)
+    likely = one_to_one(ia, ib, prior_scores, prior_tail.bound(FALSE_LINKS_PER_RECORD, records))
     model = FellegiSunter(_smoothed(_frequencies(lv[:0], PRIOR_M, PRIOR_PAIRS["m"])), u)
     for _ in range(REFITS):
         rows = _rows(ia, ib, likely)
