@@ -102,6 +102,28 @@ def test_three_sources_are_clustered_and_counted() -> None:
     assert sum(len(c) == 1 for c in by_person.values()) / len(by_person) > 0.98
 
 
+def test_a_few_records_link_without_a_threshold_given() -> None:
+    """Sources of a few records: the weights lean on the prior tables, and a pair of sources with no candidate
+    pair at all is no error."""
+    encoder = Encoder(Keys.from_secret(SECRET))
+    people = [
+        [Person("a1", "Maria", "Popescu", date(1990, 3, 7)), Person("a2", "Olena", "Shevchenko", date(1985, 11, 23)),
+         Person("a3", "Ahmed", "Hassan", date(1979, 1, 30)), Person("a4", "Ion", "Balan", date(2001, 6, 2))],
+        [Person("b1", "Popescu", "Mraia", date(1990, 3, 7)), Person("b2", "Karim", "Ali", date(1995, 5, 5))],
+        [Person("c1", "Олена", "Шевченко", date(1985, 11, 23))],
+    ]  # fmt: skip
+    sources = [matching.Source(str(i), *encoder.encode(group)) for i, group in enumerate(people)]
+    labels, estimate = matching.cluster(sources)
+    assert estimate.threshold.how == "em"
+    assert estimate.distinct == 5
+    assert labels[0][0] == labels[1][0]  # Maria, names swapped and mistyped
+    assert labels[0][1] == labels[2][0]  # Olena, in Cyrillic
+    stranger = matching.Source("z", ["z1"], encoder.encode([Person("z1", "Zed", "Xu", date(1970, 1, 1))])[1])
+    links, alone = matching.link_two(sources[0], stranger)
+    assert len(links.a) == 0
+    assert alone.distinct == 5
+
+
 def test_the_match_step_receives_only_ids_and_bit_vectors(tmp_path: Path) -> None:
     people = [Person("r1", "Maria", "Popescu", date(1990, 3, 7), "Feminine", "RO"),
               Person("r2", "Olena", "Shevchenko", date(1985, 11, 23), "Feminine", "UA")]  # fmt: skip

@@ -255,7 +255,7 @@ def candidates(
                     chunk = batch[start : start + DEFAULT_CHUNK]
                     xa, xb = chunk // n_b, chunk % n_b
                     kept.append(chunk[_keep(segment_dice(pa, pb, xa, xb), floors, weights)])
-                kept = [_distinct(np.concatenate(kept))]
+                kept = [_distinct(np.concatenate(kept))] if kept else []
     pair = _distinct(np.concatenate(kept)) if kept else empty
     return pair // n_b, pair % n_b
 
