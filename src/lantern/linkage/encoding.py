@@ -1,13 +1,13 @@
 """Keyed Bloom-filter encodings of people, hardened by diffusion.
 
 A record becomes a set of tokens (bigrams of every name part in any order, with their consonant skeletons; the
-birth year, the day and month as an unordered pair and in order; gender; citizenship; bigrams of any extra field).
-Each token is hashed with HMAC-SHA256 under a key derived from the shared secret into `k` positions of a
-`BLOOM_BITS`-bit filter (double hashing), `k` set by the token's field weight. The filter is then *diffused*
-(Armknecht, Heng and Schnell, PoPETs 2023): every output bit is the XOR of `DIFFUSION_T` input bits chosen by the
-secret, so no output bit belongs to one q-gram and the frequency and pattern-mining attacks on plain Bloom filters
-have nothing to count. Diffusion keeps Hamming distance monotone (two filters that differ in a fraction p of bits
-give outputs differing in (1 - (1 - 2p)^t) / 2), which is what the matcher compares.
+birth year, the day and month as an unordered pair, each digit of the date in its place; gender; citizenship;
+bigrams and numbers of any extra column). The 1,024 bits are segments (`matching.SEGMENTS`: names; birth date,
+gender and citizenship; other columns), each a Bloom filter of its own, so that the matcher compares field by field
+and a missing field stays an empty segment. Each token is hashed with HMAC-SHA256 under a key derived from the
+shared secret into `k` positions of its segment (double hashing). Each segment is then *diffused* (Armknecht, Heng
+and Schnell, PoPETs 2023): every output bit is the XOR of `DIFFUSION_T` input bits of the segment chosen by the
+secret, so no output bit belongs to one q-gram and the frequency attacks on plain Bloom filters have less to count.
 
 Only record ids and the diffused bits leave an organisation; the secret stays with the organisations."""
 
