@@ -8,6 +8,7 @@ this process, with hardening on and the threshold chosen without the truth.
 
     .venv/bin/python bench/bench_linkage.py               # FEBRL4 and the harder copy
     .venv/bin/python bench/bench_linkage.py --million     # also 1,000,000 x 1,000,000 generated records (heavy)
+    .venv/bin/python bench/bench_linkage.py --scale 100000,300000 --only-scale   # generated populations only
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lantern.linkage.matching import Source
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-anchors"
@@ -42,7 +47,6 @@ def f1(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[float,
 
 
 def lantern_febrl(folder: Path, other: str) -> dict[str, float]:
-    import numpy as np
 
     from lantern.linkage import encoding, matching
     from lantern.linkage.normalise import parse_date
@@ -61,65 +65,78 @@ def lantern_febrl(folder: Path, other: str) -> dict[str, float]:
         return people
 
     a, b = load("febrl4_a.csv"), load(other)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     encoder = encoding.Encoder(encoding.Keys.from_secret(b"bench-secret-" * 3))
     ia, xa = encoder.encode(a)
     ib, xb = encoder.encode(b)
-    encode_s = time.perf_counter() - started
-    started = time.perf_counter()
-    links, estimate = matching.link_two(matching.Source("a", ia, xa), matching.Source("b", ib, xb))
-    match_s = time.perf_counter() - started
+    encode_s, encode_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
+    source_a, source_b = matching.Source("a", ia, xa), matching.Source("b", ib, xb)
+    links, estimate = matching.link_two(source_a, source_b)
+    match_s, match_cpu = time.perf_counter() - started, time.process_time() - cpu
     where = {rid.split("-")[1]: i for i, rid in enumerate(ia)}
     truth = {(where[rid.split("-")[1]], j) for j, rid in enumerate(ib) if rid.split("-")[1] in where}
     p, r, f = f1(set(zip(links.a.tolist(), links.b.tolist(), strict=True)), truth)
-    # Recall blocking loses: true pairs at or above the threshold that were never candidates.
-    ta, tb = np.array([x for x, _ in truth]), np.array([y for _, y in truth])
-    true_scores = matching.scores(matching._words(xa), matching._words(xb), ta, tb, xa.shape[1] * 8)
-    reachable = {pair for pair, s in zip(truth, true_scores.tolist(), strict=True) if s >= estimate.threshold.value}
-    ca, cb, _ = matching.candidates(matching.Source("a", ia, xa), matching.Source("b", ib, xb))
-    lost = len(reachable - set(zip(ca.tolist(), cb.tolist(), strict=True))) / max(len(reachable), 1)
-    return {"encode_s": round(encode_s, 2), "match_s": round(match_s, 2), "precision": round(p, 4),
-            "recall": round(r, 4), "f1": round(f, 4), "threshold": round(estimate.threshold.value, 3),
-            "blocking_recall_lost": round(lost, 4), "distinct": estimate.distinct, "low": estimate.low,
-            "high": estimate.high, "true_distinct": len(a) + len(b) - len(truth)}  # fmt: skip
+    lost = blocking_loss(source_a, source_b, sorted(truth))
+    return {"encode_s": round(encode_s, 2), "encode_cpu_s": round(encode_cpu, 2), "match_s": round(match_s, 2),
+            "match_cpu_s": round(match_cpu, 2), "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "threshold": round(estimate.threshold.value, 4), "blocking_recall_lost": round(lost, 4),
+            "distinct": estimate.distinct, "low": estimate.low, "high": estimate.high,
+            "true_distinct": len(a) + len(b) - len(truth)}  # fmt: skip
+
+
+def blocking_loss(a: Source, b: Source, truth: list[tuple[int, int]]) -> float:
+    """The share of the reachable true pairs (weight at least the threshold) that blocking never proposed."""
+    import numpy as np
+
+    from lantern.linkage import matching
+
+    found = matching.score_pairs(a, b)
+    ta, tb = np.array([x for x, _ in truth], dtype=np.int64), np.array([y for _, y in truth], dtype=np.int64)
+    pa, pb = matching.prepare(a.bits), matching.prepare(b.bits)
+    weight = found.model.weight(matching.levels(matching.segment_dice(pa, pb, ta, tb)))
+    reachable = {pair for pair, w in zip(truth, weight.tolist(), strict=True) if w >= found.threshold}
+    proposed = set(zip(found.ia.tolist(), found.ib.tolist(), strict=True))
+    return len(reachable - proposed) / max(len(reachable), 1)
 
 
 def million(n: int) -> dict[str, float]:
-    import numpy as np
+    import resource
 
     from lantern.linkage import encoding, matching
     from lantern.linkage.synthetic import population
 
-    started = time.perf_counter()
+    def say(what: str, since: float, cpu: float) -> None:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"  {n:,} x {n:,}: {what} in {time.perf_counter() - since:.1f} s "
+              f"({time.process_time() - cpu:.1f} s of processor), peak memory {rss} MB", flush=True)  # fmt: skip
+
+    started, cpu = time.perf_counter(), time.process_time()
     (a, b), truth = population(sizes=[n, n], overlap=0.5, error_rate=0.1, seed=2026)
     generate_s = time.perf_counter() - started
-    started = time.perf_counter()
+    say("generated", started, cpu)
+    started, cpu = time.perf_counter(), time.process_time()
     encoder = encoding.Encoder(encoding.Keys.from_secret(b"bench-secret-" * 3))
     ia, xa = encoder.encode(a)
     ib, xb = encoder.encode(b)
-    encode_s = time.perf_counter() - started
+    encode_s, encode_cpu = time.perf_counter() - started, time.process_time() - cpu
+    say("encoded", started, cpu)
     del a, b
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     source_a, source_b = matching.Source("a", ia, xa), matching.Source("b", ib, xb)
     links, estimate = matching.link_two(source_a, source_b)
-    match_s = time.perf_counter() - started
-    first = {}
-    for i, rid in enumerate(ia):
-        first[truth.person_of[rid]] = i
-    pairs = [(first[truth.person_of[rid]], j) for j, rid in enumerate(ib) if truth.person_of[rid] in first]
-    true = set(pairs)
-    p, r, f = f1(set(zip(links.a.tolist(), links.b.tolist(), strict=True)), true)
-    ta, tb = np.array([x for x, _ in pairs]), np.array([y for _, y in pairs])
-    true_scores = matching.scores(matching._words(xa), matching._words(xb), ta, tb, xa.shape[1] * 8)
-    reachable = true_scores >= estimate.threshold.value
-    found = set(zip(links.a.tolist(), links.b.tolist(), strict=True))
-    # Blocking loss, bounded from above: reachable true pairs the assignment did not link.
-    missed = sum(1 for k, pair in enumerate(pairs) if reachable[k] and pair not in found)
-    return {"generate_s": round(generate_s, 1), "encode_s": round(encode_s, 1), "match_s": round(match_s, 1),
-            "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "reachable_not_linked": round(missed / max(int(reachable.sum()), 1), 4),
+    match_s, match_cpu = time.perf_counter() - started, time.process_time() - cpu
+    say("linked", started, cpu)
+    first = {truth.person_of[rid]: i for i, rid in enumerate(ia)}
+    pairs = sorted({(first[truth.person_of[rid]], j) for j, rid in enumerate(ib) if truth.person_of[rid] in first})
+    p, r, f = f1(set(zip(links.a.tolist(), links.b.tolist(), strict=True)), set(pairs))
+    lost = blocking_loss(source_a, source_b, pairs) if n <= 300_000 else float("nan")
+    return {"generate_s": round(generate_s, 1), "encode_s": round(encode_s, 1), "encode_cpu_s": round(encode_cpu, 1),
+            "match_s": round(match_s, 1), "match_cpu_s": round(match_cpu, 1), "precision": round(p, 4),
+            "recall": round(r, 4), "f1": round(f, 4), "blocking_recall_lost": round(lost, 4),
             "distinct": estimate.distinct, "low": estimate.low, "high": estimate.high,
-            "true_distinct": 2 * n - len(true), "threshold": round(estimate.threshold.value, 3)}  # fmt: skip
+            "true_distinct": 2 * n - len(pairs), "threshold": round(estimate.threshold.value, 4),
+            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}  # fmt: skip
 
 
 def main() -> None:
@@ -129,6 +146,13 @@ def main() -> None:
     import django
 
     django.setup()
+    sizes = [int(x) for x in sys.argv[sys.argv.index("--scale") + 1].split(",")] if "--scale" in sys.argv else []
+    if "--million" in sys.argv:
+        sizes.append(1_000_000)
+    if "--only-scale" in sys.argv:
+        for n in sizes:
+            print(f"{n:,} x {n:,}:", json.dumps(million(n)), flush=True)
+        return
     folder = Path(tempfile.mkdtemp(prefix="lantern-linkage-"))
     python = anchors_venv()
     started = time.perf_counter()
@@ -147,8 +171,8 @@ def main() -> None:
             print(
                 f"  encode+match ratio Lantern / anchor at Dice {t}: {(ours['encode_s'] + ours['match_s']) / total:.2f}"
             )
-    if "--million" in sys.argv:
-        print("1,000,000 x 1,000,000:", json.dumps(million(1_000_000)))
+    for n in sizes:
+        print(f"{n:,} x {n:,}:", json.dumps(million(n)), flush=True)
 
 
 if __name__ == "__main__":

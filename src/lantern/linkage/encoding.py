@@ -1,13 +1,13 @@
 """Keyed Bloom-filter encodings of people, hardened by diffusion.
 
 A record becomes a set of tokens (bigrams of every name part in any order, with their consonant skeletons; the
-birth year, the day and month as an unordered pair and in order; gender; citizenship; bigrams of any extra field).
-Each token is hashed with HMAC-SHA256 under a key derived from the shared secret into `k` positions of a
-`BLOOM_BITS`-bit filter (double hashing), `k` set by the token's field weight. The filter is then *diffused*
-(Armknecht, Heng and Schnell, PoPETs 2023): every output bit is the XOR of `DIFFUSION_T` input bits chosen by the
-secret, so no output bit belongs to one q-gram and the frequency and pattern-mining attacks on plain Bloom filters
-have nothing to count. Diffusion keeps Hamming distance monotone (two filters that differ in a fraction p of bits
-give outputs differing in (1 - (1 - 2p)^t) / 2), which is what the matcher compares.
+birth year, the day and month as an unordered pair, each digit of the date in its place; gender; citizenship;
+bigrams and numbers of any extra column). The 1,024 bits are segments (`matching.SEGMENTS`: names; birth date,
+gender and citizenship; other columns), each a Bloom filter of its own, so that the matcher compares field by field
+and a missing field stays an empty segment. Each token is hashed with HMAC-SHA256 under a key derived from the
+shared secret into `k` positions of its segment (double hashing). Each segment is then *diffused* (Armknecht, Heng
+and Schnell, PoPETs 2023): every output bit is the XOR of `DIFFUSION_T` input bits of the segment chosen by the
+secret, so no output bit belongs to one q-gram and the frequency attacks on plain Bloom filters have less to count.
 
 Only record ids and the diffused bits leave an organisation; the secret stays with the organisations."""
 
@@ -21,26 +21,42 @@ from datetime import date
 
 import numpy as np
 
-from lantern.linkage.normalise import fold, is_arabic, name_parts, parse_date, skeleton
+from lantern.linkage.matching import SEGMENTS
+from lantern.linkage.normalise import fold, fold_field, is_arabic, name_parts, parse_date, skeleton
 
-BLOOM_BITS = 1024  # before diffusion
-OUT_BITS = 1024  # after diffusion: 128 bytes a record
+OUT_BITS = sum(bits for _, bits in SEGMENTS)  # 1,024: 128 bytes a record
 DIFFUSION_T = 2  # input bits XORed into each output bit (docs/linkage.md: the measurement behind 2)
 MIN_SECRET_BYTES = 32
 
-# Hash positions per token of each field, from the Fellegi-Sunter weight log2(m/u) of the field's tokens measured on
-# a generated population (`weights.fellegi_sunter` gives them again; docs/linkage.md lists the figures). A bigram of
-# a name agrees by chance more often than a full date, so it gets fewer positions each but there are many of them.
+# Hash positions per token. Each field group has its own segment of the filter (`matching.SEGMENTS`), so these only
+# set how full a segment is, not how much a field counts: the matcher weighs the segments by their Fellegi-Sunter
+# m/u, estimated from the data it links.
 FIELD_K: dict[str, int] = {
-    "name": 12,  # bigrams of every name part, first and family names together (swaps do not matter)
-    "skeleton": 4,  # bigrams of consonant skeletons: Arabic spellings without vowels against Latin ones
-    "year": 18,
-    "daymonth": 14,  # day and month as an unordered pair: a day/month swap still agrees
-    "monthday": 10,  # the same in order, so that a true swap agrees a little less than an exact copy
-    "gender": 3,
-    "citizenship": 4,
-    "extra": 6,  # bigrams of each column given with --fields (addresses, places)
+    "name": 6,  # bigrams of every name part, first and family names together (swaps do not matter)
+    "skeleton": 2,  # bigrams of consonant skeletons: Arabic spellings without vowels against Latin ones
+    "digit": 3,  # each digit of the birth date in its place (YYYYMMDD): a mistyped digit costs one token
+    "year": 4,
+    "daymonth": 4,  # day and month as an unordered pair: a day/month swap still agrees
+    "gender": 2,
+    "citizenship": 2,
+    "extra": 3,  # bigrams of each word (digits of each number, in place) of the columns given with --fields
 }
+SEGMENT_OF: dict[str, str] = {
+    "name": "name",
+    "skeleton": "name",
+    "digit": "birth",
+    "year": "birth",
+    "daymonth": "birth",
+    "gender": "birth",
+    "citizenship": "birth",
+    "extra": "extra",
+}
+_SEGMENT_START: dict[str, int] = {}
+_start = 0
+for _name, _bits in SEGMENTS:
+    _SEGMENT_START[_name] = _start
+    _start += _bits
+SEGMENT_BITS = dict(SEGMENTS)
 
 
 class SecretError(ValueError):
@@ -93,13 +109,17 @@ def units(person: Person) -> list[tuple[str, ...]]:
         low, high = sorted((born.day, born.month))
         out.append(("year", str(born.year)))
         out.append(("daymonth", f"{low}-{high}"))
-        out.append(("monthday", f"{born.month}-{born.day}"))
+        out.extend(("digit", f"{i}:{d}") for i, d in enumerate(born.strftime("%Y%m%d")))
     if person.gender:
         out.append(("gender", fold(person.gender)[:1]))
     for code in sorted({c.strip().upper() for c in (person.citizenship or "").replace(";", ",").split(",")} - {""}):
         out.append(("citizenship", code))
     for column, value in sorted(person.extra.items()):
-        out.extend((f"extra:{column}", part) for part in fold(value).split(" ") if part)
+        for part in fold_field(value).split(" "):
+            if part.isdigit():  # a number belongs to its column (house number, postcode)
+                out.append((f"extra:{column}", part))
+            elif part:  # words of any column together: one organisation's second address line is another's first
+                out.append(("extra:", part))
     return out
 
 
@@ -113,6 +133,8 @@ def unit_tokens(unit: tuple[str, ...]) -> list[tuple[str, str]]:
         # spelling: its consonant skeleton speaks for it twice instead.
         return consonants * 2 if unit[2] else name + consonants
     if feature.startswith("extra:"):
+        if value.isdigit():  # numbers (street numbers, postcodes): digits in place, as unigrams
+            return [(feature, f"{i}:{d}") for i, d in enumerate(value)]
         return [(feature, g) for g in _bigrams(value)]
     return [(feature, value)]
 
@@ -129,26 +151,31 @@ class Encoder:
         self._positions: dict[tuple[str, str], np.ndarray] = {}
         self._units: dict[tuple[str, ...], np.ndarray] = {}
         rng = np.random.default_rng(keys.diffusion_seed)
-        # Each output bit XORs DIFFUSION_T distinct input bits chosen by the secret.
-        self.diffusion = np.stack(
-            [rng.choice(BLOOM_BITS, size=DIFFUSION_T, replace=False) for _ in range(OUT_BITS)]
+        # Each output bit XORs DIFFUSION_T distinct input bits of its own segment, chosen by the secret.
+        self.diffusion = np.concatenate(
+            [
+                np.stack([rng.choice(bits, size=DIFFUSION_T, replace=False) + start for _ in range(bits)])
+                for start, bits in ((_SEGMENT_START[name], bits) for name, bits in SEGMENTS)
+            ]
         ).astype(np.intp)
 
     def positions(self, feature: str, token: str) -> np.ndarray:
         key = (feature, token)
         found = self._positions.get(key)
         if found is None:
-            k = self.field_k["extra" if feature.startswith("extra:") else feature]
+            group = "extra" if feature.startswith("extra:") else feature
+            k, segment = self.field_k[group], SEGMENT_OF[group]
+            start, size = _SEGMENT_START[segment], SEGMENT_BITS[segment]
             digest = hmac.new(self.keys.token_key, f"{feature}\x1f{token}".encode(), hashlib.sha256).digest()
             h1 = int.from_bytes(digest[:8], "big")
             h2 = int.from_bytes(digest[8:16], "big") | 1
-            found = np.array([(h1 + i * h2) % BLOOM_BITS for i in range(k)], dtype=np.intp)
+            found = np.array([start + (h1 + i * h2) % size for i in range(k)], dtype=np.intp)
             self._positions[key] = found
         return found
 
     def bloom(self, people: list[Person]) -> np.ndarray:
         """Plain (not yet diffused) filters as a boolean matrix: never written out, kept for the tests' attacks."""
-        filters = np.zeros((len(people), BLOOM_BITS), dtype=bool)
+        filters = np.zeros((len(people), OUT_BITS), dtype=bool)
         cols: list[np.ndarray] = []
         cache = self._units
         lengths: list[int] = []

@@ -17,7 +17,7 @@ import numpy as np
 from lantern.linkage.encoding import OUT_BITS
 from lantern.linkage.matching import Source
 
-FORMAT = "lantern-linkage/1"
+FORMAT = "lantern-linkage/2"  # 2: segments for names, birth and other columns
 MAX_RECORDS = 5_000_000
 # Starts with a letter or digit: "-A1" or "=1+1" in the CSV that `match` writes would be a spreadsheet formula.
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}")

@@ -1,22 +1,30 @@
 """The coordinator's side: link encodings, never anything else. Every function here takes record ids and packed
 bit vectors (numpy uint8 matrices) only.
 
-- Blocking: Hamming LSH on the bit vectors (each band keys the records by `k` bits the band samples; records of two
-  sources sharing a key become candidate pairs). `k` is set from the sizes so that chance collisions stay near a few
-  per record, and the number of bands so that a pair agreeing on `MATCH_AGREEMENT` of its bits is missed with
-  probability under `MISS_PROBABILITY`.
-- Similarity: 1 - 2 * Hamming / bits, with numpy's popcount (`np.bitwise_count`) on 64-bit words.
-- Threshold, without ground truth (`--threshold` overrides it): the score that fewer than `FALSE_LINKS_PER_RECORD`
-  pairs of different people a record are expected to reach, from an exponential tail fitted to the scores of random
-  pairs (a Fellegi-Sunter bound on false links). A Gaussian mixture fitted by EM to each record's best score was
-  measured too and is kept for its component means and as the fallback: it fails both ways, choosing 0.75 on FEBRL4
-  (nearly every record has a counterpart, so there is no non-match mode to fit) and 0.61 on the demo's cases (no
-  counterpart at all, so it splits the non-matches in two).
-- Two sources: one-to-one assignment, greedy by decreasing score (a person is registered once per organisation).
-- Three or more: clusters grown from the pairwise links by decreasing score, never holding two records of one
-  source.
-- The count of distinct people comes with an interval: the counts with the threshold moved two chance-score
-  spreads down and up."""
+- Layout: an encoding is segments (`SEGMENTS`: names; birth date, gender and citizenship; other columns), each a
+  Bloom filter of its own, so that a field missing on one side (an empty segment) is left out, not counted as a
+  disagreement.
+- Blocking: Hamming LSH on the bit vectors, in two groups of bands: the name and birth segments, and the other
+  columns. Each band keys the records by `k` bits it samples; records of two sources sharing a key become candidate
+  pairs. `k` is set from the sizes so that chance collisions stay near a few per record, and the number of bands so
+  that a pair agreeing on `MATCH_AGREEMENT` of a group's bits is missed with probability under `MISS_PROBABILITY`.
+  Pairs are kept only above a floor from the chance-score tail, so memory stays bounded at any size.
+- Comparison: the Dice coefficient of each segment, with numpy's popcount (`np.bitwise_count`) on 64-bit words,
+  cut into agreement levels.
+- Weights: Fellegi-Sunter log2(m/u) of each level of each segment, u from random pairs of the two sources (nearly
+  all different people), m from the likely matches the data gives (refitted twice). A pair's weight is the sum over
+  the segments present on both sides.
+- Threshold, without ground truth (`--threshold` overrides it): Fellegi and Sunter's error rate. Two different
+  people's segments agree independently, each at its frequencies among random pairs, which gives the expected
+  number of pairs of different people at each weight. Under the one-to-one constraint only records without a
+  counterpart can make a false link, so the number of such pairs is estimated from the links themselves, and the
+  threshold is the lowest weight at which fewer than `FALSE_LINKS_PER_RECORD` false links a record are expected.
+  EM on the candidate pairs was measured first and failed on generated populations (docs/linkage.md).
+- Two sources: one-to-one assignment, greedy by decreasing weight (a person is registered once per organisation).
+- Three or more: clusters grown from the pairwise links by decreasing margin over each pair's threshold, never
+  holding two records of one source.
+- Scores shown are `to_score(weight)`, the probability of a match at even prior odds. The count of distinct people
+  comes with an interval: the counts with the false-link budget multiplied by 10 and by 0.1."""
 
 from __future__ import annotations
 
@@ -26,22 +34,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MATCH_AGREEMENT = 0.65  # per-bit agreement of the weakest pairs blocking should still find (score 0.3)
+# The layout of an encoding, shared with the encoder: each field group has its own segment (bits, multiples of 64),
+# so that a field missing on one side is left out of the comparison instead of counting as a disagreement.
+SEGMENTS: tuple[tuple[str, int], ...] = (("name", 448), ("birth", 192), ("extra", 384))
+BLOCKING_SEGMENTS = 2  # the first two (name; birth date, gender and citizenship) key the blocking bands
+_STARTS = np.cumsum([0] + [bits // 64 for _, bits in SEGMENTS])[:-1]
+# The segments' weights before the data has spoken (the first pass only picks the likely matches the Fellegi-Sunter
+# weights are then estimated from).
+PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
+MATCH_AGREEMENT = 0.8  # per-bit agreement, on a band group's bits, of the weakest pairs blocking should find
 MISS_PROBABILITY = 0.002
 CHANCE_CANDIDATES_PER_RECORD = 2.0
 MAX_BANDS = 400
-SCORE_FLOOR = 0.2  # pairs below this are not kept between bands (they are far below any threshold measured)
-DEFAULT_CHUNK = 1_000_000
-# Exact copies all score 1: without a floor the match component collapses onto them and the threshold climbs to
-# just under 1, leaving out every copy with a typo.
-MIN_SD = 0.02
-MATCH_COMPONENTS = 2
+# Candidate pairs kept between bands: those above the score that this many pairs of different people a record are
+# expected to reach (from the chance-score tail). It bounds memory at any size, far below any threshold.
+CANDIDATES_PER_RECORD = 1.0
+BANDS_PER_BATCH = 8  # bands whose pairs are pooled, duplicates removed, before they are scored
+DEFAULT_CHUNK = 500_000
 RANDOM_PAIRS = 200_000
-INTERVAL_SPREADS = 2.0  # the interval: the count at the threshold moved this many chance-score spreads either way
 TAIL_SHARE = 0.01
 TAIL_TRIM = 0.0005
-# Pairs of different people expected above the threshold, per record, before the one-to-one assignment (which drops
-# most of them: a record keeps its best partner). Measured on FEBRL4 and generated populations (docs/linkage.md).
+# Pairs of different people expected above the threshold, per record, among the records that lack a counterpart
+# (docs/linkage.md).
 FALSE_LINKS_PER_RECORD = 0.002
 
 
@@ -58,10 +72,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Threshold:
-    value: float
-    how: str  # "em" or "given"
-    match_mean: float = 0.0
-    nonmatch_mean: float = 0.0
+    value: float  # a score (`to_score`)
+    how: str  # "em" (estimated from the data, without ground truth) or "given"
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,17 @@ class Estimate:
     threshold: Threshold
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A source's encodings as 64-bit words, with the set bits of each segment of each record."""
+
+    words: np.ndarray
+    counts: np.ndarray  # (n, segments) int32
+
+    def __len__(self) -> int:
+        return int(self.words.shape[0])
+
+
 def _words(bits: np.ndarray) -> np.ndarray:
     width = bits.shape[1]
     if width % 8:
@@ -87,19 +110,49 @@ def _words(bits: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(bits).view(np.uint64)
 
 
-def scores(a_words: np.ndarray, b_words: np.ndarray, ia: np.ndarray, ib: np.ndarray, bits: int) -> np.ndarray:
+def prepare(bits: np.ndarray) -> Prepared:
+    if bits.shape[1] * 8 != sum(b for _, b in SEGMENTS):
+        raise ValueError(f"encodings of {bits.shape[1] * 8} bits; the layout has {sum(b for _, b in SEGMENTS)}")
+    words = _words(bits)
+    counts = np.add.reduceat(np.bitwise_count(words), _STARTS, axis=1, dtype=np.int32)
+    return Prepared(words, counts)
+
+
+def segment_dice(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """(pairs, segments) Dice coefficients; NaN where a segment is empty on either side (the field is missing)."""
+    inter = np.add.reduceat(np.bitwise_count(a.words[ia] & b.words[ib]), _STARTS, axis=1, dtype=np.int32)
+    total = a.counts[ia] + b.counts[ib]
+    dice = 2.0 * inter / np.maximum(total, 1)
+    dice[(a.counts[ia] == 0) | (b.counts[ib] == 0)] = np.nan
+    return dice.astype(np.float32)
+
+
+def combine(dice: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted mean of the segments present on both sides; 0 when none is."""
+    present = ~np.isnan(dice)
+    w = np.where(present, weights, 0.0)
+    total = w.sum(axis=1)
+    summed = (np.where(present, dice, 0.0) * w).sum(axis=1)
+    return np.where(total > 0, summed / np.maximum(total, 1e-12), 0.0).astype(np.float32)
+
+
+def scores(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Similarity of pairs (ia[i], ib[i]) in chunks, so memory stays bounded at any size."""
     out = np.empty(len(ia), dtype=np.float32)
     for start in range(0, len(ia), DEFAULT_CHUNK):
         stop = start + DEFAULT_CHUNK
-        differing = np.bitwise_count(a_words[ia[start:stop]] ^ b_words[ib[start:stop]]).sum(axis=1, dtype=np.int32)
-        out[start:stop] = 1.0 - 2.0 * differing / bits
+        out[start:stop] = combine(segment_dice(a, b, ia[start:stop], ib[start:stop]), weights)
     return out
 
 
-def _bit_columns(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """The bits at `positions` of every record, as a (n, len(positions)) uint8 matrix of 0/1."""
-    return (packed[:, positions >> 3] >> (7 - (positions & 7)).astype(np.uint8)) & 1
+def band_keys(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Each record's key in a band: the bits at `positions` (at most 64) as one integer, a column at a time so that
+    no (records x bits) matrix is made."""
+    key = np.zeros(len(packed), dtype=np.uint64)
+    for shift, position in enumerate(positions.tolist()):
+        bit = (packed[:, position >> 3] >> np.uint8(7 - (position & 7))) & np.uint8(1)
+        key |= bit.astype(np.uint64) << np.uint64(shift)
+    return key
 
 
 def lsh_parameters(n_a: int, n_b: int, bits: int, agreement_nonmatch: float) -> tuple[int, int]:
@@ -112,138 +165,318 @@ def lsh_parameters(n_a: int, n_b: int, bits: int, agreement_nonmatch: float) -> 
     return k, min(max(bands, 1), MAX_BANDS)
 
 
-def _nonmatch_agreement(a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> float:
-    """Per-bit agreement of random pairs (nearly all are different people)."""
+def _segment_bits(first: int, last: int) -> tuple[int, int]:
+    """(start, stop) bit offsets of segments first..last-1."""
+    sizes = [bits for _, bits in SEGMENTS]
+    return sum(sizes[:first]), sum(sizes[:last])
+
+
+# Band groups: the bits a group's bands sample. The name and birth segments key most bands; the other columns
+# (addresses) have bands of their own, so that a pair whose names and dates were both mistyped is still found.
+BAND_GROUPS: tuple[tuple[int, int], ...] = ((0, BLOCKING_SEGMENTS), (BLOCKING_SEGMENTS, len(SEGMENTS)))
+
+
+def _nonmatch_agreement(a: np.ndarray, b: np.ndarray, bits: tuple[int, int], rng: np.random.Generator) -> float:
+    """Per-bit agreement, on the given bits, of random pairs (nearly all are different people)."""
     n = 2000
+    lo, hi = bits[0] // 8, bits[1] // 8
     ia, ib = rng.integers(0, len(a), n), rng.integers(0, len(b), n)
-    bits = a.shape[1] * 8
-    differing = np.bitwise_count(a[ia] ^ b[ib]).sum(axis=1)
-    return float(np.median(1.0 - differing / bits))
+    differing = np.bitwise_count(a[ia, lo:hi] ^ b[ib, lo:hi]).sum(axis=1)
+    return float(np.median(1.0 - differing / ((hi - lo) * 8)))
 
 
-def candidates(a: Source, b: Source, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs from LSH blocking with their scores (pairs scoring under SCORE_FLOOR dropped)."""
-    if not len(a.ids) or not len(b.ids):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    bits = a.bits.shape[1] * 8
-    rng = np.random.default_rng(seed)
-    k, bands = lsh_parameters(len(a.ids), len(b.ids), bits, _nonmatch_agreement(a.bits, b.bits, rng))
-    aw, bw = _words(a.bits), _words(b.bits)
-    weights = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
-    kept_a: list[np.ndarray] = []
-    kept_b: list[np.ndarray] = []
-    for _ in range(bands):
-        positions = rng.choice(bits, size=k, replace=False).astype(np.int64)
-        key_a = (_bit_columns(a.bits, positions).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-        key_b = (_bit_columns(b.bits, positions).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-        order = np.argsort(key_a, kind="stable")
-        sorted_a = key_a[order]
-        left = np.searchsorted(sorted_a, key_b, "left")
-        right = np.searchsorted(sorted_a, key_b, "right")
-        counts = right - left
-        if not counts.sum():
-            continue
-        ib = np.repeat(np.arange(len(key_b)), counts)
-        # offsets inside each bucket
-        starts = np.repeat(left, counts)
-        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        ia = order[starts + within]
-        s = scores(aw, bw, ia, ib, bits)
-        keep = s >= SCORE_FLOOR
-        kept_a.append(ia[keep])
-        kept_b.append(ib[keep])
-    if not kept_a:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    pair = np.unique(np.concatenate(kept_a).astype(np.int64) * len(b.ids) + np.concatenate(kept_b))
-    ia, ib = pair // len(b.ids), pair % len(b.ids)
-    return ia, ib, scores(aw, bw, ia, ib, bits)
+def _band_pairs(key_a: np.ndarray, key_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(key_a, kind="stable")
+    sorted_a = key_a[order]
+    left = np.searchsorted(sorted_a, key_b, "left")
+    counts = np.searchsorted(sorted_a, key_b, "right") - left
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ib = np.repeat(np.arange(len(key_b), dtype=np.int64), counts)
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return order[np.repeat(left, counts) + within].astype(np.int64), ib
 
 
 @dataclass(frozen=True)
-class Mixture:
-    """Gaussian components; the first is the non-matches, the others together the matches."""
+class Floors:
+    """What a blocked pair must reach to be kept: the prior score, or the Dice of a segment outside the blocking
+    ones (each at the chance-score tail, CANDIDATES_PER_RECORD)."""
 
-    weights: tuple[float, ...]
-    means: tuple[float, ...]
-    sds: tuple[float, ...]
-
-    def posterior(self, x: np.ndarray) -> np.ndarray:
-        """Probability that a pair with score x is a match."""
-        x = np.asarray(x, dtype=np.float64)
-        dens = [
-            w * np.exp(-0.5 * ((x - m) / sd) ** 2) / sd
-            for w, m, sd in zip(self.weights, self.means, self.sds, strict=True)
-        ]
-        matches = sum(dens[1:])
-        return matches / (dens[0] + matches + 1e-300)
+    score: float
+    segments: tuple[float, ...]  # one per segment from BLOCKING_SEGMENTS on
 
 
-def best_scores(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, n_a: int, n_b: int) -> np.ndarray:
-    """Each record's best candidate score. Bimodal where a plain list of candidate scores is not: a record with a
-    counterpart has one high best score, a record without has the best of chance collisions."""
-    best_a = np.full(n_a, -np.inf, dtype=np.float64)
-    best_b = np.full(n_b, -np.inf, dtype=np.float64)
-    np.maximum.at(best_a, ia, s)
-    np.maximum.at(best_b, ib, s)
-    values = np.concatenate([best_a, best_b])
-    return values[np.isfinite(values)]
+def _keep(dice: np.ndarray, floors: Floors, weights: np.ndarray) -> np.ndarray:
+    keep = combine(dice, weights) >= floors.score
+    for n, floor in enumerate(floors.segments):
+        keep |= np.where(np.isnan(dice[:, BLOCKING_SEGMENTS + n]), 0.0, dice[:, BLOCKING_SEGMENTS + n]) >= floor
+    return keep
 
 
-def em_threshold(values: np.ndarray, *, iterations: int = 300) -> tuple[Threshold, Mixture]:
-    """Fit Gaussians to the records' best scores by EM: one for the non-matches and `MATCH_COMPONENTS` for the
-    matches (exact copies and copies with errors do not make one bell). The threshold is where a score becomes more
-    likely a match than not. Uses no ground truth: this is what `lantern linkage match` does unless given
-    --threshold."""
-    x = np.asarray(values, dtype=np.float64)
-    if len(x) < 8 or float(x.max() - x.min()) < 1e-6:
-        mixture = Mixture((0.5, 0.5), (0.0, 1.0), (0.1, 0.1))
-        return Threshold(0.5, "em"), mixture
-    k = 1 + MATCH_COMPONENTS
-    mu = np.percentile(x, np.linspace(5, 99, k))
-    sd = np.full(k, max(float(x.std()) / k, MIN_SD))
-    pi = np.full(k, 1.0 / k)
-    for _ in range(iterations):
-        dens = pi * np.exp(-0.5 * ((x[:, None] - mu) / sd) ** 2) / sd
-        r = dens / (dens.sum(axis=1, keepdims=True) + 1e-300)
-        weight = r.sum(axis=0) + 1e-12
-        new_mu = (r * x[:, None]).sum(axis=0) / weight
-        sd = np.sqrt((r * (x[:, None] - new_mu) ** 2).sum(axis=0) / weight).clip(MIN_SD)
-        pi = weight / weight.sum()
-        converged = np.allclose(new_mu, mu, atol=1e-7)
-        mu = new_mu
-        if converged:
-            break
-    order = np.argsort(mu)
-    mixture = Mixture(tuple(pi[order].tolist()), tuple(mu[order].tolist()), tuple(sd[order].tolist()))
-    grid = np.linspace(mixture.means[0], mixture.means[-1], 4001)
-    above = mixture.posterior(grid) >= 0.5
-    crossing = float(grid[np.argmax(above)]) if above.any() else mixture.means[-1]
-    return Threshold(crossing, "em", mixture.means[-1], mixture.means[0]), mixture
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: faster here than numpy's hashing unique)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
-def tail_threshold(a: np.ndarray, b: np.ndarray, *, seed: int = 0) -> tuple[float, float]:
-    """The score above which fewer than `FALSE_LINKS_PER_RECORD` pairs of different people a record are expected,
-    from the scores of random pairs (nearly all of them different people). It needs no ground truth, and it holds
-    where a mixture cannot: when nearly every record has its counterpart (FEBRL4), the records' best scores have
-    no non-match mode to fit. Returns the threshold and the spread of chance scores."""
+def candidates(
+    a: Source, b: Source, *, floors: Floors, weights: np.ndarray = PRIOR_WEIGHTS, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs from LSH blocking, keeping those that reach the floors. Records with nothing in a group's
+    bits (no address given) take no part in its bands."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(a.ids) or not len(b.ids):
+        return empty, empty
     rng = np.random.default_rng(seed)
-    n = min(RANDOM_PAIRS, len(a) * len(b))
-    ia, ib = rng.integers(0, len(a), n), rng.integers(0, len(b), n)
-    values = np.sort(scores(_words(a), _words(b), ia, ib, a.shape[1] * 8).astype(np.float64))
+    pa, pb = prepare(a.bits), prepare(b.bits)
+    kept: list[np.ndarray] = []
+    n_b = np.int64(len(b.ids))
+    for first, last in BAND_GROUPS:
+        in_a = np.flatnonzero(pa.counts[:, first:last].sum(axis=1) > 0)
+        in_b = np.flatnonzero(pb.counts[:, first:last].sum(axis=1) > 0)
+        if not len(in_a) or not len(in_b):
+            continue
+        bits = _segment_bits(first, last)
+        bits_a = a.bits[in_a] if len(in_a) < len(a.ids) else a.bits
+        bits_b = b.bits[in_b] if len(in_b) < len(b.ids) else b.bits
+        agreement = _nonmatch_agreement(bits_a, bits_b, bits, rng)
+        k, bands = lsh_parameters(len(in_a), len(in_b), bits[1] - bits[0], agreement)
+        raw: list[np.ndarray] = []
+        for band in range(bands):
+            positions = rng.choice(np.arange(bits[0], bits[1]), size=k, replace=False).astype(np.int64)
+            ia, ib = _band_pairs(band_keys(bits_a, positions), band_keys(bits_b, positions))
+            raw.append(in_a[ia] * n_b + in_b[ib])
+            if len(raw) >= BANDS_PER_BATCH or band == bands - 1:
+                # A pair that several bands find is scored once.
+                batch = _distinct(np.concatenate(raw))
+                raw = []
+                for start in range(0, len(batch), DEFAULT_CHUNK):
+                    chunk = batch[start : start + DEFAULT_CHUNK]
+                    xa, xb = chunk // n_b, chunk % n_b
+                    kept.append(chunk[_keep(segment_dice(pa, pb, xa, xb), floors, weights)])
+                kept = [_distinct(np.concatenate(kept))] if kept else []
+    pair = _distinct(np.concatenate(kept)) if kept else empty
+    return pair // n_b, pair % n_b
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The chance-score tail of a pair of sources, fitted to the scores of random pairs."""
+
+    start: float
+    scale: float
+    spread: float
+    pairs: float
+
+    def bound(self, per_record: float, records: int) -> float:
+        """The score that fewer than `per_record` pairs of different people a record are expected to reach."""
+        allowed = max(per_record * records, 1e-9)
+        # pairs * TAIL_SHARE * exp(-(t - start) / scale) = allowed
+        return self.start + self.scale * math.log(max(self.pairs * TAIL_SHARE / allowed, 1.0))
+
+
+def random_pairs(n_a: int, n_b: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = min(RANDOM_PAIRS, n_a * n_b)
+    return rng.integers(0, n_a, n), rng.integers(0, n_b, n)
+
+
+def tail_of(values: np.ndarray, n_a: int, n_b: int) -> Tail:
+    """Chance scores have heavier tails than a normal (people share names and birth years): an exponential tail is
+    fitted to the top TAIL_SHARE of the random pairs, leaving out the very top, where the few true matches a random
+    sample holds would be. It needs no ground truth, and it holds where a mixture cannot: when nearly every record
+    has its counterpart (FEBRL4), the records' best scores have no non-match mode to fit."""
+    values = np.sort(values.astype(np.float64))
     centre = float(np.median(values))
     spread = max(float(np.median(np.abs(values - centre))) * 1.4826, 1e-3)
-    # Chance scores have heavier tails than a normal (people share names and birth years): an exponential tail is
-    # fitted to the top TAIL_SHARE of the random pairs, leaving out the very top, where the few true matches a
-    # random sample holds would be.
     start = values[int(len(values) * (1 - TAIL_SHARE))]
     excess = values[(values > start) & (values <= values[int(len(values) * (1 - TAIL_TRIM))])] - start
     scale = max(float(excess.mean()) if len(excess) else spread, 1e-3)
-    pairs = float(len(a)) * float(len(b))
-    allowed = FALSE_LINKS_PER_RECORD * (len(a) + len(b))
-    # pairs * TAIL_SHARE * exp(-(t - start) / scale) = allowed
-    return start + scale * math.log(max(pairs * TAIL_SHARE / allowed, 1.0)), spread
+    return Tail(float(start), scale, spread, float(n_a) * float(n_b))
+
+
+# Agreement levels of a segment by its Dice coefficient: level 0 from 0.95 up, ..., the last under 0.5. A segment
+# missing on either side has a level of its own (the last index), whose weight is 0: it says nothing.
+LEVELS = np.array([0.95, 0.85, 0.75, 0.65, 0.5], dtype=np.float32)
+MISSING = len(LEVELS) + 1
+M_SMOOTHING = 0.05  # m is mixed with this share of a uniform distribution: no level is impossible for a match
+REFITS = 2  # the likely matches are chosen again with the fitted weights, and m estimated again
+INTERVAL_BUDGETS = (10.0, 0.1)  # the interval: the counts with the false-link budget multiplied by these
+UNLINKED_ROUNDS = 10
+MIN_UNLINKED_SHARE = 0.01  # at least this share of each source is taken to lack a counterpart
+
+
+def levels(dice: np.ndarray) -> np.ndarray:
+    """(pairs, segments) agreement levels; MISSING where the segment is empty on either side."""
+    out = (np.where(np.isnan(dice), 1.0, dice)[..., None] < LEVELS).sum(axis=-1).astype(np.int8)
+    out[np.isnan(dice)] = MISSING
+    return out
+
+
+# What the data is pulled towards when it says little (a source of a few records): level frequencies of matches
+# (m) and of random pairs (u) for each segment, rounded from FEBRL4 and generated populations (docs/linkage.md),
+# worth PRIOR_PAIRS pairs each.
+PRIOR_M = np.array(
+    [
+        [0.60, 0.20, 0.10, 0.05, 0.03, 0.02],  # name
+        [0.85, 0.05, 0.03, 0.03, 0.02, 0.02],  # birth date, gender, citizenship
+        [0.40, 0.30, 0.15, 0.07, 0.05, 0.03],  # other columns
+    ]
+)
+PRIOR_U = np.array(
+    [
+        [0.0001, 0.0001, 0.0003, 0.002, 0.04, 0.9575],
+        [0.0001, 0.0001, 0.0005, 0.005, 0.1, 0.8943],
+        [0.0001, 0.0001, 0.0001, 0.0005, 0.2, 0.7992],
+    ]
+)
+PRIOR_PAIRS = {"m": 20.0, "u": 2000.0}
+
+
+def _frequencies(lv: np.ndarray, prior: np.ndarray, strength: float) -> np.ndarray:
+    """(segments, levels + missing) share of each level among the pairs where the segment is present, pulled
+    towards `prior` by `strength` pairs, and the share of pairs where it is missing in the last column."""
+    out = np.empty((lv.shape[1], MISSING + 1))
+    for f in range(lv.shape[1]):
+        counts = np.bincount(lv[:, f], minlength=MISSING + 1).astype(np.float64)
+        present = counts[:MISSING] + strength * prior[f] / prior[f].sum()
+        out[f, :MISSING] = present / present.sum()
+        out[f, MISSING] = counts[MISSING] / max(counts.sum(), 1.0)
+    return out
+
+
+@dataclass(frozen=True)
+class FellegiSunter:
+    """m and u of each agreement level of each segment (u from random pairs of the two sources, m from the likely
+    matches), and the weight of a pair: the sum of log2(m/u) over the segments present on both sides."""
+
+    m: np.ndarray
+    u: np.ndarray
+
+    @property
+    def table(self) -> np.ndarray:
+        table = np.log2(self.m[:, :MISSING] / self.u[:, :MISSING])
+        return np.concatenate([table, np.zeros((len(table), 1))], axis=1)
+
+    def weight(self, lv: np.ndarray) -> np.ndarray:
+        table = self.table
+        return table[np.arange(lv.shape[1]), lv.astype(np.int64)].sum(axis=1) if len(lv) else np.zeros(0)
+
+    def chance_pairs_at_least(self, weights: np.ndarray) -> np.ndarray:
+        """The share of pairs of different people reaching each weight: the segments of two different people
+        agree independently, each at its level frequencies among random pairs (Fellegi and Sunter's error rate
+        mu, summed over the patterns of agreement)."""
+        table = self.table
+        values = np.zeros(1)
+        probs = np.ones(1)
+        for f in range(len(table)):
+            values = (values[:, None] + table[f][None, :]).ravel()
+            probs = (probs[:, None] * self.u[f][None, :]).ravel()
+        order = np.argsort(-values)
+        tail = np.cumsum(probs[order])
+        # P(W >= w): the cumulated probability of every pattern at or above w
+        index = np.searchsorted(-values[order], -np.asarray(weights, dtype=np.float64), side="right")
+        return np.where(index > 0, tail[np.maximum(index - 1, 0)], 0.0)
+
+    def threshold(self, pairs: float, allowed: float) -> float:
+        """The lowest pattern weight at which fewer than `allowed` pairs of different people are expected."""
+        table = self.table
+        values = np.zeros(1)
+        for f in range(len(table)):
+            values = np.unique((values[:, None] + table[f][None, :]).ravel())
+        candidates = np.sort(values)
+        expected = pairs * self.chance_pairs_at_least(candidates)
+        ok = np.flatnonzero(expected <= allowed)
+        return float(candidates[ok[0]]) if len(ok) else float(candidates[-1]) + 1.0
+
+
+def _smoothed(m: np.ndarray) -> np.ndarray:
+    present = (1 - M_SMOOTHING) * m[:, :MISSING] + M_SMOOTHING / MISSING
+    return np.concatenate([present, m[:, MISSING:]], axis=1)
+
+
+@dataclass(frozen=True)
+class PairLinks:
+    """Candidate pairs of two sources with their weights (log2 likelihood ratios), the model, and the weight a pair
+    needs to be linked (without ground truth) with the weights of the interval."""
+
+    ia: np.ndarray
+    ib: np.ndarray
+    weight: np.ndarray
+    model: FellegiSunter
+    threshold: float
+    low: float
+    high: float
+
+
+def _segment_floor(dice: np.ndarray, n_a: int, n_b: int) -> float:
+    """The Dice of one segment that CANDIDATES_PER_RECORD random pairs a record reach (1.01, keeping nothing, when
+    too few random pairs have the segment on both sides to tell)."""
+    present = dice[~np.isnan(dice)]
+    if len(present) < RANDOM_PAIRS // 20:
+        return 1.01
+    share = len(present) / len(dice)
+    return tail_of(present, n_a, n_b).bound(CANDIDATES_PER_RECORD / share, n_a + n_b)
+
+
+def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
+    """Blocking, the Fellegi-Sunter weights estimated from the data, and the threshold, without ground truth."""
+    pa, pb = prepare(a.bits), prepare(b.bits)
+    ra, rb = random_pairs(len(pa), len(pb), seed=seed)
+    records = len(pa) + len(pb)
+    dice_random = segment_dice(pa, pb, ra, rb)
+    prior_tail = tail_of(combine(dice_random, PRIOR_WEIGHTS), len(pa), len(pb))
+    floors = Floors(
+        prior_tail.bound(CANDIDATES_PER_RECORD, records),
+        tuple(_segment_floor(dice_random[:, f], len(pa), len(pb)) for f in range(BLOCKING_SEGMENTS, len(SEGMENTS))),
+    )
+    ia, ib = candidates(a, b, floors=floors, seed=seed)
+    lv = levels(segment_dice(pa, pb, ia, ib))
+    u = _frequencies(levels(dice_random), PRIOR_U, PRIOR_PAIRS["u"])
+    pairs, allowed = float(len(pa)) * float(len(pb)), FALSE_LINKS_PER_RECORD * records
+    # The first likely matches: the one-to-one links at the chance bound of the prior score.
+    prior_scores = scores(pa, pb, ia, ib, PRIOR_WEIGHTS)
+    likely = one_to_one(ia, ib, prior_scores, prior_tail.bound(FALSE_LINKS_PER_RECORD, records))
+    model = FellegiSunter(_smoothed(_frequencies(lv[:0], PRIOR_M, PRIOR_PAIRS["m"])), u)
+    for _ in range(REFITS):
+        rows = _rows(ia, ib, likely)
+        model = FellegiSunter(_smoothed(_frequencies(lv[rows], PRIOR_M, PRIOR_PAIRS["m"])), u)
+        likely = one_to_one(ia, ib, model.weight(lv), model.threshold(pairs, allowed))
+    weight = model.weight(lv)
+    # The one-to-one constraint: a record linked to its counterpart is not free to take a chance partner, so false
+    # links come from pairs of records that both lack a counterpart. Their number is estimated by the links at the
+    # threshold, which moves the threshold, until it settles.
+    unlinked = pairs
+    cut = model.threshold(unlinked, allowed)
+    for _ in range(UNLINKED_ROUNDS):
+        linked = len(one_to_one(ia, ib, weight, cut).a)
+        free_a = max(len(pa) - linked, MIN_UNLINKED_SHARE * len(pa), 1.0)
+        free_b = max(len(pb) - linked, MIN_UNLINKED_SHARE * len(pb), 1.0)
+        unlinked = free_a * free_b
+        moved = model.threshold(unlinked, allowed)
+        if moved == cut:
+            break
+        cut = moved
+    return PairLinks(ia, ib, weight, model, cut, model.threshold(unlinked, allowed * INTERVAL_BUDGETS[0]),
+                     model.threshold(unlinked, allowed * INTERVAL_BUDGETS[1]))  # fmt: skip
+
+
+def _rows(ia: np.ndarray, ib: np.ndarray, links: Links) -> np.ndarray:
+    """Where the linked pairs are among the candidate pairs."""
+    n_b = np.int64(max(int(ib.max()) if len(ib) else 0, int(links.b.max()) if len(links.b) else 0) + 1)
+    keys = ia.astype(np.int64) * n_b + ib
+    order = np.argsort(keys)
+    return order[np.searchsorted(keys[order], links.a.astype(np.int64) * n_b + links.b)]
+
+
+def to_score(weight: np.ndarray | float) -> np.ndarray:
+    """A weight as a score between 0 and 1: the probability of a match at even prior odds."""
+    return 1.0 / (1.0 + np.exp2(-np.clip(np.asarray(weight, dtype=np.float64), -60, 60)))
+
+
+def to_weight(score: float) -> float:
+    return math.log2(score / (1 - score))
 
 
 def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) -> Links:
@@ -264,32 +497,33 @@ def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) 
     return Links(ia[picked], ib[picked], s[picked])
 
 
-def _chosen(fitted: Threshold, tails: list[tuple[float, float]], given: float | None) -> tuple[Threshold, float]:
-    """The threshold (the chance-score tail bound, or the one given) and the spread the interval moves it by."""
-    spread = max((t[1] for t in tails), default=0.05)
-    if given is not None:
-        return Threshold(given, "given", fitted.match_mean, fitted.nonmatch_mean), spread
-    # The tail bound of the most confusable pair of sources; the mixture only when there is no pair to sample.
-    value = float(max(t[0] for t in tails)) if tails else fitted.value
-    return Threshold(value, "em", fitted.match_mean, fitted.nonmatch_mean), spread
-
-
 def link_two(a: Source, b: Source, *, threshold: float | None = None) -> tuple[Links, Estimate]:
-    ia, ib, s = candidates(a, b)
-    fitted, _ = em_threshold(best_scores(ia, ib, s, len(a.ids), len(b.ids)))
-    tails = [tail_threshold(a.bits, b.bits)] if len(a.ids) and len(b.ids) else []
-    chosen, spread = _chosen(fitted, tails, threshold)
-    links = one_to_one(ia, ib, s, chosen.value)
+    """One-to-one links between two sources; `threshold` is a score (see `to_score`) when given."""
     records = len(a.ids) + len(b.ids)
+    if not len(a.ids) or not len(b.ids):
+        empty = np.zeros(0, dtype=np.int64)
+        how = "em" if threshold is None else "given"
+        estimate = Estimate(records, records, records, records, Threshold(threshold or 0.5, how))
+        return Links(empty, empty, np.zeros(0, dtype=np.float32)), estimate
+    pairs = score_pairs(a, b)
+    cut = pairs.threshold if threshold is None else to_weight(threshold)
+    chosen = Threshold(float(to_score(cut)), "em" if threshold is None else "given")
+
+    def linked(weight: float) -> Links:
+        found = one_to_one(pairs.ia, pairs.ib, pairs.weight, weight)
+        return Links(found.a, found.b, to_score(found.score).astype(np.float32))
+
+    links = linked(cut)
     distinct = records - len(links.a)
-    # The interval: the count with the threshold moved INTERVAL_SPREADS chance-score spreads either way.
-    low = records - len(one_to_one(ia, ib, s, chosen.value - INTERVAL_SPREADS * spread).a)
-    high = records - len(one_to_one(ia, ib, s, chosen.value + INTERVAL_SPREADS * spread).a)
+    shift = (pairs.low - pairs.threshold, pairs.high - pairs.threshold)
+    low = records - len(linked(cut + shift[0]).a)
+    high = records - len(linked(cut + shift[1]).a)
     return links, Estimate(records, distinct, min(low, distinct), max(high, distinct), chosen)
 
 
-def _clusters(ga: np.ndarray, gb: np.ndarray, gs: np.ndarray, source_of: np.ndarray, threshold: float) -> np.ndarray:
-    """Cluster labels (dense) grown by decreasing score, never two records of one source in a cluster."""
+def _clusters(ga: np.ndarray, gb: np.ndarray, margin: np.ndarray, source_of: np.ndarray) -> np.ndarray:
+    """Cluster labels (dense) grown by decreasing margin over the threshold (pairs with a margin of at least 0),
+    never two records of one source in a cluster."""
     records = len(source_of)
     parent = list(range(records))
     members: dict[int, set[int]] = {r: {int(source_of[r])} for r in range(records)}
@@ -300,8 +534,8 @@ def _clusters(ga: np.ndarray, gb: np.ndarray, gs: np.ndarray, source_of: np.ndar
             x = parent[x]
         return x
 
-    for i in np.argsort(-gs, kind="stable").tolist():
-        if gs[i] < threshold:
+    for i in np.argsort(-margin, kind="stable").tolist():
+        if margin[i] < 0:
             break
         x, y = root(int(ga[i])), root(int(gb[i]))
         if x == y or members[x] & members[y]:  # two records of one source are two people
@@ -313,28 +547,38 @@ def _clusters(ga: np.ndarray, gb: np.ndarray, gs: np.ndarray, source_of: np.ndar
 
 
 def cluster(sources: Sequence[Source], *, threshold: float | None = None) -> tuple[list[np.ndarray], Estimate]:
-    """Clusters across several sources: one label per record of each source (labels are cluster numbers)."""
+    """Clusters across several sources: one label per record of each source (labels are cluster numbers). Each
+    pair of sources gets its own weights and threshold; the clusters grow by the margin of a pair's weight over
+    its threshold (`threshold`, a score, replaces every pair's)."""
     offsets = np.cumsum([0] + [len(s.ids) for s in sources])
     records = int(offsets[-1])
-    pairs_a, pairs_b, pair_s, tails = [], [], [], []
+    pairs_a, pairs_b = [], []
+    margins: list[list[np.ndarray]] = [[], [], []]
+    shown = []
     for i in range(len(sources)):
         for j in range(i + 1, len(sources)):
-            ia, ib, s = candidates(sources[i], sources[j], seed=i * 31 + j)
-            pairs_a.append(ia + offsets[i])
-            pairs_b.append(ib + offsets[j])
-            pair_s.append(s)
-            if len(sources[i].ids) and len(sources[j].ids):
-                tails.append(tail_threshold(sources[i].bits, sources[j].bits, seed=i * 31 + j))
+            if not len(sources[i].ids) or not len(sources[j].ids):
+                continue
+            found = score_pairs(sources[i], sources[j], seed=i * 31 + j)
+            cut = found.threshold if threshold is None else to_weight(threshold)
+            shown.append(cut)
+            pairs_a.append(found.ia + offsets[i])
+            pairs_b.append(found.ib + offsets[j])
+            shifts = (0.0, found.low - found.threshold, found.high - found.threshold)
+            for kept, shift in zip(margins, shifts, strict=True):
+                kept.append(found.weight - (cut + shift))
     ga = np.concatenate(pairs_a) if pairs_a else np.zeros(0, dtype=np.int64)
     gb = np.concatenate(pairs_b) if pairs_b else np.zeros(0, dtype=np.int64)
-    gs = np.concatenate(pair_s) if pair_s else np.zeros(0, dtype=np.float32)
-    fitted, _ = em_threshold(best_scores(ga, gb, gs, records, records))
-    chosen, spread = _chosen(fitted, tails, threshold)
     source_of = np.searchsorted(offsets, np.arange(records), side="right") - 1
-    dense = _clusters(ga, gb, gs, source_of, chosen.value)
-    count = lambda labels: int(labels.max() + 1) if records else 0  # noqa: E731
-    distinct = count(dense)
-    low = count(_clusters(ga, gb, gs, source_of, chosen.value - INTERVAL_SPREADS * spread))
-    high = count(_clusters(ga, gb, gs, source_of, chosen.value + INTERVAL_SPREADS * spread))
+
+    def labels_of(kept: list[np.ndarray]) -> np.ndarray:
+        margin = np.concatenate(kept) if kept else np.zeros(0, dtype=np.float64)
+        return _clusters(ga, gb, margin, source_of)
+
+    dense, at_low, at_high = (labels_of(kept) for kept in margins)
+    size = lambda labels: int(labels.max() + 1) if records else 0  # noqa: E731
+    distinct = size(dense)
+    value = threshold if threshold is not None else float(to_score(max(shown))) if shown else 0.5
+    chosen = Threshold(value, "em" if threshold is None else "given")
     per_source = [dense[offsets[i] : offsets[i + 1]] for i in range(len(sources))]
-    return per_source, Estimate(records, distinct, min(low, distinct), max(high, distinct), chosen)
+    return per_source, Estimate(records, distinct, min(size(at_low), distinct), max(size(at_high), distinct), chosen)

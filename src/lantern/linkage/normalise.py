@@ -38,6 +38,7 @@ ARABIC = {
 # lets the two agree; the skeleton is an extra token, so Latin-Latin comparisons keep their vowels.
 VOWELS = re.compile(r"[aeiouy]")
 _NOT_LETTER = re.compile(r"[^a-z ]+")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -54,8 +55,18 @@ def transliterate(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, accents removed, other scripts in Latin letters, punctuation as spaces, spaces collapsed."""
+    return _fold(text, _NOT_LETTER)
+
+
+@lru_cache(maxsize=200_000)
+def fold_field(text: str) -> str:
+    """`fold` keeping digits: the other columns (addresses, postcodes, house numbers)."""
+    return _fold(text, _NOT_LETTER_OR_DIGIT)
+
+
+def _fold(text: str, drop: re.Pattern[str]) -> str:
     if text.isascii():
-        return _SPACES.sub(" ", _NOT_LETTER.sub(" ", text.lower())).strip()
+        return _SPACES.sub(" ", drop.sub(" ", text.lower())).strip()
     # Greek accents first (ά -> α) so that the transliteration tables see bare letters.
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -63,7 +74,7 @@ def fold(text: str) -> str:
     latin = unicodedata.normalize("NFKD", latin)
     latin = "".join(c for c in latin if not unicodedata.combining(c))
     latin = latin.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("đ", "d").replace("ł", "l")
-    return _SPACES.sub(" ", _NOT_LETTER.sub(" ", latin)).strip()
+    return _SPACES.sub(" ", drop.sub(" ", latin)).strip()
 
 
 def name_parts(*names: str) -> list[str]:

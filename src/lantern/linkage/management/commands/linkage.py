@@ -56,6 +56,11 @@ class Command(LanternCommand):
         encode.add_argument("--out", type=Path, required=True)
         encode.add_argument("--fields", default="", help="other columns to encode, comma-separated")
         encode.add_argument("--source", default="", help="the source name written in the file (default: the file's)")
+        encode.add_argument(
+            "--skip-bad-dates",
+            action="store_true",
+            help="encode a record whose prs_Birthdate is not a date without its date, instead of stopping",
+        )
         match = sub.add_parser("match", help="link the encodings of two or more organisations")
         match.add_argument("encodings", nargs="+", type=Path)
         match.add_argument("--out", type=Path, required=True)
@@ -93,7 +98,7 @@ class Command(LanternCommand):
                 out.write(produced.text)
             self.stderr.write(f"encoded {produced.count} records of {organisation.name}")
             return
-        people = self._read_csv(options["input"], fields)
+        people, undated = self._read_csv(options["input"], fields, skip_bad_dates=options["skip_bad_dates"])
         if options["out"].exists():
             raise UsageError(f"{options['out']} exists: Lantern does not overwrite it")
         ids, bits = Encoder(keys).encode(people)
@@ -105,9 +110,11 @@ class Command(LanternCommand):
             raise UsageError(str(exc)) from None
         with _new_file(options["out"]) as out:
             out.write(text)
-        self.stderr.write(f"encoded {len(ids)} records")
+        self.stderr.write(
+            f"encoded {len(ids)} records" + (f", {undated} without their date (not a date)" if undated else "")
+        )
 
-    def _read_csv(self, path: Path, fields: list[str]) -> list[Any]:
+    def _read_csv(self, path: Path, fields: list[str], *, skip_bad_dates: bool) -> tuple[list[Any], int]:
         try:
             handle = path.open(encoding="utf-8-sig", newline="")
         except OSError as exc:
@@ -118,6 +125,7 @@ class Command(LanternCommand):
             if missing:
                 raise UsageError(f"{path}: no column {missing[0]}")
             people = []
+            undated = 0
             seen: set[str] = set()
             try:
                 for line, row in enumerate(reader, start=2):
@@ -132,10 +140,13 @@ class Command(LanternCommand):
                     try:
                         people.append(person_from_row(row, fields))
                     except ValueError:
-                        raise UsageError(f"{path} line {line}: prs_Birthdate is not a date") from None
+                        if not skip_bad_dates:
+                            raise UsageError(f"{path} line {line}: prs_Birthdate is not a date") from None
+                        people.append(person_from_row({**row, "prs_Birthdate": ""}, fields))
+                        undated += 1
             except (UnicodeDecodeError, csv.Error):
                 raise UsageError(f"{path}: not a UTF-8 CSV file") from None
-        return people
+        return people, undated
 
     def _match(self, options: dict[str, Any]) -> None:
         paths: list[Path] = options["encodings"]
@@ -180,8 +191,8 @@ class Command(LanternCommand):
                     for record_id, cluster in zip(source.ids, lab.tolist(), strict=True):
                         writer.writerow([source.name, record_id, cluster])
         how = (
-            "chosen without ground truth: where a Gaussian mixture fitted by EM to each record's best score "
-            "makes a match more likely than not"
+            "chosen without ground truth: the Fellegi-Sunter weight at which fewer than 0.002 false links a "
+            "record are expected among the records without a counterpart"
             if estimate.threshold.how == "em"
             else "given with --threshold"
         )
@@ -192,7 +203,7 @@ class Command(LanternCommand):
                                           "threshold_how": estimate.threshold.how}))  # fmt: skip
             return
         self.stdout.write(
-            f"{estimate.distinct} distinct people (95% interval {estimate.low}-{estimate.high}) "
+            f"{estimate.distinct} distinct people (interval {estimate.low}-{estimate.high}) "
             f"among {estimate.records} records"
         )
         self.stdout.write(f"threshold {estimate.threshold.value:.4f}, {how}")
