@@ -75,7 +75,7 @@ def synthetic_records() -> Any:
     return Records({k: np.asarray(v, dtype=str) for k, v in columns.items()}, ROWS)
 
 
-def inexact_noise(size: int) -> object:
+def inexact_noise(size: int) -> Any:
     """The inexact path Lantern no longer uses: two of numpy's floating-point geometric draws (the anchor)."""
     import math
 
