@@ -5,24 +5,32 @@ de-identified."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from lantern.core.api import ERRORS, api_user
 from lantern.core.pagination import Pagination
 from lantern.publication import selectors
 from lantern.publication.crosstab import TableError, read_csv
-from lantern.publication.models import PublicationPolicy, PublicationRelease
+from lantern.publication.models import PublicationRelease
 from lantern.publication.permissions import PublicationAction
+from lantern.publication.schemas import (
+    BudgetOut,
+    PolicyIn,
+    PolicyOut,
+    PublicationIn,
+    ReleaseDetailOut,
+    ReleaseOut,
+)
 from lantern.publication.services import (
     LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     MAX_UPLOAD,
     budget_spent,
+    ctdc_k_export,
     dataset_key_for_file,
     lantern_records,
     minimum_k,
@@ -31,54 +39,6 @@ from lantern.publication.services import (
 )
 
 router = Router(tags=["insights"])
-
-
-class BudgetOut(Schema):
-    key: str
-    label: str
-    budget: float
-    spent: float
-    left: float
-    releases: int
-
-
-class PublicationIn(Schema):
-    source: Literal["lantern", "csv"] = Field(
-        description="lantern: the cases consented to statistics; csv: the records in `csv_base64`"
-    )
-    csv_base64: str = Field(default="", max_length=28_000_000, description="a CSV file of de-identified records")
-    dataset: str = Field(default="", max_length=200, description="name in the privacy ledger (default: SHA-256)")
-    by: list[str] = Field(min_length=1, max_length=6)
-    k: int | None = Field(default=None, ge=2, le=100)
-    epsilon: float | None = Field(default=None, gt=0, le=10)
-
-
-class ChartPoint(Schema):
-    category: str
-    series: str
-    count: int | None
-
-
-class ReleaseOut(Schema):
-    id: int
-    dataset: str
-    dataset_label: str
-    mode: str
-    k: int | None
-    epsilon: float | None
-    dimensions: list[str]
-    records: int
-    cells: int
-    suppressed: int
-    created_at: datetime
-    budget: float
-    budget_spent: float
-
-
-class ReleaseDetailOut(ReleaseOut):
-    table_csv: str
-    note: str
-    chart: list[ChartPoint]
 
 
 def _release_out(
@@ -196,22 +156,13 @@ def publication_ctdc(request: HttpRequest) -> HttpResponse:
     """CTDC microdata of the cases consented to statistics, k-anonymous (k = 11) on its quasi-identifiers."""
     from lantern.publication.ctdc_k import ctdc_k_response
 
-    return ctdc_k_response(api_user(request, PublicationAction.CTDC_EXPORT))
-
-
-class PolicyOut(Schema):
-    minimum_k: int
-    updated_at: datetime | None
-
-
-class PolicyIn(Schema):
-    minimum_k: int = Field(ge=2, le=100)
+    return ctdc_k_response(ctdc_k_export(actor=api_user(request, PublicationAction.CTDC_EXPORT)))
 
 
 @router.get("/insights/publication/policy", response={200: PolicyOut, **ERRORS}, operation_id="publication_policy")
 def publication_policy(request: HttpRequest) -> dict[str, Any]:
     api_user(request, PublicationAction.PUBLISH)
-    policy = PublicationPolicy.objects.filter(id=1).first()
+    policy = selectors.policy_get()
     return {"minimum_k": minimum_k(), "updated_at": policy.updated_at if policy else None}
 
 

@@ -130,40 +130,11 @@ def to_csv(anonymised: Anonymised) -> str:
     return out.getvalue()
 
 
-def ctdc_k_response(actor: object) -> Any:
-    """The k-anonymous CTDC file as a download (the page and the API, after their own permission check)."""
+def ctdc_k_response(anonymised: Anonymised) -> Any:
+    """The k-anonymous CTDC file as a download (the page and the API, after their own permission check and the
+    audited export, `services.ctdc_k_export`)."""
     from django.http import HttpResponse
 
-    response = HttpResponse(to_csv(ctdc_k_export(actor=actor)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(to_csv(anonymised), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ctdc-k11.csv"'
     return response
-
-
-def ctdc_k_export(*, actor: object | None, k: int | None = None) -> Anonymised:
-    """The k-anonymous CTDC file of Lantern's data, audited (who exported how many rows; never their content).
-    Without `k`, CTDC's 11 or the coordinator's minimum if higher; a `k` below that minimum is refused."""
-    from django.db import transaction
-
-    from lantern.core.audit import audit_record
-    from lantern.publication.services import check_minimum_k, minimum_k
-
-    if k is None:
-        k = max(11, minimum_k())
-    check_minimum_k(k)
-
-    rows, columns = lantern_ctdc_rows()
-    anonymised = anonymise(rows, columns, k=k)
-    with transaction.atomic():
-        audit_record(
-            action="insights.ctdc_export",
-            actor=actor,  # type: ignore[arg-type]
-            actor_label="" if actor else "console",
-            detail={
-                "rows": anonymised.records_out,
-                "left_out": anonymised.steps.get("records left out", 0),
-                "k": k,
-                "format": "ctdc",
-                "personal_data": False,
-            },
-        )
-    return anonymised

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from lantern.core.models import User
 from lantern.core.permissions import require
-from lantern.publication.models import PublicationDataset, PublicationMode, PublicationRelease
+from lantern.publication.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
 from lantern.publication.permissions import PublicationAction
 from lantern.publication.services import LANTERN_DATASET
 
@@ -59,3 +59,8 @@ def release_get_for_user(user: User, release_id: int) -> PublicationRelease:
     if release is None:
         raise Http404
     return release
+
+
+def policy_get() -> PublicationPolicy | None:
+    """The coordinator's publication policy (the minimum k), or None until she first sets it."""
+    return PublicationPolicy.objects.filter(id=1).first()

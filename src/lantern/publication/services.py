@@ -30,6 +30,7 @@ from lantern.core.permissions import require
 from lantern.publication import dp
 from lantern.publication.chart import chart_points, chart_svg
 from lantern.publication.crosstab import MAX_CELLS, OTHER, Records, Table, TableError, crosstab, read_csv
+from lantern.publication.ctdc_k import Anonymised, anonymise, lantern_ctdc_rows
 from lantern.publication.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
 from lantern.publication.permissions import PublicationAction
 from lantern.publication.suppression import AUDIT_NOT_DONE, AUDIT_SECONDS, Protection, ProtectionFailed, protect
@@ -425,3 +426,27 @@ def methodology_note(
                 "private: epsilon bounds what the differentially private releases reveal, not those."
             )
     return "\n".join(lines) + "\n"
+
+
+def ctdc_k_export(*, actor: User | None, k: int | None = None) -> Anonymised:
+    """The k-anonymous CTDC file of Lantern's data, audited (who exported how many rows; never their content).
+    Without `k`, CTDC's 11 or the coordinator's minimum if higher; a `k` below that minimum is refused."""
+    if k is None:
+        k = max(11, minimum_k())
+    check_minimum_k(k)
+    rows, columns = lantern_ctdc_rows()
+    anonymised = anonymise(rows, columns, k=k)
+    with transaction.atomic():
+        audit_record(
+            action="insights.ctdc_export",
+            actor=actor,
+            actor_label="" if actor else "console",
+            detail={
+                "rows": anonymised.records_out,
+                "left_out": anonymised.steps.get("records left out", 0),
+                "k": k,
+                "format": "ctdc",
+                "personal_data": False,
+            },
+        )
+    return anonymised

@@ -25,6 +25,7 @@ from lantern.publication.services import (
     LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     budget_spent,
+    ctdc_k_export,
     dataset_key_for_file,
     lantern_records,
     minimum_k,
@@ -184,4 +185,4 @@ def publication_download_view(request: HttpRequest, release_id: int, name: str) 
 def ctdc_download_view(request: HttpRequest) -> HttpResponse:
     from lantern.publication.ctdc_k import ctdc_k_response
 
-    return ctdc_k_response(page_user(request, PublicationAction.CTDC_EXPORT))
+    return ctdc_k_response(ctdc_k_export(actor=page_user(request, PublicationAction.CTDC_EXPORT)))

@@ -126,7 +126,8 @@ class Command(LanternCommand):
             self._say(f"published {release.cells:,} cells to {out} (release #{release.pk})")
 
     def _ctdc(self, options: dict[str, Any]) -> None:
-        from lantern.publication.ctdc_k import ctdc_k_export, to_csv
+        from lantern.publication.ctdc_k import to_csv
+        from lantern.publication.services import ctdc_k_export
 
         out: Path = options["out"]
         k: int = options["k"]
