@@ -24,7 +24,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         "Set-up",
         [
             ("demo", "the whole system on this machine with demo data, in one step"),
-            ("keys", "create the keys of a new installation; rotate the data key and re-encrypt every value"),
+            ("keys", "create the keys of a new installation; rotate the data key; back the keys up and restore them"),
             ("migrate", "bring the database schema up to date (PostgreSQL: run it once per version)"),
             ("compilemessages", "compile the translation catalogues (no system gettext needed)"),
         ],
@@ -64,6 +64,8 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("serve", "serve Lantern with gunicorn"),
             ("worker", "run a background worker"),
             ("audit", "verify the audit trail, write a signed checkpoint, start a new audit key"),
+            ("backup", "an encrypted, consistent copy of the whole database, with its manifest"),
+            ("restore", "restore a backup into an empty home or database, checked table by table"),
         ],
     ),
 ]

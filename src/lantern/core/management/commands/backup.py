@@ -54,6 +54,9 @@ class Command(LanternCommand):
         parser.add_argument("--out", metavar="FILE", required=True, help="the new backup file (never overwritten)")
         parser.add_argument("--json", action="store_true", help="print the manifest as JSON")
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        return False  # a backup copies the database as it is (an older schema included, which restore migrates forward): it never migrates it first
+
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
         try:

@@ -67,7 +67,9 @@ class Command(LanternCommand):
     help = "Create the keys of the embedded set-up, or rotate the data key and re-encrypt every value."
 
     def uses_database(self, options: dict[str, Any]) -> bool:
-        return options["action"] != "init"  # the keys come before the database (its first migration uses them)
+        # The keys come before the database (its first migration uses them), and a keys backup or restore works on
+        # the key files alone: only a rotation and the status read the database.
+        return options["action"] in ("rotate", "status")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = self.add_subcommands(parser)

@@ -32,6 +32,9 @@ class Command(LanternCommand):
         )
         parser.add_argument("--json", action="store_true")
 
+    def uses_database(self, options: dict[str, Any]) -> bool:
+        return False  # restore builds the schema of its own target (an empty database: never migrated first, which on PostgreSQL would be refused)
+
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
