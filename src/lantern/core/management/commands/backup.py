@@ -55,7 +55,8 @@ class Command(LanternCommand):
         parser.add_argument("--json", action="store_true", help="print the manifest as JSON")
 
     def uses_database(self, options: dict[str, Any]) -> bool:
-        return False  # a backup copies the database as it is (an older schema included, which restore migrates forward): it never migrates it first
+        # A backup copies the database as it is (an older schema included, which restore migrates forward).
+        return False
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])

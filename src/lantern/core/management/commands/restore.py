@@ -33,7 +33,9 @@ class Command(LanternCommand):
         parser.add_argument("--json", action="store_true")
 
     def uses_database(self, options: dict[str, Any]) -> bool:
-        return False  # restore builds the schema of its own target (an empty database: never migrated first, which on PostgreSQL would be refused)
+        # Restore builds the schema of its own, empty target (migrating it first would fill it, and on PostgreSQL
+        # the schema check would refuse).
+        return False
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
