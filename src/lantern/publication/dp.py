@@ -207,3 +207,11 @@ def release(counts: np.ndarray, epsilon: float, *, source: RandomIntegers | None
     noise = discrete_laplace(counts.size, scale, source).reshape(counts.shape)
     noisy = counts.astype(np.int64) + noise
     return NoisyCounts(np.maximum(noisy, 0), epsilon, float(scale), SAMPLER)
+
+
+def clamped_zero_mean(scale: float) -> float:
+    """What a cell whose true count is 0 is published as on average, once its negative draws are raised to 0:
+    E[max(0, Z)] for discrete Laplace Z of this scale, q / ((1 - q)(1 + q)) with q = exp(-1/scale). The upward
+    bias of every empty cell, which a sum of many cells adds up (for the methodology note; not a sampler)."""
+    q = math.exp(-1 / scale)
+    return q / ((1 - q) * (1 + q))

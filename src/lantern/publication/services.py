@@ -406,8 +406,14 @@ def methodology_note(
             "arithmetic only, on random bytes from the operating system's cryptographic generator; the scale is "
             f"the exact fraction {dp.exact_scale(epsilon)} (1/epsilon as written). Its distribution and variance "
             "are checked against OpenDP's discrete Laplace in the tests.",
-            "- Post-processing: negative noisy counts are published as 0 (which costs no privacy, but adds a small "
-            "upward bias to small and empty cells). Margins are not published: add the cells, at no privacy cost.",
+            "- Post-processing: negative noisy counts are published as 0. This costs no privacy, but biases every "
+            "small cell upward: a cell whose true count is 0 is published as "
+            f"{dp.clamped_zero_mean(noisy.scale):.2f} on average.",
+            "- **Do not add cells to get totals.** Margins are not published, and a sum of published cells is "
+            f"biased upward by up to {dp.clamped_zero_mean(noisy.scale):.2f} for every cell in it that is truly "
+            f"empty: summed over the {table.cells:,} cells of this table, that can be "
+            f"{dp.clamped_zero_mean(noisy.scale) * table.cells:,.0f} people who do not exist. For a total, publish "
+            "it as a table of its own with fewer dimensions (it spends budget, with far less error).",
             f"- Privacy budget of the dataset: {spent_after:g} of {dataset.budget:g} spent after this release; "
             "Lantern refuses a release that would spend past it.",
             "",
