@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("cli")
+# Its own group (one worker builds the demo home once for the module) beside the other console tests, so that the
+# two run on different workers.
+pytestmark = pytest.mark.xdist_group("backup")
 
 PASSPHRASE = "four words make a passphrase\n"
 READ_A_CASE = (
@@ -87,12 +89,14 @@ def rows_by_table(database: Path) -> dict[str, list[str]]:
         return {name: sorted(map(repr, db.execute(f'SELECT * FROM "{name}"'))) for name in names}
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_the_files_are_the_owners_only(drill: Drill) -> None:
     for path in (drill.backup, drill.keys, drill.source / "keys" / "backup_key"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert not [p for p in drill.backup.parent.iterdir() if p.name.endswith(".partial")]
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_restore_into_a_fresh_home_gives_every_table_back_equal(drill: Drill, tmp_path: Path) -> None:
     home = fresh_home(drill, tmp_path)
     report = ok(lantern(home, "restore", str(drill.backup)))
@@ -116,6 +120,7 @@ def _empty_target(home: Path) -> None:
     assert sorted(p.name for p in home.iterdir()) in (["keys"], ["keys", "lantern.sqlite3"])
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_a_flipped_byte_a_cut_file_and_a_wrong_key_are_refused_and_nothing_is_written(
     drill: Drill, tmp_path: Path
 ) -> None:
@@ -142,6 +147,7 @@ def test_a_flipped_byte_a_cut_file_and_a_wrong_key_are_refused_and_nothing_is_wr
     _empty_target(home)
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_a_home_without_the_data_key_is_refused_naming_the_key(drill: Drill, tmp_path: Path) -> None:
     home = tmp_path / "other"
     home.mkdir(mode=0o700)
@@ -152,6 +158,7 @@ def test_a_home_without_the_data_key_is_refused_naming_the_key(drill: Drill, tmp
     _empty_target(home)
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_another_key_under_the_same_id_is_found_after_loading_and_nothing_is_kept(drill: Drill, tmp_path: Path) -> None:
     home = fresh_home(drill, tmp_path)
     ring = home / "keys" / "data_keys"
@@ -161,6 +168,7 @@ def test_another_key_under_the_same_id_is_found_after_loading_and_nothing_is_kep
     _empty_target(home)
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_a_target_that_holds_data_needs_force_which_says_what_it_overwrites(drill: Drill, tmp_path: Path) -> None:
     home = fresh_home(drill, tmp_path)
     ok(lantern(home, "restore", str(drill.backup)))
@@ -175,6 +183,7 @@ def test_a_target_that_holds_data_needs_force_which_says_what_it_overwrites(dril
     assert [p.name for p in home.iterdir() if ".restore-" in p.name] == []
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_keys_backup_refuses_a_wrong_passphrase_and_keys_it_would_replace(drill: Drill, tmp_path: Path) -> None:
     home = tmp_path / "keyless"
     home.mkdir(mode=0o700)
@@ -204,6 +213,7 @@ def test_keys_backup_refuses_a_wrong_passphrase_and_keys_it_would_replace(drill:
     )
 
 
+@pytest.mark.sqlite_only  # embedded homes in subprocesses: the same on either half of the suite
 def test_an_older_backup_is_migrated_forward(tmp_path: Path) -> None:
     old = tmp_path / "old"
     ok(lantern(old, "keys", "init"))

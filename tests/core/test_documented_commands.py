@@ -108,6 +108,14 @@ STEPS = [
     Step(("audit", "anchor", "--out", "{home}/anchor.txt")),
     Step(("audit", "verify", "--since", "{home}/anchor.txt")),
     Step(("audit", "new-key")),
+    Step(("nrm", "profile", "--country", "GR")),
+    Step(("backup", "--out", "{home}/lantern.backup")),
+    Step(
+        ("keys", "backup", "--out", "{home}/lantern.keys", "--passphrase-stdin"), stdin="four words make a passphrase\n"
+    ),
+    Step(("keys", "restore", "{home}/lantern.keys", "--passphrase-stdin"), stdin="four words make a passphrase\n"),
+    Step(("restore", "{home}/lantern.backup", "--check")),
+    Step(("restore", "{home}/lantern.backup"), exit_code=2),  # this home holds data: refused without --force
     Step(("keys", "status")),
     Step(("keys", "rotate", "--new-key")),
     Step(("keys", "rotate")),
@@ -187,6 +195,7 @@ def _fresh_home(home: Path) -> dict[str, str]:
     return {**env, "LANTERN_HOME": str(home), "LANTERN_MODE": "production", "PYTHONPATH": str(ROOT / "src")}
 
 
+@pytest.mark.sqlite_only  # fresh embedded homes in subprocesses: the same whichever database the suite runs on
 def test_every_documented_command_works_on_a_fresh_home(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir(mode=0o700)
