@@ -76,5 +76,6 @@ def test_on_a_fresh_embedded_home_the_report_migrates_then_says_there_is_no_asse
     assert "Traceback" not in ran.stderr
     lines = ran.stderr.strip().splitlines()
     assert lines[0] == "brought the embedded database up to date (lantern migrate)"
-    assert len(lines) == 2 and lines[1].startswith("lantern preparedness: ")
+    assert len(lines) == 2
+    assert lines[1].startswith("lantern preparedness: ")
     assert not (tmp_path / "x.pdf").exists()
