@@ -17,9 +17,9 @@ from tests.portal.conftest import Portal
 HEADINGS = {
     "en": "This page is not available for a moment.",
     "ar": "هذه الصفحة غير متاحة مؤقتًا.",
-    "bg": "Тази страница временно не е достъпна.",
+    "bg": "Тази страница временно не е достъпна.",  # noqa: RUF001
     "uk": "Ця сторінка тимчасово недоступна.",
-    "fr": "Cette page n’est pas disponible pour le moment.",
+    "fr": "Cette page n’est pas disponible pour le moment.",  # noqa: RUF001
     "el": "Αυτή η σελίδα δεν είναι διαθέσιμη προς το παρόν.",
 }
 
@@ -51,7 +51,8 @@ def test_a_visitor_gets_the_portals_own_503_in_her_language(lang: str, portal: P
     assert "Lantern" not in html
     assert "administrator" not in text.lower()
     assert "503" not in text
-    assert 'id="quick-exit"' in html and settings.LANTERN_PORTAL_EXIT_URL in html
+    assert 'id="quick-exit"' in html
+    assert settings.LANTERN_PORTAL_EXIT_URL in html
     assert settings.LANTERN_PORTAL_EMERGENCY_NUMBER in text
     assert not response.cookies
 
