@@ -17,8 +17,8 @@ from django.test import Client
 from lantern.cases.models import Case
 from lantern.core.models import AuditEvent
 from lantern.publication.crosstab import read_csv
-from lantern.publication.models import PublicationDataset, PublicationRelease
-from lantern.publication.services import LANTERN_DATASET, dataset_key_for_file, publish
+from lantern.publication.models import LANTERN_DATASET, PublicationDataset, PublicationRelease
+from lantern.publication.services import dataset_key_for_file, publish
 from tests.conftest import World
 from tests.helpers import Generated, generate
 from tests.publication.helpers import csv_base64, records_csv

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -19,6 +20,24 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again when the database is away (a restart takes a few).
 RETRY_AFTER_SECONDS = 5
+
+# Pages of their own for "the database is away" under a path (the public portal's, which never names the system
+# and speaks more languages than the staff UI). An app to the right registers one in its AppConfig.ready; the page
+# returns None for a path it does not draw (the portal's staff pages keep the staff one). It must not read the
+# database, and gets the status and headers set here.
+UnavailablePage = Callable[[HttpRequest], str | None]
+_unavailable_pages: dict[str, UnavailablePage] = {}
+
+
+def register_unavailable_page(prefix: str, page: UnavailablePage) -> None:
+    _unavailable_pages[prefix] = page
+
+
+def _own_unavailable_page(request: HttpRequest) -> str | None:
+    for prefix, page in _unavailable_pages.items():
+        if request.path.startswith(prefix):
+            return page(request)
+    return None
 
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -85,11 +104,15 @@ def database_unavailable(request: HttpRequest, exc: BaseException | None) -> Htt
         request.path,
     )
     if full:
+        # Translators: staff read this when the server's disk is full (the public portal has a page of its own).
+        # Keep "Lantern" in Latin letters: it is the system's name.
         message = _("Lantern's database has no space left, so nothing was saved. Tell your system administrator.")
         api_detail = (
             "The database has no space left; nothing was saved. Try again once an administrator has freed space."
         )
     else:
+        # Translators: staff read this while the database restarts or the connection to it is lost (the public
+        # portal has a page of its own). Keep "Lantern" in Latin letters: it is the system's name.
         message = _(
             "Lantern cannot reach its database for a moment, and nothing was saved. Please try again in a minute."
         )
@@ -97,7 +120,9 @@ def database_unavailable(request: HttpRequest, exc: BaseException | None) -> Htt
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path.startswith("/api/"):
         return problem_response(503, detail=api_detail, headers=headers)
-    html = render_to_string("core/error_plain.html", {"status": 503, "message": message})
+    html = _own_unavailable_page(request)
+    if html is None:
+        html = render_to_string("core/error_plain.html", {"status": 503, "message": message})
     response = HttpResponse(html, status=503)
     for name, value in headers.items():
         response[name] = value

@@ -12,11 +12,14 @@ class PortalConfig(AppConfig):
 
         from django.utils.translation import gettext_lazy as _
 
-        from lantern.core import navigation, periodic
+        from lantern.core import errors, navigation, periodic
         from lantern.core.permissions import can
         from lantern.portal.permissions import PortalAction
         from lantern.portal.selectors import answers_call_backs, new_intakes_count
+        from lantern.portal.views import unavailable_page
 
+        # The portal's own 503 page when the database is away (no system name, the visitor's language).
+        errors.register_unavailable_page("/help/", unavailable_page)
         periodic.register(
             "portal.housekeeping", every=timedelta(hours=1), function="lantern.portal.services.portal_housekeeping"
         )

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -76,15 +77,12 @@ def _offer(row: Any) -> dict[str, Any]:
     }
 
 
-def _visitor_page(
-    request: HttpRequest, lang: str, template: str, context: dict[str, Any], *, status: int = 200
-) -> HttpResponse:
+def _layout(request: HttpRequest, lang: str) -> dict[str, Any]:
+    """What portal/base.html needs besides the crisis banner; none of it is read from the database."""
     prefix = reverse("portal:home", args=[lang])
     rest = request.path[len(prefix) :] if request.path.startswith(prefix) else ""
     query = "?" + request.GET.urlencode() if request.method in ("GET", "HEAD") and request.GET else ""
-    banner = selectors.crisis_banner(lang)
-    context = {
-        **context,
+    return {
         "lang": lang,
         "dir": "rtl" if languages.is_rtl(lang) else "ltr",
         "languages": [
@@ -93,6 +91,16 @@ def _visitor_page(
         ],
         "exit_url": settings.LANTERN_PORTAL_EXIT_URL,
         "emergency_number": settings.LANTERN_PORTAL_EMERGENCY_NUMBER,
+    }
+
+
+def _visitor_page(
+    request: HttpRequest, lang: str, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    banner = selectors.crisis_banner(lang)
+    context = {
+        **context,
+        **_layout(request, lang),
         "banner": banner,
         "banner_measures": [
             {"name": labels.MEASURES.get(m.kind, m.kind), "regions": m.regions or m.crisis.regions}
@@ -126,6 +134,25 @@ def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
     )
     translation.activate(lang)
     return _visitor_page(request, lang, "portal/not_found.html", {}, status=404)
+
+
+def unavailable_page(request: HttpRequest) -> str | None:
+    """The portal's own "not available for a moment" (core.errors gives it status 503 and Retry-After when the
+    database is away): in the visitor's language, in the portal's layout with its quick exit and emergency number,
+    never naming the system or its staff. Drawn without the request, so that no context processor (the staff
+    shell's, a signed-in user's session) reads the database; no crisis banner, which lives there. None for the
+    portal's staff pages, which keep the staff page."""
+    rest = request.path_info.removeprefix(reverse("portal:pick"))
+    if rest.startswith("staff/"):
+        return None
+    first = rest.split("/", 1)[0]
+    lang = (
+        first
+        if first in languages.codes()
+        else languages.from_accept_language(request.headers.get("Accept-Language", ""))
+    )
+    with translation.override(lang):
+        return render_to_string("portal/unavailable.html", _layout(request, lang))
 
 
 @require_safe

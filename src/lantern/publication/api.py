@@ -15,7 +15,7 @@ from lantern.core.api import ERRORS, api_user
 from lantern.core.pagination import Pagination
 from lantern.publication import selectors
 from lantern.publication.crosstab import TableError, read_csv
-from lantern.publication.models import PublicationRelease
+from lantern.publication.models import LANTERN_DATASET, LANTERN_DATASET_LABEL, PublicationRelease
 from lantern.publication.permissions import PublicationAction
 from lantern.publication.schemas import (
     BudgetOut,
@@ -26,7 +26,6 @@ from lantern.publication.schemas import (
     ReleaseOut,
 )
 from lantern.publication.services import (
-    LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     MAX_UPLOAD,
     budget_spent,
@@ -96,7 +95,7 @@ def publication_create(request: HttpRequest, payload: PublicationIn) -> Status:
             records = lantern_records(by)
             key, label, source = (
                 LANTERN_DATASET,
-                "Lantern (cases consented to statistics)",
+                LANTERN_DATASET_LABEL,
                 "Lantern's cases consented to statistics",
             )
         else:

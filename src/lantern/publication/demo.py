@@ -4,8 +4,8 @@ a release to open (`lantern demo` loads it with the other apps' demo data)."""
 from __future__ import annotations
 
 from lantern.publication.crosstab import TableError
-from lantern.publication.models import PublicationRelease
-from lantern.publication.services import LANTERN_DATASET, lantern_records, publish
+from lantern.publication.models import LANTERN_DATASET, LANTERN_DATASET_LABEL, PublicationRelease
+from lantern.publication.services import lantern_records, publish
 
 
 def load() -> None:
@@ -19,7 +19,7 @@ def load() -> None:
     publish(
         actor=None,
         dataset_key=LANTERN_DATASET,
-        dataset_label="Lantern (cases consented to statistics)",
+        dataset_label=LANTERN_DATASET_LABEL,
         records=records,
         by=by,
         k=11,

@@ -10,7 +10,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# Lantern's own data in the privacy ledger: its key and its label are stored as they are, in English, whoever
+# publishes and in whatever language; pages show the label translated (dataset_name).
+LANTERN_DATASET = "lantern:ctdc"
+LANTERN_DATASET_LABEL = gettext_noop("Lantern (cases consented to statistics)")
+
+
+def dataset_name(key: str, label: str) -> str:
+    """A dataset's name as a page shows it: Lantern's own in the reader's language, an uploaded file's as the
+    person who published it named it."""
+    return gettext(LANTERN_DATASET_LABEL) if key == LANTERN_DATASET else label
 
 
 class PublicationDataset(models.Model):
@@ -30,6 +42,10 @@ class PublicationDataset(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def name(self) -> str:
+        return dataset_name(self.key, self.label)
 
 
 class PublicationMode(models.TextChoices):

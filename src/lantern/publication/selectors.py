@@ -10,9 +10,16 @@ from django.http import Http404
 
 from lantern.core.models import User
 from lantern.core.permissions import require
-from lantern.publication.models import PublicationDataset, PublicationMode, PublicationPolicy, PublicationRelease
+from lantern.publication.models import (
+    LANTERN_DATASET,
+    LANTERN_DATASET_LABEL,
+    PublicationDataset,
+    PublicationMode,
+    PublicationPolicy,
+    PublicationRelease,
+    dataset_name,
+)
 from lantern.publication.permissions import PublicationAction
-from lantern.publication.services import LANTERN_DATASET
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,10 @@ class Budget:
     budget: float
     spent: float
     releases: int
+
+    @property
+    def name(self) -> str:
+        return dataset_name(self.key, self.label)
 
     @property
     def left(self) -> float:
@@ -37,9 +48,7 @@ def budgets(user: User) -> list[Budget]:
     ).order_by("label", "pk")
     result = [Budget(d.key, d.label, d.budget, float(d.spent or 0), d.release_count) for d in rows]
     if not any(b.key == LANTERN_DATASET for b in result):
-        result.insert(
-            0, Budget(LANTERN_DATASET, "Lantern (cases consented to statistics)", settings.LANTERN_DP_BUDGET, 0.0, 0)
-        )
+        result.insert(0, Budget(LANTERN_DATASET, LANTERN_DATASET_LABEL, settings.LANTERN_DP_BUDGET, 0.0, 0))
     result.sort(key=lambda b: (b.key != LANTERN_DATASET, b.label))
     return result
 

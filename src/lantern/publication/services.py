@@ -35,7 +35,6 @@ from lantern.publication.models import PublicationDataset, PublicationMode, Publ
 from lantern.publication.permissions import PublicationAction
 from lantern.publication.suppression import AUDIT_NOT_DONE, AUDIT_SECONDS, Protection, ProtectionFailed, protect
 
-LANTERN_DATASET = "lantern:ctdc"
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded CSV file (page and API)
 MAX_PUBLISHED_CELLS = 200_000  # cells of a table published from the page or the API
 DEFAULT_K = 11  # as CTDC publishes
@@ -223,10 +222,16 @@ def budget_spent(dataset: PublicationDataset) -> float:
 
 
 def budget_message(label: str, *, spent: float, budget: float, asked: float) -> str:
-    return (
-        f"The privacy budget of {label} would be exceeded: epsilon {spent:g} of {budget:g} is spent, "
-        f"{max(budget - spent, 0):g} is left, and this release asks for {asked:g}."
-    )
+    return _(
+        "The privacy budget of %(dataset)s would be exceeded: epsilon %(spent)s of %(budget)s is spent, %(left)s is "
+        "left, and this release asks for %(asked)s."
+    ) % {
+        "dataset": label,
+        "spent": format(spent, "g"),
+        "budget": format(budget, "g"),
+        "left": format(max(budget - spent, 0), "g"),
+        "asked": format(asked, "g"),
+    }
 
 
 def publish(
@@ -260,7 +265,7 @@ def publish(
         spent = budget_spent(dataset)
         if epsilon is not None and spent + epsilon > dataset.budget + 1e-9:
             raise ValidationError(
-                {"epsilon": budget_message(dataset.label, spent=spent, budget=dataset.budget, asked=epsilon)}
+                {"epsilon": budget_message(dataset.name, spent=spent, budget=dataset.budget, asked=epsilon)}
             )
         after = spent + (epsilon or 0)
         has_k_releases = dataset.releases.filter(mode=PublicationMode.K_THRESHOLD).exists() or k is not None

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from lantern.core.permissions import can
 from lantern.core.views import form_errors, page_user
-from lantern.publication import selectors
+from lantern.publication import labels, selectors
+from lantern.publication.chart import MAX_BARS, MAX_SERIES
 from lantern.publication.crosstab import TableError, read_csv
-from lantern.publication.forms import DIMENSIONS, MinimumKForm, PublicationForm
+from lantern.publication.forms import MinimumKForm, PublicationForm
+from lantern.publication.models import LANTERN_DATASET, LANTERN_DATASET_LABEL
 from lantern.publication.permissions import PublicationAction
 from lantern.publication.services import (
-    LANTERN_DATASET,
     MAX_PUBLISHED_CELLS,
     budget_spent,
     ctdc_k_export,
@@ -35,6 +38,7 @@ from lantern.publication.services import (
 from lantern.publication.suppression import AUDIT_NOT_DONE
 
 PREVIEW_ROWS = 200
+NOTE_HEADING_SHIFT = 2  # the note's # is an h3 on the page, under its h2
 
 
 @login_required
@@ -49,7 +53,7 @@ def publication_view(request: HttpRequest) -> HttpResponse:
         try:
             if data["source"] == "lantern":
                 records = lantern_records(by)
-                key, label = LANTERN_DATASET, "Lantern (cases consented to statistics)"
+                key, label = LANTERN_DATASET, LANTERN_DATASET_LABEL
                 source = "Lantern's cases consented to statistics"
             else:
                 content = data["upload"].read()
@@ -109,56 +113,121 @@ def publication_policy_view(request: HttpRequest) -> HttpResponse:
 def publication_release_view(request: HttpRequest, release_id: int) -> HttpResponse:
     user = page_user(request, PublicationAction.PUBLISH)
     release = selectors.release_get_for_user(user, release_id)
-    header, rows, non_empty = non_empty_rows(release.table_csv)
+    summary = summarise(release.table_csv, k_mode=release.mode == "k")
     spent = budget_spent(release.dataset)
-    shown = release.dimensions[:2]
+    dims = release.dimensions
     return render(
         request,
         "publication/release.html",
         {
             "release": release,
-            "header": header,
-            "rows": rows,
-            "non_empty": non_empty,
-            "more_rows": non_empty > len(rows),
-            "charted": [label_of(d) for d in shown],
-            "left_out": [label_of(d) for d in release.dimensions[2:]],
-            "labels": [label_of(d) for d in release.dimensions],
+            "dataset_name": release.dataset.name,
+            "header": [labels.dimension(c) for c in summary.header],
+            "rows": shown_rows(summary, dims),
+            "non_empty": summary.non_empty,
+            "more_rows": summary.non_empty > len(summary.rows),
+            "charted": [labels.dimension(d) for d in dims[:2]],
+            "left_out": [labels.dimension(d) for d in dims[2:]],
+            "labels": [labels.dimension(d) for d in dims],
+            **chart_limits(summary, dims),
             "note_html": render_note(release.note),
             "unaudited": release.mode == "k" and AUDIT_NOT_DONE in release.note,
-            "points": release.chart_data,
-            "has_series": len(release.dimensions) > 1,
+            "points": shown_points(release.chart_data, dims),
+            "has_series": len(dims) > 1,
             "spent": spent,
             "left": max(release.dataset.budget - spent, 0),
         },
     )
 
 
-def non_empty_rows(table_csv: str) -> tuple[list[str], list[list[str]], int]:
-    """The header, the first PREVIEW_ROWS rows whose count is not 0 (suppressed ones and totals included), and how
-    many such rows the table has: a table over full code lists is mostly empty combinations, which the download
-    keeps and the page leaves out."""
+@dataclass
+class TableSummary:
+    """What the release page shows of a published table: its header, the first PREVIEW_ROWS rows whose count is
+    not 0 (suppressed ones and totals included), how many such rows there are, and per column its categories
+    (margin left out), the categories that have a non-empty row, and which value is its margin (k mode)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    non_empty: int
+    categories: list[int]
+    non_empty_categories: list[int]
+    margins: list[str | None]
+
+
+def summarise(table_csv: str, *, k_mode: bool) -> TableSummary:
+    """A table over full code lists is mostly empty combinations, which the download keeps and the page leaves
+    out."""
     reader = csv.reader(io.StringIO(table_csv))
     header = next(reader)
+    columns = len(header) - 1
+    seen: list[set[str]] = [set() for _ in range(columns)]
+    filled: list[set[str]] = [set() for _ in range(columns)]
     rows: list[list[str]] = []
     count = 0
     for row in reader:
-        if row and row[-1] != "0":
+        if not row:
+            continue
+        for i in range(columns):
+            seen[i].add(row[i])
+        if row[-1] != "0":
             count += 1
+            for i in range(columns):
+                filled[i].add(row[i])
             if len(rows) < PREVIEW_ROWS:
                 rows.append(row)
-    return header, rows, count
+    margins = [labels.margin_of(values) if k_mode else None for values in seen]
+    return TableSummary(
+        header,
+        rows,
+        count,
+        [len(values - {margins[i]}) for i, values in enumerate(seen)],
+        [len(values - {margins[i]}) for i, values in enumerate(filled)],
+        margins,
+    )
 
 
-def label_of(column: str) -> str:
-    return str(dict(DIMENSIONS).get(column, column))
+def shown_rows(summary: TableSummary, dimensions: list[str]) -> list[list[str]]:
+    """The preview rows with their values shown as labels (labels.value) and the count as it is."""
+    n = len(dimensions)
+    return [
+        [labels.value(dimensions[i], row[i], summary.margins[i]) for i in range(n)] + row[n:] for row in summary.rows
+    ]
+
+
+def shown_points(points: list[dict[str, Any]], dimensions: list[str]) -> list[dict[str, Any]]:
+    """The chart's points, for its table, with their categories shown as labels."""
+    return [
+        {
+            "category": labels.value(dimensions[0], p["category"]),
+            "series": labels.value(dimensions[1], p["series"]) if len(dimensions) > 1 else "",
+            "count": p["count"],
+        }
+        for p in points
+    ]
+
+
+def chart_limits(summary: TableSummary, dimensions: list[str]) -> dict[str, int]:
+    """How many bars and series the chart keeps when the table has more (chart.MAX_BARS, chart.MAX_SERIES): it
+    draws the largest, the table has them all. 0: the chart draws every one."""
+    bars = summary.non_empty_categories[0] if summary.non_empty_categories else 0
+    series = summary.categories[1] if len(dimensions) > 1 and len(summary.categories) > 1 else 0
+    return {
+        "largest_bars": MAX_BARS if bars > MAX_BARS else 0,
+        "largest_series": MAX_SERIES if series > MAX_SERIES else 0,
+    }
 
 
 def render_note(note: str) -> SafeString:
-    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through."""
+    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through. Its headings are
+    put two levels down (# is an h3) under the page's "Methodology note" (an h2), the page keeping the only h1."""
     from markdown_it import MarkdownIt
 
-    return mark_safe(MarkdownIt("commonmark", {"html": False}).render(note))  # noqa: S308 - html is off
+    md = MarkdownIt("commonmark", {"html": False})
+    tokens = md.parse(note)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1:]) + NOTE_HEADING_SHIFT, 6)}"
+    return mark_safe(md.renderer.render(tokens, md.options, {}))  # noqa: S308 - html is off
 
 
 DOWNLOADS = {
