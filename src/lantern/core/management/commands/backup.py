@@ -102,7 +102,9 @@ class Command(LanternCommand):
             with _interruptible():
                 report = write_atomically(out, lambda sink: write_backup(sink, key, progress=progress))
         except Interrupted as exc:
-            sys.stderr.write(f"backup stopped by {exc.name}: nothing was written, the snapshot was removed\n")
+            sys.stderr.write(
+                f"backup stopped by {exc.name}: nothing was written (its snapshot and partial file were removed)\n"
+            )
             raise SystemExit(128 + exc.number) from None
         except BackupRefused as exc:
             raise UsageError(str(exc)) from None
