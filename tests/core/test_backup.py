@@ -332,8 +332,9 @@ def test_an_older_backup_is_migrated_forward(tmp_path: Path) -> None:
     old = tmp_path / "old"
     ok(lantern(old, "keys", "init"))
     ok(lantern(old, "migrate", "--verbosity", "0"))
-    ok(lantern(old, "migrate", "simulate", "zero", "--verbosity", "0"))  # as if simulate came with an upgrade
+    # org create brings the embedded database up to date first, so simulate is taken away after it
     ok(lantern(old, "org", "create", "--name", "Safe Passage NGO", "--type", "NGO", "--country", "GR"))
+    ok(lantern(old, "migrate", "simulate", "zero", "--verbosity", "0"))  # as if simulate came with an upgrade
     ok(lantern(old, "backup", "--out", str(tmp_path / "old.backup")))
     new = tmp_path / "new"
     new.mkdir(mode=0o700)
@@ -397,7 +398,7 @@ def test_restore_into_a_fresh_postgresql_database_and_back(
     ok(lantern(back, "restore", str(again)))
     source, restored = rows_by_table(drill.source / "lantern.sqlite3"), rows_by_table(back / "lantern.sqlite3")
     counts = {name: len(rows) for name, rows in restored.items()}
-    # the source holds its backup's event; the way back adds a restore, a backup and a restore
-    counts["core_auditevent"] -= 2
-    assert {name: len(rows) for name, rows in source.items()} == counts
+    # the backup's events, then the way back's own: a restore, a backup and a restore
+    assert counts.pop("core_auditevent") == backup_head(drill) + 3
+    assert {name: len(rows) for name, rows in source.items() if name != "core_auditevent"} == counts
     assert "audit trail intact" in ok(lantern(back, "audit", "verify"))
