@@ -56,12 +56,14 @@ from packaging.version import InvalidVersion, Version
 
 import lantern
 from lantern.core import crypto
-from lantern.core.backupfile import BackupRefused, EncryptedWriter, lines
+from lantern.core.backupfile import SNAPSHOT, BackupRefused, EncryptedWriter, lines, remove_stale
 from lantern.core.fields import EncryptedMixin
 from lantern.core.filemodes import sqlite_path
 
 FORMAT = 1
 BATCH = 500
+BACKUP_ACTOR = "lantern backup"
+RESTORE_ACTOR = "lantern restore"
 Progress = Callable[[str, int, int], None]
 
 _INT = {
@@ -361,7 +363,8 @@ def _sqlite_snapshot(using: str) -> Iterator[_Reader]:
     connection.ensure_connection()
     path = sqlite_path({"default": connection.settings_dict})
     where = path.parent if path is not None else None
-    directory = tempfile.mkdtemp(prefix=".lantern-backup-", dir=where)
+    remove_stale(where or Path(tempfile.gettempdir()), SNAPSHOT)  # what a killed backup left
+    directory = tempfile.mkdtemp(prefix=f".lantern-backup-{os.getpid()}-", dir=where)
     copy = Path(directory) / "snapshot.sqlite3"
     target = sqlite3.connect(copy)
     try:
@@ -559,6 +562,8 @@ class RestoreReport:
     audit_events: int
     audit_head: str
     data_key_ids: list[str]
+    overwritten_events: int = 0  # the audit events of the overwritten database (--force)
+    restore_event: int = 0  # the seq of the restore's own audit event
 
 
 def check_compatible(manifest: dict[str, Any]) -> None:
@@ -609,12 +614,10 @@ def check_keys_present(manifest: dict[str, Any]) -> None:
         )
 
 
-def describe_target(using: str = DEFAULT_DB_ALIAS) -> tuple[bool, str]:
-    """Whether the target database holds data, and what in a few words."""
+def target_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """The users, cases, audit events and tables the target database holds now."""
     connection = connections[using]
     present = set(connection.introspection.table_names())
-    if not present:
-        return False, "an empty database"
 
     def count(table: str) -> int:
         if table not in present:
@@ -623,9 +626,80 @@ def describe_target(using: str = DEFAULT_DB_ALIAS) -> tuple[bool, str]:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             return int(cursor.fetchone()[0])
 
-    users, cases, events = count("core_user"), count("cases_case"), count("core_auditevent")
-    words = f"{users} users, {cases} cases and {events} audit events in {len(present)} tables"
+    return {
+        "users": count("core_user"),
+        "cases": count("cases_case"),
+        "audit_events": count("core_auditevent"),
+        "tables": len(present),
+    }
+
+
+def describe_target(using: str = DEFAULT_DB_ALIAS) -> tuple[bool, str]:
+    """Whether the target database holds data, and what in a few words."""
+    counts = target_counts(using)
+    if not counts["tables"]:
+        return False, "an empty database"
+    users, cases, events = counts["users"], counts["cases"], counts["audit_events"]
+    words = f"{users} users, {cases} cases and {events} audit events in {counts['tables']} tables"
     return bool(users or cases or events), words
+
+
+def _record_restore(manifest: dict[str, Any], overwritten: dict[str, int]) -> int:
+    """The restore's audit event, appended to the restored trail once it is verified (so `audit verify` and the
+    manifest agreed on what was loaded); what was overwritten is counted, never named."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lantern.core.audit import audit_record
+
+    head = manifest.get("audit_head") or {"seq": 0, "hash": ""}
+    try:
+        crypto.audit_keyring()
+    except ImproperlyConfigured:
+        raise BackupRefused(
+            "no audit keys here to record the restore: restore the keys backup first (`lantern keys restore FILE`); "
+            "nothing was restored"
+        ) from None
+    event = audit_record(
+        action="backup.restore",
+        actor_label=RESTORE_ACTOR,
+        object_type="backup",
+        detail={
+            "backup_created_at": str(manifest.get("created_at", "")),
+            "backup_lantern_version": str(manifest.get("lantern_version", "")),
+            "backup_engine": str(manifest.get("engine", "")),
+            "backup_audit_head_seq": int(head.get("seq") or 0),
+            "backup_audit_head_hash": str(head.get("hash") or ""),
+            "overwritten_users": overwritten.get("users", 0),
+            "overwritten_cases": overwritten.get("cases", 0),
+            "overwritten_audit_events": overwritten.get("audit_events", 0),
+        },
+    )
+    return event.seq
+
+
+def record_backup(report: BackupReport, key_label: str, using: str = DEFAULT_DB_ALIAS) -> int:
+    """The backup's audit event in the database it copied (after the snapshot, so the backup's head is the event
+    before it): its size, tables, rows and audit head, never the file's path."""
+    from lantern.core.audit import audit_record
+
+    manifest = report.manifest
+    head = manifest.get("audit_head") or {"seq": 0, "hash": ""}
+    with transaction.atomic(using=using):
+        event = audit_record(
+            action="backup.create",
+            actor_label=BACKUP_ACTOR,
+            object_type="backup",
+            detail={
+                "bytes": report.bytes_written,
+                "tables": len(manifest["tables"]),
+                "rows": report.rows,
+                "created_at": str(manifest["created_at"]),
+                "audit_head_seq": int(head.get("seq") or 0),
+                "audit_head_hash": str(head.get("hash") or ""),
+                "backup_key": key_label,
+            },
+        )
+    return event.seq
 
 
 def _target_name(using: str) -> str:
@@ -783,6 +857,39 @@ def _check_data_keys(manifest: dict[str, Any], using: str) -> list[str]:
     return sorted(proven)
 
 
+INDEX_SAMPLE = 20
+
+
+def _check_index_key(using: str) -> int:
+    """The blind-index key here is the one the backup's index was made with: the index of a sample of persons,
+    computed again from their decrypted name and birth date, equals the stored one for at least one of them (with
+    another key, none does, and duplicate detection would silently find nothing). Returns how many were checked."""
+    if not apps.is_installed("lantern.cases"):
+        return 0
+    person = apps.get_model("cases", "Person")
+    sample = list(person.objects.using(using).exclude(identity_index="").order_by("pk")[:INDEX_SAMPLE])
+    if not sample:
+        return 0
+    try:
+        crypto.index_key()
+    except Exception:
+        raise BackupRefused(
+            "no blind-index key here (LANTERN_INDEX_KEY or keys/index_key): restore the keys backup of the same "
+            "system first; nothing was restored"
+        ) from None
+    for one in sample:
+        name = " ".join(part for part in (one.first_name, one.second_name) if part)
+        if not name or one.birth_date is None:
+            continue
+        if crypto.blind_index(name, one.birth_date.isoformat(), purpose="person") == one.identity_index:
+            return len(sample)
+    raise BackupRefused(
+        "the blind-index key here (LANTERN_INDEX_KEY or keys/index_key) is not the one the backup's index was made "
+        "with (duplicate detection would silently find nothing): restore the keys backup of the same system; "
+        "nothing was restored"
+    )
+
+
 def restore(
     path: Path,
     key: bytes,
@@ -803,23 +910,47 @@ def restore(
             "or add --force to overwrite it"
         )
     overwritten = what if holds else ""
+    counts = target_counts(using) if holds else {}
     if holds and announce is not None:
         announce(f"--force: overwriting {target}, which holds {what}")
+        rewind = rewound(counts.get("audit_events", 0), manifest)
+        if rewind:
+            announce(f"--force: {rewind}")
     total = sum(t["rows"] for t in manifest["tables"].values())
     if connections[using].vendor == "sqlite":
-        return _restore_sqlite(path, key, (manifest, layout), using, overwritten, progress, total)
-    return _restore_postgres(path, key, (manifest, layout), using, overwritten, progress, total)
+        report = _restore_sqlite(path, key, (manifest, layout, counts), using, overwritten, progress, total)
+    else:
+        report = _restore_postgres(path, key, (manifest, layout, counts), using, overwritten, progress, total)
+    report.overwritten_events = counts.get("audit_events", 0)
+    return report
+
+
+def rewound(events_before: int, manifest: dict[str, Any]) -> str:
+    """What a restore over a longer audit trail loses, in words; empty when it loses no event."""
+    head = manifest.get("audit_head") or {"seq": 0}
+    after = int(head.get("seq") or 0)
+    if events_before <= after:
+        return ""
+    lost = events_before - after
+    return (
+        f"the audit trail goes back from {events_before} to {after} events (the {lost} "
+        f"{'event' if lost == 1 else 'events'} after the backup are lost with the overwritten database; keep a copy "
+        "of it if they matter)"
+    )
+
+
+Backup = tuple[dict[str, Any], list[Table], dict[str, int]]  # the manifest, the layout, what is overwritten
 
 
 def _restore_into(
     path: Path,
     key: bytes,
-    backup: tuple[dict[str, Any], list[Table]],
+    backup: Backup,
     using: str,
     progress: Progress | None,
     total: int,
-) -> tuple[int, list[str], int, str, list[str]]:
-    manifest, layout = backup
+) -> tuple[int, list[str], int, str, list[str], int]:
+    manifest, layout, overwritten = backup
     connection = connections[using]
     _migrate_to(connection, set(manifest["migrations"]))
     names = [t.name for t in tables() if t.name in set(connection.introspection.table_names())]
@@ -830,13 +961,15 @@ def _restore_into(
     forward = _migrate_forward(connection, using)
     events, head = _check_audit(manifest)
     proven = _check_data_keys(manifest, using)
-    return rows, forward, events, head, proven
+    _check_index_key(using)
+    seq = _record_restore(manifest, overwritten)
+    return rows, forward, events, head, proven, seq
 
 
 def _restore_sqlite(
     path: Path,
     key: bytes,
-    backup: tuple[dict[str, Any], list[Table]],
+    backup: Backup,
     using: str,
     overwritten: str,
     progress: Progress | None,
@@ -849,7 +982,7 @@ def _restore_sqlite(
     os.close(os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     connection.settings_dict["NAME"] = str(building)
     try:
-        rows, forward, events, head, proven = _restore_into(path, key, backup, using, progress, total)
+        rows, forward, events, head, proven, seq = _restore_into(path, key, backup, using, progress, total)
         connection.close()
         with contextlib.closing(sqlite3.connect(building)) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself, still in WAL mode
@@ -861,13 +994,13 @@ def _restore_sqlite(
         connection.settings_dict["NAME"] = str(target)
         for suffix in ("", "-wal", "-shm", "-journal"):
             building.with_name(building.name + suffix).unlink(missing_ok=True)
-    return RestoreReport(backup[0], str(target), overwritten, rows, forward, events, head, proven)
+    return RestoreReport(backup[0], str(target), overwritten, rows, forward, events, head, proven, restore_event=seq)
 
 
 def _restore_postgres(
     path: Path,
     key: bytes,
-    backup: tuple[dict[str, Any], list[Table]],
+    backup: Backup,
     using: str,
     overwritten: str,
     progress: Progress | None,
@@ -880,5 +1013,7 @@ def _restore_postgres(
         if existing:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {', '.join(quote(n) for n in existing)} CASCADE")
-        rows, forward, events, head, proven = _restore_into(path, key, backup, using, progress, total)
-    return RestoreReport(backup[0], _target_name(using), overwritten, rows, forward, events, head, proven)
+        rows, forward, events, head, proven, seq = _restore_into(path, key, backup, using, progress, total)
+    return RestoreReport(
+        backup[0], _target_name(using), overwritten, rows, forward, events, head, proven, restore_event=seq
+    )

@@ -26,7 +26,10 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import shutil
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -153,6 +156,11 @@ def _chunks(source: BinaryIO, key: bytes) -> Iterator[bytes]:
     if len(header) < HEADER_BYTES:
         raise BackupRefused("the backup file is truncated (it ends inside its header)")
     if not hmac.compare_digest(header[-CHECK_BYTES:], key_check(key)):
+        if header[-CHECK_BYTES:][:4].hex() == key_label(key):
+            raise BackupRefused(
+                f"the backup file's header was altered (its key check names the key here, {key_label(key)}, but "
+                "does not match it)"
+            )
         raise BackupRefused(
             f"wrong backup key: the file was made with key {header[-CHECK_BYTES:][:4].hex()}, "
             f"the key here is {key_label(key)} (LANTERN_BACKUP_KEY or keys/backup_key)"
@@ -231,7 +239,8 @@ def write_atomically(out: Path, write: Callable[[BinaryIO], T]) -> T:
     """Write `out` through a private temporary file beside it (0600), moved into place only once complete and
     on disk: a reader never sees half a file, and a failure leaves nothing."""
     check_new_file(out)
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
+    remove_stale(out.parent, PARTIAL)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as sink:
@@ -250,6 +259,50 @@ def write_atomically(out: Path, write: Callable[[BinaryIO], T]) -> T:
     finally:
         os.close(directory)
     return result
+
+
+# The temporary files and directories of this tool, with the process id of the one that made them.
+PARTIAL = re.compile(r"^\..+\.(?:(\d+)-)?[0-9a-f]{8}\.partial$")
+SNAPSHOT = re.compile(r"^\.lantern-backup-(?:(\d+)-)?[A-Za-z0-9_]+$")
+LEGACY_STALE_SECONDS = 3600  # one without a process id (an older Lantern) counts as abandoned after an hour
+
+
+def _abandoned(path: Path, pid: str | None) -> bool:
+    if pid is None:
+        try:
+            return time.time() - path.lstat().st_mtime > LEGACY_STALE_SECONDS
+        except OSError:
+            return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
+def remove_stale(directory: Path, pattern: re.Pattern[str]) -> list[str]:
+    """Remove what a killed backup left in `directory` (a partial file, a snapshot directory) whose process is
+    gone; a running backup's files are left alone. Returns the names removed."""
+    removed: list[str] = []
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return removed
+    for path in entries:
+        match = pattern.match(path.name)
+        if match is None or path.is_symlink() or not _abandoned(path, match.group(1)):
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path.name)
+    return removed
 
 
 def check_not_a_data_key(key: bytes) -> None:

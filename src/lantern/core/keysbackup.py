@@ -43,11 +43,45 @@ KEY_FILES = {
 }
 
 
+MIN_DISTINCT = 8
+# Passphrases an attacker tries first (compared without spaces, case or digits at the end).
+OBVIOUS = frozenset(
+    {
+        "password",
+        "passphrase",
+        "lantern",
+        "qwertyuiop",
+        "qwertyuiopasdfgh",
+        "abcdefghijklmnop",
+        "correcthorsebatterystaple",
+        "letmein",
+        "iloveyou",
+        "changeme",
+        "secret",
+        "admin",
+    }
+)
+
+
+def _repeats(text: str) -> bool:
+    """Whether the text is one shorter piece repeated ("passwordpassword", "abcabcabc")."""
+    return len(text) > 1 and text in (text + text)[1:-1]
+
+
 def check_passphrase(passphrase: str) -> None:
+    if not passphrase.strip():
+        raise BackupRefused("the passphrase is blank: choose four or five words")
     if len(passphrase) < MIN_PASSPHRASE:
         raise BackupRefused(
             f"the passphrase must have at least {MIN_PASSPHRASE} characters (four or five words), not {len(passphrase)}"
         )
+    if len(set(passphrase.lower())) < MIN_DISTINCT:
+        raise BackupRefused(
+            f"the passphrase has fewer than {MIN_DISTINCT} different characters: choose four or five words"
+        )
+    plain = "".join(passphrase.lower().split()).rstrip("0123456789!?.")
+    if plain in OBVIOUS or _repeats(plain):
+        raise BackupRefused("the passphrase is one an attacker tries first (a common word, or a word repeated)")
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandParser
 from django.db import DatabaseError, connection
 
-from lantern.core.backup import BackupReport, write_backup
+from lantern.core.backup import BackupReport, record_backup, write_backup
 from lantern.core.backupfile import (
     BackupRefused,
     backup_key,
@@ -44,6 +48,29 @@ class Progress:
         sys.stderr.flush()
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT during a backup: unwinds like an exception, so that every `finally` removes the partial
+    file and the snapshot (a kill -9 cannot be caught: the next backup removes what it left)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+        self.name = signal.Signals(number).name
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    def stop(number: int, _frame: object) -> None:
+        raise Interrupted(number)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 class Command(LanternCommand):
     help = (
         "Write a consistent, encrypted copy of the whole database (AES-256-GCM under the backup key, with its "
@@ -72,17 +99,34 @@ class Command(LanternCommand):
                     "(`lantern keys backup`)\n"
                 )
             progress = Progress("backed up")
-            report = write_atomically(out, lambda sink: write_backup(sink, key, progress=progress))
+            with _interruptible():
+                report = write_atomically(out, lambda sink: write_backup(sink, key, progress=progress))
+        except Interrupted as exc:
+            sys.stderr.write(
+                f"backup stopped by {exc.name}: nothing was written (its snapshot and partial file were removed)\n"
+            )
+            raise SystemExit(128 + exc.number) from None
         except BackupRefused as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"--out: cannot write {out}: {exc.strerror}") from None
         except (DatabaseError, sqlite3.Error) as exc:
             raise UsageError(f"the database could not be read ({type(exc).__name__}): nothing was written") from None
+        audited = self._record(report, key_label(key))
         if options["json"]:
             self.stdout.write(json.dumps(report.manifest))
             return
-        self.stdout.write(_summary(out, report, key_label(key)))
+        self.stdout.write(_summary(out, report, key_label(key)) + audited)
+
+    def _record(self, report: BackupReport, label: str) -> str:
+        """The backup's audit event; a database whose audit trail cannot take it (no audit keys, an older schema)
+        still has its backup, and is told so."""
+        try:
+            return f"; recorded as audit event {record_backup(report, label)}"
+        except (DatabaseError, ImproperlyConfigured, RuntimeError) as exc:
+            name = type(exc).__name__
+            sys.stderr.write(f"note: the backup was written but not recorded in the audit trail ({name})\n")
+            return ""
 
 
 def _summary(out: Path, report: BackupReport, label: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.db import DatabaseError
 
-from lantern.core.backup import RestoreReport, check_file, restore
+from lantern.core.backup import RestoreReport, check_file, restore, rewound
 from lantern.core.backupfile import BackupRefused, backup_key
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.management.commands.backup import Progress
@@ -94,4 +94,5 @@ def _summary(path: Path, report: RestoreReport) -> list[str]:
         f"  {forward}",
         f"  audit trail intact: {report.audit_events} events; head {report.audit_head}",
         f"  data keys that decrypt the data: {', '.join(report.data_key_ids) or 'none (no encrypted value)'}",
-    ]
+        f"  the restore is audit event {report.restore_event}",
+    ] + ([f"  {rewind}"] if (rewind := rewound(report.overwritten_events, manifest)) else [])
