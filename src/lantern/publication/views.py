@@ -155,10 +155,13 @@ def label_of(column: str) -> str:
 
 
 def render_note(note: str) -> SafeString:
-    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through."""
+    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through, and it makes no
+    link or image (the note links nowhere; user text in it is escaped where the note is written, and this is the
+    second lock)."""
     from markdown_it import MarkdownIt
 
-    return mark_safe(MarkdownIt("commonmark", {"html": False}).render(note))  # noqa: S308 - html is off
+    renderer = MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink", "reference"])
+    return mark_safe(renderer.render(note))  # noqa: S308 - html is off, links and images too
 
 
 DOWNLOADS = {
