@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from lantern.cases import htcds
 from lantern.cases import services as cases
 from lantern.cases.htcds import CTDC_COLUMNS, ctdc_cases, export_ctdc
 from lantern.cases.models import Case
@@ -53,7 +54,8 @@ def test_one_bad_row_in_a_thousand_imports_nothing_and_is_named(world: World, tm
         call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stderr=stderr)
     assert raised.value.returncode == 2
     assert "1 of 1000 rows are not valid: nothing was imported" in str(raised.value)
-    assert "row 638: prs_Citizenship = 'RO;XX': Not ISO 3166 country codes: XX." in stderr.getvalue()
+    assert "row 638: prs_Citizenship: not ISO 3166 country codes" in stderr.getvalue()  # no personal value
+    assert "XX" not in stderr.getvalue()
     assert not Case.objects.exists()
 
     rows[636][4] = "RO"
@@ -96,7 +98,8 @@ def test_bad_dates_and_numbers_are_named(world: World, tmp_path: Path, clock: ob
     with pytest.raises(CommandError):
         call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stderr=stderr)
     report = stderr.getvalue()
-    assert "row 2: prs_Birthdate = '17/05/2004': not a date (YYYY-MM-DD)" in report
+    assert "row 2: prs_Birthdate: not a date (YYYY-MM-DD)" in report
+    assert "17/05/2004" not in report  # a birth date is never echoed
     assert "row 4: lt_IdentifiedOn = '2099-01-01': in the future" in report
 
 
@@ -198,3 +201,66 @@ def test_an_identification_before_birth_is_named_in_the_dry_run(world: World, tm
     with pytest.raises(CommandError):
         call_command("import", "htcds", str(path), "--org", world.ngo_a.name, "--dry-run", stderr=stderr)
     assert "row 2: lt_IdentifiedOn = '1970-01-01': before the birth date" in stderr.getvalue()
+
+
+def _import_errors(path: Path, world: World) -> tuple[str, str]:
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import", "htcds", str(path), "--org", world.ngo_a.name, "--dry-run", stderr=stderr)
+    assert raised.value.returncode == 2
+    return str(raised.value), stderr.getvalue()
+
+
+def test_a_row_error_never_echoes_a_personal_value_and_shortens_the_others(world: World, tmp_path: Path) -> None:
+    rows = _rows(2)
+    rows[0][0] = "Secretname" * 10_000  # 100,000 characters in prs_FirstName
+    rows[0][3] = "Hiddengender"
+    rows[0][5] = "qqq-secret"
+    rows[1][7] = "Unknownrecruitmentmethod" * 4_000
+    rows[1][9] = "not-a-date-" * 10
+    _, report = _import_errors(_write_csv(tmp_path / "cases.csv", rows), world)
+    assert "Secretname" not in report
+    assert "Hiddengender" not in report
+    assert "qqq" not in report
+    assert "row 2: prs_FirstName: " in report
+    assert "row 2: prs_Gender: not a gender code of HTCDS" in report
+    assert "row 2: prs_PrimaryLanguage: not ISO 639-1 language codes" in report
+    assert "row 3: lt_IdentifiedOn = 'not-a-date-not-a-date-not-a-date-not-a-\u2026': not a date" in report
+    assert max(len(line) for line in report.splitlines()) <= 250
+    assert "vic_MethodOfRecruitment = 'Unknownrecruitmentmethod" in report
+
+
+def test_a_non_utf8_byte_is_reported_on_its_own_line(world: World, tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "cases.csv", _rows(3))
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"Person1", b"Person\xff1")
+    path.write_bytes(b"\n".join(lines))
+    message, _ = _import_errors(path, world)
+    assert message == "line 3 is not UTF-8 text"
+
+
+def test_a_bom_is_read_past(world: World, tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "cases.csv", _rows(3))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    stdout = io.StringIO()
+    call_command("import", "htcds", str(path), "--org", world.ngo_a.name, "--dry-run", stdout=stdout)
+    assert "all 3 rows are valid" in stdout.getvalue()
+
+
+def test_an_xlsx_cell_over_the_limit_is_refused_in_one_line(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(htcds, "MAX_CELL_CHARS", 1000)  # openpyxl itself writes no cell past Excel's 32,767
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    rows = _rows(3)
+    rows[1][0] = "Secretname" * 101
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "cases.xlsx"
+    workbook.save(path)
+    message, report = _import_errors(path, world)
+    assert message == "row 3, column 1: a cell of more than 1000 characters: is this an HTCDS file?"
+    assert "Secretname" not in message + report
+    assert not Case.objects.exists()

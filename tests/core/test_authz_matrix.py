@@ -186,6 +186,7 @@ MATRIX: dict[str, Line] = {
     # of organisation A admitted there, and the admission uses a referral of the first case to the shelter.
     "shelters_board": Line(SEE_BEDS),
     "shelters_waiting": Line(SEE_BEDS),
+    "shelters_waiting_counts": Line(SEE_BEDS),
     "shelters_room_add": Line(frozenset({"sysadmin"}), body={"name": "Annex", "beds": 2}),
     "shelters_residents": Line(SHELTER),
     "shelters_admit": Line(SHELTER, body={"referral_id": "{shelter_referral}"}, prepare=_shelter_accepted),

@@ -10,13 +10,13 @@ each bad row, field, value and reason.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from django.utils import timezone
 
@@ -69,15 +69,38 @@ MAX_IMPORT_ROWS = 100_000
 MAX_LINE_CHARS = 1024 * 1024
 
 
+MAX_CELL_CHARS = 32_767  # a spreadsheet cell: what Excel itself holds at most
+MAX_SHOWN_CHARS = 40  # of a value that a row error echoes (never of a personal one)
+MAX_REASON_CHARS = 120
+PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items() if section == "person")
+# The reasons of validation that quote a personal value, said without it.
+PERSONAL_REASONS = {
+    "gender": "not a gender code of HTCDS",
+    "primary_language": "not ISO 639-1 language codes",
+    "other_languages": "not ISO 639-1 language codes",
+    "citizenship": "not ISO 3166 country codes",
+}
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 @dataclass(frozen=True)
 class RowError:
+    """What is wrong in one cell. The report never quotes a personal field's value (prs_*: the column and the
+    problem only), and at most MAX_SHOWN_CHARS of any other value."""
+
     row: int  # as a spreadsheet numbers it: the header is row 1
     field: str
     value: str
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.field} = {self.value!r}: {self.reason}"
+        reason = _shortened(self.reason, MAX_REASON_CHARS)
+        if self.field in PERSONAL_COLUMNS:
+            return f"row {self.row}: {self.field}: {reason}"
+        return f"row {self.row}: {self.field} = {_shortened(self.value, MAX_SHOWN_CHARS)!r}: {reason}"
 
 
 @dataclass
@@ -104,33 +127,48 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
 
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
-        header = [str(cell or "").strip() for cell in next(values, ())]
-
-        def cells() -> Iterator[list[str]]:
-            for row in values:
-                yield ["" if cell is None else _cell_text(cell) for cell in row]
-
-        return header, cells()
+        values = _bounded_cells(sheet.iter_rows(values_only=True))
+        header = [name.strip() for name in next(values, [])]
+        return header, values
     if path.suffix.lower() != ".csv":
         raise ValueError("the file must end in .csv or .xlsx")
-    handle = path.open(newline="", encoding="utf-8-sig")
+    handle = path.open("rb")
     rows = _csv_rows(_bounded_lines(handle))
     header = [name.strip() for name in next(rows, [])]
     return header, rows
 
 
-def _bounded_lines(handle: io.TextIOBase) -> Iterator[str]:
-    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is read whole into memory."""
+def _bounded_cells(rows: Iterable[tuple[object, ...]]) -> Iterator[list[str]]:
+    """A sheet's rows as text, refusing a cell longer than MAX_CELL_CHARS (no spreadsheet program writes one)."""
+    for number, row in enumerate(rows, start=1):
+        cells = ["" if cell is None else _cell_text(cell) for cell in row]
+        for index, text in enumerate(cells):
+            if len(text) > MAX_CELL_CHARS:
+                raise ValueError(
+                    f"row {number}, column {index + 1}: a cell of more than {MAX_CELL_CHARS} characters: "
+                    "is this an HTCDS file?"
+                )
+        yield cells
+
+
+def _bounded_lines(handle: BinaryIO) -> Iterator[str]:
+    """The file's lines as text, refusing one longer than MAX_LINE_CHARS before it is read whole into memory, and
+    naming the line that is not UTF-8 (each line is decoded by itself, so the number is the line's own)."""
     number = 0
+    limit = MAX_LINE_CHARS * 4  # bytes: a character of UTF-8 is at most four
     while True:
         number += 1
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if len(raw) > limit:
+            raise ValueError(f"line {number} is longer than {MAX_LINE_CHARS // 1024} KB: is this an HTCDS file?")
         try:
-            line = handle.readline(MAX_LINE_CHARS + 1)
+            line = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise ValueError(f"line {number} is not UTF-8 text") from None
-        if not line:
-            return
         if len(line) > MAX_LINE_CHARS:
             raise ValueError(f"line {number} is longer than {MAX_LINE_CHARS // 1024} KB: is this an HTCDS file?")
         yield line
@@ -207,7 +245,10 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
         person["primary_language"] = _iso639_2_to_1(person["primary_language"])
     person_data, person_errors = clean_person(PersonData(**person), today=timezone.localdate())
     context_data, context_errors = clean_context(ContextData(**context))
-    for name, reason in {**person_errors, **context_errors}.items():
+    for name, reason in person_errors.items():
+        column, raw = raw_by_field.get(name, (name, ""))
+        errors.append(RowError(number, column, raw, PERSONAL_REASONS.get(name, reason)))
+    for name, reason in context_errors.items():
         column, raw = raw_by_field.get(name, (name, ""))
         errors.append(RowError(number, column, raw, reason))
     if identified_on and identified_on > timezone.localdate():

@@ -274,6 +274,22 @@ def _break_glass_allows(user: Any, action: Action | str, obj: Any) -> bool:
     ).exists()
 
 
+def break_glass_object_ids(user: Any, action: Action | str, model: Any) -> list[str]:
+    """The ids of the objects of `model` that an active break-glass grant lets this user `action` on (what `can`
+    allows one object at a time, for a list)."""
+    if action not in BREAK_GLASS_ACTIONS or not getattr(user, "pk", None):
+        return []
+    return list(
+        BreakGlassGrant.objects.filter(
+            user=user,
+            object_type=model._meta.label_lower,
+            approved_at__isnull=False,
+            ended_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).values_list("object_id", flat=True)
+    )
+
+
 def can(user: Any, action: Action | str, obj: Any = None) -> bool:
     if not roles_of(user):
         return False

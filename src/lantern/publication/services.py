@@ -23,7 +23,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.core.audit import audit_record
+from lantern.core.audit import MAX_DETAIL_TEXT, audit_record
 from lantern.core.exports import csv_writer
 from lantern.core.models import User
 from lantern.core.permissions import require
@@ -117,6 +117,15 @@ def dataset_key_for_file(content: bytes, name: str = "") -> tuple[str, str]:
         return f"name:{name[:90]}", name[:200]
     digest = hashlib.sha256(content).hexdigest()
     return f"sha256:{digest[:64]}", f"file {digest[:12]}"
+
+
+def audit_dataset_key(key: str) -> str:
+    """The ledger key as an audit detail holds it: whole when it fits, otherwise its start and a digest of it
+    (a name typed in the form may be longer than an audit detail's text)."""
+    if len(key) <= MAX_DETAIL_TEXT:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{key[: MAX_DETAIL_TEXT - len(digest) - 1]}~{digest}"
 
 
 def lantern_records(by: Sequence[str]) -> Records:
@@ -295,7 +304,7 @@ def publish(
             object_type="insights.publicationrelease",
             object_id=release.pk,
             detail={
-                "dataset": dataset.key,
+                "dataset": audit_dataset_key(dataset.key),
                 "mode": release.mode,
                 "k": k,
                 "epsilon": None if epsilon is None else format(epsilon, "g"),
@@ -307,6 +316,32 @@ def publish(
         if before_commit is not None:
             before_commit(release)
     return release
+
+
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _one_line(text: str) -> str:
+    """User text on one line: a line break or other control character would start a new Markdown block."""
+    return "".join(" " if ord(char) < 32 or 127 <= ord(char) < 160 or char in "\u2028\u2029" else char for char in text)
+
+
+def md_text(text: str) -> str:
+    """User text (a dataset's name, a file's name, a column) as literal Markdown: every ASCII punctuation character
+    backslash-escaped, so that no link, image, emphasis or heading can be made of it."""
+    return "".join("\\" + char if char in _MARKDOWN_PUNCTUATION else char for char in _one_line(text))
+
+
+def md_code(text: str) -> str:
+    """User text as a Markdown code span: fenced by one backtick more than its longest run of backticks."""
+    text = _one_line(text)
+    run = longest = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _domain_lines(published: Published, k: int | None) -> list[str]:
@@ -327,7 +362,7 @@ def _domain_lines(published: Published, k: int | None) -> list[str]:
             if recoded
             else ""
         )
-        lines.append(f"- `{column}`: {where}{extra}.")
+        lines.append(f"- {md_code(column)}: {where}{extra}.")
     return lines
 
 
@@ -344,9 +379,9 @@ def methodology_note(
 ) -> str:
     table = published.table
     lines = [
-        f"# Methodology: {' x '.join(by)}",
+        f"# Methodology: {' x '.join(md_text(column) for column in by)}",
         "",
-        f"Source: {source}. Dataset in the privacy ledger: {dataset.label} (`{dataset.key}`).",
+        f"Source: {md_text(source)}. Dataset in the privacy ledger: {md_text(dataset.label)} ({md_code(dataset.key)}).",
         "",
         "Unit: one row a person (one person is one record). Dimensions, and where their categories come from:",
         "",

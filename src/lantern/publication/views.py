@@ -218,16 +218,18 @@ def chart_limits(summary: TableSummary, dimensions: list[str]) -> dict[str, int]
 
 
 def render_note(note: str) -> SafeString:
-    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through. Its headings are
-    put two levels down (# is an h3) under the page's "Methodology note" (an h2), the page keeping the only h1."""
+    """The methodology note's Markdown as HTML; raw HTML in it is escaped, never passed through, and it makes no
+    link or image (the note links nowhere; user text in it is escaped where the note is written, and this is the
+    second lock). Its headings are put two levels down (# is an h3) under the page's "Methodology note" (an h2), the
+    page keeping the only h1."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink", "reference"])
     tokens = md.parse(note)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1:]) + NOTE_HEADING_SHIFT, 6)}"
-    return mark_safe(md.renderer.render(tokens, md.options, {}))  # noqa: S308 - html is off
+    return mark_safe(md.renderer.render(tokens, md.options, {}))  # noqa: S308 - html is off, links and images too
 
 
 DOWNLOADS = {

@@ -32,6 +32,7 @@ from lantern.shelters.schemas import (
     RoomOut,
     StayOut,
     StepIn,
+    WaitCountOut,
     WaitIn,
     WaitOut,
 )
@@ -143,10 +144,24 @@ def stays_repatriation(request: HttpRequest, stay_id: int, payload: Repatriation
 @router.get("/shelters/waiting-list", response={200: list[WaitOut], **ERRORS}, operation_id="shelters_waiting")
 @paginate(Pagination)
 def shelters_waiting(request: HttpRequest, region: str = "") -> QuerySet[WaitingEntry]:
+    """The people waiting for a bed whose case the user may view (`/waiting-list/counts` counts everyone)."""
     user = api_user(request)
     if not can(user, ShelterAction.BOARD):
         raise PermissionDenied("not allowed")
-    return selectors.waiting_list(region=region[:100])
+    return selectors.waiting_list_for_user(user, region=region[:100])
+
+
+@router.get(
+    "/shelters/waiting-list/counts",
+    response={200: list[WaitCountOut], **ERRORS},
+    operation_id="shelters_waiting_counts",
+)
+def shelters_waiting_counts(request: HttpRequest, region: str = "") -> list[dict[str, object]]:
+    """How many people wait for a bed per region and restriction, every organisation's cases counted."""
+    user = api_user(request)
+    if not can(user, ShelterAction.BOARD):
+        raise PermissionDenied("not allowed")
+    return selectors.waiting_counts(region=region[:100])
 
 
 @router.post("/shelters/waiting-list", response={201: WaitOut, **ERRORS}, operation_id="shelters_wait")

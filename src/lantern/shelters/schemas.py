@@ -119,6 +119,12 @@ class WaitOut(Schema):
         return entry.case.reference
 
 
+class WaitCountOut(Schema):
+    region: str
+    restriction: str
+    count: int
+
+
 class IndicatorsOut(Schema):
     occupancy_rate: float | None
     median_length_of_stay_days: float | None

@@ -11,8 +11,11 @@ from datetime import date, datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from lantern.cases.models import Case
+from lantern.cases.permissions import CaseAction
+from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
-from lantern.core.permissions import organisation_scope
+from lantern.core.permissions import break_glass_object_ids, organisation_scope
 from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay, WaitingEntry, Wing
 from lantern.shelters.permissions import ShelterAction
 
@@ -90,10 +93,32 @@ def stay_get(stay_id: int) -> Stay | None:
 
 
 def waiting_list(*, region: str = "") -> QuerySet[WaitingEntry]:
+    """Everyone waiting for a bed, whatever their organisation: for services and counts, never shown to a user as
+    it is (`waiting_list_for_user` is what a user sees)."""
     entries = WaitingEntry.objects.filter(resolved_at__isnull=True).select_related("case")
     if region:
         entries = entries.filter(region=region)
     return entries.order_by("since", "pk")
+
+
+def waiting_list_for_user(user: User, *, region: str = "") -> QuerySet[WaitingEntry]:
+    """The entries whose case the user may view, as the case API decides (her organisation's cases, and those an
+    active break-glass grant opens): another organisation's case reference is never listed."""
+    granted = [int(pk) for pk in break_glass_object_ids(user, CaseAction.VIEW, Case) if pk.isdigit()]
+    visible = Q(case__in=cases_visible_to(user, CaseAction.VIEW).values("pk"))
+    if granted:
+        visible |= Q(case_id__in=granted)
+    return waiting_list(region=region).filter(visible)
+
+
+def waiting_counts(*, region: str = "") -> list[dict[str, object]]:
+    """How many people wait for a bed per region and restriction, every organisation's cases counted: numbers only,
+    for everyone who sees the board."""
+    entries = WaitingEntry.objects.filter(resolved_at__isnull=True)
+    if region:
+        entries = entries.filter(region=region)
+    rows = entries.values("region", "restriction").annotate(count=Count("pk")).order_by("region", "restriction")
+    return [{"region": row["region"], "restriction": row["restriction"], "count": row["count"]} for row in rows]
 
 
 # --- Indicators for insights ------------------------------------------------------------------------------------

@@ -34,7 +34,11 @@ def board_view(request: HttpRequest) -> HttpResponse:
     restriction = restriction if restriction in Restriction.values else ""
     context = {
         "rows": selectors.board(region=region, restriction=restriction),
-        "waiting": selectors.waiting_list(region=region)[:100],
+        "waiting": selectors.waiting_list_for_user(user, region=region)[:100],
+        "waiting_counts": [
+            {**row, "restriction": dict(Restriction.choices).get(str(row["restriction"]), row["restriction"])}
+            for row in selectors.waiting_counts(region=region)
+        ],
         "region": region,
         "restriction": restriction,
         "restrictions": Restriction.choices,
