@@ -97,6 +97,11 @@ REFUSED = {
 }
 # Available in production, audited before they start.
 AUDITED = {"shell", "dbshell"}
+# The framework commands lantern.core replaces with its own (lantern/core/management/commands/, subclasses of
+# Django's), so that the policy holds wherever Lantern's settings load: `lantern`, `django-admin`, `python -m django`.
+# The other refused commands belong to apps listed before lantern.core (django.contrib.auth, staticfiles, axes,
+# django_tasks_db), whose commands win over lantern.core's: only `lantern` refuses those (docs/operations.md).
+OVERRIDDEN = {"dumpdata", "loaddata", "flush", "sqlflush", "diffsettings", "testserver", "shell", "dbshell", "migrate"}
 
 
 def refusal(command: str, *, mode: str) -> str | None:
@@ -120,7 +125,7 @@ def wants_the_list(argv: Sequence[str]) -> bool:
     return list(argv[1:]) in ([], ["--help"], ["-h"], ["help"])
 
 
-def console_shell_open(*, command: str, arguments: Sequence[str]) -> None:
+def console_shell_open(*, command: str, with_code: bool) -> None:
     """Record that someone opened a shell on the data from outside Lantern: who on the machine, which shell, and
     whether it ran a given command (never the command's text)."""
     from lantern.core.audit import audit_record
@@ -128,7 +133,7 @@ def console_shell_open(*, command: str, arguments: Sequence[str]) -> None:
     audit_record(
         action="console.shell",
         actor_label=f"console:{_os_user()}"[:150],
-        detail={"command": command, "with_code": any(a in ("-c", "--command") for a in arguments)},
+        detail={"command": command, "with_code": with_code},
     )
 
 
