@@ -2,8 +2,8 @@
 
 `lantern`, `lantern --help` and `lantern help` list Lantern's own commands in groups, one line each; the framework's
 commands that go round roles, the audit trail or encryption refuse in production mode, and the shells are audited
-(lantern.core.console). Most of that policy lives in the commands lantern.core puts in place of Django's, so it holds
-with `django-admin` too; the commands of apps listed before lantern.core are refused here."""
+(lantern.core.console). The policy lives in the commands Lantern puts in place of the framework's, so it holds with
+`django-admin` too (lantern.core.management.framework)."""
 
 from __future__ import annotations
 
@@ -30,27 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv[1:] == ["help", "--commands"]:
         sys.stdout.write("\n".join(sorted(console.SHOWN)) + "\n")
         return
-    command = argv[1] if len(argv) > 1 else ""
-    if command in console.REFUSED and command not in console.OVERRIDDEN:
-        _refuse_in_production(command)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
-
-
-def _refuse_in_production(command: str) -> None:
-    """Refuse, in production, a framework command whose app comes before lantern.core (its command cannot be
-    replaced there, so `django-admin` still reaches it: docs/operations.md)."""
-    import django
-    from django.conf import settings
-
-    from lantern.core import console
-
-    django.setup()
-    line = console.refusal(command, mode=settings.LANTERN_MODE)
-    if line is not None:
-        sys.stderr.write(line + "\n")
-        sys.exit(2)
 
 
 if __name__ == "__main__":

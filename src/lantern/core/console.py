@@ -97,11 +97,11 @@ REFUSED = {
 }
 # Available in production, audited before they start.
 AUDITED = {"shell", "dbshell"}
-# The framework commands lantern.core replaces with its own (lantern/core/management/commands/, subclasses of
-# Django's), so that the policy holds wherever Lantern's settings load: `lantern`, `django-admin`, `python -m django`.
-# The other refused commands belong to apps listed before lantern.core (django.contrib.auth, staticfiles, axes,
-# django_tasks_db), whose commands win over lantern.core's: only `lantern` refuses those (docs/operations.md).
-OVERRIDDEN = {"dumpdata", "loaddata", "flush", "sqlflush", "diffsettings", "testserver", "shell", "dbshell", "migrate"}
+# Every one of them is replaced by a Lantern command of the same name, a subclass of the framework's (in lantern.core,
+# or in lantern.guard for those of the apps listed before lantern.core), so that the policy holds wherever Lantern's
+# settings load: `lantern`, `django-admin`, `python -m django` (lantern.core.management.framework). `migrate` refuses
+# a backward target in production.
+OVERRIDDEN = set(REFUSED) | AUDITED | {"migrate"}
 
 
 def refusal(command: str, *, mode: str) -> str | None:
