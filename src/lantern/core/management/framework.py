@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
 from lantern.core import console
 
@@ -48,8 +47,7 @@ class Guarded(BaseCommand):
                 self.guard({})  # before the arguments are parsed: `loaddata` alone is refused, not explained
             super().run_from_argv(argv)
         except Refused as exc:
-            sys.stderr.write(f"{exc}\n")
-            connections.close_all()
+            sys.stderr.write(f"{exc}\n")  # Django's run_from_argv has closed the connections it used
             sys.exit(2)
 
 
