@@ -77,6 +77,7 @@ if not LANTERN_REQUIRE_2FA and LANTERN_MODE == "production":
 LANTERN_BREAK_GLASS_DAILY_LIMIT = env_int("LANTERN_BREAK_GLASS_DAILY_LIMIT", 3, minimum=1)
 
 INSTALLED_APPS = [
+    "lantern.guard",  # first: its commands replace the framework's refused ones (lantern/guard/__init__.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

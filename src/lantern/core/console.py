@@ -97,6 +97,11 @@ REFUSED = {
 }
 # Available in production, audited before they start.
 AUDITED = {"shell", "dbshell"}
+# Every one of them is replaced by a Lantern command of the same name, a subclass of the framework's (in lantern.core,
+# or in lantern.guard for those of the apps listed before lantern.core), so that the policy holds wherever Lantern's
+# settings load: `lantern`, `django-admin`, `python -m django` (lantern.core.management.framework). `migrate` refuses
+# a backward target in production.
+OVERRIDDEN = set(REFUSED) | AUDITED | {"migrate"}
 
 
 def refusal(command: str, *, mode: str) -> str | None:
@@ -120,7 +125,7 @@ def wants_the_list(argv: Sequence[str]) -> bool:
     return list(argv[1:]) in ([], ["--help"], ["-h"], ["help"])
 
 
-def console_shell_open(*, command: str, arguments: Sequence[str]) -> None:
+def console_shell_open(*, command: str, with_code: bool) -> None:
     """Record that someone opened a shell on the data from outside Lantern: who on the machine, which shell, and
     whether it ran a given command (never the command's text)."""
     from lantern.core.audit import audit_record
@@ -128,7 +133,7 @@ def console_shell_open(*, command: str, arguments: Sequence[str]) -> None:
     audit_record(
         action="console.shell",
         actor_label=f"console:{_os_user()}"[:150],
-        detail={"command": command, "with_code": any(a in ("-c", "--command") for a in arguments)},
+        detail={"command": command, "with_code": with_code},
     )
 
 
