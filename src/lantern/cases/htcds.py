@@ -155,7 +155,7 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[str]:
     """The file's lines as text, refusing one longer than MAX_LINE_CHARS before it is read whole into memory, and
     naming the line that is not UTF-8 (each line is decoded by itself, so the number is the line's own)."""
     number = 0
-    limit = MAX_LINE_CHARS * 4  # bytes: a character of UTF-8 is at most four
+    limit = MAX_LINE_CHARS  # bytes (the message's "KB"): no HTCDS line comes near it, in any script
     while True:
         number += 1
         raw = handle.readline(limit + 1)
