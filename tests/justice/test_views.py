@@ -98,8 +98,8 @@ def test_postpone_and_reschedule_through_the_pages(staff: dict[str, Client], jus
 
 def test_cancel_refusal_is_said(staff: dict[str, Client], justice: Justice) -> None:
     url = f"/justice/hearing/{justice.hearing.pk}/cancel/"
-    assert staff["prosecutor"].post(url).status_code == 302
-    page = staff["prosecutor"].post(url, follow=True).content.decode()
+    assert staff["prosecutor"].post(url, {"confirmed": "yes"}).status_code == 302
+    page = staff["prosecutor"].post(url, {"confirmed": "yes"}, follow=True).content.decode()
     assert "cancelled, not scheduled" in page
 
 

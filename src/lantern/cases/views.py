@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lantern.cases import codes, selectors, services
 from lantern.cases.forms import (
@@ -34,7 +33,7 @@ from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can
 from lantern.core.services import break_glass_open
-from lantern.core.views import BREAK_GLASS_ASKED, attempt, form_errors, page_user
+from lantern.core.views import BREAK_GLASS_ASKED, attempt, confirm_page, confirmed, form_errors, page_user, post_only
 
 
 @login_required
@@ -170,7 +169,7 @@ def _act(
 
 
 @login_required
-@require_POST
+@post_only
 def note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
@@ -184,7 +183,7 @@ def note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
     def give(user: User, case: Case, data: dict[str, Any]) -> object:
         recipient = core_selectors.organisation_get(data["recipient"]) if data["recipient"] else None
@@ -196,19 +195,29 @@ def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def consent_withdraw_view(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     consent = case.consents.filter(pk=consent_id).first()
     if consent is None:
         raise Http404
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Withdraw this consent?"),
+            consequence=_(
+                "Withdrawing cannot be undone: what it allowed stops at once (open referrals that relied on it are "
+                "cancelled). If the person agrees again later, record a new consent."
+            ),
+            button=_("Yes, withdraw the consent"),
+        )
     attempt(request, lambda: services.consent_withdraw(actor=user, consent=consent), _("Consent withdrawn."))
     return redirect("cases:detail", reference=case.reference)
 
 
 @login_required
-@require_POST
+@post_only
 def needs_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
@@ -222,7 +231,7 @@ def needs_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
@@ -238,7 +247,7 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
@@ -251,7 +260,7 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
     def decide(user: User, case: Case, data: dict[str, Any]) -> object:
         latest = case.decisions.filter(kind=data["kind"]).order_by("-recorded_at", "-pk").first()
@@ -269,7 +278,7 @@ def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def close_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
@@ -285,7 +294,7 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)

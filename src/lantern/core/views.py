@@ -4,7 +4,9 @@ break-glass. Thin: forms validate, services write, selectors read, permissions d
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import segno
@@ -15,15 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
 from lantern.core import accounts, selectors, services
@@ -63,6 +65,74 @@ def attempt(request: HttpRequest, call: Callable[[], object], done: str) -> bool
         return False
     messages.success(request, done)
     return True
+
+
+def page_above(path: str) -> str:
+    """The nearest page above an action's address: `/cases/<ref>/consents/` -> `/cases/<ref>/`,
+    `/crisis/3/measures/` -> `/crisis/`. A prefix counts when it resolves to a view that is not itself POST-only."""
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "".join(f"{part}/" for part in parts)
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if not getattr(match.func, "post_only", False):
+            return candidate
+    return "/"
+
+
+def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a form's action: POST does the action; a GET (a reload after a refused form re-rendered on the action's
+    address, or a language switch from there) goes back to the page with 303 See Other, instead of 405."""
+
+    @functools.wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["POST"])
+        return HttpResponseRedirect(
+            request.META.get("SCRIPT_NAME", "").rstrip("/") + page_above(request.path_info), status=HTTPStatus.SEE_OTHER
+        )
+
+    inner.post_only = True  # type: ignore[attr-defined]
+    return inner
+
+
+CONFIRMED = "confirmed"  # the field a confirmation page sends with the action
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether an irreversible action's POST comes from its confirmation page."""
+    return request.POST.get(CONFIRMED) == "yes"
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequence: str,
+    button: str,
+    keep: tuple[str, ...] = (),
+    back: str = "",
+) -> HttpResponse:
+    """The step between a one-click button and an action that cannot be undone: the page says what will happen and
+    asks once more, with a plain form (no JavaScript needed) that posts the same action again with `confirmed`
+    and the fields named in `keep` as they were sent. Nothing is written before the second POST."""
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": title,
+            "consequence": consequence,
+            "button": button,
+            "action": request.path,
+            "kept": [(name, request.POST.get(name, "")) for name in keep],
+            "back": back or page_above(request.path_info),
+        },
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -173,7 +243,7 @@ def setup_2fa_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/setup_2fa.html", {"form": form, "qr": qr_svg, "secret": secret})
 
 
-@require_POST
+@post_only
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You are logged out."))

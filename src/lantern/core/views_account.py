@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from lantern.core import accounts, selectors, services
 from lantern.core.forms import ApiTokenForm, PasswordChangeForm, SignOutEverywhereForm
-from lantern.core.views import form_errors, page_user
+from lantern.core.views import confirm_page, confirmed, form_errors, page_user
 
 
 @never_cache
@@ -48,6 +49,19 @@ def account_view(request: HttpRequest) -> HttpResponse:
                     token_form = ApiTokenForm(initial={"expires_in_days": services.TOKEN_DAYS_DEFAULT})
         elif what == "token_revoke":
             raw_id = request.POST.get("token", "")
+            if raw_id.isdigit() and not confirmed(request):
+                token = selectors.token_get_for_user(user, int(raw_id))
+                return confirm_page(
+                    request,
+                    title=_("Revoke the token %(name)s?") % {"name": token.name},
+                    consequence=_(
+                        "Every program using it is refused from now on. A revoked token cannot be restored: create a "
+                        "new one and give it to the program."
+                    ),
+                    button=_("Yes, revoke the token"),
+                    keep=("do", "token"),
+                    back=reverse("core:account"),
+                )
             if raw_id.isdigit():
                 services.token_revoke(actor=user, token=selectors.token_get_for_user(user, int(raw_id)))
                 messages.success(request, _("The token is revoked."))

@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
 
 from lantern.cases import selectors as case_selectors
 from lantern.cases.models import Case
@@ -26,7 +25,7 @@ from lantern.cases.permissions import CaseAction
 from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
-from lantern.core.views import attempt, form_errors, page_user
+from lantern.core.views import attempt, confirm_page, confirmed, form_errors, page_user, post_only
 from lantern.justice import selectors, services
 from lantern.justice.forms import (
     HearingFilterForm,
@@ -136,7 +135,7 @@ def case_view(
 
 
 @login_required
-@require_POST
+@post_only
 def proceeding_open_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request, JusticeAction.MANAGE)
     case = _case_for(user, reference)
@@ -195,7 +194,7 @@ def proceeding_view(
 
 
 @login_required
-@require_POST
+@post_only
 def hearing_schedule_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
     user = _viewer(request)
     proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
@@ -220,7 +219,7 @@ def hearing_schedule_view(request: HttpRequest, proceeding_id: int) -> HttpRespo
 
 
 @login_required
-@require_POST
+@post_only
 def protective_measure_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
     user = _viewer(request)
     proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
@@ -281,7 +280,7 @@ def _managed(request: HttpRequest, hearing_id: int) -> tuple[User, Hearing]:
 
 
 @login_required
-@require_POST
+@post_only
 def hearing_postpone_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
     user, hearing = _managed(request, hearing_id)
     form = PostponeForm(request.POST)
@@ -304,7 +303,7 @@ def hearing_postpone_view(request: HttpRequest, hearing_id: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@post_only
 def hearing_reschedule_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
     user, hearing = _managed(request, hearing_id)
     form = RescheduleForm(request.POST)
@@ -326,7 +325,7 @@ def hearing_reschedule_view(request: HttpRequest, hearing_id: int) -> HttpRespon
 
 
 @login_required
-@require_POST
+@post_only
 def hearing_mode_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
     user, hearing = _managed(request, hearing_id)
     form = ModeForm(request.POST)
@@ -342,7 +341,7 @@ def hearing_mode_view(request: HttpRequest, hearing_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def hearing_action_view(request: HttpRequest, hearing_id: int, action: str) -> HttpResponse:
     user, hearing = _managed(request, hearing_id)
     actions: dict[str, tuple[Callable[[], object], str]] = {
@@ -354,6 +353,16 @@ def hearing_action_view(request: HttpRequest, hearing_id: int, action: str) -> H
     }
     if action not in actions:
         raise Http404
+    if action == "cancel" and not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Cancel this hearing?"),
+            consequence=_(
+                "The hearing is cancelled for good and the survivor and their caseworker are told at once. To move "
+                "it to another date, postpone or reschedule it instead."
+            ),
+            button=_("Yes, cancel the hearing"),
+        )
     call, done = actions[action]
     attempt(request, call, done)
     return redirect("justice:hearing", hearing_id=hearing.pk)

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lantern.cases import selectors as case_selectors
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
-from lantern.core.views import attempt, page_user
+from lantern.core.views import attempt, page_user, post_only
 from lantern.notify import selectors, services
 from lantern.notify.messages import HEARING_KINDS
 from lantern.notify.models import DeliveryStatus
@@ -50,7 +49,7 @@ def case_log_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     user = page_user(request, NotifyAction.LOG)
     delivery = selectors.delivery_get_for_user(user, delivery_id)
@@ -77,7 +76,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def task_done_view(request: HttpRequest, task_id: int) -> HttpResponse:
     user = page_user(request, NotifyAction.INBOX)
     task = selectors.task_get_for_user(user, task_id)

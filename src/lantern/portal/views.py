@@ -19,10 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from lantern.core.net import client_address
-from lantern.core.views import attempt, form_errors, page_user
+from lantern.core.views import attempt, form_errors, page_user, post_only
 from lantern.portal import labels, languages, selectors, services
 from lantern.portal.forms import CallbackForm, CloseForm, MessageCreateForm, MessageTextForm
 from lantern.portal.models import Channel, IfSomeoneElse, IntakeStatus
@@ -391,7 +391,7 @@ def intake_view(request: HttpRequest, intake_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def intake_action_view(request: HttpRequest, intake_id: int, action: str) -> HttpResponse:
     user = page_user(request, PortalAction.INTAKES)
     intake = selectors.intake_get_for_user(user, intake_id)

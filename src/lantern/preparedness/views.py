@@ -16,12 +16,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lantern.core.models import User
 from lantern.core.permissions import can
 from lantern.core.selectors import lead_agencies, organisations_all
-from lantern.core.views import attempt, form_errors, page_user
+from lantern.core.views import attempt, form_errors, page_user, post_only
 from lantern.preparedness import charts, evidence, pdf, report, selectors, services
 from lantern.preparedness.forms import ActionForm, ActionStatusForm, AssessmentForm, ItemForm, RoleForm
 from lantern.preparedness.models import Assessment, Phase
@@ -153,7 +152,7 @@ def assessment_url(assessment: Assessment) -> str:
 
 
 @login_required
-@require_POST
+@post_only
 def submit_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     user = page_user(request, PreparednessAction.MANAGE)
     assessment = selectors.assessment_get_for_user(user, assessment_id)
@@ -220,7 +219,7 @@ def actions_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def action_status_view(request: HttpRequest, action_id: int) -> HttpResponse:
     user = page_user(request)
     action = selectors.action_get_for_user(user, action_id)
@@ -332,7 +331,7 @@ def roles_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def role_acknowledge_view(request: HttpRequest, role_id: int) -> HttpResponse:
     user = page_user(request)
     role = selectors.role_get_for_user(user, role_id)

@@ -8,18 +8,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lantern.cases.codes import SERVICE_TYPES
+from lantern.core.models import Organisation, User
 from lantern.core.permissions import can
 from lantern.core.selectors import organisation_get
-from lantern.core.views import form_errors, page_user
+from lantern.core.views import confirm_page, confirmed, form_errors, page_user, post_only
 from lantern.providers import selectors, services
 from lantern.providers.forms import OfferingForm, split
-from lantern.providers.models import OperatingStatus
+from lantern.providers.models import OperatingStatus, ProviderState
 from lantern.providers.permissions import ProviderAction
 
 ABSENCE_STEPS = [0, 10, 25, 50, 75]
+
+
+def _statuses_for(user: User, organisation: Organisation, state: ProviderState | None) -> list[tuple[str, str]]:
+    """The status buttons this user may press: "Suspended" only for those who may suspend, and nothing but that
+    button to those who may not lift a suspension in force."""
+    may_suspend = can(user, ProviderAction.SUSPEND, organisation)
+    if state is not None and state.status == OperatingStatus.SUSPENDED and not may_suspend:
+        return []
+    return [(v, label) for v, label in OperatingStatus.choices if v != OperatingStatus.SUSPENDED or may_suspend]
 
 
 @login_required
@@ -38,29 +47,43 @@ def directory_view(request: HttpRequest) -> HttpResponse:
             "service_type": service_type,
             "region": region,
             "own": [
-                (o, state, can(user, ProviderAction.MANAGE, o))
+                (o, state, can(user, ProviderAction.MANAGE, o), _statuses_for(user, o, state))
                 for o, state in selectors.own_organisations_with_state(user)
             ],
-            "statuses": OperatingStatus.choices,
             "absence_steps": ABSENCE_STEPS,
         },
     )
 
 
 @login_required
-@require_POST
+@post_only
 def status_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     user = page_user(request, ProviderAction.VIEW)
     organisation = organisation_get(organisation_id)
     if organisation is None or not can(user, ProviderAction.STATUS, organisation):
         raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status == OperatingStatus.SUSPENDED:
+        if not can(user, ProviderAction.SUSPEND, organisation):
+            raise PermissionDenied
+        if not confirmed(request):
+            return confirm_page(
+                request,
+                title=_("Suspend %(name)s?") % {"name": organisation.name},
+                consequence=_(
+                    "Routing stops offering every service of the organisation at once, the public portal shows it "
+                    "closed, and its open referrals wait. Only an administrator or a supervisor can open it again."
+                ),
+                button=_("Yes, suspend the organisation"),
+                keep=("status", "staff_absence_percent", "reason"),
+            )
     absence_raw = request.POST.get("staff_absence_percent", "")
     try:
         absence = int(absence_raw) if absence_raw else None
         services.status_set(
             actor=user,
             organisation=organisation,
-            status=request.POST.get("status", ""),
+            status=status,
             staff_absence_percent=absence,
             reason=request.POST.get("reason", ""),
         )

@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lantern.cases import selectors as case_selectors
 from lantern.cases.codes import CONTACT_ROUTES, SERVICE_TYPES
 from lantern.cases.permissions import CaseAction
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
-from lantern.core.views import attempt, page_user
+from lantern.core.views import attempt, page_user, post_only
+from lantern.providers.capacity import ACCOMMODATION, BedNeed
 from lantern.providers.models import DeliveryMode
 from lantern.providers.selectors import offering_get, route
 from lantern.referrals import selectors, services
@@ -61,6 +61,7 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     service_type = request.GET.get("service_type") or (case.needs[0] if case.needs else "")
     region = request.GET.get("region", case.exploitation_region or case.organisation.region).strip()[:100]
+    accessible = request.GET.get("accessible") == "1"
     candidates = []
     if service_type in SERVICE_TYPES:
         candidates = route(
@@ -68,6 +69,7 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
             region=region,
             language=case.person.primary_language,
             interpreter_needed=case.person.interpreter_needed,
+            beds_for=BedNeed(case=case, accessible=accessible),
         )[:20]
     consented = set(
         case.consents.filter(purpose="referral", withdrawn_at__isnull=True).values_list("recipient_id", flat=True)
@@ -79,6 +81,8 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "service_type": service_type,
             "region": region,
+            "accommodation": service_type in ACCOMMODATION,
+            "accessible": accessible,
             "service_types": sorted(SERVICE_TYPES.items(), key=lambda kv: str(kv[1])),
             "candidates": [(c, c.offering.organisation_id in consented) for c in candidates],
             "urgencies": Urgency.choices,
@@ -90,7 +94,7 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def send_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
@@ -117,7 +121,7 @@ def send_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def answer_view(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
     user = page_user(request)
     referral = selectors.referral_get_for_user(user, referral_id)

@@ -12,12 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can
 from lantern.core.selectors import organisation_get
-from lantern.core.views import attempt, page_user
+from lantern.core.views import attempt, page_user, post_only
 from lantern.referrals.selectors import referral_get_for_user
 from lantern.shelters import selectors, services
 from lantern.shelters.models import Destination, QuarantineStep, Restriction
@@ -32,8 +31,10 @@ def board_view(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "").strip()[:100]
     restriction = request.GET.get("restriction", "")
     restriction = restriction if restriction in Restriction.values else ""
+    accessible = request.GET.get("accessible") == "1"
     context = {
-        "rows": selectors.board(region=region, restriction=restriction),
+        "rows": selectors.board(region=region, restriction=restriction, accessible=accessible),
+        "accessible": accessible,
         "waiting": selectors.waiting_list_for_user(user, region=region)[:100],
         "waiting_counts": [
             {**row, "restriction": dict(Restriction.choices).get(str(row["restriction"]), row["restriction"])}
@@ -77,7 +78,7 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     user = page_user(request)
     referral = referral_get_for_user(user, referral_id)
@@ -91,7 +92,7 @@ def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpResponse:
     user = page_user(request)
     stay = selectors.stay_get(stay_id)
