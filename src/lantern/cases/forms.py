@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lantern.cases import codes
 from lantern.cases.models import Assessment, Consent, Decision, Stage
 from lantern.cases.validation import ContextData, PersonData
+from lantern.core.forms import IsoDateInput
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -24,9 +25,7 @@ class CaseForm(forms.Form):
     # Person
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     second_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=IsoDateInput())
     gender = forms.ChoiceField(label=_("Sex or gender"), choices=codes.Gender.choices, initial=codes.Gender.UNKNOWN)
     primary_language = forms.CharField(label=_("Main language (ISO 639-1 code, e.g. ro)"), max_length=3, required=False)
     other_languages = forms.CharField(
@@ -42,9 +41,7 @@ class CaseForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     messaging = forms.CharField(label=_("Messaging app and handle"), max_length=120, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    identified_on = forms.DateField(
-        label=_("Identified on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    identified_on = forms.DateField(label=_("Identified on"), widget=IsoDateInput())
     # Victim context
     forms_of_exploitation = forms.MultipleChoiceField(
         label=_("Forms of exploitation"), choices=list(codes.EXPLOITATION.items()), widget=CHECKBOXES, required=False
@@ -146,9 +143,7 @@ class RiskForm(forms.Form):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=Decision.Kind.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
-    decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=IsoDateInput())
 
 
 class CloseForm(forms.Form):

@@ -5,12 +5,52 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lantern.core import codes
 from lantern.core.models import OrganisationType
 from lantern.core.permissions import role_allowed
 from lantern.core.roles import Role
+
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class IsoDateInput(forms.DateInput):
+    """`<input type="date">`: a browser reads its value only as ISO 8601 (2026-12-06) and shows nothing for the
+    French, Russian or Ukrainian "06.12.2026". The value is ISO in every language; dates shown as text follow the
+    reader's language elsewhere. Something typed by hand in the language's format is shown again in ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATE)
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str) and value:
+            try:
+                value = forms.DateField().to_python(value)
+            except ValidationError:
+                return value  # shown as typed, beside its error
+        return super().format_value(value)
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """`<input type="datetime-local">`, its value ISO 8601 without seconds in every language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATETIME_LOCAL)
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str) and value:
+            try:
+                value = forms.DateTimeField().to_python(value)
+            except ValidationError:
+                return value
+        return super().format_value(value)
 
 
 class LoginForm(forms.Form):

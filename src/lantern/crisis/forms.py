@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantern.core.forms import IsoDateInput
 from lantern.crisis.models import CrisisKind, MeasureKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 def split_regions(raw: str) -> list[str]:

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lantern.core.forms import IsoDateInput, IsoDateTimeInput
 from lantern.core.models import Organisation
 from lantern.justice.models import Court, Mode, PostponementReason, ProceedingKind, Protection, SurvivorRole
 
-LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+LOCAL = IsoDateTimeInput()
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 REASONS = [(code, label) for code, label in PostponementReason.choices if code != PostponementReason.COURT_SUSPENSION]
 
@@ -75,11 +76,11 @@ class HearingFilterForm(forms.Form):
     )
     starts_from = forms.DateField(
         label=pgettext_lazy("justice", "From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         required=False,
     )
     starts_to = forms.DateField(
         label=pgettext_lazy("justice", "Until"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         required=False,
     )

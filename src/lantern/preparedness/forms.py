@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lantern.core.forms import IsoDateInput
 from lantern.core.models import Organisation
 from lantern.preparedness.models import ActionStatus, LanternDecision, Phase
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 LEVEL_CHOICES = [(n, str(n)) for n in range(6)]
 
 
