@@ -26,6 +26,7 @@ from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.roles import Role
 from lantern.providers.models import Offering
 from lantern.providers.services import offering_save
+from lantern.shelters.services import room_add
 from tests import seeds
 
 PASSWORD = "correct horse battery staple 42"
@@ -267,6 +268,8 @@ def offers(world: World) -> dict[str, Offering]:
     services.user_create(
         actor=None, username="shelter_staff", organisation=shelter, role="service_provider", password=None
     )
+    # Routing offers accommodation by free beds (providers/capacity.py): the shelter has one.
+    room_add(actor=None, shelter=shelter, name="A", wing="regular", restriction="mixed", beds=1)
     return {
         "legal": offering_save(
             actor=None,

@@ -11,6 +11,7 @@ from lantern.core.models import Organisation
 from lantern.core.pagination import Pagination
 from lantern.core.selectors import organisation_get
 from lantern.providers import selectors, services
+from lantern.providers.capacity import BedNeed, room_kinds
 from lantern.providers.models import Offering, ProviderState
 from lantern.providers.permissions import ProviderAction
 from lantern.providers.schemas import (
@@ -98,14 +99,28 @@ def provider_status_set(request: HttpRequest, organisation_id: int, payload: Sta
 
 @router.get("/routing", response={200: list[CandidateOut], **ERRORS}, operation_id="routing")
 def routing(
-    request: HttpRequest, service_type: str, region: str, language: str = "", interpreter_needed: bool = False
+    request: HttpRequest,
+    service_type: str,
+    region: str,
+    language: str = "",
+    interpreter_needed: bool = False,
+    restriction: str = "",
+    accessible: bool = False,
 ) -> list[dict[str, object]]:
-    """Providers that can take this need now, best first, each with the reasons for its place."""
+    """Providers that can take this need now, best first, each with the reasons for its place. Accommodation is
+    ranked by the shelters' free beds (`restriction`: one kind of room, as the beds board filters; `accessible`:
+    accessible rooms only), as the beds board counts them."""
     api_user(request, ProviderAction.VIEW)
     if service_type not in SERVICE_TYPES:
         raise ValidationError({"service_type": "Unknown service type."})
+    if restriction and restriction not in room_kinds():
+        raise ValidationError({"restriction": "Unknown kind of room."})
     candidates = selectors.route(
-        service_type=service_type, region=region, language=language, interpreter_needed=interpreter_needed
+        service_type=service_type,
+        region=region,
+        language=language,
+        interpreter_needed=interpreter_needed,
+        beds_for=BedNeed(restriction=restriction, accessible=accessible),
     )
     return [
         {
@@ -116,6 +131,8 @@ def routing(
             "delivery_mode": c.delivery_mode,
             "capacity_left": c.capacity_left,
             "reasons": c.reasons,
+            "free_beds": c.beds.regular if c.beds else None,
+            "free_quarantine_beds": c.beds.quarantine if c.beds else None,
         }
         for c in candidates[:50]
     ]

@@ -53,6 +53,8 @@ class CandidateOut(Schema):
     delivery_mode: str
     capacity_left: int
     reasons: list[str]
+    free_beds: int | None = Field(default=None, description="accommodation: free regular beds, as the beds board")
+    free_quarantine_beds: int | None = Field(default=None, description="accommodation: free quarantine beds")
 
 
 class PublicVersion(Schema):

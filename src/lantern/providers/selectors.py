@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
 from lantern.core.selectors import organisations_in_scope
 from lantern.crisis.models import MOVEMENT_MEASURES, Measure, MeasureKind
 from lantern.crisis.selectors import active_measures
+from lantern.providers.capacity import ACCOMMODATION, BedNeed, FreeBeds, free_beds
 from lantern.providers.models import (
     CapacityWeek,
     DeliveryMode,
@@ -86,6 +88,7 @@ class Candidate:
     delivery_mode: str
     capacity_left: int
     reasons: list[str] = field(default_factory=list)
+    beds: FreeBeds | None = None  # for accommodation: the shelter's free beds, as the beds board counts them
 
 
 def offering_get(offering_id: int) -> Offering | None:
@@ -108,12 +111,36 @@ def candidate_rows(service_type: str, region: str) -> QuerySet[Offering]:
     return Offering.objects.filter(pk__in=ids, active=True)
 
 
+def _beds_reasons(beds: FreeBeds) -> list[str]:
+    if not beds.quarantine_first:
+        return [ngettext("%(n)d free bed", "%(n)d free beds", beds.regular) % {"n": beds.regular}]
+    return [
+        ngettext(
+            "%(n)d free bed in the quarantine wing, where admission starts while the protocol is in force",
+            "%(n)d free beds in the quarantine wing, where admission starts while the protocol is in force",
+            beds.quarantine,
+        )
+        % {"n": beds.quarantine},
+        ngettext("%(n)d free regular bed after it", "%(n)d free regular beds after it", beds.regular)
+        % {"n": beds.regular},
+    ]
+
+
 def route(
-    *, service_type: str, region: str, language: str = "", interpreter_needed: bool = False, on: date | None = None
+    *,
+    service_type: str,
+    region: str,
+    language: str = "",
+    interpreter_needed: bool = False,
+    beds_for: BedNeed | None = None,
+    on: date | None = None,
 ) -> list[Candidate]:
     """Rank the offers that can take this need now, by the points of ROUTE_WEIGHTS. Left out: suspended
-    providers, offers with no capacity left this week, and offers whose delivery the measures in force do not
-    allow."""
+    providers, offers with no capacity left, and offers whose delivery the measures in force do not allow.
+
+    Capacity is the offer's weekly places, except for accommodation: there it is the shelter's free beds for this
+    person (`beds_for`: her case, or one kind of room), in the quarantine wing first while a protocol is in force,
+    counted as the beds board counts them (one truth, providers.capacity)."""
     weights = ROUTE_WEIGHTS
     on = on or timezone.localdate()
     offerings = list(
@@ -123,6 +150,11 @@ def route(
         CapacityWeek.objects.filter(offering__in=[o.pk for o in offerings], week_start=week_of(on)).values_list(
             "offering_id", "used"
         )
+    )
+    beds = (
+        free_beds({o.organisation_id for o in offerings}, beds_for or BedNeed(), on)
+        if service_type in ACCOMMODATION
+        else {}
     )
     measures = active_measures(on=on, region=region)
     kinds = {m.kind for m in measures}
@@ -143,8 +175,14 @@ def route(
             modes = []
         if not modes:
             continue
-        capacity = weekly_capacity(offering, state)
-        left = capacity - used.get(offering.pk, 0)
+        shelter = beds.get(offering.organisation_id)
+        if service_type in ACCOMMODATION:
+            if shelter is None:
+                continue  # no beds on record: nothing to offer
+            capacity, left = shelter.total, shelter.available(service_type)
+        else:
+            capacity = weekly_capacity(offering, state)
+            left = capacity - used.get(offering.pk, 0)
         if left <= 0:
             continue
         reasons: list[str] = []
@@ -167,7 +205,10 @@ def route(
         if interpreter_needed and not offering.interpreter_available and language not in offering.languages:
             score += weights.interpreter_missing
         score += round(weights.capacity_left * left / capacity) if capacity else 0
-        reasons.append(_("%(left)d of %(capacity)d places left this week") % {"left": left, "capacity": capacity})
+        if shelter is not None:
+            reasons += _beds_reasons(shelter)
+        else:
+            reasons.append(_("%(left)d of %(capacity)d places left this week") % {"left": left, "capacity": capacity})
         if restricted and (DeliveryMode.REMOTE in modes or DeliveryMode.OUTREACH in modes):
             score += weights.remote_under_restrictions
             mode = DeliveryMode.REMOTE if DeliveryMode.REMOTE in modes else DeliveryMode.OUTREACH
@@ -182,7 +223,9 @@ def route(
         else:
             reasons.append(_("serves the whole country"))
         ranked.append(
-            Candidate(offering=offering, score=score, delivery_mode=mode, capacity_left=left, reasons=reasons)
+            Candidate(
+                offering=offering, score=score, delivery_mode=mode, capacity_left=left, reasons=reasons, beds=shelter
+            )
         )
     ranked.sort(key=lambda c: (-c.score, c.offering.organisation.name, c.offering.pk))
     return ranked

@@ -21,6 +21,7 @@ from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
 from lantern.core.roles import Role
 from lantern.core.services import alerts_send
+from lantern.providers.capacity import ACCOMMODATION
 from lantern.providers.models import (
     CapacityWeek,
     DeliveryMode,
@@ -209,12 +210,16 @@ def status_set(
     staff_absence_percent: int | None = None,
     reason: str = "",
 ) -> ProviderState:
-    """The two clicks: pick a status (and, if it changed, how many staff are off); history is kept."""
+    """The two clicks: pick a status (and, if it changed, how many staff are off); history is kept. Suspending the
+    organisation, or lifting a suspension, is for its administrators and supervisors (ProviderAction.SUSPEND)."""
     if actor is not None:
         require(actor, ProviderAction.STATUS, organisation)
     if status not in OperatingStatus.values:
         raise ValidationError({"status": _("Unknown value %(value)s.") % {"value": repr(status)}})
     existing = ProviderState.objects.filter(organisation=organisation).first()
+    suspending = OperatingStatus.SUSPENDED in (status, existing.status if existing is not None else "")
+    if actor is not None and suspending:
+        require(actor, ProviderAction.SUSPEND, organisation)
     absence = staff_absence_percent
     if absence is None:
         absence = existing.staff_absence_percent if existing is not None else 0
@@ -255,7 +260,10 @@ def weekly_capacity(offering: Offering, state: ProviderState | None) -> int:
 
 def capacity_take(*, offering: Offering, on: date) -> bool:
     """Take one place of this week's capacity, or say there is none. Safe under concurrency: the check and the
-    increment are one UPDATE ... WHERE used < capacity."""
+    increment are one UPDATE ... WHERE used < capacity. Accommodation has no weekly places: its capacity is the
+    shelter's beds, and the bed is taken on admission, where the database gives it once (providers.capacity)."""
+    if offering.service_type in ACCOMMODATION:
+        return True
     state = ProviderState.objects.filter(organisation_id=offering.organisation_id).first()
     capacity = weekly_capacity(offering, state)
     week, _created = CapacityWeek.objects.get_or_create(offering=offering, week_start=week_of(on))
@@ -263,4 +271,6 @@ def capacity_take(*, offering: Offering, on: date) -> bool:
 
 
 def capacity_release(*, offering: Offering, on: date) -> None:
+    if offering.service_type in ACCOMMODATION:
+        return
     CapacityWeek.objects.filter(offering=offering, week_start=week_of(on), used__gt=0).update(used=F("used") - 1)

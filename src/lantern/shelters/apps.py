@@ -16,7 +16,13 @@ class SheltersConfig(AppConfig):
         from lantern.cases.codes import TIMELINE
         from lantern.core import navigation, periodic
         from lantern.core.permissions import can
+        from lantern.providers import capacity
+        from lantern.shelters import selectors
+        from lantern.shelters.models import Restriction
         from lantern.shelters.permissions import ShelterAction
+
+        # Routing reads accommodation capacity from the beds, through the counter the board uses (one truth).
+        capacity.register_bed_counter(selectors.free_beds_for_routing, room_kinds=Restriction.values)
 
         # The case timeline names what shelters wrote there (codes and ids only).
         TIMELINE.update(

@@ -1,4 +1,5 @@
-"""Demo shelters: one full, one half empty, and residents stranded because a border closure blocks their return."""
+"""Demo shelters: one full, one with free beds offered for Attica, and residents stranded because a border
+closure blocks their return."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from lantern.core import services as core
 from lantern.core.models import Organisation
 from lantern.crisis import services as crisis
 from lantern.crisis.selectors import active_crises
+from lantern.providers.services import offering_save
 from lantern.shelters import services
 from lantern.shelters.models import Room, Stay
 
@@ -49,7 +51,19 @@ def load() -> None:
     busy = Stay.objects.filter(discharged_at=None).values("case_id")
     children = list(open_cases.filter(is_minor=True).exclude(pk__in=busy)[:10])
     for case in children[:2]:
-        services.admit(actor=None, case=case, shelter=family)  # half the family shelter stays free
+        stay = services.admit(actor=None, case=case, shelter=family)  # most of the family shelter stays free
+        if stay.quarantine_until:
+            services.move_to_regular(actor=None, stay=stay)
+    # Its beds are what routing offers for safe accommodation in Attica (the offer's weekly places are not read).
+    offering_save(
+        actor=None,
+        organisation=family,
+        service_type="safe_accommodation",
+        regions=["Attica"],
+        languages=["el", "en"],
+        delivery_modes=["in_person"],
+        weekly_capacity=10,
+    )
     for stay, country in zip(stays[:3], ["UA", "NG", "MD"], strict=False):
         services.repatriation_plan(actor=None, stay=stay, country=country, planned_on=today - timedelta(days=12))
     current = active_crises().first()

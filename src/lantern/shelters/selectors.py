@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +17,10 @@ from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import break_glass_object_ids, organisation_scope
-from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay, WaitingEntry, Wing
+from lantern.crisis.models import CrisisEvent
+from lantern.crisis.selectors import active_crises
+from lantern.providers.capacity import BedNeed, FreeBeds
+from lantern.shelters.models import Bed, BedAssignment, Repatriation, Restriction, Stay, WaitingEntry, Wing
 from lantern.shelters.permissions import ShelterAction
 
 
@@ -38,26 +42,63 @@ class ShelterRow:
         return sum(n for (wing, _), n in self.free.items() if wing == Wing.QUARANTINE)
 
 
-def board(*, region: str = "", restriction: str = "", on: date | None = None) -> list[ShelterRow]:
-    """Free regular and quarantine beds of every shelter, by region and restriction, and the repatriations a border
-    closure blocks. Three queries whatever the number of shelters."""
+def restrictions_for(case: Case) -> list[str]:
+    """The rooms a person may be given, most specific first."""
+    allowed: list[str] = []
+    if case.is_minor:
+        allowed.append(Restriction.CHILDREN)
+    gender = case.person.gender
+    if gender in ("Feminine", "TransgenderFeminine"):
+        allowed.append(Restriction.WOMEN)
+    elif gender in ("Masculine", "TransgenderMasculine"):
+        allowed.append(Restriction.MEN)
+    allowed += [Restriction.FAMILIES, Restriction.MIXED] if not case.is_minor else [Restriction.MIXED]
+    return allowed
+
+
+def quarantine_days_at(shelter: Organisation, crises: list[CrisisEvent]) -> int:
+    """The quarantine protocol of these crises where the shelter is (the longest, if several)."""
+    days = 0
+    for crisis in crises:
+        if crisis.country == shelter.country and (not crisis.regions or shelter.region in crisis.regions):
+            days = max(days, crisis.quarantine_days)
+    return days
+
+
+def bed_counts(
+    shelter_ids: object, *, restrictions: list[str] | None = None, accessible: bool = False
+) -> QuerySet[Bed, dict[str, object]]:
+    """Active and occupied beds per shelter, wing and kind of room: the one count of free beds that the beds board
+    shows and routing reads (providers.capacity). `restrictions`: only these kinds of room; `accessible`: only
+    accessible rooms."""
+    beds = Bed.objects.filter(room__shelter_id__in=shelter_ids, active=True)
+    if restrictions is not None:
+        beds = beds.filter(room__restriction__in=restrictions)
+    if accessible:
+        beds = beds.filter(room__accessible=True)
+    return beds.values("room__shelter_id", "room__wing", "room__restriction").annotate(
+        total=Count("id", distinct=True),
+        occupied=Count("assignments", filter=Q(assignments__until__isnull=True)),
+    )
+
+
+def board(
+    *, region: str = "", restriction: str = "", accessible: bool = False, on: date | None = None
+) -> list[ShelterRow]:
+    """Free regular and quarantine beds of every shelter, by region, kind of room and accessibility, and the
+    repatriations a border closure blocks. Three queries whatever the number of shelters."""
     on = on or timezone.localdate()
     shelters = Organisation.objects.filter(type=OrganisationType.SHELTER)
     if region:
         shelters = shelters.filter(region=region)
     rows = {s.pk: ShelterRow(shelter=s) for s in shelters.order_by("region", "name")}
-    beds = Bed.objects.filter(room__shelter_id__in=rows, active=True)
-    if restriction:
-        beds = beds.filter(room__restriction=restriction)
-    counted = beds.values("room__shelter_id", "room__wing", "room__restriction").annotate(
-        total=Count("id", distinct=True),
-        occupied=Count("assignments", filter=Q(assignments__until__isnull=True)),
-    )
+    counted = bed_counts(list(rows), restrictions=[restriction] if restriction else None, accessible=accessible)
     for line in counted:
-        row = rows[line["room__shelter_id"]]
-        row.free[(line["room__wing"], line["room__restriction"])] = line["total"] - line["occupied"]
-        row.total += line["total"]
-        row.occupied += line["occupied"]
+        row = rows[int(line["room__shelter_id"])]  # type: ignore[call-overload]
+        total, occupied = int(line["total"]), int(line["occupied"])  # type: ignore[call-overload]
+        row.free[(str(line["room__wing"]), str(line["room__restriction"]))] = total - occupied
+        row.total += total
+        row.occupied += occupied
     for repatriation in Repatriation.objects.filter(
         status=Repatriation.Status.BLOCKED, stay__shelter_id__in=rows
     ).select_related("stay"):
@@ -66,6 +107,42 @@ def board(*, region: str = "", restriction: str = "", on: date | None = None) ->
         since = repatriation.blocked_since or repatriation.planned_on
         row.longest_blocked_days = max(row.longest_blocked_days, (on - since).days)
     return list(rows.values())
+
+
+def free_beds_for_routing(organisation_ids: Iterable[int], need: BedNeed, on: date) -> dict[int, FreeBeds]:
+    """Routing's capacity for accommodation (registered in providers.capacity): each shelter's free beds for this
+    need, counted by `bed_counts` as on the board, and whether admission goes through the quarantine wing now.
+    Three queries."""
+    shelters = list(
+        Organisation.objects.filter(pk__in=list(organisation_ids), type=OrganisationType.SHELTER).only(
+            "pk", "country", "region"
+        )
+    )
+    if not shelters:
+        return {}
+    if need.restriction:
+        restrictions: list[str] | None = [need.restriction]
+    elif need.case is not None:
+        restrictions = restrictions_for(need.case)
+    else:
+        restrictions = None
+    free = {(s.pk, wing): 0 for s in shelters for wing in Wing.values}
+    totals = dict.fromkeys((s.pk for s in shelters), 0)
+    for line in bed_counts([s.pk for s in shelters], restrictions=restrictions, accessible=need.accessible):
+        shelter_id = int(line["room__shelter_id"])  # type: ignore[call-overload]
+        total, occupied = int(line["total"]), int(line["occupied"])  # type: ignore[call-overload]
+        free[(shelter_id, str(line["room__wing"]))] += total - occupied
+        totals[shelter_id] += total
+    crises = list(active_crises(on=on))
+    return {
+        s.pk: FreeBeds(
+            regular=free[(s.pk, Wing.REGULAR)],
+            quarantine=free[(s.pk, Wing.QUARANTINE)],
+            total=totals[s.pk],
+            quarantine_first=quarantine_days_at(s, crises) > 0,
+        )
+        for s in shelters
+    }
 
 
 def shelters_of(user: User, action: str = ShelterAction.RESIDENTS) -> QuerySet[Organisation]:

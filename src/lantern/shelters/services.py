@@ -35,6 +35,7 @@ from lantern.shelters.models import (
     Wing,
 )
 from lantern.shelters.permissions import ShelterAction
+from lantern.shelters.selectors import quarantine_days_at, restrictions_for
 
 
 def _require(actor: User | None, action: str, obj: object) -> None:
@@ -99,27 +100,9 @@ def room_add(
     return room
 
 
-def restrictions_for(case: Case) -> list[str]:
-    """The rooms a person may be given, most specific first."""
-    allowed: list[str] = []
-    if case.is_minor:
-        allowed.append(Restriction.CHILDREN)
-    gender = case.person.gender
-    if gender in ("Feminine", "TransgenderFeminine"):
-        allowed.append(Restriction.WOMEN)
-    elif gender in ("Masculine", "TransgenderMasculine"):
-        allowed.append(Restriction.MEN)
-    allowed += [Restriction.FAMILIES, Restriction.MIXED] if not case.is_minor else [Restriction.MIXED]
-    return allowed
-
-
 def quarantine_days_now(shelter: Organisation, on: date) -> int:
     """The quarantine protocol of the crises in force where the shelter is (the longest, if several)."""
-    days = 0
-    for crisis in active_crises(on=on):
-        if crisis.country == shelter.country and (not crisis.regions or shelter.region in crisis.regions):
-            days = max(days, crisis.quarantine_days)
-    return days
+    return quarantine_days_at(shelter, list(active_crises(on=on)))
 
 
 def free_beds(shelter: Organisation, wing: str, restrictions: list[str]) -> list[Bed]:
