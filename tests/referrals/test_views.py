@@ -98,7 +98,12 @@ def test_a_wrong_measure_keeps_what_was_typed(staff: dict[str, Client], world: W
     )
     response = staff["coordinator"].post(
         f"/crisis/{crisis.pk}/measures/",
-        {"kind": "curfew", "regions": "Crete", "starts_on": "2026-01-05", "note": "From 9 pm"},
+        {  # each crisis's form carries its id in its field names (crisis/views.py `_measure_form`)
+            f"crisis-{crisis.pk}-kind": "curfew",
+            f"crisis-{crisis.pk}-regions": "Crete",
+            f"crisis-{crisis.pk}-starts_on": "2026-01-05",
+            f"crisis-{crisis.pk}-note": "From 9 pm",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 422
