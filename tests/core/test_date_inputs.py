@@ -26,11 +26,11 @@ MOMENT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 
 def date_fields() -> list[tuple[str, str, forms.Field]]:
     """(form, field name, field) for every date or date-time field of a form class in lantern/<app>/forms.py."""
-    found = []
+    found: list[tuple[str, str, forms.Field]] = []
     for path in sorted(Path(settings.PACKAGE_DIR).glob("*/forms.py")):
         module = importlib.import_module(f"lantern.{path.parent.name}.forms")
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
+            if not issubclass(cls, forms.Form) or cls.__module__ != module.__name__:
                 continue
             for field_name, field in cls.base_fields.items():
                 if isinstance(field, forms.DateField | forms.DateTimeField):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from lantern.crisis.forms import CrisisForm, MeasureForm, split_regions
 from lantern.crisis.permissions import CrisisAction
 
 
-def _measure_form(crisis_id: int, data: object = None) -> MeasureForm:
+def _measure_form(crisis_id: int, data: QueryDict | None = None) -> MeasureForm:
     """Each crisis has its own "Add a measure" form: its field ids and names carry the crisis, so two crises' forms
     never share an id, and what was typed in one is never shown in the other."""
     if data is None:

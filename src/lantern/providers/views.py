@@ -22,7 +22,7 @@ from lantern.providers.permissions import ProviderAction
 ABSENCE_STEPS = [0, 10, 25, 50, 75]
 
 
-def _statuses_for(user: User, organisation: Organisation, state: ProviderState | None) -> list[tuple[str, str]]:
+def _statuses_for(user: User, organisation: Organisation, state: ProviderState | None) -> list[tuple[str, object]]:
     """The status buttons this user may press: "Suspended" only for those who may suspend, and nothing but that
     button to those who may not lift a suspension in force."""
     may_suspend = can(user, ProviderAction.SUSPEND, organisation)
