@@ -16,7 +16,7 @@ from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import break_glass_object_ids, organisation_scope
-from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay, WaitingEntry, Wing
+from lantern.shelters.models import Bed, BedAssignment, Repatriation, Room, Stay, WaitingEntry, Wing
 from lantern.shelters.permissions import ShelterAction
 
 
@@ -85,6 +85,15 @@ def residents(shelter: Organisation) -> QuerySet[Stay]:
         .prefetch_related("assignments__bed__room", "repatriations")
         .order_by("admitted_at", "pk")
     )
+
+
+def room_of(shelter: Organisation, room_id: int) -> Room | None:
+    """A room of this shelter (the caller checked the user may admit there)."""
+    return Room.objects.filter(shelter=shelter, pk=room_id).first()
+
+
+def rooms_of(shelter: Organisation) -> QuerySet[Room]:
+    return Room.objects.filter(shelter=shelter).order_by("wing", "name")
 
 
 def stay_get(stay_id: int) -> Stay | None:
