@@ -64,9 +64,13 @@ def _log_in(page: Page, base: str, username: str, tr: Callable[[str], str]) -> N
 
 @pytest.mark.parametrize("language", ["en", "uk"])
 def test_an_unaccompanied_child_from_registration_to_a_planned_return(
-    world: World, children_shelter: ChildrenShelter, live_server: object, browser_page: Page, settings: object,
+    world: World,
+    children_shelter: ChildrenShelter,
+    live_server: object,
+    browser_page: Page,
+    settings: object,
     language: str,
-) -> None:  # fmt: skip
+) -> None:
     settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]  # the second factor has its own browser test
     page = browser_page
     page.set_extra_http_headers({"Accept-Language": language})
@@ -106,8 +110,10 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
     page.get_by_label(tr("What the child said")).fill("I want to go home to my grandmother.")
     page.get_by_role("button", name=tr("Save the views")).click()
 
-    for kind, solution, reasons in [("assessment", "", "Family traced; home visited."),
-                                    ("determination", "return", "Safe return to the grandmother.")]:  # fmt: skip
+    for kind, solution, reasons in [
+        ("assessment", "", "Family traced; home visited."),
+        ("determination", "return", "Safe return to the grandmother."),
+    ]:
         page.get_by_text(tr("Best-interests assessment or determination"), exact=True).click()
         page.get_by_label(tr("Step")).select_option(kind)
         page.get_by_label(tr("Durable solution (a determination)")).select_option(solution)
