@@ -192,7 +192,9 @@ class AgeAssessmentForm(forms.Form):
     result_band = forms.ChoiceField(
         label=_("Result"), choices=[("", _("From the age found")), *codes.AgeResult.choices], required=False
     )
-    assessed_by_organisation = forms.IntegerField(label=_("Organisation that assessed"), widget=forms.Select)
+    assessed_by_organisation = forms.IntegerField(
+        label=_("Organisation that assessed"), min_value=1, max_value=2**31 - 1, widget=forms.Select
+    )
     assessor_role = forms.ChoiceField(label=_("Role of the assessor"), choices=codes.AssessorRole.choices)
 
 

@@ -212,7 +212,7 @@ class AgeAssessmentIn(Schema):
     assessed_on: date | None = None
     result_age: int | None = Field(default=None, ge=0, le=120)
     result_band: str = Field(default="", max_length=10, description="under_18 or adult (from the age if given)")
-    assessed_by_organisation_id: int
+    assessed_by_organisation_id: int = Field(ge=1, le=2**31 - 1)
     assessor_role: str = Field(max_length=30)
 
 
@@ -222,7 +222,7 @@ class AgeAssessmentOut(Schema):
     assessed_on: date
     result_age: int | None
     result_band: str
-    assessed_by_organisation_id: int
+    assessed_by_organisation_id: int = Field(ge=1, le=2**31 - 1)
     assessor_role: str
 
 
@@ -259,7 +259,9 @@ class BestInterestsIn(Schema):
     kind: str = Field(max_length=16, description="assessment or determination")
     solution: str = Field(default="", max_length=20, description="return, relocation, local_integration")
     decided_on: date | None = None
-    organisation_id: int | None = Field(default=None, description="who assessed or determined (the case's own)")
+    organisation_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="who assessed or determined (the case's own)"
+    )
     reasons: str = Field(min_length=1, max_length=10_000)
 
 

@@ -51,7 +51,9 @@ class RoomOut(Schema):
 class AdmissionIn(Schema):
     referral_id: str | None = Field(default=None, pattern=PUBLIC_ID_PATTERN, description="the referral's public id")
     case_reference: str | None = Field(default=None, pattern=REFERENCE_PATTERN)
-    room_id: int | None = Field(default=None, description="a room of this shelter; any room that fits if none")
+    room_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="a room of this shelter; any room that fits if none"
+    )
 
 
 class StayOut(Schema):

@@ -76,6 +76,9 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
+MAX_ID_DIGITS = 9  # a room id typed by hand: anything longer is no room (and would overflow the database's integer)
+
+
 @login_required
 def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     """Admit the person an accepted referral names: any bed that fits, or a room the shelter chooses. A refused
@@ -87,7 +90,7 @@ def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     error = ""
     chosen = request.POST.get("room", "")
     if request.method == "POST":
-        room = rooms.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        room = rooms.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) <= MAX_ID_DIGITS else None
         if chosen and room is None:
             error = _("This shelter has no such room.")
         else:
