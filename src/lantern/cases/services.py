@@ -229,8 +229,6 @@ def case_register(
                     case.created_at = created_at
                 _derive(case, person)
                 case.save()
-                if case.is_minor:
-                    child_protection_alert(case=case, actor=actor)
                 if consent_to_case_management:
                     Consent.objects.create(
                         case=case,
@@ -239,6 +237,8 @@ def case_register(
                         recorded_by=actor or _console_user(organisation),
                     )
                 _event(case, "register", actor, stage=case.stage)
+                if case.is_minor:
+                    child_protection_alert(case=case, actor=actor)
                 return case
         except IntegrityError:
             if not Case.objects.filter(reference=reference).exists():
