@@ -140,7 +140,7 @@ class ConsentForm(forms.Form):
         label=_("Channel (for contact)"), choices=[("", "—"), *codes.CONTACT_ROUTES.items()], required=False
     )
     given_by = forms.ChoiceField(
-        label=_("Given by"), choices=codes.ConsentGiver.choices, initial=codes.ConsentGiver.PERSON
+        label=_("Given by"), choices=codes.ConsentGiver.choices, initial=codes.ConsentGiver.PERSON, required=False
     )
 
 

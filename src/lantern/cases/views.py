@@ -224,7 +224,7 @@ def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
             purpose=data["purpose"],
             recipient=recipient,
             channel=data["channel"] or "",
-            given_by=data["given_by"],
+            given_by=data["given_by"] or codes.ConsentGiver.PERSON,
         )
 
     return _act(request, reference, "consent_form", ConsentForm, CaseAction.UPDATE, give, _("Consent recorded."))
