@@ -138,6 +138,7 @@ def test_a_childs_reasonable_grounds_decision_is_due_sooner(world: World, child:
 
 
 def test_a_childs_own_consent_is_refused_where_the_profile_says_so(world: World, child: Case) -> None:
+    cases.country_profile_update(country="GR", changes={"child_consent_needs_guardian": True})
     with pytest.raises(ValidationError) as refused:
         cases.consent_give(actor=world.caseworker, case=child, purpose="referral", recipient=world.legal_aid)
     assert "guardian" in refused.value.message_dict["given_by"][0]

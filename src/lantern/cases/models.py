@@ -45,7 +45,7 @@ class CountryProfile(models.Model):
     # within so many days, whether a child's own consent needs the guardian's, and who is told of every child.
     child_reasonable_grounds_working_days = models.PositiveSmallIntegerField(default=3)
     guardian_within_days = models.PositiveSmallIntegerField(default=3)
-    child_consent_needs_guardian = models.BooleanField(default=True)
+    child_consent_needs_guardian = models.BooleanField(default=False)
     child_protection_organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
