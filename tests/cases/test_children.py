@@ -21,6 +21,8 @@ from lantern.cases.validation import ContextData, PersonData
 from lantern.cases.workdays import add_working_days
 from lantern.core import services as core
 from lantern.core.models import Alert, AuditEvent, Organisation, User
+from lantern.crisis import services as crisis
+from lantern.referrals.selectors import GUARDIAN_ITEM, cases_missing_package, missing_services
 from tests.conftest import World
 from tests.helpers import database_text
 
@@ -391,3 +393,21 @@ def test_the_profile_names_the_child_protection_organisation(world: World, db: N
     )
     assert isinstance(profile.child_protection_organisation, Organisation)
     assert profile.guardian_within_days == 5
+
+
+# --- The minimum package's child item -------------------------------------------------------------------------
+
+
+def test_a_child_without_a_guardian_misses_the_package(world: World, child: Case, staff: dict[str, Client]) -> None:
+    crisis.crisis_declare(
+        actor=world.coordinator, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 2, 1)
+    )
+    cases_, due = cases_missing_package(world.supervisor)
+    assert child in list(cases_)
+    assert GUARDIAN_ITEM in missing_services(child, due)
+    page = staff["supervisor"].get("/referrals/minimum-package/").content.decode()
+    assert "A guardian (unaccompanied or separated child)" in page
+
+    _appoint(world, child)
+    assert GUARDIAN_ITEM not in missing_services(child, due)
+    assert "A guardian (unaccompanied" not in staff["supervisor"].get("/referrals/minimum-package/").content.decode()
