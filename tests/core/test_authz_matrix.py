@@ -20,7 +20,7 @@ from django.test import Client
 
 from lantern.api import api
 from lantern.cases.models import Case
-from lantern.cases.services import case_refer_to_authority, case_register, consent_give
+from lantern.cases.services import case_refer_to_authority, case_register, case_update, consent_give
 from lantern.cases.validation import PersonData
 from lantern.core.models import BreakGlassGrant
 from lantern.core.services import break_glass_open
@@ -83,6 +83,10 @@ OFFER: dict[str, Any] = {
 
 def _shelter_accepted(world: World, case: Case) -> None:
     referral_accept(actor=world.shelter_worker, referral=Referral.objects.get(recipient=world.shelter))
+
+
+def _a_child(world: World, case: Case) -> None:
+    case_update(actor=world.caseworker, case=case, context={"may_be_child": True, "separation": "unaccompanied"})
 
 
 def _made_public(world: World, case: Case) -> None:
@@ -203,6 +207,22 @@ MATRIX: dict[str, Line] = {
     "notes_list": Line(CASE_STAFF_OF_A),
     "notes_add": Line(CASE_STAFF_OF_A, body={"text": "Called back, safe"}),
     "assessments_record": Line(CASE_STAFF_OF_A, body={"kind": "needs", "needs": ["medical"]}),
+    # Children: the target, a person of unknown age, is presumed a child for the steps only a child has.
+    "cases_child": Line(CASE_STAFF_OF_A),
+    "cases_age_assess": Line(
+        CASE_STAFF_OF_A,
+        body={
+            "method": "documents",
+            "result_band": "adult",
+            "assessed_by_organisation_id": "{ngo_a}",
+            "assessor_role": "social_worker",
+        },
+    ),
+    "cases_guardian": Line(
+        CASE_STAFF_OF_A, body={"name": "Eleni Georgiou", "appointed_by": "Prosecutor for Minors"}, prepare=_a_child
+    ),
+    "cases_child_views": Line(CASE_STAFF_OF_A, body={"about": "placement", "views": "Not with men."}, prepare=_a_child),
+    "cases_best_interests": Line(CASE_STAFF_OF_A, body={"kind": "assessment", "reasons": "Visited"}, prepare=_a_child),
     # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
     # her instead (tests/notify/authz.py).
     "notify_case_deliveries": Line(CASE_STAFF_OF_A),

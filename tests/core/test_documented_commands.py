@@ -109,6 +109,8 @@ STEPS = [
     Step(("audit", "verify", "--since", "{home}/anchor.txt")),
     Step(("audit", "new-key")),
     Step(("nrm", "profile", "--country", "GR")),
+    Step(("nrm", "profile", "--country", "GR", "--child-reasonable-grounds-days", "3", "--guardian-within-days", "3")),
+    Step(("nrm", "profile", "--country", "GR", "--child-consent-by-guardian", "yes")),
     Step(("backup", "--out", "{home}/lantern.backup")),
     Step(
         ("keys", "backup", "--out", "{home}/lantern.keys", "--passphrase-stdin"), stdin="four words make a passphrase\n"

@@ -8,19 +8,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from lantern.cases import selectors, services
+from lantern.cases import children, selectors, services
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import (
     REFERENCE_PATTERN,
+    AgeAssessmentIn,
+    AgeAssessmentOut,
     AssessmentIn,
     AssessmentOut,
     AssignIn,
+    BestInterestsIn,
+    BestInterestsOut,
     CaseIn,
     CaseListItem,
     CaseOut,
     CasePatch,
     CaseQuery,
+    ChildOut,
+    ChildViewsIn,
+    ChildViewsOut,
     CloseIn,
     ConsentIn,
     ConsentOut,
@@ -28,6 +35,8 @@ from lantern.cases.schemas import (
     DecisionOut,
     DuplicatesOut,
     EraseIn,
+    GuardianIn,
+    GuardianOut,
     NoteIn,
     NoteOut,
     ReferIn,
@@ -184,6 +193,7 @@ def consents_give(request: HttpRequest, payload: ConsentIn, reference: str = Ref
         recipient=recipient,
         channel=payload.channel,
         given_on=payload.given_on,
+        given_by=payload.given_by,
     )
     return Status(201, consent)
 
@@ -246,6 +256,88 @@ def cases_erase(request: HttpRequest, payload: EraseIn, reference: str = Referen
 def cases_timeline(request: HttpRequest, reference: str = Reference) -> object:
     case = selectors.case_get_for_user(api_user(request), reference)
     return list(selectors.case_timeline(case))
+
+
+# --- Children ----------------------------------------------------------------------------------------------
+
+
+def _organisation(organisation_id: int, field: str) -> Organisation:
+    organisation = core_selectors.organisation_get(organisation_id)
+    if organisation is None:
+        raise ValidationError({field: "No such organisation."})
+    return organisation
+
+
+@router.get("/cases/{reference}/child", response={200: ChildOut, **ERRORS}, operation_id="cases_child")
+def cases_child(request: HttpRequest, reference: str = Reference) -> object:
+    """The child's protection record: presumption of minority, age assessments, guardian, the child's views and
+    the best-interests steps (the read of the guardian's name and the child's words is audited)."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference)
+    services.personal_data_read(actor=user, case=case, fields=selectors.CHILD_RECORD_FIELDS)
+    return selectors.child_record(case)
+
+
+@router.post(
+    "/cases/{reference}/age-assessments", response={201: AgeAssessmentOut, **ERRORS}, operation_id="cases_age_assess"
+)
+def cases_age_assess(request: HttpRequest, payload: AgeAssessmentIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    assessment = children.age_assessment_record(
+        actor=user,
+        case=case,
+        method=payload.method,
+        assessed_on=payload.assessed_on,
+        result_age=payload.result_age,
+        result_band=payload.result_band,
+        assessed_by_organisation=_organisation(payload.assessed_by_organisation_id, "assessed_by_organisation_id"),
+        assessor_role=payload.assessor_role,
+    )
+    return Status(201, assessment)
+
+
+@router.post("/cases/{reference}/guardians", response={201: GuardianOut, **ERRORS}, operation_id="cases_guardian")
+def cases_guardian(request: HttpRequest, payload: GuardianIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return Status(201, children.guardian_appoint(actor=user, case=case, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/child-views", response={201: ChildViewsOut, **ERRORS}, operation_id="cases_child_views"
+)
+def cases_child_views(request: HttpRequest, payload: ChildViewsIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return Status(201, children.child_views_record(actor=user, case=case, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/best-interests",
+    response={201: BestInterestsOut, **ERRORS},
+    operation_id="cases_best_interests",
+)
+def cases_best_interests(request: HttpRequest, payload: BestInterestsIn, reference: str = Reference) -> Status:
+    """A best-interests assessment, or the determination (BID) of return, relocation or local integration that
+    must come before any of them is planned for a child."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    organisation = (
+        _organisation(payload.organisation_id, "organisation_id")
+        if payload.organisation_id is not None
+        else case.organisation
+    )
+    record = children.best_interests_record(
+        actor=user,
+        case=case,
+        kind=payload.kind,
+        solution=payload.solution,
+        decided_on=payload.decided_on,
+        organisation=organisation,
+        reasons=payload.reasons,
+    )
+    return Status(201, record)
 
 
 @router.get(

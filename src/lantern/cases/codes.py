@@ -224,6 +224,12 @@ TIMELINE = {
     "referral_cancel": pgettext_lazy("timeline", "Referral cancelled"),
     "referral_expire": pgettext_lazy("timeline", "Referral expired"),
     "referral_escalate": pgettext_lazy("timeline", "Unanswered referral escalated"),
+    "age_assessment": pgettext_lazy("timeline", "Age assessed"),
+    "guardian_appoint": pgettext_lazy("timeline", "Guardian appointed"),
+    "guardian_end": pgettext_lazy("timeline", "Guardianship ended"),
+    "child_views": pgettext_lazy("timeline", "The child's views recorded"),
+    "best_interests": pgettext_lazy("timeline", "Best-interests step recorded"),
+    "child_protection_alert": pgettext_lazy("timeline", "Child protection services alerted"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's
@@ -263,3 +269,70 @@ def age_band(age: int | None) -> str:
         if low <= age <= high:
             return band
     return AGE_BANDS[-1]
+
+
+# --- Children (Council of Europe Convention Art. 10(3) and 16(7); UNHCR/UNICEF best-interests guidelines) ------
+
+
+class Separation(models.TextChoices):
+    """Whether a child is with the adult who cares for them (UNHCR/UNICEF definitions)."""
+
+    NOT_STATED = "", _("Not stated")
+    ACCOMPANIED = "accompanied", _("With a parent or usual caregiver")
+    SEPARATED = "separated", _("Separated from parents (with another adult)")
+    UNACCOMPANIED = "unaccompanied", _("Unaccompanied (no adult caring for them)")
+
+
+# The children who need a guardian: no parent or usual caregiver is with them.
+NEEDS_GUARDIAN = frozenset({Separation.SEPARATED, Separation.UNACCOMPANIED})
+
+
+class MinorityBasis(models.TextChoices):
+    """Why a case counts as a child's or an adult's: what the page says beside the age."""
+
+    UNKNOWN = "", _("Age unknown, nothing suggests a child")
+    BIRTH_DATE = "birth_date", _("From the date of birth")
+    ASSESSMENT = "assessment", _("From an age assessment")
+    PRESUMED = "presumed", _("Presumed a child until an age assessment says otherwise")
+
+
+class AgeMethod(models.TextChoices):
+    DOCUMENTS = "documents", _("Identity or civil documents")
+    INTERVIEW = "interview", _("Multidisciplinary interview")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial assessment")
+    MEDICAL = "medical", _("Medical examination")
+
+
+class AssessorRole(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    PAEDIATRICIAN = "paediatrician", _("Paediatrician")
+    CHILD_PROTECTION_OFFICER = "child_protection_officer", _("Child protection officer")
+    PANEL = "panel", _("Multidisciplinary panel")
+
+
+class AgeResult(models.TextChoices):
+    """An age assessment gives an age, or one of these bands."""
+
+    UNDER_18 = "under_18", _("Under 18")
+    ADULT = "adult", _("18 or older")
+
+
+class ConsentGiver(models.TextChoices):
+    PERSON = "person", _("The person")
+    GUARDIAN = "guardian", _("The guardian")
+    PARENT = "parent", _("A parent")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("A legal representative")
+
+
+class DurableSolution(models.TextChoices):
+    RETURN = "return", _("Return to the country of origin")
+    RELOCATION = "relocation", _("Relocation to a third country")
+    LOCAL_INTEGRATION = "local_integration", _("Local integration")
+
+
+class ViewsAbout(models.TextChoices):
+    GUARDIAN = "guardian", _("The guardian")
+    PLACEMENT = "placement", _("Where to live")
+    DURABLE_SOLUTION = "durable_solution", _("Return, relocation or staying")
+    OTHER = "other", _("Something else")

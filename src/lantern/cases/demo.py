@@ -3,14 +3,16 @@ caseworker, in every stage, some overdue, some with unmet needs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
-from lantern.cases import services
+from lantern.cases import children, services
 from lantern.cases.models import Case
 from lantern.cases.validation import ContextData, PersonData
+from lantern.core import services as core
 from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.roles import Role
 
 SYNTHETIC_CASES = 3000
 SEED = 2026
@@ -121,3 +123,93 @@ def load() -> None:
             services.case_decide(actor=supervisor, case=case, kind="reasonable_grounds", outcome="positive",
                                  decided_on=today - timedelta(days=days_ago - 8))  # fmt: skip
         services.note_add(actor=caseworker, case=case, text="First meeting with an interpreter; safe for now.")
+
+    _unaccompanied_child(ngo=ngo, caseworker=caseworker, today=today)
+
+
+CHILD_PROTECTION = "Athens Child Protection Service"
+
+
+def _unaccompanied_child(*, ngo: Organisation, caseworker: User, today: date) -> Case:
+    """An unaccompanied girl of uncertain age: presumed a child, alerted to child protection services, assessed
+    (15), given a guardian, heard, and a best-interests determination of return (the shelters' demo then plans it)."""
+    protection = Organisation.objects.filter(name=CHILD_PROTECTION).first() or core.organisation_create(
+        actor=None,
+        name=CHILD_PROTECTION,
+        type=OrganisationType.LOCAL_GOVERNMENT,
+        country=ngo.country,
+        region="Attica",
+        languages=["el", "en"],
+    )
+    if not User.objects.filter(username="childprotection").exists():
+        core.user_create(
+            actor=None, username="childprotection", organisation=protection, role=Role.CASEWORKER, password=None
+        )
+    services.country_profile_update(country=ngo.country, changes={"child_protection_organisation": protection})
+    identified = today - timedelta(days=9)
+    case = services.case_register(
+        actor=caseworker,
+        organisation=ngo,
+        person=PersonData(
+            first_name="Daria",
+            gender="Feminine",
+            primary_language="uk",
+            interpreter_needed=True,
+            citizenship=["UA"],
+            contact_route="caseworker_only",
+        ),
+        context=ContextData(
+            forms_of_exploitation=["SexualExploitation"],
+            recruitment_methods=["ThroughOnlineSocialNetworks"],
+            recruitment_platforms=["Telegram"],
+            crisis_circumstances=["stranded_by_border_closure"],
+            recruitment_country="UA",
+            exploitation_country="GR",
+            exploitation_region="Attica",
+            may_be_child=True,
+            separation="unaccompanied",
+        ),
+        identified_on=identified,
+    )
+    children.age_assessment_record(
+        actor=caseworker,
+        case=case,
+        method="interview",
+        assessed_on=identified + timedelta(days=2),
+        result_age=15,
+        assessed_by_organisation=protection,
+        assessor_role="panel",
+    )
+    children.guardian_appoint(
+        actor=caseworker,
+        case=case,
+        name="Eleni Georgiou",
+        contact="+30 210 000 0000",
+        appointed_by="Public Prosecutor for Minors, Athens",
+        appointed_on=identified + timedelta(days=2),
+    )
+    children.child_views_record(
+        actor=caseworker,
+        case=case,
+        about="durable_solution",
+        heard_on=identified + timedelta(days=4),
+        views="Wants to go home to her grandmother in Lviv, and to finish school there.",
+    )
+    children.best_interests_record(
+        actor=caseworker,
+        case=case,
+        kind="assessment",
+        organisation=protection,
+        decided_on=identified + timedelta(days=5),
+        reasons="Family tracing found the grandmother; the Ukrainian child protection service visited the home.",
+    )
+    children.best_interests_record(
+        actor=caseworker,
+        case=case,
+        kind="determination",
+        solution="return",
+        organisation=protection,
+        decided_on=identified + timedelta(days=7),
+        reasons="Return to the grandmother is safe and what the child wants; escorted, with follow-up in Lviv.",
+    )
+    return case

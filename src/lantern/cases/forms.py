@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases import codes
-from lantern.cases.models import Assessment, Consent, Decision, Stage
+from lantern.cases.models import Assessment, BestInterests, Consent, Decision, Stage
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core.forms import IsoDateInput
 
@@ -86,6 +86,14 @@ class CaseForm(forms.Form):
     recruitment_region = forms.CharField(label=_("Region of recruitment"), max_length=100, required=False)
     exploitation_country = forms.CharField(label=_("Country of exploitation (ISO code)"), max_length=2, required=False)
     exploitation_region = forms.CharField(label=_("Region of exploitation"), max_length=100, required=False)
+    may_be_child = forms.BooleanField(
+        label=_("May be a child (age uncertain)"),
+        required=False,
+        help_text=_("Treated as a child until an age assessment says otherwise."),
+    )
+    separation = forms.ChoiceField(
+        label=_("Who cares for the child now"), choices=codes.Separation.choices, required=False
+    )
     consent_to_case_management = forms.BooleanField(
         label=_("The person agrees that we keep this case to help them"), required=False, initial=True
     )
@@ -95,7 +103,8 @@ class CaseForm(forms.Form):
     CONTEXT = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
                "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
                "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
-               "exploitation_region")  # fmt: skip
+               "exploitation_region", "may_be_child", "separation")  # fmt: skip
+    CHILD = ("may_be_child", "separation")
 
     def person(self) -> PersonData:
         data: dict[str, Any] = {name: self.cleaned_data[name] for name in self.PERSON}
@@ -126,6 +135,9 @@ class ConsentForm(forms.Form):
     recipient = forms.IntegerField(label=_("Organisation (for a referral)"), required=False, widget=forms.Select)
     channel = forms.ChoiceField(
         label=_("Channel (for contact)"), choices=[("", "—"), *codes.CONTACT_ROUTES.items()], required=False
+    )
+    given_by = forms.ChoiceField(
+        label=_("Given by"), choices=codes.ConsentGiver.choices, initial=codes.ConsentGiver.PERSON, required=False
     )
 
 
@@ -161,3 +173,45 @@ class CaseBreakGlassForm(forms.Form):
         help_text=_("Your supervisors are told, and the reason is reviewed."),
     )
     hours = forms.IntegerField(label=_("For how many hours"), min_value=1, max_value=12, initial=4)
+
+
+# --- Children ----------------------------------------------------------------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgeAssessmentForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=codes.AgeMethod.choices)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE_INPUT)
+    result_age = forms.IntegerField(label=_("Age found (if one)"), min_value=0, max_value=120, required=False)
+    result_band = forms.ChoiceField(
+        label=_("Result"), choices=[("", _("From the age found")), *codes.AgeResult.choices], required=False
+    )
+    assessed_by_organisation = forms.IntegerField(
+        label=_("Organisation that assessed"), min_value=1, max_value=2**31 - 1, widget=forms.Select
+    )
+    assessor_role = forms.ChoiceField(label=_("Role of the assessor"), choices=codes.AssessorRole.choices)
+
+
+class GuardianForm(forms.Form):
+    name = forms.CharField(label=_("Guardian's name"), max_length=200)
+    contact = forms.CharField(label=_("Guardian's phone or e-mail"), max_length=200, required=False)
+    appointed_by = forms.CharField(label=_("Appointed by (authority)"), max_length=200)
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=DATE_INPUT)
+
+
+class ChildViewsForm(forms.Form):
+    about = forms.ChoiceField(label=_("About"), choices=codes.ViewsAbout.choices)
+    views = forms.CharField(label=_("What the child said"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+    heard_on = forms.DateField(label=_("Heard on"), widget=DATE_INPUT)
+
+
+class BestInterestsForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Step"), choices=BestInterests.Kind.choices)
+    solution = forms.ChoiceField(
+        label=_("Durable solution (a determination)"),
+        choices=[("", "—"), *codes.DurableSolution.choices],
+        required=False,
+    )
+    decided_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    reasons = forms.CharField(label=_("Reasons"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -393,6 +393,7 @@ def generate_cases(
                     age_at_identification=age,
                     age_band=codes.age_band(age),
                     is_minor=age is not None and age < 18,
+                    minority_basis="birth_date" if age is not None else "",
                     recruited_online=bool(context["recruitment_platforms"]),
                     is_cross_border=cross_border(
                         recruitment=str(context["recruitment_country"]),

@@ -11,7 +11,22 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lantern.cases.codes import TIMELINE, CaseStatus, DecisionMaker, Gender, Relationship, TraffickingStatus
+from lantern.cases.codes import (
+    TIMELINE,
+    AgeMethod,
+    AgeResult,
+    AssessorRole,
+    CaseStatus,
+    ConsentGiver,
+    DecisionMaker,
+    DurableSolution,
+    Gender,
+    MinorityBasis,
+    Relationship,
+    Separation,
+    TraffickingStatus,
+    ViewsAbout,
+)
 from lantern.core.fields import EncryptedDateField, EncryptedTextField
 from lantern.core.models import Organisation
 
@@ -26,6 +41,14 @@ class CountryProfile(models.Model):
     soon_due_working_days = models.PositiveSmallIntegerField(default=2)
     # Closed cases are anonymised this many days after closure by `lantern retention apply`.
     retention_days = models.PositiveIntegerField(default=5 * 365)
+    # Children (Council of Europe Convention Art. 10(3), 16(7)): a shorter reasonable-grounds deadline, a guardian
+    # within so many days, whether a child's own consent needs the guardian's, and who is told of every child.
+    child_reasonable_grounds_working_days = models.PositiveSmallIntegerField(default=3)
+    guardian_within_days = models.PositiveSmallIntegerField(default=3)
+    child_consent_needs_guardian = models.BooleanField(default=False)
+    child_protection_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"NRM profile {self.country}"
@@ -119,6 +142,11 @@ class Case(models.Model):
     age_when_trafficked = models.PositiveSmallIntegerField(null=True, blank=True)
     age_band = models.CharField(max_length=8, blank=True, default="")
     is_minor = models.BooleanField(null=True, blank=True)
+    # A person of uncertain age who may be a child is treated as one (presumption of minority, CoE Art. 10(3)).
+    may_be_child = models.BooleanField(default=False)
+    separation = models.CharField(max_length=16, choices=Separation.choices, blank=True, default="")
+    minority_basis = models.CharField(max_length=12, choices=MinorityBasis.choices, blank=True, default="")
+    guardian_due = models.DateField(null=True, blank=True)
     recruitment_methods = models.JSONField(default=list, blank=True)
     recruitment_platforms = models.JSONField(default=list, blank=True)
     recruited_online = models.BooleanField(default=False)
@@ -205,6 +233,7 @@ class Consent(models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     channel = models.CharField(max_length=20, blank=True, default="")
+    given_by = models.CharField(max_length=24, choices=ConsentGiver.choices, default=ConsentGiver.PERSON)
     given_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -291,3 +320,104 @@ class TimelineEntry(models.Model):
     @property
     def label(self) -> str:
         return str(TIMELINE.get(self.kind, self.kind))
+
+
+# --- Children ----------------------------------------------------------------------------------------------
+
+
+class AgeAssessment(models.Model):
+    """How old a person of uncertain age was found to be: an age, or a band. Only "adult" ends the presumption."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="age_assessments")
+    method = models.CharField(max_length=16, choices=AgeMethod.choices)
+    assessed_on = models.DateField()
+    result_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    result_band = models.CharField(max_length=10, choices=AgeResult.choices)
+    assessed_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assessor_role = models.CharField(max_length=30, choices=AssessorRole.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assessed_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result_age__isnull=True)
+                | Q(result_age__lt=18, result_band=AgeResult.UNDER_18)
+                | Q(result_age__gte=18, result_band=AgeResult.ADULT),
+                name="age_assessment_age_matches_band",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"age assessment {self.result_band}"
+
+
+class Guardian(models.Model):
+    """The guardian of an unaccompanied or separated child: who appointed them and when. Their name and contact
+    are personal data, encrypted like the child's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="guardians")
+    name = EncryptedTextField()
+    contact = EncryptedTextField(blank=True, default="")
+    appointed_by = models.CharField(max_length=200, help_text="the authority that appointed the guardian")
+    appointed_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appointed_on", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="one_guardian_at_a_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"guardian #{self.pk}"  # never the name
+
+
+class ChildViews(models.Model):
+    """What the child said about a decision that concerns them, in their words (encrypted)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="child_views")
+    about = models.CharField(max_length=20, choices=ViewsAbout.choices)
+    views = EncryptedTextField()
+    heard_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["heard_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"views about {self.about}"
+
+
+class BestInterests(models.Model):
+    """A best-interests assessment (BIA), or the determination (BID) of a durable solution that must come before
+    any return, relocation or local integration of a child (UNHCR/UNICEF guidelines, 2021)."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Best-interests assessment")
+        DETERMINATION = "determination", _("Best-interests determination")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="best_interests")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    solution = models.CharField(max_length=20, choices=DurableSolution.choices, blank=True, default="")
+    decided_on = models.DateField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reasons = EncryptedTextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="assessment", solution="") | (Q(kind="determination") & ~Q(solution="")),
+                name="determination_names_solution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.solution}"

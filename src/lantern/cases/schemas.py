@@ -50,6 +50,8 @@ class ContextIn(Schema):
     recruitment_region: str = Field(default="", max_length=100)
     exploitation_country: str = Field(default="", max_length=2)
     exploitation_region: str = Field(default="", max_length=100)
+    may_be_child: bool = Field(default=False, description="of uncertain age and may be a child: treated as one")
+    separation: str = Field(default="", max_length=16, description="accompanied, separated or unaccompanied")
 
 
 class CaseIn(Schema):
@@ -90,6 +92,8 @@ class CaseOut(CaseListItem):
     context: ContextIn
     age_at_identification: int | None
     is_minor: bool | None
+    minority_basis: str = Field(description="birth_date, assessment, presumed, or empty (unknown)")
+    guardian_due: date | None
     is_cross_border: bool | None
     recruited_online: bool
     needs: list[str]
@@ -140,6 +144,7 @@ class ConsentIn(Schema):
     recipient_id: int | None = None
     channel: str = Field(default="", max_length=20)
     given_on: date | None = None
+    given_by: str = Field(default="person", max_length=24, description="person, guardian, parent, legal_representative")
 
 
 class ConsentOut(Schema):
@@ -147,6 +152,7 @@ class ConsentOut(Schema):
     purpose: str
     recipient_id: int | None
     channel: str
+    given_by: str
     given_on: date
     withdrawn_at: datetime | None
 
@@ -196,3 +202,85 @@ class CaseQuery(Schema):
 
 class DuplicatesOut(Schema):
     likely_duplicates_across_organisations: int
+
+
+# --- Children ----------------------------------------------------------------------------------------------
+
+
+class AgeAssessmentIn(Schema):
+    method: str = Field(max_length=16, description="documents, interview, psychosocial, medical")
+    assessed_on: date | None = None
+    result_age: int | None = Field(default=None, ge=0, le=120)
+    result_band: str = Field(default="", max_length=10, description="under_18 or adult (from the age if given)")
+    assessed_by_organisation_id: int = Field(ge=1, le=2**31 - 1)
+    assessor_role: str = Field(max_length=30)
+
+
+class AgeAssessmentOut(Schema):
+    id: int
+    method: str
+    assessed_on: date
+    result_age: int | None
+    result_band: str
+    assessed_by_organisation_id: int = Field(ge=1, le=2**31 - 1)
+    assessor_role: str
+
+
+class GuardianIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    contact: str = Field(default="", max_length=200)
+    appointed_by: str = Field(min_length=1, max_length=200, description="the authority that appointed the guardian")
+    appointed_on: date | None = None
+
+
+class GuardianOut(Schema):
+    id: int
+    name: str
+    contact: str
+    appointed_by: str
+    appointed_on: date
+    ended_at: datetime | None
+
+
+class ChildViewsIn(Schema):
+    about: str = Field(max_length=20, description="guardian, placement, durable_solution, other")
+    views: str = Field(min_length=1, max_length=10_000)
+    heard_on: date | None = None
+
+
+class ChildViewsOut(Schema):
+    id: int
+    about: str
+    views: str
+    heard_on: date
+
+
+class BestInterestsIn(Schema):
+    kind: str = Field(max_length=16, description="assessment or determination")
+    solution: str = Field(default="", max_length=20, description="return, relocation, local_integration")
+    decided_on: date | None = None
+    organisation_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="who assessed or determined (the case's own)"
+    )
+    reasons: str = Field(min_length=1, max_length=10_000)
+
+
+class BestInterestsOut(Schema):
+    id: int
+    kind: str
+    solution: str
+    decided_on: date
+    organisation_id: int
+    reasons: str
+
+
+class ChildOut(Schema):
+    is_minor: bool | None
+    minority_basis: str
+    separation: str
+    guardian_due: date | None
+    guardian_overdue: bool
+    guardians: list[GuardianOut]
+    age_assessments: list[AgeAssessmentOut]
+    views: list[ChildViewsOut]
+    best_interests: list[BestInterestsOut]

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.cases.minority import guardian_overdue
 from lantern.cases.models import Case, Consent, Decision, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import holidays_for, profile_for
@@ -208,3 +209,25 @@ def case_exists(reference: str) -> bool:
 def cases_in_scope(scope: Scope) -> QuerySet[Case]:
     """The cases of an organisation scope already decided by the caller (the CTDC export's)."""
     return Case.objects.filter(scope.q())
+
+
+# --- Children ----------------------------------------------------------------------------------------------
+
+# What a child's record holds beside the case, read together (the caller audits the read of its personal data).
+CHILD_RECORD_FIELDS = ["guardian.name", "guardian.contact", "child_views", "best_interests.reasons"]
+
+
+def child_record(case: Case, *, today: date | None = None) -> dict[str, object]:
+    """The child's protection record of a case the caller may view: guardians, age assessments, the child's views,
+    best-interests steps, and whether the guardian is overdue."""
+    return {
+        "is_minor": case.is_minor,
+        "minority_basis": case.minority_basis,
+        "separation": case.separation,
+        "guardian_due": case.guardian_due,
+        "guardian_overdue": guardian_overdue(case, today=today or timezone.localdate()),
+        "guardians": list(case.guardians.all()),
+        "age_assessments": list(case.age_assessments.select_related("assessed_by_organisation")),
+        "views": list(case.child_views.all()),
+        "best_interests": list(case.best_interests.select_related("organisation")),
+    }

@@ -10,20 +10,24 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lantern.cases import codes, erasure, htcds
+from lantern.cases import codes, erasure, htcds, minority
 from lantern.cases.models import (
     Assessment,
+    BestInterests,
     Case,
+    ChildViews,
     Consent,
     CountryProfile,
     Decision,
+    Guardian,
     Note,
     Person,
     PublicHoliday,
@@ -46,9 +50,10 @@ from lantern.cases.workdays import add_working_days
 from lantern.core import listing
 from lantern.core.audit import audit_record
 from lantern.core.crypto import blind_index
-from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.models import Alert, Organisation, OrganisationType, User
 from lantern.core.permissions import require
 from lantern.core.roles import Role
+from lantern.core.services import alerts_send
 
 # Crockford's base-32 without I, L, O and U: nothing to misread on a phone call.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -138,10 +143,20 @@ def _identity_index(person: PersonData) -> str:
 
 
 def _derive(case: Case, person: PersonData) -> None:
-    age = age_on(person.birth_date, case.identified_on)
+    exact_age = age_on(person.birth_date, case.identified_on)
+    assessed = None
+    if exact_age is None and case.pk is not None:
+        assessed = case.age_assessments.order_by("-assessed_on", "-recorded_at", "-pk").first()
+    age = exact_age if exact_age is not None else (assessed.result_age if assessed is not None else None)
     case.age_at_identification = age
     case.age_band = codes.age_band(age)
-    case.is_minor = None if age is None else age < 18
+    case.is_minor, case.minority_basis = minority.decide(
+        exact_age=exact_age,
+        assessed_band=assessed.result_band if assessed is not None else "",
+        may_be_child=case.may_be_child,
+        separation=case.separation,
+    )
+    case.guardian_due = minority.guardian_due(case, profile_for(case.organisation.country))
     case.recruited_online = bool(set(case.recruitment_methods) & codes.ONLINE_RECRUITMENT) or bool(
         case.recruitment_platforms
     )
@@ -222,6 +237,8 @@ def case_register(
                         recorded_by=actor or _console_user(organisation),
                     )
                 _event(case, "register", actor, stage=case.stage)
+                if case.is_minor:
+                    child_protection_alert(case=case, actor=actor)
                 return case
         except IntegrityError:
             if not Case.objects.filter(reference=reference).exists():
@@ -269,9 +286,12 @@ def case_update(
         stored.save()
         for name in changed_context:
             setattr(case, name, getattr(new_context, name))
+        was_child = case.is_minor is True
         _derive(case, new_person)
         case.save()
         _event(case, "update", actor, fields=sorted(changed_person + changed_context))
+        if case.is_minor and not was_child:
+            child_protection_alert(case=case, actor=actor)
     return case
 
 
@@ -313,7 +333,7 @@ def case_refer_to_authority(*, actor: User | None, case: Case, referred_on: date
     if referred_on < case.identified_on or referred_on > timezone.localdate():
         raise ValidationError({"referred_on": _("Between the identification date and today.")})
     profile = profile_for(case.organisation.country)
-    due = _deadline(case, profile.reasonable_grounds_working_days, referred_on)
+    due = _deadline(case, minority.reasonable_grounds_days(case, profile), referred_on)
     with transaction.atomic():
         _set_stage(case, Stage.REFERRED, referred_on=referred_on, reasonable_grounds_due=due, next_deadline=due)
         _event(case, "refer_to_authority", actor, due=due.isoformat())
@@ -438,6 +458,9 @@ def case_plan_return(*, actor: User | None, case: Case) -> Case:
     _require(actor, CaseAction.UPDATE, case)
     if case.stage not in {Stage.SUPPORT, Stage.CONCLUSIVE_GROUNDS}:
         raise ValidationError({"stage": _("Return is planned after the conclusive-grounds decision.")})
+    refusal = minority.durable_solution_refusal(case, codes.DurableSolution.RETURN)
+    if refusal:
+        raise ValidationError({"best_interests": refusal})
     with transaction.atomic():
         _set_stage(case, Stage.RETURN)
         _event(case, "plan_return", actor)
@@ -464,6 +487,32 @@ def case_close(*, actor: User | None, case: Case, reason: str, referred_elsewher
     return case
 
 
+# --- Children: child protection services are told --------------------------------------------------------
+
+
+def child_protection_alert(*, case: Case, actor: User | None) -> int:
+    """Tell the child protection organisation the country's profile designates that a child is in the NRM: the
+    case reference, the organisation to call and whether the child is alone. No name, no age, nothing more (the
+    organisation cannot open the case; it calls the one that registered it). Returns how many were alerted."""
+    organisation_id = profile_for(case.organisation.country).child_protection_organisation_id
+    if organisation_id is None or organisation_id == case.organisation_id:
+        return 0
+    recipients = list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=[Role.SUPERVISOR, Role.CASEWORKER],
+        ).distinct()
+    )
+    messages: list[tuple[User, str]] = []
+    for recipient in recipients:
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            messages.append((recipient, minority.alert_text(case)))
+    alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=case.reference)
+    _event(case, "child_protection_alert", actor, organisation=organisation_id, recipients=len(recipients))
+    return len(recipients)
+
+
 # --- Consent, notes, assessments ----------------------------------------------------------------------------
 
 
@@ -475,9 +524,15 @@ def consent_give(
     given_on: date | None = None,
     recipient: Organisation | None = None,
     channel: str = "",
+    given_by: str = codes.ConsentGiver.PERSON,
 ) -> Consent:
+    """Record a consent, given by the person or, for a child, by their guardian, a parent or a legal
+    representative (where the country's profile says a child's own consent is not enough)."""
     require(actor, CaseAction.UPDATE, case)
     errors: dict[str, str] = {}
+    giver_error = minority.consent_giver_refusal(case, given_by, profile_for(case.organisation.country))
+    if giver_error:
+        errors["given_by"] = giver_error
     if purpose not in Consent.Purpose.values:
         errors["purpose"] = _("Unknown value %(value)s.") % {"value": repr(purpose)}
     if purpose == Consent.Purpose.REFERRAL and recipient is None:
@@ -499,7 +554,13 @@ def consent_give(
     try:
         with transaction.atomic():
             consent = Consent.objects.create(
-                case=case, purpose=purpose, recipient=recipient, channel=channel, given_on=given_on, recorded_by=actor
+                case=case,
+                purpose=purpose,
+                recipient=recipient,
+                channel=channel,
+                given_by=given_by,
+                given_on=given_on,
+                recorded_by=actor,
             )
             _event(
                 case,
@@ -508,6 +569,7 @@ def consent_give(
                 purpose=purpose,
                 recipient=recipient.pk if recipient else 0,
                 channel=channel,
+                given_by=given_by,
             )
     except IntegrityError:  # the same consent recorded at the same moment by someone else
         raise ValidationError({"purpose": _("This consent is already given.")}) from None
@@ -599,6 +661,11 @@ def _anonymise(case: Case) -> None:
     person.save()
     Note.objects.filter(case=case).update(text="")
     Assessment.objects.filter(case=case).update(notes="")
+    # A child's guardian, views and best-interests reasons are personal data too (the guardian's name and contact
+    # identify the child as well as the guardian).
+    Guardian.objects.filter(case=case).update(name="", contact="")
+    ChildViews.objects.filter(case=case).update(views="")
+    BestInterests.objects.filter(case=case).update(reasons="")
     erasure.erase_elsewhere(case)  # free text other apps keep about the case (a referral's decline reason...)
     case.recruitment_region = ""
     case.exploitation_region = ""

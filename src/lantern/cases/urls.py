@@ -19,5 +19,9 @@ urlpatterns = [
     path(f"{R}/refer/", views.refer_view, name="refer"),
     path(f"{R}/decisions/", views.decide_view, name="decide"),
     path(f"{R}/close/", views.close_view, name="close"),
+    path(f"{R}/age-assessments/", views.age_assessment_view, name="age_assessment"),
+    path(f"{R}/guardians/", views.guardian_view, name="guardian"),
+    path(f"{R}/child-views/", views.child_views_view, name="child_views"),
+    path(f"{R}/best-interests/", views.best_interests_view, name="best_interests"),
     path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),
 ]

@@ -56,6 +56,9 @@ class ContextData:
     recruitment_region: str = ""
     exploitation_country: str = ""
     exploitation_region: str = ""
+    # Children: a person of uncertain age who may be a child, and whether an adult who cares for them is with them.
+    may_be_child: bool = False
+    separation: str = ""
 
 
 PERSON_FIELDS = [f.name for f in fields(PersonData)]
@@ -91,6 +94,7 @@ _SINGLE: dict[str, Any] = {
     "relationship_to_trafficker": codes.Relationship.values,
     "forced_labour_industry": codes.ISIC_SECTIONS,
     "migration_status": codes.MIGRATION_STATUS,
+    "separation": codes.Separation.values,
 }
 _TEXT_LIMITS = {
     "first_name": 100, "middle_name": 100, "second_name": 100, "phone": 40, "messaging": 120, "email": 254,

@@ -13,14 +13,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.cases import codes, selectors, services
+from lantern.cases import children, codes, selectors, services
 from lantern.cases.forms import (
+    AgeAssessmentForm,
+    BestInterestsForm,
     CaseBreakGlassForm,
     CaseForm,
+    ChildViewsForm,
     CloseForm,
     ConsentForm,
     DecisionForm,
     FilterForm,
+    GuardianForm,
     NeedsForm,
     NoteForm,
     RiskForm,
@@ -96,7 +100,8 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
 def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
     """The case page, with its personal data: the only way it is rendered, so every showing of it is a read in
     the audit trail, the page asked for and the page shown again after a refused form alike."""
-    services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS | {"notes"}))
+    child_fields = set(selectors.CHILD_RECORD_FIELDS) if case.is_minor else set()
+    services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS | {"notes"} | child_fields))
     return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=status)
 
 
@@ -123,6 +128,31 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "risk_form": forms.get("risk_form") or RiskForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"decided_on": timezone.localdate()}),
         "close_form": forms.get("close_form") or CloseForm(),
+        **_child_context(case, forms),
+    }
+
+
+def _child_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
+    """What cases/_child.html shows: the child's protection record and its forms (for a child's case only)."""
+    if not case.is_minor and not case.age_assessments.exists():
+        return {"child": None}
+    today = timezone.localdate()
+    age_form = forms.get("age_form") or AgeAssessmentForm(
+        initial={"assessed_on": today, "assessed_by_organisation": case.organisation_id}
+    )
+    age_form.fields["assessed_by_organisation"].widget.choices = [
+        (o.pk, o.name) for o in core_selectors.organisations_all()
+    ]
+    return {
+        "child": selectors.child_record(case, today=today),
+        "child_labels": {
+            "basis": str(codes.MinorityBasis(case.minority_basis).label),
+            "separation": str(codes.Separation(case.separation).label) if case.separation else "",
+        },
+        "age_form": age_form,
+        "guardian_form": forms.get("guardian_form") or GuardianForm(initial={"appointed_on": today}),
+        "views_form": forms.get("views_form") or ChildViewsForm(initial={"heard_on": today}),
+        "bi_form": forms.get("bi_form") or BestInterestsForm(initial={"decided_on": today}),
     }
 
 
@@ -188,7 +218,12 @@ def consent_give_view(request: HttpRequest, reference: str) -> HttpResponse:
     def give(user: User, case: Case, data: dict[str, Any]) -> object:
         recipient = core_selectors.organisation_get(data["recipient"]) if data["recipient"] else None
         return services.consent_give(
-            actor=user, case=case, purpose=data["purpose"], recipient=recipient, channel=data["channel"] or ""
+            actor=user,
+            case=case,
+            purpose=data["purpose"],
+            recipient=recipient,
+            channel=data["channel"] or "",
+            given_by=data["given_by"] or codes.ConsentGiver.PERSON,
         )
 
     return _act(request, reference, "consent_form", ConsentForm, CaseAction.UPDATE, give, _("Consent recorded."))
@@ -275,6 +310,79 @@ def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _act(request, reference, "decision_form", DecisionForm, CaseAction.DECIDE, decide, _("Decision recorded."))
+
+
+@login_required
+@post_only
+def age_assessment_view(request: HttpRequest, reference: str) -> HttpResponse:
+    def record(user: User, case: Case, data: dict[str, Any]) -> object:
+        organisation = core_selectors.organisation_get(data["assessed_by_organisation"])
+        if organisation is None:
+            raise ValidationError({"assessed_by_organisation": _("No such organisation.")})
+        return children.age_assessment_record(
+            actor=user,
+            case=case,
+            method=data["method"],
+            assessed_on=data["assessed_on"],
+            result_age=data["result_age"],
+            result_band=data["result_band"] or "",
+            assessed_by_organisation=organisation,
+            assessor_role=data["assessor_role"],
+        )
+
+    return _act(
+        request, reference, "age_form", AgeAssessmentForm, CaseAction.UPDATE, record, _("Age assessment recorded.")
+    )
+
+
+@login_required
+@post_only
+def guardian_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "guardian_form",
+        GuardianForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: children.guardian_appoint(actor=u, case=c, **d),
+        _("Guardian recorded."),
+    )
+
+
+@login_required
+@post_only
+def child_views_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "views_form",
+        ChildViewsForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: children.child_views_record(actor=u, case=c, **d),
+        _("The child's views recorded."),
+    )
+
+
+@login_required
+@post_only
+def best_interests_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "bi_form",
+        BestInterestsForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: children.best_interests_record(
+            actor=u,
+            case=c,
+            kind=d["kind"],
+            solution=d["solution"] or "",
+            decided_on=d["decided_on"],
+            reasons=d["reasons"],
+            organisation=c.organisation,
+        ),
+        _("Best-interests step recorded."),
+    )
 
 
 @login_required

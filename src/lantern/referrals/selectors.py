@@ -13,7 +13,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.cases.models import Case, Consent, Stage
+from lantern.cases.models import Case, Consent, Guardian, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.core.models import User
 from lantern.core.permissions import can, organisation_scope
@@ -133,7 +133,15 @@ def package_visible(user: User) -> bool:
     return can(user, CaseAction.STATISTICS) and can(user, ReferralAction.VIEW)
 
 
+# The package's child item: an unaccompanied or separated child has a guardian by the day the country's profile
+# sets (`Case.guardian_due`, kept by the case registry), checked whenever the package is.
+GUARDIAN_ITEM = "guardian"
+
+
 def _service_missing(service_type: str, cutoff: date) -> Q:
+    if service_type == GUARDIAN_ITEM:  # the cutoff is the day of the check
+        appointed = Guardian.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+        return Q(~Exists(appointed), guardian_due__lt=cutoff)
     met = Referral.objects.filter(case=OuterRef("pk"), service_type=service_type, status__in=MEETS_NEED)
     return Q(~Exists(met), identified_on__lt=cutoff)
 
@@ -152,6 +160,7 @@ def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QueryS
             due_before[item.service_type] = on - timedelta(days=item.deadline_days)
     if not due_before:
         return Case.objects.none(), {}
+    due_before[GUARDIAN_ITEM] = on
     missing = Q()
     for service_type, cutoff in due_before.items():
         missing |= _service_missing(service_type, cutoff)
@@ -159,7 +168,7 @@ def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QueryS
         Case.objects.filter(package_scope(user).q())
         .exclude(stage=Stage.CLOSED)
         .filter(missing)
-        .only("id", "reference", "organisation_id", "identified_on", "stage", "needs")
+        .only("id", "reference", "organisation_id", "identified_on", "stage", "needs", "guardian_due")
         .order_by("identified_on", "pk")
     )
     return cases, due_before
@@ -186,7 +195,18 @@ def missing_of(case: Case) -> list[str]:
 
 def missing_services(case: Case, due_before: dict[str, date]) -> list[str]:
     met = set(Referral.objects.filter(case=case, status__in=MEETS_NEED).values_list("service_type", flat=True))
-    return [s for s, cutoff in due_before.items() if case.identified_on < cutoff and s not in met]
+    missing = [
+        s for s, cutoff in due_before.items() if s != GUARDIAN_ITEM and case.identified_on < cutoff and s not in met
+    ]
+    checked_on = due_before.get(GUARDIAN_ITEM)
+    if (
+        checked_on is not None
+        and case.guardian_due is not None
+        and case.guardian_due < checked_on
+        and not case.guardians.filter(ended_at__isnull=True).exists()
+    ):
+        missing.append(GUARDIAN_ITEM)
+    return missing
 
 
 NAV_COUNT_CAP = 100

@@ -148,5 +148,6 @@ def package_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     cases, due_before = selectors.package_missing_list(user)
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
-    rows = [(case, [str(SERVICE_TYPES.get(s, s)) for s in selectors.missing_of(case)]) for case in page]
+    names = {**SERVICE_TYPES, selectors.GUARDIAN_ITEM: _("A guardian (unaccompanied or separated child)")}
+    rows = [(case, [str(names.get(s, s)) for s in selectors.missing_of(case)]) for case in page]
     return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})

@@ -99,16 +99,21 @@ def shelters_admit(request: HttpRequest, shelter_id: int, payload: AdmissionIn) 
     """Admit from a referral to this shelter (its id), or a case of the shelter's own (its reference)."""
     user = api_user(request)
     shelter = _shelter(user, shelter_id, ShelterAction.ADMIT)
+    room = None
+    if payload.room_id is not None:
+        room = selectors.room_of(shelter, payload.room_id)
+        if room is None:
+            raise ValidationError({"room_id": "This shelter has no such room."})
     if payload.referral_id is not None:
         referral = referral_get_for_user(user, payload.referral_id)
         if referral.recipient_id != shelter.pk:
             raise ValidationError({"referral_id": "This referral was not sent to this shelter."})
-        return Status(201, services.admit_from_referral(actor=user, referral=referral))
+        return Status(201, services.admit_from_referral(actor=user, referral=referral, room=room))
     elif payload.case_reference:
         case = case_selectors.case_get_for_user(user, payload.case_reference, CaseAction.UPDATE)
     else:
         raise ValidationError({"referral_id": "Name the referral (or a case of the shelter's own)."})
-    stay = services.admit(actor=user, case=case, shelter=shelter, referral_id=None)
+    stay = services.admit(actor=user, case=case, shelter=shelter, referral_id=None, room=room)
     return Status(201, stay)
 
 

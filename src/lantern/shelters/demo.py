@@ -34,6 +34,7 @@ def load() -> None:
     services.room_add(
         actor=None, shelter=family, name="Children", wing="regular", restriction="children", beds=4, accessible=True
     )
+    services.room_add(actor=None, shelter=family, name="Q children", wing="quarantine", restriction="children", beds=2)
     today = timezone.localdate()
     open_cases = Case.objects.exclude(stage=Stage.CLOSED).select_related("person").order_by("-identified_on")
     women_cases = list(open_cases.filter(person__gender="Feminine", is_minor=False)[:40])
@@ -50,7 +51,15 @@ def load() -> None:
             continue
     busy = Stay.objects.filter(discharged_at=None).values("case_id")
     children = list(open_cases.filter(is_minor=True).exclude(pk__in=busy)[:10])
-    for case in children[:2]:
+    # The demo's unaccompanied girl: in the children's room, her return planned after the best-interests determination.
+    determined = open_cases.filter(is_minor=True, separation="unaccompanied", best_interests__kind="determination")
+    girl = determined.exclude(pk__in=busy).first()
+    if girl is not None:
+        stay = services.admit(actor=None, case=girl, shelter=family)
+        if stay.quarantine_until:
+            services.move_to_regular(actor=None, stay=stay)
+        services.repatriation_plan(actor=None, stay=stay, country="UA", planned_on=today + timedelta(days=10))
+    for case in [c for c in children if c.pk != getattr(girl, "pk", None)][:2]:
         stay = services.admit(actor=None, case=case, shelter=family)  # most of the family shelter stays free
         if stay.quarantine_until:
             services.move_to_regular(actor=None, stay=stay)

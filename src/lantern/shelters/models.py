@@ -27,11 +27,20 @@ class Restriction(models.TextChoices):
     MIXED = "mixed", _("Anyone")
 
 
+class AgeGroup(models.TextChoices):
+    """Who a room is for by age: a child is never placed in a room for adults, nor an adult in a children's room."""
+
+    ADULTS = "adults", _("Adults")
+    CHILDREN = "children", _("Children")
+    FAMILIES = "families", _("Families with their children")
+
+
 class Room(models.Model):
     shelter = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(max_length=60)
     wing = models.CharField(max_length=12, choices=Wing.choices, default=Wing.REGULAR)
     restriction = models.CharField(max_length=12, choices=Restriction.choices, default=Restriction.MIXED)
+    age_group = models.CharField(max_length=10, choices=AgeGroup.choices, default=AgeGroup.ADULTS)
     accessible = models.BooleanField(default=False)
 
     class Meta:

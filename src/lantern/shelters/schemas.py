@@ -32,6 +32,9 @@ class RoomIn(Schema):
     name: str = Field(min_length=1, max_length=60)
     wing: str = Field(default="regular", max_length=12)
     restriction: str = Field(default="mixed", max_length=12)
+    age_group: str = Field(
+        default="", max_length=10, description="adults, children or families (empty: from the restriction)"
+    )
     beds: int = Field(ge=1, le=100)
     accessible: bool = False
 
@@ -41,12 +44,16 @@ class RoomOut(Schema):
     name: str
     wing: str
     restriction: str
+    age_group: str
     accessible: bool
 
 
 class AdmissionIn(Schema):
     referral_id: str | None = Field(default=None, pattern=PUBLIC_ID_PATTERN, description="the referral's public id")
     case_reference: str | None = Field(default=None, pattern=REFERENCE_PATTERN)
+    room_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="a room of this shelter; any room that fits if none"
+    )
 
 
 class StayOut(Schema):

@@ -17,10 +17,21 @@ from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import break_glass_object_ids, organisation_scope
+from lantern.cases.codes import Separation
 from lantern.crisis.models import CrisisEvent
 from lantern.crisis.selectors import active_crises
 from lantern.providers.capacity import BedNeed, FreeBeds
-from lantern.shelters.models import Bed, BedAssignment, Repatriation, Restriction, Stay, WaitingEntry, Wing
+from lantern.shelters.models import (
+    AgeGroup,
+    Bed,
+    BedAssignment,
+    Repatriation,
+    Restriction,
+    Room,
+    Stay,
+    WaitingEntry,
+    Wing,
+)
 from lantern.shelters.permissions import ShelterAction
 
 
@@ -52,8 +63,19 @@ def restrictions_for(case: Case) -> list[str]:
         allowed.append(Restriction.WOMEN)
     elif gender in ("Masculine", "TransgenderMasculine"):
         allowed.append(Restriction.MEN)
-    allowed += [Restriction.FAMILIES, Restriction.MIXED] if not case.is_minor else [Restriction.MIXED]
+    with_family = not case.is_minor or case.separation == Separation.ACCOMPANIED
+    allowed += [Restriction.FAMILIES, Restriction.MIXED] if with_family else [Restriction.MIXED]
     return allowed
+
+
+def age_groups_for(case: Case) -> list[str]:
+    """The rooms a person may be given by age. A child (or a person presumed to be one) only in a room for
+    children, or with their family when a parent or usual caregiver is with them; never in a room for adults."""
+    if case.is_minor:
+        if case.separation == Separation.ACCOMPANIED:
+            return [AgeGroup.CHILDREN, AgeGroup.FAMILIES]
+        return [AgeGroup.CHILDREN]
+    return [AgeGroup.ADULTS, AgeGroup.FAMILIES]
 
 
 def quarantine_days_at(shelter: Organisation, crises: list[CrisisEvent]) -> int:
@@ -162,6 +184,15 @@ def residents(shelter: Organisation) -> QuerySet[Stay]:
         .prefetch_related("assignments__bed__room", "repatriations")
         .order_by("admitted_at", "pk")
     )
+
+
+def room_of(shelter: Organisation, room_id: int) -> Room | None:
+    """A room of this shelter (the caller checked the user may admit there)."""
+    return Room.objects.filter(shelter=shelter, pk=room_id).first()
+
+
+def rooms_of(shelter: Organisation) -> QuerySet[Room]:
+    return Room.objects.filter(shelter=shelter).order_by("wing", "name")
 
 
 def stay_get(stay_id: int) -> Stay | None:

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lantern.cases import minority
+from lantern.cases.codes import DurableSolution, Separation
 from lantern.cases.models import Case, Consent
 from lantern.cases.selectors import consent_allows
 from lantern.cases.services import timeline_record
@@ -23,6 +25,7 @@ from lantern.referrals.models import Referral
 from lantern.referrals.models import Status as ReferralStatus
 from lantern.shelters.models import (
     PENDING_REPATRIATION,
+    AgeGroup,
     Bed,
     BedAssignment,
     Destination,
@@ -35,7 +38,7 @@ from lantern.shelters.models import (
     Wing,
 )
 from lantern.shelters.permissions import ShelterAction
-from lantern.shelters.selectors import quarantine_days_at, restrictions_for
+from lantern.shelters.selectors import age_groups_for, quarantine_days_at, restrictions_for
 
 
 def _require(actor: User | None, action: str, obj: object) -> None:
@@ -65,6 +68,7 @@ def room_add(
     restriction: str,
     beds: int,
     accessible: bool = False,
+    age_group: str = "",
 ) -> Room:
     _require(actor, ShelterAction.MANAGE, shelter)
     errors: dict[str, str] = {}
@@ -77,6 +81,14 @@ def room_add(
         errors["wing"] = _("Unknown value %(value)s.") % {"value": repr(wing)}
     if restriction not in Restriction.values:
         errors["restriction"] = _("Unknown value %(value)s.") % {"value": repr(restriction)}
+    # A room for children is for children; a room for families, for families; every other room, for adults.
+    age_group = age_group or {"children": AgeGroup.CHILDREN, "families": AgeGroup.FAMILIES}.get(
+        restriction, AgeGroup.ADULTS
+    )
+    if age_group not in AgeGroup.values:
+        errors["age_group"] = _("Unknown value %(value)s.") % {"value": repr(age_group)}
+    elif restriction == Restriction.CHILDREN and age_group != AgeGroup.CHILDREN:
+        errors["age_group"] = _("A room for children is for children only.")
     if not 1 <= beds <= 100:
         errors["beds"] = _("Between 1 and 100.")
     if Room.objects.filter(shelter=shelter, name=name).exists():
@@ -85,7 +97,7 @@ def room_add(
         raise ValidationError(errors)
     with transaction.atomic():
         room = Room.objects.create(
-            shelter=shelter, name=name, wing=wing, restriction=restriction, accessible=accessible
+            shelter=shelter, name=name, wing=wing, restriction=restriction, age_group=age_group, accessible=accessible
         )
         Bed.objects.bulk_create([Bed(room=room, label=f"{name}-{i + 1}") for i in range(beds)])
         audit_record(
@@ -95,9 +107,21 @@ def room_add(
             organisation_id=shelter.pk,
             object_type="shelters.room",
             object_id=room.pk,
-            detail={"wing": wing, "beds": beds},
+            detail={"wing": wing, "beds": beds, "age_group": age_group},
         )
     return room
+
+
+def room_refusal(case: Case, room: Room) -> str:
+    """Why this person may not be placed in this room; empty when they may."""
+    if room.age_group in age_groups_for(case):
+        return ""
+    if case.is_minor:
+        return _(
+            "%(room)s is a room for %(group)s: a child (or a person presumed to be a child until an age "
+            "assessment says otherwise) is placed only in a room for children."
+        ) % {"room": room.name, "group": str(AgeGroup(room.age_group).label).lower()}
+    return _("%(room)s is a room for children: an adult is not placed there.") % {"room": room.name}
 
 
 def quarantine_days_now(shelter: Organisation, on: date) -> int:
@@ -105,21 +129,33 @@ def quarantine_days_now(shelter: Organisation, on: date) -> int:
     return quarantine_days_at(shelter, list(active_crises(on=on)))
 
 
-def free_beds(shelter: Organisation, wing: str, restrictions: list[str]) -> list[Bed]:
+def free_beds(
+    shelter: Organisation,
+    wing: str,
+    restrictions: list[str],
+    age_groups: list[str] | None = None,
+    room: Room | None = None,
+) -> list[Bed]:
     occupied = BedAssignment.objects.filter(until__isnull=True).values("bed_id")
-    beds = list(
-        Bed.objects.filter(room__shelter=shelter, room__wing=wing, room__restriction__in=restrictions, active=True)
-        .exclude(pk__in=occupied)
-        .select_related("room")
+    candidates = Bed.objects.filter(
+        room__shelter=shelter, room__wing=wing, room__restriction__in=restrictions, active=True
     )
+    if age_groups is not None:
+        candidates = candidates.filter(room__age_group__in=age_groups)
+    if room is not None:
+        candidates = candidates.filter(room=room)
+    beds = list(candidates.exclude(pk__in=occupied).select_related("room"))
     order = {r: i for i, r in enumerate(restrictions)}
     return sorted(beds, key=lambda bed: (order[bed.room.restriction], bed.room.name, bed.label))
 
 
-def _take_bed(stay: Stay, shelter: Organisation, wing: str, restrictions: list[str]) -> BedAssignment | None:
-    """Insert the first free bed's assignment; when another admission took that bed a moment earlier, the
-    database refuses the second occupant and the next free bed is tried."""
-    for bed in free_beds(shelter, wing, restrictions):
+def _take_bed(
+    stay: Stay, shelter: Organisation, wing: str, restrictions: list[str], room: Room | None = None
+) -> BedAssignment | None:
+    """Insert the first free bed's assignment (in the room asked for, if any, and in a room for the person's
+    age); when another admission took that bed a moment earlier, the database refuses the second occupant and the
+    next free bed is tried."""
+    for bed in free_beds(shelter, wing, restrictions, age_groups_for(stay.case), room):
         try:
             with transaction.atomic():
                 return BedAssignment.objects.create(stay=stay, bed=bed, wing=wing)
@@ -128,18 +164,26 @@ def _take_bed(stay: Stay, shelter: Organisation, wing: str, restrictions: list[s
     return None
 
 
-def admit_from_referral(*, actor: User | None, referral: Referral) -> Stay:
+def admit_from_referral(*, actor: User | None, referral: Referral, room: Room | None = None) -> Stay:
     """Admit the person a referral names, once the shelter has accepted it and while the person's consent holds."""
     if referral.status not in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
         raise ValidationError({"referral": _("Accept the referral before admitting the person.")})
     if not consent_allows(referral.case, Consent.Purpose.REFERRAL, recipient=referral.recipient):
         raise ValidationError({"consent": _("The person has withdrawn their consent to this referral.")})
-    return admit(actor=actor, case=referral.case, shelter=referral.recipient, referral_id=referral.pk)
+    return admit(actor=actor, case=referral.case, shelter=referral.recipient, referral_id=referral.pk, room=room)
 
 
-def admit(*, actor: User | None, case: Case, shelter: Organisation, referral_id: int | None = None) -> Stay:
-    """Admit a person to a shelter: a regular bed, or a quarantine bed first when the crisis protocol asks for it.
-    With no bed free, nothing is written and the error says so (add them to the waiting list instead)."""
+def admit(
+    *,
+    actor: User | None,
+    case: Case,
+    shelter: Organisation,
+    referral_id: int | None = None,
+    room: Room | None = None,
+) -> Stay:
+    """Admit a person to a shelter: a regular bed, or a quarantine bed first when the crisis protocol asks for it;
+    in the room asked for, if any. A child is never placed in a room for adults, and the refusal says why. With no
+    bed free, nothing is written and the error says so (add them to the waiting list instead)."""
     _require(actor, ShelterAction.ADMIT, shelter)
     today = timezone.localdate()
     if shelter.type != OrganisationType.SHELTER:
@@ -148,8 +192,16 @@ def admit(*, actor: User | None, case: Case, shelter: Organisation, referral_id:
         raise ValidationError({"case": _("This person is already staying in a shelter.")})
     if any(m.kind == MeasureKind.SHELTER_INTAKE_FREEZE for m in active_measures(on=today, region=shelter.region)):
         raise ValidationError({"shelter": _("Shelter intake is frozen in this region by a crisis measure.")})
+    if room is not None and room.shelter_id != shelter.pk:
+        raise ValidationError({"room": _("This room is in another shelter.")})
+    if room is not None and room_refusal(case, room):
+        raise ValidationError({"room": room_refusal(case, room)})
     days = quarantine_days_now(shelter, today)
     wing = Wing.QUARANTINE if days else Wing.REGULAR
+    if room is not None and room.wing != wing:
+        raise ValidationError(
+            {"room": _("Admissions go to the %(wing)s wing now.") % {"wing": Wing(wing).label.lower()}}
+        )
     restrictions = restrictions_for(case)
     with transaction.atomic():
         try:
@@ -163,7 +215,16 @@ def admit(*, actor: User | None, case: Case, shelter: Organisation, referral_id:
                 )
         except IntegrityError:  # admitted elsewhere at the same moment
             raise ValidationError({"case": _("This person is already staying in a shelter.")}) from None
-        assignment = _take_bed(stay, shelter, wing, restrictions)
+        assignment = _take_bed(stay, shelter, wing, restrictions, room)
+        if assignment is None and case.is_minor:
+            raise ValidationError(
+                {
+                    "shelter": _(
+                        "No free bed in a room for children in this shelter. A child is never placed in a room for "
+                        "adults: ask another shelter or the child protection services."
+                    )
+                }
+            )
         if assignment is None:
             raise ValidationError(
                 {
@@ -255,6 +316,9 @@ def repatriation_plan(*, actor: User | None, stay: Stay, country: str, planned_o
         raise ValidationError({"country": _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}})
     if planned_on < timezone.localdate() - timedelta(days=365):
         raise ValidationError({"planned_on": _("The date is too far in the past.")})
+    refusal = minority.durable_solution_refusal(stay.case, DurableSolution.RETURN)
+    if refusal:
+        raise ValidationError({"best_interests": refusal})
     with transaction.atomic():
         current = _admitted(stay)
         repatriation = Repatriation.objects.create(stay=current, country=country, planned_on=planned_on)

@@ -77,18 +77,40 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
+MAX_ID_DIGITS = 9  # a room id typed by hand: anything longer is no room (and would overflow the database's integer)
+
+
 @login_required
-@post_only
 def admit_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Admit the person an accepted referral names: any bed that fits, or a room the shelter chooses. A refused
+    room shows the page again with the reason beside the choice."""
     user = page_user(request)
     referral = referral_get_for_user(user, referral_id)
-    try:
-        services.admit_from_referral(actor=user, referral=referral)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("referrals:inbox")
-    messages.success(request, _("Admitted: %(reference)s.") % {"reference": referral.case.reference})
-    return redirect("shelters:residents", organisation_id=referral.recipient_id)
+    shelter = _own_shelter(user, referral.recipient_id, ShelterAction.ADMIT)
+    rooms = selectors.rooms_of(shelter)
+    error = ""
+    chosen = request.POST.get("room", "")
+    if request.method == "POST":
+        room = rooms.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) <= MAX_ID_DIGITS else None
+        if chosen and room is None:
+            error = _("This shelter has no such room.")
+        else:
+            try:
+                services.admit_from_referral(actor=user, referral=referral, room=room)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Admitted: %(reference)s.") % {"reference": referral.case.reference})
+                return redirect("shelters:residents", organisation_id=referral.recipient_id)
+    context = {
+        "referral": referral,
+        "shelter": shelter,
+        "rooms": rooms,
+        "chosen": chosen,
+        "error": error,
+        "is_child": referral.case.is_minor is True,
+    }
+    return render(request, "shelters/admit.html", context, status=422 if error else 200)
 
 
 @login_required
