@@ -12,12 +12,12 @@ from datetime import date, datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from lantern.cases.codes import Separation
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import break_glass_object_ids, organisation_scope
-from lantern.cases.codes import Separation
 from lantern.crisis.models import CrisisEvent
 from lantern.crisis.selectors import active_crises
 from lantern.providers.capacity import BedNeed, FreeBeds
@@ -88,7 +88,11 @@ def quarantine_days_at(shelter: Organisation, crises: list[CrisisEvent]) -> int:
 
 
 def bed_counts(
-    shelter_ids: object, *, restrictions: list[str] | None = None, accessible: bool = False
+    shelter_ids: object,
+    *,
+    restrictions: list[str] | None = None,
+    accessible: bool = False,
+    age_groups: list[str] | None = None,
 ) -> QuerySet[Bed, dict[str, object]]:
     """Active and occupied beds per shelter, wing and kind of room: the one count of free beds that the beds board
     shows and routing reads (providers.capacity). `restrictions`: only these kinds of room; `accessible`: only
@@ -98,6 +102,8 @@ def bed_counts(
         beds = beds.filter(room__restriction__in=restrictions)
     if accessible:
         beds = beds.filter(room__accessible=True)
+    if age_groups is not None:
+        beds = beds.filter(room__age_group__in=age_groups)
     return beds.values("room__shelter_id", "room__wing", "room__restriction").annotate(
         total=Count("id", distinct=True),
         occupied=Count("assignments", filter=Q(assignments__until__isnull=True)),
@@ -150,7 +156,11 @@ def free_beds_for_routing(organisation_ids: Iterable[int], need: BedNeed, on: da
         restrictions = None
     free = {(s.pk, wing): 0 for s in shelters for wing in Wing.values}
     totals = dict.fromkeys((s.pk for s in shelters), 0)
-    for line in bed_counts([s.pk for s in shelters], restrictions=restrictions, accessible=need.accessible):
+    # A child is offered only beds she may be given (never a room for adults): the admission's own rule.
+    age_groups = age_groups_for(need.case) if need.case is not None else None
+    for line in bed_counts(
+        [s.pk for s in shelters], restrictions=restrictions, accessible=need.accessible, age_groups=age_groups
+    ):
         shelter_id = int(line["room__shelter_id"])  # type: ignore[call-overload]
         total, occupied = int(line["total"]), int(line["occupied"])  # type: ignore[call-overload]
         free[(shelter_id, str(line["room__wing"]))] += total - occupied

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantern.cases import minority
-from lantern.cases.codes import DurableSolution, Separation
+from lantern.cases.codes import DurableSolution
 from lantern.cases.models import Case, Consent
 from lantern.cases.selectors import consent_allows
 from lantern.cases.services import timeline_record
