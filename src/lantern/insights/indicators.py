@@ -638,7 +638,8 @@ REGISTRY: dict[str, Indicator] = {
             code="new_cases",
             label=_("New cases"),
             definition=_(
-                "Presumed victims identified in the month (by the date of identification), by sex, age band, form of "
+                "Presumed victims identified in the month (by the date of identification), with the adults "
+                "notified anonymously after declining the national referral mechanism, by sex, age band, form of "
                 "exploitation and whether the trafficking crossed a border."
             ),
             unit=Unit.CASES,

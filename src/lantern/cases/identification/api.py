@@ -1,7 +1,7 @@
 """The identification API: the checklist of indicators (its definition, and the checklists filled in on a case),
 and anonymous notifications. Mounted under the case router."""
 
-from __future__ import annotations
+from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -39,7 +39,7 @@ def _out(summary: selectors.ChecklistSummary) -> dict[str, object]:
         "filled_by": record.filled_by.username,
         "organisation": record.organisation.name,
         "answers": summary.answers,
-        "sections": [section.__dict__ for section in summary.sections],
+        "sections": [asdict(section) for section in summary.sections],
     }
 
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import get_language
@@ -78,7 +79,7 @@ def _labels(raw: object, where: str) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in raw.items()}
 
 
-def parse(data: dict[str, object], *, where: str = "checklist") -> Checklist:
+def parse(data: dict[str, Any], *, where: str = "checklist") -> Checklist:
     """A checklist from the decoded JSON, refused with the place of the first mistake."""
     version = str(data.get("version", "")).strip()
     if not version:
@@ -104,7 +105,7 @@ def parse(data: dict[str, object], *, where: str = "checklist") -> Checklist:
         sections.append(Section(section_code, _labels(raw_section.get("label"), f"{where} {section_code}"),
                                 tuple(indicators)))  # fmt: skip
     titles = _labels(data.get("title"), f"{where} title")
-    sources = tuple(str(s) for s in data.get("sources", []))  # type: ignore[attr-defined]
+    sources = tuple(str(s) for s in data.get("sources", []))
     return Checklist(version, titles, sources, tuple(sections))
 
 

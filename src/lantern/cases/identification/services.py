@@ -29,6 +29,14 @@ ADULT_AGE_BANDS = tuple(band for band in codes.AGE_BANDS if band not in ("0-8", 
 EARLIEST_DATE = date(2000, 1, 1)
 
 
+SHOWN_CODES = 5  # of the wrong codes an error names: enough to find them, never a hostile body echoed back
+SHOWN_CODE_CHARS = 40
+
+
+def _shown(codes_given: list[str]) -> str:
+    return listing.join([code[:SHOWN_CODE_CHARS] for code in codes_given[:SHOWN_CODES]])
+
+
 def checklist_record(
     *, actor: User, case: Case, answers: dict[str, str], observed_on: date | None = None
 ) -> IndicatorChecklist:
@@ -40,12 +48,10 @@ def checklist_record(
     errors: dict[str, str] = {}
     unknown_codes = sorted(code for code in answers if code not in checklist.indicators)
     if unknown_codes:
-        errors["answers"] = _("Not indicators of this checklist: %(value)s.") % {"value": listing.join(unknown_codes)}
+        errors["answers"] = _("Not indicators of this checklist: %(value)s.") % {"value": _shown(unknown_codes)}
     wrong = sorted(code for code, answer in answers.items() if answer not in IndicatorAnswer.values)
     if wrong and not unknown_codes:
-        errors["answers"] = _("Answer each indicator with yes, no or unknown: %(value)s.") % {
-            "value": listing.join(wrong)
-        }
+        errors["answers"] = _("Answer each indicator with yes, no or unknown: %(value)s.") % {"value": _shown(wrong)}
     if not errors and all(answer == IndicatorAnswer.UNKNOWN for answer in answers.values()):
         errors["answers"] = _("Answer at least one indicator: observed or not observed.")
     if observed_on > timezone.localdate():
