@@ -47,7 +47,8 @@ def police_case(world: World, clock: object) -> Case:
 def test_every_indicator_and_section_has_its_label_in_every_language(version: str) -> None:
     checklist = checklists.versions()[version]
     assert {section.code for section in checklist.sections} == FORMS_AND_CHILDREN
-    for item in [*checklist.sections, *checklist.indicators.values()]:
+    items: list[checklists.Section | checklists.Indicator] = [*checklist.sections, *checklist.indicators.values()]
+    for item in items:
         for language in STAFF_LANGUAGES:
             assert item.labels[language].strip(), (item.code, language)
             if language != "en":
@@ -92,7 +93,7 @@ def test_a_police_first_responder_records_what_she_observed_on_her_case(world: W
     assert entry.actor == world.police
     assert entry.label == "Indicators of trafficking recorded"
     event = AuditEvent.objects.get(action="case.indicators_record")
-    assert (event.actor, event.object_id) == (world.police, police_case.reference)
+    assert (event.actor_id, event.object_id) == (world.police.pk, police_case.reference)
     assert event.detail == {"checklist": record.pk, "version": "1"}  # codes and ids, no answers, no names
 
 

@@ -18,6 +18,25 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FIELD_PREFIX = "indicator_"
 
 
+# The sections of the checklist a case's recorded forms of exploitation point to: shown open on the page (the
+# others stay one click away, since at first contact the form of exploitation is often not yet known).
+SECTIONS_FOR_FORMS: dict[str, str] = {
+    "SexualExploitation": "sexual",
+    "ForcedLabour": "labour",
+    "ChildLabour": "labour",
+    "ForcedBegging": "criminality_begging",
+    "ForcedCriminality": "criminality_begging",
+    "Servitude": "domestic",
+}
+
+
+def open_sections(forms_of_exploitation: list[str], is_minor: bool | None) -> set[str]:
+    sections = {"general"} | {SECTIONS_FOR_FORMS[f] for f in forms_of_exploitation if f in SECTIONS_FOR_FORMS}
+    if is_minor is not False:  # a child, or nobody knows yet: the child-specific indicators are asked too
+        sections.add("child")
+    return sections
+
+
 class ChecklistForm(forms.Form):
     """One radio group per indicator of the current checklist (observed, not observed, not known: not known
     until the first responder says otherwise), grouped by section on the page."""
@@ -33,6 +52,7 @@ class ChecklistForm(forms.Form):
                 label=indicator.label(),
                 choices=IndicatorAnswer.choices,
                 initial=IndicatorAnswer.UNKNOWN,
+                required=False,  # an indicator not sent is not known
                 widget=forms.RadioSelect(attrs={"class": "indicator-answer"}),
             )
 
@@ -43,7 +63,8 @@ class ChecklistForm(forms.Form):
         ]
 
     def answers(self) -> dict[str, str]:
-        return {code: self.cleaned_data[FIELD_PREFIX + code] for code in self.checklist.indicators}
+        given = {code: self.cleaned_data[FIELD_PREFIX + code] for code in self.checklist.indicators}
+        return {code: answer or IndicatorAnswer.UNKNOWN for code, answer in given.items()}
 
 
 def _age_band_choices() -> list[tuple[str, str]]:

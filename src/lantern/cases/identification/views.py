@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lantern.cases import codes
 from lantern.cases import selectors as case_selectors
 from lantern.cases.identification import selectors, services
-from lantern.cases.identification.forms import ChecklistForm, NotificationForm
+from lantern.cases.identification.forms import ChecklistForm, NotificationForm, open_sections
 from lantern.cases.identification.permissions import IdentificationAction
 from lantern.core import codes as iso
 from lantern.core import selectors as core_selectors
@@ -41,7 +41,8 @@ def checklist_view(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("The indicators observed are recorded."))
                 return redirect("cases:detail", reference=case.reference)
         status = 422
-    return render(request, "cases/indicators.html", {"case": case, "form": form}, status=status)
+    context = {"case": case, "form": form, "open": open_sections(case.forms_of_exploitation, case.is_minor)}
+    return render(request, "cases/indicators.html", context, status=status)
 
 
 @login_required
