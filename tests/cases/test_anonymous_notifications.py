@@ -18,7 +18,7 @@ from django.test import Client
 from lantern.cases import htcds
 from lantern.cases.identification import selectors, services
 from lantern.cases.identification.services import NotificationData
-from lantern.cases.models import AnonymousNotification
+from lantern.cases.models import AnonymousNotification, Case
 from lantern.core.models import AuditEvent, Organisation
 from lantern.insights import refresh as refreshing
 from lantern.insights.models import IndicatorValue
@@ -130,7 +130,7 @@ def test_the_page_keeps_what_was_typed_and_lists_words_not_codes(
     assert staff["analyst"].get("/cases/anonymous-notifications/").status_code == 403
 
 
-def test_notifications_are_counted_with_the_cases_in_the_insights(world: World, clock: object) -> None:
+def test_notifications_are_counted_with_the_cases_in_the_insights(world: World, case: Case) -> None:
     refreshing.refresh()
     _notify(world)
     refreshing.refresh()  # the incremental refresh finds the new notification's month
@@ -143,6 +143,8 @@ def test_notifications_are_counted_with_the_cases_in_the_insights(world: World, 
         "ForcedLabour",
         "cross_border",
     )
+    maria = cells.get(organisation=world.ngo_a)  # the registered case of the same month, beside it
+    assert (maria.numerator, maria.sex, maria.age_band, maria.form) == (1, "Feminine", "21-23", "ForcedLabour")
 
 
 def test_notifications_are_in_the_ctdc_export_of_their_organisation(

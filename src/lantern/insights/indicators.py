@@ -295,12 +295,15 @@ def _notification_cells(periods: list[date]) -> QuerySet[Any]:
 
 
 def new_cases(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Cases and anonymous notifications, counted in one query (a UNION of the two aggregates; a cell both have
+    is added up here)."""
     columns = ("period", "region", "organisation_id", "sex", "age_band", "form", "border")
+    cases = _case_cells(periods).values(*columns).annotate(numerator=Count("id"))
+    notified = _notification_cells(periods).values(*columns).annotate(numerator=Count("id"))
     counts: dict[tuple[Any, ...], int] = {}
-    for cells in (_case_cells(periods), _notification_cells(periods)):
-        for row in cells.values(*columns).annotate(numerator=Count("id")):
-            key = tuple(row[name] for name in columns)
-            counts[key] = counts.get(key, 0) + row["numerator"]
+    for row in cases.union(notified, all=True):
+        key = tuple(row[name] for name in columns)
+        counts[key] = counts.get(key, 0) + row["numerator"]
     return ({**dict(zip(columns, key, strict=True)), "numerator": n, "denominator": None} for key, n in counts.items())
 
 
