@@ -9,8 +9,10 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from lantern.cases import services as cases
@@ -263,3 +265,17 @@ def test_nobody_else_opens_the_checklist_page(world: World, police_case: Case, s
         response = staff[persona].get(f"/cases/{police_case.reference}/indicators/")
         assert response.status_code == 404, persona
         assert "Andreea" not in response.content.decode()
+
+
+def test_reading_the_checklists_of_a_case_costs_the_same_queries_however_many_there_are(
+    world: World, police_case: Case
+) -> None:
+    services.checklist_record(actor=world.police, case=police_case, answers=SEEN, observed_on=date(2026, 3, 1))
+    with CaptureQueriesContext(connection) as one:
+        identification.case_indicator_checklists(user=world.police, case=police_case)
+    for _ in range(3):
+        services.checklist_record(actor=world.police, case=police_case, answers=SEEN, observed_on=date(2026, 3, 2))
+    with CaptureQueriesContext(connection) as four:
+        summaries = identification.case_indicator_checklists(user=world.police, case=police_case)
+    assert len(summaries) == 4
+    assert len(four) == len(one)
