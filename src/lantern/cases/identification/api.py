@@ -12,11 +12,11 @@ from lantern.cases import selectors as case_selectors
 from lantern.cases.identification import checklists, selectors, services
 from lantern.cases.identification.permissions import IdentificationAction
 from lantern.cases.identification.schemas import (
-    ChecklistDefinitionOut,
-    ChecklistIn,
-    ChecklistOut,
-    NotificationIn,
-    NotificationOut,
+    AnonymousNotificationIn,
+    AnonymousNotificationOut,
+    IndicatorChecklistDefinitionOut,
+    IndicatorChecklistIn,
+    IndicatorChecklistOut,
 )
 from lantern.cases.schemas import REFERENCE_PATTERN
 from lantern.cases.services import personal_data_read
@@ -43,7 +43,9 @@ def _out(summary: selectors.ChecklistSummary) -> dict[str, object]:
     }
 
 
-@router.get("/indicator-checklist", response={200: ChecklistDefinitionOut, **ERRORS}, operation_id="checklist_get")
+@router.get(
+    "/indicator-checklist", response={200: IndicatorChecklistDefinitionOut, **ERRORS}, operation_id="checklist_get"
+)
 def checklist_get(request: HttpRequest) -> dict[str, object]:
     """The current checklist of indicators, with its labels in the request's language."""
     api_user(request)
@@ -64,7 +66,9 @@ def checklist_get(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get(
-    "/cases/{reference}/indicators", response={200: list[ChecklistOut], **ERRORS}, operation_id="indicators_list"
+    "/cases/{reference}/indicators",
+    response={200: list[IndicatorChecklistOut], **ERRORS},
+    operation_id="indicators_list",
 )
 def indicators_list(request: HttpRequest, reference: str = Reference) -> list[dict[str, object]]:
     """The checklists filled in on the case: evidence for whoever decides, with no score and no threshold."""
@@ -75,8 +79,10 @@ def indicators_list(request: HttpRequest, reference: str = Reference) -> list[di
     return [_out(summary) for summary in summaries]
 
 
-@router.post("/cases/{reference}/indicators", response={201: ChecklistOut, **ERRORS}, operation_id="indicators_record")
-def indicators_record(request: HttpRequest, payload: ChecklistIn, reference: str = Reference) -> Status:
+@router.post(
+    "/cases/{reference}/indicators", response={201: IndicatorChecklistOut, **ERRORS}, operation_id="indicators_record"
+)
+def indicators_record(request: HttpRequest, payload: IndicatorChecklistIn, reference: str = Reference) -> Status:
     user = api_user(request)
     case = case_selectors.case_get_for_user(user, reference, IdentificationAction.CHECKLIST_RECORD)
     record = services.checklist_record(actor=user, case=case, answers=payload.answers, observed_on=payload.observed_on)
@@ -85,7 +91,7 @@ def indicators_record(request: HttpRequest, payload: ChecklistIn, reference: str
 
 @router.get(
     "/notifications/anonymous",
-    response={200: list[NotificationOut], **ERRORS},
+    response={200: list[AnonymousNotificationOut], **ERRORS},
     operation_id="notifications_list",
 )
 @paginate(CappedPagination)
@@ -94,8 +100,10 @@ def notifications_list(request: HttpRequest) -> object:
     return selectors.notifications_visible_to(user)
 
 
-@router.post("/notifications/anonymous", response={201: NotificationOut, **ERRORS}, operation_id="notifications_create")
-def notifications_create(request: HttpRequest, payload: NotificationIn) -> Status:
+@router.post(
+    "/notifications/anonymous", response={201: AnonymousNotificationOut, **ERRORS}, operation_id="notifications_create"
+)
+def notifications_create(request: HttpRequest, payload: AnonymousNotificationIn) -> Status:
     """Notify, for the statistics only, an adult who declines to enter the NRM: no name, no contact, no free
     text, no link to a person."""
     user = api_user(request)

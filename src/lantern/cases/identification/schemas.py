@@ -8,32 +8,32 @@ from ninja import Schema
 from pydantic import Field
 
 
-class IndicatorOut(Schema):
+class IndicatorLabelOut(Schema):
     code: str
     label: str
 
 
-class SectionOut(Schema):
+class IndicatorSectionOut(Schema):
     code: str
     label: str
-    indicators: list[IndicatorOut]
+    indicators: list[IndicatorLabelOut]
 
 
-class ChecklistDefinitionOut(Schema):
+class IndicatorChecklistDefinitionOut(Schema):
     version: str
     title: str
     sources: list[str]
-    sections: list[SectionOut]
+    sections: list[IndicatorSectionOut]
 
 
-class ChecklistIn(Schema):
+class IndicatorChecklistIn(Schema):
     answers: dict[str, str] = Field(
         description="indicator code -> yes, no or unknown; an indicator not sent is unknown", max_length=200
     )
     observed_on: date | None = Field(default=None, description="the day of first contact (default: today)")
 
 
-class SectionSummaryOut(Schema):
+class IndicatorSectionSummaryOut(Schema):
     code: str
     label: str
     observed: list[str] = Field(description="the labels of the indicators observed, in the reader's language")
@@ -41,7 +41,7 @@ class SectionSummaryOut(Schema):
     not_known: int
 
 
-class ChecklistOut(Schema):
+class IndicatorChecklistOut(Schema):
     id: int
     version: str
     observed_on: date
@@ -49,10 +49,10 @@ class ChecklistOut(Schema):
     filled_by: str
     organisation: str
     answers: dict[str, str]
-    sections: list[SectionSummaryOut]
+    sections: list[IndicatorSectionSummaryOut]
 
 
-class NotificationIn(Schema):
+class AnonymousNotificationIn(Schema):
     identified_on: date | None = None
     gender: str = Field(default="NonSpecifiedUnknown", max_length=24)
     age_band: str = Field(default="", max_length=8, description="a CTDC adult age band (18-20 ... 48+), or empty")
@@ -62,7 +62,7 @@ class NotificationIn(Schema):
     exploitation_region: str = Field(default="", max_length=100, description="one of the country's regions")
 
 
-class NotificationOut(Schema):
+class AnonymousNotificationOut(Schema):
     id: int
     organisation_id: int
     identified_on: date
