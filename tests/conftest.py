@@ -257,6 +257,7 @@ def case(world: World, clock: object) -> Case:
         person=maria(),
         context=labour_context(),
         identified_on=date(2026, 2, 16),
+        consent_to_case_management=True,
     )
 
 

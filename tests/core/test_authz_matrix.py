@@ -136,7 +136,10 @@ MATRIX: dict[str, Line] = {
     "publication_policy_set": Line(COORDINATOR, body={"minimum_k": 12}),
     # The case registry: the target is a case of organisation A registered by its caseworker.
     "cases_list": Line(EVERYONE),
-    "cases_create": Line(frozenset({"caseworker", "supervisor", "police", "outsider"}), body={"person": {}}),
+    "cases_create": Line(
+        frozenset({"caseworker", "supervisor", "police", "outsider"}),
+        body={"person": {}, "consent_to_case_management": False},
+    ),
     "cases_get": Line(CASE_STAFF_OF_A),
     "cases_duplicates": Line(COORDINATOR),
     "cases_update": Line(CASE_STAFF_OF_A, body={"context": {"exploitation_region": "Crete"}}),
@@ -149,6 +152,16 @@ MATRIX: dict[str, Line] = {
     "cases_timeline": Line(CASE_STAFF_OF_A),
     "exports_htcds": Line(frozenset({"supervisor"})),
     "exports_ctdc": Line(frozenset({"supervisor"})),
+    # Identification by first responders: the checklist's definition is reference data; the checklists of the
+    # case are read and written by those who work on it; anonymous notifications by whoever registers cases.
+    "checklist_get": Line(EVERYONE),
+    "indicators_list": Line(CASE_STAFF_OF_A),
+    "indicators_record": Line(CASE_STAFF_OF_A, body={"answers": {"gen_deceived": "yes"}}),
+    "notifications_list": Line(frozenset({"caseworker", "supervisor", "police", "outsider"})),
+    "notifications_create": Line(
+        frozenset({"caseworker", "supervisor", "police", "outsider"}),
+        body={"age_band": "21-23", "forms_of_exploitation": ["ForcedLabour"]},
+    ),
     # Crisis mode, providers, referrals: the targets are a crisis with a measure, the legal-aid clinic's offer,
     # and a referral of the case to the clinic (the person consented to it).
     "crises_list": Line(EVERYONE),
@@ -395,7 +408,12 @@ def test_each_persona_is_allowed_exactly_what_the_matrix_says(
     world: World, api_client: dict[str, Client], operation_id: str, method: str, path: str
 ) -> None:
     line = MATRIX[operation_id]
-    case = case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(first_name="Ana"))
+    case = case_register(
+        actor=world.caseworker,
+        organisation=world.ngo_a,
+        person=PersonData(first_name="Ana"),
+        consent_to_case_management=True,
+    )
     crisis = crisis_declare(
         actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 1, 1), quarantine_days=5
     )

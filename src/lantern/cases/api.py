@@ -9,6 +9,8 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from lantern.cases import children, selectors, services
+from lantern.cases.identification.api import router as identification_router
+from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.cases.schemas import (
@@ -50,6 +52,7 @@ from lantern.core.pagination import CappedPagination
 from lantern.core.permissions import organisation_scope
 
 router = Router(tags=["cases"])
+router.add_router("", identification_router)  # indicator checklists and anonymous notifications
 
 Reference = Path(..., pattern=REFERENCE_PATTERN, description="the case's pseudonymous reference, e.g. LT-7Q4K-9MZD")
 
@@ -372,7 +375,8 @@ def exports_ctdc(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         raise PermissionDenied("you may not export statistics")
     out = io.StringIO()
-    services.case_export_ctdc(actor=user, cases=selectors.cases_in_scope(scope), out=out)
+    notifications = notifications_in_scope(None if scope.everywhere else scope.organisation_ids)
+    services.case_export_ctdc(actor=user, cases=selectors.cases_in_scope(scope), out=out, notifications=notifications)
     return _csv(out, "ctdc.csv")
 
 

@@ -15,6 +15,9 @@ class CasesConfig(AppConfig):
         from lantern.core.api import BREAK_GLASS_TARGETS
 
         BREAK_GLASS_TARGETS["cases.case"] = ("cases.Case", "reference")
+        from lantern.cases import identification
+
+        identification.ready()
         from lantern.core.permissions import can
 
         navigation.register(

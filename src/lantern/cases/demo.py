@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from lantern.cases import children, services
+from lantern.cases.identification import demo as identification_demo
 from lantern.cases.models import Case
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core import services as core
@@ -32,6 +33,7 @@ def load() -> None:
         ).order_by("pk")
     )
     services.cases_generate(count=SYNTHETIC_CASES, seed=SEED, organisations=registering)
+    identification_demo.load()  # a police officer's checklist at first contact, and anonymous notifications
     caseworker = User.objects.filter(username="caseworker").first()
     supervisor = User.objects.filter(username="supervisor").first()
     if caseworker is None or supervisor is None:
@@ -110,6 +112,7 @@ def load() -> None:
                 exploitation_region="Attica",
             ),
             identified_on=today - timedelta(days=days_ago),
+            consent_to_case_management=True,
         )
         services.case_assign(actor=supervisor, case=case, assignee=caseworker)
         services.assessment_record(

@@ -94,8 +94,13 @@ class CaseForm(forms.Form):
     separation = forms.ChoiceField(
         label=_("Who cares for the child now"), choices=codes.Separation.choices, required=False
     )
+    # Never ticked in advance: the person says yes, or the case is kept without this consent (it can be recorded
+    # later on the case page).
     consent_to_case_management = forms.BooleanField(
-        label=_("The person agrees that we keep this case to help them"), required=False, initial=True
+        label=_("The person agrees that we keep this case to help them"),
+        required=False,
+        initial=False,
+        help_text=_("Tick only if the person said yes, after you explained what is kept and who sees it."),
     )
 
     PERSON = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, TextIO
 from django.utils import timezone
 
 from lantern.cases import codes
-from lantern.cases.models import Case, Consent
+from lantern.cases.models import AnonymousNotification, Case, Consent
 from lantern.cases.validation import ContextData, PersonData, clean_context, clean_person
 from lantern.core.exports import csv_writer
 from lantern.core.models import Organisation
@@ -418,14 +418,46 @@ def _ctdc_age(age: int | None) -> str:
     return "48+"
 
 
-def export_ctdc(cases: Iterable[Case], out: TextIO) -> int:
-    """De-identified microdata with CTDC variable names and codes, of cases whose people consented to statistics.
-    No name, no date of birth, no region, no reference: one row a person."""
+def ctdc_notification_row(notification: AnonymousNotification) -> list[object]:
+    """An anonymous notification (an adult who declined the NRM) in the same columns: what it does not hold is
+    missing (-99), never guessed."""
+    forms = set(notification.forms_of_exploitation)
+    known_forms = bool(forms)
+
+    def flag(condition: bool, known: bool = True) -> int:
+        return (1 if condition else 0) if known else MISSING
+
+    gender = {"Feminine": "Female", "TransgenderFeminine": "Female", "Masculine": "Male",
+              "TransgenderMasculine": "Male"}.get(notification.gender, "Unknown")  # fmt: skip
+    band = notification.age_band
+    row: list[object] = [
+        notification.identified_on.year,
+        gender,
+        band.replace("-", "--") if "-" in band else (band or "Unknown"),
+        "Adult",
+        notification.citizenship or "00",
+        notification.exploitation_country or "00",
+    ]
+    row += [flag(bool(forms & members), known_forms) for members in CTDC_EXPLOITATION.values()]
+    row.append(flag({"SexualExploitation", "ForcedLabour"} <= forms, known_forms))
+    row += [MISSING] * (len(CTDC_CONTROL) + len(CTDC_LABOUR) + len(CTDC_SEX) + len(CTDC_RELATION))
+    both = notification.citizenship and notification.exploitation_country
+    row.append(int(notification.citizenship != notification.exploitation_country) if both else MISSING)
+    row.append(MISSING)
+    return row
+
+
+def export_ctdc(cases: Iterable[Case], out: TextIO, notifications: Iterable[AnonymousNotification] = ()) -> int:
+    """De-identified microdata with CTDC variable names and codes, of cases whose people consented to statistics,
+    then of the anonymous notifications. No name, no date of birth, no region, no reference: one row a person."""
     writer = csv_writer(out)
     writer.writerow(CTDC_COLUMNS)
     count = 0
     for case in cases:
         writer.writerow(ctdc_row(case, case.person.citizenship))
+        count += 1
+    for notification in notifications:
+        writer.writerow(ctdc_notification_row(notification))
         count += 1
     return count
 

@@ -10,6 +10,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.cases.codes import (
     TIMELINE,
@@ -421,3 +422,76 @@ class BestInterests(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.solution}"
+
+
+# --- Identification by first responders (lantern.cases.identification) -----------------------------------------
+
+
+class IndicatorAnswer(models.TextChoices):
+    YES = "yes", pgettext_lazy("indicator", "Observed")
+    NO = "no", pgettext_lazy("indicator", "Not observed")
+    UNKNOWN = "unknown", pgettext_lazy("indicator", "Not known")
+
+
+class IndicatorChecklist(models.Model):
+    """One filling-in of the indicator checklist on a case: who, for which organisation, when, and against which
+    version of the checklist (`cases/indicators/`). Evidence for whoever decides, never a score."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="indicator_checklists")
+    version = models.CharField(max_length=20)
+    observed_on = models.DateField()
+    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["case", "recorded_at"], name="checklist_case_recent")]
+
+    def __str__(self) -> str:
+        return f"indicator checklist #{self.pk}"
+
+
+class IndicatorResponse(models.Model):
+    """The answer to one indicator of a checklist, by its stable code."""
+
+    checklist = models.ForeignKey(IndicatorChecklist, on_delete=models.CASCADE, related_name="responses")
+    code = models.CharField(max_length=40)
+    answer = models.CharField(max_length=8, choices=IndicatorAnswer.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "code"], name="one_answer_per_indicator"),
+            models.CheckConstraint(condition=Q(answer__in=["yes", "no", "unknown"]), name="indicator_answer_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.answer}"
+
+
+class AnonymousNotification(models.Model):
+    """An adult who declines to enter the NRM, notified for the statistics only (the UK's duty to notify): the
+    CTDC fields, no name, no contact, no free text, no link to a case or a person."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    identified_on = models.DateField()
+    gender = models.CharField(max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)
+    age_band = models.CharField(max_length=8, blank=True, default="")
+    citizenship = models.CharField(max_length=2, blank=True, default="", help_text="ISO 3166 code")
+    forms_of_exploitation = models.JSONField(default=list, blank=True)
+    exploitation_country = models.CharField(max_length=2, blank=True, default="")
+    exploitation_region = models.CharField(max_length=100, blank=True, default="")
+    # Who recorded it is in the audit trail; the row keeps only the organisation (a first responder's list shows
+    # her organisation's notifications, none of them a person).
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "-recorded_at"], name="notification_org_recent"),
+            models.Index(fields=["identified_on"], name="notification_identified"),
+        ]
+
+    def __str__(self) -> str:
+        return f"anonymous notification #{self.pk}"

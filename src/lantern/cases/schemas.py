@@ -58,7 +58,10 @@ class CaseIn(Schema):
     person: PersonIn
     context: ContextIn = Field(default_factory=ContextIn)
     identified_on: date | None = None
-    consent_to_case_management: bool = True
+    # Required, never assumed: the client says whether the person agreed (false registers the case without it).
+    consent_to_case_management: bool = Field(
+        description="whether the person agreed that the case is kept to help them; required, never assumed"
+    )
 
 
 class CasePatch(Schema):

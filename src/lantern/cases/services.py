@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from lantern.cases import codes, erasure, htcds, minority
 from lantern.cases.models import (
+    AnonymousNotification,
     Assessment,
     BestInterests,
     Case,
@@ -203,10 +204,11 @@ def case_register(
     context: ContextData | None = None,
     identified_on: date | None = None,
     identified_by: Organisation | None = None,
-    consent_to_case_management: bool = True,
+    consent_to_case_management: bool = False,
     created_at: Any = None,
 ) -> Case:
-    """Register a presumed victim. Returns the case; its reference is what everyone uses from now on."""
+    """Register a presumed victim. Returns the case; its reference is what everyone uses from now on. Consent to
+    case management is recorded only when the caller says the person gave it: it is never assumed."""
     _require(actor, CaseAction.CREATE, organisation)
     identified_on = identified_on or timezone.localdate()
     person, context = _validate(replace(person), replace(context or ContextData()), identified_on)
@@ -778,11 +780,18 @@ def case_export_htcds(*, actor: User | None, organisation: Organisation, out: Te
 
 
 def case_export_ctdc(
-    *, actor: User | None, cases: QuerySet[Case], out: TextIO, organisation: Organisation | None = None
+    *,
+    actor: User | None,
+    cases: QuerySet[Case],
+    out: TextIO,
+    organisation: Organisation | None = None,
+    notifications: QuerySet[AnonymousNotification] | None = None,
 ) -> int:
-    """De-identified CTDC microdata of those of `cases` consented to statistics, audited. `organisation` is the
-    one the console named (none: every organisation, or the API's scope)."""
-    count = htcds.export_ctdc(htcds.ctdc_cases(cases).iterator(chunk_size=5000), out)
+    """De-identified CTDC microdata of those of `cases` consented to statistics, and of the anonymous
+    notifications the caller scoped the same way, audited. `organisation` is the one the console named (none:
+    every organisation, or the API's scope)."""
+    rows = notifications.iterator(chunk_size=5000) if notifications is not None else ()
+    count = htcds.export_ctdc(htcds.ctdc_cases(cases).iterator(chunk_size=5000), out, rows)
     with transaction.atomic():
         audit_record(
             action="case.export",

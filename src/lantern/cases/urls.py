@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lantern.cases import views
+from lantern.cases.identification import urls as identification
 
 app_name = "cases"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("new/", views.case_register_view, name="register"),
     path("break-glass/", views.break_glass_view, name="break_glass"),
+    *identification.urlpatterns,
     path(f"{R}/", views.case_detail_view, name="detail"),
     path(f"{R}/notes/", views.note_add_view, name="note_add"),
     path(f"{R}/consents/", views.consent_give_view, name="consent_give"),

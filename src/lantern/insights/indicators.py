@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lantern.cases.codes import CaseStatus
+from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case, Stage, TimelineEntry
 from lantern.core.models import OrganisationType
 from lantern.crisis.selectors import active_crises, minimum_package
@@ -253,21 +254,57 @@ def _case_cells(periods: list[date]) -> QuerySet[Any]:
 
 
 def _cases_changed(since: Since) -> set[date]:
-    """Months of identification of the cases added or changed since (every change writes the timeline)."""
+    """Months of identification of the cases added or changed since (every change writes the timeline), and of
+    the anonymous notifications recorded since (they are never changed)."""
     cases = _cases()
+    notifications = notifications_in_scope(None)
     if since.at > EPOCH:
         changed = TimelineEntry.objects.filter(at__gte=since.at).values("case_id")
         cases = cases.filter(Q(pk__gt=since.after_id("case")) | Q(pk__in=changed))
-    return _months(cases, "identified_on")
+        notifications = notifications.filter(recorded_at__gte=since.at)
+    return _months(cases, "identified_on") | _months(notifications, "identified_on")
+
+
+def _notification_cells(periods: list[date]) -> QuerySet[Any]:
+    """Adults who declined the NRM, notified anonymously, in the same columns as the cases: counted with them."""
+    return (
+        notifications_in_scope(None)
+        .order_by()
+        .filter(in_periods("identified_on", periods))
+        .annotate(
+            period=TruncMonth("identified_on"),
+            first_form=KT("forms_of_exploitation__0"),
+            second_form=KT("forms_of_exploitation__1"),
+        )
+        .annotate(
+            form=SqlCase(
+                When(second_form__isnull=False, then=Value("Multiple")),
+                default=Coalesce("first_form", Value(""), output_field=CharField()),
+                output_field=CharField(),
+            ),
+            border=SqlCase(
+                When(Q(citizenship="") | Q(exploitation_country=""), then=Value("")),
+                When(citizenship=F("exploitation_country"), then=Value("domestic")),
+                default=Value("cross_border"),
+                output_field=CharField(),
+            ),
+            sex=F("gender"),
+            region=F("exploitation_region"),
+        )
+    )
 
 
 def new_cases(periods: list[date], now: datetime) -> Iterable[Cell]:
-    rows = (
-        _case_cells(periods)
-        .values("period", "region", "organisation_id", "sex", "age_band", "form", "border")
-        .annotate(numerator=Count("id"))
-    )
-    return ({**row, "denominator": None} for row in rows)
+    """Cases and anonymous notifications, counted in one query (a UNION of the two aggregates; a cell both have
+    is added up here)."""
+    columns = ("period", "region", "organisation_id", "sex", "age_band", "form", "border")
+    cases = _case_cells(periods).values(*columns).annotate(numerator=Count("id"))
+    notified = _notification_cells(periods).values(*columns).annotate(numerator=Count("id"))
+    counts: dict[tuple[Any, ...], int] = {}
+    for row in cases.union(notified, all=True):
+        key = tuple(row[name] for name in columns)
+        counts[key] = counts.get(key, 0) + row["numerator"]
+    return ({**dict(zip(columns, key, strict=True)), "numerator": n, "denominator": None} for key, n in counts.items())
 
 
 def _share_of_cases(condition: Q) -> Callable[[list[date], datetime], Iterable[Cell]]:
@@ -604,7 +641,8 @@ REGISTRY: dict[str, Indicator] = {
             code="new_cases",
             label=_("New cases"),
             definition=_(
-                "Presumed victims identified in the month (by the date of identification), by sex, age band, form of "
+                "Presumed victims identified in the month (by the date of identification), with the adults "
+                "notified anonymously after declining the national referral mechanism, by sex, age band, form of "
                 "exploitation and whether the trafficking crossed a border."
             ),
             unit=Unit.CASES,

@@ -113,11 +113,14 @@ def anonymise(rows: np.ndarray, columns: list[str], *, k: int = 11) -> Anonymise
 
 
 def lantern_ctdc_rows() -> tuple[np.ndarray, list[str]]:
-    """Lantern's cases consented to statistics, as CTDC rows (the cases app's own mapping)."""
-    from lantern.cases.htcds import ctdc_cases
+    """Lantern's cases consented to statistics and its anonymous notifications, as CTDC rows (the cases app's own
+    mapping)."""
+    from lantern.cases.htcds import ctdc_cases, ctdc_notification_row
+    from lantern.cases.identification.selectors import notifications_in_scope
     from lantern.cases.models import Case
 
     rows = [ctdc_row(case, case.person.citizenship) for case in ctdc_cases(Case.objects.all()).iterator(2000)]
+    rows += [ctdc_notification_row(n) for n in notifications_in_scope(None).iterator(2000)]  # adults who declined
     array = np.array(rows, dtype=str) if rows else np.zeros((0, len(CTDC_COLUMNS)), dtype=str)
     return array, list(CTDC_COLUMNS)
 

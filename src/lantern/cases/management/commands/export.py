@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case
 from lantern.cases.services import case_export_ctdc, case_export_htcds
 from lantern.core.management.base import LanternCommand, UsageError
@@ -44,7 +45,11 @@ class Command(LanternCommand):
                 count = case_export_htcds(actor=None, organisation=organisation, out=handle)
             else:
                 cases = Case.objects.all() if organisation is None else Case.objects.filter(organisation=organisation)
-                count = case_export_ctdc(actor=None, cases=cases, out=handle, organisation=organisation)
+                scope = None if organisation is None else frozenset({organisation.pk})
+                count = case_export_ctdc(
+                    actor=None, cases=cases, out=handle, organisation=organisation,
+                    notifications=notifications_in_scope(scope),
+                )  # fmt: skip
         finally:
             if out_path is not None:
                 handle.close()
