@@ -77,12 +77,15 @@ def test_the_case_page_actions(staff: dict[str, Client], case: Case, world: Worl
     assert response.status_code == 422
     assert "A referral consent names the organisation" in response.content.decode()
     assert client.post(url + "consents/", {"purpose": "referral", "recipient": world.legal_aid.pk}).status_code == 302
-    assert client.post(url + "refer/").status_code == 302
-    assert client.post(url + "decisions/", {"kind": "reasonable_grounds", "outcome": "positive",
-                                            "decided_on": "2026-03-02"}).status_code == 404  # fmt: skip
-    response = staff["supervisor"].post(
-        url + "decisions/", {"kind": "reasonable_grounds", "outcome": "positive", "decided_on": "2026-03-02"}
-    )
+    refused = client.post(url + "refer/", {"legal_basis": ""})  # neither consent nor a legal basis
+    assert refused.status_code == 422
+    assert "legal basis" in refused.content.decode()
+    assert client.post(url + "refer/", {"consent_given": "on"}).status_code == 302
+    decision = {"kind": "reasonable_grounds", "outcome": "positive", "decided_on": "2026-03-02",
+                "reasons": "Indicators of forced labour"}  # fmt: skip
+    assert client.post(url + "decisions/", decision).status_code == 403
+    assert staff["supervisor"].post(url + "decisions/", decision).status_code == 403  # the authority decides
+    response = staff["authority_member"].post(url + "decisions/", decision)
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.RECOVERY

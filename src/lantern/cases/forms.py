@@ -143,12 +143,45 @@ class RiskForm(forms.Form):
     notes = forms.CharField(label=_("Why"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReferToAuthorityForm(forms.Form):
+    """The competent authority receives the case file with the person's consent, or on a legal basis named here."""
+
+    consent_given = forms.BooleanField(
+        label=_("The person agrees that the competent authority receives the case file"), required=False
+    )
+    legal_basis = forms.CharField(
+        label=_("Or the legal basis for sharing it without consent"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=Decision.Kind.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
-    decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT)
+    reasons = forms.CharField(
+        label=_("Reasons for the decision"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    served_on = forms.DateField(label=_("Served on the person on"), required=False, widget=DATE_INPUT)
+    served_language = forms.CharField(
+        label=_("Language it was served in (ISO 639-1 code, e.g. ro)"), max_length=3, required=False
+    )
+    reconsideration_grounds = forms.CharField(
+        label=_("Grounds of the request to reconsider (when a decision of this kind exists)"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ServeForm(forms.Form):
+    served_on = forms.DateField(label=_("Served on the person on"), widget=DATE_INPUT)
+    served_language = forms.CharField(label=_("Language it was served in (ISO 639-1 code, e.g. ro)"), max_length=3)
 
 
 class CloseForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("new/", views.case_register_view, name="register"),
     path("break-glass/", views.break_glass_view, name="break_glass"),
+    path("nrm/", views.nrm_status_view, name="nrm"),
     path(f"{R}/", views.case_detail_view, name="detail"),
     path(f"{R}/notes/", views.note_add_view, name="note_add"),
     path(f"{R}/consents/", views.consent_give_view, name="consent_give"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path(f"{R}/risk/", views.risk_view, name="risk"),
     path(f"{R}/refer/", views.refer_view, name="refer"),
     path(f"{R}/decisions/", views.decide_view, name="decide"),
+    path(f"{R}/decisions/<int:decision_id>/serve/", views.serve_view, name="serve"),
     path(f"{R}/close/", views.close_view, name="close"),
     path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),
 ]

@@ -28,6 +28,9 @@ class Command(LanternCommand):
         profile.add_argument("--country", required=True)
         profile.add_argument("--reasonable-grounds-days", type=int, help="working days for the decision (e.g. 5)")
         profile.add_argument("--recovery-days", type=int, help="days of recovery and reflection (30, 45, 90...)")
+        profile.add_argument(
+            "--recovery-minimum-days", type=int, help="days of recovery before a negative conclusive decision (30+)"
+        )
         profile.add_argument("--weekend", help="ISO weekday numbers, e.g. 6,7 (Saturday, Sunday) or 5,6")
         profile.add_argument("--retention-days", type=int, help="days after closure before anonymisation")
         holiday = sub.add_parser("holiday", help="add or remove a public holiday")
@@ -45,6 +48,7 @@ class Command(LanternCommand):
         for option, field, low, high in (
             ("reasonable_grounds_days", "reasonable_grounds_working_days", 1, 60),
             ("recovery_days", "recovery_period_days", 30, 365),
+            ("recovery_minimum_days", "recovery_period_minimum_days", 30, 365),
             ("retention_days", "retention_days", 30, 36500),
         ):
             value = options[option]
@@ -64,7 +68,8 @@ class Command(LanternCommand):
         self.stdout.write(
             f"{country}: reasonable grounds within {profile.reasonable_grounds_working_days} working days; "
             f"recovery period {profile.recovery_period_days} days; weekend {profile.weekend}; "
-            f"retention {profile.retention_days} days"
+            f"retention {profile.retention_days} days; "
+            f"no negative conclusive decision before {profile.recovery_period_minimum_days} days of recovery"
         )
 
     def _holiday(self, country: str, options: dict[str, Any]) -> None:
