@@ -67,7 +67,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     authority = page.locator("section.nrm-authority")
     authority.locator("summary").first.click()
     authority.locator("form[action$='/refer/'] button[type=submit]").click()
-    expect(page.locator("section.nrm-authority .errorlist")).to_be_visible()
+    expect(page.locator("#id_legal_basis-error")).to_be_visible()
     page.locator("#id_consent_given").check()
     page.locator("section.nrm-authority form[action$='/refer/'] button[type=submit]").click()
     expect(page.locator("section.nrm-authority")).to_contain_text("National Identification Panel")
@@ -86,7 +86,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_served_on").fill(today)
     page.locator("#id_served_language").fill("ro")
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
-    expect(page.locator("#id_reasons")).to_be_visible()  # the reasons are required: the form comes back
+    expect(page.locator("#id_reasons-error")).to_be_visible()  # the reasons are required: the form comes back
     assert page.locator("#id_served_language").input_value() == "ro"  # what was typed is kept
     page.locator("#id_reasons").fill(REASONS)
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from lantern.cases import services
 from lantern.cases.models import Case, Stage
 from lantern.core.models import AuditEvent
 from tests.conftest import World
@@ -133,7 +134,7 @@ REFUSED = [
     ("caseworker", "consents/", {"purpose": "bogus", "recipient": "", "channel": ""}),
     ("caseworker", "needs/", {"needs": ["not_a_service"]}),
     ("caseworker", "risk/", {"risk_level": "bogus", "notes": "<script>alert(1)</script> typed"}),
-    ("supervisor", "decisions/", {"kind": "bogus", "outcome": "positive", "decided_on": "2026-03-02"}),
+    ("authority_member", "decisions/", {"kind": "bogus", "outcome": "positive", "decided_on": "2026-03-02"}),
     ("caseworker", "close/", {"reason": ""}),
 ]
 
@@ -142,6 +143,8 @@ REFUSED = [
 def test_a_refused_case_action_shows_the_personal_data_only_as_an_audited_read(
     staff: dict[str, Client], case: Case, persona_name: str, action: str, data: dict
 ) -> None:
+    if persona_name == "authority_member":  # the authority decides on the cases referred to it
+        services.case_refer_to_authority(actor=case.created_by, case=case, consent_given=True)
     reads = AuditEvent.objects.filter(action="personal_data.read", object_id=case.reference)
     before = reads.count()
     response = staff[persona_name].post(f"/cases/{case.reference}/{action}", data)

@@ -144,7 +144,7 @@ MATRIX: dict[str, Line] = {
     "cases_get": Line(CASE_STAFF_OF_A),
     "cases_duplicates": Line(COORDINATOR),
     "cases_update": Line(CASE_STAFF_OF_A, body={"context": {"exploitation_region": "Crete"}}),
-    "cases_refer": Line(CASE_STAFF_OF_A, body={}),
+    "cases_refer": Line(CASE_STAFF_OF_A, body={"consent_given": True}),
     # Decisions are the competent authority's, once the case is referred to it; the coordinator follows where the
     # referred cases stand (no personal data), the authority its own.
     "cases_decide": Line(
