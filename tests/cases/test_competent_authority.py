@@ -29,15 +29,40 @@ REASONS = "Passport taken, debt bondage, movements controlled: reasonable ground
 GROUNDS = "Her lawyer handed in the employer's messages, which the first decision did not have."
 
 
-def _refer(world: World, case: Case, **basis: object) -> Case:
+def _refer(world: World, case: Case, legal_basis: str = "") -> Case:
+    """Referred on Friday 27 February, with the person's consent unless a legal basis is named."""
     return services.case_refer_to_authority(
-        actor=world.caseworker, case=case, referred_on=date(2026, 2, 27), **(basis or {"consent_given": True})
+        actor=world.caseworker,
+        case=case,
+        referred_on=date(2026, 2, 27),
+        consent_given=not legal_basis,
+        legal_basis=legal_basis,
     )
 
 
-def _decide(world: World, case: Case, kind: str = "reasonable_grounds", outcome: str = "positive", **more: object):  # type: ignore[no-untyped-def]
+def _decide(
+    world: World,
+    case: Case,
+    kind: str = "reasonable_grounds",
+    outcome: str = "positive",
+    *,
+    decided_on: date | None = None,
+    served_on: date | None = None,
+    served_language: str = "",
+    reconsiders: Decision | None = None,
+    reconsideration_grounds: str = "",
+) -> Decision:
     return services.case_decide(
-        actor=world.authority_member, case=case, kind=kind, outcome=outcome, reasons=REASONS, **more
+        actor=world.authority_member,
+        case=case,
+        kind=kind,
+        outcome=outcome,
+        reasons=REASONS,
+        decided_on=decided_on,
+        served_on=served_on,
+        served_language=served_language,
+        reconsiders=reconsiders,
+        reconsideration_grounds=reconsideration_grounds,
     )
 
 

@@ -143,7 +143,9 @@ def _check_one_authority(fields: dict[str, Any], exclude: int | None = None) -> 
     if fields["type"] != OrganisationType.COMPETENT_AUTHORITY:
         return
     others = Organisation.objects.filter(country=fields["country"], type=OrganisationType.COMPETENT_AUTHORITY)
-    if others.exclude(pk=exclude).exists():
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
         raise ValidationError({"type": _("This country already has a competent authority.")})
 
 
