@@ -77,6 +77,8 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     _login(page, base, "authority_member")
     page.goto(f"{base}/cases/nrm/")
     expect(page.get_by_text(maria_case.reference)).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"nrm-referred-cases-{language}.png"), full_page=True)
     page.goto(case_url)
     expect(page.get_by_text("Maria Popescu")).to_be_visible()  # the file the authority needs
     decide = page.locator("section.nrm-authority details").last
@@ -91,7 +93,6 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_reasons").fill(REASONS)
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
-    SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"nrm-authority-decision-{language}.png"), full_page=True)
     _logout(page)
 
