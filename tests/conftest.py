@@ -2,7 +2,8 @@
 
 The world has two NGOs (A, where the caseworker, her supervisor and the organisation's administrator work, and
 B, whose caseworker and administrator must see nothing of A), a police unit, a legal-aid clinic, a prosecution
-service and the national coordination office (coordinator, analyst, auditor, system administrator).
+service, the national coordination office (coordinator, analyst, auditor, system administrator) and the competent
+authority that decides who is a victim (its member sees a case only once it is referred to it).
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class World:
     prosecution: Organisation
     ministry: Organisation
     shelter: Organisation
+    competent_authority: Organisation
     users: dict[str, User] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> User:
@@ -149,6 +151,7 @@ PERSONAS: dict[str, tuple[str, Role]] = {
     "outsider": ("ngo_b", Role.CASEWORKER),
     "outsider_admin": ("ngo_b", Role.ORG_ADMIN),
     "shelter_worker": ("shelter", Role.SERVICE_PROVIDER),
+    "authority_member": ("competent_authority", Role.AUTHORITY_MEMBER),
 }
 
 
@@ -169,6 +172,7 @@ def world(db: None) -> World:
         prosecution=_org("Public Prosecutor's Office", OrganisationType.PROSECUTION),
         ministry=_org("National Coordination Office", OrganisationType.MINISTRY, lead=True),
         shelter=_org("Safe Roof Shelter", OrganisationType.SHELTER),
+        competent_authority=_org("National Identification Panel", OrganisationType.COMPETENT_AUTHORITY),
     )
     for username, (org_attr, role) in PERSONAS.items():
         w.users[username] = services.user_create(

@@ -66,7 +66,9 @@ def test_filters(world: World, case: Case) -> None:
     other = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData())
     services.case_assign(actor=world.supervisor, case=other, assignee=world.caseworker)
     services.assessment_record(actor=world.caseworker, case=case, kind="needs", needs=["medical"])
-    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 20))
+    services.case_refer_to_authority(
+        actor=world.caseworker, case=case, referred_on=date(2026, 2, 20), consent_given=True
+    )
     caseworker = world.caseworker
 
     def refs(**filters: object) -> list[str]:

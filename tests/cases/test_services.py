@@ -76,25 +76,44 @@ def test_only_people_who_work_with_victims_in_the_organisation_register_there(
 def test_the_reasonable_grounds_deadline_counts_working_days_and_holidays(case: Case, world: World) -> None:
     # Referred on Monday 23 March 2026; Wednesday 25 March is a public holiday in Greece.
     case.identified_on = date(2026, 2, 27)
-    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27))
+    services.case_refer_to_authority(
+        actor=world.caseworker, case=case, referred_on=date(2026, 2, 27), consent_given=True
+    )
     assert case.reasonable_grounds_due == date(2026, 3, 6)  # Friday 27 Feb + 5 working days
     assert case.next_deadline == date(2026, 3, 6)
     assert case.stage == Stage.REFERRED
 
 
+REASONS = "Recruited by a false job offer, passport taken, wages withheld: reasonable grounds."
+GROUNDS = "New evidence: the employer's messages, handed in by her lawyer."
+
+
 def test_the_nrm_runs_from_identification_to_support(case: Case, world: World) -> None:
-    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27))
-    with pytest.raises(PermissionDenied):  # decisions are the supervisor's
-        services.case_decide(actor=world.caseworker, case=case, kind="reasonable_grounds", outcome="positive")
+    services.case_refer_to_authority(
+        actor=world.caseworker, case=case, referred_on=date(2026, 2, 27), consent_given=True
+    )
+    for persona in ("caseworker", "supervisor"):  # decisions are the competent authority's, not the NGO's
+        with pytest.raises(PermissionDenied):
+            services.case_decide(
+                actor=world.users[persona], case=case, kind="reasonable_grounds", outcome="positive", reasons=REASONS
+            )
     services.case_decide(
-        actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="positive", decided_on=date(2026, 3, 2)
+        actor=world.authority_member,
+        case=case,
+        kind="reasonable_grounds",
+        outcome="positive",
+        reasons=REASONS,
+        decided_on=date(2026, 3, 2),
     )
     assert case.stage == Stage.RECOVERY
     assert case.recovery_ends == date(2026, 4, 1)  # at least 30 days of recovery and reflection
-    services.case_decide(actor=world.supervisor, case=case, kind="conclusive_grounds", outcome="positive")
+    services.case_decide(
+        actor=world.authority_member, case=case, kind="conclusive_grounds", outcome="positive", reasons=REASONS
+    )
     assert case.stage == Stage.SUPPORT
     assert case.trafficking_status == "ActualVictimOfTrafficking"
-    assert case.status_decided_by == "NGO"
+    assert case.status_decided_by == "NonPoliceGovernmentalOrganization"  # the authority, not the NGO
+    assert {d.decided_by_organisation for d in case.decisions.all()} == {world.competent_authority}
     assert [d.kind for d in case.decisions.all()] == ["reasonable_grounds", "conclusive_grounds"]
     services.case_close(actor=world.caseworker, case=case, reason="Reintegrated, living independently")
     assert case.stage == Stage.CLOSED
@@ -103,27 +122,50 @@ def test_the_nrm_runs_from_identification_to_support(case: Case, world: World) -
     assert kinds == ["register", "refer_to_authority", "decision", "decision", "close"]
 
 
-def test_a_negative_decision_can_be_reconsidered_and_only_the_latest(case: Case, world: World) -> None:
-    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27))
-    negative = services.case_decide(actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="negative")
+def test_a_decision_is_reconsidered_on_request_with_grounds_and_only_the_latest(case: Case, world: World) -> None:
+    member = world.authority_member
+    services.case_refer_to_authority(
+        actor=world.caseworker, case=case, referred_on=date(2026, 2, 27), consent_given=True
+    )
+    negative = services.case_decide(
+        actor=member, case=case, kind="reasonable_grounds", outcome="negative", reasons=REASONS
+    )
     assert case.stage == Stage.REASONABLE_GROUNDS
     assert case.next_deadline is None
     with pytest.raises(ValidationError, match="reconsiders the latest"):
-        services.case_decide(actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="positive")
-    positive = services.case_decide(
-        actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="positive", reconsiders=negative
-    )
-    assert positive.reconsiders == negative
-    assert case.stage == Stage.RECOVERY
-    with pytest.raises(ValidationError):  # the case has moved on to recovery
+        services.case_decide(actor=member, case=case, kind="reasonable_grounds", outcome="positive", reasons=REASONS)
+    with pytest.raises(ValidationError, match="grounds of the request"):
         services.case_decide(
-            actor=world.supervisor, case=case, kind="reasonable_grounds", outcome="negative", reconsiders=positive
-        )
+            actor=member, case=case, kind="reasonable_grounds", outcome="positive", reasons=REASONS,
+            reconsiders=negative,
+        )  # fmt: skip
+    positive = services.case_decide(
+        actor=member, case=case, kind="reasonable_grounds", outcome="positive", reasons=REASONS,
+        reconsiders=negative, reconsideration_grounds=GROUNDS,
+    )  # fmt: skip
+    assert positive.reconsiders == negative
+    assert positive.reconsideration_grounds == GROUNDS
+    assert case.stage == Stage.RECOVERY
+    # A positive decision is reconsidered too (the recovery period is not shortened by it)...
+    again = services.case_decide(
+        actor=member, case=case, kind="reasonable_grounds", outcome="positive", reasons=REASONS,
+        reconsiders=positive, reconsideration_grounds=GROUNDS,
+    )  # fmt: skip
+    assert again.reconsiders == positive
+    # ...but only the latest.
+    with pytest.raises(ValidationError, match="reconsiders the latest"):
+        services.case_decide(
+            actor=member, case=case, kind="reasonable_grounds", outcome="negative", reasons=REASONS,
+            reconsiders=positive, reconsideration_grounds=GROUNDS,
+        )  # fmt: skip
 
 
 def test_decisions_follow_the_stages(case: Case, world: World) -> None:
+    services.case_refer_to_authority(actor=world.caseworker, case=case, legal_basis="Law 4251/2014, Art. 6")
     with pytest.raises(ValidationError, match="stage"):
-        services.case_decide(actor=world.supervisor, case=case, kind="conclusive_grounds", outcome="positive")
+        services.case_decide(
+            actor=world.authority_member, case=case, kind="conclusive_grounds", outcome="positive", reasons=REASONS
+        )
     assert not Decision.objects.exists()
 
 
@@ -266,7 +308,9 @@ def test_the_nrm_command_sets_deadlines_and_holidays(world: World, clock: object
     call_command("nrm", "holiday", "--country", "GR", "--date", "2026-03-02", "--name", "Clean Monday", stdout=out)
     case = services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData(),
                                   identified_on=date(2026, 2, 26))  # fmt: skip
-    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 26))
+    services.case_refer_to_authority(
+        actor=world.caseworker, case=case, referred_on=date(2026, 2, 26), consent_given=True
+    )
     # Thursday 26 Feb + 3 working days, with Friday-Saturday weekends and Monday 2 March a holiday:
     # Sunday 1, Tuesday 3, Wednesday 4.
     assert case.reasonable_grounds_due == date(2026, 3, 4)

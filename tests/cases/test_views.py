@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from lantern.cases import services
 from lantern.cases.models import Case, Stage
 from lantern.core.models import AuditEvent
 from tests.conftest import World
@@ -77,12 +78,15 @@ def test_the_case_page_actions(staff: dict[str, Client], case: Case, world: Worl
     assert response.status_code == 422
     assert "A referral consent names the organisation" in response.content.decode()
     assert client.post(url + "consents/", {"purpose": "referral", "recipient": world.legal_aid.pk}).status_code == 302
-    assert client.post(url + "refer/").status_code == 302
-    assert client.post(url + "decisions/", {"kind": "reasonable_grounds", "outcome": "positive",
-                                            "decided_on": "2026-03-02"}).status_code == 404  # fmt: skip
-    response = staff["supervisor"].post(
-        url + "decisions/", {"kind": "reasonable_grounds", "outcome": "positive", "decided_on": "2026-03-02"}
-    )
+    refused = client.post(url + "refer/", {"legal_basis": ""})  # neither consent nor a legal basis
+    assert refused.status_code == 422
+    assert "legal basis" in refused.content.decode()
+    assert client.post(url + "refer/", {"consent_given": "on"}).status_code == 302
+    decision = {"kind": "reasonable_grounds", "outcome": "positive", "decided_on": "2026-03-02",
+                "reasons": "Indicators of forced labour"}  # fmt: skip
+    assert client.post(url + "decisions/", decision).status_code == 403
+    assert staff["supervisor"].post(url + "decisions/", decision).status_code == 403  # the authority decides
+    response = staff["authority_member"].post(url + "decisions/", decision)
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.RECOVERY
@@ -130,7 +134,7 @@ REFUSED = [
     ("caseworker", "consents/", {"purpose": "bogus", "recipient": "", "channel": ""}),
     ("caseworker", "needs/", {"needs": ["not_a_service"]}),
     ("caseworker", "risk/", {"risk_level": "bogus", "notes": "<script>alert(1)</script> typed"}),
-    ("supervisor", "decisions/", {"kind": "bogus", "outcome": "positive", "decided_on": "2026-03-02"}),
+    ("authority_member", "decisions/", {"kind": "bogus", "outcome": "positive", "decided_on": "2026-03-02"}),
     ("caseworker", "close/", {"reason": ""}),
 ]
 
@@ -139,6 +143,8 @@ REFUSED = [
 def test_a_refused_case_action_shows_the_personal_data_only_as_an_audited_read(
     staff: dict[str, Client], case: Case, persona_name: str, action: str, data: dict
 ) -> None:
+    if persona_name == "authority_member":  # the authority decides on the cases referred to it
+        services.case_refer_to_authority(actor=case.created_by, case=case, consent_given=True)
     reads = AuditEvent.objects.filter(action="personal_data.read", object_id=case.reference)
     before = reads.count()
     response = staff[persona_name].post(f"/cases/{case.reference}/{action}", data)

@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from lantern.api import api
-from lantern.cases.models import Case
-from lantern.cases.services import case_refer_to_authority, case_register, case_update, consent_give
+from lantern.cases.models import Case, Decision
+from lantern.cases.services import case_decide, case_refer_to_authority, case_register, case_update, consent_give
 from lantern.cases.validation import PersonData
 from lantern.core.models import BreakGlassGrant
 from lantern.core.services import break_glass_open
@@ -68,7 +69,14 @@ class Line:
 
 
 def _referred(world: World, case: Case) -> None:
-    case_refer_to_authority(actor=world.caseworker, case=case, referred_on=case.identified_on)
+    case_refer_to_authority(actor=world.caseworker, case=case, referred_on=case.identified_on, consent_given=True)
+
+
+def _decided(world: World, case: Case) -> None:
+    _referred(world, case)
+    case_decide(
+        actor=world.authority_member, case=case, kind="reasonable_grounds", outcome="positive", reasons="Indicators"
+    )
 
 
 CASE_STAFF_OF_A = frozenset({"caseworker", "supervisor"})
@@ -143,10 +151,19 @@ MATRIX: dict[str, Line] = {
     "cases_get": Line(CASE_STAFF_OF_A),
     "cases_duplicates": Line(COORDINATOR),
     "cases_update": Line(CASE_STAFF_OF_A, body={"context": {"exploitation_region": "Crete"}}),
-    "cases_refer": Line(CASE_STAFF_OF_A, body={}),
+    "cases_refer": Line(CASE_STAFF_OF_A, body={"consent_given": True}),
+    # Decisions are the competent authority's, once the case is referred to it; the coordinator follows where the
+    # referred cases stand (no personal data), the authority its own.
     "cases_decide": Line(
-        frozenset({"supervisor"}), body={"kind": "reasonable_grounds", "outcome": "positive"}, prepare=_referred
+        frozenset({"authority_member"}),
+        body={"kind": "reasonable_grounds", "outcome": "positive", "reasons": "Indicators of forced labour"},
+        prepare=_referred,
     ),
+    "decisions_list": Line(CASE_STAFF_OF_A),
+    "decisions_serve": Line(
+        frozenset({"authority_member"}), body={"served_on": "{today}", "served_language": "ro"}, prepare=_decided
+    ),
+    "cases_nrm_status": Line(frozenset({"coordinator", "authority_member"})),
     "cases_close": Line(CASE_STAFF_OF_A, body={"reason": "Moved abroad"}),
     "cases_assign": Line(frozenset({"supervisor"}), body={"username": "caseworker"}),
     "cases_timeline": Line(CASE_STAFF_OF_A),
@@ -359,7 +376,7 @@ def _fill(value: Any, world: World, case: Case | None = None) -> Any:
     if value == "{shelter_referral}":
         return Referral.objects.get(recipient=world.shelter).public_id
     if isinstance(value, str):
-        value = value.replace("{ngo_a}", str(world.ngo_a.pk))
+        value = value.replace("{ngo_a}", str(world.ngo_a.pk)).replace("{today}", timezone.localdate().isoformat())
         return value.replace("{reference}", case.reference) if case is not None else value
     if isinstance(value, dict):
         return {k: _fill(v, world, case) for k, v in value.items()}
@@ -396,6 +413,8 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
     with transaction.atomic():
         if line.prepare is not None:
             line.prepare(world, Case.objects.get(pk=case.pk))
+        # A decision the preparation recorded (none: an id that exists nowhere).
+        url = url.replace("{decision_id}", str(Decision.objects.values_list("pk", flat=True).last() or 0))
         response = client.generic(
             method, url, data=json.dumps(body) if body is not None else "", content_type="application/json"
         )

@@ -60,6 +60,7 @@ EXPECTED: dict[Role, set[str]] = {
     Role.ANALYST: NATIONAL,
     Role.AUDITOR: NATIONAL,
     Role.SYSADMIN: NATIONAL,
+    Role.AUTHORITY_MEMBER: {"CompetentAuthority"},
 }
 
 
@@ -75,8 +76,10 @@ def test_every_type_and_role(world: World, organisation_type: str, role: str) ->
     """Every type x role: allowed by the matrix exactly when the table says, and granting refused otherwise."""
     allowed = organisation_type in EXPECTED[Role(role)]
     assert role_allowed(role, organisation_type) is allowed
+    # The world has Greece's competent authority already, and a country has one.
+    country = "CY" if organisation_type == OrganisationType.COMPETENT_AUTHORITY else "GR"
     organisation = services.organisation_create(
-        actor=None, name=f"Test {organisation_type}", type=organisation_type, country="GR"
+        actor=None, name=f"Test {organisation_type}", type=organisation_type, country=country
     )
     if allowed:
         services.membership_add(actor=None, user=world.police, organisation=organisation, role=role)

@@ -41,7 +41,9 @@ from lantern.cases.schemas import (
     GuardianOut,
     NoteIn,
     NoteOut,
+    NrmStatusOut,
     ReferIn,
+    ServeIn,
     TimelineOut,
 )
 from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
@@ -49,7 +51,7 @@ from lantern.core import selectors as core_selectors
 from lantern.core.api import ERRORS, api_user
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination
-from lantern.core.permissions import organisation_scope
+from lantern.core.permissions import can, organisation_scope
 
 router = Router(tags=["cases"])
 router.add_router("", identification_router)  # indicator checklists and anonymous notifications
@@ -107,6 +109,14 @@ def cases_duplicates(request: HttpRequest) -> dict[str, int]:
     return {"likely_duplicates_across_organisations": selectors.duplicates_across_organisations(api_user(request))}
 
 
+@router.get("/cases/nrm", response={200: list[NrmStatusOut], **ERRORS}, operation_id="cases_nrm_status")
+@paginate(CappedPagination)
+def cases_nrm_status(request: HttpRequest) -> object:
+    """Where each case referred to the competent authority stands (stage, deadlines), without personal data: for
+    the national coordinator, and for the authority's members (their cases)."""
+    return selectors.nrm_status(api_user(request))
+
+
 @router.get("/cases/{reference}", response={200: CaseOut, **ERRORS}, operation_id="cases_get")
 def cases_get(request: HttpRequest, reference: str = Reference) -> object:
     user = api_user(request)
@@ -130,13 +140,30 @@ def cases_update(request: HttpRequest, payload: CasePatch, reference: str = Refe
 def cases_refer(request: HttpRequest, payload: ReferIn, reference: str = Reference) -> object:
     user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
-    return services.case_refer_to_authority(actor=user, case=case, referred_on=payload.referred_on)
+    return services.case_refer_to_authority(
+        actor=user,
+        case=case,
+        referred_on=payload.referred_on,
+        consent_given=payload.consent_given,
+        legal_basis=payload.legal_basis,
+    )
+
+
+@router.get("/cases/{reference}/decisions", response={200: list[DecisionOut], **ERRORS}, operation_id="decisions_list")
+def decisions_list(request: HttpRequest, reference: str = Reference) -> object:
+    """The competent authority's decisions on the case, with their reasons (a read of personal data: audited)."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference)
+    services.personal_data_read(actor=user, case=case, fields=["decision_reasons"])
+    return list(selectors.case_decisions(case))
 
 
 @router.post("/cases/{reference}/decisions", response={201: DecisionOut, **ERRORS}, operation_id="cases_decide")
 def cases_decide(request: HttpRequest, payload: DecisionIn, reference: str = Reference) -> Status:
     user = api_user(request)
-    case = selectors.case_get_for_user(user, reference, CaseAction.DECIDE)
+    case = selectors.case_get_for_user(user, reference)
+    if not can(user, CaseAction.DECIDE, case):  # she sees the case but is not its competent authority
+        raise PermissionDenied("only the competent authority the case was referred to decides on it")
     reconsiders = None
     if payload.reconsiders is not None:
         reconsiders = selectors.decision_of(case, payload.reconsiders)
@@ -147,10 +174,33 @@ def cases_decide(request: HttpRequest, payload: DecisionIn, reference: str = Ref
         case=case,
         kind=payload.kind,
         outcome=payload.outcome,
+        reasons=payload.reasons,
         decided_on=payload.decided_on,
+        served_on=payload.served_on,
+        served_language=payload.served_language,
         reconsiders=reconsiders,
+        reconsideration_grounds=payload.reconsideration_grounds,
     )
     return Status(201, decision)
+
+
+@router.post(
+    "/cases/{reference}/decisions/{decision_id}/serve",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="decisions_serve",
+)
+def decisions_serve(request: HttpRequest, decision_id: int, payload: ServeIn, reference: str = Reference) -> object:
+    """The day a decision already recorded was served on the person, and the language (the competent authority)."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference)
+    if not can(user, CaseAction.DECIDE, case):
+        raise PermissionDenied("only the competent authority the case was referred to serves its decisions")
+    decision = selectors.decision_of(case, decision_id)
+    if decision is None:
+        raise Http404("no such decision")
+    return services.decision_serve(
+        actor=user, decision=decision, served_on=payload.served_on, served_language=payload.served_language
+    )
 
 
 @router.post("/cases/{reference}/close", response={200: CaseListItem, **ERRORS}, operation_id="cases_close")

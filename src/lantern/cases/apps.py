@@ -25,3 +25,11 @@ class CasesConfig(AppConfig):
                 label=_("Cases"), url_name="cases:list", visible=lambda u: can(u, CaseAction.VIEW), order=10
             )
         )
+        navigation.register(
+            navigation.NavEntry(
+                label=_("Competent authority"),
+                url_name="cases:nrm",
+                visible=lambda u: can(u, CaseAction.NRM_STATUS),
+                order=11,
+            )
+        )

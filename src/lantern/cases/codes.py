@@ -208,6 +208,7 @@ TIMELINE = {
     "assign": pgettext_lazy("timeline", "Assigned"),
     "refer_to_authority": pgettext_lazy("timeline", "Referred to the competent authority"),
     "decision": pgettext_lazy("timeline", "Decision recorded"),
+    "decision_serve": pgettext_lazy("timeline", "Decision served on the person"),
     "plan_return": pgettext_lazy("timeline", "Return planned"),
     "close": pgettext_lazy("timeline", "Closed"),
     "consent_give": pgettext_lazy("timeline", "Consent given"),

@@ -16,6 +16,10 @@ from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.roles import Role
 
 SYNTHETIC_CASES = 3000
+REASONS = (
+    "Recruited with a false job offer, her documents were taken and her movements controlled: there are reasonable "
+    "grounds to believe she is a victim of trafficking. A recovery and reflection period starts today."
+)
 SEED = 2026
 
 
@@ -36,7 +40,8 @@ def load() -> None:
     identification_demo.load()  # a police officer's checklist at first contact, and anonymous notifications
     caseworker = User.objects.filter(username="caseworker").first()
     supervisor = User.objects.filter(username="supervisor").first()
-    if caseworker is None or supervisor is None:
+    authority = User.objects.filter(username="authority").first()  # a member of the competent authority
+    if caseworker is None or supervisor is None or authority is None:
         return
     ngo = Organisation.objects.get(memberships__user=caseworker)
     today = timezone.localdate()
@@ -118,13 +123,18 @@ def load() -> None:
         services.assessment_record(
             actor=caseworker, case=case, kind="needs", needs=["safe_accommodation", "medical", "interpretation"]
         )
-        if days_ago >= 12:
+        if days_ago >= 12 or language == "ro":
             services.case_refer_to_authority(
-                actor=caseworker, case=case, referred_on=today - timedelta(days=days_ago - 2)
-            )
-        if days_ago >= 40:
-            services.case_decide(actor=supervisor, case=case, kind="reasonable_grounds", outcome="positive",
-                                 decided_on=today - timedelta(days=days_ago - 8))  # fmt: skip
+                actor=caseworker, case=case, referred_on=today - timedelta(days=max(days_ago - 2, 1)),
+                consent_given=True,
+            )  # fmt: skip
+        if days_ago >= 40 or language == "ro":
+            # The authority decides, with reasons, and serves the decision on the person in her language.
+            decided_on = today - timedelta(days=max(days_ago - 8, 0))
+            services.case_decide(
+                actor=authority, case=case, kind="reasonable_grounds", outcome="positive", reasons=REASONS,
+                decided_on=decided_on, served_on=decided_on, served_language=language,
+            )  # fmt: skip
         services.note_add(actor=caseworker, case=case, text="First meeting with an interpreter; safe for now.")
 
     _unaccompanied_child(ngo=ngo, caseworker=caseworker, today=today)

@@ -157,10 +157,42 @@ class RiskForm(forms.Form):
     notes = forms.CharField(label=_("Why"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReferToAuthorityForm(forms.Form):
+    """The competent authority receives the case file with the person's consent, or on a legal basis named here."""
+
+    consent_given = forms.BooleanField(
+        label=_("The person agrees that the competent authority receives the case file"), required=False
+    )
+    legal_basis = forms.CharField(
+        label=_("Or the legal basis for sharing it without consent"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=Decision.Kind.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
     decided_on = forms.DateField(label=_("Decided on"), widget=IsoDateInput())
+    reasons = forms.CharField(
+        label=_("Reasons for the decision"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    served_on = forms.DateField(label=_("Served on the person on"), required=False, widget=IsoDateInput())
+    served_language = forms.CharField(
+        label=_("Language it was served in (ISO 639-1 code, e.g. ro)"), max_length=3, required=False
+    )
+    reconsideration_grounds = forms.CharField(
+        label=_("Grounds of the request to reconsider (when a decision of this kind exists)"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ServeForm(forms.Form):
+    served_on = forms.DateField(label=_("Served on the person on"), widget=IsoDateInput())
+    served_language = forms.CharField(label=_("Language it was served in (ISO 639-1 code, e.g. ro)"), max_length=3)
 
 
 class CloseForm(forms.Form):
@@ -182,12 +214,10 @@ class CaseBreakGlassForm(forms.Form):
 
 # --- Children ----------------------------------------------------------------------------------------------
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class AgeAssessmentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=codes.AgeMethod.choices)
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE_INPUT)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=IsoDateInput())
     result_age = forms.IntegerField(label=_("Age found (if one)"), min_value=0, max_value=120, required=False)
     result_band = forms.ChoiceField(
         label=_("Result"), choices=[("", _("From the age found")), *codes.AgeResult.choices], required=False
@@ -202,13 +232,13 @@ class GuardianForm(forms.Form):
     name = forms.CharField(label=_("Guardian's name"), max_length=200)
     contact = forms.CharField(label=_("Guardian's phone or e-mail"), max_length=200, required=False)
     appointed_by = forms.CharField(label=_("Appointed by (authority)"), max_length=200)
-    appointed_on = forms.DateField(label=_("Appointed on"), widget=DATE_INPUT)
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=IsoDateInput())
 
 
 class ChildViewsForm(forms.Form):
     about = forms.ChoiceField(label=_("About"), choices=codes.ViewsAbout.choices)
     views = forms.CharField(label=_("What the child said"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
-    heard_on = forms.DateField(label=_("Heard on"), widget=DATE_INPUT)
+    heard_on = forms.DateField(label=_("Heard on"), widget=IsoDateInput())
 
 
 class BestInterestsForm(forms.Form):
@@ -218,5 +248,5 @@ class BestInterestsForm(forms.Form):
         choices=[("", "—"), *codes.DurableSolution.choices],
         required=False,
     )
-    decided_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    decided_on = forms.DateField(label=_("Date"), widget=IsoDateInput())
     reasons = forms.CharField(label=_("Reasons"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))

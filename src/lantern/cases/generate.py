@@ -17,17 +17,17 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from lantern.cases import codes
-from lantern.cases.models import Case, Consent, Person, Stage, TimelineEntry
+from lantern.cases.models import Case, Consent, Decision, Person, Stage, TimelineEntry
 from lantern.cases.services import REFERENCE_ALPHABET, _console_user
 from lantern.cases.validation import age_on, cross_border
 from lantern.core.crypto import blind_index
-from lantern.core.models import Organisation
+from lantern.core.models import Organisation, OrganisationType
 
 T = TypeVar("T")
 
@@ -327,7 +327,7 @@ def _stage(rng: random.Random, identified_on: date, today: date) -> dict[str, ob
         "reasonable_grounds_due": due,
         "recovery_ends": recovery_ends,
         "trafficking_status": codes.TraffickingStatus.ACTUAL,
-        "status_decided_by": codes.DecisionMaker.NGO,
+        "status_decided_by": codes.DecisionMaker.NON_POLICE_GOVERNMENT,  # the competent authority decides
     }
     if days > 540 and rng.random() < 0.8:
         closed = identified_on + timedelta(days=rng.randint(200, min(days, 900)))
@@ -361,6 +361,11 @@ def generate_cases(
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     dates = _identification_dates(rng, count, period)
     accounts = {org.pk: _console_user(org) for org in organisations}
+    # The competent authority's decisions are drawn from a stream of their own, so that every other value stays
+    # what the same seed gave before they existed.
+    nrm_rng = random.Random(seed + 1)  # noqa: S311 - synthetic data, not secrets
+    authorities = {org.country: org for org in Organisation.objects.filter(type=OrganisationType.COMPETENT_AUTHORITY)}
+    deciders = {country: _console_user(org) for country, org in authorities.items()}
     written = 0
     for start in range(0, count, batch_size):
         chunk = dates[start : start + batch_size]
@@ -405,6 +410,8 @@ def generate_cases(
                     **_stage(rng, identified_on, today),
                 )
                 case.has_unmet_needs = case.stage not in (Stage.CLOSED,) and rng.random() < 0.3
+                if case.referred_on is not None:
+                    case.referred_to = authorities.get(organisation.country)
                 persons.append(person)
                 cases.append(case)
                 plans.append(rng.random() < 0.85)
@@ -438,10 +445,56 @@ def generate_cases(
                 )
             Consent.objects.bulk_create(consents, batch_size=batch_size)
             TimelineEntry.objects.bulk_create(timeline, batch_size=batch_size)
+            _decide(cases, deciders, nrm_rng, today, batch_size)
         written += len(chunk)
         if progress is not None:
             progress(written, count)
     return written
+
+
+SYNTHETIC_REASONS = "Synthetic decision (generated data)."
+
+
+def _decide(
+    cases: list[Case],
+    deciders: dict[str, Any],
+    rng: random.Random,
+    today: date,
+    batch_size: int,
+) -> None:
+    """The decisions the stage of each referred case implies, by the competent authority of its country (none
+    without one): reasonable grounds some days after the referral (longer while the crisis lasts, as the second
+    source document found NRMs slowed), conclusive grounds after the recovery period."""
+    decisions = []
+    for case in cases:
+        authority = case.referred_to
+        if authority is None or case.referred_on is None:
+            continue
+        if case.stage in (Stage.IDENTIFIED, Stage.REFERRED):
+            continue
+        slow = in_crisis(case.referred_on)
+        rg_on = min(today, case.referred_on + timedelta(days=rng.randint(2, 9) + (rng.randint(0, 14) if slow else 0)))
+        negative = case.stage == Stage.REASONABLE_GROUNDS
+        decisions.append(_decision(case, authority, deciders, Decision.Kind.REASONABLE_GROUNDS, negative, rg_on))
+        if case.trafficking_status == codes.TraffickingStatus.ACTUAL and case.recovery_ends is not None:
+            cg_on = min(today, max(rg_on, case.recovery_ends) + timedelta(days=rng.randint(0, 40)))
+            decisions.append(_decision(case, authority, deciders, Decision.Kind.CONCLUSIVE_GROUNDS, False, cg_on))
+    Decision.objects.bulk_create(decisions, batch_size=batch_size)
+
+
+def _decision(
+    case: Case, authority: Organisation, deciders: dict[str, Any], kind: str, negative: bool, on: date
+) -> Decision:
+    return Decision(
+        case=case,
+        kind=kind,
+        outcome=Decision.Outcome.NEGATIVE if negative else Decision.Outcome.POSITIVE,
+        decided_on=on,
+        decided_by=deciders[authority.country],
+        decided_by_organisation=authority,
+        reasons=SYNTHETIC_REASONS,
+        recorded_at=datetime(on.year, on.month, on.day, 12, tzinfo=UTC),
+    )
 
 
 def _insert_with_unique_references(cases: list[Case], rng: random.Random) -> None:

@@ -38,6 +38,9 @@ class CountryProfile(models.Model):
     country = models.CharField(max_length=2, unique=True)
     reasonable_grounds_working_days = models.PositiveSmallIntegerField(default=5)
     recovery_period_days = models.PositiveSmallIntegerField(default=30)
+    # The least a recovery and reflection period runs before a negative conclusive-grounds decision may end it
+    # (Council of Europe Convention, Art. 13: at least 30 days).
+    recovery_period_minimum_days = models.PositiveSmallIntegerField(default=30)
     weekend = models.JSONField(default=list, help_text="ISO weekday numbers, Monday 1 to Sunday 7")
     soon_due_working_days = models.PositiveSmallIntegerField(default=2)
     # Closed cases are anonymised this many days after closure by `lantern retention apply`.
@@ -128,6 +131,12 @@ class Case(models.Model):
     closure_reason = EncryptedTextField(blank=True, default="")  # free text: it may name people
     closed_at = models.DateTimeField(null=True, blank=True)
     referred_on = models.DateField(null=True, blank=True)
+    # The competent authority the case was referred to: its members read the case and decide on it.
+    referred_to = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_referred"
+    )
+    # Why the authority may have the file when the person did not consent to share it (a law, a court order).
+    referral_legal_basis = EncryptedTextField(blank=True, default="")  # free text: it may name people
     reasonable_grounds_due = models.DateField(null=True, blank=True)
     recovery_ends = models.DateField(null=True, blank=True)
     # The next deadline of whatever stage the case is in: what "overdue" and "soon due" look at.
@@ -214,6 +223,13 @@ class Decision(models.Model):
     reconsiders = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reconsidered_by"
     )
+    # The written reasons (required of every decision since the competent authority decides; empty on older ones).
+    reasons = EncryptedTextField(blank=True, default="")
+    # The person's request to reconsider, in their words or their lawyer's.
+    reconsideration_grounds = EncryptedTextField(blank=True, default="")
+    # When the decision was served on the person, and in which language (ISO 639 code).
+    served_on = models.DateField(null=True, blank=True)
+    served_language = models.CharField(max_length=3, blank=True, default="")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

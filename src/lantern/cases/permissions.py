@@ -18,6 +18,7 @@ class CaseAction(StrEnum):
     ERASE = "case.erase"  # right to erasure
     STATISTICS = "case.statistics"  # de-identified (CTDC) export and counts
     DUPLICATES = "case.duplicates"  # how many people several organisations registered (a count, no names)
+    NRM_STATUS = "case.nrm_status"  # where each case stands with the competent authority (no personal data)
 
 
 register_rule(
@@ -25,6 +26,8 @@ register_rule(
     Rule(
         in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
         on_own_records=frozenset({Role.FIRST_RESPONDER}),
+        # The competent authority reads the file of the cases referred to it: it cannot decide without it.
+        on_referred_cases=frozenset({Role.AUTHORITY_MEMBER}),
     ),
     break_glass=True,
 )
@@ -40,7 +43,9 @@ register_rule(
     ),
 )
 register_rule(CaseAction.ASSIGN, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
-register_rule(CaseAction.DECIDE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+# Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
+# not certify its own clients. Only the members of the authority a case was referred to decide on it.
+register_rule(CaseAction.DECIDE, Rule(on_referred_cases=frozenset({Role.AUTHORITY_MEMBER})))
 register_rule(CaseAction.EXPORT, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
 register_rule(CaseAction.ERASE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
 register_rule(
@@ -51,3 +56,9 @@ register_rule(
     ),
 )
 register_rule(CaseAction.DUPLICATES, Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR})))
+# The coordinator answers for the mechanism's speed: she sees each referred case's stage and deadlines by its
+# reference, never the person (the authority sees the file; the coordinator does not need it to chase a delay).
+register_rule(
+    CaseAction.NRM_STATUS,
+    Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR}), on_referred_cases=frozenset({Role.AUTHORITY_MEMBER})),
+)

@@ -101,6 +101,7 @@ class CaseOut(CaseListItem):
     recruited_online: bool
     needs: list[str]
     referred_on: date | None
+    referred_to_id: int | None
     reasonable_grounds_due: date | None
     recovery_ends: date | None
     closure_reason: str
@@ -112,8 +113,12 @@ class CaseOut(CaseListItem):
 class DecisionIn(Schema):
     kind: str = Field(max_length=24)
     outcome: str = Field(max_length=10)
+    reasons: str = Field(default="", max_length=10_000, description="the written reasons (required)")
     decided_on: date | None = None
-    reconsiders: int | None = None
+    served_on: date | None = Field(default=None, description="when the decision was served on the person")
+    served_language: str = Field(default="", max_length=3, description="the language it was served in (ISO 639-1)")
+    reconsiders: int | None = Field(default=None, description="the id of the latest decision of this kind")
+    reconsideration_grounds: str = Field(default="", max_length=10_000, description="the grounds of the request")
 
 
 class DecisionOut(Schema):
@@ -122,11 +127,40 @@ class DecisionOut(Schema):
     outcome: str
     decided_on: date
     decided_by: str = Field(validation_alias="decided_by.username")
+    decided_by_organisation: str = Field(validation_alias="decided_by_organisation.name")
+    reasons: str
+    served_on: date | None
+    served_language: str
     reconsiders_id: int | None
+    reconsideration_grounds: str
+
+
+class ServeIn(Schema):
+    served_on: date
+    served_language: str = Field(max_length=3, description="ISO 639-1 code")
 
 
 class ReferIn(Schema):
     referred_on: date | None = None
+    consent_given: bool = Field(
+        default=False, description="the person agrees now that the competent authority receives the case file"
+    )
+    legal_basis: str = Field(default="", max_length=500, description="the legal basis for sharing without consent")
+
+
+class NrmStatusOut(Schema):
+    """Where a referred case stands with the competent authority: no personal data."""
+
+    reference: str
+    organisation: str = Field(validation_alias="organisation.name")
+    competent_authority: str = Field(validation_alias="referred_to.name")
+    identified_on: date
+    referred_on: date | None
+    stage: str
+    reasonable_grounds_due: date | None
+    recovery_ends: date | None
+    next_deadline: date | None
+    trafficking_status: str
 
 
 class CloseIn(Schema):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +28,9 @@ LIST_FIELDS = (
 
 
 def cases_visible_to(user: User, action: str = CaseAction.VIEW) -> QuerySet[Case]:
-    return Case.objects.filter(organisation_scope(user, action).q())
+    """Cases of the organisations in the user's scope, and those referred to the competent authority she is a
+    member of."""
+    return Case.objects.filter(organisation_scope(user, action).q(referred_field="referred_to_id"))
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,41 @@ def _soon(user: User, today: date) -> date:
 def case_get_for_user(user: User, reference: str, action: str = CaseAction.VIEW) -> Case:
     """The case if the user may `action` on it; 404 otherwise, so that references of others do not leak."""
     case = (
-        Case.objects.select_related("person", "organisation", "assigned_to", "created_by")
+        Case.objects.select_related("person", "organisation", "assigned_to", "created_by", "referred_to")
         .filter(reference=reference.strip().upper())
         .first()
     )
     if case is None or not can(user, CaseAction.VIEW, case) or not can(user, action, case):
         raise Http404("no such case")
     return case
+
+
+NRM_STATUS_FIELDS = (
+    "id", "reference", "organisation__name", "referred_to__name", "identified_on", "referred_on", "stage",
+    "reasonable_grounds_due", "recovery_ends", "next_deadline", "trafficking_status",
+)  # fmt: skip
+
+
+def nrm_status(user: User) -> QuerySet[Case]:
+    """Where each case referred to the competent authority stands: reference, organisations, stage, dates and
+    deadlines, nothing about the person. For the national coordinator (every case) and the authority's members
+    (the cases referred to them). The soonest deadline first, those without one last."""
+    scope = organisation_scope(user, CaseAction.NRM_STATUS)
+    if scope.empty:
+        raise PermissionDenied("not allowed")
+    return (
+        Case.objects.filter(scope.q(referred_field="referred_to_id"), referred_to__isnull=False)
+        .select_related("organisation", "referred_to")
+        .only(*NRM_STATUS_FIELDS)
+        .order_by(F("next_deadline").asc(nulls_last=True), "-referred_on", "-id")
+    )
+
+
+def case_decisions(case: Case) -> QuerySet[Decision]:
+    """The decisions on a case, oldest first, with who took them and what they reconsider."""
+    return case.decisions.select_related("decided_by", "decided_by_organisation", "reconsiders").order_by(
+        "recorded_at", "pk"
+    )
 
 
 def case_timeline(case: Case) -> QuerySet[TimelineEntry]:

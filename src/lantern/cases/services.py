@@ -48,6 +48,7 @@ from lantern.cases.validation import (
     cross_border,
 )
 from lantern.cases.workdays import add_working_days
+from lantern.core import codes as iso
 from lantern.core import listing
 from lantern.core.audit import audit_record
 from lantern.core.crypto import blind_index
@@ -206,10 +207,16 @@ def case_register(
     identified_by: Organisation | None = None,
     consent_to_case_management: bool = False,
     created_at: Any = None,
+    status_decided_elsewhere: bool = False,
 ) -> Case:
     """Register a presumed victim. Returns the case; its reference is what everyone uses from now on. Consent to
-    case management is recorded only when the caller says the person gave it: it is never assumed."""
+    case management is recorded only when the caller says the person gave it: it is never assumed.
+
+    The trafficking status follows from the competent authority's decisions: a new case is a presumed victim.
+    Only an import (`status_decided_elsewhere`) brings a status decided in another system, with who decided it."""
     _require(actor, CaseAction.CREATE, organisation)
+    if not status_decided_elsewhere and context is not None:
+        _refuse_status_change(context, ContextData())
     identified_on = identified_on or timezone.localdate()
     person, context = _validate(replace(person), replace(context or ContextData()), identified_on)
     for _attempt in range(5):
@@ -249,6 +256,22 @@ def case_register(
     raise RuntimeError("could not draw a free case reference")
 
 
+STATUS_FIELDS = ("trafficking_status", "status_decided_by")
+
+
+def _refuse_status_change(new: ContextData, current: ContextData) -> None:
+    """The trafficking status and who decided it are written by decisions (`case_decide`), never typed."""
+    unset = ContextData()  # an empty value means the default: a presumed victim, decided by nobody
+
+    def value(data: ContextData, name: str) -> str:
+        return (getattr(data, name) or "").strip() or getattr(unset, name)
+
+    changed = [name for name in STATUS_FIELDS if value(new, name) != value(current, name)]
+    if changed:
+        message = _("The trafficking status follows from the competent authority's decisions; it cannot be typed.")
+        raise ValidationError(dict.fromkeys(changed, message))
+
+
 def _console_user(organisation: Organisation) -> User:
     """Consents and decisions name a member of staff; imports at the console name the organisation's service
     account, created on first use and unable to log in."""
@@ -273,6 +296,7 @@ def case_update(
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     current_person = _person_data(case.person)
     current_context = _context_data(case)
+    _refuse_status_change(replace(current_context, **context_changes), current_context)
     new_person, new_context = _validate(
         replace(current_person, **person_changes), replace(current_context, **context_changes), case.identified_on
     )
@@ -325,20 +349,83 @@ def _set_stage(case: Case, stage: Stage, **fields: Any) -> None:
     case.save()
 
 
-def case_refer_to_authority(*, actor: User | None, case: Case, referred_on: date | None = None) -> Case:
-    """The case goes to the competent authority; the reasonable-grounds decision is due within the country's
-    working days."""
+def competent_authority_for(country: str) -> Organisation | None:
+    """The country's competent authority (one at most: a database constraint), designated by the coordinator."""
+    return Organisation.objects.filter(country=country, type=OrganisationType.COMPETENT_AUTHORITY).first()
+
+
+LEGAL_BASIS_LIMIT = 500  # characters: a law and its article, a court order's number
+
+
+def case_refer_to_authority(
+    *,
+    actor: User | None,
+    case: Case,
+    referred_on: date | None = None,
+    consent_given: bool = False,
+    legal_basis: str = "",
+) -> Case:
+    """The case goes to the country's competent authority, whose members may then read its file and decide on it;
+    the reasonable-grounds decision is due within the country's working days.
+
+    The file is shared only with the person's consent to share it with the authority (given now, `consent_given`,
+    and recorded here; or recorded before) or on a legal basis that the caseworker names."""
     _require(actor, CaseAction.UPDATE, case)
     referred_on = referred_on or timezone.localdate()
+    legal_basis = " ".join(legal_basis.split())
     if case.stage != Stage.IDENTIFIED:
         raise ValidationError({"stage": _("Only an identified case can be referred to the competent authority.")})
+    errors: dict[str, str] = {}
     if referred_on < case.identified_on or referred_on > timezone.localdate():
-        raise ValidationError({"referred_on": _("Between the identification date and today.")})
+        errors["referred_on"] = _("Between the identification date and today.")
+    authority = competent_authority_for(case.organisation.country)
+    consented = authority is not None and (
+        case.consents.filter(purpose=Consent.Purpose.REFERRAL, recipient=authority, withdrawn_at__isnull=True).exists()
+    )
+    if authority is None:
+        errors["authority"] = _(
+            "No competent authority is designated for this country: the national coordinator designates it."
+        )
+    elif not (consent_given or consented or legal_basis):
+        errors["legal_basis"] = _(
+            "Record the person's consent to share the case with the competent authority, or the legal basis for "
+            "sharing it without consent."
+        )
+    if len(legal_basis) > LEGAL_BASIS_LIMIT:
+        errors["legal_basis"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", LEGAL_BASIS_LIMIT) % {
+            "n": LEGAL_BASIS_LIMIT
+        }
+    if errors or authority is None:
+        raise ValidationError(errors)
     profile = profile_for(case.organisation.country)
     due = _deadline(case, minority.reasonable_grounds_days(case, profile), referred_on)
+    on_consent = consent_given or consented
     with transaction.atomic():
-        _set_stage(case, Stage.REFERRED, referred_on=referred_on, reasonable_grounds_due=due, next_deadline=due)
-        _event(case, "refer_to_authority", actor, due=due.isoformat())
+        if consent_given and not consented:
+            Consent.objects.create(
+                case=case,
+                purpose=Consent.Purpose.REFERRAL,
+                recipient=authority,
+                given_on=referred_on,
+                recorded_by=actor or _console_user(case.organisation),
+            )
+        _set_stage(
+            case,
+            Stage.REFERRED,
+            referred_on=referred_on,
+            referred_to=authority,
+            referral_legal_basis="" if on_consent else legal_basis,
+            reasonable_grounds_due=due,
+            next_deadline=due,
+        )
+        _event(
+            case,
+            "refer_to_authority",
+            actor,
+            due=due.isoformat(),
+            authority=authority.pk,
+            basis="consent" if on_consent else "legal_basis",
+        )
     return case
 
 
@@ -374,17 +461,22 @@ DECISION_TRANSITIONS: dict[tuple[str, str], DecisionTransition] = {
 
 
 def _decision_fields(
-    transition: DecisionTransition, case: Case, decided_on: date, profile: CountryProfile
+    transition: DecisionTransition, case: Case, decided_on: date, profile: CountryProfile, authority: Organisation
 ) -> dict[str, Any]:
     """The fields of the case a decision sets beside its stage."""
     if transition.recovery_period:
         ends = decided_on + timedelta(days=profile.recovery_period_days)
+        if case.recovery_ends is not None:  # a reconsideration does not shorten a period already running
+            ends = max(ends, case.recovery_ends)
         return {"recovery_ends": ends, "next_deadline": ends}
     fields: dict[str, Any] = {"next_deadline": None}
     if transition.trafficking_status:
         fields["trafficking_status"] = transition.trafficking_status
-        fields["status_decided_by"] = _decision_maker(case.organisation)
+        fields["status_decided_by"] = _decision_maker(authority)
     return fields
+
+
+REASONS_LIMIT = 10_000  # characters, like a note
 
 
 def case_decide(
@@ -393,33 +485,68 @@ def case_decide(
     case: Case,
     kind: str,
     outcome: str,
+    reasons: str,
     decided_on: date | None = None,
+    served_on: date | None = None,
+    served_language: str = "",
     reconsiders: Decision | None = None,
+    reconsideration_grounds: str = "",
 ) -> Decision:
-    """Record a reasonable- or conclusive-grounds decision, or the reconsideration of a negative one."""
+    """Record a reasonable- or conclusive-grounds decision of the competent authority the case was referred to,
+    with its written reasons and, once known, the day it was served on the person and in which language; or the
+    reconsideration, on the person's request and with its grounds, of the latest decision of that kind, positive
+    or negative. A negative conclusive-grounds decision cannot end a recovery period before the country's minimum."""
     require(actor, CaseAction.DECIDE, case)
-    decided_on = decided_on or timezone.localdate()
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    reasons = reasons.strip()
+    reconsideration_grounds = reconsideration_grounds.strip()
+    served_language = served_language.strip().lower()
     errors: dict[str, str] = {}
     if kind not in Decision.Kind.values:
         errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
     if outcome not in Decision.Outcome.values:
         errors["outcome"] = _("Unknown value %(value)s.") % {"value": repr(outcome)}
-    if decided_on > timezone.localdate() or decided_on < case.identified_on:
+    if decided_on > today or decided_on < case.identified_on:
         errors["decided_on"] = _("Between the identification date and today.")
+    if not reasons:
+        errors["reasons"] = _("Write the reasons for the decision: the person has a right to know them.")
+    for name, text in (("reasons", reasons), ("reconsideration_grounds", reconsideration_grounds)):
+        if len(text) > REASONS_LIMIT:
+            errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", REASONS_LIMIT) % {
+                "n": REASONS_LIMIT
+            }
+    errors.update(_serving_errors(decided_on, served_on, served_language, required=False))
     if errors:
         raise ValidationError(errors)
     latest = case.decisions.filter(kind=kind).order_by("-recorded_at", "-pk").first()
     transition = DECISION_TRANSITIONS[(kind, outcome)]
-    if case.stage not in transition.from_stages:
-        raise ValidationError({"stage": _("This decision does not belong to the stage the case is in.")})
+    stages = transition.from_stages
     if latest is not None:
         if reconsiders is None or reconsiders.pk != latest.pk:
             raise ValidationError({"reconsiders": _("A decision exists: a new one reconsiders the latest.")})
-        if latest.outcome != Decision.Outcome.NEGATIVE:
-            raise ValidationError({"reconsiders": _("Only a negative decision can be reconsidered.")})
+        if not reconsideration_grounds:
+            raise ValidationError(
+                {
+                    "reconsideration_grounds": _(
+                        "A decision is reconsidered on request: write the grounds of the request."
+                    )
+                }
+            )
+        # The case may still be where the reconsidered decision left it.
+        stages = stages | {DECISION_TRANSITIONS[(latest.kind, latest.outcome)].to_stage}
     elif reconsiders is not None:
         raise ValidationError({"reconsiders": _("There is no decision to reconsider.")})
+    elif reconsideration_grounds:
+        raise ValidationError({"reconsideration_grounds": _("There is no decision to reconsider.")})
+    if case.stage not in stages:
+        raise ValidationError({"stage": _("This decision does not belong to the stage the case is in.")})
     profile = profile_for(case.organisation.country)
+    if kind == Decision.Kind.CONCLUSIVE_GROUNDS and outcome == Decision.Outcome.NEGATIVE:
+        _check_recovery_minimum(case, decided_on, profile)
+    authority = case.referred_to
+    if authority is None:  # unreachable: only the members of the authority a case was referred to decide on it
+        raise ValidationError({"stage": _("This decision does not belong to the stage the case is in.")})
     with transaction.atomic():
         decision = Decision.objects.create(
             case=case,
@@ -427,10 +554,14 @@ def case_decide(
             outcome=outcome,
             decided_on=decided_on,
             decided_by=actor,
-            decided_by_organisation_id=case.organisation_id,
+            decided_by_organisation=authority,
             reconsiders=reconsiders,
+            reasons=reasons,
+            reconsideration_grounds=reconsideration_grounds,
+            served_on=served_on,
+            served_language=served_language,
         )
-        _set_stage(case, transition.to_stage, **_decision_fields(transition, case, decided_on, profile))
+        _set_stage(case, transition.to_stage, **_decision_fields(transition, case, decided_on, profile, authority))
         _event(
             case,
             "decision",
@@ -439,8 +570,74 @@ def case_decide(
             outcome=outcome,
             decided_on=decided_on.isoformat(),
             reconsiders=reconsiders.pk if reconsiders else 0,
+            served_on=served_on.isoformat() if served_on else "",
+            served_language=served_language,
         )
     return decision
+
+
+def _serving_errors(decided_on: date, served_on: date | None, language: str, *, required: bool) -> dict[str, str]:
+    """What is wrong with the day and the language a decision was served in (both, or neither unless required)."""
+    errors: dict[str, str] = {}
+    if served_on is not None and (served_on > timezone.localdate() or served_on < decided_on):
+        errors["served_on"] = _("Between the decision date and today.")
+    if (served_on is not None or required) and not language:
+        errors["served_language"] = _("Say in which language the decision was served.")
+    if (language or required) and served_on is None:
+        errors["served_on"] = _("Say when the decision was served.")
+    if language and language not in iso.language_codes():
+        errors["served_language"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": language}
+    return errors
+
+
+def decision_serve(*, actor: User, decision: Decision, served_on: date | None, served_language: str) -> Decision:
+    """Record the day a decision was served on the person, and in which language, when it was not known as the
+    decision was recorded. Once: a serving is a fact, not a setting."""
+    case = decision.case
+    require(actor, CaseAction.DECIDE, case)
+    served_language = served_language.strip().lower()
+    errors = _serving_errors(decision.decided_on, served_on, served_language, required=True)
+    if decision.served_on is not None:
+        errors["served_on"] = _("This decision was already served on the person.")
+    if errors or served_on is None:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        decision.served_on = served_on
+        decision.served_language = served_language
+        decision.save(update_fields=["served_on", "served_language"])
+        _event(
+            case,
+            "decision_serve",
+            actor,
+            decision=decision.pk,
+            served_on=served_on.isoformat(),
+            served_language=served_language,
+        )
+    return decision
+
+
+def _check_recovery_minimum(case: Case, decided_on: date, profile: CountryProfile) -> None:
+    """A negative conclusive-grounds decision ends the recovery and reflection period: not before its minimum,
+    counted from the positive reasonable-grounds decision that started it."""
+    started = (
+        case.decisions.filter(kind=Decision.Kind.REASONABLE_GROUNDS, outcome=Decision.Outcome.POSITIVE)
+        .order_by("-decided_on")
+        .values_list("decided_on", flat=True)
+        .first()
+    )
+    if started is None:
+        return
+    earliest = started + timedelta(days=profile.recovery_period_minimum_days)
+    if decided_on < earliest:
+        raise ValidationError(
+            {
+                "decided_on": _(
+                    "A negative conclusive-grounds decision cannot end the recovery period before its minimum: "
+                    "not before %(date)s."
+                )
+                % {"date": earliest.isoformat()}
+            }
+        )
 
 
 def _decision_maker(organisation: Organisation) -> str:
@@ -452,6 +649,9 @@ def _decision_maker(organisation: Organisation) -> str:
         OrganisationType.MINISTRY: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
         OrganisationType.CENTRAL_GOVERNMENT: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
         OrganisationType.LOCAL_GOVERNMENT: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
+        # HTCDS has no value for a competent authority: it is a public body other than the police (a multi-agency
+        # panel included: it decides as a body of the state).
+        OrganisationType.COMPETENT_AUTHORITY: codes.DecisionMaker.NON_POLICE_GOVERNMENT,
     }.get(OrganisationType(organisation.type), codes.DecisionMaker.OTHER)
 
 
@@ -668,14 +868,23 @@ def _anonymise(case: Case) -> None:
     Guardian.objects.filter(case=case).update(name="", contact="")
     ChildViews.objects.filter(case=case).update(views="")
     BestInterests.objects.filter(case=case).update(reasons="")
+    Decision.objects.filter(case=case).update(reasons="", reconsideration_grounds="")  # they tell her story
     erasure.erase_elsewhere(case)  # free text other apps keep about the case (a referral's decline reason...)
     case.recruitment_region = ""
     case.exploitation_region = ""
     case.closure_reason = ""
+    case.referral_legal_basis = ""
     case.assigned_to = None
     case.anonymised_at = timezone.now()
     case.save(
-        update_fields=["recruitment_region", "exploitation_region", "closure_reason", "assigned_to", "anonymised_at"]
+        update_fields=[
+            "recruitment_region",
+            "exploitation_region",
+            "closure_reason",
+            "referral_legal_basis",
+            "assigned_to",
+            "anonymised_at",
+        ]
     )
 
 
@@ -751,6 +960,8 @@ def case_import_htcds(
                 context=row.context,
                 identified_on=row.identified_on,
                 consent_to_case_management=row.consent,
+                # The file records what another system's authority decided (vic_TraffickingStatus and who decided).
+                status_decided_elsewhere=True,
             )
             if progress is not None and done % 1000 == 0:
                 progress("imported", done)

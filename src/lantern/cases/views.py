@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lantern.cases import children, codes, selectors, services
@@ -27,12 +27,15 @@ from lantern.cases.forms import (
     GuardianForm,
     NeedsForm,
     NoteForm,
+    ReferToAuthorityForm,
     RiskForm,
+    ServeForm,
 )
 from lantern.cases.models import Case, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS
 from lantern.core import selectors as core_selectors
+from lantern.core.codes import language_name
 from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can
@@ -59,7 +62,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "may_register": can(user, CaseAction.CREATE),
             "may_break_glass": can(user, Action.BREAK_GLASS_OPEN),
-            "deadlines": selectors.deadline_counts(user) if can(user, CaseAction.DECIDE) else None,
+            "deadlines": selectors.deadline_counts(user)
+            if can(user, CaseAction.ASSIGN) or can(user, CaseAction.DECIDE)
+            else None,
             "today": timezone.localdate(),
         },
     )
@@ -118,15 +123,18 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "timeline": selectors.case_timeline(case),
         "notes": case.notes.select_related("author"),
         "consents": case.consents.select_related("recipient"),
-        "decisions": case.decisions.select_related("decided_by"),
+        "decisions": _decisions(case),
+        "refer_form": forms.get("refer_form") or ReferToAuthorityForm(),
         "possible_duplicate": selectors.possible_duplicate_exists(case),
         "may_update": may_update and case.stage != Stage.CLOSED,
-        "may_decide": can(user, CaseAction.DECIDE, case),
+        "may_decide": can(user, CaseAction.DECIDE, case) and case.stage != Stage.CLOSED,
+        "may_assign": can(user, CaseAction.ASSIGN, case),
         "note_form": forms.get("note_form") or NoteForm(),
         "consent_form": consent_form,
         "needs_form": forms.get("needs_form") or NeedsForm(initial={"needs": case.needs}),
         "risk_form": forms.get("risk_form") or RiskForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"decided_on": timezone.localdate()}),
+        "serve_form": forms.get("serve_form") or ServeForm(initial={"served_on": timezone.localdate()}),
         "close_form": forms.get("close_form") or CloseForm(),
         **_child_context(case, forms),
     }
@@ -154,6 +162,15 @@ def _child_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
         "views_form": forms.get("views_form") or ChildViewsForm(initial={"heard_on": today}),
         "bi_form": forms.get("bi_form") or BestInterestsForm(initial={"decided_on": today}),
     }
+
+
+def _decisions(case: Case) -> list[dict[str, Any]]:
+    """The authority's decisions, with the language each was served in named in the reader's language."""
+    reader = translation.get_language() or "en"
+    return [
+        {"decision": d, "served_language": language_name(d.served_language, reader) if d.served_language else ""}
+        for d in selectors.case_decisions(case)
+    ]
 
 
 def _labels(case: Case) -> dict[str, list[str]]:
@@ -284,31 +301,41 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @post_only
 def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user = page_user(request)
-    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
-    attempt(
+    return _act(
         request,
-        lambda: services.case_refer_to_authority(actor=user, case=case),
+        reference,
+        "refer_form",
+        ReferToAuthorityForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: services.case_refer_to_authority(
+            actor=u, case=c, consent_given=d["consent_given"], legal_basis=d["legal_basis"]
+        ),
         _("Referred to the competent authority."),
     )
-    return redirect("cases:detail", reference=case.reference)
 
 
 @login_required
 @post_only
 def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
     def decide(user: User, case: Case, data: dict[str, Any]) -> object:
+        # A decision of this kind exists: the new one reconsiders the latest (the service asks for the grounds).
         latest = case.decisions.filter(kind=data["kind"]).order_by("-recorded_at", "-pk").first()
-        reconsiders = latest if latest is not None and latest.outcome == "negative" else None
         return services.case_decide(
             actor=user,
             case=case,
             kind=data["kind"],
             outcome=data["outcome"],
+            reasons=data["reasons"],
             decided_on=data["decided_on"],
-            reconsiders=reconsiders,
+            served_on=data["served_on"],
+            served_language=data["served_language"] or "",
+            reconsiders=latest,
+            reconsideration_grounds=data["reconsideration_grounds"] or "",
         )
 
+    # Someone who works on the case but is not its competent authority is refused (403), not told it is missing.
+    if not can(page_user(request), CaseAction.DECIDE, selectors.case_get_for_user(page_user(request), reference)):
+        raise PermissionDenied
     return _act(request, reference, "decision_form", DecisionForm, CaseAction.DECIDE, decide, _("Decision recorded."))
 
 
@@ -387,6 +414,32 @@ def best_interests_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @post_only
+def serve_view(request: HttpRequest, reference: str, decision_id: int) -> HttpResponse:
+    """The authority records when, and in which language, a decision already recorded was served on the person."""
+
+    def serve(user: User, case: Case, data: dict[str, Any]) -> object:
+        decision = selectors.decision_of(case, decision_id)
+        if decision is None:
+            raise Http404
+        return services.decision_serve(
+            actor=user, decision=decision, served_on=data["served_on"], served_language=data["served_language"]
+        )
+
+    if not can(page_user(request), CaseAction.DECIDE, selectors.case_get_for_user(page_user(request), reference)):
+        raise PermissionDenied
+    return _act(
+        request,
+        reference,
+        "serve_form",
+        ServeForm,
+        CaseAction.DECIDE,
+        serve,
+        _("Decision served: the day and language are recorded."),
+    )
+
+
+@login_required
+@post_only
 def close_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
@@ -409,6 +462,16 @@ def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
     services.case_assign(actor=user, case=case, assignee=user)
     messages.success(request, _("The case is assigned to you."))
     return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+def nrm_status_view(request: HttpRequest) -> HttpResponse:
+    """Where the cases referred to the competent authority stand: references, stages and deadlines, no person."""
+    user = page_user(request)
+    if not can(user, CaseAction.NRM_STATUS):
+        raise PermissionDenied
+    page = CappedPaginator(selectors.nrm_status(user), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/nrm.html", {"page": page, "today": timezone.localdate()})
 
 
 @login_required

@@ -42,6 +42,14 @@ ORGANISATIONS = [
         ["el", "en", "ar", "fr", "ru"],
         False,
     ),
+    # The body that decides who is a victim (reasonable and conclusive grounds): not the NGO that assists her.
+    (
+        "National Identification Panel",
+        OrganisationType.COMPETENT_AUTHORITY,
+        "Attica",
+        ["el", "en", "ro"],
+        False,
+    ),
 ]
 
 # username, organisation, role: one person per role DESIGN.md describes (justice twice: a prosecutor and a clerk).
@@ -57,6 +65,7 @@ PERSONAS = [
     ("analyst", "National Anti-Trafficking Coordination Office", Role.ANALYST),
     ("auditor", "National Anti-Trafficking Coordination Office", Role.AUDITOR),
     ("sysadmin", "National Anti-Trafficking Coordination Office", Role.SYSADMIN),
+    ("authority", "National Identification Panel", Role.AUTHORITY_MEMBER),
 ]
 
 

@@ -57,6 +57,10 @@ class OrganisationType(models.TextChoices):
     MINISTRY = "Ministry", _("Ministry")
     LABOUR_INSPECTORATE = "LabourInspectorate", _("Labour inspectorate")
     HOTLINE = "Hotline", _("Hotline")
+    # The body that takes the reasonable- and conclusive-grounds decisions of the national referral mechanism (OSCE
+    # NRM handbook): one per country, designated by the national coordinator. A multi-agency panel is one such
+    # organisation whose members come from several agencies (a user may belong to several organisations).
+    COMPETENT_AUTHORITY = "CompetentAuthority", _("Competent authority (identification decisions)")
 
 
 class Organisation(models.Model):
@@ -76,6 +80,10 @@ class Organisation(models.Model):
                 fields=["country"], condition=Q(is_lead_agency=True), name="one_lead_agency_per_country"
             ),
             models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="organisation_country_iso2"),
+            # One competent authority per country: a referral to "the" authority must name one body.
+            models.UniqueConstraint(
+                fields=["country"], condition=Q(type="CompetentAuthority"), name="one_competent_authority_per_country"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,10 @@ class Action(StrEnum):
     BREAK_GLASS_REVIEW = "break_glass.review"
     BREAK_GLASS_APPROVE = "break_glass.approve"
     ACCOUNT_RESET = "account.reset"
+    # Making an organisation the country's competent authority, or taking that away: the authority decides who is
+    # a victim of trafficking, so only the national coordinator designates it (not an organisation's administrator,
+    # not the system administrator).
+    AUTHORITY_DESIGNATE = "authority.designate"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Rule:
     # Roles that may act, inside their own organisation, only on records they created themselves (a first
     # responder sees the cases she registered).
     on_own_records: frozenset[Role] = frozenset()
+    # Roles that may act on the records referred to their organisation (a case referred to the competent authority:
+    # its members read it and decide on it). Only the case registry's selectors ask for these (`referred_field`).
+    on_referred_cases: frozenset[Role] = frozenset()
 
 
 ALL_ROLES = frozenset(Role)
@@ -85,6 +92,7 @@ RULES: dict[str, Rule] = {
     Action.BREAK_GLASS_APPROVE: Rule(in_own_organisation=frozenset({Role.SUPERVISOR})),
     # Resetting a member's password and second factor (lantern.core.accounts.may_reset narrows it further).
     Action.ACCOUNT_RESET: Rule(in_own_organisation=frozenset({Role.ORG_ADMIN}), everywhere=frozenset({Role.SYSADMIN})),
+    Action.AUTHORITY_DESIGNATE: Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR})),
 }
 
 # Roles that hold cases: they may open break-glass without anyone's approval (and the coordinator, who answers
@@ -125,7 +133,7 @@ _PROVIDE = frozenset(
     }
 )
 ORGANISATION_TYPES: frozenset[str] = frozenset(
-    _NATIONAL_BODIES | _HOLD_CASES | _IDENTIFY | _PROVIDE | {"Court", "Prosecution"}
+    _NATIONAL_BODIES | _HOLD_CASES | _IDENTIFY | _PROVIDE | {"Court", "Prosecution", "CompetentAuthority"}
 )
 ROLE_MATRIX: dict[Role, frozenset[str]] = {
     Role.ORG_ADMIN: ORGANISATION_TYPES,
@@ -138,6 +146,7 @@ ROLE_MATRIX: dict[Role, frozenset[str]] = {
     Role.ANALYST: _NATIONAL_BODIES,
     Role.AUDITOR: _NATIONAL_BODIES,
     Role.SYSADMIN: _NATIONAL_BODIES,
+    Role.AUTHORITY_MEMBER: frozenset({"CompetentAuthority"}),
 }
 
 
@@ -215,8 +224,12 @@ class Scope:
     organisation_ids: frozenset[int]
     own_record_orgs: frozenset[int] = frozenset()
     user_id: int | None = None
+    # Organisations whose members may act on the records referred to them (`Rule.on_referred_cases`).
+    referred_orgs: frozenset[int] = frozenset()
 
-    def q(self, field: str = "organisation_id", creator_field: str = "created_by_id") -> Q:
+    def q(self, field: str = "organisation_id", creator_field: str = "created_by_id", referred_field: str = "") -> Q:
+        """The records in scope. `referred_field` names the column of the organisation a record is referred to;
+        only a caller that gives it (the case registry) lets the referred records in."""
         if self.everywhere:
             return Q()
         condition = Q(pk__in=[])
@@ -224,6 +237,8 @@ class Scope:
             condition |= Q(**{f"{field}__in": sorted(self.organisation_ids)})
         if self.own_record_orgs:
             condition |= Q(**{f"{field}__in": sorted(self.own_record_orgs), creator_field: self.user_id})
+        if self.referred_orgs and referred_field:
+            condition |= Q(**{f"{referred_field}__in": sorted(self.referred_orgs)})
         return condition
 
     def __contains__(self, organisation_id: object) -> bool:
@@ -233,11 +248,13 @@ class Scope:
         organisation_id = organisation_of(obj)
         if organisation_id in self:
             return True
+        if self.referred_orgs and getattr(obj, "referred_to_id", None) in self.referred_orgs:
+            return True
         return organisation_id in self.own_record_orgs and getattr(obj, "created_by_id", None) == self.user_id
 
     @property
     def empty(self) -> bool:
-        return not self.everywhere and not self.organisation_ids and not self.own_record_orgs
+        return not self.everywhere and not self.organisation_ids and not self.own_record_orgs and not self.referred_orgs
 
 
 def organisation_scope(user: Any, action: Action | str) -> Scope:
@@ -247,7 +264,8 @@ def organisation_scope(user: Any, action: Action | str) -> Scope:
         return Scope(True, frozenset())
     full = frozenset(org for org, role in pairs if role in rule.in_own_organisation)
     own = frozenset(org for org, role in pairs if role in rule.on_own_records) - full
-    return Scope(False, full, own, getattr(user, "pk", None))
+    referred = frozenset(org for org, role in pairs if role in rule.on_referred_cases)
+    return Scope(False, full, own, getattr(user, "pk", None), referred)
 
 
 def organisation_of(obj: Any) -> int | None:
@@ -298,7 +316,7 @@ def can(user: Any, action: Action | str, obj: Any = None) -> bool:
         return True
     if obj is None:
         rule = RULES[action]
-        return not scope.empty if (rule.in_own_organisation or rule.on_own_records) else False
+        return not scope.empty if (rule.in_own_organisation or rule.on_own_records or rule.on_referred_cases) else False
     if scope.allows(obj):
         return True
     return _break_glass_allows(user, action, obj)

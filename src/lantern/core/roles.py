@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     AUDITOR = "auditor", _("Auditor")
     SYSADMIN = "sysadmin", _("System administrator")
+    # A member of the competent authority (or of its multi-agency panel): reads the cases referred to it and takes
+    # the reasonable- and conclusive-grounds decisions on them.
+    AUTHORITY_MEMBER = "authority_member", _("Member of the competent authority")
 
 
 # Roles that can see (or grant themselves, by break-glass, or administer access to) personal data of victims.
@@ -32,6 +35,7 @@ PERSONAL_DATA_ROLES: frozenset[Role] = frozenset(
         Role.JUSTICE,
         Role.NATIONAL_COORDINATOR,
         Role.SYSADMIN,
+        Role.AUTHORITY_MEMBER,
     }
 )
 

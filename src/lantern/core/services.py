@@ -114,7 +114,10 @@ def organisation_create(
     is_lead_agency: bool = False,
 ) -> Organisation:
     _require(actor, Action.ORG_CREATE)
+    if type == OrganisationType.COMPETENT_AUTHORITY:
+        _require(actor, Action.AUTHORITY_DESIGNATE)
     fields = _clean_organisation_fields(name=name, type=type, country=country, region=region, languages=languages or [])
+    _check_one_authority(fields)
     if Organisation.objects.filter(name__iexact=fields["name"]).exists():
         raise ValidationError({"name": _("An organisation with this name already exists.")})
     if is_lead_agency and Organisation.objects.filter(country=fields["country"], is_lead_agency=True).exists():
@@ -136,6 +139,16 @@ def organisation_create(
     return organisation
 
 
+def _check_one_authority(fields: dict[str, Any], exclude: int | None = None) -> None:
+    if fields["type"] != OrganisationType.COMPETENT_AUTHORITY:
+        return
+    others = Organisation.objects.filter(country=fields["country"], type=OrganisationType.COMPETENT_AUTHORITY)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationError({"type": _("This country already has a competent authority.")})
+
+
 def organisation_update(*, actor: User | None, organisation: Organisation, **changes: Any) -> Organisation:
     """Change an organisation. What it is (name, type, country, lead-agency flag) is decided by the national
     coordinator or a system administrator: the portal offers a hotline by its type and name, and a type decides
@@ -149,6 +162,11 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **cha
     current = {f: getattr(organisation, f) for f in ("name", "type", "country", "region", "languages")}
     lead = changes.pop("is_lead_agency", organisation.is_lead_agency)
     fields = _clean_organisation_fields(**{**current, **changes})
+    authority = OrganisationType.COMPETENT_AUTHORITY
+    if (organisation.type == authority) != (fields["type"] == authority):
+        _require(actor, Action.AUTHORITY_DESIGNATE)  # designating the authority, or taking it away
+    if fields["type"] == authority:
+        _check_one_authority(fields, exclude=organisation.pk)
     clash = Organisation.objects.filter(name__iexact=fields["name"]).exclude(pk=organisation.pk)
     if clash.exists():
         raise ValidationError({"name": _("An organisation with this name already exists.")})

@@ -31,7 +31,7 @@ from django_otp import login as otp_login
 from lantern.core import accounts, selectors, services
 from lantern.core.audit import audit_verify
 from lantern.core.forms import BreakGlassForm, LoginForm, MemberForm, OrganisationForm, SecondFactorSetupForm, TokenForm
-from lantern.core.models import RecoveryCodeDevice, TotpDevice, User
+from lantern.core.models import OrganisationType, RecoveryCodeDevice, TotpDevice, User
 from lantern.core.permissions import Action, can, needs_second_factor, require
 
 
@@ -273,6 +273,9 @@ def organisations_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     may_create = can(user, Action.ORG_CREATE)
     form = OrganisationForm(request.POST or None) if may_create else None
+    if form is not None and not can(user, Action.AUTHORITY_DESIGNATE):  # only the coordinator designates it
+        field = form.fields["type"]
+        field.choices = [c for c in field.choices if c[0] != OrganisationType.COMPETENT_AUTHORITY]  # type: ignore[attr-defined]
     if request.method == "POST":
         require(user, Action.ORG_CREATE)
         assert form is not None

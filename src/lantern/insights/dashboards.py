@@ -187,6 +187,25 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
             [_chart_series(viewer, "time_to_first_service", window), _chart_series(viewer, "length_of_stay", window)],
         ),
         Chart(
+            "nrm_speed",
+            str(_("Days from identification to referral to the competent authority, and to its decisions")),
+            days,
+            [
+                _chart_series(viewer, code, window)
+                for code in (
+                    "nrm_days_to_referral",
+                    "nrm_days_to_reasonable_grounds",
+                    "nrm_days_to_conclusive_grounds",
+                )
+            ],
+        ),
+        Chart(
+            "nrm_deadline",
+            str(_("Reasonable-grounds decisions taken within the statutory deadline")),
+            percent,
+            [_chart_series(viewer, "nrm_reasonable_grounds_in_time", window)],
+        ),
+        Chart(
             "capacity",
             str(_("Shelter beds occupied, and provider capacity lost to staff absence")),
             percent,

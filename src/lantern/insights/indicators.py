@@ -49,7 +49,7 @@ from django.utils.translation import pgettext_lazy
 
 from lantern.cases.codes import CaseStatus
 from lantern.cases.identification.selectors import notifications_in_scope
-from lantern.cases.models import Case, Stage, TimelineEntry
+from lantern.cases.models import Case, Decision, Stage, TimelineEntry
 from lantern.core.models import OrganisationType
 from lantern.crisis.selectors import active_crises, minimum_package
 from lantern.justice.models import Hearing, HearingStatus
@@ -351,6 +351,80 @@ def _json_list_has(field_name: str, value: str) -> Q:
     """The JSON list holds the value. JSON containment is not portable (SQLite has none); the list's JSON text
     holding the quoted value is, since the values are codes without quotes."""
     return Q(**{f"{field_name}__icontains": value})
+
+
+# --- The speed of the national referral mechanism ----------------------------------------------------------------
+
+
+def _first_decision(kind: str) -> Subquery:
+    """The day of the case's first decision of this kind (positive or negative: the first answer the person had)."""
+    return Subquery(
+        Decision.objects.filter(case=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("case")
+        .annotate(first=Min("decided_on"))
+        .values("first")[:1],
+        output_field=DateField(),
+    )
+
+
+def _days(total: Any) -> float:
+    """A sum of date differences in days: a duration (PostgreSQL) or microseconds (SQLite)."""
+    seconds = total.total_seconds() if isinstance(total, timedelta) else float(total or 0) / 1e6
+    return max(0.0, seconds / 86400)
+
+
+def _nrm_step(kind: str) -> QuerySet[Any]:
+    """Cases with the day they reached a step of the mechanism (`done`): referred to the competent authority, or
+    its first reasonable- or conclusive-grounds decision."""
+    done = F("referred_on") if kind == "referral" else _first_decision(kind)
+    return _cases().annotate(done=done).filter(done__isnull=False)
+
+
+def _nrm_days(kind: str) -> Callable[[list[date], datetime], Iterable[Cell]]:
+    def compute(periods: list[date], now: datetime) -> Iterable[Cell]:
+        rows = (
+            _nrm_step(kind)
+            .filter(in_periods("done", periods))
+            .annotate(
+                period=TruncMonth("done", output_field=DateField()),
+                region=F("exploitation_region"),
+                wait=ExpressionWrapper(F("done") - F("identified_on"), output_field=DurationField()),
+            )
+            .values("period", "region", "organisation_id")
+            .annotate(total=Sum("wait"), denominator=Count("id"))
+        )
+        for row in rows:
+            yield {**row, "numerator": _days(row.pop("total"))}
+
+    return compute
+
+
+def reasonable_grounds_in_time(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Of the first reasonable-grounds decisions taken in the month, those taken by the statutory deadline."""
+    return (
+        _nrm_step(Decision.Kind.REASONABLE_GROUNDS)
+        .filter(in_periods("done", periods))
+        .annotate(period=TruncMonth("done", output_field=DateField()), region=F("exploitation_region"))
+        .values("period", "region", "organisation_id")
+        .annotate(
+            numerator=Count("id", filter=Q(done__lte=F("reasonable_grounds_due"))),
+            denominator=Count("id"),
+        )
+    )
+
+
+def _nrm_changed(kind: str) -> Callable[[Since], set[date]]:
+    """The months of the step for the cases added or changed since (a referral and a decision write the timeline)."""
+
+    def changed(since: Since) -> set[date]:
+        cases = _nrm_step(kind)
+        if since.at > EPOCH:
+            touched = TimelineEntry.objects.filter(at__gte=since.at).values("case_id")
+            cases = cases.filter(Q(pk__gt=since.after_id("case")) | Q(pk__in=touched))
+        return _months(cases, "done")
+
+    return changed
 
 
 # --- Referrals ---------------------------------------------------------------------------------------------------
@@ -707,6 +781,61 @@ REGISTRY: dict[str, Indicator] = {
             changed=_first_service_changed,
             source="referrals",
             people=("denominator",),  # the cases averaged over
+        ),
+        Indicator(
+            code="nrm_days_to_referral",
+            label=_("Days from identification to referral to the competent authority"),
+            definition=_(
+                "For the cases referred to the competent authority in the month, the average number of days from "
+                "identification to the referral."
+            ),
+            unit=Unit.DAYS,
+            kind="mean",
+            compute=_nrm_days("referral"),
+            changed=_nrm_changed("referral"),
+            source="cases",
+            people=("denominator",),  # the cases averaged over
+        ),
+        Indicator(
+            code="nrm_days_to_reasonable_grounds",
+            label=_("Days from identification to the reasonable-grounds decision"),
+            definition=_(
+                "For the cases whose first reasonable-grounds decision the competent authority took in the month, "
+                "the average number of days from identification to that decision."
+            ),
+            unit=Unit.DAYS,
+            kind="mean",
+            compute=_nrm_days(Decision.Kind.REASONABLE_GROUNDS),
+            changed=_nrm_changed(Decision.Kind.REASONABLE_GROUNDS),
+            source="cases",
+            people=("denominator",),
+        ),
+        Indicator(
+            code="nrm_days_to_conclusive_grounds",
+            label=_("Days from identification to the conclusive-grounds decision"),
+            definition=_(
+                "For the cases whose first conclusive-grounds decision the competent authority took in the month, "
+                "the average number of days from identification to that decision."
+            ),
+            unit=Unit.DAYS,
+            kind="mean",
+            compute=_nrm_days(Decision.Kind.CONCLUSIVE_GROUNDS),
+            changed=_nrm_changed(Decision.Kind.CONCLUSIVE_GROUNDS),
+            source="cases",
+            people=("denominator",),
+        ),
+        Indicator(
+            code="nrm_reasonable_grounds_in_time",
+            label=_("Reasonable-grounds decisions within the statutory deadline"),
+            definition=_(
+                "Of the first reasonable-grounds decisions taken in the month, the share taken by the deadline the "
+                "country's NRM sets (working days from the referral)."
+            ),
+            unit=Unit.PERCENT,
+            kind="share",
+            compute=reasonable_grounds_in_time,
+            changed=_nrm_changed(Decision.Kind.REASONABLE_GROUNDS),
+            source="cases",
         ),
         Indicator(
             code="referrals_overdue",

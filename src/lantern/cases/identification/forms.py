@@ -13,8 +13,8 @@ from lantern.cases.identification import checklists
 from lantern.cases.identification.services import ADULT_AGE_BANDS, NotificationData
 from lantern.cases.models import IndicatorAnswer
 from lantern.core import codes as iso
+from lantern.core.forms import IsoDateInput
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FIELD_PREFIX = "indicator_"
 
 
@@ -41,7 +41,7 @@ class ChecklistForm(forms.Form):
     """One radio group per indicator of the current checklist (observed, not observed, not known: not known
     until the first responder says otherwise), grouped by section on the page."""
 
-    observed_on = forms.DateField(label=_("Date of first contact"), widget=DATE_INPUT)
+    observed_on = forms.DateField(label=_("Date of first contact"), widget=IsoDateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +74,7 @@ def _age_band_choices() -> list[tuple[str, str]]:
 class NotificationForm(forms.Form):
     """The statistics of an anonymous notification: lists to choose from, nothing to type about the person."""
 
-    identified_on = forms.DateField(label=_("Identified on"), widget=DATE_INPUT)
+    identified_on = forms.DateField(label=_("Identified on"), widget=IsoDateInput())
     gender = forms.ChoiceField(label=_("Sex or gender"), choices=codes.Gender.choices, initial=codes.Gender.UNKNOWN)
     age_band = forms.ChoiceField(label=_("Age band"), choices=_age_band_choices, required=False)
     citizenship = forms.ChoiceField(label=_("Citizenship"), required=False)

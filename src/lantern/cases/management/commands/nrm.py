@@ -39,6 +39,9 @@ class Command(LanternCommand):
         profile.add_argument("--country", required=True)
         profile.add_argument("--reasonable-grounds-days", type=int, help="working days for the decision (e.g. 5)")
         profile.add_argument("--recovery-days", type=int, help="days of recovery and reflection (30, 45, 90...)")
+        profile.add_argument(
+            "--recovery-minimum-days", type=int, help="days of recovery before a negative conclusive decision (30+)"
+        )
         profile.add_argument("--weekend", help="ISO weekday numbers, e.g. 6,7 (Saturday, Sunday) or 5,6")
         profile.add_argument("--retention-days", type=int, help="days after closure before anonymisation")
         profile.add_argument(
@@ -69,6 +72,7 @@ class Command(LanternCommand):
         for option, field, low, high in (
             ("reasonable_grounds_days", "reasonable_grounds_working_days", 1, 60),
             ("recovery_days", "recovery_period_days", 30, 365),
+            ("recovery_minimum_days", "recovery_period_minimum_days", 30, 365),
             ("retention_days", "retention_days", 30, 36500),
             ("child_reasonable_grounds_days", "child_reasonable_grounds_working_days", 1, 60),
             ("guardian_within_days", "guardian_within_days", 1, 60),
@@ -94,7 +98,9 @@ class Command(LanternCommand):
         self.stdout.write(
             f"{country}: reasonable grounds within {profile.reasonable_grounds_working_days} working days; "
             f"recovery period {profile.recovery_period_days} days; weekend {profile.weekend}; "
-            f"retention {profile.retention_days} days; children: reasonable grounds within "
+            f"retention {profile.retention_days} days; "
+            f"no negative conclusive decision before {profile.recovery_period_minimum_days} days of recovery; "
+            f"children: reasonable grounds within "
             f"{profile.child_reasonable_grounds_working_days} working days, a guardian within "
             f"{profile.guardian_within_days} days, consent by the guardian "
             f"{'required' if profile.child_consent_needs_guardian else 'not required'}, child protection "
