@@ -62,14 +62,19 @@ def retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     return redirect("notify:case_log", reference=delivery.case.reference)
 
 
+CALLS_SHOWN = 100  # open calls listed on the page, newest first
+
+
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request, NotifyAction.INBOX)
+    calls = selectors.calls_to_make(user, list(selectors.tasks_of(user, done=False)[:CALLS_SHOWN]))
+    services.call_numbers_read(actor=user, references=[row.task.case.reference for row in calls if row.number])
     return render(
         request,
         "notify/inbox.html",
         {
-            "tasks": selectors.tasks_of(user, done=False)[:200],
+            "calls": calls,
             "done": selectors.tasks_of(user, done=True)[:20],
             "alerts": selectors.messages_of(user)[:30],
         },
