@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
 
 from lantern.cases.models import Case
 from lantern.core.demo import load_demo
@@ -31,7 +31,8 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-WIDE, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
+WIDE = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=360, height=740)
 DEMO_CASES = 60  # the demo generates 3,000 for its analyses; the pages need only a few of each kind
 NOT_OURS = ("/api/v1/docs",)  # the vendored API explorer: its own page, not the staff UI
 ROLES = [

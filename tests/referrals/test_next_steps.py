@@ -11,7 +11,7 @@ from django.test import Client
 
 from lantern.cases.models import Case
 from lantern.cases.services import case_assign
-from lantern.core.models import AuditEvent, OutboxEvent
+from lantern.core.models import AuditEvent, OutboxEvent, User
 from lantern.crisis import services as crisis
 from lantern.notify.models import CaseworkerTask, Delivery
 from lantern.referrals import selectors
@@ -77,7 +77,7 @@ def test_the_board_costs_the_same_with_many_cases(staff: dict[str, Client], case
     )
 
 
-def _call(case: Case, user: object) -> CaseworkerTask:
+def _call(case: Case, user: User) -> CaseworkerTask:
     event = OutboxEvent.objects.create(kind="hearing.postponed", payload={"case_id": case.pk})
     delivery = Delivery.objects.create(
         event=event, kind=event.kind, case=case, recipient="survivor", channel="none",

@@ -240,7 +240,7 @@ def package_missing_list(user: User) -> tuple[QuerySet[Case], dict[str, date]]:
         for service_type, cutoff in due_before.items()
     ]
     missing = parts[0] if len(parts) == 1 else Concat(*parts, output_field=CharField())
-    missing_count = counts[0]
+    missing_count: Any = counts[0]
     for count in counts[1:]:
         missing_count = missing_count + count
     return (
