@@ -80,7 +80,11 @@ def test_the_board_costs_the_same_with_many_cases(staff: dict[str, Client], case
 def _call(case: Case, user: User) -> CaseworkerTask:
     event = OutboxEvent.objects.create(kind="hearing.postponed", payload={"case_id": case.pk})
     delivery = Delivery.objects.create(
-        event=event, kind=event.kind, case=case, recipient="survivor", channel="none",
+        event=event,
+        kind=event.kind,
+        case=case,
+        recipient="survivor",
+        channel="none",
         status="handed_to_caseworker",
         reason="phone_call",
     )
