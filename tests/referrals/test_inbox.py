@@ -241,3 +241,16 @@ def test_a_registered_user_without_a_name_is_shown_by_username(
     )
     html = staff["provider"].get(f"/referrals/{referral.public_id}/").content.decode()
     assert "nikos" in html
+
+
+def test_an_answer_without_the_csrf_token_is_refused_and_changes_nothing(
+    referral: Referral, world: World, settings: object
+) -> None:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.provider)
+    assert browser.post(f"/referrals/{referral.public_id}/accept/").status_code == 403
+    api = browser.post(f"/api/v1/referrals/{referral.public_id}/accept")
+    assert api.status_code in (401, 403)
+    referral.refresh_from_db()
+    assert referral.status == Status.PENDING
