@@ -31,6 +31,7 @@ NOT_SEEDS = [
     ("providers", "0011_review_covers_everything_shown", "approved_entries_keep_what_they_showed"),
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "give_public_ids"),  # rows that existed then
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "encrypt_existing"),  # rows that existed then
+    ("referrals", "0008_referral_decline_code", "earlier_declines_said_other"),  # rows that existed then
     ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then
     ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
     ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry

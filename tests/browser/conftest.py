@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,3 +33,17 @@ def browser_page() -> Iterator[Page]:
         yield page
         context.close()
         browser.close()
+
+
+def follow_menu(page: Page, name: str) -> None:
+    """Follow a link of the top bar, opening its "More" menu first when the link is in it."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, include_hidden=True).first
+    if not link.is_visible():
+        nav.locator("details.menu > summary").click()
+    link.click()
+
+
+def log_out(page: Page) -> None:
+    page.locator(".topbar-end details.menu > summary").click()
+    page.get_by_role("button", name=re.compile("Log out")).click()

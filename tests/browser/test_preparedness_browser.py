@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from lantern.preparedness import pdf, services
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, follow_menu, log_out
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -49,7 +49,7 @@ def test_the_coordinators_preparedness_journey(
     page = browser_page
     base = str(live_server)
     _login(page, base, "coordinator")
-    page.get_by_role("link", name="Preparedness").first.click()
+    follow_menu(page, "Preparedness")
     page.get_by_label("Title").fill("Greece this year")
     page.get_by_label("Country (ISO code)").fill("GR")
     page.get_by_label("Partner organisations contributing").select_option(label="Safe Passage NGO")
@@ -97,12 +97,12 @@ def test_the_coordinators_preparedness_journey(
     else:
         expect(page.get_by_text("PDF is unavailable")).to_be_visible()
 
-    page.get_by_role("link", name="Crisis").first.click()
+    follow_menu(page, "Crisis")
     page.get_by_label("Name").fill("Floods")
     page.locator("section.narrow").get_by_label("Country (ISO code)").fill("GR")
     page.get_by_role("button", name="Declare").click()
     expect(page.get_by_text("Crisis declared: crisis mode is on.")).to_be_visible()
-    page.get_by_role("button", name=re.compile("Log out")).click()
+    log_out(page)
     _login(page, base, "supervisor")
     expect(page.get_by_role("heading", name=re.compile("Your role now"))).to_be_visible()
     expect(page.get_by_text("Keep casework going by phone")).to_be_visible()

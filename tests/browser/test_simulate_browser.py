@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, follow_menu
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -32,7 +32,7 @@ def test_the_coordinator_compares_the_pandemic_wave_with_and_without_the_plan(
     page.get_by_label("Username").fill("coordinator")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Simulator").first.click()
+    follow_menu(page, "Simulator")
     expect(page.get_by_role("heading", name="Crisis simulator")).to_be_visible(timeout=30_000)
     expect(page.locator("#sentence")).to_contain_text("With the contingency plan, median wait for")
     expect(page.locator("figure.chart svg")).to_have_count(8)

@@ -171,6 +171,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "referrals.referral.urgency": (CODE, "a choice"),
     "referrals.referral.status": (CODE, "a choice"),
     "referrals.referral.idempotency_key": (CODE, "a client's retry key"),
+    "referrals.referral.decline_code": (CODE, "a choice"),
     "referrals.referral.decline_reason": (ENCRYPTED, "free text: may name the person (cleared through cases.erasure)"),
     "referrals.referral.delivery_mode": (CODE, "a delivery mode"),
     "referrals.referral.outcome": (CODE, "a choice"),

@@ -13,31 +13,46 @@ from lantern.core import navigation
 from lantern.core.models import Alert
 from lantern.core.permissions import Action, can
 
+# Entries of the top bar shown inline, in their order; the rest go under "More" (a <details> menu that works
+# without JavaScript), so that the bar stays on one line at 1280 pixels for every role and language.
+INLINE_ENTRIES = 4
+
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     nav: list[dict[str, Any]] = []
+    more: list[dict[str, Any]] = []
     unread = 0
     if user is not None and user.is_authenticated:
-        nav.append({"label": _("Home"), "url": reverse("core:home")})
+        entries: list[dict[str, Any]] = []
         for entry in navigation.ENTRIES:
             if entry.visible(user):
                 item: dict[str, Any] = {"label": entry.label, "url": reverse(entry.url_name)}
                 if entry.count is not None:
                     item["count"] = entry.count(user)
                     item["count_label"] = entry.count_label
-                nav.append(item)
+                entries.append(item)
         if can(user, Action.ORG_VIEW) or can(user, Action.ORG_CREATE):
-            nav.append({"label": _("Organisations"), "url": reverse("core:organisations")})
+            entries.append({"label": _("Organisations"), "url": reverse("core:organisations")})
         if can(user, Action.BREAK_GLASS_REVIEW):
-            nav.append({"label": _("Break-glass"), "url": reverse("core:break_glass_review")})
+            entries.append({"label": _("Break-glass"), "url": reverse("core:break_glass_review")})
         if can(user, Action.AUDIT_VIEW) or can(user, Action.AUDIT_VERIFY):
-            nav.append({"label": _("Audit trail"), "url": reverse("core:audit")})
+            entries.append({"label": _("Audit trail"), "url": reverse("core:audit")})
+        entries.append({"label": _("API"), "url": "/api/v1/docs"})
         unread = Alert.objects.filter(recipient=user, read_at__isnull=True).count()
-        nav.append({"label": _("Alerts"), "url": reverse("core:alerts"), "count": unread, "count_label": _("unread")})
-        nav.append({"label": _("API"), "url": "/api/v1/docs"})
+        nav = [
+            {"label": _("Home"), "url": reverse("core:home")},
+            *entries[:INLINE_ENTRIES],
+            {"label": _("Alerts"), "url": reverse("core:alerts"), "count": unread, "count_label": _("unread")},
+        ]
+        more = entries[INLINE_ENTRIES:]
+    path = getattr(request, "path", "")
     return {
         "nav": nav,
+        "nav_more": more,
+        # A badge on "More" adds up what its entries count; it is marked as current when it holds the page shown.
+        "nav_more_count": sum(int(item.get("count") or 0) for item in more),
+        "nav_more_current": any(item["url"] == path for item in more),
         "unread_alerts": unread,
         "demo_without_2fa": not settings.LANTERN_REQUIRE_2FA,
         "lantern_mode": settings.LANTERN_MODE,

@@ -69,6 +69,15 @@ PERSONAS = [
 ]
 
 
+# The work contact a receiving organisation sees of whoever referred (never a victim's): a name and an address
+# of a domain reserved for examples (RFC 2606), so that nothing is ever mailed to anyone.
+WORK_CONTACTS = {
+    "caseworker": ("Eleni", "Papadaki"),
+    "supervisor": ("Nikos", "Georgiou"),
+    "police": ("Dimitris", "Alexiou"),
+}
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -107,12 +116,16 @@ def load_demo(credentials_path: Path) -> list[DemoLogin]:
             password = passwords.get(username) or f"demo-{username}-{secrets.token_hex(4)}"
             user = User.objects.filter(username=username).first()
             if user is None:
+                first_name, last_name = WORK_CONTACTS.get(username, ("", ""))
                 services.user_create(
                     actor=None,
                     username=username,
                     organisation=by_name[org_name],
                     role=role,
                     password=password,
+                    email=f"{username}@demo.example" if username in WORK_CONTACTS else "",
+                    first_name=first_name,
+                    last_name=last_name,
                 )
             elif username not in passwords:
                 user.set_password(password)

@@ -683,6 +683,11 @@ def alert_mark_read(*, actor: User, alert: Alert) -> None:
         alert.save(update_fields=["read_at"])
 
 
+def alerts_mark_all_read(*, actor: User) -> int:
+    """Every unread alert of one's own, read now (one update, however many); returns how many."""
+    return Alert.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def alerts_send(
     *, messages: list[tuple[User, str]], kind: str = Alert.Kind.SECURITY, object_type: str = "", object_id: str = ""
 ) -> list[Alert]:

@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
@@ -364,6 +364,12 @@ def alerts_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method == "POST":
+        if request.POST.get("all"):
+            count = services.alerts_mark_all_read(actor=user)
+            messages.success(
+                request, ngettext("%(n)d alert marked as read.", "%(n)d alerts marked as read.", count) % {"n": count}
+            )
+            return redirect("core:alerts")
         raw = request.POST.get("alert", "")
         alert = selectors.alerts_for(user).filter(pk=int(raw)).first() if raw.isdigit() else None
         if alert is not None:

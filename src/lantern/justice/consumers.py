@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -135,6 +136,7 @@ def suspension_ended(*, measure: Measure) -> int:
                     % {"count": len(ids)},
                     object_type="crisis.measure",
                     object_id=str(measure.pk),
+                    url=reverse("justice:hearings"),
                 )
                 for user_id, ids in sorted(per_user.items())
             ]

@@ -13,12 +13,13 @@ class NotifyConfig(AppConfig):
         from django.conf import settings
         from django.utils.translation import gettext_lazy as _
 
-        from lantern.core import navigation, outbox, periodic
+        from lantern.core import navigation, outbox, panels, periodic
         from lantern.core.permissions import can
-        from lantern.notify import selectors
+        from lantern.notify import selectors, views
         from lantern.notify.messages import HEARING_KINDS
         from lantern.notify.permissions import NotifyAction
 
+        panels.register("core.home", name="notify.calls", render=views.calls_panel, order=25)
         for kind in HEARING_KINDS:
             outbox.consume(
                 kind,

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -60,10 +61,13 @@ def _in_app_rows(
     case: Case | None = None,
     object_type: str = "",
     object_id: str = "",
+    url: str = "",
 ) -> tuple[list[Delivery], list[Alert]]:
     """One in-app message (a core Alert) and its delivery row per user, not yet saved. `text` is called with no
     argument under the user's language, so each reads it in the language they chose; it never carries personal
-    data."""
+    data. `url` is where the reader acts on it (the case page when a case is given and no other place is)."""
+    if not url and case is not None:
+        url = reverse("cases:detail", kwargs={"reference": case.reference})
     now = timezone.now()
     deliveries, alerts = [], []
     for user in {u.pk: u for u in users if u.is_active}.values():
@@ -92,6 +96,7 @@ def _in_app_rows(
                     text=str(text())[:500],
                     object_type=object_type,
                     object_id=object_id,
+                    url=url,
                     created_at=now,
                 )
             )
@@ -236,7 +241,14 @@ def on_referral_received(event: OutboxEvent) -> None:
             "reference": referral.case.reference,
         }
 
-    _in_app(event, staff, text, object_type="referrals.referral", object_id=referral.public_id)
+    _in_app(
+        event,
+        staff,
+        text,
+        object_type="referrals.referral",
+        object_id=referral.public_id,
+        url=reverse("referrals:detail", kwargs={"referral_id": referral.public_id}),
+    )
 
 
 def on_referral_overdue(event: OutboxEvent) -> None:
@@ -257,7 +269,14 @@ def on_referral_overdue(event: OutboxEvent) -> None:
             "service": SERVICE_TYPES.get(referral.service_type, referral.service_type),
         }
 
-    _in_app(event, people.distinct(), text, object_type="referrals.referral", object_id=referral.public_id)
+    _in_app(
+        event,
+        people.distinct(),
+        text,
+        object_type="referrals.referral",
+        object_id=referral.public_id,
+        url=reverse("referrals:detail", kwargs={"referral_id": referral.public_id}),
+    )
 
 
 def on_package_missing(event: OutboxEvent) -> None:
@@ -278,7 +297,14 @@ def on_package_missing(event: OutboxEvent) -> None:
     def text() -> str:
         return _("Open cases not yet offered the whole minimum package in time: %(count)s.") % {"count": count}
 
-    _in_app(event, people.distinct(), text, object_type="referrals.package", object_id=str(organisation_id))
+    _in_app(
+        event,
+        people.distinct(),
+        text,
+        object_type="referrals.package",
+        object_id=str(organisation_id),
+        url=reverse("referrals:package"),
+    )
 
 
 def package_missing_notify(*, now: datetime | None = None) -> int:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language, to_locale
 
 from lantern.cases.models import Case
+from lantern.cases.permissions import CaseAction
+from lantern.core.codes import language_name
 from lantern.core.models import Alert, User
 from lantern.core.permissions import can, organisation_scope
 from lantern.core.selectors import alerts_for
@@ -41,10 +44,37 @@ def open_tasks(user: User) -> QuerySet[CaseworkerTask]:
 
 
 def tasks_of(user: User, *, done: bool | None = None) -> QuerySet[CaseworkerTask]:
-    tasks = CaseworkerTask.objects.filter(recipient=user).select_related("case", "delivery")
+    tasks = CaseworkerTask.objects.filter(recipient=user).select_related("case", "case__person", "delivery")
     if done is not None:
         tasks = tasks.filter(done_at__isnull=not done)
     return tasks.order_by("done_at", "-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """A call to make, as the calls list shows it: the number only to those who may read the case's personal
+    data (its caseworker, her supervisor), the language in the reader's words."""
+
+    task: CaseworkerTask
+    number: str
+    language: str
+
+
+def calls_to_make(user: User, tasks: list[CaseworkerTask]) -> list[CallRow]:
+    reads_personal_data = organisation_scope(user, CaseAction.VIEW)  # once for the list, no query per row
+    locale = to_locale(get_language() or "en")
+    rows = []
+    for task in tasks:
+        person = task.case.person
+        shown = reads_personal_data.allows(task.case) and person.anonymised_at is None
+        rows.append(
+            CallRow(
+                task=task,
+                number=str(person.phone or "").strip() if shown else "",
+                language=language_name(task.language, locale) if task.language else "",
+            )
+        )
+    return rows
 
 
 def task_get_for_user(user: User, task_id: int) -> CaseworkerTask | None:

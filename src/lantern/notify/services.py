@@ -17,6 +17,19 @@ from lantern.notify.permissions import NotifyAction
 from lantern.notify.sending import send_task_ensure_queued
 
 
+def call_numbers_read(*, actor: User, references: list[str]) -> None:
+    """The calls-to-make list showed these cases' phone numbers to their caseworker: one read of personal data in
+    the audit trail for the page, naming every case it showed."""
+    if references:
+        audit_record(
+            action="personal_data.read",
+            actor=actor,
+            object_type="cases.case",
+            object_id="",
+            detail={"fields": ["phone"], "cases": sorted(set(references)), "page": "calls_to_make"},
+        )
+
+
 def task_done(*, actor: User, task: CaseworkerTask) -> CaseworkerTask:
     """The caseworker called (or the supervisor closes it for her)."""
     if task.recipient_id != actor.pk and not can(actor, NotifyAction.SUPERVISE, task.case):

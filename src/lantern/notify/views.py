@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from lantern.cases import selectors as case_selectors
+from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
 from lantern.core.views import attempt, page_user, post_only
@@ -61,18 +63,39 @@ def retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     return redirect("notify:case_log", reference=delivery.case.reference)
 
 
+CALLS_SHOWN = 100  # open calls listed on the page, newest first
+
+
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request, NotifyAction.INBOX)
+    calls = selectors.calls_to_make(user, list(selectors.tasks_of(user, done=False)[:CALLS_SHOWN]))
+    services.call_numbers_read(actor=user, references=[row.task.case.reference for row in calls if row.number])
     return render(
         request,
         "notify/inbox.html",
         {
-            "tasks": selectors.tasks_of(user, done=False)[:200],
+            "calls": calls,
             "done": selectors.tasks_of(user, done=True)[:20],
             "alerts": selectors.messages_of(user)[:30],
         },
     )
+
+
+CALLS_ON_HOME = 5
+
+
+def calls_panel(request: HttpRequest) -> str:
+    """On the home page (core.panels): the calls one has to make, in which language; the numbers are on the
+    inbox page, where reading them is recorded."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated or not can(user, NotifyAction.INBOX):
+        return ""
+    tasks = list(selectors.tasks_of(user, done=False)[:CALLS_ON_HOME])
+    if not tasks:
+        return ""
+    rows = selectors.calls_to_make(user, tasks)
+    return render_to_string("notify/_calls.html", {"calls": rows}, request=request)
 
 
 @login_required

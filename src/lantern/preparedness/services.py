@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -385,6 +386,7 @@ def actions_overdue_alert(*, now: Any = None) -> int:
                         text=text[:500],
                         object_type="preparedness.planaction",
                         object_id=str(action.pk),
+                        url=reverse("preparedness:actions"),
                     )
                 )
         Alert.objects.bulk_create(alerts)

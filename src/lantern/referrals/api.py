@@ -9,6 +9,7 @@ from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
 from lantern.cases import selectors as case_selectors
+from lantern.cases.codes import CONTACT_ROUTES
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.core.api import ERRORS, api_user
@@ -18,7 +19,7 @@ from lantern.core.selectors import organisation_get
 from lantern.providers.selectors import offering_get
 from lantern.referrals import selectors, services
 from lantern.referrals.models import PUBLIC_ID_PATTERN, Referral
-from lantern.referrals.schemas import CompleteIn, DeclineIn, MissingOut, ReferralIn, ReferralOut
+from lantern.referrals.schemas import CompleteIn, DeclineIn, MissingOut, ReferralDetailOut, ReferralIn, ReferralOut
 
 router = Router(tags=["referrals"])
 # A referral's random public id (referrals.models.new_public_id): anything else is a 422 before any lookup.
@@ -32,7 +33,7 @@ def referrals_list(request: HttpRequest, box: str = "inbox", status: str = "") -
     if box not in ("inbox", "sent"):
         raise ValidationError({"box": "inbox or sent"})
     referrals = selectors.inbox(user, status=status) if box == "inbox" else selectors.sent(user)
-    return referrals.select_related("case__person")
+    return referrals.select_related("case__person", "sender", "created_by")
 
 
 @router.post("/referrals", response={201: ReferralOut, **ERRORS}, operation_id="referrals_create")
@@ -59,9 +60,23 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> Status:
     return Status(201, referral)
 
 
-@router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, operation_id="referrals_get")
+@router.get("/referrals/{referral_id}", response={200: ReferralDetailOut, **ERRORS}, operation_id="referrals_get")
 def referrals_get(request: HttpRequest, referral_id: ReferralId) -> Referral:
-    return selectors.referral_get_for_user(api_user(request), referral_id)
+    """One referral. The receiving organisation also gets how to reach the person: the detail once it has accepted
+    and only on the channel the person consented to (that read is in the audit trail)."""
+    user = api_user(request)
+    referral = selectors.referral_get_for_user(user, referral_id)
+    contact: dict[str, str] | None = None
+    if selectors.answers_for(user, referral):
+        shown = selectors.contact_for_recipient(referral)
+        if shown.field:
+            services.referral_contact_read(actor=user, referral=referral, fields=[shown.field])
+        contact = {"route": shown.route, "route_label": str(CONTACT_ROUTES.get(shown.route, "")), "value": shown.value}
+    between = contact is not None or selectors.sees_whole_case(user, referral)  # the two organisations
+    # Read by ReferralDetailOut's resolvers: what this user may see beyond the referral itself.
+    referral.contact_shown = contact  # type: ignore[attr-defined]
+    referral.decline_reason_shown = referral.decline_reason if between else ""  # type: ignore[attr-defined]
+    return referral
 
 
 def _answer(request: HttpRequest, referral_id: ReferralId) -> tuple[User, Referral]:
@@ -80,7 +95,9 @@ def referrals_accept(request: HttpRequest, referral_id: ReferralId) -> Referral:
 )
 def referrals_decline(request: HttpRequest, referral_id: ReferralId, payload: DeclineIn) -> Referral:
     user, referral = _answer(request, referral_id)
-    return services.referral_decline(actor=user, referral=referral, reason=payload.reason)
+    return services.referral_decline(
+        actor=user, referral=referral, reason_code=payload.reason_code, reason=payload.reason
+    )
 
 
 @router.post("/referrals/{referral_id}/start", response={200: ReferralOut, **ERRORS}, operation_id="referrals_start")

@@ -185,7 +185,9 @@ def load() -> None:
                 actor=responder, referral=referral, delivery_mode="in_person", outcome="delivered"
             )
         if outcome == "declined":
-            services.referral_decline(actor=responder, referral=referral, reason="No lawyer free this month")
+            services.referral_decline(
+                actor=responder, referral=referral, reason_code="no_capacity", reason="No lawyer free this month"
+            )
         if outcome == "cancelled":
             services.referral_cancel(actor=caseworker, referral=referral)
         if outcome == "expired":

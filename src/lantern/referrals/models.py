@@ -51,6 +51,23 @@ class Outcome(models.TextChoices):
     NOT_DELIVERED = "not_delivered", _("Not delivered")
 
 
+class DeclineReason(models.TextChoices):
+    """Why a receiving organisation says no: a short coded list the sender can act on (find another provider, wait,
+    send an interpreter), with free text beside it when the code does not say enough."""
+
+    NO_CAPACITY = "no_capacity", _("No place or staff free now")
+    NOT_ELIGIBLE = "not_eligible", _("The person is not eligible for this service")
+    LANGUAGE = "language", _("We cannot serve in the person's language")
+    OUTSIDE_AREA = "outside_area", _("Outside the area we serve")
+    NOT_OFFERED = "not_offered", _("We do not give this service now")
+    OTHER = "other", _("Another reason (say which)")
+
+
+# Open referrals in the order a receiving organisation works them: the most urgent first, then the oldest deadline.
+URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+DECLINE_TEXT_MAX = 300  # characters of free text beside the coded reason
+
+
 PUBLIC_ID_PATTERN = r"^[0-9a-f]{32}$"
 
 
@@ -77,6 +94,7 @@ class Referral(models.Model):
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    decline_code = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True, default="")
     decline_reason = EncryptedTextField(blank=True, default="")  # free text: may name the person
     accepted_week = models.DateField(null=True, blank=True, help_text="the week whose capacity it took")
     started_at = models.DateTimeField(null=True, blank=True)

@@ -8,17 +8,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
 from lantern.cases.models import Case, Consent, Guardian, Stage
 from lantern.cases.permissions import CaseAction
+from lantern.cases.selectors import consent_allows
 from lantern.core.models import User
 from lantern.core.permissions import can, organisation_scope
 from lantern.crisis.selectors import active_crises, minimum_package
-from lantern.referrals.models import MEETS_NEED, Referral
+from lantern.referrals.models import MEETS_NEED, OPEN_STATUSES, URGENCY_RANK, Referral, Status
 from lantern.referrals.permissions import ReferralAction
 
 
@@ -52,7 +53,7 @@ def referral_get_for_user(user: User, public_id: str) -> Referral:
     """One referral by its random public id (the sequential key is never in a URL or a response)."""
     referral = (
         referrals_visible_to(user)
-        .select_related("case", "case__person", "recipient", "sender", "offering")
+        .select_related("case", "case__person", "recipient", "sender", "offering", "created_by")
         .filter(public_id=str(public_id))
         .first()
     )
@@ -61,17 +62,36 @@ def referral_get_for_user(user: User, public_id: str) -> Referral:
     return referral
 
 
+def _work_order() -> tuple[DbCase, DbCase]:
+    """Open referrals first (waiting for an answer, then accepted, then started), the most urgent first."""
+    status_rank = DbCase(
+        *[When(status=status, then=Value(rank)) for rank, status in enumerate(OPEN_STATUSES)],
+        default=Value(len(OPEN_STATUSES)),
+        output_field=IntegerField(),
+    )
+    urgency_rank = DbCase(
+        *[When(urgency=urgency, then=Value(rank)) for urgency, rank in URGENCY_RANK.items()],
+        default=Value(len(URGENCY_RANK)),
+        output_field=IntegerField(),
+    )
+    return status_rank, urgency_rank
+
+
 def inbox(user: User, *, status: str = "") -> QuerySet[Referral]:
-    """Referrals received; those whose person withdrew consent are not shown (nothing more is shared)."""
+    """Referrals received, in the order they are worked: open ones first, the most urgent and the oldest deadline
+    first. Those whose person withdrew consent are not shown (nothing more is shared)."""
     scope = organisation_scope(user, ReferralAction.RESPOND)
     referrals = (
         Referral.objects.filter(scope.q("recipient_id"))
         .filter(_consent_holds())
-        .select_related("case", "case__person", "recipient")
+        .select_related("case", "case__person", "recipient", "sender", "created_by")
     )
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.order_by("status", "respond_by", "-pk")
+    status_rank, urgency_rank = _work_order()
+    return referrals.annotate(status_rank=status_rank, urgency_rank=urgency_rank).order_by(
+        "status_rank", "urgency_rank", "respond_by", "-pk"
+    )
 
 
 def sent(user: User, *, case: Case | None = None) -> QuerySet[Referral]:
@@ -82,6 +102,44 @@ def sent(user: User, *, case: Case | None = None) -> QuerySet[Referral]:
     if case is not None:
         referrals = referrals.filter(case=case)
     return referrals.order_by("-created_at", "-pk")
+
+
+def answers_for(user: User, referral: Referral) -> bool:
+    """The user answers this referral for its receiving organisation (accept, decline, start, deliver)."""
+    return can(user, ReferralAction.RESPOND, referral.recipient)
+
+
+# The person's field that holds the contact for each safe route (a text message goes to the phone number).
+ROUTE_FIELD = {"phone": "phone", "sms": "phone", "messaging": "messaging", "email": "email"}
+# Once accepted and until the service is delivered, the receiving organisation may reach the person directly.
+CONTACT_SHOWN_WHILE = (Status.ACCEPTED, Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class ContactShown:
+    """How the receiving organisation reaches the person: on the route the person chose, with the detail only
+    when the referral is accepted and the person consented to be contacted on that channel; otherwise through the
+    caseworker who referred (her work contact)."""
+
+    route: str
+    value: str = ""  # the number, handle or address; empty: through the caseworker
+    field: str = ""  # the person's field read, for the audit trail
+    waiting_for_acceptance: bool = False
+
+
+def contact_for_recipient(referral: Referral) -> ContactShown:
+    """What the receiving organisation may know of the person's contact now (never before it accepts)."""
+    person = referral.case.person
+    route = person.contact_route
+    if referral.status not in CONTACT_SHOWN_WHILE:
+        return ContactShown(route=route, waiting_for_acceptance=referral.status == Status.PENDING)
+    field = ROUTE_FIELD.get(route, "")
+    if not field or person.anonymised_at is not None:
+        return ContactShown(route=route)
+    if not consent_allows(referral.case, Consent.Purpose.CONTACT, channel=route):
+        return ContactShown(route="caseworker_only")
+    value = str(getattr(person, field) or "").strip()
+    return ContactShown(route=route, value=value, field=field if value else "")
 
 
 @dataclass(frozen=True)
@@ -176,7 +234,9 @@ def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QueryS
 
 def package_missing_list(user: User) -> tuple[QuerySet[Case], dict[str, date]]:
     """The cases of `cases_missing_package`, each with the services it still misses worked out in the same query
-    (`missing_of` reads them), so that a page of them costs the same however long it is."""
+    (`missing_of` reads them) and its assignee, so that a page of them costs the same however long it is. The most
+    urgent first: the cases missing the most of the package, then the newest (the most recently identified, whose
+    deadline has just passed and who may still be waiting for a first service)."""
     cases, due_before = cases_missing_package(user)
     if not due_before:
         return cases.annotate(missing_services=Value("", output_field=CharField())), due_before
@@ -184,8 +244,32 @@ def package_missing_list(user: User) -> tuple[QuerySet[Case], dict[str, date]]:
         DbCase(When(_service_missing(service_type, cutoff), then=Value(f"{service_type} ")), default=Value(""))
         for service_type, cutoff in due_before.items()
     ]
+    counts = [
+        DbCase(When(_service_missing(service_type, cutoff), then=Value(1)), default=Value(0))
+        for service_type, cutoff in due_before.items()
+    ]
     missing = parts[0] if len(parts) == 1 else Concat(*parts, output_field=CharField())
-    return cases.annotate(missing_services=missing), due_before
+    missing_count: Any = counts[0]
+    for count in counts[1:]:
+        missing_count = missing_count + count
+    return (
+        cases.select_related("assigned_to")
+        .only(
+            "id",
+            "reference",
+            "organisation_id",
+            "identified_on",
+            "stage",
+            "needs",
+            "created_by_id",
+            "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+        )
+        .annotate(missing_services=missing, missing_count=missing_count)
+        .order_by("-missing_count", "-identified_on", "-pk"),
+        due_before,
+    )
 
 
 def missing_of(case: Case) -> list[str]:

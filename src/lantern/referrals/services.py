@@ -17,14 +17,24 @@ from lantern.cases.codes import SERVICE_TYPES
 from lantern.cases.models import Case, Consent
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
-from lantern.cases.services import timeline_record
+from lantern.cases.services import personal_data_read, timeline_record
 from lantern.core import outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, require
 from lantern.providers.models import DeliveryMode, Offering
 from lantern.providers.services import capacity_release, capacity_take, week_of
-from lantern.referrals.models import MEETS_NEED, OPEN_STATUSES, RESPONSE_TIME, Outcome, Referral, Status, Urgency
+from lantern.referrals.models import (
+    DECLINE_TEXT_MAX,
+    MEETS_NEED,
+    OPEN_STATUSES,
+    RESPONSE_TIME,
+    DeclineReason,
+    Outcome,
+    Referral,
+    Status,
+    Urgency,
+)
 from lantern.referrals.permissions import ReferralAction
 
 EXPIRE_AFTER = RESPONSE_TIME[Urgency.ROUTINE] * 4  # an unanswered referral lapses after twelve days
@@ -166,18 +176,34 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     return current
 
 
-def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+def referral_decline(
+    *, actor: User, referral: Referral, reason_code: str = DeclineReason.OTHER, reason: str = ""
+) -> Referral:
+    """Say no, with a reason from the coded list the sender can act on, and free text beside it (required when the
+    code is "another reason"). The text may name the person: it is stored encrypted and erased with the case."""
     reason = " ".join(reason.split())
-    if not reason or len(reason) > 300:
-        raise ValidationError({"reason": _("Say why, in at most 300 characters.")})
+    errors: dict[str, str] = {}
+    if reason_code not in DeclineReason.values:
+        errors["reason_code"] = _("Choose a reason from the list.")
+    if len(reason) > DECLINE_TEXT_MAX or (reason_code == DeclineReason.OTHER and not reason):
+        errors["reason"] = _("Say why, in at most 300 characters.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         current = _respondable(actor, referral)
         _expect(current, Status.PENDING)
-        current.status, current.decline_reason = Status.DECLINED, reason
+        current.status, current.decline_code, current.decline_reason = Status.DECLINED, reason_code, reason
         current.responded_at, current.responded_by = timezone.now(), actor
-        current.save(update_fields=["status", "decline_reason", "responded_at", "responded_by"])
-        _record(current, "decline", actor)
+        current.save(update_fields=["status", "decline_code", "decline_reason", "responded_at", "responded_by"])
+        _record(current, "decline", actor, reason_code=reason_code)
     return current
+
+
+def referral_contact_read(*, actor: User, referral: Referral, fields: list[str]) -> None:
+    """The receiving organisation was shown the person's contact details (after accepting, on the channel the
+    person consented to): a read of personal data, in the audit trail like any other."""
+    if fields:
+        personal_data_read(actor=actor, case=referral.case, fields=fields)
 
 
 def referrals_erase_free_text(case: Case) -> None:

@@ -22,6 +22,7 @@ register_converter(PublicIdConverter, "referral_id")
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("minimum-package/", views.package_view, name="package"),
+    path("<referral_id:referral_id>/", views.detail_view, name="detail"),
     *[
         path(f"<referral_id:referral_id>/{action}/", views.answer_view, {"action": action}, name=action)
         for action in ("accept", "decline", "start", "complete", "cancel")

@@ -5,53 +5,159 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from lantern.cases import selectors as case_selectors
 from lantern.cases.codes import CONTACT_ROUTES, SERVICE_TYPES
+from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
+from lantern.core.codes import language_name
+from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
-from lantern.core.permissions import can
-from lantern.core.views import attempt, page_user, post_only
+from lantern.core.permissions import can, organisation_scope
+from lantern.core.views import attempt, form_errors, page_user, post_only
 from lantern.providers.capacity import ACCOMMODATION, BedNeed
 from lantern.providers.models import DeliveryMode
 from lantern.providers.selectors import offering_get, route
 from lantern.referrals import selectors, services
-from lantern.referrals.models import Outcome, Status, Urgency
+from lantern.referrals.forms import DeclineForm
+from lantern.referrals.models import Outcome, Referral, Status, Urgency
 from lantern.referrals.permissions import ReferralAction
+
+# Services a shelter gives by admitting the person to a bed (shelters.services.admit_from_referral).
+ACCOMMODATION = ("safe_accommodation", "quarantine_accommodation")
+
+
+def _labels() -> dict[str, str]:
+    return {k: str(v) for k, v in SERVICE_TYPES.items()}
 
 
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
+    """What an organisation received (open ones first, the most urgent first) and what it sent."""
     user = page_user(request)
     if not can(user, ReferralAction.VIEW):
         raise PermissionDenied
     status = request.GET.get("status", "")
-    received = [
-        selectors.for_recipient(r)
-        for r in selectors.inbox(user, status=status if status in Status.values else "")[:200]
-    ]
+    may_respond = can(user, ReferralAction.RESPOND)
+    received = selectors.inbox(user, status=status if status in Status.values else "")
+    page = CappedPaginator(received, 50).get_page(request.GET.get("page")) if may_respond else None
     return render(
         request,
         "referrals/inbox.html",
         {
-            "received": received,
+            "page": page,
             "sent": selectors.sent(user)[:100],
-            "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
-            "routes": {k: str(v) for k, v in CONTACT_ROUTES.items()},
+            "labels": _labels(),
             "statuses": Status.choices,
             "status": status,
-            "modes": DeliveryMode.choices,
-            "outcomes": Outcome.choices,
-            "may_respond": can(user, ReferralAction.RESPOND),
+            "may_respond": may_respond,
         },
     )
+
+
+def _next_steps(referral: Referral, contact: selectors.ContactShown) -> list[str]:
+    """What the receiving organisation does once it has accepted, in order."""
+    steps = []
+    if contact.value:
+        steps.append(_("Reach the person by the route below, at a safe time; say which organisation you are from."))
+    else:
+        steps.append(
+            _("Call the referring caseworker (under “Who referred”) to agree how and when to meet the person.")
+        )
+    if referral.case.person.interpreter_needed:
+        steps.append(_("Book an interpreter in the person's language."))
+    if referral.service_type in ACCOMMODATION:
+        steps.append(_("Admit the person to a free bed of your shelter."))
+    if referral.status == Status.ACCEPTED:
+        steps.append(_("When the service begins, press “Service started”."))
+    steps.append(_("When it is given, record how it was delivered and with what outcome."))
+    return steps
+
+
+def _detail(request: HttpRequest, user: User, referral: Referral, *, form: DeclineForm | None = None) -> HttpResponse:
+    answers = selectors.answers_for(user, referral)
+    sees_case = selectors.sees_whole_case(user, referral)
+    contact = selectors.contact_for_recipient(referral) if answers else None
+    if contact is not None and contact.field:
+        services.referral_contact_read(actor=user, referral=referral, fields=[contact.field])
+    person = referral.case.person
+    acting = answers and referral.status in selectors.CONTACT_SHOWN_WHILE  # accepted or started, not yet delivered
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "answers": answers,
+            "sees_case": sees_case,
+            "decline_text": referral.decline_reason if answers or sees_case else "",
+            "service": SERVICE_TYPES.get(referral.service_type, referral.service_type),
+            "needs": [str(SERVICE_TYPES.get(n, n)) for n in referral.case.needs],
+            "language": language_name(person.primary_language, to_locale(get_language()))
+            if person.primary_language
+            else "",
+            "interpreter_needed": person.interpreter_needed,
+            "route": CONTACT_ROUTES.get(contact.route if contact else person.contact_route, ""),
+            "contact": contact,
+            "referrer": referral.created_by,
+            "next_steps": _next_steps(referral, contact) if contact and acting else [],
+            "accommodation": referral.service_type in ACCOMMODATION,
+            "form": form or DeclineForm(),
+            "modes": DeliveryMode.choices,
+            "outcomes": Outcome.choices,
+        },
+        status=422 if form is not None else 200,
+    )
+
+
+@login_required
+def detail_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """One referral: for the receiving organisation, everything it needs to answer and act (and the person's
+    contact once accepted); for the sender, how it stands."""
+    user = page_user(request)
+    return _detail(request, user, selectors.referral_get_for_user(user, referral_id))
+
+
+@login_required
+def answer_view(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
+    user = page_user(request)
+    referral = selectors.referral_get_for_user(user, referral_id)
+    if request.method != "POST":  # a reload or a language switch after a refused answer: back to the referral
+        return redirect("referrals:detail", referral_id=referral.public_id)
+    post = request.POST
+    if action == "decline":
+        form = DeclineForm(post)
+        if not form.is_valid():
+            return _detail(request, user, referral, form=form)
+        try:
+            services.referral_decline(actor=user, referral=referral, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return _detail(request, user, referral, form=form)
+        messages.success(request, _("Referral declined. The referring organisation sees your reason."))
+        return redirect("referrals:detail", referral_id=referral.public_id)
+    actions: dict[str, Callable[[], object]] = {
+        "accept": lambda: services.referral_accept(actor=user, referral=referral),
+        "start": lambda: services.referral_start(actor=user, referral=referral),
+        "complete": lambda: services.referral_complete(
+            actor=user, referral=referral, delivery_mode=post.get("delivery_mode", ""), outcome=post.get("outcome", "")
+        ),
+        "cancel": lambda: services.referral_cancel(actor=user, referral=referral),
+    }
+    if action not in actions:
+        raise PermissionDenied
+    done = _("Accepted. What to do next is below.") if action == "accept" else _("Referral updated.")
+    attempt(request, actions[action], done)
+    return redirect("referrals:detail", referral_id=referral.public_id)
 
 
 @login_required
@@ -120,34 +226,66 @@ def send_view(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("cases:detail", reference=case.reference)
 
 
-@login_required
-@post_only
-def answer_view(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
-    user = page_user(request)
-    referral = selectors.referral_get_for_user(user, referral_id)
-    post = request.POST
-    actions: dict[str, Callable[[], object]] = {
-        "accept": lambda: services.referral_accept(actor=user, referral=referral),
-        "decline": lambda: services.referral_decline(actor=user, referral=referral, reason=post.get("reason", "")),
-        "start": lambda: services.referral_start(actor=user, referral=referral),
-        "complete": lambda: services.referral_complete(
-            actor=user, referral=referral, delivery_mode=post.get("delivery_mode", ""), outcome=post.get("outcome", "")
-        ),
-        "cancel": lambda: services.referral_cancel(actor=user, referral=referral),
-    }
-    if action not in actions:
-        raise PermissionDenied
-    attempt(request, actions[action], _("Referral updated."))
-    return redirect("referrals:inbox")
+NEXT_STEPS_ROWS = 5  # rows of each list on the home page; the full list is one click away
+
+
+def next_steps_panel(request: HttpRequest) -> str:
+    """On the home page (core.panels): the referrals waiting for this organisation's answer, and for a
+    supervisor the cases missing part of the minimum package, the most urgent first, with their next action."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        return ""
+    waiting = None
+    if can(user, ReferralAction.RESPOND):
+        waiting = list(selectors.inbox(user, status=Status.PENDING)[:NEXT_STEPS_ROWS])
+    rows: list[PackageRow] = []
+    if selectors.package_visible(user):
+        cases, _due = selectors.package_missing_list(user)
+        rows = _package_rows(user, list(cases[:NEXT_STEPS_ROWS]))
+    if not waiting and not rows:
+        return ""
+    return render_to_string(
+        "referrals/_next_steps.html", {"waiting": waiting, "rows": rows, "labels": _labels()}, request=request
+    )
+
+
+@dataclass(frozen=True)
+class PackageRow:
+    case: Case
+    missing: list[str]
+    first_missing: str
+    may_refer: bool
+    may_open: bool
+
+
+def _package_rows(user: User, cases: list[Case]) -> list[PackageRow]:
+    refers = organisation_scope(user, CaseAction.UPDATE)  # once for the page: no query per row
+    opens = organisation_scope(user, CaseAction.VIEW)
+    names = {**SERVICE_TYPES, selectors.GUARDIAN_ITEM: _("A guardian (unaccompanied or separated child)")}
+    rows = []
+    for case in cases:
+        # Services first (the next action refers for the first of them); a guardian is appointed, not referred.
+        missing = sorted(selectors.missing_of(case), key=lambda s: s not in SERVICE_TYPES)
+        rows.append(
+            PackageRow(
+                case=case,
+                missing=[str(names.get(s, s)) for s in missing],
+                first_missing=next((s for s in missing if s in SERVICE_TYPES), ""),
+                may_refer=refers.allows(case),
+                may_open=opens.allows(case),
+            )
+        )
+    return rows
 
 
 @login_required
 def package_view(request: HttpRequest) -> HttpResponse:
+    """The supervisor's list of cases missing part of the minimum package: the most urgent first, each with its
+    assignee and the next action (refer it for the first missing service)."""
     user = page_user(request)
     if not selectors.package_visible(user):
         raise PermissionDenied
     cases, due_before = selectors.package_missing_list(user)
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
-    names = {**SERVICE_TYPES, selectors.GUARDIAN_ITEM: _("A guardian (unaccompanied or separated child)")}
-    rows = [(case, [str(names.get(s, s)) for s in selectors.missing_of(case)]) for case in page]
+    rows = _package_rows(user, list(page))
     return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})
