@@ -33,9 +33,6 @@ from lantern.referrals.forms import DeclineForm
 from lantern.referrals.models import Outcome, Referral, Status, Urgency
 from lantern.referrals.permissions import ReferralAction
 
-# Services a shelter gives by admitting the person to a bed (shelters.services.admit_from_referral).
-ACCOMMODATION = ("safe_accommodation", "quarantine_accommodation")
-
 
 def _labels() -> dict[str, str]:
     return {k: str(v) for k, v in SERVICE_TYPES.items()}
