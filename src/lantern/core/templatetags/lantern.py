@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from lantern.core import codes
 from lantern.core import listing as lists
+from lantern.core import regions as known_regions
 from lantern.core.panels import render_slot
 from lantern.core.words import word as word_of
 
@@ -76,3 +78,14 @@ def words(value: Any, table: str) -> str:
     if isinstance(value, list | tuple):
         return lists.join(word_of(table, str(code)) for code in value)
     return word_of(table, str(value)) if value not in (None, "") else ""
+
+
+@register.simple_tag
+def regions_datalist(list_id: str) -> str:
+    """{% regions_datalist "region-options" %}: the known regions (core.regions) for a region input's `list`."""
+    names = sorted({name for names in known_regions.by_country().values() for name in names})
+    return format_html(
+        '<datalist id="{}">{}</datalist>',
+        list_id,
+        format_html_join("", '<option value="{}"></option>', ((n,) for n in names)),
+    )
