@@ -104,3 +104,15 @@ def test_the_pickers_reveal_no_case(staff: dict[str, Client], case: Case, person
     Case.objects.filter(pk=case.pk).update(exploitation_region="Secret Farm Road")
     for url in ("/cases/new/", "/crisis/"):
         assert "Secret Farm Road" not in staff[persona].get(url).content.decode()
+
+
+def test_hostile_input_is_shown_as_text_and_a_huge_one_refused(staff: dict[str, Client], world: World) -> None:
+    Organisation.objects.filter(pk=world.ngo_b.pk).update(region="</script><script>alert(1)</script>")
+    hostile = {**FORM, "citizenship": "<script>alert(2)</script>", "exploitation_country": '=HYPERLINK("x")'}
+    html = staff["caseworker"].post("/cases/new/", hostile).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;” is not a country" in html
+    assert "“=HYPERLINK(&quot;x&quot;)” is not a country" in html
+    huge = staff["caseworker"].post("/cases/new/", {**FORM, "citizenship": "Greece, " * 200_000})
+    assert huge.status_code in (200, 400, 413)
+    assert not Case.objects.exists()
