@@ -40,7 +40,7 @@ def test_a_name_or_a_code_becomes_the_code() -> None:
 def test_a_near_miss_is_refused_with_the_code_it_may_have_meant() -> None:
     form = _clean(country="Gree", language="Edoo")
     assert form.errors["country"] == ["“Gree” is not a country. Did you mean GR (Greece), GL (Greenland)?"]
-    assert form.errors["language"][0].startswith("“Edoo” is not a language. Did you mean bin (Bini)")
+    assert str(form.errors["language"][0]).startswith("“Edoo” is not a language. Did you mean bin (Bini)")
     assert str(_clean(country='=HYPERLINK("x")').errors["country"][0]).startswith("“=HYPERLINK")
 
 
