@@ -51,7 +51,7 @@ def test_the_coordinators_preparedness_journey(
     _login(page, base, "coordinator")
     follow_menu(page, "Preparedness")
     page.get_by_label("Title").fill("Greece this year")
-    page.get_by_label("Country (ISO code)").fill("GR")
+    page.get_by_label("Country", exact=True).fill("GR")
     page.get_by_label("Partner organisations contributing").select_option(label="Safe Passage NGO")
     page.get_by_role("button", name="Open", exact=True).click()
     expect(page.get_by_text("Assessment opened.")).to_be_visible()
@@ -99,7 +99,7 @@ def test_the_coordinators_preparedness_journey(
 
     follow_menu(page, "Crisis")
     page.get_by_label("Name").fill("Floods")
-    page.locator("section.narrow").get_by_label("Country (ISO code)").fill("GR")
+    page.locator("section.narrow").get_by_label("Country", exact=True).fill("GR")
     page.get_by_role("button", name="Declare").click()
     expect(page.get_by_text("Crisis declared: crisis mode is on.")).to_be_visible()
     log_out(page)

@@ -224,7 +224,7 @@ def test_a_row_error_never_echoes_a_personal_value_and_shortens_the_others(world
     assert "qqq" not in report
     assert "row 2: prs_FirstName: " in report
     assert "row 2: prs_Gender: not a gender code of HTCDS" in report
-    assert "row 2: prs_PrimaryLanguage: not ISO 639-1 language codes" in report
+    assert "row 2: prs_PrimaryLanguage: not ISO 639 language codes" in report
     assert "row 3: lt_IdentifiedOn = 'not-a-date-not-a-date-not-a-date-not-a-\u2026': not a date" in report
     assert max(len(line) for line in report.splitlines()) <= 250
     assert "vic_MethodOfRecruitment = 'Unknownrecruitmentmethod" in report

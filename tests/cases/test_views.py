@@ -48,7 +48,7 @@ def test_a_wrong_answer_keeps_everything_typed(staff: dict[str, Client], clock: 
     response = staff["caseworker"].post("/cases/new/", wrong)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Not ISO 3166 country codes: XX" in html
+    assert "“XX” is not a country" in html
     assert 'value="Elena"' in html
     assert 'value="RO, XX"' in html
     assert 'value="Instagram" checked' in html or "checked" in html.split('value="Instagram"')[1][:40]

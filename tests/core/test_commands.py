@@ -49,8 +49,11 @@ def test_keys_are_created_once_and_readable_by_the_owner_only(home: Path) -> Non
     ("args", "reason"),
     [
         (["org", "create", "--name", "X", "--type", "Bogus", "--country", "GR"], "invalid choice: 'Bogus'"),
-        (["org", "create", "--name", "X", "--type", "NGO", "--country", "XX"], "Not an ISO 3166 country code"),
-        (["org", "create", "--name", "X", "--type", "NGO", "--country", "GR", "--languages", "zz"], "ISO 639-1"),
+        (["org", "create", "--name", "X", "--type", "NGO", "--country", "XX"], "Not ISO 3166 country codes: XX"),
+        (
+            ["org", "create", "--name", "X", "--type", "NGO", "--country", "GR", "--languages", "zz"],
+            "Not ISO 639 language codes: zz",
+        ),
         (["org", "create", "--type", "NGO"], "required: --name"),
         (["org"], "required: action"),
         (["user", "create", "--username", "u", "--org", "Nowhere", "--role", "caseworker"], "no organisation named"),

@@ -149,7 +149,7 @@ def test_a_form_with_a_wrong_field_keeps_everything_typed(world: World, staff: d
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Not an ISO 3166 country code" in html
+    assert "“ZZ” is not a country" in html
     assert 'value="Hope for Tomorrow"' in html
     assert 'value="Epirus"' in html
     assert not Organisation.objects.filter(name="Hope for Tomorrow").exists()

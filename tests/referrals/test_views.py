@@ -80,7 +80,7 @@ def test_an_organisation_adds_an_offer_and_a_wrong_value_keeps_the_form(staff: d
     }
     response = staff["org_admin"].post(url, form)
     assert response.status_code == 200
-    assert "Not ISO 639-1 language codes: zz" in response.content.decode()
+    assert "“zz” is not a language" in response.content.decode()
     assert 'value="Attica, Crete"' in response.content.decode()
     response = staff["org_admin"].post(url, {**form, "languages": "ro, ar"})
     assert response.status_code == 302

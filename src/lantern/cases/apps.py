@@ -18,6 +18,14 @@ class CasesConfig(AppConfig):
         from lantern.cases import identification
 
         identification.ready()
+        from lantern.cases import codes
+        from lantern.core import words
+
+        words.register("contact_route", lambda: codes.CONTACT_ROUTES)
+        # The dimensions the dashboards break figures down by (insights.indicators.DIMENSIONS).
+        words.register("sex", lambda: dict(codes.Gender.choices))
+        words.register("form", lambda: codes.EXPLOITATION)
+        words.register("platform", lambda: codes.PLATFORMS)
         from lantern.core.permissions import can
 
         navigation.register(

@@ -11,12 +11,9 @@ from lantern.cases import codes
 from lantern.cases.models import Assessment, BestInterests, Consent, Decision, Stage
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core.forms import IsoDateInput
+from lantern.core.pickers import SEVERAL, CodePickerField, RegionInput
 
 CHECKBOXES = forms.CheckboxSelectMultiple
-
-
-def _codes(raw: str) -> list[str]:
-    return [code.strip() for code in raw.replace(";", ",").split(",") if code.strip()]
 
 
 class CaseForm(forms.Form):
@@ -27,13 +24,13 @@ class CaseForm(forms.Form):
     second_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=IsoDateInput())
     gender = forms.ChoiceField(label=_("Sex or gender"), choices=codes.Gender.choices, initial=codes.Gender.UNKNOWN)
-    primary_language = forms.CharField(label=_("Main language (ISO 639-1 code, e.g. ro)"), max_length=3, required=False)
-    other_languages = forms.CharField(
-        label=_("Other languages (codes, separated by commas)"), max_length=60, required=False
+    primary_language = CodePickerField(kind="language", label=_("Main language"), required=False)
+    other_languages = CodePickerField(
+        kind="language", multiple=True, label=_("Other languages"), help_text=SEVERAL, required=False
     )
     interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
-    citizenship = forms.CharField(
-        label=_("Citizenship (ISO 3166 codes, separated by commas)"), max_length=30, required=False
+    citizenship = CodePickerField(
+        kind="country", multiple=True, label=_("Citizenship"), help_text=SEVERAL, required=False
     )
     contact_route = forms.ChoiceField(
         label=_("How to reach the person safely"), choices=list(codes.CONTACT_ROUTES.items())
@@ -82,10 +79,20 @@ class CaseForm(forms.Form):
     migration_status = forms.ChoiceField(
         label=_("Migration status"), choices=[("", "—"), *codes.MIGRATION_STATUS.items()], required=False
     )
-    recruitment_country = forms.CharField(label=_("Country of recruitment (ISO code)"), max_length=2, required=False)
-    recruitment_region = forms.CharField(label=_("Region of recruitment"), max_length=100, required=False)
-    exploitation_country = forms.CharField(label=_("Country of exploitation (ISO code)"), max_length=2, required=False)
-    exploitation_region = forms.CharField(label=_("Region of exploitation"), max_length=100, required=False)
+    recruitment_country = CodePickerField(kind="country", label=_("Country of recruitment"), required=False)
+    recruitment_region = forms.CharField(
+        label=_("Region of recruitment"),
+        max_length=100,
+        required=False,
+        widget=RegionInput(country_field="recruitment_country"),
+    )
+    exploitation_country = CodePickerField(kind="country", label=_("Country of exploitation"), required=False)
+    exploitation_region = forms.CharField(
+        label=_("Region of exploitation"),
+        max_length=100,
+        required=False,
+        widget=RegionInput(country_field="exploitation_country"),
+    )
     may_be_child = forms.BooleanField(
         label=_("May be a child (age uncertain)"),
         required=False,
@@ -113,8 +120,8 @@ class CaseForm(forms.Form):
 
     def person(self) -> PersonData:
         data: dict[str, Any] = {name: self.cleaned_data[name] for name in self.PERSON}
-        data["other_languages"] = _codes(self.cleaned_data["other_languages"])
-        data["citizenship"] = _codes(self.cleaned_data["citizenship"])
+        data["other_languages"] = self.cleaned_data["other_languages"]
+        data["citizenship"] = self.cleaned_data["citizenship"]
         return PersonData(**data)
 
     def context(self) -> ContextData:

@@ -76,8 +76,8 @@ PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items
 # The reasons of validation that quote a personal value, said without it.
 PERSONAL_REASONS = {
     "gender": "not a gender code of HTCDS",
-    "primary_language": "not ISO 639-1 language codes",
-    "other_languages": "not ISO 639-1 language codes",
+    "primary_language": "not ISO 639 language codes",
+    "other_languages": "not ISO 639 language codes",
     "citizenship": "not ISO 3166 country codes",
 }
 
@@ -241,8 +241,6 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
             identified_on = value
     if "gender" in person and not person["gender"]:
         person["gender"] = codes.Gender.UNKNOWN
-    if "primary_language" in person and len(person["primary_language"]) == 3:
-        person["primary_language"] = _iso639_2_to_1(person["primary_language"])
     person_data, person_errors = clean_person(PersonData(**person), today=timezone.localdate())
     context_data, context_errors = clean_context(ContextData(**context))
     for name, reason in person_errors.items():
@@ -258,15 +256,6 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
     if errors:
         return None, errors
     return ParsedRow(number, person_data, context_data, identified_on, consent), []
-
-
-def _iso639_2_to_1(code: str) -> str:
-    from babel import Locale
-
-    try:
-        return str(Locale.parse(code).language)
-    except (ValueError, TypeError):
-        return code
 
 
 @dataclass

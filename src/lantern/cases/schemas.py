@@ -16,7 +16,7 @@ class PersonIn(Schema):
     second_name: str = Field(default="", max_length=100)
     birth_date: date | None = None
     gender: str = Field(default="NonSpecifiedUnknown", max_length=24)
-    primary_language: str = Field(default="", max_length=3)
+    primary_language: str = Field(default="", max_length=60)
     other_languages: list[str] = Field(default_factory=list, max_length=10)
     interpreter_needed: bool = False
     citizenship: list[str] = Field(default_factory=list, max_length=5)
@@ -46,9 +46,9 @@ class ContextIn(Schema):
     migration_status: str = Field(default="", max_length=20)
     at_risk_groups: list[str] = Field(default_factory=list, max_length=20)
     crisis_circumstances: list[str] = Field(default_factory=list, max_length=10)
-    recruitment_country: str = Field(default="", max_length=2)
+    recruitment_country: str = Field(default="", max_length=60)
     recruitment_region: str = Field(default="", max_length=100)
-    exploitation_country: str = Field(default="", max_length=2)
+    exploitation_country: str = Field(default="", max_length=60)
     exploitation_region: str = Field(default="", max_length=100)
     may_be_child: bool = Field(default=False, description="of uncertain age and may be a child: treated as one")
     separation: str = Field(default="", max_length=16, description="accompanied, separated or unaccompanied")

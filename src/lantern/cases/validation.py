@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from lantern.cases import codes
 from lantern.core import codes as iso
 from lantern.core import listing
+from lantern.core.pickers import refused_codes
 
 
 @dataclass
@@ -125,17 +126,19 @@ def clean_person(data: PersonData, *, today: date) -> tuple[PersonData, dict[str
             errors["birth_date"] = _("The birth date is before 1900.")
     if data.gender not in codes.Gender.values:
         errors["gender"] = _("Unknown value %(value)s.") % {"value": repr(data.gender)}
-    data.primary_language = data.primary_language.strip().lower()
-    data.other_languages = _unique([code.lower() for code in data.other_languages])
+    # ISO 639-1, 639-2 (T or B) and 639-3 codes are accepted and stored as one code (ron, rum -> ro; bin stays).
+    primary = data.primary_language.strip()
+    data.primary_language = iso.language_code(primary) or primary.lower()
+    data.other_languages = _unique([iso.language_code(code) or code.strip().lower() for code in data.other_languages])
     for name in ("primary_language", "other_languages"):
         value = getattr(data, name)
         wrong = [c for c in ([value] if isinstance(value, str) else value) if c and c not in iso.language_codes()]
         if wrong:
-            errors[name] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(wrong)}
+            errors[name] = refused_codes("language", wrong)
     data.citizenship = _unique([code.upper() for code in data.citizenship])
     wrong = [c for c in data.citizenship if c not in iso.country_codes()]
     if wrong:
-        errors["citizenship"] = _("Not ISO 3166 country codes: %(value)s.") % {"value": listing.join(wrong)}
+        errors["citizenship"] = refused_codes("country", wrong)
     if data.contact_route not in codes.CONTACT_ROUTES:
         errors["contact_route"] = _("Unknown value %(value)s.") % {"value": repr(data.contact_route)}
     if data.email and "@" not in data.email:
@@ -164,7 +167,7 @@ def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
         value = (getattr(data, name) or "").strip().upper()
         setattr(data, name, value)
         if value and value not in iso.country_codes():
-            errors[name] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(value)}
+            errors[name] = refused_codes("country", [value])
     for name in ("recruitment_region", "exploitation_region"):
         setattr(data, name, " ".join((getattr(data, name) or "").split()))
         if len(getattr(data, name)) > 100:

@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lantern.core import codes
 from lantern.core.models import OrganisationType
 from lantern.core.permissions import role_allowed
+from lantern.core.pickers import SEVERAL, CodePickerField, RegionInput
 from lantern.core.roles import Role
 
 ISO_DATE = "%Y-%m-%d"
@@ -93,21 +93,11 @@ class SecondFactorSetupForm(forms.Form):
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
-    country = forms.CharField(label=_("Country (ISO 3166 code, for example GR)"), min_length=2, max_length=2)
-    region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    languages = forms.CharField(
-        label=_("Languages (ISO 639-1 codes, separated by commas)"), max_length=200, required=False
+    country = CodePickerField(kind="country", label=_("Country"))
+    region = forms.CharField(
+        label=_("Region"), max_length=100, required=False, widget=RegionInput(country_field="country")
     )
-
-    def clean_languages(self) -> list[str]:
-        raw: str = self.cleaned_data.get("languages", "")
-        return [code.strip().lower() for code in raw.split(",") if code.strip()]
-
-    def clean_country(self) -> str:
-        value: str = self.cleaned_data["country"].strip().upper()
-        if value not in codes.country_codes():
-            raise forms.ValidationError(_("Not an ISO 3166 country code."))
-        return value
+    languages = CodePickerField(kind="language", multiple=True, label=_("Languages"), help_text=SEVERAL, required=False)
 
 
 class MemberForm(forms.Form):

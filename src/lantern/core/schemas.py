@@ -46,7 +46,7 @@ class OrganisationOut(Schema):
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(max_length=40)
-    country: str = Field(min_length=2, max_length=2)
+    country: str = Field(min_length=2, max_length=60)
     region: str = Field(default="", max_length=100)
     languages: list[str] = Field(default_factory=list, max_length=20)
     is_lead_agency: bool = False
@@ -55,7 +55,7 @@ class OrganisationIn(Schema):
 class OrganisationPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     type: str | None = Field(default=None, max_length=40)
-    country: str | None = Field(default=None, min_length=2, max_length=2)
+    country: str | None = Field(default=None, min_length=2, max_length=60)
     region: str | None = Field(default=None, max_length=100)
     languages: list[str] | None = Field(default=None, max_length=20)
     is_lead_agency: bool | None = None

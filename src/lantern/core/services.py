@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from lantern.core import codes, crypto, keyrotation, listing
+from lantern.core import codes, crypto, keyrotation
 from lantern.core.audit import audit_record
 from lantern.core.models import (
     Alert,
@@ -46,6 +46,7 @@ from lantern.core.permissions import (
     role_allowed,
     roles_of,
 )
+from lantern.core.pickers import refused_codes
 from lantern.core.roles import NATIONAL_ROLES, Role
 from lantern.core.tasks import alert_email_send
 
@@ -84,14 +85,16 @@ def _clean_organisation_fields(
         errors["type"] = _("Unknown organisation type %(value)s.") % {"value": repr(type)}
     country = country.strip().upper()
     if country not in codes.country_codes():
-        errors["country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
+        errors["country"] = refused_codes("country", [country])
     region = region.strip()
     if len(region) > 100:
         errors["region"] = _("At most 100 characters.")
-    languages = [code.strip().lower() for code in languages if code.strip()]
+    languages = list(
+        dict.fromkeys(codes.language_code(code) or code.strip().lower() for code in languages if code.strip())
+    )
     unknown = [code for code in languages if code not in codes.language_codes()]
     if unknown:
-        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(unknown)}
+        errors["languages"] = refused_codes("language", unknown)
     if errors:
         raise ValidationError(errors)
     return {

@@ -10,9 +10,12 @@ class CrisisConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from lantern.core import navigation
+        from lantern.core import navigation, regions
         from lantern.core.permissions import can
+        from lantern.crisis import selectors
         from lantern.crisis.permissions import CrisisAction
+
+        regions.register("crisis.areas", selectors.crisis_regions)
 
         navigation.register(
             navigation.NavEntry(

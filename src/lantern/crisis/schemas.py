@@ -38,7 +38,7 @@ class CrisisOut(Schema):
 class CrisisIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(max_length=20)
-    country: str = Field(min_length=2, max_length=2)
+    country: str = Field(min_length=2, max_length=60)
     regions: list[str] = Field(default_factory=list, max_length=50)
     starts_on: date
     ends_on: date | None = None

@@ -68,3 +68,13 @@ def crisis_mode(*, on: date | None = None) -> bool:
 
 def minimum_package() -> list[PackageItem]:
     return list(PackageItem.objects.filter(active=True).order_by("deadline_days", "service_type"))
+
+
+def crisis_regions() -> list[tuple[str, str]]:
+    """(country, region) of every crisis area and measure: what the region pickers offer (core.regions)."""
+    pairs: set[tuple[str, str]] = set()
+    for country, names in CrisisEvent.objects.values_list("country", "regions"):
+        pairs.update((country, str(name)) for name in names or [])
+    for country, names in Measure.objects.values_list("crisis__country", "regions"):
+        pairs.update((country, str(name)) for name in names or [])
+    return sorted(pairs)

@@ -17,6 +17,7 @@ from lantern.core import codes, listing, outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import User
 from lantern.core.permissions import require
+from lantern.core.pickers import refused_codes
 from lantern.crisis.models import CrisisEvent, CrisisKind, Measure, MeasureKind, PackageItem
 from lantern.crisis.permissions import CrisisAction
 
@@ -61,7 +62,7 @@ def crisis_declare(
         errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
     country = country.strip().upper()
     if country not in codes.country_codes():
-        errors["country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
+        errors["country"] = refused_codes("country", [country])
     if not 0 <= quarantine_days <= 60:
         errors["quarantine_days"] = _("Between 0 and 60 days.")
     if errors:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lantern.core import words
 from lantern.core.models import Organisation
 from lantern.insights import indicators
 from lantern.insights.indicators import UNIT_LABELS, Indicator, month_of
@@ -127,7 +128,7 @@ def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
     for p in points:
         totals[p.group] = totals.get(p.group, 0) + p.numerator
     top = sorted(totals, key=lambda g: (-totals[g], g))[:TOP_PLATFORMS]
-    kept = [ChartSeries(g, indicator, [p for p in points if p.group == g]) for g in top]
+    kept = [ChartSeries(words.word("platform", g), indicator, [p for p in points if p.group == g]) for g in top]
     rest: dict[date, list[Point]] = {}
     for p in points:
         if p.group not in top:

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from lantern.core.forms import IsoDateInput, IsoDateTimeInput
 from lantern.core.models import Organisation
+from lantern.core.pickers import CodePickerField
 from lantern.justice.models import Court, Mode, PostponementReason, ProceedingKind, Protection, SurvivorRole
 
 LOCAL = IsoDateTimeInput()
@@ -37,9 +38,7 @@ class ProceedingForm(forms.Form):
 
 class ProtectiveMeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("Protective measure"), choices=Protection.choices)
-    language = forms.CharField(
-        label=_("Language of the interpreter (ISO code)"), max_length=3, required=False, help_text=_("For example ro.")
-    )
+    language = CodePickerField(kind="language", label=_("Language of the interpreter"), required=False)
 
 
 class HearingForm(forms.Form):

@@ -15,7 +15,7 @@ MAX_ID = 2**62
 
 class CourtIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    country: str = Field(min_length=2, max_length=2)
+    country: str = Field(min_length=2, max_length=60)
     region: str = Field(min_length=1, max_length=100)
     time_zone: str = Field(min_length=1, max_length=64, description="IANA name, e.g. Europe/Athens")
     registry_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="the court's registry (its clerks)")
@@ -63,7 +63,7 @@ class ProceedingOut(Schema):
 
 class ProtectiveMeasureIn(Schema):
     kind: str = Field(max_length=20)
-    language: str = Field(default="", max_length=3)
+    language: str = Field(default="", max_length=60)
 
 
 class HearingIn(Schema):

@@ -28,6 +28,7 @@ from lantern.core import codes, outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can, require
+from lantern.core.pickers import refused_codes
 from lantern.justice.models import (
     Court,
     Hearing,
@@ -156,7 +157,7 @@ def court_create(
     elif Court.objects.filter(name=name).exists():
         errors["name"] = _("A court with this name exists already.")
     if country not in codes.country_codes():
-        errors["country"] = pgettext("justice", "Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}
+        errors["country"] = refused_codes("country", [country])
     if not region or len(region) > 100:
         errors["region"] = _("Name the region (at most 100 characters).")
     if time_zone not in available_timezones():
@@ -258,7 +259,7 @@ def protective_measure_add(
 ) -> ProtectiveMeasure:
     if actor is not None:
         require(actor, JusticeAction.MANAGE, proceeding.organisation)
-    language = language.strip().lower()
+    language = codes.language_code(language) or language.strip().lower()
     errors: dict[str, str] = {}
     if kind not in Protection.values:
         errors["kind"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(kind)}

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from lantern.core.forms import IsoDateInput
 from lantern.core.models import Organisation
+from lantern.core.pickers import CodePickerField, RegionInput
 from lantern.preparedness.models import ActionStatus, LanternDecision, Phase
 
 DATE = IsoDateInput()
@@ -20,8 +21,13 @@ def _organisations(form: forms.Form, name: str, queryset: Any) -> None:
 
 class AssessmentForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("preparedness", "Title"), max_length=200)
-    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="GR")
-    region = forms.CharField(label=_("Region (empty: the whole country)"), max_length=100, required=False)
+    country = CodePickerField(kind="country", label=_("Country"), initial="GR")
+    region = forms.CharField(
+        label=_("Region (empty: the whole country)"),
+        max_length=100,
+        required=False,
+        widget=RegionInput(country_field="country"),
+    )
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
     contributors = forms.ModelMultipleChoiceField(
         label=_("Partner organisations contributing"), queryset=Organisation.objects.none(), required=False

@@ -19,6 +19,7 @@ from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Alert, Membership, Organisation, User
 from lantern.core.permissions import require
+from lantern.core.pickers import refused_codes
 from lantern.core.roles import Role
 from lantern.preparedness import checklist as checklist_module
 from lantern.preparedness import evidence, pdf, selectors
@@ -134,7 +135,7 @@ def assessment_open(
     region = _clean(" ".join((region or "").split()), 100, "region", errors)
     country = (country or "").strip().upper()
     if country not in codes.country_codes():
-        errors["country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)[:20]}
+        errors["country"] = refused_codes("country", [country[:20]])
     if assessed_on > timezone.localdate():
         errors["assessed_on"] = _("An assessment cannot be dated in the future.")
     organisation = next(

@@ -10,9 +10,13 @@ class ProvidersConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from lantern.core import navigation
+        from lantern.core import navigation, regions, words
         from lantern.core.permissions import can
         from lantern.providers import selectors
+        from lantern.providers.models import DeliveryMode
+
+        words.register("delivery_mode", lambda: dict(DeliveryMode.choices))
+        regions.register("providers.offerings", selectors.offering_regions)
         from lantern.providers.permissions import ProviderAction
 
         navigation.register(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases.codes import SERVICE_TYPES
+from lantern.core.pickers import SEVERAL, CodePickerField, RegionInput
 from lantern.providers.models import DeliveryMode
 
 
@@ -15,10 +16,12 @@ class OfferingForm(forms.Form):
     service_type = forms.ChoiceField(
         label=_("Service"), choices=sorted(SERVICE_TYPES.items(), key=lambda kv: str(kv[1]))
     )
-    regions = forms.CharField(label=_("Regions served (separated by commas; * for the whole country)"), max_length=500)
-    languages = forms.CharField(
-        label=_("Languages (ISO 639-1 codes, separated by commas)"), max_length=200, required=False
+    regions = forms.CharField(
+        label=_("Regions served (separated by commas; * for the whole country)"),
+        max_length=500,
+        widget=RegionInput(multiple=True),
     )
+    languages = CodePickerField(kind="language", multiple=True, label=_("Languages"), help_text=SEVERAL, required=False)
     interpreter_available = forms.BooleanField(label=_("An interpreter is available"), required=False)
     delivery_modes = forms.MultipleChoiceField(
         label=_("How"), choices=DeliveryMode.choices, widget=forms.CheckboxSelectMultiple
@@ -32,3 +35,9 @@ class OfferingForm(forms.Form):
         label=_("Public contact (shown on the public portal)"), max_length=200, required=False
     )
     is_public = forms.BooleanField(label=_("List on the public portal"), required=False)
+
+    def regions_of(self, country: str) -> None:
+        """Offer the regions known for the organisation's country."""
+        widget = self.fields["regions"].widget
+        assert isinstance(widget, RegionInput)
+        widget.country = country

@@ -340,3 +340,11 @@ def directory_entry_to_review(user: User, offering_id: int) -> Offering:
     if offering is None:
         raise Http404("no such entry to review")
     return offering
+
+
+def offering_regions() -> list[tuple[str, str]]:
+    """(country, region) of every region an offer serves (its organisation's country): for the region pickers."""
+    pairs: set[tuple[str, str]] = set()
+    for country, names in Offering.objects.values_list("organisation__country", "regions"):
+        pairs.update((country, str(name)) for name in names or [] if name != NATIONWIDE)
+    return sorted(pairs)

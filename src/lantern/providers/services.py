@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
-from lantern.core import codes, listing
+from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
+from lantern.core.pickers import refused_codes
 from lantern.core.roles import Role
 from lantern.core.services import alerts_send
 from lantern.providers.capacity import ACCOMMODATION
@@ -59,10 +60,12 @@ def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
         errors["regions"] = _("A region is a place name: no markup, and it does not start with = + - or @.")
     if any(len(r) > 100 for r in regions):
         errors["regions"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}
-    languages = list(dict.fromkeys(code.strip().lower() for code in fields["languages"] if code.strip()))
+    languages = list(
+        dict.fromkeys(codes.language_code(code) or code.strip().lower() for code in fields["languages"] if code.strip())
+    )
     wrong = [c for c in languages if c not in codes.language_codes()]
     if wrong:
-        errors["languages"] = _("Not ISO 639-1 language codes: %(value)s.") % {"value": listing.join(wrong)}
+        errors["languages"] = refused_codes("language", wrong)
     modes = list(dict.fromkeys(fields["delivery_modes"]))
     if not modes or any(m not in DeliveryMode.values for m in modes):
         errors["delivery_modes"] = _("Choose in person, remote or outreach.")

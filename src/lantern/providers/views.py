@@ -102,10 +102,10 @@ def offer_new_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     if organisation is None or not can(user, ProviderAction.MANAGE, organisation):
         raise PermissionDenied
     form = OfferingForm(request.POST or None)
+    form.regions_of(organisation.country)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["regions"] = split(data["regions"])
-        data["languages"] = split(data["languages"])
         try:
             services.offering_save(actor=user, organisation=organisation, **data)
         except ValidationError as exc:

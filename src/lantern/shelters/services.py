@@ -19,6 +19,7 @@ from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import require
+from lantern.core.pickers import refused_codes
 from lantern.crisis.models import Measure, MeasureKind
 from lantern.crisis.selectors import active_crises, active_measures
 from lantern.referrals.models import Referral
@@ -313,7 +314,7 @@ def repatriation_plan(*, actor: User | None, stay: Stay, country: str, planned_o
     _require(actor, ShelterAction.ADMIT, stay.shelter)
     country = country.strip().upper()
     if country not in codes.country_codes():
-        raise ValidationError({"country": _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}})
+        raise ValidationError({"country": refused_codes("country", [country[:40]])})
     if planned_on < timezone.localdate() - timedelta(days=365):
         raise ValidationError({"planned_on": _("The date is too far in the past.")})
     refusal = minority.durable_solution_refusal(stay.case, DurableSolution.RETURN)

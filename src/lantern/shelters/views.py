@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lantern.core import codes
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can
 from lantern.core.selectors import organisation_get
@@ -73,6 +74,7 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "may_admit": can(user, ShelterAction.ADMIT, shelter),
             "today": timezone.localdate(),
             "step_kinds": QuarantineStep.Kind.choices,
+            "countries": codes.country_choices(),
         },
     )
 
@@ -127,7 +129,9 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
             planned = date.fromisoformat(post.get("planned_on", ""))
         except ValueError:
             raise ValidationError({"planned_on": _("Not a date.")}) from None
-        return services.repatriation_plan(actor=user, stay=stay, country=post.get("country", ""), planned_on=planned)
+        typed = post.get("country", "")
+        country = codes.country_from(typed) or typed  # the name in the reader's language, or the code
+        return services.repatriation_plan(actor=user, stay=stay, country=country, planned_on=planned)
 
     actions: dict[str, Callable[[], object]] = {
         "move": lambda: services.move_to_regular(actor=user, stay=stay),

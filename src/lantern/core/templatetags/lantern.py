@@ -3,9 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
+from lantern.core import codes
 from lantern.core import listing as lists
+from lantern.core import regions as known_regions
 from lantern.core.panels import render_slot
+from lantern.core.words import word as word_of
 
 register = template.Library()
 
@@ -33,3 +37,55 @@ def listing(items: Any) -> str:
 def list_separator() -> str:
     """{% list_separator %}: what joins two items of a list in the active language."""
     return lists.separator()
+
+
+@register.filter
+def country(code: Any) -> str:
+    """{{ case.exploitation_country|country }}: the country's name in the reader's language ("Greece", "اليونان")."""
+    return codes.country_name(str(code)) if code else ""
+
+
+@register.filter
+def countries(items: Any) -> str:
+    """{{ person.citizenship|countries }}: country names in the reader's language, joined as the language joins."""
+    return lists.join(codes.country_name(str(code)) for code in items or [] if code)
+
+
+@register.filter
+def language(code: Any) -> str:
+    """{{ person.primary_language|language }}: the language's name in the reader's language, or its code."""
+    return codes.language_label(str(code)) if code else ""
+
+
+@register.filter
+def languages(items: Any) -> str:
+    """{{ offering.languages|languages }}: language names in the reader's language, joined as the language joins."""
+    return lists.join(codes.language_label(str(code)) for code in items or [] if code)
+
+
+@register.filter
+def display(obj: Any, field: str) -> Any:
+    """{{ referral|display:"urgency" }}: a choice field's label in the reader's language (get_<field>_display), or
+    the value of a field without choices."""
+    shown = getattr(obj, f"get_{field}_display", None)
+    return shown() if callable(shown) else getattr(obj, field, "")
+
+
+@register.filter
+def words(value: Any, table: str) -> str:
+    """{{ offering.delivery_modes|words:"delivery_mode" }}: a code, or a list of codes, as words in the reader's
+    language (tables registered in lantern.core.words)."""
+    if isinstance(value, list | tuple):
+        return lists.join(word_of(table, str(code)) for code in value)
+    return word_of(table, str(value)) if value not in (None, "") else ""
+
+
+@register.simple_tag
+def regions_datalist(list_id: str) -> str:
+    """{% regions_datalist "region-options" %}: the known regions (core.regions) for a region input's `list`."""
+    names = sorted({name for names in known_regions.by_country().values() for name in names})
+    return format_html(
+        '<datalist id="{}">{}</datalist>',
+        list_id,
+        format_html_join("", '<option value="{}"></option>', ((n,) for n in names)),
+    )

@@ -28,7 +28,7 @@ class Command(LanternCommand):
         )
         create.add_argument("--country", default="", help="ISO 3166-1 alpha-2 code")
         create.add_argument("--region", default="")
-        create.add_argument("--languages", default="", help="ISO 639-1 codes separated by commas, e.g. en,fr")
+        create.add_argument("--languages", default="", help="ISO 639 codes separated by commas, e.g. en,fr,bin")
         create.add_argument("--lead-agency", action="store_true", help="the lead agency of the national response")
         create.add_argument("--json", action="store_true", help="print the organisation as JSON")
         listing = sub.add_parser("list", help="list organisations")
