@@ -186,9 +186,7 @@ class DecisionForm(forms.Form):
         label=_("Reasons for the decision"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
     served_on = forms.DateField(label=_("Served on the person on"), required=False, widget=IsoDateInput())
-    served_language = forms.CharField(
-        label=_("Language it was served in (ISO 639-1 code, e.g. ro)"), max_length=3, required=False
-    )
+    served_language = CodePickerField(kind="language", label=_("Language it was served in"), required=False)
     reconsideration_grounds = forms.CharField(
         label=_("Grounds of the request to reconsider (when a decision of this kind exists)"),
         max_length=10_000,
@@ -199,7 +197,7 @@ class DecisionForm(forms.Form):
 
 class ServeForm(forms.Form):
     served_on = forms.DateField(label=_("Served on the person on"), widget=IsoDateInput())
-    served_language = forms.CharField(label=_("Language it was served in (ISO 639-1 code, e.g. ro)"), max_length=3)
+    served_language = CodePickerField(kind="language", label=_("Language it was served in"))
 
 
 class CloseForm(forms.Form):
