@@ -13,12 +13,13 @@ class ReferralsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from lantern.cases import erasure
-        from lantern.core import navigation, periodic
+        from lantern.core import navigation, panels, periodic
         from lantern.core.permissions import can
-        from lantern.referrals import selectors, services
+        from lantern.referrals import selectors, services, views
         from lantern.referrals.permissions import ReferralAction
 
         erasure.register(services.referrals_erase_free_text)
+        panels.register("cases.detail", name="referrals.of_case", render=views.case_referrals_panel, order=20)
         periodic.register(
             "referrals.escalate", every=timedelta(minutes=5), function="lantern.referrals.services.referrals_escalate"
         )

@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.cases import selectors as case_selectors
 from lantern.cases.codes import CONTACT_ROUTES, SERVICE_TYPES
+from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
@@ -146,3 +148,18 @@ def package_view(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
     rows = [(case, [str(SERVICE_TYPES.get(s, s)) for s in selectors.missing_of(case)]) for case in page]
     return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})
+
+
+def case_referrals_panel(request: HttpRequest, case: Case) -> str:
+    """The case page's list of the case's referrals with their status in words (core.panels, slot
+    "cases.detail"; the case page has checked that the user may see the case)."""
+    user = page_user(request)
+    return render_to_string(
+        "referrals/_case_referrals.html",
+        {
+            "case": case,
+            "referrals": selectors.sent(user, case=case),
+            "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
+        },
+        request=request,
+    )
