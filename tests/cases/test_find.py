@@ -46,7 +46,8 @@ def test_the_exact_name_finds_the_case_in_ones_own_organisation_only(
     # A part of a name is not a name: nothing is scanned.
     assert case.reference not in staff["caseworker"].post("/cases/find-by-name/", {"name": "Maria"}).content.decode()
     event = AuditEvent.objects.filter(action="case.search_name").latest("seq")
-    assert "Maria" not in str(event.detail) and "Popescu" not in str(event.detail)
+    assert "Maria" not in str(event.detail)
+    assert "Popescu" not in str(event.detail)
 
 
 def test_the_name_search_reads_the_index_never_the_encrypted_names(world: World, case: Case) -> None:
@@ -55,14 +56,13 @@ def test_the_name_search_reads_the_index_never_the_encrypted_names(world: World,
     assert found == [case]
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "name_index" in sql
-    assert "first_name" not in sql and "second_name" not in sql
+    assert "first_name" not in sql
+    assert "second_name" not in sql
     assert "Maria" not in sql  # only the keyed hash travels to the database
 
 
 @pytest.mark.parametrize("persona", ["police", "provider", "analyst", "coordinator"])
-def test_roles_that_do_not_hold_cases_cannot_search_by_name(
-    staff: dict[str, Client], case: Case, persona: str
-) -> None:
+def test_roles_that_do_not_hold_cases_cannot_search_by_name(staff: dict[str, Client], case: Case, persona: str) -> None:
     response = staff[persona].post("/cases/find-by-name/", {"name": "Maria Popescu"})
     assert response.status_code == 403
     assert case.reference not in response.content.decode()
@@ -117,6 +117,7 @@ def test_the_list_page_counts_and_costs_the_same_for_3_or_30_cases(
 
     for _ in range(3):
         services.case_register(actor=world.caseworker, organisation=world.ngo_a, person=PersonData())
+    queries()  # the first request of a session reads what later ones find cached
     few, html = queries()
     assert "3 cases" in html
     for _ in range(27):

@@ -93,9 +93,9 @@ class CaseForm(forms.Form):
         label=_("The person agrees that we keep this case to help them"), required=False, initial=True
     )
 
-    PERSON = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
+    PERSON: tuple[str, ...] = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
               "contact_route", "phone", "messaging", "email")  # fmt: skip
-    CONTEXT = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
+    CONTEXT: tuple[str, ...] = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
                "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
                "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
                "exploitation_region")  # fmt: skip
@@ -147,7 +147,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, users: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Nobody")), *users]
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Nobody")), *users]
 
 
 class FilterForm(forms.Form):

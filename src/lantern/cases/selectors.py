@@ -4,6 +4,7 @@ and each such read is audited."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -44,6 +45,7 @@ class CaseFilters:
 
 
 RECENT_ASSIGNMENT = timedelta(days=7)
+WHOLE_REFERENCE = re.compile(r"LT-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 
 def case_list(user: User, filters: CaseFilters | None = None, *, today: date | None = None) -> QuerySet[Case]:
@@ -75,8 +77,10 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
     if filters.unmet_needs:
         cases = cases.filter(has_unmet_needs=True)
     reference = "".join(filters.reference.split()).upper()
-    if reference:
-        cases = cases.filter(reference__contains=reference)
+    if WHOLE_REFERENCE.fullmatch(reference):
+        cases = cases.filter(reference=reference)  # the unique index, however many cases there are
+    elif reference:
+        cases = cases.filter(reference__contains=reference)  # a part: read through the organisation's cases
     if filters.name.strip():
         cases = _named(user, cases, filters.name)
     return cases.order_by(order, "-id")

@@ -285,13 +285,14 @@ def case_update(
     current_person = _person_data(case.person)
     current_context = _context_data(case)
     new_identified_on = identified_on or case.identified_on
+    errors: dict[str, str] = {}
     try:
         new_person, new_context = _validate(
             replace(current_person, **person_changes), replace(current_context, **context_changes), new_identified_on
         )
-        errors: dict[str, str] = {}
-    except ValidationError as exc:
+    except ValidationError as exc:  # gathered with the checks below, so that the form shows every error at once
         errors = {field: " ".join(messages) for field, messages in exc.message_dict.items()}
+        new_person, new_context = current_person, current_context
     if case.referred_on and new_identified_on > case.referred_on:
         errors["identified_on"] = _("The identification date is after the referral to the competent authority.")
     risk_now = _latest_risk_level(case)

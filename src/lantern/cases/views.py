@@ -269,14 +269,18 @@ def _language(code: str) -> str:
 
 
 def _place(country: str, region: str) -> str:
-    return ", ".join(part for part in (region, _country(country)) if part)
+    return str(listing.join([part for part in (region, _country(country)) if part]))
+
+
+FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}  # the form's order
 
 
 def _timeline_detail(entry: TimelineEntry) -> str:
     """What an entry adds to its label, in words: the fields a change touched (never their values), who a case
     was assigned to."""
     if entry.kind == "update":
-        return str(listing.join([str(FIELD_LABELS.get(name, name)) for name in entry.detail.get("fields", [])]))
+        fields = sorted(entry.detail.get("fields", []), key=lambda name: FIELD_ORDER.get(name, len(FIELD_ORDER)))
+        return str(listing.join([str(FIELD_LABELS.get(name, name)) for name in fields]))
     if entry.kind == "assign":
         return str(entry.detail.get("assignee") or _("nobody"))
     return ""
