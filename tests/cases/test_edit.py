@@ -140,3 +140,15 @@ def test_the_case_page_costs_the_same_number_of_queries_with_more_history(
         services.assessment_record(actor=world.caseworker, case=case, kind="risk", risk_level="low")
     services.case_assign(actor=world.supervisor, case=case, assignee=world.supervisor)
     assert queries() == few
+
+
+def test_hostile_text_is_kept_as_text(staff: dict[str, Client], case: Case) -> None:
+    hostile = {**EDIT, "first_name": "<script>alert(1)</script>", "second_name": '=HYPERLINK("//x.example")'}
+    assert staff["caseworker"].post(f"/cases/{case.reference}/edit/", hostile).status_code == 302
+    html = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    too_long = staff["caseworker"].post(f"/cases/{case.reference}/edit/", {**EDIT, "first_name": "x" * 100_000})
+    assert too_long.status_code == 422
+    case.refresh_from_db()
+    assert case.person.first_name == "<script>alert(1)</script>"

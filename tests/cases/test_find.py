@@ -132,3 +132,10 @@ def test_a_printed_case_leaves_out_the_banner_the_menus_and_the_buttons() -> Non
     printed = css[css.rindex("@media print") :]
     for selector in (".banner", ".actions", "button", "a.button", ".messages"):
         assert selector in printed
+
+
+def test_a_name_too_long_is_refused_with_the_form_shown_again(staff: dict[str, Client], case: Case) -> None:
+    response = staff["caseworker"].post("/cases/find-by-name/", {"name": "x" * 100_000})
+    assert response.status_code == 422
+    assert case.reference not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="case.search_name").exists()
