@@ -93,12 +93,16 @@ class CaseForm(forms.Form):
         label=_("The person agrees that we keep this case to help them"), required=False, initial=True
     )
 
-    PERSON: tuple[str, ...] = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
-              "contact_route", "phone", "messaging", "email")  # fmt: skip
-    CONTEXT: tuple[str, ...] = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
-               "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
-               "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
-               "exploitation_region")  # fmt: skip
+    PERSON: tuple[str, ...] = (
+        "first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
+        "contact_route", "phone", "messaging", "email",
+    )  # fmt: skip
+    CONTEXT: tuple[str, ...] = (
+        "forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
+        "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
+        "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
+        "exploitation_region",
+    )  # fmt: skip
 
     def person(self) -> PersonData:
         data: dict[str, Any] = {name: self.cleaned_data[name] for name in self.PERSON}
