@@ -75,8 +75,10 @@ def test_filters(world: World, case: Case) -> None:
         return list(case_list(caseworker, CaseFilters(**filters)).values_list("reference", flat=True))  # type: ignore[arg-type]
 
     assert refs() == [other.reference, case.reference]
-    assert refs(assigned_to_me=True) == [other.reference]
-    assert refs(recently_assigned_to_me=True) == [other.reference]
+    # Both are hers: she registered them (and the supervisor gave her `other` again, most recently).
+    assert refs(assigned_to_me=True) == [other.reference, case.reference]
+    assert refs(recently_assigned_to_me=True) == [other.reference, case.reference]
+    assert refs(reference=case.reference[3:7].lower()) == [case.reference]  # a part of the reference
     assert refs(unmet_needs=True) == [case.reference]
     assert refs(stage="referred") == [case.reference]
     assert refs(overdue=True) == [case.reference]  # due 27 February, today is 2 March

@@ -17,7 +17,7 @@ from lantern.core.models import AuditEvent
 from tests.conftest import World, labour_context, maria
 
 
-def test_registering_gives_a_pseudonymous_reference_and_derives_what_is_not_typed(case: Case) -> None:
+def test_registering_gives_a_pseudonymous_reference_and_derives_what_is_not_typed(case: Case, world: World) -> None:
     assert re.fullmatch(r"LT-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", case.reference)
     assert case.stage == Stage.IDENTIFIED
     assert case.age_at_identification == 21
@@ -27,7 +27,9 @@ def test_registering_gives_a_pseudonymous_reference_and_derives_what_is_not_type
     assert case.is_cross_border is True  # recruited in Romania, exploited in Greece
     assert case.person.first_name == "Maria"
     assert case.consents.get().purpose == Consent.Purpose.CASE_MANAGEMENT
-    assert TimelineEntry.objects.get(case=case).kind == "register"
+    # Registered, and held by the caseworker who registered it.
+    assert list(TimelineEntry.objects.filter(case=case).values_list("kind", flat=True)) == ["register", "assign"]
+    assert case.assigned_to == world.caseworker
     event = AuditEvent.objects.get(action="case.register")
     assert event.object_id == case.reference
     assert "Maria" not in str(event.detail)
@@ -119,7 +121,7 @@ def test_the_nrm_runs_from_identification_to_support(case: Case, world: World) -
     assert case.stage == Stage.CLOSED
     assert case.closed_at is not None
     kinds = list(case.timeline.values_list("kind", flat=True))
-    assert kinds == ["register", "refer_to_authority", "decision", "decision", "close"]
+    assert kinds == ["register", "assign", "refer_to_authority", "decision", "decision", "close"]
 
 
 def test_a_decision_is_reconsidered_on_request_with_grounds_and_only_the_latest(case: Case, world: World) -> None:

@@ -89,6 +89,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cases.person.email": (ENCRYPTED, "contact"),
     "cases.person.address": (ENCRYPTED, "contact"),
     "cases.person.identity_index": (CODE, "keyed HMAC blind index, cleared on erasure"),
+    "cases.person.name_index": (CODE, "keyed HMAC blind index of the full name, cleared on erasure"),
     "cases.person.gender": (CODE, "a choice (HTCDS)"),
     "cases.person.primary_language": (CODE, "a language code"),
     "cases.person.other_languages": (CODE, LIST),

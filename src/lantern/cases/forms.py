@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases import codes
-from lantern.cases.models import Assessment, BestInterests, Consent, Decision, Stage
-from lantern.cases.validation import ContextData, PersonData
+from lantern.cases.models import Assessment, BestInterests, Case, Consent, Decision, Stage
+from lantern.cases.validation import ContextData, PersonData, as_dict
 from lantern.core.forms import IsoDateInput
 from lantern.core.pickers import SEVERAL, CodePickerField, RegionInput
 
@@ -110,9 +110,9 @@ class CaseForm(forms.Form):
         help_text=_("Tick only if the person said yes, after you explained what is kept and who sees it."),
     )
 
-    PERSON = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
+    PERSON: tuple[str, ...] = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
               "contact_route", "phone", "messaging", "email")  # fmt: skip
-    CONTEXT = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
+    CONTEXT: tuple[str, ...] = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
                "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
                "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
                "exploitation_region", "may_be_child", "separation")  # fmt: skip
@@ -128,14 +128,66 @@ class CaseForm(forms.Form):
         return ContextData(**{name: self.cleaned_data[name] for name in self.CONTEXT})
 
 
+class CaseEditForm(CaseForm):
+    """Changing a case: the same questions as registering it, with the risk level; consent has its own section."""
+
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=[("", "—"), *Assessment.Risk.choices], required=False)
+
+    CONTEXT = (*CaseForm.CONTEXT, "risk_level")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["consent_to_case_management"]
+
+    @classmethod
+    def initial_for(cls, case: Case, risk_level: str) -> dict[str, Any]:
+        """What the form shows before anything is typed: the case as recorded (decrypted for the edit page)."""
+        person = case.person
+        initial: dict[str, Any] = {name: getattr(person, name) for name in cls.PERSON}
+        initial["other_languages"] = ", ".join(person.other_languages)
+        initial["citizenship"] = ", ".join(person.citizenship)
+        initial.update({name: getattr(case, name) for name in CaseForm.CONTEXT})
+        initial["identified_on"] = case.identified_on
+        initial["risk_level"] = risk_level
+        return initial
+
+    def person_changes(self) -> dict[str, Any]:
+        """Only the fields this form asks (the API may hold others, which the form must not blank)."""
+        data = as_dict(self.person())
+        return {name: data[name] for name in (*self.PERSON, "other_languages", "citizenship")}
+
+    def context_changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in CaseForm.CONTEXT}
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, users: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Nobody")), *users]
+
+
 class FilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)
-    reference = forms.CharField(label=_("Reference"), max_length=16, required=False)
+    reference = forms.CharField(label=_("Reference or part of it"), max_length=16, required=False)
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     soon_due = forms.BooleanField(label=_("Due soon"), required=False)
     assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
     recently_assigned_to_me = forms.BooleanField(label=_("Recently assigned to me"), required=False)
     unmet_needs = forms.BooleanField(label=_("Has unmet needs"), required=False)
+
+
+class NameSearchForm(forms.Form):
+    """Sent by POST: a name never travels in a URL (where proxies and browser histories keep it)."""
+
+    name = forms.CharField(
+        label=_("Full name (exact)"),
+        max_length=200,
+        help_text=_("First and family name as registered; your organisation's cases only."),
+    )
 
 
 class NoteForm(forms.Form):
@@ -255,3 +307,21 @@ class BestInterestsForm(forms.Form):
     )
     decided_on = forms.DateField(label=_("Date"), widget=IsoDateInput())
     reasons = forms.CharField(label=_("Reasons"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The words for each field a change may touch (the timeline says which fields changed, never their values): the
+# form's own labels, and the fields only the API or an import changes.
+FIELD_LABELS: dict[str, Any] = {
+    **{name: field.label for name, field in CaseEditForm.base_fields.items()},
+    "middle_name": _("Middle name"),
+    "address": _("Address"),
+    "identity_number": _("Identity number"),
+    "documents_held": _("Identity documents"),
+    "documents_withheld": _("Documents withheld by the trafficker"),
+    "trafficking_status": _("Trafficking status"),
+    "status_decided_by": _("Status decided by"),
+    "relationship_to_trafficker": _("Relationship to the trafficker"),
+    "age_when_trafficked": _("Age when trafficked"),
+    "sex_exploitation_types": _("Types of sexual exploitation"),
+    "vulnerabilities": _("Vulnerabilities"),
+}

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from lantern.cases import codes
 from lantern.cases.models import Case, Consent, Decision, Person, Stage, TimelineEntry
-from lantern.cases.services import REFERENCE_ALPHABET, _console_user
+from lantern.cases.services import REFERENCE_ALPHABET, _console_user, name_index
 from lantern.cases.validation import age_on, cross_border
 from lantern.core.crypto import blind_index
 from lantern.core.models import Organisation, OrganisationType
@@ -380,6 +380,7 @@ def generate_cases(
                     person_fields["birth_date"].isoformat(),  # type: ignore[attr-defined]
                     purpose="person",
                 )
+                person.name_index = name_index(f"{person_fields['first_name']} {person_fields['second_name']}")
                 age = age_on(person_fields["birth_date"], identified_on)  # type: ignore[arg-type]
                 created = datetime(identified_on.year, identified_on.month, identified_on.day, 10, tzinfo=UTC)
                 reference = (

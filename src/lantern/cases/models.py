@@ -85,6 +85,8 @@ class Person(models.Model):
     address = EncryptedTextField(blank=True, default="")
     # Keyed HMAC of normalised name + birth date: finds possible duplicates without the clear values.
     identity_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # Keyed HMAC of the normalised full name alone: "find a case by name" inside one's organisation, exact match.
+    name_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # Clear, for counting
     gender = models.CharField(max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)
     primary_language = models.CharField(max_length=3, blank=True, default="")

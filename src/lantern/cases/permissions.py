@@ -12,7 +12,10 @@ class CaseAction(StrEnum):
     VIEW = "case.view"  # the case with its personal data
     CREATE = "case.create"
     UPDATE = "case.update"
-    ASSIGN = "case.assign"
+    ASSIGN = "case.assign"  # to anyone of the organisation who holds cases
+    TAKE = "case.take"  # "assign to me" an unassigned case of one's own organisation
+    SEARCH_NAME = "case.search_name"  # find a case by the person's exact name (blind index), own organisation
+    LIST_EXPORT = "case.list_export"  # the case list as CSV: references, stages, dates; no personal data
     DECIDE = "case.decide"  # reasonable- and conclusive-grounds decisions
     EXPORT = "case.export"  # HTCDS export with personal data
     ERASE = "case.erase"  # right to erasure
@@ -46,6 +49,14 @@ register_rule(CaseAction.ASSIGN, Rule(in_own_organisation=frozenset({Role.SUPERV
 # Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
 # not certify its own clients. Only the members of the authority a case was referred to decide on it.
 register_rule(CaseAction.DECIDE, Rule(on_referred_cases=frozenset({Role.AUTHORITY_MEMBER})))
+# A caseworker takes an unassigned case of her organisation herself (cases.services.case_take); moving a case
+# from one colleague to another stays with the supervisor. Decision recorded in docs/case-registry.md.
+register_rule(CaseAction.TAKE, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+# A name is asked only inside one's own organisation, and only by those who hold its cases: a first responder
+# sees only the cases she registered, so a name search would tell her whether colleagues know the person.
+register_rule(CaseAction.SEARCH_NAME, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+# The list as CSV carries what the list page shows (no personal data) for those who hold the organisation's cases.
+register_rule(CaseAction.LIST_EXPORT, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 register_rule(CaseAction.EXPORT, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
 register_rule(CaseAction.ERASE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
 register_rule(

@@ -4,6 +4,7 @@ and each such read is audited."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,12 +15,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from lantern.cases.minority import guardian_overdue
-from lantern.cases.models import Case, Consent, Decision, Stage, TimelineEntry
+from lantern.cases.models import Assessment, Case, Consent, Decision, Person, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
-from lantern.cases.services import holidays_for, profile_for
+from lantern.cases.services import holidays_for, name_index, profile_for
 from lantern.cases.workdays import add_working_days
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import Scope, can, organisation_scope
+from lantern.core.roles import Role
 
 LIST_FIELDS = (
     "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
@@ -41,10 +43,12 @@ class CaseFilters:
     assigned_to_me: bool = False
     recently_assigned_to_me: bool = False
     unmet_needs: bool = False
-    reference: str = ""
+    reference: str = ""  # the whole reference or a part of it ("7Q4K", "lt-7q4k")
+    name: str = ""  # the person's exact full name, found through the blind index in one's own organisation
 
 
 RECENT_ASSIGNMENT = timedelta(days=7)
+WHOLE_REFERENCE = re.compile(r"LT-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 
 def case_list(user: User, filters: CaseFilters | None = None, *, today: date | None = None) -> QuerySet[Case]:
@@ -75,9 +79,51 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
         cases = cases.filter(assigned_at__gte=timezone.now() - RECENT_ASSIGNMENT)
     if filters.unmet_needs:
         cases = cases.filter(has_unmet_needs=True)
-    if filters.reference:
-        cases = cases.filter(reference=filters.reference.strip().upper())
+    reference = "".join(filters.reference.split()).upper()
+    if WHOLE_REFERENCE.fullmatch(reference):
+        cases = cases.filter(reference=reference)  # the unique index, however many cases there are
+    elif reference:
+        cases = cases.filter(reference__contains=reference)  # a part: read through the organisation's cases
+    if filters.name.strip():
+        cases = _named(user, cases, filters.name)
     return cases.order_by(order, "-id")
+
+
+def case_list_exportable(user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The list with its filters, narrowed to the organisations where the user may export it."""
+    if not can(user, CaseAction.LIST_EXPORT):
+        raise PermissionDenied("not allowed")
+    return case_list(user, filters).filter(organisation_scope(user, CaseAction.LIST_EXPORT).q())
+
+
+def _named(user: User, cases: QuerySet[Case], name: str) -> QuerySet[Case]:
+    """The cases whose person has exactly this normalised full name, in the organisations where the user holds
+    cases: an exact match of the keyed index, never a scan of the clear names (which are encrypted). Everyone
+    else finds nothing, whether the name is known or not."""
+    scope = organisation_scope(user, CaseAction.SEARCH_NAME)
+    index = name_index(name)
+    if scope.empty or not index:
+        return cases.none()
+    return cases.filter(scope.q(), person_id__in=Person.objects.filter(name_index=index).values("pk"))
+
+
+def assignable_users(case: Case) -> QuerySet[User]:
+    """Who a case may be assigned to: the active caseworkers and supervisors of its organisation."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=case.organisation_id,
+            memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+        )
+        .distinct()
+        .only("id", "username", "first_name", "last_name")
+        .order_by("username")
+    )
+
+
+def latest_risk(case: Case) -> Assessment | None:
+    """The risk level the latest risk assessment set (what the case page shows)."""
+    return case.assessments.filter(kind=Assessment.Kind.RISK).order_by("-assessed_at", "-pk").first()
 
 
 def _soon(user: User, today: date) -> date:

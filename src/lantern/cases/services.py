@@ -51,11 +51,15 @@ from lantern.cases.workdays import add_working_days
 from lantern.core import codes as iso
 from lantern.core import listing
 from lantern.core.audit import audit_record
-from lantern.core.crypto import blind_index
+from lantern.core.crypto import blind_index, normalise_for_index
+from lantern.core.exports import csv_writer
 from lantern.core.models import Alert, Organisation, OrganisationType, User
-from lantern.core.permissions import require
+from lantern.core.pagination import MAX_COUNT
+from lantern.core.permissions import can, require
 from lantern.core.roles import Role
 from lantern.core.services import alerts_send
+
+NAME_INDEX_PURPOSE = "person-name"  # the blind index's domain separation: a name index is never an identity index
 
 # Crockford's base-32 without I, L, O and U: nothing to misread on a phone call.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -137,11 +141,21 @@ def _deadline(case: Case, working_days: int, start: date) -> date:
 # --- Registering and updating -------------------------------------------------------------------------------
 
 
+def _full_name(person: PersonData) -> str:
+    return " ".join(part for part in (person.first_name, person.second_name) if part)
+
+
 def _identity_index(person: PersonData) -> str:
-    name = " ".join(part for part in (person.first_name, person.second_name) if part)
+    name = _full_name(person)
     if not name or person.birth_date is None:
         return ""
     return blind_index(name, person.birth_date.isoformat(), purpose="person")
+
+
+def name_index(name: str) -> str:
+    """The blind index of a full name ("first family"), as stored in `Person.name_index` and as a name search
+    computes it from what was typed: case, accents, punctuation and spacing do not matter; nothing else does."""
+    return blind_index(name, purpose=NAME_INDEX_PURPOSE) if normalise_for_index(name) else ""
 
 
 def _derive(case: Case, person: PersonData) -> None:
@@ -186,6 +200,7 @@ def _person_from(data: PersonData) -> Person:
     for name in PERSON_FIELDS:
         setattr(person, name, getattr(data, name))
     person.identity_index = _identity_index(data)
+    person.name_index = name_index(_full_name(data))
     return person
 
 
@@ -236,6 +251,12 @@ def case_register(
                 )
                 if created_at is not None:
                     case.created_at = created_at
+                # Whoever registers a case and holds cases in its organisation is its first assignee: it is in her
+                # "Assigned to me" at once. A first responder's case waits for a caseworker or the supervisor.
+                holds_cases = actor is not None and can(actor, CaseAction.TAKE, organisation)
+                if holds_cases:
+                    case.assigned_to = actor
+                    case.assigned_at = case.created_at
                 _derive(case, person)
                 case.save()
                 if consent_to_case_management:
@@ -248,6 +269,8 @@ def case_register(
                 _event(case, "register", actor, stage=case.stage)
                 if case.is_minor:
                     child_protection_alert(case=case, actor=actor)
+                if holds_cases:
+                    _event(case, "assign", actor, assignee=_label(actor))
                 return case
         except IntegrityError:
             if not Case.objects.filter(reference=reference).exists():
@@ -285,9 +308,16 @@ def _console_user(organisation: Organisation) -> User:
 
 
 def case_update(
-    *, actor: User | None, case: Case, person: dict[str, Any] | None = None, context: dict[str, Any] | None = None
+    *,
+    actor: User | None,
+    case: Case,
+    person: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+    identified_on: date | None = None,
+    risk_level: str | None = None,
 ) -> Case:
-    """Change some fields. Only the names of changed fields reach the timeline and the audit trail."""
+    """Change some fields (and the identification date, and the risk level, which a risk assessment records).
+    Only the names of changed fields reach the timeline and the audit trail, never their values."""
     _require(actor, CaseAction.UPDATE, case)
     person_changes = person or {}
     context_changes = context or {}
@@ -296,32 +326,65 @@ def case_update(
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     current_person = _person_data(case.person)
     current_context = _context_data(case)
+    new_identified_on = identified_on or case.identified_on
     _refuse_status_change(replace(current_context, **context_changes), current_context)
-    new_person, new_context = _validate(
-        replace(current_person, **person_changes), replace(current_context, **context_changes), case.identified_on
-    )
+    errors: dict[str, str] = {}
+    try:
+        new_person, new_context = _validate(
+            replace(current_person, **person_changes), replace(current_context, **context_changes), new_identified_on
+        )
+    except ValidationError as exc:  # gathered with the checks below, so that the form shows every error at once
+        errors = {field: " ".join(messages) for field, messages in exc.message_dict.items()}
+        new_person, new_context = current_person, current_context
+    if case.referred_on and new_identified_on > case.referred_on:
+        errors["identified_on"] = _("The identification date is after the referral to the competent authority.")
+    risk_now = _latest_risk_level(case)
+    if risk_level and risk_level not in Assessment.Risk.values:
+        errors["risk_level"] = _("Say whether the risk is low, medium or high.")
+    if errors:
+        raise ValidationError(errors)
     changed_person = [n for n in PERSON_FIELDS if getattr(new_person, n) != getattr(current_person, n)]
     changed_context = [n for n in CONTEXT_FIELDS if getattr(new_context, n) != getattr(current_context, n)]
-    if not changed_person and not changed_context:
+    changed = changed_person + changed_context
+    if new_identified_on != case.identified_on:
+        changed.append("identified_on")
+    if risk_level and risk_level != risk_now:
+        changed.append("risk_level")
+    if not changed:
         return case
     with transaction.atomic():
         stored = case.person
         for name in changed_person:
             setattr(stored, name, getattr(new_person, name))
         stored.identity_index = _identity_index(new_person)
+        stored.name_index = name_index(_full_name(new_person))
         stored.save()
         for name in changed_context:
             setattr(case, name, getattr(new_context, name))
         was_child = case.is_minor is True
+        case.identified_on = new_identified_on
         _derive(case, new_person)
         case.save()
-        _event(case, "update", actor, fields=sorted(changed_person + changed_context))
+        if "risk_level" in changed:
+            Assessment.objects.create(
+                case=case,
+                kind=Assessment.Kind.RISK,
+                risk_level=risk_level or "",
+                assessed_by=actor or _console_user(case.organisation),
+            )
+        _event(case, "update", actor, fields=sorted(changed))
         if case.is_minor and not was_child:
             child_protection_alert(case=case, actor=actor)
     return case
 
 
+def _latest_risk_level(case: Case) -> str:
+    latest = case.assessments.filter(kind=Assessment.Kind.RISK).order_by("-assessed_at", "-pk").first()
+    return latest.risk_level if latest is not None else ""
+
+
 def case_assign(*, actor: User | None, case: Case, assignee: User | None) -> Case:
+    """A supervisor gives the case to a caseworker or supervisor of its organisation (or to nobody)."""
     _require(actor, CaseAction.ASSIGN, case)
     if (
         assignee is not None
@@ -335,6 +398,23 @@ def case_assign(*, actor: User | None, case: Case, assignee: User | None) -> Cas
         case.assigned_at = timezone.now() if assignee else None
         case.save(update_fields=["assigned_to", "assigned_at"])
         _event(case, "assign", actor, assignee=assignee.get_username() if assignee else "")
+    return case
+
+
+def case_take(*, actor: User, case: Case) -> Case:
+    """Assign to me: a caseworker takes an unassigned case of her organisation. A case that a colleague holds is
+    moved only by a supervisor (who may also take it here). Taking one's own case again changes nothing."""
+    require(actor, CaseAction.TAKE, case)
+    with transaction.atomic():
+        holder = Case.objects.select_for_update().filter(pk=case.pk).values_list("assigned_to_id", flat=True).get()
+        if holder == actor.pk:
+            return case
+        if holder is not None and not can(actor, CaseAction.ASSIGN, case):
+            raise ValidationError({"assignee": _("A colleague holds this case: ask a supervisor to give it to you.")})
+        case.assigned_to = actor
+        case.assigned_at = timezone.now()
+        case.save(update_fields=["assigned_to", "assigned_at"])
+        _event(case, "assign", actor, assignee=actor.get_username())
     return case
 
 
@@ -854,11 +934,18 @@ def personal_data_read(*, actor: User, case: Case, fields: list[str]) -> None:
     )
 
 
+def case_name_searched(*, actor: User, found: int) -> None:
+    """A search by a person's name is a look-up of personal data: audited with how many cases it found, never
+    the name."""
+    audit_record(action="case.search_name", actor=actor, detail={"found": found})
+
+
 def _anonymise(case: Case) -> None:
     person = case.person
     for name in PERSONAL_FIELDS:
         setattr(person, name, None if name == "birth_date" else "")
     person.identity_index = ""
+    person.name_index = ""
     person.anonymised_at = timezone.now()
     person.save()
     Note.objects.filter(case=case).update(text="")
@@ -973,6 +1060,51 @@ def case_import_htcds(
         )
     report.imported = len(rows)
     return report
+
+
+# A list export holds at most what a list counts (core.pagination.MAX_COUNT): filter to narrow it.
+LIST_EXPORT_ROWS = MAX_COUNT
+LIST_EXPORT_COLUMNS = ("reference", "stage", "status", "identified_on", "next_deadline", "overdue", "assigned_to",
+                       "unmet_needs")  # fmt: skip
+
+
+def case_list_export(*, actor: User, cases: QuerySet[Case], out: TextIO, today: date | None = None) -> int:
+    """The case list as the user sees it, as CSV: what the list page shows (no name, no birth date, no contact),
+    in the reader's language, every cell formula-safe (core.exports). The caller scoped `cases` to what the actor
+    may export; audited with the number of rows, never their content. Returns how many rows."""
+    require(actor, CaseAction.LIST_EXPORT)
+    today = today or timezone.localdate()
+    stages = dict(Stage.choices)
+    statuses = dict(codes.CaseStatus.choices)
+    writer = csv_writer(out)
+    writer.writerow([_("Reference"), _("Stage"), _("Status"), _("Identified on"), _("Next deadline"),
+                     _("Overdue"), _("Assigned to"), _("Has unmet needs")])  # fmt: skip
+    rows = cases.values_list(
+        "reference", "stage", "status", "identified_on", "next_deadline", "assigned_to__username", "has_unmet_needs"
+    )[:LIST_EXPORT_ROWS]
+    count = 0
+    with transaction.atomic():
+        for reference, stage, status, identified, deadline, assignee, unmet in rows.iterator(chunk_size=2000):
+            overdue = deadline is not None and deadline < today and stage != Stage.CLOSED
+            writer.writerow(
+                [
+                    reference,
+                    str(stages.get(stage, stage)),
+                    str(statuses.get(status, status)),
+                    identified.isoformat(),
+                    deadline.isoformat() if deadline else "",
+                    _("yes") if overdue else "",
+                    assignee or "",
+                    _("yes") if unmet else "",
+                ]
+            )
+            count += 1
+        audit_record(
+            action="case.list_export",
+            actor=actor,
+            detail={"rows": count, "format": "csv", "personal_data": False},
+        )
+    return count
 
 
 def case_export_htcds(*, actor: User | None, organisation: Organisation, out: TextIO) -> int:

@@ -10,10 +10,13 @@ R = "<str:reference>"
 urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("new/", views.case_register_view, name="register"),
+    path("export.csv", views.case_list_export_view, name="export"),
+    path("find-by-name/", views.case_find_by_name_view, name="find_by_name"),
     path("break-glass/", views.break_glass_view, name="break_glass"),
     *identification.urlpatterns,
     path("nrm/", views.nrm_status_view, name="nrm"),
     path(f"{R}/", views.case_detail_view, name="detail"),
+    path(f"{R}/edit/", views.case_edit_view, name="edit"),
     path(f"{R}/notes/", views.note_add_view, name="note_add"),
     path(f"{R}/consents/", views.consent_give_view, name="consent_give"),
     path(f"{R}/consents/<int:consent_id>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
@@ -28,4 +31,5 @@ urlpatterns = [
     path(f"{R}/child-views/", views.child_views_view, name="child_views"),
     path(f"{R}/best-interests/", views.best_interests_view, name="best_interests"),
     path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),
+    path(f"{R}/assign/", views.assign_view, name="assign"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -15,9 +18,12 @@ from django.utils.translation import gettext as _
 
 from lantern.cases import children, codes, selectors, services
 from lantern.cases.forms import (
+    FIELD_LABELS,
     AgeAssessmentForm,
+    AssignForm,
     BestInterestsForm,
     CaseBreakGlassForm,
+    CaseEditForm,
     CaseForm,
     ChildViewsForm,
     CloseForm,
@@ -25,15 +31,18 @@ from lantern.cases.forms import (
     DecisionForm,
     FilterForm,
     GuardianForm,
+    NameSearchForm,
     NeedsForm,
     NoteForm,
     ReferToAuthorityForm,
     RiskForm,
     ServeForm,
 )
-from lantern.cases.models import Case, Stage
+from lantern.cases.models import Case, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
-from lantern.cases.validation import PERSONAL_FIELDS
+from lantern.cases.validation import PERSONAL_FIELDS, age_on
+from lantern.core import codes as iso
+from lantern.core import listing
 from lantern.core import selectors as core_selectors
 from lantern.core.codes import language_name
 from lantern.core.models import User
@@ -43,31 +52,88 @@ from lantern.core.services import break_glass_open
 from lantern.core.views import BREAK_GLASS_ASKED, attempt, confirm_page, confirmed, form_errors, page_user, post_only
 
 
+def _list_filters(request: HttpRequest) -> tuple[FilterForm, selectors.CaseFilters]:
+    form = FilterForm(request.GET or None)
+    filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
+    return form, filters
+
+
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
     if not can(user, CaseAction.VIEW):
         raise PermissionDenied
-    form = FilterForm(request.GET or None)
-    filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
-    page = CappedPaginator(selectors.case_list(user, filters), 50).get_page(request.GET.get("page"))
+    form, filters = _list_filters(request)
+    return _list_page(request, user, form, selectors.case_list(user, filters))
+
+
+@login_required
+def case_find_by_name_view(request: HttpRequest) -> HttpResponse:
+    """Find the cases of one's organisation by the person's exact full name, through the blind index. POST only
+    (the name stays out of URLs); asked by GET, it shows the list."""
+    user = page_user(request)
+    if not can(user, CaseAction.SEARCH_NAME):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("cases:list")
+    name_form = NameSearchForm(request.POST, auto_id="name_%s")
+    if not name_form.is_valid():
+        return _list_page(
+            request, user, FilterForm(), selectors.cases_visible_to(user).none(), name_form=name_form, status=422
+        )
+    found = selectors.case_list(user, selectors.CaseFilters(name=name_form.cleaned_data["name"]))
+    services.case_name_searched(actor=user, found=found.count())
+    return _list_page(request, user, FilterForm(), found, name_form=name_form, searched_name=True)
+
+
+def _list_page(
+    request: HttpRequest,
+    user: User,
+    form: FilterForm,
+    cases: QuerySet[Case],
+    *,
+    name_form: NameSearchForm | None = None,
+    searched_name: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    may_search_name = can(user, CaseAction.SEARCH_NAME)
     return render(
         request,
         "cases/list.html",
         {
             "page": page,
             "form": form,
+            "name_form": (name_form or NameSearchForm(auto_id="name_%s")) if may_search_name else None,
+            "searched_name": searched_name,
             "query": query.urlencode(),
             "may_register": can(user, CaseAction.CREATE),
+            "may_export": can(user, CaseAction.LIST_EXPORT),
             "may_break_glass": can(user, Action.BREAK_GLASS_OPEN),
             "deadlines": selectors.deadline_counts(user)
             if can(user, CaseAction.ASSIGN) or can(user, CaseAction.DECIDE)
             else None,
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+@login_required
+def case_list_export_view(request: HttpRequest) -> HttpResponse:
+    """The list with the same filters, as CSV (no personal data; audited)."""
+    user = page_user(request)
+    if not can(user, CaseAction.LIST_EXPORT):
+        raise PermissionDenied
+    _form, filters = _list_filters(request)
+    out = io.StringIO()
+    services.case_list_export(actor=user, cases=selectors.case_list_exportable(user, filters), out=out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate().isoformat()}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -96,6 +162,39 @@ def case_register_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def case_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Change what was recorded about the person and what happened. The form shows the case as recorded (a read
+    of personal data, audited) and keeps what was typed when something is wrong."""
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    if case.stage == Stage.CLOSED or case.anonymised_at is not None:
+        raise PermissionDenied
+    risk = selectors.latest_risk(case)
+    form = CaseEditForm(request.POST or None, initial=CaseEditForm.initial_for(case, risk.risk_level if risk else ""))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(
+                actor=user,
+                case=case,
+                person=form.person_changes(),
+                context=form.context_changes(),
+                identified_on=form.cleaned_data["identified_on"],
+                risk_level=form.cleaned_data["risk_level"] or None,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(reference)s changed.") % {"reference": case.reference})
+            return redirect("cases:detail", reference=case.reference)
+    if request.method != "POST":
+        services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "cases/register.html", {"form": form, "organisation": case.organisation, "case": case}, status=status
+    )
+
+
+@login_required
 def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference)
@@ -116,11 +215,31 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     consent_form.fields["recipient"].widget.choices = [("", "—")] + [
         (o.pk, o.name) for o in core_selectors.organisations_all().exclude(pk=case.organisation_id)
     ]
+    may_assign = can(user, CaseAction.ASSIGN, case)
+    assign_form = forms.get("assign_form")
+    if may_assign and assign_form is None:
+        assign_form = AssignForm(
+            users=_colleagues(case), initial={"assignee": case.assigned_to_id}, auto_id="assign_%s"
+        )
+    today = timezone.localdate()
+    risk = selectors.latest_risk(case)
     return {
         "case": case,
         "person": case.person,
         "labels": _labels(case),
-        "timeline": selectors.case_timeline(case),
+        "age": age_on(case.person.birth_date, today) if case.person.birth_date else None,
+        "risk": risk,
+        "overdue": case.next_deadline is not None and case.next_deadline < today and case.stage != Stage.CLOSED,
+        "timeline": [(entry, _timeline_detail(entry)) for entry in selectors.case_timeline(case)],
+        "may_assign": may_assign and case.stage != Stage.CLOSED,
+        "assign_form": assign_form,
+        "may_take": (
+            not may_assign
+            and case.assigned_to_id is None
+            and case.stage != Stage.CLOSED
+            and can(user, CaseAction.TAKE, case)
+        ),
+        "may_edit": may_update and case.stage != Stage.CLOSED and case.anonymised_at is None,
         "notes": case.notes.select_related("author"),
         "consents": case.consents.select_related("recipient"),
         "decisions": _decisions(case),
@@ -128,7 +247,6 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "possible_duplicate": selectors.possible_duplicate_exists(case),
         "may_update": may_update and case.stage != Stage.CLOSED,
         "may_decide": can(user, CaseAction.DECIDE, case) and case.stage != Stage.CLOSED,
-        "may_assign": can(user, CaseAction.ASSIGN, case),
         "note_form": forms.get("note_form") or NoteForm(),
         "consent_form": consent_form,
         "needs_form": forms.get("needs_form") or NeedsForm(initial={"needs": case.needs}),
@@ -173,11 +291,58 @@ def _decisions(case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def _labels(case: Case) -> dict[str, list[str]]:
+def _colleagues(case: Case) -> list[tuple[int, str]]:
+    return [(u.pk, u.get_full_name() or u.get_username()) for u in selectors.assignable_users(case)]
+
+
+def _locale() -> str:
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def _country(code: str) -> str:
+    try:
+        return iso.country_name(code, _locale()) if code else ""
+    except (ValueError, TypeError):
+        return iso.country_name(code)
+
+
+def _language(code: str) -> str:
+    try:
+        return iso.language_name(code, _locale()) if code else ""
+    except (ValueError, TypeError):
+        return code
+
+
+def _place(country: str, region: str) -> str:
+    return str(listing.join([part for part in (region, _country(country)) if part]))
+
+
+FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}  # the form's order
+
+
+def _timeline_detail(entry: TimelineEntry) -> str:
+    """What an entry adds to its label, in words: the fields a change touched (never their values), who a case
+    was assigned to."""
+    if entry.kind == "update":
+        fields = sorted(entry.detail.get("fields", []), key=lambda name: FIELD_ORDER.get(name, len(FIELD_ORDER)))
+        return str(listing.join([str(FIELD_LABELS.get(name, name)) for name in fields]))
+    if entry.kind == "assign":
+        return str(entry.detail.get("assignee") or _("nobody"))
+    return ""
+
+
+def _labels(case: Case) -> dict[str, Any]:
     def names(values: list[str], table: dict[str, Any]) -> list[str]:
         return [str(table.get(v, v)) for v in values]
 
+    person = case.person
     return {
+        "languages": [_language(code) for code in [person.primary_language, *person.other_languages] if code],
+        "citizenship": [_country(code) for code in person.citizenship],
+        "recruited_in": _place(case.recruitment_country, case.recruitment_region),
+        "exploited_in": _place(case.exploitation_country, case.exploitation_region),
+        "industry": str(codes.ISIC_SECTIONS.get(case.forced_labour_industry, case.forced_labour_industry)),
+        "migration": str(codes.MIGRATION_STATUS.get(case.migration_status, case.migration_status)),
         "exploitation": names(case.forms_of_exploitation, codes.EXPLOITATION),
         "recruitment": names(case.recruitment_methods, codes.RECRUITMENT_METHODS),
         "platforms": case.recruitment_platforms,
@@ -457,11 +622,36 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @post_only
 def assign_to_me_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """A caseworker takes an unassigned case of her organisation (a supervisor may take any)."""
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.TAKE)
+    attempt(request, lambda: services.case_take(actor=user, case=case), _("The case is assigned to you."))
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@post_only
+def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """A supervisor gives the case to a colleague who holds cases (or to nobody)."""
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.ASSIGN)
-    services.case_assign(actor=user, case=case, assignee=user)
-    messages.success(request, _("The case is assigned to you."))
-    return redirect("cases:detail", reference=case.reference)
+    colleagues = _colleagues(case)
+    form = AssignForm(request.POST, users=colleagues, auto_id="assign_%s")
+    if form.is_valid():
+        chosen = form.cleaned_data["assignee"]
+        assignee = next((u for u in selectors.assignable_users(case) if u.pk == chosen), None)
+        try:
+            services.case_assign(actor=user, case=case, assignee=assignee)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            name = dict(colleagues).get(chosen, "") if assignee else ""
+            messages.success(
+                request,
+                _("The case is assigned to %(name)s.") % {"name": name} if name else _("The case is unassigned."),
+            )
+            return redirect("cases:detail", reference=case.reference)
+    return _case_page(request, user, case, status=422, assign_form=form)
 
 
 @login_required

@@ -20,6 +20,7 @@ class ReferralsConfig(AppConfig):
 
         erasure.register(services.referrals_erase_free_text)
         panels.register("core.home", name="referrals.next_steps", render=views.next_steps_panel, order=20)
+        panels.register("cases.detail", name="referrals.of_case", render=views.case_referrals_panel, order=20)
         periodic.register(
             "referrals.escalate", every=timedelta(minutes=5), function="lantern.referrals.services.referrals_escalate"
         )

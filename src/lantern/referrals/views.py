@@ -286,3 +286,18 @@ def package_view(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
     rows = _package_rows(user, list(page))
     return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})
+
+
+def case_referrals_panel(request: HttpRequest, case: Case) -> str:
+    """The case page's list of the case's referrals with their status in words (core.panels, slot
+    "cases.detail"; the case page has checked that the user may see the case)."""
+    user = page_user(request)
+    return render_to_string(
+        "referrals/_case_referrals.html",
+        {
+            "case": case,
+            "referrals": selectors.sent(user, case=case),
+            "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
+        },
+        request=request,
+    )

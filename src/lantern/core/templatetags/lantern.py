@@ -21,10 +21,11 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.simple_tag(takes_context=True)
-def panels(context: template.Context, page: str) -> str:
-    """{% panels "core.home" %}: the panels other apps registered for this page (lantern.core.panels)."""
+def panels(context: template.Context, page: str, obj: Any = None) -> str:
+    """{% panels "core.home" %}: the panels other apps registered for this page (lantern.core.panels); on a page
+    about one record, `{% panels "cases.detail" case %}` hands them the record."""
     request = context.get("request")
-    return render_slot(page, request) if request is not None else ""
+    return render_slot(page, request, obj) if request is not None else ""
 
 
 @register.filter
