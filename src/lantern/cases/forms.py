@@ -110,12 +110,16 @@ class CaseForm(forms.Form):
         help_text=_("Tick only if the person said yes, after you explained what is kept and who sees it."),
     )
 
-    PERSON: tuple[str, ...] = ("first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
-              "contact_route", "phone", "messaging", "email")  # fmt: skip
-    CONTEXT: tuple[str, ...] = ("forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
-               "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
-               "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
-               "exploitation_region", "may_be_child", "separation")  # fmt: skip
+    PERSON: tuple[str, ...] = (
+        "first_name", "second_name", "birth_date", "gender", "primary_language", "interpreter_needed",
+        "contact_route", "phone", "messaging", "email",
+    )  # fmt: skip
+    CONTEXT: tuple[str, ...] = (
+        "forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
+        "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
+        "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
+        "exploitation_region", "may_be_child", "separation",
+    )  # fmt: skip
     CHILD = ("may_be_child", "separation")
 
     def person(self) -> PersonData:
