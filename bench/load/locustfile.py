@@ -26,7 +26,7 @@ STAFF = int(os.environ.get("LOAD_STAFF", "50"))
 PORTAL = int(os.environ.get("LOAD_PORTAL", "20"))
 MIX: dict[str, float] = ACCOUNTS["mix"]
 CASE_LINK = re.compile(r'href="/cases/(LT-[0-9A-Z]{4}-[0-9A-Z]{4})/"')
-ACCEPT_LINK = re.compile(r'action="/referrals/([0-9a-f]{32})/accept/"')
+REFERRAL_LINK = re.compile(r'href="/referrals/([0-9a-f]{32})/"')
 PORTAL_LANGUAGES = ["en", "ar", "uk", "ro", "el", "fr", "es", "ru"]
 
 
@@ -141,10 +141,13 @@ class Provider(Staff):
 
     @task(1)
     def accept(self) -> None:
-        pending = ACCEPT_LINK.findall(self.page("/referrals/", "referrals: inbox"))
+        # As a provider does: the pending referrals, one of them opened, then accepted from its own page.
+        pending = REFERRAL_LINK.findall(self.page("/referrals/?status=pending", "referrals: inbox"))
         if pending:
+            chosen = random.choice(pending)
+            self.page(f"/referrals/{chosen}/", "referrals: open")
             self.client.post(
-                f"/referrals/{random.choice(pending)}/accept/",
+                f"/referrals/{chosen}/accept/",
                 {"csrfmiddlewaretoken": self.csrf()},
                 name="referrals: accept",
             )
