@@ -135,3 +135,20 @@ def test_the_contact_fields_help_text_describes_it(portal: Portal) -> None:
     )
     assert 'aria-describedby="id_contact_helptext id_contact_error"' in sent
     assert 'id="id_contact_error"' in sent
+
+
+def test_the_provider_translates_an_entry_on_its_page(world: World, portal: Portal, staff: dict[str, Client]) -> None:
+    url = f"/providers/offers/{portal.legal.pk}/translation/"
+    assert staff["outsider"].get(url).status_code == 403  # another organisation's entry
+    page = staff["sysadmin"].get(url, {"language": "uk"})
+    assert page.status_code == 200
+    saved = staff["sysadmin"].post(url, {"language": "uk", "name": "Юридична клініка", "hours": "Пн-Пт 9-17"})
+    assert saved.status_code == 302
+    assert Offering.objects.get(pk=portal.legal.pk).translations == {
+        "uk": {"name": "Юридична клініка", "hours": "Пн-Пт 9-17"}
+    }
+    refused = staff["sysadmin"].post(url, {"language": "uk", "name": '=HYPERLINK("x")' + "x" * 300})
+    assert refused.status_code == 422
+    assert "HYPERLINK" in refused.content.decode()  # what was typed stays
+    review = staff["coordinator"].get("/providers/review/").content.decode()
+    assert "Юридична клініка" in review  # the coordinator sees what she approves

@@ -102,7 +102,9 @@ class HearingFilterForm(forms.Form):
 
 
 class CalendarForm(forms.Form):
-    court = forms.ModelChoiceField(label=pgettext_lazy("justice", "Court"), queryset=Court.objects.none())
+    court = forms.ModelChoiceField(
+        label=pgettext_lazy("justice", "Court"), queryset=Court.objects.none(), empty_label=None
+    )
     view = forms.ChoiceField(
         label=pgettext_lazy("justice", "Show"),
         choices=[("week", pgettext_lazy("justice", "Week")), ("month", pgettext_lazy("justice", "Month"))],

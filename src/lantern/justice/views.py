@@ -121,6 +121,10 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# How far from today the calendar goes, either way.
+CALENDAR_YEARS = 50
+
+
 @login_required
 @require_safe
 def calendar_view(request: HttpRequest) -> HttpResponse:
@@ -142,7 +146,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     if court is None:
         return render(request, "justice/calendar.html", {"form": form, "court": None})
     today = timezone.now().astimezone(ZoneInfo(court.time_zone)).date()
-    anchor = anchor or today
+    if anchor is None or abs(anchor.year - today.year) > CALENDAR_YEARS:
+        anchor = today  # a date typed far away (year 1, 9999) is no calendar: this week instead
     start, end = selectors.calendar_period(view, anchor)
     if view == "month":
         first = anchor.replace(day=1)
@@ -166,7 +171,6 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "anchor": anchor,
             "previous": previous,
             "following": following,
-            "day_off_text": {d.day: day_off_text(d.off) for week in weeks for d in week if d.off},
             "count": sum(len(d.hearings) for week in weeks for d in week),
         },
     )
