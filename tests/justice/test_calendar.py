@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from lantern.cases.models import Case, CountryProfile
-from lantern.core.models import User
+from lantern.core.models import OrganisationType, User
 from lantern.core.roles import Role
 from lantern.core.services import organisation_create, user_create
 from lantern.crisis import services as crisis
@@ -222,7 +222,7 @@ def test_the_court_filter_reads_all_courts_and_the_days_share_one_table(
 
 def test_a_clerk_sees_her_courts_calendar_even_before_any_hearing(world: World, settings: object) -> None:
     registry = organisation_create(
-        actor=None, name="Patras Registry", type="court", country="GR", region="Western Greece", languages=["el"]
+        actor=None, name="Patras Registry", type=OrganisationType.COURT, country="GR", region="Western Greece", languages=["el"]
     )
     clerk: User = user_create(actor=None, username="patras", organisation=registry, role=Role.JUSTICE, password=None)
     court = services.court_create(

@@ -138,7 +138,7 @@ def test_the_contact_fields_help_text_describes_it(portal: Portal) -> None:
 
 
 def test_the_provider_translates_an_entry_on_its_page(world: World, portal: Portal, staff: dict[str, Client]) -> None:
-    url = f"/providers/offers/{portal.legal.pk}/translation/"
+    url = f"/services/offers/{portal.legal.pk}/translation/"
     assert staff["outsider"].get(url).status_code == 403  # another organisation's entry
     page = staff["sysadmin"].get(url, {"language": "uk"})
     assert page.status_code == 200
@@ -150,5 +150,5 @@ def test_the_provider_translates_an_entry_on_its_page(world: World, portal: Port
     refused = staff["sysadmin"].post(url, {"language": "uk", "name": '=HYPERLINK("x")' + "x" * 300})
     assert refused.status_code == 422
     assert "HYPERLINK" in refused.content.decode()  # what was typed stays
-    review = staff["coordinator"].get("/providers/review/").content.decode()
+    review = staff["coordinator"].get("/services/review/").content.decode()
     assert "Юридична клініка" in review  # the coordinator sees what she approves

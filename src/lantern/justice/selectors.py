@@ -103,13 +103,13 @@ def hearing_list(user: User, filters: HearingFilters | None = None) -> QuerySet[
 
 def to_reschedule(user: User, *, today: date | None = None) -> QuerySet[Hearing]:
     """Postponed hearings still without a new date, once nothing stops giving them one: postponed for a reason of
-    their own, or by a court suspension that has ended (its last day is past). A suspension still in force, even
+    their own, or by a court suspension that has ended (its last day has come). A suspension still in force, even
     with a known end, keeps its hearings off the list: a date given now could fall inside it."""
     today = today or timezone.localdate()
     return (
         hearings_visible_to(user)
         .filter(status=HearingStatus.POSTPONED, new_starts_at__isnull=True)
-        .filter(Q(postponed_by_measure__isnull=True) | Q(postponed_by_measure__ends_on__lt=today))
+        .filter(Q(postponed_by_measure__isnull=True) | Q(postponed_by_measure__ends_on__lte=today))
         .select_related("postponed_by_measure")
         .order_by("postponed_at", "starts_at", "pk")
     )

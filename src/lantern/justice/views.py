@@ -74,8 +74,13 @@ def day_off_text(off: selectors.DayOff | None) -> str:
     return _("%(day)s is a weekend day in the court's country.") % {"day": day}
 
 
-def _refused_day_off(form: Any, field: str, court: Court, moment: datetime) -> bool:
-    """A date on a day off is kept only once the clerk has seen the warning and ticked the box it brings."""
+def _refused_day_off(
+    form: Any, field: str, court: Court, moment: datetime, *, not_before: datetime | None = None
+) -> bool:
+    """A date on a day off is kept only once the clerk has seen the warning and ticked the box it brings. A date
+    the service refuses anyway (too early) gets that refusal instead, not a warning about the day."""
+    if moment <= max(timezone.now(), not_before or timezone.now()):
+        return False
     off = selectors.court_day_off(court, moment)
     if off is None or form.cleaned_data.get("on_day_off"):
         return False
@@ -486,7 +491,9 @@ def hearing_postpone_view(request: HttpRequest, hearing_id: int) -> HttpResponse
         new = data["new_starts_at"]
         new_starts_at = services.local_to_utc(hearing.court, new.replace(tzinfo=None)) if new else None
         try:
-            if new_starts_at is None or not _refused_day_off(form, "new_starts_at", hearing.court, new_starts_at):
+            if new_starts_at is None or not _refused_day_off(
+                form, "new_starts_at", hearing.court, new_starts_at, not_before=hearing.starts_at
+            ):
                 services.hearing_postpone(
                     actor=user, hearing=hearing, reason=data["reason"], new_starts_at=new_starts_at
                 )
@@ -506,7 +513,7 @@ def hearing_reschedule_view(request: HttpRequest, hearing_id: int) -> HttpRespon
         data = form.cleaned_data
         new_starts_at = services.local_to_utc(hearing.court, data["new_starts_at"].replace(tzinfo=None))
         try:
-            if not _refused_day_off(form, "new_starts_at", hearing.court, new_starts_at):
+            if not _refused_day_off(form, "new_starts_at", hearing.court, new_starts_at, not_before=hearing.starts_at):
                 following = services.hearing_reschedule(
                     actor=user, hearing=hearing, new_starts_at=new_starts_at, mode=data["mode"]
                 )
