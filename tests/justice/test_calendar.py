@@ -222,7 +222,12 @@ def test_the_court_filter_reads_all_courts_and_the_days_share_one_table(
 
 def test_a_clerk_sees_her_courts_calendar_even_before_any_hearing(world: World, settings: object) -> None:
     registry = organisation_create(
-        actor=None, name="Patras Registry", type=OrganisationType.COURT, country="GR", region="Western Greece", languages=["el"]
+        actor=None,
+        name="Patras Registry",
+        type=OrganisationType.COURT,
+        country="GR",
+        region="Western Greece",
+        languages=["el"],
     )
     clerk: User = user_create(actor=None, username="patras", organisation=registry, role=Role.JUSTICE, password=None)
     court = services.court_create(

@@ -160,7 +160,11 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         title = date_format(first, "F Y")
     else:
         previous, following = anchor - timedelta(days=7), anchor + timedelta(days=7)
-        title = _("Week from %(first)s to %(last)s") % {"first": f"{start:%Y-%m-%d}", "last": f"{end:%Y-%m-%d}"}
+        # Each date isolated (FSI...PDI), so that right to left does not reorder its digits and hyphens.
+        title = _("Week from %(first)s to %(last)s") % {
+            "first": f"\u2068{start:%Y-%m-%d}\u2069",
+            "last": f"\u2068{end:%Y-%m-%d}\u2069",
+        }
     weeks = selectors.court_calendar(user, court, view=view, anchor=anchor)
     return render(
         request,
