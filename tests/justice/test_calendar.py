@@ -241,3 +241,20 @@ def test_a_clerk_sees_her_courts_calendar_even_before_any_hearing(world: World, 
     assert page.status_code == 200
     assert "Patras First Instance" in page.content.decode()
     assert court in selectors.courts_of(clerk)
+
+
+def test_hostile_calendar_addresses_get_this_week_or_not_found(justice: Justice, case: Case, settings: object) -> None:
+    clerk = _clerk_client(justice, settings)
+    court = str(justice.athens.pk)
+    for query in (
+        {"court": court, "view": "<script>alert(1)</script>", "day": "2026-03-09"},
+        {"court": court, "day": "9999-12-31"},
+        {"court": court, "day": "0001-01-01", "view": "month"},
+        {"court": court, "day": '=HYPERLINK("x")'},
+    ):
+        page = clerk.get("/justice/calendar/", query)
+        assert page.status_code == 200, query
+        assert "<script>alert(1)</script>" not in page.content.decode()
+    assert clerk.get("/justice/calendar/", {"court": "abc"}).status_code == 404
+    assert clerk.get("/justice/calendar/", {"court": "99999"}).status_code == 404
+    assert clerk.post("/justice/calendar/", {"court": court}).status_code == 405
