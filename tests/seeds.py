@@ -20,6 +20,8 @@ SEEDS = [
     ("core", "0002_audit_append_only", "create_head"),
     ("crisis", "0002_default_minimum_package", "create"),
     ("portal", "0002_standard_messages", "seed"),
+    # the standard "leave home" message is shown while movement is restricted (after 0002's seed, in this order)
+    ("portal", "0011_message_shown_while", "leave_home_while_movement_restricted"),
 ]
 # RunPython functions that change existing rows or the schema, with nothing to put back after a flush.
 NOT_SEEDS = [

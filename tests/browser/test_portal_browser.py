@@ -146,7 +146,8 @@ def test_the_quick_exit_button_and_the_escape_key_leave_the_portal_out_of_the_ba
 
     page.goto(f"{base}/help/en/call-back/")
     page.get_by_label("Your number or address").fill("+30 694 555 0177")
-    page.get_by_label("Your number or address").press("Escape")  # from inside a form field too
+    page.get_by_label("Your number or address").press("Escape")  # inside a form field, the first leaves the field
+    page.keyboard.press("Escape")  # and the second exits (tests/browser/test_portal_exit_browser.py)
     page.wait_for_url(EXIT_URL)
 
     page.goto(f"{base}/help/en/")

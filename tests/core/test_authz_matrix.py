@@ -194,6 +194,9 @@ MATRIX: dict[str, Line] = {
     "offerings_list": Line(EVERYONE),
     "offerings_create": Line(frozenset({"org_admin", "supervisor", "sysadmin"}), body=OFFER),
     "offerings_update": Line(frozenset({"sysadmin"}), body=OFFER),
+    "offerings_translation_set": Line(
+        frozenset({"sysadmin"}), body={"language": "ar", "name": "عيادة المساعدة القانونية"}
+    ),
     # The portal's directory review: the target is the legal-aid clinic's offer, made public with a new contact.
     "directory_review_list": Line(COORDINATOR),
     "directory_review_decide": Line(COORDINATOR, body={"decision": "approve"}, prepare=_made_public),

@@ -16,6 +16,19 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 REASONS = [(code, label) for code, label in PostponementReason.choices if code != PostponementReason.COURT_SUSPENSION]
 
 
+class DayOffConfirmation(forms.Form):
+    """A date on a weekend day or public holiday of the court's country is kept only when the clerk ticks the box
+    the warning brings; the box is not shown before there is a warning."""
+
+    on_day_off = forms.BooleanField(label=_("Keep this date all the same"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        box = self.fields.pop("on_day_off")
+        if self.is_bound:  # after the date it is about
+            self.fields["on_day_off"] = box
+
+
 def local_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
@@ -41,7 +54,7 @@ class ProtectiveMeasureForm(forms.Form):
     language = CodePickerField(kind="language", label=_("Language of the interpreter"), required=False)
 
 
-class HearingForm(forms.Form):
+class HearingForm(DayOffConfirmation):
     court = forms.ModelChoiceField(
         label=pgettext_lazy("justice", "Court"), queryset=Court.objects.all().order_by("name")
     )
@@ -49,12 +62,12 @@ class HearingForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
 
 
-class PostponeForm(forms.Form):
+class PostponeForm(DayOffConfirmation):
     reason = forms.ChoiceField(label=_("Reason"), choices=REASONS)
     new_starts_at = local_field(_("New date and time (if known)"), required=False)
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(DayOffConfirmation):
     new_starts_at = local_field(_("New date and time"))
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
 
@@ -65,7 +78,10 @@ class ModeForm(forms.Form):
 
 class HearingFilterForm(forms.Form):
     court = forms.ModelChoiceField(
-        label=pgettext_lazy("justice", "Court"), queryset=Court.objects.none(), required=False
+        label=pgettext_lazy("justice", "Court"),
+        queryset=Court.objects.none(),
+        required=False,
+        empty_label=_("All courts"),
     )
     status = forms.ChoiceField(
         label=pgettext_lazy("justice", "Status"), choices=[("", pgettext_lazy("justice", "Any"))], required=False
@@ -82,4 +98,28 @@ class HearingFilterForm(forms.Form):
         label=pgettext_lazy("justice", "Until"),
         widget=IsoDateInput(),
         required=False,
+    )
+
+
+class CalendarForm(forms.Form):
+    court = forms.ModelChoiceField(
+        label=pgettext_lazy("justice", "Court"), queryset=Court.objects.none(), empty_label=None
+    )
+    view = forms.ChoiceField(
+        label=pgettext_lazy("justice", "Show"),
+        choices=[("week", pgettext_lazy("justice", "Week")), ("month", pgettext_lazy("justice", "Month"))],
+        required=False,
+    )
+    day = forms.DateField(
+        label=pgettext_lazy("justice", "Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )
+
+
+class FeedForm(forms.Form):
+    """Which calendar to subscribe to: one of the clerk's courts, or (empty) the prosecutor's own hearings."""
+
+    court = forms.ModelChoiceField(
+        label=_("Calendar of"), queryset=Court.objects.none(), required=False, empty_label=_("My proceedings' hearings")
     )

@@ -192,3 +192,28 @@ class Hearing(models.Model):
 
     def __str__(self) -> str:
         return f"hearing #{self.pk} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """An iCalendar feed a calendar application subscribes to: the hearings of one court (for its clerks), or those
+    of one prosecutor's proceedings. Calendar applications cannot sign in, so the address carries a secret; only
+    its SHA-256 is stored, and a revoked feed answers 404. What the feed may show is decided again on every fetch
+    from the permissions its owner has then, and it holds references only, never a name."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, null=True, blank=True, related_name="feeds")
+    language = models.CharField(max_length=8, default="en", help_text="of the labels in the feed")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(token_hash=""), name="calendar_feed_has_token")]
+
+    def __str__(self) -> str:
+        return f"calendar feed #{self.pk}"
+
+    @property
+    def is_court_feed(self) -> bool:
+        return self.court_id is not None

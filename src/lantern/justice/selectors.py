@@ -7,16 +7,19 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.cases.models import CountryProfile, PublicHoliday
 from lantern.cases.permissions import CaseAction
+from lantern.cases.workdays import is_working_day
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import organisation_scope
-from lantern.justice.models import Court, Hearing, HearingStatus, Mode, Proceeding
+from lantern.justice.models import CalendarFeed, Court, Hearing, HearingStatus, Mode, Proceeding
 from lantern.justice.permissions import JusticeAction
 
 
@@ -98,13 +101,15 @@ def hearing_list(user: User, filters: HearingFilters | None = None) -> QuerySet[
     return hearings.order_by("starts_at", "pk")
 
 
-def to_reschedule(user: User) -> QuerySet[Hearing]:
+def to_reschedule(user: User, *, today: date | None = None) -> QuerySet[Hearing]:
     """Postponed hearings still without a new date, once nothing stops giving them one: postponed for a reason of
-    their own, or by a court suspension whose end is known."""
+    their own, or by a court suspension that has ended (its last day has come). A suspension still in force, even
+    with a known end, keeps its hearings off the list: a date given now could fall inside it."""
+    today = today or timezone.localdate()
     return (
         hearings_visible_to(user)
         .filter(status=HearingStatus.POSTPONED, new_starts_at__isnull=True)
-        .filter(Q(postponed_by_measure__isnull=True) | Q(postponed_by_measure__ends_on__isnull=False))
+        .filter(Q(postponed_by_measure__isnull=True) | Q(postponed_by_measure__ends_on__lte=today))
         .select_related("postponed_by_measure")
         .order_by("postponed_at", "starts_at", "pk")
     )
@@ -135,8 +140,138 @@ def court_regions() -> list[str]:
 
 
 def courts_of(user: User) -> QuerySet[Court]:
-    """The courts whose hearings the user sees (for the filters of the hearing list)."""
-    return Court.objects.filter(pk__in=hearings_visible_to(user).values("court_id")).order_by("name")
+    """The courts whose hearings the user sees (for the filters of the hearing list), and the courts whose registry
+    the user works in (a court with no hearing yet still has a calendar)."""
+    registry = organisation_scope(user, JusticeAction.VIEW).q("registry_id")
+    return Court.objects.filter(Q(pk__in=hearings_visible_to(user).values("court_id")) | registry).order_by("name")
+
+
+# --- Days a court does not sit ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayOff:
+    day: date
+    holiday: str  # the public holiday's name; "" for a weekend day
+
+
+def days_off(country: str, start: date, end: date) -> dict[date, DayOff]:
+    """The weekend days (as the country profile counts them) and public holidays of `country` from `start` to
+    `end` inclusive."""
+    weekend = CountryProfile.objects.filter(country=country).values_list("weekend", flat=True).first() or [6, 7]
+    holidays = dict(
+        PublicHoliday.objects.filter(country=country, date__gte=start, date__lte=end).values_list("date", "name")
+    )
+    found = {}
+    day = start
+    while day <= end:
+        if not is_working_day(day, weekend=weekend, holidays=holidays):
+            found[day] = DayOff(day=day, holiday=holidays.get(day, ""))
+        day += timedelta(days=1)
+    return found
+
+
+def court_day_off(court: Court, moment: datetime) -> DayOff | None:
+    """Whether an instant falls, in the court's own time zone, on a weekend day or public holiday of its country."""
+    day = moment.astimezone(ZoneInfo(court.time_zone)).date()
+    return days_off(court.country, day, day).get(day)
+
+
+# --- The calendar -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_period: bool  # False for the days of the neighbouring months that fill a month's first and last week
+    off: DayOff | None
+    hearings: list[Hearing]
+
+
+def calendar_period(view: str, anchor: date) -> tuple[date, date]:
+    """The first and last day shown: the week (Monday to Sunday) of `anchor`, or the whole weeks covering its
+    month."""
+    if view == "month":
+        first = anchor.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        last = following - timedelta(days=1)
+        return first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday())
+    monday = anchor - timedelta(days=anchor.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def court_calendar(user: User, court: Court, *, view: str, anchor: date) -> list[list[CalendarDay]]:
+    """The hearings of one court the user sees, week by week, each on its day as the court reckons it (its time
+    zone), cancelled ones left out; with the court's days off."""
+    zone = ZoneInfo(court.time_zone)
+    start, end = calendar_period(view, anchor)
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    by_day: dict[date, list[Hearing]] = defaultdict(list)
+    hearings = (
+        hearings_visible_to(user)
+        .filter(court=court, starts_at__gte=since, starts_at__lt=until)
+        .exclude(status=HearingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    for hearing in hearings:
+        by_day[hearing.starts_at.astimezone(zone).date()].append(hearing)
+    off = days_off(court.country, start, end)
+    weeks: list[list[CalendarDay]] = []
+    day = start
+    while day <= end:
+        if day.weekday() == 0:
+            weeks.append([])
+        in_period = view != "month" or day.month == anchor.month
+        weeks[-1].append(CalendarDay(day=day, in_period=in_period, off=off.get(day), hearings=by_day.get(day, [])))
+        day += timedelta(days=1)
+    return weeks
+
+
+# --- Calendar feeds -----------------------------------------------------------------------------------------------
+
+# How far back a feed reaches: calendar applications keep what they fetched, so a short past is enough.
+FEED_DAYS_BACK = 90
+# A feed is a calendar, not an export: at most this many hearings in one fetch (the soonest first).
+FEED_MAX_HEARINGS = 2000
+
+
+def feeds_of(user: User) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(owner=user, revoked_at__isnull=True).select_related("court")
+
+
+def feed_by_token_hash(token_hash: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True, owner__is_active=True)
+        .select_related("owner", "court__registry")
+        .first()
+    )
+
+
+def courts_with_feed_for(user: User) -> QuerySet[Court]:
+    """The courts whose registry the user works in (a clerk subscribes to her own courts only)."""
+    scope = organisation_scope(user, JusticeAction.VIEW)
+    if scope.empty or scope.everywhere:
+        return Court.objects.none()
+    return Court.objects.filter(registry_id__in=sorted(scope.organisation_ids)).order_by("name")
+
+
+def feed_hearings(feed: CalendarFeed, *, now: datetime | None = None) -> QuerySet[Hearing]:
+    """What a feed shows, by its owner's permissions at the time of the fetch: a court feed the court's hearings
+    while the owner still works in its registry; a prosecutor's feed the hearings of the proceedings her
+    prosecution service is in charge of. Never the hearings she sees only as a caseworker."""
+    now = now or timezone.now()
+    scope = organisation_scope(feed.owner, JusticeAction.VIEW)
+    if scope.everywhere:  # nobody has justice.view everywhere; refuse rather than publish every court
+        return Hearing.objects.none()
+    hearings = Hearing.objects.filter(starts_at__gte=now - timedelta(days=FEED_DAYS_BACK))
+    if feed.court is not None:
+        if feed.court.registry_id not in scope.organisation_ids:
+            return Hearing.objects.none()
+        hearings = hearings.filter(court=feed.court)
+    else:
+        hearings = hearings.filter(proceeding__organisation_id__in=sorted(scope.organisation_ids))
+    return hearings.select_related("proceeding__case", "court").order_by("starts_at", "pk")
 
 
 # --- Backlog figures (no personal data) -------------------------------------------------------------------------

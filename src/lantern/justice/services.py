@@ -9,6 +9,8 @@ hearing is no longer scheduled."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -30,6 +32,7 @@ from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can, require
 from lantern.core.pickers import refused_codes
 from lantern.justice.models import (
+    CalendarFeed,
     Court,
     Hearing,
     HearingStatus,
@@ -42,6 +45,7 @@ from lantern.justice.models import (
     SurvivorRole,
 )
 from lantern.justice.permissions import JusticeAction, may_manage_hearing
+from lantern.justice.selectors import prosecution_services_of
 
 # Organisations that can be in charge of a proceeding.
 IN_CHARGE_TYPES = frozenset({OrganisationType.PROSECUTION, OrganisationType.COURT, OrganisationType.LAW_ENFORCEMENT})
@@ -65,7 +69,11 @@ def _require_hearing(actor: User | None, hearing: Hearing) -> None:
         raise PermissionDenied("not allowed: justice.manage")
 
 
-def _moment(value: Any, field: str, errors: dict[str, str], *, not_before: datetime | None = None) -> datetime | None:
+def _moment(
+    value: Any, field: str, errors: dict[str, str], *, court: Court, not_before: datetime | None = None
+) -> datetime | None:
+    """A time-zone-aware instant within reach, in UTC; refusals name the limit in the court's own time, as the
+    clerk typed it."""
     if not isinstance(value, datetime) or timezone.is_naive(value):
         errors[field] = _("A date and time with its time zone.")
         return None
@@ -76,8 +84,9 @@ def _moment(value: Any, field: str, errors: dict[str, str], *, not_before: datet
         return None
     now = timezone.now()
     if moment < (not_before or now):
+        limit = (not_before or now).astimezone(ZoneInfo(court.time_zone))
         errors[field] = _("The date and time must be later than %(when)s.") % {
-            "when": (not_before or now).strftime("%Y-%m-%d %H:%M UTC")
+            "when": f"{limit:%Y-%m-%d %H:%M} ({court.time_zone})"
         }
     elif moment > now + FAR_FUTURE:
         errors[field] = _("The date is too far in the future.")
@@ -308,7 +317,7 @@ def hearing_schedule(
     ):
         raise PermissionDenied("not allowed: justice.manage")
     errors: dict[str, str] = {}
-    moment = _moment(starts_at, "starts_at", errors)
+    moment = _moment(starts_at, "starts_at", errors, court=court)
     if mode not in Mode.values:
         errors["mode"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(mode)}
     if proceeding.closed_on is not None:
@@ -375,7 +384,13 @@ def hearing_postpone(
         errors["reason"] = _("Choose a reason (a court suspension is recorded by crisis mode itself).")
     moment = None
     if new_starts_at is not None:
-        moment = _moment(new_starts_at, "new_starts_at", errors, not_before=max(timezone.now(), hearing.starts_at))
+        moment = _moment(
+            new_starts_at,
+            "new_starts_at",
+            errors,
+            court=hearing.court,
+            not_before=max(timezone.now(), hearing.starts_at),
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -417,7 +432,13 @@ def hearing_reschedule(
     new hearing."""
     _require_hearing(actor, hearing)
     errors: dict[str, str] = {}
-    moment = _moment(new_starts_at, "new_starts_at", errors, not_before=max(timezone.now(), hearing.starts_at))
+    moment = _moment(
+        new_starts_at,
+        "new_starts_at",
+        errors,
+        court=court or hearing.court,
+        not_before=max(timezone.now(), hearing.starts_at),
+    )
     mode = mode or hearing.mode
     if mode not in Mode.values:
         errors["mode"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(mode)}
@@ -485,3 +506,55 @@ def hearing_mode_change(*, actor: User | None, hearing: Hearing, mode: str) -> H
         _record(current, "mode_change", actor, mode=mode)
         _emit("hearing.mode_changed", current)
     return current
+
+
+# --- Calendar feeds ---------------------------------------------------------------------------------------------
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_create(*, actor: User, court: Court | None = None, language: str = "en") -> tuple[CalendarFeed, str]:
+    """A feed of one court's hearings (for a clerk of its registry) or, with no court, of the hearings of the
+    proceedings the actor's prosecution service is in charge of. Returns the feed and its secret, which is shown
+    once and never stored (only its hash)."""
+    require(actor, JusticeAction.VIEW)
+    if court is not None and (court.registry is None or not can(actor, JusticeAction.VIEW, court.registry)):
+        raise PermissionDenied("not allowed: a feed of a court whose registry you do not work in")
+    if court is None and not prosecution_services_of(actor).exists():
+        raise PermissionDenied("not allowed: a prosecutor's feed is for a member of a prosecution service")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        feed = CalendarFeed.objects.create(
+            token_hash=feed_token_hash(token), owner=actor, court=court, language=language[:8] or "en"
+        )
+        audit_record(
+            action="justice.calendar_feed_create",
+            actor=actor,
+            organisation_id=court.registry_id if court is not None else None,
+            object_type="justice.calendar_feed",
+            object_id=feed.pk,
+            detail={"court": court.pk if court is not None else None},
+        )
+    return feed, token
+
+
+def calendar_feed_revoke(*, actor: User, feed: CalendarFeed) -> CalendarFeed:
+    """The feed's address stops working at once. Only its owner revokes it (she is the one who handed it out); a
+    member who leaves takes her feeds with her, as a feed follows its owner's permissions on every fetch."""
+    if feed.owner_id != actor.pk:
+        raise PermissionDenied("not allowed: someone else's feed")
+    with transaction.atomic():
+        now = timezone.now()
+        if not CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(revoked_at=now):
+            raise ValidationError({"feed": _("This feed was revoked already.")})
+        audit_record(
+            action="justice.calendar_feed_revoke",
+            actor=actor,
+            object_type="justice.calendar_feed",
+            object_id=feed.pk,
+            detail={"court": feed.court_id},
+        )
+        feed.revoked_at = now
+    return feed

@@ -1,14 +1,34 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from lantern.justice import views
 
 app_name = "justice"
+
+
+class FeedTokenConverter:
+    """A calendar feed's secret (secrets.token_urlsafe(32)): random, never a word anyone typed."""
+
+    regex = "[A-Za-z0-9_-]{43}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FeedTokenConverter, "feed_token")
 
 urlpatterns = [
     path("", views.hearings_view, name="hearings"),
     path("find/", views.find_case_view, name="find_case"),
     path("to-reschedule/", views.to_reschedule_view, name="to_reschedule"),
     path("backlog/", views.backlog_view, name="backlog"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("calendar/feeds/", views.feeds_view, name="feeds"),
+    path("calendar/feeds/<int:feed_id>/revoke/", views.feed_revoke_view, name="feed_revoke"),
+    # A calendar application's address: no session, the secret in the path (never logged by Lantern).
+    path("calendar/feed/<feed_token:token>.ics", views.feed_view, name="feed"),
     path("case/<str:reference>/", views.case_view, name="case"),
     path("case/<str:reference>/open/", views.proceeding_open_view, name="proceeding_open"),
     path("proceeding/<int:proceeding_id>/", views.proceeding_view, name="proceeding"),

@@ -6,7 +6,7 @@ national coordinator sees the backlog figures only. Pages name cases by their ps
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
 
 from lantern.cases import selectors as case_selectors
 from lantern.cases.models import Case
@@ -26,8 +29,10 @@ from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
 from lantern.core.views import attempt, confirm_page, confirmed, form_errors, page_user, post_only
-from lantern.justice import selectors, services
+from lantern.justice import ics, selectors, services
 from lantern.justice.forms import (
+    CalendarForm,
+    FeedForm,
     HearingFilterForm,
     HearingForm,
     ModeForm,
@@ -36,7 +41,7 @@ from lantern.justice.forms import (
     ProtectiveMeasureForm,
     RescheduleForm,
 )
-from lantern.justice.models import Court, Hearing, HearingStatus, Proceeding
+from lantern.justice.models import CalendarFeed, Court, Hearing, HearingStatus, Proceeding
 from lantern.justice.permissions import JusticeAction, may_manage_hearing
 
 
@@ -54,6 +59,33 @@ def _viewer(request: HttpRequest) -> User:
 def _own_organisations(user: User) -> Any:
     """The prosecution services the user opens proceedings for (a court registry opens none)."""
     return selectors.prosecution_services_of(user)
+
+
+def day_off_text(off: selectors.DayOff | None) -> str:
+    """The warning for a date on which the court's country does not work ("" when it does)."""
+    if off is None:
+        return ""
+    day = date_format(off.day, "l Y-m-d")
+    if off.holiday:
+        return _("%(day)s is a public holiday in the court's country: %(holiday)s.") % {
+            "day": day,
+            "holiday": off.holiday,
+        }
+    return _("%(day)s is a weekend day in the court's country.") % {"day": day}
+
+
+def _refused_day_off(
+    form: Any, field: str, court: Court, moment: datetime, *, not_before: datetime | None = None
+) -> bool:
+    """A date on a day off is kept only once the clerk has seen the warning and ticked the box it brings. A date
+    the service refuses anyway (too early) gets that refusal instead, not a warning about the day."""
+    if moment <= max(timezone.now(), not_before or timezone.now()):
+        return False
+    off = selectors.court_day_off(court, moment)
+    if off is None or form.cleaned_data.get("on_day_off"):
+        return False
+    form.add_error(field, day_off_text(off) + " " + _("Choose another date, or tick the box to keep this one."))
+    return True
 
 
 @login_required
@@ -89,8 +121,184 @@ def hearings_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "may_manage": can(user, JusticeAction.MANAGE),
             "to_reschedule": selectors.to_reschedule(user).count(),
+            "calendar_court": filters.court_id,
         },
     )
+
+
+# How far from today the calendar goes, either way.
+CALENDAR_YEARS = 50
+
+
+@login_required
+@require_safe
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    """One court's hearings by week or by month, in the court's time zone, with its days off; links only, so it
+    works without JavaScript and a keyboard moves through it as through any page."""
+    user = _viewer(request)
+    courts = selectors.courts_of(user)
+    form = CalendarForm(request.GET or None)
+    form.fields["court"].queryset = courts  # type: ignore[attr-defined]
+    court = courts.first()
+    view = "week"
+    anchor: date | None = None
+    if form.is_bound and form.is_valid():
+        court = form.cleaned_data["court"]
+        view = form.cleaned_data["view"] or "week"
+        anchor = form.cleaned_data["day"]
+    elif form.is_bound and form.has_error("court"):
+        raise Http404
+    if court is None:
+        return render(request, "justice/calendar.html", {"form": form, "court": None})
+    today = timezone.now().astimezone(ZoneInfo(court.time_zone)).date()
+    if anchor is None or abs(anchor.year - today.year) > CALENDAR_YEARS:
+        anchor = today  # a date typed far away (year 1, 9999) is no calendar: this week instead
+    start, end = selectors.calendar_period(view, anchor)
+    if view == "month":
+        first = anchor.replace(day=1)
+        previous, following = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
+        title = date_format(first, "F Y")
+    else:
+        previous, following = anchor - timedelta(days=7), anchor + timedelta(days=7)
+        # Each date isolated (FSI...PDI), so that right to left does not reorder its digits and hyphens.
+        title = _("Week from %(first)s to %(last)s") % {
+            "first": f"\u2068{start:%Y-%m-%d}\u2069",
+            "last": f"\u2068{end:%Y-%m-%d}\u2069",
+        }
+    weeks = selectors.court_calendar(user, court, view=view, anchor=anchor)
+    return render(
+        request,
+        "justice/calendar.html",
+        {
+            "form": form,
+            "court": court,
+            "view": view,
+            "title": title,
+            "weeks": weeks,
+            "weekdays": [date_format(day.day, "l") for day in weeks[0]],
+            "today": today,
+            "anchor": anchor,
+            "previous": previous,
+            "following": following,
+            "count": sum(len(d.hearings) for week in weeks for d in week),
+        },
+    )
+
+
+# --- Calendar feeds ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def feeds_view(request: HttpRequest) -> HttpResponse:
+    """The user's calendar feeds: subscribe to one court's hearings (a clerk) or to one's proceedings' (a
+    prosecutor); revoke an address. A new address is shown once, on the page that answers its creation."""
+    user = page_user(request, JusticeAction.VIEW)
+    courts = selectors.courts_with_feed_for(user)
+    prosecutor = selectors.prosecution_services_of(user).exists()
+    form = FeedForm(request.POST or None)
+    form.fields["court"].queryset = courts  # type: ignore[attr-defined]
+    if not prosecutor:
+        form.fields["court"].required = True
+        form.fields["court"].empty_label = None  # type: ignore[attr-defined]
+    new_url = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _feed, token = services.calendar_feed_create(
+                    actor=user, court=form.cleaned_data["court"], language=translation.get_language() or "en"
+                )
+            except (PermissionDenied, ValidationError):
+                form.add_error("court", _("You may not subscribe to this calendar."))
+                status = 403
+            else:
+                new_url = request.build_absolute_uri(reverse("justice:feed", args=[token]))
+        else:
+            status = 422
+    response = render(
+        request,
+        "justice/feeds.html",
+        {
+            "form": form,
+            "feeds": selectors.feeds_of(user),
+            "new_url": new_url,
+            "may_subscribe": courts.exists() or prosecutor,
+        },
+        status=status,
+    )
+    if new_url:
+        response["Cache-Control"] = "no-store"  # the address is a secret: shown once, kept by no cache
+    return response
+
+
+@login_required
+@post_only
+def feed_revoke_view(request: HttpRequest, feed_id: int) -> HttpResponse:
+    user = page_user(request, JusticeAction.VIEW)
+    feed = selectors.feeds_of(user).filter(pk=feed_id).first()
+    if feed is None:
+        raise Http404
+    attempt(
+        request,
+        lambda: services.calendar_feed_revoke(actor=user, feed=feed),
+        _("The calendar address was revoked: it no longer works anywhere."),
+    )
+    return redirect("justice:feeds")
+
+
+def _feed_events(request: HttpRequest, feed: CalendarFeed) -> list[ics.Event]:
+    events = []
+    for hearing in selectors.feed_hearings(feed)[: selectors.FEED_MAX_HEARINGS]:
+        zone = ZoneInfo(hearing.court.time_zone)
+        lines = [
+            _("Mode: %(mode)s.") % {"mode": hearing.get_mode_display()},
+            _("Status: %(status)s.") % {"status": hearing.get_status_display()},
+        ]
+        if hearing.postponement_reason:
+            lines.append(_("Reason: %(reason)s.") % {"reason": hearing.get_postponement_reason_display()})
+        if hearing.new_starts_at:
+            lines.append(
+                _("New date: %(when)s.")
+                % {"when": f"{hearing.new_starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({hearing.court.time_zone})"}
+            )
+        events.append(
+            ics.Event(
+                uid=f"hearing-{hearing.pk}@{request.get_host()}",
+                stamp=hearing.changed_at,
+                starts_at=hearing.starts_at,
+                summary=f"{hearing.proceeding.case.reference} · {hearing.proceeding.get_kind_display()}",
+                location=hearing.court.name,
+                description="\n".join(lines),
+                cancelled=hearing.status in (HearingStatus.CANCELLED, HearingStatus.POSTPONED),
+                url=request.build_absolute_uri(reverse("justice:hearing", args=[hearing.pk])),
+            )
+        )
+    return events
+
+
+@require_safe
+def feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself, for a calendar application: no session, the secret in the address. An unknown, revoked or
+    orphaned address is a plain 404 that says nothing about which."""
+    feed = selectors.feed_by_token_hash(services.feed_token_hash(token[:100]))
+    if feed is None:
+        raise Http404
+    with translation.override(feed.language):
+        name = (
+            _("Hearings at %(court)s") % {"court": feed.court.name}
+            if feed.court is not None
+            else _("Hearings of my proceedings")
+        )
+        body = ics.calendar(
+            name=name,
+            time_zone=feed.court.time_zone if feed.court is not None else "",
+            events=_feed_events(request, feed),
+        )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_required
@@ -202,19 +410,16 @@ def hearing_schedule_view(request: HttpRequest, proceeding_id: int) -> HttpRespo
     if form.is_valid():
         data = form.cleaned_data
         court: Court = data["court"]
+        starts_at = services.local_to_utc(court, data["starts_at"].replace(tzinfo=None))
         try:
-            hearing = services.hearing_schedule(
-                actor=user,
-                proceeding=proceeding,
-                court=court,
-                starts_at=services.local_to_utc(court, data["starts_at"].replace(tzinfo=None)),
-                mode=data["mode"],
-            )
+            if not _refused_day_off(form, "starts_at", court, starts_at):
+                hearing = services.hearing_schedule(
+                    actor=user, proceeding=proceeding, court=court, starts_at=starts_at, mode=data["mode"]
+                )
+                messages.success(request, _("Hearing scheduled."))
+                return redirect("justice:hearing", hearing_id=hearing.pk)
         except ValidationError as exc:
             form_errors(form, exc)
-        else:
-            messages.success(request, _("Hearing scheduled."))
-            return redirect("justice:hearing", hearing_id=hearing.pk)
     return proceeding_view(request, proceeding.pk, hearing_form=form, status=422)
 
 
@@ -266,6 +471,7 @@ def hearing_view(
             "scheduled": hearing.status == HearingStatus.SCHEDULED,
             "due": hearing.starts_at <= timezone.now(),
             "to_reschedule": hearing.status == HearingStatus.POSTPONED and hearing.new_starts_at is None,
+            "day_off": day_off_text(selectors.court_day_off(hearing.court, hearing.starts_at)),
         },
         status=status,
     )
@@ -287,18 +493,18 @@ def hearing_postpone_view(request: HttpRequest, hearing_id: int) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         new = data["new_starts_at"]
+        new_starts_at = services.local_to_utc(hearing.court, new.replace(tzinfo=None)) if new else None
         try:
-            services.hearing_postpone(
-                actor=user,
-                hearing=hearing,
-                reason=data["reason"],
-                new_starts_at=services.local_to_utc(hearing.court, new.replace(tzinfo=None)) if new else None,
-            )
+            if new_starts_at is None or not _refused_day_off(
+                form, "new_starts_at", hearing.court, new_starts_at, not_before=hearing.starts_at
+            ):
+                services.hearing_postpone(
+                    actor=user, hearing=hearing, reason=data["reason"], new_starts_at=new_starts_at
+                )
+                messages.success(request, _("Hearing postponed: the survivor and their caseworker will be told."))
+                return redirect("justice:hearing", hearing_id=hearing.pk)
         except ValidationError as exc:
             form_errors(form, exc)
-        else:
-            messages.success(request, _("Hearing postponed: the survivor and their caseworker will be told."))
-            return redirect("justice:hearing", hearing_id=hearing.pk)
     return hearing_view(request, hearing.pk, forms={"postpone": form}, status=422)
 
 
@@ -309,18 +515,16 @@ def hearing_reschedule_view(request: HttpRequest, hearing_id: int) -> HttpRespon
     form = RescheduleForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        new_starts_at = services.local_to_utc(hearing.court, data["new_starts_at"].replace(tzinfo=None))
         try:
-            following = services.hearing_reschedule(
-                actor=user,
-                hearing=hearing,
-                new_starts_at=services.local_to_utc(hearing.court, data["new_starts_at"].replace(tzinfo=None)),
-                mode=data["mode"],
-            )
+            if not _refused_day_off(form, "new_starts_at", hearing.court, new_starts_at, not_before=hearing.starts_at):
+                following = services.hearing_reschedule(
+                    actor=user, hearing=hearing, new_starts_at=new_starts_at, mode=data["mode"]
+                )
+                messages.success(request, _("New date set: the survivor and their caseworker will be told."))
+                return redirect("justice:hearing", hearing_id=following.pk)
         except ValidationError as exc:
             form_errors(form, exc)
-        else:
-            messages.success(request, _("New date set: the survivor and their caseworker will be told."))
-            return redirect("justice:hearing", hearing_id=following.pk)
     return hearing_view(request, hearing.pk, forms={"reschedule": form}, status=422)
 
 

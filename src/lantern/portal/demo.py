@@ -98,7 +98,7 @@ def load() -> None:
 
     # A message written in five languages only: every other language shows it in English, and says so.
     title, body = CURFEW["en"]
-    message = services.message_create(actor=None, key="curfew_pharmacies", title=title, body=body)
+    message = services.message_create(actor=None, key="curfew_pharmacies", title=title, body=body, shown_while="curfew")
     for language, (title, body) in CURFEW.items():
         if language != "en":
             services.message_text_save(actor=None, message=message, language=language, title=title, body=body)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lantern.portal import languages
+from lantern.portal.labels import MEASURES
 from lantern.portal.models import Channel, CloseReason, IfSomeoneElse
 
 
@@ -67,11 +68,23 @@ class MessageTextForm(forms.Form):
     body = forms.CharField(label=_("Text"), max_length=1000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
+def _shown_while_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("Whenever a crisis is active")),
+        ("movement", _("While movement is restricted (lockdown, curfew or movement restriction)")),
+        *[
+            (kind, _("While this measure is in force: %(measure)s") % {"measure": name})
+            for kind, name in MEASURES.items()
+        ],
+    ]
+
+
 class MessageCreateForm(MessageTextForm):
     key = forms.SlugField(
         label=_("Short name"), max_length=40, help_text=_("Letters, digits, - and _; it is never shown to visitors.")
     )
-    field_order = ["key", "title", "body"]
+    shown_while = forms.ChoiceField(label=_("Shown"), choices=_shown_while_choices, required=False)
+    field_order = ["key", "shown_while", "title", "body"]
 
 
 class CloseForm(forms.Form):

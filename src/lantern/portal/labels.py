@@ -82,3 +82,30 @@ def service_name(code: str) -> str:
 
 def service_description(code: str) -> str:
     return str(SERVICES[code][1]) if code in SERVICES else ""
+
+
+# Kinds of help that stand in, at least in part, for one another: when a search finds none of one kind, the
+# portal suggests these first (both directions are listed where they hold both ways).
+RELATED: dict[str, tuple[str, ...]] = {
+    "safe_accommodation": ("quarantine_accommodation", "social_care"),
+    "quarantine_accommodation": ("safe_accommodation",),
+    "medical": ("covid_test_vaccination", "psychological"),
+    "covid_test_vaccination": ("medical",),
+    "psychological": ("remote_psychosocial", "medical"),
+    "remote_psychosocial": ("psychological",),
+    "interpretation": ("cultural_mediation",),
+    "cultural_mediation": ("interpretation",),
+    "legal_counselling": ("legal_aid",),
+    "legal_aid": ("legal_counselling",),
+    "financial_assistance": ("emergency_cash", "food_package"),
+    "emergency_cash": ("financial_assistance", "food_package"),
+    "food_package": ("emergency_cash", "financial_assistance"),
+    "livelihood": ("vocational_training", "education"),
+    "vocational_training": ("livelihood", "education"),
+    "education": ("vocational_training",),
+    "social_care": ("safe_accommodation",),
+    "repatriation": ("family_tracing", "legal_counselling"),
+    "family_tracing": ("repatriation",),
+    "protective_equipment": ("medical",),
+    "device_and_internet": ("remote_psychosocial",),
+}

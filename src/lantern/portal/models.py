@@ -21,6 +21,9 @@ class CrisisMessage(models.Model):
     revision shows as lagging in the translation-status view."""
 
     key = models.SlugField(max_length=40, unique=True)
+    # "" while any crisis is active; a measure kind ("curfew") only while a measure of that kind is in force;
+    # "movement" while a lockdown, curfew or movement restriction is (SHOWN_WHILE in services.py).
+    shown_while = models.CharField(max_length=24, blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1)
     active = models.BooleanField(default=True)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import organisation_scope
-from lantern.crisis.models import Measure
+from lantern.crisis.models import MOVEMENT_MEASURES, Measure
 from lantern.crisis.selectors import active_crises, active_measures
 from lantern.portal import languages
 from lantern.portal.models import CrisisMessage, Intake, IntakeStatus, MessageText
@@ -31,9 +31,25 @@ class ShownMessage:
     outdated: bool  # translated from an older version of the English text
 
 
-def shown_messages(language: str) -> list[ShownMessage]:
+MOVEMENT = "movement"  # CrisisMessage.shown_while: any measure that restricts movement
+
+
+def message_applies(shown_while: str, measure_kinds: set[str]) -> bool:
+    """Whether a message is shown under the measures in force: a curfew message only while a curfew is."""
+    if not shown_while:
+        return True
+    if shown_while == MOVEMENT:
+        return bool(measure_kinds & MOVEMENT_MEASURES)
+    return shown_while in measure_kinds
+
+
+def shown_messages(language: str, measure_kinds: set[str] | None = None) -> list[ShownMessage]:
+    """The active messages in the visitor's language, those tied to a measure only while it is in force (None:
+    every active message, for the staff's previews)."""
     shown = []
     for message in CrisisMessage.objects.filter(active=True).prefetch_related("texts"):
+        if measure_kinds is not None and not message_applies(message.shown_while, measure_kinds):
+            continue
         texts = {t.language: t for t in message.texts.all()}
         text = texts.get(language)
         fallback = text is None
@@ -64,7 +80,8 @@ def crisis_banner(language: str, *, on: date | None = None) -> CrisisBanner | No
     """What the portal shows at the top of every page while a crisis is active; None when none is."""
     if not active_crises(on=on).exists():
         return None
-    return CrisisBanner(messages=shown_messages(language), measures=active_measures(on=on))
+    measures = active_measures(on=on)
+    return CrisisBanner(messages=shown_messages(language, {m.kind for m in measures}), measures=measures)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
 from lantern.core.roles import Role
 from lantern.core.services import alerts_send
+from lantern.crisis.models import MeasureKind
 from lantern.portal import languages
 from lantern.portal.models import (
     Channel,
@@ -42,10 +43,18 @@ from lantern.portal.models import (
     UsedFormToken,
 )
 from lantern.portal.permissions import PortalAction
-from lantern.portal.selectors import callback_recipients
+from lantern.portal.selectors import MOVEMENT, callback_recipients
 from lantern.portal.standard_messages import STANDARD_MESSAGES
 
 # --- Crisis messages ----------------------------------------------------------------------------------------
+
+
+# When a crisis message is shown (CrisisMessage.shown_while): "" whenever a crisis is active, "movement" while
+# movement is restricted, or while one kind of measure is in force.
+SHOWN_WHILE = frozenset({"", MOVEMENT, *MeasureKind.values})
+# The standard messages that speak of one kind of measure: "lockdown and curfew rules allow you to leave home" is
+# wrong, and alarming, where neither is in force.
+STANDARD_SHOWN_WHILE = {"leave_home": MOVEMENT}
 
 
 def _clean_text(title: str, body: str) -> tuple[str, str]:
@@ -64,10 +73,13 @@ def _clean_text(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def message_create(*, actor: User | None, key: str, title: str, body: str) -> CrisisMessage:
-    """A new crisis message, written first in the source language (English); translations follow."""
+def message_create(*, actor: User | None, key: str, title: str, body: str, shown_while: str = "") -> CrisisMessage:
+    """A new crisis message, written first in the source language (English); translations follow. With
+    `shown_while` (a measure kind, or "movement"), it is shown only while such a measure is in force."""
     if actor is not None:
         require(actor, PortalAction.MESSAGES)
+    if shown_while not in SHOWN_WHILE:
+        raise ValidationError({"shown_while": _("Choose when the message is shown.")})
     key = key.strip().lower()
     if not key or len(key) > 40 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
         raise ValidationError({"key": _("A short name of letters, digits, - and _ (at most 40).")})
@@ -76,7 +88,7 @@ def message_create(*, actor: User | None, key: str, title: str, body: str) -> Cr
     title, body = _clean_text(title, body)
     with transaction.atomic():
         position = (CrisisMessage.objects.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        message = CrisisMessage.objects.create(key=key, position=position)
+        message = CrisisMessage.objects.create(key=key, position=position, shown_while=shown_while)
         MessageText.objects.create(
             message=message,
             language=languages.SOURCE,
@@ -91,7 +103,7 @@ def message_create(*, actor: User | None, key: str, title: str, body: str) -> Cr
             actor_label=actor.get_username() if actor else "console",
             object_type="portal.crisismessage",
             object_id=message.pk,
-            detail={"key": key},
+            detail={"key": key, "shown_while": shown_while},
         )
     return message
 
@@ -105,7 +117,9 @@ def standard_messages_install(*, actor: User | None = None) -> int:
     written = 0
     with transaction.atomic():
         for position, (key, texts) in enumerate(STANDARD_MESSAGES.items(), start=1):
-            message, _created = CrisisMessage.objects.get_or_create(key=key, defaults={"position": position})
+            message, _created = CrisisMessage.objects.get_or_create(
+                key=key, defaults={"position": position, "shown_while": STANDARD_SHOWN_WHILE.get(key, "")}
+            )
             present = set(message.texts.values_list("language", flat=True))
             missing = [
                 MessageText(message=message, language=code, title=title, body=body, source_revision=message.revision)

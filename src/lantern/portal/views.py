@@ -55,26 +55,54 @@ def _tel(contact: str) -> str:
     return "tel:" + re.sub(r"[\s-]", "", match.group(1)) if match else ""
 
 
-def _offer(row: Any) -> dict[str, Any]:
+# An entry's own words, translated per language by its provider (the original where a translation is missing).
+OWN_WORDS = {"organisation": "name", "hours": "hours", "contact": "public_contact", "note": "eligibility_note"}
+
+
+def _own_words(shown: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The entry's name, hours, contact and note in the visitor's language where its provider translated them;
+    otherwise the original, with the language it is written in (the page marks it with lang=, and says so)."""
+    original = shown.get("text_language") or languages.SOURCE
+    translated = {} if lang == original else dict((shown.get("translations") or {}).get(lang) or {})
+    words: dict[str, Any] = {"original_language": original, "untranslated": False}
+    for key, field in OWN_WORDS.items():
+        value = translated.get(field) or shown.get(field, "")
+        fell_back = bool(value) and lang != original and not translated.get(field)
+        words[key] = value
+        words[f"{key}_lang"] = original if fell_back else ""
+        words["untranslated"] = words["untranslated"] or fell_back
+    words["original_dir"] = "rtl" if languages.is_rtl(original) else "ltr"
+    words["original_name"] = _language_name(original)
+    return words
+
+
+def _offer(row: Any, lang: str) -> dict[str, Any]:
     offering = row.offering
     shown = row.shown  # the version the coordinator approved
+    modes_now = [labels.MODES.get(m, m) for m in row.modes_now]
+    # A status that already says how ("Open by phone or online only") is not followed by the same words again.
+    says_how = row.status == "remote_only" and row.modes_now == ["remote"]
     return {
-        "organisation": shown.get("name", ""),
+        **_own_words(shown, lang),
         "service": labels.service_name(offering.service_type),
+        "service_type": offering.service_type,
         "does": labels.service_description(offering.service_type),
         "status": labels.STATUSES.get(row.status, row.status),
         "open_now": row.open_now,
-        "modes_now": [labels.MODES.get(m, m) for m in row.modes_now],
+        "modes_now": [] if says_how else modes_now,
         "regions": [r for r in offering.regions if r != "*"],
         "nationwide": "*" in offering.regions,
         "languages": _spoken(offering.languages),
         "interpreter": offering.interpreter_available,
         "regardless_of_status": offering.regardless_of_status,
-        "hours": shown.get("hours", ""),
-        "contact": shown.get("public_contact", ""),
         "tel": _tel(shown.get("public_contact", "")),
-        "note": shown.get("eligibility_note", ""),
     }
+
+
+def _urgent(lang: str) -> dict[str, Any]:
+    """What the top of every page offers on a phone: the emergency number, and the first hotline open now."""
+    hotline = next((row for row in selectors.hotlines() if row.open_now), None)
+    return {"urgent_hotline": _offer(hotline, lang) if hotline is not None else None}
 
 
 def _layout(request: HttpRequest, lang: str) -> dict[str, Any]:
@@ -111,6 +139,7 @@ def _visitor_page(
         # (the call-back form) stays near the top of a small screen.
         "banner_full": template == "portal/home.html",
     }
+    context.update(_urgent(lang))
     response = render(request, template, context, status=status)
     # Nothing of the visit is kept by the browser's cache; the language is in the URL, never in a cookie.
     response["Cache-Control"] = "no-store"
@@ -168,7 +197,9 @@ def language_pick(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home_view(request: HttpRequest, lang: str) -> HttpResponse:
     _activate(lang)
-    return _visitor_page(request, lang, "portal/home.html", {"hotlines": [_offer(row) for row in selectors.hotlines()]})
+    return _visitor_page(
+        request, lang, "portal/home.html", {"hotlines": [_offer(row, lang) for row in selectors.hotlines()]}
+    )
 
 
 @require_safe
@@ -185,12 +216,13 @@ def services_view(request: HttpRequest, lang: str) -> HttpResponse:
     spoken = spoken if spoken in codes else ""
     if spoken:  # the same list, narrowed (the language only drops rows; the order stays)
         offers = [row for row in offers if spoken in row.offering.languages or row.offering.interpreter_available]
+    alternatives = [] if offers else _alternatives(region=region, service=service, spoken=spoken)
     return _visitor_page(
         request,
         lang,
         "portal/services.html",
         {
-            "offers": [_offer(row) for row in offers],
+            "offers": [_offer(row, lang) for row in offers],
             "regions": regions,
             "region": region,
             "services": sorted(((code, str(name)) for code, (name, _d) in labels.SERVICES.items()), key=lambda s: s[1]),
@@ -198,8 +230,38 @@ def services_view(request: HttpRequest, lang: str) -> HttpResponse:
             "spoken_languages": _spoken(codes),
             "spoken": spoken,
             "filtered": bool(region or service or spoken),
+            "alternatives": [_offer(row, lang) for row in alternatives],
+            "hotlines": [] if offers else [_offer(row, lang) for row in selectors.hotlines()],
+            "service_name": labels.service_name(service) if service else "",
         },
     )
+
+
+# When a search finds nothing, at most this many other offers are suggested (a phone screen or two).
+ALTERNATIVES_SHOWN = 4
+
+
+def _alternatives(*, region: str, service: str, spoken: str) -> list[Any]:
+    """The nearest help to a search that found nothing: the same kind of help anywhere in the country (open
+    first), then related kinds of help in the region asked for, then anything open in the region."""
+    hotlines = {row.offering.pk for row in selectors.hotlines()}
+    found: list[Any] = []
+    candidates: list[Any] = []
+    if service:
+        candidates += selectors.find_help(service_type=service)
+        for related in labels.RELATED.get(service, ()):
+            candidates += selectors.find_help(region=region, service_type=related)
+    if region:
+        candidates += selectors.find_help(region=region)
+    for row in sorted(candidates, key=lambda r: not r.open_now):
+        if row.offering.pk in hotlines or any(row.offering.pk == f.offering.pk for f in found):
+            continue  # the hotlines are offered beside the alternatives anyway
+        if spoken and spoken not in row.offering.languages and not row.offering.interpreter_available:
+            continue
+        found.append(row)
+        if len(found) == ALTERNATIVES_SHOWN:
+            break
+    return found
 
 
 @require_safe
@@ -219,7 +281,7 @@ def _same_origin(request: HttpRequest) -> bool:
 
 
 def _refused(request: HttpRequest, lang: str, status: int, message: str) -> HttpResponse:
-    context = {"message": message, "hotlines": [_offer(row) for row in selectors.hotlines()]}
+    context = {"message": message, "hotlines": [_offer(row, lang) for row in selectors.hotlines()]}
     return _visitor_page(request, lang, "portal/refused.html", context, status=status)
 
 

@@ -18,6 +18,7 @@ from lantern.providers.schemas import (
     CandidateOut,
     OfferingIn,
     OfferingOut,
+    OfferingTranslationIn,
     ReviewIn,
     ReviewOut,
     StatusIn,
@@ -57,6 +58,21 @@ def offerings_update(request: HttpRequest, offering_id: int, payload: OfferingIn
     if offering is None:
         raise Http404("no such offering")
     return services.offering_save(actor=user, organisation=offering.organisation, offering=offering, **payload.dict())
+
+
+@router.put(
+    "/offerings/{offering_id}/translation",
+    response={200: OfferingOut, **ERRORS},
+    operation_id="offerings_translation_set",
+)
+def offerings_translation_set(request: HttpRequest, offering_id: int, payload: OfferingTranslationIn) -> Offering:
+    """The entry's name, hours, contact and note in one language of the public portal (all empty: removed)."""
+    user = api_user(request, ProviderAction.VIEW)
+    offering = selectors.offering_get(offering_id)
+    if offering is None:
+        raise Http404("no such offering")
+    texts = payload.dict(exclude={"language"})
+    return services.offering_translation_set(actor=user, offering=offering, language=payload.language, texts=texts)
 
 
 def _review_out(offering: Offering) -> dict[str, object]:

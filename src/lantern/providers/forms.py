@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +43,21 @@ class OfferingForm(forms.Form):
         widget = self.fields["regions"].widget
         assert isinstance(widget, RegionInput)
         widget.country = country
+
+
+class TranslationForm(forms.Form):
+    """An entry's own words in one language of the public portal; an empty field shows the original there."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    hours = forms.CharField(label=_("Hours"), max_length=200, required=False)
+    public_contact = forms.CharField(
+        label=_("Public contact (shown on the public portal)"), max_length=200, required=False
+    )
+    eligibility_note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]
+        for name in ("name", "hours", "public_contact", "eligibility_note"):
+            self.fields[name].widget.attrs["dir"] = "auto"

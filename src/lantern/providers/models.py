@@ -40,6 +40,11 @@ class Offering(models.Model):
     hours = models.CharField(max_length=200, blank=True, default="")
     public_contact = models.CharField(max_length=200, blank=True, default="", help_text="shown on the public portal")
     is_public = models.BooleanField(default=False, help_text="listed on the public portal")
+    # The language the entry's own words (name, hours, contact, note) are written in, and their translations for the
+    # portal: language -> {"name", "hours", "public_contact", "eligibility_note"} (an empty or missing one falls
+    # back to the original, which the portal marks with its language).
+    text_language = models.CharField(max_length=8, default="en")
+    translations = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The coordinator's review of what the portal shows (PUBLIC_FIELDS): the portal shows the version last approved,
@@ -64,7 +69,7 @@ class Offering(models.Model):
         """Everything the portal shows of this entry or finds it by, and a visitor could be misled by: who, what
         kind of help, where, in which languages, how, how to reach them, when, on what terms. The portal reads
         only the approved copy of this (`approved_public`), so a change to any of it waits for the coordinator."""
-        return {
+        version: dict[str, Any] = {
             "name": self.organisation.name,
             "service_type": self.service_type,
             "regions": sorted(self.regions),
@@ -75,6 +80,12 @@ class Offering(models.Model):
             "hours": self.hours,
             "eligibility_note": self.eligibility_note,
         }
+        # Added only when used, so that entries approved before translations existed stay approved as they are.
+        if self.text_language != "en":
+            version["text_language"] = self.text_language
+        if self.translations:
+            version["translations"] = self.translations
+        return version
 
     @property
     def awaits_review(self) -> bool:

@@ -19,9 +19,11 @@ class OfferingIn(Schema):
     hours: str = Field(default="", max_length=200)
     public_contact: str = Field(default="", max_length=200)
     is_public: bool = False
+    text_language: str = Field(default="en", max_length=8, description="the language of name, hours, contact, note")
 
 
 class OfferingOut(OfferingIn):
+    translations: dict[str, dict[str, str]] = Field(description="language -> name, hours, public_contact, note")
     id: int
     organisation_id: int
     organisation_name: str = Field(validation_alias="organisation.name")
@@ -80,3 +82,13 @@ class ReviewOut(Schema):
 class ReviewIn(Schema):
     decision: str = Field(pattern="^(approve|reject)$")
     reason: str = Field(default="", max_length=300, description="for a rejection: told to the organisation")
+
+
+class OfferingTranslationIn(Schema):
+    """The entry's words in one portal language; leave a field empty to show the original there."""
+
+    language: str = Field(max_length=8, description="a language of the public portal")
+    name: str = Field(default="", max_length=200)
+    hours: str = Field(default="", max_length=200)
+    public_contact: str = Field(default="", max_length=200)
+    eligibility_note: str = Field(default="", max_length=300)

@@ -74,6 +74,10 @@ def _clean_offering(fields: dict[str, Any]) -> dict[str, Any]:
     for name, limit in (("eligibility_note", 300), ("hours", 200), ("public_contact", 200)):
         if len(fields.get(name, "")) > limit:
             errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
+    if fields.get("text_language", "en") not in {code for code, _name in settings.PORTAL_LANGUAGES}:
+        errors["text_language"] = _("Not a language of the portal: %(value)s.") % {
+            "value": repr(str(fields["text_language"])[:20])
+        }
     if errors:
         raise ValidationError(errors)
     return {**fields, "regions": regions, "languages": languages, "delivery_modes": modes}
@@ -105,6 +109,7 @@ def offering_save(
                 "public_contact",
                 "is_public",
                 "active",
+                "text_language",
             )
         }
         fields = {**current, **fields}
@@ -277,3 +282,56 @@ def capacity_release(*, offering: Offering, on: date) -> None:
     if offering.service_type in ACCOMMODATION:
         return
     CapacityWeek.objects.filter(offering=offering, week_start=week_of(on), used__gt=0).update(used=F("used") - 1)
+
+
+# What of an entry is translated for the portal, and how long each may be (as the original).
+TRANSLATED_FIELDS = {"name": 200, "hours": 200, "public_contact": 200, "eligibility_note": 300}
+
+
+def offering_translation_set(
+    *, actor: User | None, offering: Offering, language: str, texts: dict[str, str]
+) -> Offering:
+    """The entry's name, hours, contact and note in one portal language (all empty: the translation is removed and
+    the portal shows the original). Like any change of what the portal shows, it waits for the coordinator's
+    review; the portal keeps showing the version she approved meanwhile."""
+    if actor is not None:
+        require(actor, ProviderAction.MANAGE, offering.organisation)
+    errors: dict[str, str] = {}
+    portal_languages = {code for code, _name in settings.PORTAL_LANGUAGES}
+    if language not in portal_languages:
+        errors["language"] = _("Not a language of the portal: %(value)s.") % {"value": repr(language[:20])}
+    cleaned: dict[str, str] = {}
+    for name, limit in TRANSLATED_FIELDS.items():
+        value = " ".join(str(texts.get(name, "")).split())
+        if len(value) > limit:
+            errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
+        elif not value.isprintable():
+            errors[name] = _("Plain text only.")
+        elif value:
+            cleaned[name] = value
+    unknown = set(texts) - set(TRANSLATED_FIELDS)
+    if unknown:
+        errors["texts"] = _("Unknown value %(value)s.") % {"value": repr(sorted(unknown)[0][:40])}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Offering.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=offering.pk)
+        translations = dict(current.translations or {})
+        if cleaned:
+            translations[language] = cleaned
+        else:
+            translations.pop(language, None)
+        current.translations = translations
+        current.save(update_fields=["translations"])
+        if actor is None and current.is_public and current.approved_public is not None:
+            _approve(current, actor=None)
+        audit_record(
+            action="offering.translation_set",
+            actor=actor,
+            actor_label="console",
+            organisation_id=current.organisation_id,
+            object_type="providers.offering",
+            object_id=current.pk,
+            detail={"language": language, "fields": sorted(cleaned), "awaits_review": current.awaits_review},
+        )
+    return current

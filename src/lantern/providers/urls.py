@@ -9,4 +9,5 @@ urlpatterns = [
     path("review/", views.review_view, name="review"),
     path("<int:organisation_id>/status/", views.status_view, name="status"),
     path("<int:organisation_id>/offers/new/", views.offer_new_view, name="offer_new"),
+    path("offers/<int:offering_id>/translation/", views.translation_view, name="translation"),
 ]

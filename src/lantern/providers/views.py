@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lantern.cases.codes import SERVICE_TYPES
@@ -15,7 +17,7 @@ from lantern.core.permissions import can
 from lantern.core.selectors import organisation_get
 from lantern.core.views import confirm_page, confirmed, form_errors, page_user, post_only
 from lantern.providers import selectors, services
-from lantern.providers.forms import OfferingForm, split
+from lantern.providers.forms import OfferingForm, TranslationForm, split
 from lantern.providers.models import OperatingStatus, ProviderState
 from lantern.providers.permissions import ProviderAction
 
@@ -37,6 +39,10 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     service_type = request.GET.get("service_type", "")
     region = request.GET.get("region", "").strip()[:100]
     offerings = selectors.directory(service_type=service_type if service_type in SERVICE_TYPES else "", region=region)
+    own = [
+        (o, state, can(user, ProviderAction.MANAGE, o), _statuses_for(user, o, state))
+        for o, state in selectors.own_organisations_with_state(user)
+    ]
     return render(
         request,
         "providers/directory.html",
@@ -46,10 +52,8 @@ def directory_view(request: HttpRequest) -> HttpResponse:
             "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
             "service_type": service_type,
             "region": region,
-            "own": [
-                (o, state, can(user, ProviderAction.MANAGE, o), _statuses_for(user, o, state))
-                for o, state in selectors.own_organisations_with_state(user)
-            ],
+            "own": own,
+            "managed": {o.pk for o, _state, may_manage, _statuses in own if may_manage},
             "absence_steps": ABSENCE_STEPS,
         },
     )
@@ -148,5 +152,47 @@ def review_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "providers/review.html",
-        {"entries": selectors.directory_to_review(user), "labels": labels},
+        {
+            "entries": selectors.directory_to_review(user),
+            "labels": labels,
+            "language_names": dict(settings.PORTAL_LANGUAGES),
+        },
+    )
+
+
+@login_required
+def translation_view(request: HttpRequest, offering_id: int) -> HttpResponse:
+    """The entry's name, hours, contact and note in each language of the public portal, one language at a time;
+    saved, it waits for the coordinator's review like any change of what the portal shows."""
+    user = page_user(request, ProviderAction.VIEW)
+    offering = selectors.offering_get(offering_id)
+    if offering is None or not can(user, ProviderAction.MANAGE, offering.organisation):
+        raise PermissionDenied
+    languages = [(code, name) for code, name in settings.PORTAL_LANGUAGES if code != offering.text_language]
+    chosen = request.POST.get("language") or request.GET.get("language") or languages[0][0]
+    current = (offering.translations or {}).get(chosen, {})
+    form = TranslationForm(request.POST or None, languages=languages, initial={"language": chosen, **current})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            language = data.pop("language")
+            try:
+                services.offering_translation_set(actor=user, offering=offering, language=language, texts=data)
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: the portal shows it once the coordinator has approved it."))
+                return redirect(f"{reverse('providers:translation', args=[offering.pk])}?language={language}")
+        status = 422
+    return render(
+        request,
+        "providers/translation.html",
+        {
+            "form": form,
+            "offering": offering,
+            "service": SERVICE_TYPES.get(offering.service_type, offering.service_type),
+            "original": dict(settings.PORTAL_LANGUAGES).get(offering.text_language, offering.text_language),
+        },
+        status=status,
     )
