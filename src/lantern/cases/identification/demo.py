@@ -24,6 +24,11 @@ OBSERVED = (
     "lab_employer_housing",
     "lab_guarded",
 )
+REASONS = (
+    "The police officer observed at first contact debt bondage, pay withheld, excessive hours, no contract, housing "
+    "controlled by the employer and guarded premises; her account of her recruitment is consistent. There are "
+    "reasonable grounds to believe she is a victim of trafficking for forced labour."
+)
 NOT_OBSERVED = ("gen_violence", "gen_unaware_location", "lab_dangerous_work")
 
 
@@ -59,6 +64,23 @@ def load() -> None:
     )
     answers = dict.fromkeys(OBSERVED, "yes") | dict.fromkeys(NOT_OBSERVED, "no")
     services.checklist_record(actor=police, case=case, answers=answers, observed_on=today - timedelta(days=3))
+    # The journey the NRM handbook describes: the police unit refers her, with her consent, to the competent
+    # authority, which decides on reasonable grounds with written reasons, served on her in Romanian.
+    authority = User.objects.filter(username="authority").first()
+    if authority is not None:
+        case_services.case_refer_to_authority(
+            actor=police, case=case, referred_on=today - timedelta(days=2), consent_given=True
+        )
+        case_services.case_decide(
+            actor=authority,
+            case=case,
+            kind="reasonable_grounds",
+            outcome="positive",
+            reasons=REASONS,
+            decided_on=today - timedelta(days=1),
+            served_on=today - timedelta(days=1),
+            served_language="ro",
+        )
     regions = selectors.notification_regions(unit)
     for days_ago, gender, band, citizenship, forms in (
         (5, "Masculine", "30-38", "PK", ["ForcedLabour"]),
