@@ -34,6 +34,9 @@ NOT_SEEDS = [
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "give_public_ids"),  # rows that existed then
     ("referrals", "0007_referral_public_id_decline_reason_encrypted", "encrypt_existing"),  # rows that existed then
     ("referrals", "0008_referral_decline_code", "earlier_declines_said_other"),  # rows that existed then
+    ("cases", "0010_children", "minority_from_birth_dates"),  # derives from the rows that existed then
+    ("cases", "0013_person_name_index", "index_names"),  # indexes the names that existed then
+    ("shelters", "0002_room_age_group", "age_groups_from_restrictions"),  # the rooms that existed then
     ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then
     ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
     ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry

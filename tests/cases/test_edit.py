@@ -80,7 +80,7 @@ def test_a_wrong_answer_keeps_what_was_typed_and_changes_nothing(staff: dict[str
     response = staff["caseworker"].post(f"/cases/{case.reference}/edit/", wrong)
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Not ISO 3166 country codes: XX." in html
+    assert "“XX” is not a country" in html
     assert 'value="Popescu-Ionescu"' in html
     assert 'value="RO, XX"' in html
     case.refresh_from_db()
@@ -107,7 +107,9 @@ def test_the_case_page_shows_everything_in_words(
         actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling",
         offering=offers["legal"],
     )  # fmt: skip
-    services.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 20))
+    services.case_refer_to_authority(
+        actor=world.caseworker, case=case, referred_on=date(2026, 2, 20), consent_given=True
+    )
     html = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
     assert "2004-05-17 (21 years old)" in html  # the exact date and the age, not the age band
     assert "21-23" not in html

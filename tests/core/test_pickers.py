@@ -84,6 +84,7 @@ def test_the_api_refuses_a_wrong_code_with_a_suggestion(api_client: dict[str, Cl
     body = {
         "person": {"citizenship": ["Gr", "Romnia"], "primary_language": "bin"},
         "context": {"exploitation_country": "Grece"},
+        "consent_to_case_management": True,
     }
     response = api_client["caseworker"].post("/api/v1/cases", body, content_type="application/json")
     assert response.status_code == 422
@@ -91,7 +92,10 @@ def test_the_api_refuses_a_wrong_code_with_a_suggestion(api_client: dict[str, Cl
     assert "Not ISO 3166 country codes: ROMNIA. Did you mean RO (Romania)" in text
     assert "Did you mean GR (Greece)?" in text
     assert not Case.objects.exists()
-    body = {"person": {"citizenship": ["gr"], "primary_language": "pcm", "other_languages": ["ger", "prs"]}}
+    body = {
+        "person": {"citizenship": ["gr"], "primary_language": "pcm", "other_languages": ["ger", "prs"]},
+        "consent_to_case_management": True,
+    }
     response = api_client["caseworker"].post("/api/v1/cases", body, content_type="application/json")
     assert response.status_code in (200, 201), response.content
     person = Case.objects.select_related("person").get().person

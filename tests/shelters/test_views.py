@@ -52,7 +52,7 @@ def test_admitting_from_a_referral_then_discharging(
         actor=world.caseworker, case=case, recipient=shelter, service_type="safe_accommodation"
     )
     referrals.referral_accept(actor=shelter_staff, referral=referral)
-    assert "Admit" in logged["shelter_staff"].get("/referrals/").content.decode()
+    assert "Admit" in logged["shelter_staff"].get(f"/referrals/{referral.public_id}/").content.decode()
     response = logged["shelter_staff"].post(f"/beds/admit/{referral.public_id}/")
     assert response.status_code == 302
     residents = logged["shelter_staff"].get(response["Location"]).content.decode()
