@@ -130,12 +130,8 @@ def test_an_age_assessment_that_contradicts_itself_writes_nothing(world: World, 
 
 def test_a_childs_reasonable_grounds_decision_is_due_sooner(world: World, child: Case, clock: object) -> None:
     adult = _register_child(world)
-    cases.case_refer_to_authority(
-        actor=world.caseworker, case=child, referred_on=date(2026, 3, 2), consent_given=True
-    )
-    cases.case_refer_to_authority(
-        actor=world.caseworker, case=adult, referred_on=date(2026, 3, 2), consent_given=True
-    )
+    cases.case_refer_to_authority(actor=world.caseworker, case=child, referred_on=date(2026, 3, 2), consent_given=True)
+    cases.case_refer_to_authority(actor=world.caseworker, case=adult, referred_on=date(2026, 3, 2), consent_given=True)
     assert child.reasonable_grounds_due == add_working_days(date(2026, 3, 2), 3, weekend=[6, 7], holidays=set())
     assert adult.reasonable_grounds_due == add_working_days(date(2026, 3, 2), 5, weekend=[6, 7], holidays=set())
 
