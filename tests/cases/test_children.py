@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from lantern.cases import children
@@ -411,3 +411,34 @@ def test_a_child_without_a_guardian_misses_the_package(world: World, child: Case
     _appoint(world, child)
     assert GUARDIAN_ITEM not in missing_services(child, due)
     assert "A guardian (unaccompanied" not in staff["supervisor"].get("/referrals/minimum-package/").content.decode()
+
+
+def test_a_first_responder_cannot_end_a_childs_presumption_of_minority(world: World) -> None:
+    """An age assessment decides whether she is protected as a child: a police officer may register her, but the
+    assessment, the guardian and the best-interests steps are recorded by those who hold the case."""
+    case = cases.case_register(
+        actor=world.police,
+        organisation=world.police_unit,
+        person=PersonData(first_name="Nadia"),
+        context=ContextData(may_be_child=True, separation="unaccompanied"),
+        identified_on=date(2026, 2, 20),
+    )
+    assert case.is_minor is True
+    with pytest.raises(PermissionDenied):
+        children.age_assessment_record(
+            actor=world.police,
+            case=case,
+            method="interview",
+            assessed_on=date(2026, 2, 23),
+            assessed_by_organisation=world.ngo_a,
+            assessor_role="panel",
+            result_age=19,
+            result_band="adult",
+        )
+    with pytest.raises(PermissionDenied):
+        children.guardian_appoint(
+            actor=world.police, case=case, name="A. Guardian", appointed_by="Court", appointed_on=date(2026, 2, 23)
+        )
+    case.refresh_from_db()
+    assert case.is_minor is True
+    assert not AgeAssessment.objects.exists()

@@ -178,6 +178,47 @@ def test_the_authority_reads_only_the_cases_referred_to_it(
     assert api_client["outsider"].get(url).status_code == 404
 
 
+def test_withdrawing_the_consent_it_was_referred_on_ends_the_authoritys_access(
+    case: Case, world: World, api_client: dict[str, Client]
+) -> None:
+    url = f"/api/v1/cases/{case.reference}"
+    _refer(world, case)
+    assert api_client["authority_member"].get(url).status_code == 200
+    consent = case.consents.get(purpose=Consent.Purpose.REFERRAL, recipient=world.competent_authority)
+    services.consent_withdraw(actor=world.caseworker, consent=consent)
+    assert api_client["authority_member"].get(url).status_code == 404
+    assert case.reference not in api_client["authority_member"].get("/api/v1/cases").content.decode()
+    case.refresh_from_db()
+    assert case.referred_to is None
+    assert case.timeline.get(kind="consent_withdraw").detail["authority_access_ended"] is True
+
+
+def test_a_legal_basis_keeps_the_authoritys_access_when_a_consent_is_withdrawn(
+    case: Case, world: World, api_client: dict[str, Client]
+) -> None:
+    _refer(world, case, legal_basis="Law 4198/2013, article 6")
+    services.consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=world.competent_authority)
+    consent = case.consents.get(purpose=Consent.Purpose.REFERRAL, recipient=world.competent_authority)
+    services.consent_withdraw(actor=world.caseworker, consent=consent)
+    assert api_client["authority_member"].get(f"/api/v1/cases/{case.reference}").status_code == 200
+
+
+def test_the_authority_reads_the_indicator_checklists_it_decides_on(
+    case: Case, world: World, api_client: dict[str, Client]
+) -> None:
+    from lantern.cases.identification import services as identification
+
+    identification.checklist_record(
+        actor=world.caseworker, case=case, answers={"gen_debt": "yes"}, observed_on=date(2026, 2, 20)
+    )
+    url = f"/api/v1/cases/{case.reference}/indicators"
+    assert api_client["authority_member"].get(url).status_code == 404  # not referred yet
+    _refer(world, case)
+    response = api_client["authority_member"].get(url)
+    assert response.status_code == 200
+    assert "gen_debt" in response.content.decode()
+
+
 def test_only_the_authority_decides(case: Case, world: World, api_client: dict[str, Client]) -> None:
     _refer(world, case)
     url = f"/api/v1/cases/{case.reference}/decisions"
@@ -371,3 +412,14 @@ def test_the_case_page_shows_the_decision_with_its_reasons_escaped(
     assert "<script>alert(1)" not in page
     assert "Served on the person on 2026-03-02, in Romanian." in page
     assert "Record a decision" not in page  # the caseworker does not decide
+
+
+def test_an_erased_case_is_not_filled_in_again_through_the_api(
+    case: Case, world: World, api_client: dict[str, Client]
+) -> None:
+    services.case_close(actor=world.supervisor, case=case, reason="Left the country")
+    url = f"/api/v1/cases/{case.reference}"
+    patch = json.dumps({"person": {"first_name": "Olena"}})
+    assert api_client["caseworker"].patch(url, patch, "application/json").status_code == 422
+    case.refresh_from_db()
+    assert case.person.first_name == "Maria"

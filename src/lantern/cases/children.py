@@ -59,7 +59,7 @@ def age_assessment_record(
 ) -> AgeAssessment:
     """Record how old a person of uncertain age was found to be. Without a birth date, the latest assessment
     decides whether the case is a child's: only an adult result ends the presumption of minority."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.CHILD_PROTECTION, case)
     errors: dict[str, str] = {}
     if method not in codes.AgeMethod.values:
         errors["method"] = _("Unknown value %(value)s.") % {"value": repr(method)}
@@ -110,7 +110,7 @@ def guardian_appoint(
 ) -> Guardian:
     """Appoint the guardian of an unaccompanied or separated child (one at a time: a new one ends the former's
     guardianship)."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.CHILD_PROTECTION, case)
     _child(case)
     errors: dict[str, str] = {}
     name = _text(" ".join(name.split()), "name", errors, limit=NAME_LIMIT)
@@ -173,7 +173,7 @@ def best_interests_record(
 ) -> BestInterests:
     """A best-interests assessment, or the determination of a durable solution. A determination comes after an
     assessment, with the child's views heard and, for a child without their parents, a guardian appointed."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.CHILD_PROTECTION, case)
     _child(case)
     errors: dict[str, str] = {}
     if kind not in BestInterests.Kind.values:

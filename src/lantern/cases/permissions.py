@@ -22,6 +22,9 @@ class CaseAction(StrEnum):
     STATISTICS = "case.statistics"  # de-identified (CTDC) export and counts
     DUPLICATES = "case.duplicates"  # how many people several organisations registered (a count, no names)
     NRM_STATUS = "case.nrm_status"  # where each case stands with the competent authority (no personal data)
+    # A child's age assessment, guardian and best-interests steps: they decide whether she is protected as a child,
+    # so they are recorded by those who hold the case, never by a first responder on the cases she registered.
+    CHILD_PROTECTION = "case.child_protection"
 
 
 register_rule(
@@ -46,6 +49,7 @@ register_rule(
     ),
 )
 register_rule(CaseAction.ASSIGN, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(CaseAction.CHILD_PROTECTION, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 # Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
 # not certify its own clients. Only the members of the authority a case was referred to decide on it.
 register_rule(CaseAction.DECIDE, Rule(on_referred_cases=frozenset({Role.AUTHORITY_MEMBER})))

@@ -169,7 +169,8 @@ def _derive(case: Case, person: PersonData) -> None:
     case.is_minor, case.minority_basis = minority.decide(
         exact_age=exact_age,
         assessed_band=assessed.result_band if assessed is not None else "",
-        may_be_child=case.may_be_child,
+        # "Unaccompanied or separated child" ticked among the at-risk groups says as much as the flag itself.
+        may_be_child=case.may_be_child or "unaccompanied_child" in (case.at_risk_groups or []),
         separation=case.separation,
     )
     case.guardian_due = minority.guardian_due(case, profile_for(case.organisation.country))
@@ -319,6 +320,8 @@ def case_update(
     """Change some fields (and the identification date, and the risk level, which a risk assessment records).
     Only the names of changed fields reach the timeline and the audit trail, never their values."""
     _require(actor, CaseAction.UPDATE, case)
+    if case.stage == Stage.CLOSED or case.anonymised_at is not None:  # an erased case is never filled in again
+        raise ValidationError({"stage": _("The case is closed.")})
     person_changes = person or {}
     context_changes = context or {}
     unknown = (set(person_changes) - set(PERSON_FIELDS)) | (set(context_changes) - set(CONTEXT_FIELDS))
@@ -589,6 +592,9 @@ def case_decide(
         errors["outcome"] = _("Unknown value %(value)s.") % {"value": repr(outcome)}
     if decided_on > today or decided_on < case.identified_on:
         errors["decided_on"] = _("Between the identification date and today.")
+    elif case.referred_on is not None and decided_on < case.referred_on:
+        # A decision cannot come before the referral (its date starts the recovery period's count).
+        errors["decided_on"] = _("Between the referral to the competent authority and today.")
     if not reasons:
         errors["reasons"] = _("Write the reasons for the decision: the person has a right to know them.")
     for name, text in (("reasons", reasons), ("reconsideration_grounds", reconsideration_grounds)):
@@ -862,15 +868,41 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     require(actor, CaseAction.UPDATE, consent.case)
     if consent.withdrawn_at is not None:
         raise ValidationError({"consent": _("This consent was already withdrawn.")})
+    case = consent.case
+    # The competent authority reads the file on this consent (no legal basis recorded, no other consent to it): once
+    # withdrawn, its access ends, as a provider's does. The decisions it already took stay on the case.
+    ends_authority_access = (
+        consent.purpose == Consent.Purpose.REFERRAL
+        and case.referred_to_id is not None
+        and consent.recipient_id == case.referred_to_id
+        and not case.referral_legal_basis
+        and not case.consents.filter(
+            purpose=Consent.Purpose.REFERRAL, recipient_id=case.referred_to_id, withdrawn_at__isnull=True
+        )
+        .exclude(pk=consent.pk)
+        .exists()
+    )
     with transaction.atomic():
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
-        _event(consent.case, "consent_withdraw", actor, purpose=consent.purpose, consent=consent.pk)
+        if ends_authority_access:
+            case.referred_to = None
+            case.save(update_fields=["referred_to"])
+        _event(
+            case,
+            "consent_withdraw",
+            actor,
+            purpose=consent.purpose,
+            consent=consent.pk,
+            authority_access_ended=ends_authority_access,
+        )
     return consent
 
 
 def note_add(*, actor: User, case: Case, text: str) -> Note:
     require(actor, CaseAction.UPDATE, case)
+    if case.anonymised_at is not None:  # its notes were emptied: nothing about the person is written again
+        raise ValidationError({"text": _("The case is closed.")})
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("The note is empty.")})

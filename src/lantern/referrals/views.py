@@ -163,7 +163,8 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = page_user(request)
     case = case_selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     service_type = request.GET.get("service_type") or (case.needs[0] if case.needs else "")
-    region = request.GET.get("region", case.exploitation_region or case.organisation.region).strip()[:100]
+    # Where the person is helped now, never where she was exploited: a shelter is kept away from the traffickers.
+    region = request.GET.get("region", case.organisation.region).strip()[:100]
     accessible = request.GET.get("accessible") == "1"
     candidates = []
     if service_type in SERVICE_TYPES:

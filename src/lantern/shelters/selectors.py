@@ -75,7 +75,9 @@ def age_groups_for(case: Case) -> list[str]:
         if case.separation == Separation.ACCOMPANIED:
             return [AgeGroup.CHILDREN, AgeGroup.FAMILIES]
         return [AgeGroup.CHILDREN]
-    return [AgeGroup.ADULTS, AgeGroup.FAMILIES]
+    # An adult only in a room for adults: a families room holds children, and Lantern does not yet know which adult
+    # is a child's parent, so no unrelated adult is ever placed beside them.
+    return [AgeGroup.ADULTS]
 
 
 def quarantine_days_at(shelter: Organisation, crises: list[CrisisEvent]) -> int:

@@ -28,7 +28,12 @@ register_rule(
 )
 register_rule(
     IdentificationAction.CHECKLIST_VIEW,
-    Rule(in_own_organisation=_WORK_ON_CASES, on_own_records=frozenset({Role.FIRST_RESPONDER})),
+    # The competent authority decides on the evidence: its members read the checklists of the cases referred to it.
+    Rule(
+        in_own_organisation=_WORK_ON_CASES,
+        on_own_records=frozenset({Role.FIRST_RESPONDER}),
+        on_referred_cases=frozenset({Role.AUTHORITY_MEMBER}),
+    ),
     break_glass=True,  # whoever opens the case by break-glass sees the case page whole, as with case.view
 )
 register_rule(

@@ -125,7 +125,8 @@ def notification_record(
     forms = list(dict.fromkeys(data.forms_of_exploitation))
     wrong = [form for form in forms if form not in codes.EXPLOITATION]
     if wrong:
-        errors["forms_of_exploitation"] = _("Unknown values: %(value)s.") % {"value": listing.join(wrong)}
+        shown = [form[:40] for form in wrong[:5]]  # never a whole hostile string echoed back
+        errors["forms_of_exploitation"] = _("Unknown values: %(value)s.") % {"value": listing.join(shown)}
     country = (data.exploitation_country.strip().upper() or organisation.country).upper()
     if country not in iso.country_codes():
         errors["exploitation_country"] = _("Not an ISO 3166 country code: %(value)s.") % {"value": repr(country)}

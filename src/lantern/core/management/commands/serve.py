@@ -41,6 +41,8 @@ class Command(LanternCommand):
             "--access-logfile", "-",
             # Paths only: Lantern puts no personal data in URLs, and query strings are left out of the log.
             "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+            # A calendar feed's secret is in its path: the logger writes "…" in its place.
+            "--logger-class", "lantern.core.accesslog.RedactingLogger",
             "--forwarded-allow-ips", env_str("LANTERN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606
