@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from lantern.providers.services import offering_save
 from lantern.shelters.services import room_add
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, follow_menu
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -97,12 +97,16 @@ def _register(page: Page, base: str, *, wrong_citizenship: str) -> str:
     page.locator("#id_forced_labour_industry").select_option("A")
     page.locator("#id_exploitation_country").fill("GR")
     page.locator("#id_exploitation_region").fill("Attica")
+    consent = page.locator("#id_consent_to_case_management")
+    expect(consent).not_to_be_checked()  # never ticked in advance: the person says yes
+    consent.check()
     page.locator("form.wide-form button[type=submit]").click()
     expect(page.locator(".field-invalid #id_citizenship")).to_be_visible()
     assert page.locator("#id_first_name").input_value() == "Elena"
     assert page.locator("#id_birth_date").input_value() == "2004-05-17"
     assert page.locator("#id_citizenship").input_value() == wrong_citizenship
     expect(page.locator("input[name=forms_of_exploitation][value=ForcedLabour]")).to_be_checked()
+    expect(page.locator("#id_consent_to_case_management")).to_be_checked()
     page.locator("#id_citizenship").fill("RO")
     page.locator("form.wide-form button[type=submit]").click()
     page.wait_for_url(REFERENCE)
@@ -125,7 +129,7 @@ def test_a_case_from_registration_to_a_shelter_bed_in_english(
 ) -> None:
     base = str(live_server)
     context, page = _as(chromium, base, "caseworker")
-    page.get_by_role("link", name="Cases").click()
+    follow_menu(page, "Cases")
     page.get_by_role("link", name="Register a case").click()
     reference = _register(page, base, wrong_citizenship="RO, XX")
     expect(page.get_by_text("Elena Ionescu")).to_be_visible()
@@ -165,14 +169,17 @@ def test_a_case_from_registration_to_a_shelter_bed_in_english(
 
     context, page = _as(chromium, base, "shelter_worker")
     page.goto(f"{base}/referrals/")
-    row = page.locator("tr", has_text=reference)
-    row.get_by_role("button", name="Accept").click()
-    page.locator("tr", has_text=reference).get_by_role("button", name="Admit").click()
+    page.locator("tr", has_text=reference).get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_role("link", name="Admit").click()
+    room = page.get_by_label("Room")
+    room.select_option(room.locator("option", has_text="Rose").get_attribute("value"))
+    page.get_by_role("button", name="Admit").click()
     expect(page.get_by_text(f"Admitted: {reference}.")).to_be_visible()
     context.close()
 
     context, page = _as(chromium, base, "supervisor")
-    page.get_by_role("link", name="Beds").click()
+    follow_menu(page, "Beds")
     expect(page.locator("tr", has_text="Safe Roof Shelter").locator("td").nth(4)).to_have_text("1 / 3")
     page.goto(f"{base}/cases/{reference}/")
     expect(page.locator("section.case-referrals").get_by_text("Accepted")).to_be_visible()
