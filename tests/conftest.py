@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _other_half(item: pytest.Item) -> bool:
     """The test belongs to the other database's half of the suite."""
     if ON_POSTGRES:
-        return item.get_closest_marker("sqlite_only") is not None
+        return item.get_closest_marker("sqlite_only") is not None or item.get_closest_marker("pages_once") is not None
     return item.get_closest_marker("postgres_only") is not None
 
 
