@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from lantern.core import codes
 from lantern.core import services as core
 from lantern.core.models import Organisation
 from lantern.providers.services import offering_save
@@ -162,4 +163,4 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
     row.get_by_label(tr("Planned on"), exact=True).fill("2030-01-15")
     row.get_by_role("button", name=tr("Plan a return")).click()
     row = page.get_by_role("row").filter(has_text=reference)
-    expect(row.get_by_text("UA 2030-01-15")).to_be_visible()
+    expect(row.get_by_text(f"{codes.country_name('UA', language)} 2030-01-15")).to_be_visible()

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from lantern.cases.models import Case
 from lantern.cases.services import case_register
 from lantern.cases.validation import PersonData
+from tests.browser.conftest import log_out
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -42,10 +43,6 @@ def _login(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
-def _logout(page: Page) -> None:
-    page.locator("form[action='/logout/'] button").click()
-
-
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     maria_case: Case, live_server: object, settings: object, browser_page: Page, language: str
@@ -71,7 +68,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_consent_given").check()
     page.locator("section.nrm-authority form[action$='/refer/'] button[type=submit]").click()
     expect(page.locator("section.nrm-authority")).to_contain_text("National Identification Panel")
-    _logout(page)
+    log_out(page)
 
     # A member of the authority opens it from the list of referred cases and decides.
     _login(page, base, "authority_member")
@@ -94,7 +91,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / f"nrm-authority-decision-{language}.png"), full_page=True)
-    _logout(page)
+    log_out(page)
 
     # The caseworker reads the decision, its reasons, when and in which language it was served.
     _login(page, base, "caseworker")
