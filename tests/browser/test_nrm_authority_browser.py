@@ -84,6 +84,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_outcome").select_option("positive")
     page.locator("#id_served_on").fill(today)
     page.locator("#id_served_language").fill("ro")
+    page.locator("#id_served_language").press("Escape")  # the picker's list closes, the code typed stays
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.locator("#id_reasons-error")).to_be_visible()  # the reasons are required: the form comes back
     assert page.locator("#id_served_language").input_value() == "ro"  # what was typed is kept
