@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from lantern.cases.models import Case
 from lantern.cases.services import case_register
 from lantern.cases.validation import PersonData
+from lantern.core import codes
 from tests.browser.conftest import log_out
 from tests.conftest import PASSWORD, World
 
@@ -87,7 +88,8 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_served_language").press("Escape")  # the picker's list closes, the code typed stays
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.locator("#id_reasons-error")).to_be_visible()  # the reasons are required: the form comes back
-    assert page.locator("#id_served_language").input_value() == "ro"  # what was typed is kept
+    # what was typed is kept, shown as the language's name in the page's language
+    assert page.locator("#id_served_language").input_value() == codes.language_name("ro", language)
     page.locator("#id_reasons").fill(REASONS)
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
