@@ -15,7 +15,6 @@ from lantern.cases.models import Case
 from lantern.cases.services import case_register
 from lantern.cases.validation import PersonData
 from lantern.core import codes
-from tests.browser.conftest import log_out
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -44,6 +43,12 @@ def _login(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def _log_out(page: Page) -> None:
+    """Through the top bar's menu, in any language (the shared helper finds the button by its English name)."""
+    page.locator(".topbar-end details.menu > summary").click()
+    page.locator("form[action='/logout/'] button").click()
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     maria_case: Case, live_server: object, settings: object, browser_page: Page, language: str
@@ -69,7 +74,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_consent_given").check()
     page.locator("section.nrm-authority form[action$='/refer/'] button[type=submit]").click()
     expect(page.locator("section.nrm-authority")).to_contain_text("National Identification Panel")
-    log_out(page)
+    _log_out(page)
 
     # A member of the authority opens it from the list of referred cases and decides.
     _login(page, base, "authority_member")
@@ -94,7 +99,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / f"nrm-authority-decision-{language}.png"), full_page=True)
-    log_out(page)
+    _log_out(page)
 
     # The caseworker reads the decision, its reasons, when and in which language it was served.
     _login(page, base, "caseworker")
