@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from lantern.core import codes
 from lantern.core import services as core
 from lantern.core.models import Organisation
 from lantern.providers.services import offering_save
@@ -86,9 +87,10 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
     _log_in(page, base, "caseworker", language, tr)
     page.goto(f"{base}/cases/new/")
     page.get_by_label(tr("First name"), exact=True).fill("Daria")
-    page.get_by_label(tr("Citizenship (ISO 3166 codes, separated by commas)"), exact=True).fill("UA")
+    page.get_by_label(tr("Citizenship"), exact=True).fill("UA")
     page.get_by_label(tr("May be a child (age uncertain)"), exact=True).check()
     page.get_by_label(tr("Who cares for the child now"), exact=True).select_option("unaccompanied")
+    page.get_by_label(tr("The person agrees that we keep this case to help them"), exact=True).check()
     page.get_by_role("button", name=tr("Register")).click()
     page.wait_for_url(re.compile(r"/cases/LT-[0-9A-Z]{4}-[0-9A-Z]{4}/$"))
     case_url = page.url
@@ -142,9 +144,9 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
 
     _log_in(page, base, "harbour", language, tr)
     page.goto(f"{base}/referrals/")
-    row = page.get_by_role("row").filter(has_text=reference)
-    row.get_by_role("button", name=tr("Accept")).click()
-    page.get_by_role("row").filter(has_text=reference).get_by_role("link", name=tr("Admit")).click()
+    page.get_by_role("row").filter(has_text=reference).get_by_role("link", name=reference).click()
+    page.get_by_role("button", name=tr("Accept")).click()
+    page.get_by_role("link", name=tr("Admit"), exact=True).click()
     expect(
         page.get_by_text(tr("A child (or a person presumed to be a child): only a room for children."))
     ).to_be_visible()
@@ -161,4 +163,4 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
     row.get_by_label(tr("Planned on"), exact=True).fill("2030-01-15")
     row.get_by_role("button", name=tr("Plan a return")).click()
     row = page.get_by_role("row").filter(has_text=reference)
-    expect(row.get_by_text("UA 2030-01-15")).to_be_visible()
+    expect(row.get_by_text(f"{codes.country_name('UA', language)} 2030-01-15")).to_be_visible()

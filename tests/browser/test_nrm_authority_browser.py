@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from lantern.cases.models import Case
 from lantern.cases.services import case_register
 from lantern.cases.validation import PersonData
+from lantern.core import codes
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -42,7 +43,9 @@ def _login(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
-def _logout(page: Page) -> None:
+def _log_out(page: Page) -> None:
+    """Through the top bar's menu, in any language (the shared helper finds the button by its English name)."""
+    page.locator(".topbar-end details.menu > summary").click()
     page.locator("form[action='/logout/'] button").click()
 
 
@@ -71,7 +74,7 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_consent_given").check()
     page.locator("section.nrm-authority form[action$='/refer/'] button[type=submit]").click()
     expect(page.locator("section.nrm-authority")).to_contain_text("National Identification Panel")
-    _logout(page)
+    _log_out(page)
 
     # A member of the authority opens it from the list of referred cases and decides.
     _login(page, base, "authority_member")
@@ -87,14 +90,16 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("#id_outcome").select_option("positive")
     page.locator("#id_served_on").fill(today)
     page.locator("#id_served_language").fill("ro")
+    page.locator("#id_served_language").press("Escape")  # the picker's list closes, the code typed stays
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.locator("#id_reasons-error")).to_be_visible()  # the reasons are required: the form comes back
-    assert page.locator("#id_served_language").input_value() == "ro"  # what was typed is kept
+    # what was typed is kept, shown as the language's name in the page's language
+    assert page.locator("#id_served_language").input_value() == codes.language_name("ro", language)
     page.locator("#id_reasons").fill(REASONS)
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / f"nrm-authority-decision-{language}.png"), full_page=True)
-    _logout(page)
+    _log_out(page)
 
     # The caseworker reads the decision, its reasons, when and in which language it was served.
     _login(page, base, "caseworker")
