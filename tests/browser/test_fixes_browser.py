@@ -213,11 +213,12 @@ def _shelter(name: str, region: str, served: list[str]) -> Organisation:
 
 @pytest.fixture
 def needs_a_bed(world: World) -> Case:
-    """Athens Family Shelter with 8 free beds (4 for families, 4 for children), Thessaloniki Women's Shelter with its
-    one bed taken, and Maria, an adult woman, who needs a bed in Attica."""
+    """Athens Family Shelter with 10 free beds (4 for families, 4 for children, 2 for women), Thessaloniki Women's
+    Shelter with its one bed taken, and Maria, an adult woman, who needs a bed in Attica."""
     family = _shelter("Athens Family Shelter", "Attica", ["Attica"])
     shelters.room_add(actor=None, shelter=family, name="Family 1", wing="regular", restriction="families", beds=4)
     shelters.room_add(actor=None, shelter=family, name="Children", wing="regular", restriction="children", beds=4)
+    shelters.room_add(actor=None, shelter=family, name="Iris", wing="regular", restriction="women", beds=2)
     full = _shelter("Thessaloniki Women's Shelter", "Central Macedonia", ["Central Macedonia", "*"])
     shelters.room_add(actor=None, shelter=full, name="Rose", wing="regular", restriction="women", beds=1)
     shelters.admit(actor=None, case=_case(world), shelter=full)
@@ -236,7 +237,7 @@ def test_routing_offers_the_shelters_the_beds_board_shows_free(
         row.locator("td").nth(0).inner_text(): row.locator("td").nth(2).inner_text()
         for row in page.locator("#board tbody tr").all()
     }
-    assert rows["Athens Family Shelter"] == "8"
+    assert rows["Athens Family Shelter"] == "10"
     assert rows["Thessaloniki Women's Shelter"] == "0"
     assert _axe(page) == []
     _shot(page, "beds-board-en.png")
@@ -248,11 +249,12 @@ def test_routing_offers_the_shelters_the_beds_board_shows_free(
     offered = page.locator("ol.candidates > li")
     expect(offered).to_have_count(1)
     expect(offered.first).to_contain_text("Athens Family Shelter")
-    # Maria may be given a families' room, not a children's one: the board's count for families.
-    expect(offered.first).to_contain_text("4 free beds")
+    # Maria, an adult alone, may be given a women's room (not a families' or a children's one): the board's count
+    # for women's rooms.
+    expect(offered.first).to_contain_text("2 free beds")
     expect(page.get_by_text("Thessaloniki Women's Shelter")).to_have_count(0)
-    page.goto(f"{base}/beds/?restriction=families")
-    assert page.locator("#board tbody tr", has_text="Athens Family Shelter").locator("td").nth(2).inner_text() == "4"
+    page.goto(f"{base}/beds/?restriction=women")
+    assert page.locator("#board tbody tr", has_text="Athens Family Shelter").locator("td").nth(2).inner_text() == "2"
     page.go_back()
     assert _axe(page) == []
     _shot(page, "routing-accommodation-en.png")
