@@ -112,7 +112,7 @@ class CalendarForm(forms.Form):
     )
     day = forms.DateField(
         label=pgettext_lazy("justice", "Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         required=False,
     )
 
