@@ -29,6 +29,7 @@ BODY = json.dumps(
     {
         "person": {"first_name": "Ana", "second_name": "Drill", "gender": "Feminine", "citizenship": ["RO"]},
         "identified_on": "2026-03-02",
+        "consent_to_case_management": True,
     }
 )
 

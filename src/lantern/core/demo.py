@@ -113,7 +113,8 @@ def load_demo(credentials_path: Path) -> list[DemoLogin]:
                 )
             by_name[name] = organisation
         for username, org_name, role in PERSONAS:
-            password = passwords.get(username) or f"demo-{username}-{secrets.token_hex(4)}"
+            # Never the username in it: with a work e-mail of the same name, the similarity check would refuse it.
+            password = passwords.get(username) or f"lantern-demo-{secrets.token_hex(6)}"
             user = User.objects.filter(username=username).first()
             if user is None:
                 first_name, last_name = WORK_CONTACTS.get(username, ("", ""))
