@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     way round. Browser tests are left out only when the test
     command could not get Chromium, and it says so loudly.
 
-    `--dist loadgroup` keeps each `xdist_group` (the browser tests, the CLI tests) on one worker by a suffix that
+    `--dist loadgroup` keeps each `xdist_group` (the console tests, the backup drills) on one worker by a suffix that
     pytest-xdist adds to the test ids here. Some pytest releases silently drop it, and the groups then run side by
     side: those tests then fail, saying why, rather than run without their group."""
     if getattr(config.option, "loadgroup", False):  # set in each worker of `--dist loadgroup`

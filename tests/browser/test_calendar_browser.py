@@ -16,7 +16,7 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.conftest import PASSWORD, World
 from tests.justice.helpers import Justice, justice_setup
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 WORDS = {
     "en": {"calendar": "Calendar", "next": "Next week", "month": "Month", "monday": "Monday"},

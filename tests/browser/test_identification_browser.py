@@ -15,7 +15,7 @@ from lantern.cases.identification import checklists
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 OBSERVED = ("gen_deceived", "gen_documents_held", "lab_guarded")
 

@@ -16,7 +16,7 @@ from lantern.insights.refresh import refresh
 from tests.browser.conftest import ARTIFACTS, follow_menu
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture

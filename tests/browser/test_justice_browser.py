@@ -16,7 +16,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
 from tests.justice.helpers import Justice, justice_setup
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from lantern.cases.validation import PersonData
 from lantern.core import codes
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 REASONS = "Recruited online with a false job offer; her passport was taken and her wages withheld."
 # What the caseworker reads once the decision is recorded, in the page's language.

@@ -19,7 +19,7 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.conftest import World
 from tests.portal.conftest import Portal, portal_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 EXIT_URL = "https://weather.example/today"

@@ -15,7 +15,7 @@ from lantern.preparedness import pdf, services
 from tests.browser.conftest import ARTIFACTS, follow_menu, log_out
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.browser.conftest import follow_menu
 from tests.conftest import PASSWORD, World
 from tests.publication.helpers import records_csv
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 

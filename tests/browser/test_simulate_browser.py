@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Request, expect
 from tests.browser.conftest import ARTIFACTS, follow_menu
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 
 def test_the_coordinator_compares_the_pandemic_wave_with_and_without_the_plan(

@@ -29,7 +29,7 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.conftest import PASSWORD
 
 # The markup of every page, whatever the database: once, in the SQLite half (the journeys run on both).
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.pages_once]
+pytestmark = [pytest.mark.browser, pytest.mark.pages_once]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDE = ViewportSize(width=1280, height=800)
