@@ -13,7 +13,7 @@ from django.test import Client
 
 from lantern.cases.htcds import export_ctdc, export_htcds
 from lantern.cases.models import Case
-from lantern.core.exports import csv_writer, safe_cell
+from lantern.core.exports import cell_read, csv_writer, safe_cell
 from lantern.portal import services as portal_services
 from lantern.portal.models import Intake
 from tests.conftest import World
@@ -32,6 +32,12 @@ def test_formula_looking_text_is_written_as_text(text: str) -> None:
     out = io.StringIO()
     csv_writer(out).writerow([text])
     assert next(csv.reader(io.StringIO(out.getvalue())))[0].startswith("'")
+    assert cell_read(safe_cell(text)) == text  # an import of the file gets the text back
+
+
+@pytest.mark.parametrize("text", ["'quoted'", "'", "Person1", "", "'-99"])
+def test_an_apostrophe_lantern_did_not_add_is_kept(text: str) -> None:
+    assert cell_read(text) == text
 
 
 @pytest.mark.parametrize("value", [-99, -3.5, 0, "-99", "-3.5", "", "Person1", "LT-7Q4K", "a=b", None])

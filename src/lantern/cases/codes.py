@@ -122,6 +122,38 @@ ISIC_SECTIONS = {  # vic_ForcedLabourIndustry (ISIC rev. 4 sections)
     "U": _("Extraterritorial organisations"),
 }
 
+# vic_ForcedLabourIndustry's value names: what an HTCDS file holds (the case keeps the ISIC letter)
+ISIC_VALUE_NAMES = {
+    "A": "A_AgricultureForestryAndFishing",
+    "B": "B_MiningAndQuarrying",
+    "C": "C_Manufacturing",
+    "D": "D_ElectricityGasSteamAndAirConditioningSupply",
+    "E": "E_WaterSupplySewerageWasteManagement",
+    "F": "F_Construction",
+    "G": "G_WholesaleAndRetailTradeRepairOfMotorVehicles",
+    "H": "H_TransportationAndStorage",
+    "I": "I_AccommodationAndFoodServiceActivities",
+    "J": "J_InformationAndCommunication",
+    "K": "K_FinancialAndInsuranceActivities",
+    "L": "L_RealEstateActivities",
+    "M": "M_ProfessionalScientificAndTechnicalActivities",
+    "N": "N_AdministrativeAndSupportServiceActivities",
+    "O": "O_PublicAdministrationAndDefence",
+    "P": "P_Education",
+    "Q": "Q_HumanHealthAndSocialWorkActivities",
+    "R": "R_ArtsEntertainmentAndRecreation",
+    "S": "S_OtherServiceActivities",
+    "T": "T_ActivitiesOfHouseholdsAsEmployers",
+    "U": "U_ActivitiesOfExtraterritorialOrganizations",
+}
+
+
+class ReferralReason(models.TextChoices):  # cas_ReasonForIncomingReferral, cas_ReasonForOutgoingReferral
+    ADDITIONAL_SERVICES = "AdditionalServicesRequired", _("Additional services required")
+    MIGRATION_OR_MOVE = "MigrationOrChangeOfLocation", _("Migration or change of location")
+    OTHER = "Other", _("Other")
+
+
 SEX_EXPLOITATION = {  # vic_TypeOfSexExploitation
     "Prostitution": _("Exploitation of prostitution"),
     "Pornography": _("Pornography"),

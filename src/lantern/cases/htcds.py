@@ -1,8 +1,10 @@
 """HTCDS 2.0 import and export, and the de-identified CTDC export.
 
 Column names are HTCDS field names (`prs_FirstName`, `vic_TypeOfExploitation`, ...); multi-selects are separated
-by `;`. What HTCDS has no field for, Lantern adds with an `lt_` prefix (identification date, countries of
-recruitment and exploitation, crisis circumstances, at-risk groups, disability domains, migration status).
+by `;`. Every core field of HTCDS 2.0 is imported and exported (CORE_COLUMNS). What HTCDS has no field for, Lantern
+adds with an `lt_` prefix (identification date, countries of recruitment and exploitation, crisis circumstances,
+at-risk groups, disability domains, migration status, and a child's presumption of minority, separation, age
+assessment, guardian and best-interests determination).
 
 Import validates every row before it writes anything; one bad row and nothing is imported, and the report names
 each bad row, field, value and reason.
@@ -13,21 +15,27 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from django.utils import timezone
 
-from lantern.cases import codes
-from lantern.cases.models import AnonymousNotification, Case, Consent
-from lantern.cases.validation import ContextData, PersonData, clean_context, clean_person
-from lantern.core.exports import csv_writer
-from lantern.core.models import Organisation
+from lantern.cases import codes, minority
+from lantern.cases.models import AgeAssessment, AnonymousNotification, BestInterests, Case, Consent, Guardian
+from lantern.cases.permissions import CaseAction
+from lantern.cases.validation import ContextData, PersonData, age_on, clean_context, clean_person
+from lantern.core.exports import cell_read, csv_writer
+from lantern.core.models import Organisation, User
+from lantern.core.permissions import can
 
-# HTCDS column -> (section, Lantern field, kind)
+# HTCDS column -> (section, Lantern field, kind), in the standard's order, then Lantern's additions. Sections:
+# person and context (PersonData, ContextData), case (the case itself), referral (the cas_ referral details as
+# another system recorded them), child (the latest age assessment, the current guardian, the latest best-interests
+# determination) and consent.
 COLUMNS: dict[str, tuple[str, str, str]] = {
+    "prs_Salutation": ("person", "salutation", "text"),
     "prs_FirstName": ("person", "first_name", "text"),
     "prs_MiddleName": ("person", "middle_name", "text"),
     "prs_SecondName": ("person", "second_name", "text"),
@@ -37,31 +45,84 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "prs_SecondaryLanguage": ("person", "other_languages", "list"),
     "prs_Citizenship": ("person", "citizenship", "list"),
     "prs_IdentityNumber": ("person", "identity_number", "text"),
+    "prs_Title": ("person", "title", "text"),
     "prs_Email": ("person", "email", "text"),
+    "prs_HomePhone": ("person", "home_phone", "text"),
     "prs_MobilePhone": ("person", "phone", "text"),
+    "prs_MailingCity": ("person", "mailing_city", "text"),
+    "prs_MailingCountry": ("person", "mailing_country", "text"),
+    "prs_MailingState": ("person", "mailing_state", "text"),
     "prs_MailingStreet": ("person", "address", "text"),
+    "prs_MailingPostalCode": ("person", "mailing_postal_code", "text"),
     "vic_TraffickingStatus": ("context", "trafficking_status", "text"),
     "vic_TraffickingStatusDecisionMakingOrg": ("context", "status_decided_by", "text"),
     "vic_RelationshipToTrafficker": ("context", "relationship_to_trafficker", "text"),
     "vic_AgeWhenTrafficked": ("context", "age_when_trafficked", "int"),
-    "vic_MethodOfRecruitment": ("context", "recruitment_methods", "list"),
     "vic_RecruitmentWebsitesAndApps": ("context", "recruitment_platforms", "list"),
+    "vic_MethodOfRecruitment": ("context", "recruitment_methods", "list"),
+    "vic_LocationOfRecruitment": ("context", "recruitment_region", "text"),
     "vic_MethodsOfControl": ("context", "methods_of_control", "list"),
     "vic_TypeOfExploitation": ("context", "forms_of_exploitation", "list"),
-    "vic_ForcedLabourIndustry": ("context", "forced_labour_industry", "text"),
+    "vic_ForcedLabourIndustry": ("context", "forced_labour_industry", "industry"),
     "vic_TypeOfSexExploitation": ("context", "sex_exploitation_types", "list"),
+    "vic_LocationOfExploitation": ("context", "exploitation_region", "text"),
     "vic_Vulnerabilities": ("context", "vulnerabilities", "list"),
+    "vic_DetailsOfVulnerabilities": ("context", "vulnerability_details", "text"),
+    "cas_Status": ("case", "status", "text"),
+    "cas_ReasonForCaseClosure": ("case", "closure_reason", "text"),
+    "cas_CaseOwner": ("case", "owner", "text"),
+    "cas_ReferringOrganisation": ("referral", "incoming_referral_organisation", "text"),
+    "cas_IncomingReferralDate": ("referral", "incoming_referral_on", "date"),
+    "cas_ReferringPrimaryCaseWorker": ("referral", "incoming_referral_caseworker", "text"),
+    "cas_ReasonForIncomingReferral": ("referral", "incoming_referral_reason", "text"),
+    "cas_IncomingReferralDetails": ("referral", "incoming_referral_details", "text"),
+    "cas_ReferredOrganisation": ("referral", "outgoing_referral_organisation", "text"),
+    "cas_ReferredPrimaryCaseWorker": ("referral", "outgoing_referral_caseworker", "text"),
+    "cas_ReasonForOutgoingReferral": ("referral", "outgoing_referral_reason", "text"),
+    "cas_OutgoingReferralDate": ("referral", "outgoing_referral_on", "date"),
+    "cas_OutgoingReferralDetails": ("referral", "outgoing_referral_details", "text"),
+    "con_Consent": ("consent", "case_management", "bool"),
     "lt_IdentifiedOn": ("case", "identified_on", "date"),
     "lt_RecruitmentCountry": ("context", "recruitment_country", "text"),
-    "lt_RecruitmentRegion": ("context", "recruitment_region", "text"),
     "lt_ExploitationCountry": ("context", "exploitation_country", "text"),
-    "lt_ExploitationRegion": ("context", "exploitation_region", "text"),
     "lt_CrisisCircumstances": ("context", "crisis_circumstances", "list"),
     "lt_AtRiskGroups": ("context", "at_risk_groups", "list"),
     "lt_DisabilityDomains": ("context", "disability_domains", "list"),
     "lt_MigrationStatus": ("context", "migration_status", "text"),
+    "lt_PresumedChild": ("context", "may_be_child", "bool"),
+    "lt_Separation": ("context", "separation", "text"),
+    "lt_AgeAssessedOn": ("child", "assessed_on", "date"),
+    "lt_AgeAssessmentMethod": ("child", "method", "text"),
+    "lt_AgeAssessmentResult": ("child", "result_band", "text"),
+    "lt_AgeAssessmentAge": ("child", "result_age", "int"),
+    "lt_AgeAssessedBy": ("child", "assessed_by", "text"),
+    "lt_AgeAssessorRole": ("child", "assessor_role", "text"),
+    "lt_GuardianName": ("child", "guardian_name", "text"),
+    "lt_GuardianContact": ("child", "guardian_contact", "text"),
+    "lt_GuardianAppointedBy": ("child", "guardian_appointed_by", "text"),
+    "lt_GuardianAppointedOn": ("child", "guardian_appointed_on", "date"),
+    "lt_BestInterestsDeterminedOn": ("child", "determined_on", "date"),
+    "lt_BestInterestsSolution": ("child", "solution", "text"),
+    "lt_BestInterestsDeterminedBy": ("child", "determined_by", "text"),
+    "lt_BestInterestsReasons": ("child", "determination_reasons", "text"),
 }
-EXPORT_ONLY = ["lt_Reference", "lt_Stage", "cas_Status"]
+# The core fields of HTCDS 2.0 (`shared/standards/htcds-2.0-fields.csv`, "Core"): every one is imported and
+# exported. A test compares this list with the standard's.
+CORE_COLUMNS = [
+    "prs_Salutation", "prs_FirstName", "prs_SecondName", "prs_Birthdate", "prs_Gender", "prs_Citizenship",
+    "prs_Title", "prs_Email", "prs_HomePhone", "prs_MobilePhone", "prs_MailingCity", "prs_MailingCountry",
+    "prs_MailingState", "prs_MailingStreet", "prs_MailingPostalCode", "vic_TraffickingStatus",
+    "vic_TraffickingStatusDecisionMakingOrg", "vic_MethodOfRecruitment", "vic_LocationOfRecruitment",
+    "vic_MethodsOfControl", "vic_TypeOfExploitation", "vic_ForcedLabourIndustry", "vic_TypeOfSexExploitation",
+    "vic_LocationOfExploitation", "vic_Vulnerabilities", "vic_DetailsOfVulnerabilities", "cas_Status",
+    "cas_ReasonForCaseClosure", "cas_CaseOwner", "cas_ReferringOrganisation", "cas_IncomingReferralDate",
+    "cas_ReferringPrimaryCaseWorker", "cas_ReasonForIncomingReferral", "cas_IncomingReferralDetails",
+    "cas_ReferredOrganisation", "cas_ReferredPrimaryCaseWorker", "cas_ReasonForOutgoingReferral",
+    "cas_OutgoingReferralDate", "cas_OutgoingReferralDetails", "con_Consent",
+]  # fmt: skip
+# Columns Lantern's exports wrote before they had HTCDS's own: still read.
+ALIASES = {"lt_RecruitmentRegion": "vic_LocationOfRecruitment", "lt_ExploitationRegion": "vic_LocationOfExploitation"}
+EXPORT_ONLY = ["lt_Reference", "lt_Stage"]
 # An import is checked whole before anything is written, so it is held in memory: these bound what it may hold.
 # A bigger register is imported in parts (each part all or nothing).
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
@@ -72,14 +133,22 @@ MAX_LINE_CHARS = 1024 * 1024
 MAX_CELL_CHARS = 32_767  # a spreadsheet cell: what Excel itself holds at most
 MAX_SHOWN_CHARS = 40  # of a value that a row error echoes (never of a personal one)
 MAX_REASON_CHARS = 120
-PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items() if section == "person")
+# The columns whose values a report never quotes: the person's, and free text that may name people.
+PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items() if section == "person") | {
+    "vic_DetailsOfVulnerabilities", "cas_ReasonForCaseClosure", "cas_ReferringPrimaryCaseWorker",
+    "cas_IncomingReferralDetails", "cas_ReferredPrimaryCaseWorker", "cas_OutgoingReferralDetails",
+    "lt_GuardianName", "lt_GuardianContact", "lt_BestInterestsReasons",
+}  # fmt: skip
 # The reasons of validation that quote a personal value, said without it.
 PERSONAL_REASONS = {
     "gender": "not a gender code of HTCDS",
     "primary_language": "not ISO 639 language codes",
     "other_languages": "not ISO 639 language codes",
     "citizenship": "not ISO 3166 country codes",
+    "mailing_country": "not an ISO 3166 country code",
 }
+FREE_TEXT_LIMIT = 10_000  # a closure reason, a referral's details, a determination's reasons: as long as a note
+NAME_LIMIT = 200  # an organisation's, a case worker's or a guardian's name or contact
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -110,6 +179,14 @@ class ParsedRow:
     context: ContextData
     identified_on: date | None
     consent: bool = False  # con_Consent: recorded only when the file says the person agreed
+    status: str = codes.CaseStatus.ACTIVE
+    closure_reason: str = ""
+    owner: str = ""  # cas_CaseOwner: the username of a member of the importing organisation who holds cases
+    referral: dict[str, Any] = field(default_factory=dict)  # the cas_ referral details, by Case field
+    child: dict[str, Any] = field(default_factory=dict)  # the child columns (see CHILD_GROUPS), by their names
+    # Set by resolve(): the owner and the organisations named by the child columns.
+    owner_user: User | None = None
+    organisations: dict[str, Organisation] = field(default_factory=dict)
 
 
 def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
@@ -141,7 +218,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
 def _bounded_cells(rows: Iterable[tuple[object, ...]]) -> Iterator[list[str]]:
     """A sheet's rows as text, refusing a cell longer than MAX_CELL_CHARS (no spreadsheet program writes one)."""
     for number, row in enumerate(rows, start=1):
-        cells = ["" if cell is None else _cell_text(cell) for cell in row]
+        cells = ["" if cell is None else cell_read(_cell_text(cell)) for cell in row]
         for index, text in enumerate(cells):
             if len(text) > MAX_CELL_CHARS:
                 raise ValueError(
@@ -177,7 +254,8 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[str]:
 def _csv_rows(lines: Iterator[str]) -> Iterator[list[str]]:
     reader = csv.reader(lines)
     try:
-        yield from reader
+        for cells in reader:
+            yield [cell_read(cell) for cell in cells]
     except csv.Error as exc:
         raise ValueError(f"line {reader.line_num} is not readable CSV ({exc})") from None
 
@@ -192,6 +270,9 @@ def _cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
+TRUE, FALSE = ("true", "1", "yes"), ("", "false", "0", "no")
+
+
 def _parse_value(kind: str, raw: str) -> Any:
     raw = raw.strip()
     if kind == "date":
@@ -200,62 +281,186 @@ def _parse_value(kind: str, raw: str) -> Any:
         return int(raw) if raw else None
     if kind == "list":
         return [part.strip() for part in raw.split(";") if part.strip()]
+    if kind == "bool":
+        if raw.lower() not in TRUE + FALSE:
+            raise ValueError(raw)
+        return raw.lower() in TRUE
+    if kind == "industry":
+        return raw.split("_", 1)[0] if raw else ""  # "A_AgricultureForestryAndFishing" -> "A"
     return raw
 
 
-def _industry(value: str) -> str:
-    return value.split("_", 1)[0] if value else ""  # "A_AgricultureForestryAndFishing" -> "A"
+def _parse_error(kind: str) -> str:
+    return {"date": "not a date (YYYY-MM-DD)", "int": "not a whole number", "bool": "not true or false"}[kind]
+
+
+# The child columns come in groups: one filled column of a group needs the group's required ones.
+CHILD_GROUPS = {
+    "lt_AgeAssessedOn": ("assessed_on", "method", "assessed_by", "assessor_role", "result_band", "result_age"),
+    "lt_GuardianName": ("guardian_name", "guardian_appointed_by", "guardian_appointed_on", "guardian_contact"),
+    "lt_BestInterestsDeterminedOn": ("determined_on", "solution", "determined_by", "determination_reasons"),
+}
+CHILD_REQUIRED = {
+    "assessed_on", "method", "assessed_by", "assessor_role", "guardian_name", "guardian_appointed_by",
+    "guardian_appointed_on", "determined_on", "solution", "determined_by", "determination_reasons",
+}  # fmt: skip
+COLUMN_OF = {name: column for column, (_, name, _) in COLUMNS.items()}
+
+
+def _too_long(value: str, limit: int) -> str:
+    return f"longer than {limit} characters" if len(value) > limit else ""
+
+
+def _check_row(row: ParsedRow, today: date, errors: list[RowError], raw: dict[str, str]) -> None:
+    """The checks of the case, referral and child columns (the person and context go through validation)."""
+
+    def error(name: str, reason: str) -> None:
+        column = COLUMN_OF[name]
+        errors.append(RowError(row.row, column, raw.get(column, ""), reason))
+
+    if row.status not in codes.CaseStatus.values:
+        error("status", "not a case status of HTCDS")
+    closed = row.status in (codes.CaseStatus.CLOSED, codes.CaseStatus.CLOSED_REFERRED)
+    if row.closure_reason and not closed:
+        error("closure_reason", "a reason for closure, but the case is not closed")
+    if _too_long(row.closure_reason, FREE_TEXT_LIMIT):
+        error("closure_reason", _too_long(row.closure_reason, FREE_TEXT_LIMIT))
+    for name, value in row.referral.items():
+        if value is None:
+            continue
+        if isinstance(value, date):
+            if value > today:
+                error(name, "in the future")
+        elif name.endswith("_reason"):
+            if value and value not in codes.ReferralReason.values:
+                error(name, "not a reason for referral of HTCDS")
+        elif _too_long(value, FREE_TEXT_LIMIT if name.endswith("_details") else NAME_LIMIT):
+            error(name, _too_long(value, FREE_TEXT_LIMIT if name.endswith("_details") else NAME_LIMIT))
+    child = row.child
+    for first, members in CHILD_GROUPS.items():
+        if not any(child.get(name) not in (None, "") for name in members):
+            continue
+        missing = [name for name in members if name in CHILD_REQUIRED and child.get(name) in (None, "")]
+        for name in missing:
+            error(name, f"required with {first}")
+        for name in members:
+            value = child.get(name)
+            if isinstance(value, date) and value > today:
+                error(name, "in the future")
+            elif isinstance(value, str):
+                limit = FREE_TEXT_LIMIT if name == "determination_reasons" else NAME_LIMIT
+                if _too_long(value, limit):
+                    error(name, _too_long(value, limit))
+    if child.get("method") and child["method"] not in codes.AgeMethod.values:
+        error("method", "not a method of age assessment")
+    if child.get("assessor_role") and child["assessor_role"] not in codes.AssessorRole.values:
+        error("assessor_role", "not a role of an assessor")
+    age, band = child.get("result_age"), child.get("result_band") or ""
+    if age is not None and not 0 <= age <= 120:
+        error("result_age", "not between 0 and 120")
+    elif age is not None:
+        found = codes.AgeResult.UNDER_18 if age < minority.ADULT_AGE else codes.AgeResult.ADULT
+        if band and band != found:
+            error("result_band", "disagrees with lt_AgeAssessmentAge")
+        child["result_band"] = band = found
+    if band and band not in codes.AgeResult.values:
+        error("result_band", "not under_18 or adult")
+    if child.get("assessed_on") and not band:
+        error("result_band", "required with lt_AgeAssessedOn (or lt_AgeAssessmentAge)")
+    if child.get("solution") and child["solution"] not in codes.DurableSolution.values:
+        error("solution", "not return, relocation or local_integration")
+    if child.get("guardian_name") or child.get("determined_on"):
+        identified = row.identified_on or today
+        is_child, _ = minority.decide(
+            exact_age=age_on(row.person.birth_date, identified),
+            assessed_band=band if band in codes.AgeResult.values else "",
+            may_be_child=row.context.may_be_child or "unaccompanied_child" in row.context.at_risk_groups,
+            separation=row.context.separation,
+        )
+        if not is_child:
+            name = "guardian_name" if child.get("guardian_name") else "determined_on"
+            error(name, "recorded only for a child (or a person presumed one)")
 
 
 def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedRow | None, list[RowError]]:
     errors: list[RowError] = []
-    person: dict[str, Any] = {}
-    context: dict[str, Any] = {}
-    identified_on = None
+    sections: dict[str, dict[str, Any]] = {"person": {}, "context": {}, "case": {}, "referral": {}, "child": {}}
     raw_by_field: dict[str, tuple[str, str]] = {}
+    raw_by_column: dict[str, str] = {}
     consent = False
     for column, raw in zip(header, cells, strict=False):
-        if column == "con_Consent":
-            flag = raw.strip().lower()
-            if flag not in ("", "true", "false", "1", "0", "yes", "no"):
-                errors.append(RowError(number, column, raw, "not true or false"))
-            consent = flag in ("true", "1", "yes")
-            continue
+        column = ALIASES.get(column, column)
         if column not in COLUMNS:
             continue
         section, name, kind = COLUMNS[column]
         raw_by_field[name] = (column, raw)
+        raw_by_column[column] = raw
         try:
             value = _parse_value(kind, raw)
         except ValueError:
-            reason = "not a date (YYYY-MM-DD)" if kind == "date" else "not a whole number"
-            errors.append(RowError(number, column, raw, reason))
+            errors.append(RowError(number, column, raw, _parse_error(kind)))
             continue
-        if name == "forced_labour_industry":
-            value = _industry(value)
-        if section == "person":
-            person[name] = value
-        elif section == "context":
-            context[name] = value
+        if section == "consent":
+            consent = value
         else:
-            identified_on = value
+            sections[section][name] = value
+    person = sections["person"]
     if "gender" in person and not person["gender"]:
         person["gender"] = codes.Gender.UNKNOWN
     person_data, person_errors = clean_person(PersonData(**person), today=timezone.localdate())
-    context_data, context_errors = clean_context(ContextData(**context))
+    context_data, context_errors = clean_context(ContextData(**sections["context"]))
     for name, reason in person_errors.items():
         column, raw = raw_by_field.get(name, (name, ""))
         errors.append(RowError(number, column, raw, PERSONAL_REASONS.get(name, reason)))
     for name, reason in context_errors.items():
         column, raw = raw_by_field.get(name, (name, ""))
         errors.append(RowError(number, column, raw, reason))
+    case = sections["case"]
+    identified_on = case.get("identified_on")
     if identified_on and identified_on > timezone.localdate():
         errors.append(RowError(number, "lt_IdentifiedOn", identified_on.isoformat(), "in the future"))
     if identified_on and person_data.birth_date and identified_on < person_data.birth_date:
         errors.append(RowError(number, "lt_IdentifiedOn", identified_on.isoformat(), "before the birth date"))
+    row = ParsedRow(
+        number,
+        person_data,
+        context_data,
+        identified_on,
+        consent,
+        status=case.get("status") or codes.CaseStatus.ACTIVE,
+        closure_reason=case.get("closure_reason", ""),
+        owner=case.get("owner", ""),
+        referral=sections["referral"],
+        child=sections["child"],
+    )
+    _check_row(row, timezone.localdate(), errors, raw_by_column)
     if errors:
         return None, errors
-    return ParsedRow(number, person_data, context_data, identified_on, consent), []
+    return row, []
+
+
+def resolve(rows: list[ParsedRow], organisation: Organisation) -> list[RowError]:
+    """Find the case owners (members of `organisation` who hold cases) and the organisations the child columns
+    name (by their name in the directory); what is not found is a row error."""
+    usernames = {row.owner for row in rows if row.owner}
+    users = {user.username: user for user in User.objects.filter(username__in=usernames, is_active=True)}
+    holders = {name: user for name, user in users.items() if can(user, CaseAction.TAKE, organisation)}
+    names = {row.child.get(key) for row in rows for key in ("assessed_by", "determined_by")} - {None, ""}
+    found = {o.name: o for o in Organisation.objects.filter(name__in=names)}
+    errors: list[RowError] = []
+    for row in rows:
+        if row.owner:
+            row.owner_user = holders.get(row.owner)
+            if row.owner_user is None:
+                reason = "not a caseworker or supervisor of the organisation the cases are imported into"
+                errors.append(RowError(row.row, "cas_CaseOwner", row.owner, reason))
+        for key in ("assessed_by", "determined_by"):
+            name = row.child.get(key)
+            if name and name not in found:
+                errors.append(RowError(row.row, COLUMN_OF[key], name, "not an organisation of the directory"))
+            elif name:
+                row.organisations[key] = found[name]
+    return errors
 
 
 @dataclass
@@ -271,7 +476,7 @@ def read_htcds(
 ) -> tuple[ImportReport, list[ParsedRow]]:
     """Read and check every row of an HTCDS file (nothing is written: cases.services.case_import_htcds writes)."""
     header, rows = read_rows(path)
-    unknown = [c for c in header if c and c not in COLUMNS and c not in EXPORT_ONLY and c != "con_Consent"]
+    unknown = [c for c in header if c and c not in COLUMNS and c not in ALIASES and c not in EXPORT_ONLY]
     if not any(c in COLUMNS for c in header):
         raise ValueError("no HTCDS column in the header (expected prs_FirstName, vic_TypeOfExploitation, ...)")
     parsed: list[ParsedRow] = []
@@ -296,29 +501,102 @@ def _join(values: Iterable[str]) -> str:
     return ";".join(values)
 
 
+def _cell(kind: str, value: Any) -> object:
+    if kind == "list":
+        return _join(value or [])
+    if kind == "date":
+        return value.isoformat() if value else ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "industry":
+        return codes.ISIC_VALUE_NAMES.get(value, value or "")
+    if isinstance(value, int | float):
+        return value  # numbers stay numbers in a spreadsheet
+    return "" if value is None else str(value)
+
+
+def _referral(case: Case) -> dict[str, Any]:
+    """The cas_ referral details: Lantern's own record first (the referral to the competent authority; the
+    organisation that identified the person, when another registered the case), the imported history otherwise."""
+    values = {name: getattr(case, name) for section, name, _ in COLUMNS.values() if section == "referral"}
+    if case.referred_to_id is not None:
+        values.update(
+            outgoing_referral_organisation=case.referred_to.name,  # type: ignore[union-attr]
+            outgoing_referral_on=case.referred_on,
+            outgoing_referral_caseworker="",
+            outgoing_referral_reason=codes.ReferralReason.OTHER,
+            outgoing_referral_details="",
+        )
+    if not values["incoming_referral_organisation"] and case.identified_by_id not in (None, case.organisation_id):
+        values.update(
+            incoming_referral_organisation=case.identified_by.name,  # type: ignore[union-attr]
+            incoming_referral_on=timezone.localdate(case.created_at),
+        )
+    return values
+
+
+def _children(organisation: Organisation) -> dict[int, dict[str, Any]]:
+    """The child columns of every case of the organisation that has any: the latest age assessment, the current
+    guardian, the latest best-interests determination (three queries, whatever the number of cases)."""
+    by_case: dict[int, dict[str, Any]] = {}
+    in_organisation = {"case__organisation": organisation}
+    assessments = AgeAssessment.objects.filter(**in_organisation).select_related("assessed_by_organisation")
+    for a in assessments.order_by("case_id", "assessed_on", "recorded_at", "pk"):
+        by_case.setdefault(a.case_id, {}).update(
+            assessed_on=a.assessed_on, method=a.method, result_band=a.result_band, result_age=a.result_age,
+            assessed_by=a.assessed_by_organisation.name, assessor_role=a.assessor_role,
+        )  # fmt: skip
+    for g in Guardian.objects.filter(ended_at__isnull=True, **in_organisation):
+        by_case.setdefault(g.case_id, {}).update(
+            guardian_name=g.name, guardian_contact=g.contact, guardian_appointed_by=g.appointed_by,
+            guardian_appointed_on=g.appointed_on,
+        )  # fmt: skip
+    determinations = BestInterests.objects.filter(kind=BestInterests.Kind.DETERMINATION, **in_organisation)
+    for d in determinations.select_related("organisation").order_by("case_id", "decided_on", "recorded_at", "pk"):
+        by_case.setdefault(d.case_id, {}).update(
+            determined_on=d.decided_on, solution=d.solution, determined_by=d.organisation.name,
+            determination_reasons=d.reasons,
+        )  # fmt: skip
+    return by_case
+
+
 def export_htcds(organisation: Organisation, out: TextIO) -> int:
     """Every case of one organisation with its personal data (decrypted), for moving it to another system (through
-    cases.services.case_export_htcds, which audits it)."""
+    cases.services.case_export_htcds, which audits it). Every column the import reads, so that what one Lantern
+    exports another imports whole."""
     writer = csv_writer(out)
-    columns = list(COLUMNS) + EXPORT_ONLY
-    writer.writerow(columns)
+    writer.writerow([*COLUMNS, *EXPORT_ONLY])
+    children = _children(organisation)
+    consented = set(
+        Consent.objects.filter(
+            case__organisation=organisation, purpose=Consent.Purpose.CASE_MANAGEMENT, withdrawn_at__isnull=True
+        ).values_list("case_id", flat=True)
+    )
     count = 0
-    cases = Case.objects.filter(organisation=organisation).select_related("person").order_by("pk")
+    cases = (
+        Case.objects.filter(organisation=organisation)
+        .select_related("person", "assigned_to", "referred_to", "identified_by")
+        .order_by("pk")
+    )
     for case in cases.iterator(chunk_size=2000):
+        referral = _referral(case)
+        child = children.get(case.pk, {})
         row: list[object] = []
-        for column in COLUMNS:
-            section, name, kind = COLUMNS[column]
-            source = case.person if section == "person" else case
-            value = getattr(source, name)
-            if kind == "list":
-                row.append(_join(value or []))
-            elif kind == "date":
-                row.append(value.isoformat() if value else "")
-            elif isinstance(value, int | float):
-                row.append(value)  # numbers stay numbers in a spreadsheet
+        for section, name, kind in COLUMNS.values():
+            if section == "person":
+                value = getattr(case.person, name)
+            elif section == "referral":
+                value = referral[name]
+            elif section == "child":
+                value = child.get(name)
+            elif section == "consent":
+                value = case.pk in consented
+            elif name == "owner":
+                value = case.assigned_to.username if case.assigned_to else ""
             else:
-                row.append("" if value is None else str(value))
-        row += [case.reference, case.stage, case.status]
+                value = getattr(case, name)
+            row.append(_cell(kind, value))
+        row += [case.reference, case.stage]
         writer.writerow(row)
         count += 1
     return count
@@ -334,26 +612,48 @@ CTDC_EXPLOITATION = {
     "isOrganRemoval": {"OrganRemoval"},
     "isOtherExploit": {"ForcedBegging", "ForcedCriminality", "ForcedAdoption", "Surrogacy", "Other"},
 }
-CTDC_CONTROL = {
-    "meansOfControlDebtBondage": "DebtBondage",
-    "meansOfControlTakesEarnings": "TakesEarnings",
-    "meansOfControlRestrictsFinancialAccess": "RestrictsFinancialAccess",
-    "meansOfControlThreats": "PhysicalThreats",
-    "meansOfControlPsychologicalAbuse": "PsychologicalAbuse",
-    "meansOfControlPhysicalAbuse": "PhysicalAbuse",
-    "meansOfControlSexualAbuse": "SexualAbuse",
-    "meansOfControlFalsePromises": "FalsePromises",
-    "meansOfControlPsychoactiveSubstances": "PsychoactiveSubstance",
-    "meansOfControlRestrictsMovement": "Other",
-    "meansOfControlRestrictsMedicalCare": "RestrictsMedicalCare",
-    "meansOfControlExcessiveWorkingHours": "ExcessiveWorkingHours",
-    "meansOfControlThreatOfLawEnforcement": "ThreatsLawEnforcement",
-    "meansOfControlWithholdsNecessities": "WithholdsNecessities",
-    "meansOfControlWithholdsDocuments": "WithholdsDocuments",
+# CTDC column -> the HTCDS codes that set it. A column no code sets is always missing (-99): Lantern never guesses
+# it. Every code of the code lists sets exactly one column, or none on purpose (CTDC_UNMAPPED); a test checks both.
+CTDC_CONTROL: dict[str, frozenset[str]] = {
+    "meansOfControlDebtBondage": frozenset({"DebtBondage"}),
+    "meansOfControlTakesEarnings": frozenset({"TakesEarnings"}),
+    "meansOfControlRestrictsFinancialAccess": frozenset({"RestrictsFinancialAccess"}),
+    "meansOfControlThreats": frozenset({"PhysicalThreats", "ThreatensChildrenFamily"}),  # threats to her or hers
+    "meansOfControlPsychologicalAbuse": frozenset({"PsychologicalAbuse"}),
+    "meansOfControlPhysicalAbuse": frozenset({"PhysicalAbuse"}),
+    "meansOfControlSexualAbuse": frozenset({"SexualAbuse"}),
+    "meansOfControlFalsePromises": frozenset({"FalsePromises"}),
+    "meansOfControlPsychoactiveSubstances": frozenset({"PsychoactiveSubstance"}),
+    "meansOfControlRestrictsMovement": frozenset(),  # HTCDS has no code for it: "Other" says nothing of movement
+    "meansOfControlRestrictsMedicalCare": frozenset({"RestrictsMedicalCare"}),
+    "meansOfControlExcessiveWorkingHours": frozenset({"ExcessiveWorkingHours"}),
+    "meansOfControlThreatOfLawEnforcement": frozenset({"ThreatsLawEnforcement"}),
+    "meansOfControlWithholdsNecessities": frozenset({"WithholdsNecessities"}),
+    "meansOfControlWithholdsDocuments": frozenset({"WithholdsDocuments"}),
+    "meansOfControlOther": frozenset({"Other"}),
 }
-CTDC_LABOUR = {"typeOfLabourAgriculture": "A", "typeOfLabourConstruction": "F", "typeOfLabourDomesticWork": "T",
-               "typeOfLabourHospitality": "I", "typeOfLabourManufacturing": "C", "typeOfLabourMiningOrDrilling": "B",
-               "typeOfLabourTransportation": "H", "typeOfLabourFishing": None}  # fmt: skip
+# ISIC sections (vic_ForcedLabourIndustry). Section A is agriculture, forestry and fishing together: it sets
+# typeOfLabourAgriculture, and leaves typeOfLabourFishing missing (it may or may not have been fishing).
+CTDC_LABOUR: dict[str, frozenset[str]] = {
+    "typeOfLabourAgriculture": frozenset({"A"}),
+    "typeOfLabourConstruction": frozenset({"F"}),
+    "typeOfLabourDomesticWork": frozenset({"T"}),
+    "typeOfLabourHospitality": frozenset({"I"}),
+    "typeOfLabourManufacturing": frozenset({"C"}),
+    "typeOfLabourMiningOrDrilling": frozenset({"B"}),
+    "typeOfLabourTransportation": frozenset({"H"}),
+    "typeOfLabourFishing": frozenset(),
+    "typeOfLabourOther": frozenset("DEGJKLMNOPQRSU"),
+}
+CTDC_LABOUR_UNCERTAIN = {"typeOfLabourFishing": frozenset({"A"})}  # missing, not 0, for these sections
+# The codes that set no CTDC column, on purpose, and why.
+CTDC_UNMAPPED: dict[str, dict[str, str]] = {
+    "methods_of_control": {},
+    "forms_of_exploitation": {},
+    "forced_labour_industry": {},
+    "sex_exploitation_types": {},
+    "relationship_to_trafficker": {},
+}
 CTDC_SEX = {"typeOfSexProstitution": "Prostitution", "typeOfSexPornography": "Pornography",
             "typeOfSexRemoteInteractiveServices": "RemoteInteractiveServices",
             "typeOfSexPrivateSexualServices": "PrivateSexualServices"}  # fmt: skip
@@ -385,9 +685,13 @@ def ctdc_row(case: Case, citizenship: list[str]) -> list[object]:
     row += [flag(bool(forms & members), known_forms) for members in CTDC_EXPLOITATION.values()]
     row.append(flag({"SexualExploitation", "ForcedLabour"} <= forms, known_forms))
     control = set(case.methods_of_control)
-    row += [flag(code in control, bool(control)) for code in CTDC_CONTROL.values()]
-    labour_known = "ForcedLabour" in forms and bool(case.forced_labour_industry)
-    row += [flag(case.forced_labour_industry == section, labour_known) for section in CTDC_LABOUR.values()]
+    row += [flag(bool(control & members), bool(control and members)) for members in CTDC_CONTROL.values()]
+    industry = case.forced_labour_industry
+    labour_known = "ForcedLabour" in forms and bool(industry)
+    row += [
+        flag(industry in members, labour_known and industry not in CTDC_LABOUR_UNCERTAIN.get(column, ()))
+        for column, members in CTDC_LABOUR.items()
+    ]
     sex_types = set(case.sex_exploitation_types)
     row += [flag(code in sex_types, bool(sex_types)) for code in CTDC_SEX.values()]
     row += [flag(case.relationship_to_trafficker == code, bool(case.relationship_to_trafficker))

@@ -23,6 +23,7 @@ from lantern.cases.codes import (
     DurableSolution,
     Gender,
     MinorityBasis,
+    ReferralReason,
     Relationship,
     Separation,
     TraffickingStatus,
@@ -82,7 +83,16 @@ class Person(models.Model):
     phone = EncryptedTextField(blank=True, default="")
     messaging = EncryptedTextField(blank=True, default="", help_text="app and handle")
     email = EncryptedTextField(blank=True, default="")
-    address = EncryptedTextField(blank=True, default="")
+    address = EncryptedTextField(blank=True, default="")  # HTCDS prs_MailingStreet
+    # The rest of HTCDS's structured address and its other core person fields (an import brings them; an export
+    # gives them back).
+    mailing_city = EncryptedTextField(blank=True, default="")
+    mailing_state = EncryptedTextField(blank=True, default="")
+    mailing_postal_code = EncryptedTextField(blank=True, default="")
+    mailing_country = EncryptedTextField(blank=True, default="", help_text="ISO 3166 code")
+    home_phone = EncryptedTextField(blank=True, default="")
+    salutation = EncryptedTextField(blank=True, default="")
+    title = EncryptedTextField(blank=True, default="")
     # Keyed HMAC of normalised name + birth date: finds possible duplicates without the clear values.
     identity_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # Keyed HMAC of the normalised full name alone: "find a case by name" inside one's organisation, exact match.
@@ -181,6 +191,21 @@ class Case(models.Model):
     # Kept by the referral workflow (which this module must not import): the needs a referral meets now.
     needs_met = models.JSONField(default=list, blank=True)
     has_unmet_needs = models.BooleanField(default=False)
+    # HTCDS vic_DetailsOfVulnerabilities: free text, it tells the person's story.
+    vulnerability_details = EncryptedTextField(blank=True, default="")
+    # HTCDS referral details (cas_*) as another system recorded them: history brought by an import and given back by
+    # an export. They grant no organisation anything (who may read a case follows from `organisation` and
+    # `referred_to` only). A case worker's name and the details are free text: encrypted.
+    incoming_referral_organisation = models.CharField(max_length=200, blank=True, default="")
+    incoming_referral_on = models.DateField(null=True, blank=True)
+    incoming_referral_caseworker = EncryptedTextField(blank=True, default="")
+    incoming_referral_reason = models.CharField(max_length=32, choices=ReferralReason.choices, blank=True, default="")
+    incoming_referral_details = EncryptedTextField(blank=True, default="")
+    outgoing_referral_organisation = models.CharField(max_length=200, blank=True, default="")
+    outgoing_referral_on = models.DateField(null=True, blank=True)
+    outgoing_referral_caseworker = EncryptedTextField(blank=True, default="")
+    outgoing_referral_reason = models.CharField(max_length=32, choices=ReferralReason.choices, blank=True, default="")
+    outgoing_referral_details = EncryptedTextField(blank=True, default="")
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from lantern.cases import codes, erasure, htcds, minority
 from lantern.cases.models import (
+    AgeAssessment,
     AnonymousNotification,
     Assessment,
     BestInterests,
@@ -972,6 +973,16 @@ def case_name_searched(*, actor: User, found: int) -> None:
     audit_record(action="case.search_name", actor=actor, detail={"found": found})
 
 
+# Free text of a case that may name the person or the people around her (the HTCDS columns an import brings).
+ANONYMISED_CASE_TEXT = (
+    "vulnerability_details",
+    "incoming_referral_caseworker",
+    "incoming_referral_details",
+    "outgoing_referral_caseworker",
+    "outgoing_referral_details",
+)
+
+
 def _anonymise(case: Case) -> None:
     person = case.person
     for name in PERSONAL_FIELDS:
@@ -993,6 +1004,8 @@ def _anonymise(case: Case) -> None:
     case.exploitation_region = ""
     case.closure_reason = ""
     case.referral_legal_basis = ""
+    for name in ANONYMISED_CASE_TEXT:
+        setattr(case, name, "")
     case.assigned_to = None
     case.anonymised_at = timezone.now()
     case.save(
@@ -1001,6 +1014,7 @@ def _anonymise(case: Case) -> None:
             "exploitation_region",
             "closure_reason",
             "referral_legal_basis",
+            *ANONYMISED_CASE_TEXT,
             "assigned_to",
             "anonymised_at",
         ]
@@ -1068,11 +1082,13 @@ def case_import_htcds(
     """Register every case of an HTCDS file in one organisation, all or nothing: one invalid row imports nothing
     (the report names every error). With `dry_run`, check only."""
     report, rows = htcds.read_htcds(path, progress=progress)
+    if not report.errors:
+        report.errors = htcds.resolve(rows, organisation)
     if report.errors or dry_run:
         return report
     with transaction.atomic():
         for done, row in enumerate(rows, start=1):
-            case_register(
+            case = case_register(
                 actor=None,
                 organisation=organisation,
                 person=row.person,
@@ -1082,6 +1098,7 @@ def case_import_htcds(
                 # The file records what another system's authority decided (vic_TraffickingStatus and who decided).
                 status_decided_elsewhere=True,
             )
+            _imported_case_complete(case, row)
             if progress is not None and done % 1000 == 0:
                 progress("imported", done)
         audit_record(
@@ -1092,6 +1109,63 @@ def case_import_htcds(
         )
     report.imported = len(rows)
     return report
+
+
+def _imported_case_complete(case: Case, row: htcds.ParsedRow) -> None:
+    """What an HTCDS row holds beyond what a registration takes: the referral history, the case owner, the child's
+    records (age assessment, guardian, best-interests determination) and the case status, each on the timeline.
+    The file was checked whole (htcds.parse_row, htcds.resolve) before the first case was written."""
+    recorded_by = _console_user(case.organisation)
+    for name, value in row.referral.items():
+        setattr(case, name, value)
+    child = row.child
+    if child.get("assessed_on"):
+        AgeAssessment.objects.create(
+            case=case,
+            method=child["method"],
+            assessed_on=child["assessed_on"],
+            result_age=child.get("result_age"),
+            result_band=child["result_band"],
+            assessed_by_organisation=row.organisations["assessed_by"],
+            assessor_role=child["assessor_role"],
+            recorded_by=recorded_by,
+        )
+        _derive(case, row.person)
+        _event(case, "age_assessment", None, method=child["method"], result=child["result_band"], imported=True)
+    if child.get("guardian_name"):
+        Guardian.objects.create(
+            case=case,
+            name=child["guardian_name"],
+            contact=child.get("guardian_contact", ""),
+            appointed_by=child["guardian_appointed_by"],
+            appointed_on=child["guardian_appointed_on"],
+            recorded_by=recorded_by,
+        )
+        _event(case, "guardian_appoint", None, appointed_on=child["guardian_appointed_on"].isoformat(), imported=True)
+    if child.get("determined_on"):
+        BestInterests.objects.create(
+            case=case,
+            kind=BestInterests.Kind.DETERMINATION,
+            solution=child["solution"],
+            decided_on=child["determined_on"],
+            organisation=row.organisations["determined_by"],
+            reasons=child["determination_reasons"],
+            recorded_by=recorded_by,
+        )
+        _event(case, "best_interests", None, kind=BestInterests.Kind.DETERMINATION, imported=True)
+    if row.owner_user is not None:
+        case.assigned_to = row.owner_user
+        case.assigned_at = timezone.now()
+        _event(case, "assign", None, assignee=row.owner_user.username, imported=True)
+    if row.status in (codes.CaseStatus.CLOSED, codes.CaseStatus.CLOSED_REFERRED):
+        # Closed in the other system on a day the file does not say: closed on import (retention counts from it).
+        case.stage = Stage.CLOSED
+        case.stage_changed_at = case.closed_at = timezone.now()
+        case.closure_reason = row.closure_reason
+        case.next_deadline = None
+        _event(case, "close", None, status=row.status, imported=True)
+    case.status = row.status
+    case.save()
 
 
 # A list export holds at most what a list counts (core.pagination.MAX_COUNT): filter to narrow it.

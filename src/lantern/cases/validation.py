@@ -31,6 +31,13 @@ class PersonData:
     messaging: str = ""
     email: str = ""
     address: str = ""
+    mailing_city: str = ""
+    mailing_state: str = ""
+    mailing_postal_code: str = ""
+    mailing_country: str = ""
+    home_phone: str = ""
+    salutation: str = ""
+    title: str = ""
     identity_number: str = ""
     documents_held: bool | None = None
     documents_withheld: bool | None = None
@@ -57,6 +64,7 @@ class ContextData:
     recruitment_region: str = ""
     exploitation_country: str = ""
     exploitation_region: str = ""
+    vulnerability_details: str = ""
     # Children: a person of uncertain age who may be a child, and whether an adult who cares for them is with them.
     may_be_child: bool = False
     separation: str = ""
@@ -74,6 +82,13 @@ PERSONAL_FIELDS = frozenset(
         "messaging",
         "email",
         "address",
+        "mailing_city",
+        "mailing_state",
+        "mailing_postal_code",
+        "mailing_country",
+        "home_phone",
+        "salutation",
+        "title",
         "identity_number",
     }
 )
@@ -97,10 +112,15 @@ _SINGLE: dict[str, Any] = {
     "migration_status": codes.MIGRATION_STATUS,
     "separation": codes.Separation.values,
 }
+# Every coded field of a person's context and the codes it takes (the HTCDS round trip fills each from here).
+CODE_LISTS: dict[str, Any] = {**_MULTI, **_SINGLE}
 _TEXT_LIMITS = {
     "first_name": 100, "middle_name": 100, "second_name": 100, "phone": 40, "messaging": 120, "email": 254,
     "address": 500, "identity_number": 60, "recruitment_region": 100, "exploitation_region": 100,
+    "mailing_city": 100, "mailing_state": 100, "mailing_postal_code": 20, "home_phone": 40, "salutation": 40,
+    "title": 100,
 }  # fmt: skip
+VULNERABILITY_DETAILS_LIMIT = 10_000  # a note's length
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -139,6 +159,9 @@ def clean_person(data: PersonData, *, today: date) -> tuple[PersonData, dict[str
     wrong = [c for c in data.citizenship if c not in iso.country_codes()]
     if wrong:
         errors["citizenship"] = refused_codes("country", wrong)
+    data.mailing_country = data.mailing_country.strip().upper()
+    if data.mailing_country and data.mailing_country not in iso.country_codes():
+        errors["mailing_country"] = refused_codes("country", [data.mailing_country])
     if data.contact_route not in codes.CONTACT_ROUTES:
         errors["contact_route"] = _("Unknown value %(value)s.") % {"value": repr(data.contact_route)}
     if data.email and "@" not in data.email:
@@ -172,6 +195,11 @@ def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
         setattr(data, name, " ".join((getattr(data, name) or "").split()))
         if len(getattr(data, name)) > 100:
             errors[name] = ngettext("At most %(n)d character.", "At most %(n)d characters.", 100) % {"n": 100}
+    data.vulnerability_details = (data.vulnerability_details or "").strip()
+    if len(data.vulnerability_details) > VULNERABILITY_DETAILS_LIMIT:
+        errors["vulnerability_details"] = ngettext(
+            "At most %(n)d character.", "At most %(n)d characters.", VULNERABILITY_DETAILS_LIMIT
+        ) % {"n": VULNERABILITY_DETAILS_LIMIT}
     if data.age_when_trafficked is not None and not 0 <= data.age_when_trafficked <= 120:
         errors["age_when_trafficked"] = _("Between 0 and 120.")
     return data, errors

@@ -35,6 +35,14 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
+def cell_read(text: str) -> str:
+    """The text `safe_cell` was given, from what it wrote: an apostrophe in front of a text it would have guarded
+    is its own, and goes (so that a phone number "+30 ..." comes back whole from a file Lantern wrote)."""
+    if text.startswith("'") and safe_cell(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 def safe_row(row: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in row]
 
