@@ -46,7 +46,8 @@ def test_the_proceeding_closes_when_every_defendant_has_an_outcome(world: World,
     proceeding.refresh_from_db()
     assert proceeding.closed_on == TODAY
     kinds = list(TimelineEntry.objects.filter(case=proceeding.case).values_list("kind", flat=True))
-    assert kinds.count("defendant_outcome") == 2 and "proceeding_close" in kinds
+    assert kinds.count("defendant_outcome") == 2
+    assert "proceeding_close" in kinds
     assert AuditEvent.objects.filter(action="proceeding.proceeding_close", object_id=str(proceeding.pk)).exists()
     # Closed: no more defendants, no more hearings, and an outcome is not recorded twice.
     with pytest.raises(ValidationError, match="closed"):
@@ -94,7 +95,8 @@ def test_compensation_is_claimed_awarded_and_paid_in_parts_never_beyond_the_awar
         services.compensation_award(actor=justice.clerk, compensation=claim, awarded=Decimal("1.00"))
     claim = services.compensation_pay(actor=world.prosecutor, compensation=claim, amount="5000.50")
     claim = services.compensation_pay(actor=world.prosecutor, compensation=claim, amount=Decimal("4000"))
-    assert claim.paid == Decimal("9000.50") and claim.last_paid_on == TODAY
+    assert claim.paid == Decimal("9000.50")
+    assert claim.last_paid_on == TODAY
     with pytest.raises(ValidationError, match="still owed"):
         services.compensation_pay(actor=world.prosecutor, compensation=claim, amount="6000.00")
     assert Compensation.objects.get(pk=claim.pk).paid == Decimal("9000.50")
@@ -164,7 +166,8 @@ def test_the_lawyers_name_is_encrypted_and_never_in_the_audit(world: World, just
     with connection.cursor() as cursor:
         cursor.execute("SELECT representative_lawyer FROM justice_proceeding WHERE id = %s", [proceeding.pk])
         stored = cursor.fetchone()[0]
-    assert "Eleni" not in stored and stored.startswith("v1:")
+    assert "Eleni" not in stored
+    assert stored.startswith("v1:")
     event = AuditEvent.objects.filter(action="proceeding.legal_representative_set").get()
     assert "Eleni" not in json.dumps(event.detail)
     police = core.organisation_create(
@@ -216,7 +219,8 @@ def test_the_prosecutor_records_an_outcome_after_confirming(
     assert Defendant.objects.get(pk=defendant.pk).outcome == ""  # nothing written before the confirmation
     done = staff["prosecutor"].post(url, {**form, "confirmed": "yes"}, follow=True)
     body = done.content.decode()
-    assert "Outcome recorded." in body and "Closed on 2026-03-02" in body
+    assert "Outcome recorded." in body
+    assert "Closed on 2026-03-02" in body
     assert Proceeding.objects.get(pk=justice.proceeding.pk).closed_on == TODAY
 
 
@@ -226,7 +230,8 @@ def test_a_refused_claim_keeps_what_was_typed(staff: dict[str, Client], justice:
     assert page.status_code == 422
     body = page.content.decode()
     assert "A currency code (ISO 4217), for example EUR." in body
-    assert 'value="1500.00"' in body and 'value="XYZ"' in body
+    assert 'value="1500.00"' in body
+    assert 'value="XYZ"' in body
 
 
 def test_the_caseworker_reads_the_redress_and_changes_nothing(
@@ -241,9 +246,14 @@ def test_the_caseworker_reads_the_redress_and_changes_nothing(
     page = staff["caseworker"].get(f"/justice/proceeding/{justice.proceeding.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
-    assert "€12,000.00" in body and "€8,000.00 still owed" in body and "Defendant 1" in body
-    assert "/award/" not in body and "/outcome/" not in body and "/compensation/" not in body
-    assert "Maria" not in body and "Popescu" not in body
+    assert "€12,000.00" in body
+    assert "€8,000.00 still owed" in body
+    assert "Defendant 1" in body
+    assert "/award/" not in body
+    assert "/outcome/" not in body
+    assert "/compensation/" not in body
+    assert "Maria" not in body
+    assert "Popescu" not in body
     refused = staff["caseworker"].post(f"/justice/proceeding/{justice.proceeding.pk}/defendants/")
     assert refused.status_code == 403
     hidden = staff["outsider"].get(f"/justice/proceeding/{justice.proceeding.pk}/")

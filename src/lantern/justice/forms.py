@@ -117,7 +117,7 @@ class FundStatusForm(forms.Form):
 
 class RepresentativeForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("None")
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("No organisation")
     )
     lawyer = forms.CharField(
         label=_("Lawyer"), max_length=200, required=False, help_text=_("Name of the lawyer, if known (kept encrypted).")

@@ -95,7 +95,7 @@ def regions_datalist(list_id: str) -> str:
 @register.filter
 def money(amount: Any, currency: str) -> str:
     """{{ compensation.awarded|money:compensation.currency }}: an amount as the reader's language writes it
-    ("€15,000.00", "‏15٬000٫00 €"); empty for no amount."""
+    ("€15,000.00" in English, with Arabic digits and separators in Arabic); empty for no amount."""
     if amount is None or amount == "":
         return ""
     from babel.numbers import format_currency
