@@ -52,7 +52,8 @@ def country_codes() -> frozenset[str]:
 @cache
 def currency_codes() -> frozenset[str]:
     """ISO 4217 currency codes (from Babel's CLDR data)."""
-    return frozenset(str(code) for code in Locale("en").currencies if len(code) == 3 and code.isalpha())
+    codes = (str(code) for code in Locale("en").currencies)
+    return frozenset(code for code in codes if len(code) == 3 and code.isalpha())
 
 
 @cache

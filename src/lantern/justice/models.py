@@ -131,7 +131,7 @@ class Payer(models.TextChoices):
 
 
 class FundClaimStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("fund claim", "Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
     GRANTED = "granted", pgettext_lazy("fund claim", "Granted")
     REFUSED = "refused", pgettext_lazy("fund claim", "Refused")
