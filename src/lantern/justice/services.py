@@ -414,7 +414,7 @@ def defendant_outcome(
             raise ValidationError({"outcome": _("This defendant has an outcome already: nothing was changed.")})
         _proceeding_event(proceeding, "defendant_outcome", actor, defendant=defendant.number, outcome=outcome)
         if not locked.defendants.filter(outcome="").exists():
-            last = max(locked.defendants.values_list("outcome_on", flat=True))
+            last = max(day for day in locked.defendants.values_list("outcome_on", flat=True) if day is not None)
             Proceeding.objects.filter(pk=locked.pk, closed_on__isnull=True).update(closed_on=last)
             _proceeding_event(proceeding, "proceeding_close", actor, closed_on=last.isoformat())
     defendant.refresh_from_db()
@@ -457,7 +457,7 @@ def compensation_claim(
     if currency not in codes.currency_codes():
         errors["currency"] = _("A currency code (ISO 4217), for example EUR.")
     _check_day(errors, "claimed_on", claimed_on, not_before=proceeding.opened_on)
-    if errors:
+    if errors or amount is None:
         raise ValidationError(errors)
     with transaction.atomic():
         compensation = Compensation.objects.create(

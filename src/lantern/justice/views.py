@@ -588,11 +588,8 @@ def defendant_outcome_view(request: HttpRequest, defendant_id: int) -> HttpRespo
     defendant = selectors.defendant_get_for_user(user, defendant_id)
     user, proceeding = _managed_proceeding(request, defendant.proceeding_id)
     form = OutcomeForm(request.POST, prefix=f"outcome-{defendant.pk}")
-    chosen = (
-        Outcome(form.data.get(form.add_prefix("outcome")))
-        if form.data.get(form.add_prefix("outcome")) in Outcome.values
-        else None
-    )
+    typed = str(form.data.get(form.add_prefix("outcome"), ""))
+    chosen = Outcome(typed) if typed in Outcome.values else None
     return _redress_submit(
         request,
         proceeding,
