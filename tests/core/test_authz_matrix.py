@@ -37,6 +37,7 @@ from tests.conftest import PERSONAS, World
 from tests.justice.helpers import (
     IN_A_MONTH,
     JUSTICE_VALUES,
+    compensation_awarded,
     hearing_due,
     hearing_postponed,
     justice_setup,
@@ -311,6 +312,18 @@ MATRIX |= {
     "justice_hearings_cancel": Line(PROSECUTOR),
     "justice_hearings_mode": Line(PROSECUTOR, body={"mode": "hybrid"}),
     "justice_backlog": Line(frozenset({"prosecutor", "coordinator", "analyst"})),
+    # Redress: the prosecution in charge records it (a clerk of a court that hears the proceeding too, who is no
+    # persona here); the case's caseworker and supervisor read it and are refused (403).
+    "justice_protective_measures_decide": Line(PROSECUTOR, body={"status": "granted"}),
+    "justice_defendants_add": Line(PROSECUTOR),
+    "justice_defendants_outcome": Line(PROSECUTOR, body={"outcome": "conviction"}),
+    "justice_legal_representative_set": Line(PROSECUTOR, body={"lawyer": "Eleni Papadaki"}),
+    "justice_compensations_claim": Line(
+        PROSECUTOR, body={"payer": "offender", "claimed": "15000.00", "currency": "EUR"}
+    ),
+    "justice_compensations_award": Line(PROSECUTOR, body={"awarded": "2500.00"}),
+    "justice_compensations_pay": Line(PROSECUTOR, body={"amount": "500.00"}, prepare=compensation_awarded),
+    "justice_compensations_fund_status": Line(PROSECUTOR, body={"status": "under_review"}),
 }
 # The simulator: anyone who may run it queues a run; a run (the coordinator's) is seen by whoever queued it.
 MATRIX |= {

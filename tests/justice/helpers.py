@@ -17,7 +17,7 @@ from lantern.core import services as core
 from lantern.core.models import OrganisationType, User
 from lantern.core.roles import Role
 from lantern.justice import services
-from lantern.justice.models import Court, Hearing, Proceeding
+from lantern.justice.models import Compensation, Court, Defendant, Hearing, Proceeding, ProtectiveMeasure
 from tests.conftest import World
 
 
@@ -100,7 +100,41 @@ JUSTICE_VALUES: dict[str, Callable[[World], int]] = {
 }
 
 
+def compensation_awarded(world: World, case: Case) -> None:
+    services.compensation_award(actor=None, compensation=_compensation(), awarded="1000")
+
+
+def _proceeding() -> Proceeding:
+    return Proceeding.objects.select_related("case", "organisation").order_by("pk")[0]
+
+
+def _compensation() -> Compensation:
+    """A claim to the state fund, just submitted (the matrix's redress lines act on it)."""
+    found = Compensation.objects.select_related("proceeding__case").order_by("pk").first()
+    return found or services.compensation_claim(
+        actor=None, proceeding=_proceeding(), payer="state_fund", claimed="3000", currency="EUR"
+    )
+
+
+def _redress_ids() -> dict[str, str]:
+    """The targets of the redress lines, made the first time a line asks: a defendant without an outcome, a
+    requested protective measure, a state-fund claim."""
+    defendant = Defendant.objects.order_by("pk").first() or services.defendant_add(actor=None, proceeding=_proceeding())
+    measure = ProtectiveMeasure.objects.filter(status="requested").order_by("pk").first()
+    measure = measure or services.protective_measure_add(
+        actor=None, proceeding=_proceeding(), kind="video_interview", status="requested"
+    )
+    return {
+        "{defendant_id}": str(defendant.pk),
+        "{protective_measure_id}": str(measure.pk),
+        "{compensation_id}": str(_compensation().pk),
+    }
+
+
 def justice_url(url: str) -> str:
     if "{proceeding_id}" in url:
         url = url.replace("{proceeding_id}", str(Proceeding.objects.order_by("pk").values_list("pk", flat=True)[0]))
+    if any(key in url for key in ("{defendant_id}", "{protective_measure_id}", "{compensation_id}")):
+        for key, value in _redress_ids().items():
+            url = url.replace(key, value)
     return url.replace("{hearing_id}", str(_first_hearing())) if "{hearing_id}" in url else url

@@ -50,6 +50,13 @@ def country_codes() -> frozenset[str]:
 
 
 @cache
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 currency codes (from Babel's CLDR data)."""
+    codes = (str(code) for code in Locale("en").currencies)
+    return frozenset(code for code in codes if len(code) == 3 and code.isalpha())
+
+
+@cache
 def _iso639() -> dict[str, str]:
     """Every accepted spelling of a language code (639-1, 639-2/T, 639-2/B, 639-3) -> the code Lantern stores."""
     canonical: dict[str, str] = {}

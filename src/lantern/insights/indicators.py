@@ -52,7 +52,7 @@ from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case, Decision, Stage, TimelineEntry
 from lantern.core.models import OrganisationType
 from lantern.crisis.selectors import active_crises, minimum_package
-from lantern.justice.models import Hearing, HearingStatus
+from lantern.justice.models import Compensation, Hearing, HearingStatus, Proceeding
 from lantern.justice.selectors import backlog
 from lantern.providers.models import Offering, StatusChange
 from lantern.referrals.models import MEETS_NEED, Referral
@@ -71,6 +71,7 @@ class Unit:
     PEOPLE = "people"
     RATIO = "ratio"
     HEARINGS = "hearings"
+    PROCEEDINGS = "proceedings"
 
 
 UNIT_LABELS: dict[str, Promise] = {
@@ -80,6 +81,7 @@ UNIT_LABELS: dict[str, Promise] = {
     Unit.PEOPLE: _("people"),
     Unit.RATIO: _("cases per caseworker"),
     Unit.HEARINGS: _("hearings"),
+    Unit.PROCEEDINGS: _("proceedings"),
 }
 
 
@@ -105,6 +107,8 @@ def high_ids() -> dict[str, int]:
         ("referral", Referral),
         ("stay", Stay),
         ("hearing", Hearing),
+        ("proceeding", Proceeding),
+        ("compensation", Compensation),
     )
     return {label: model.objects.order_by().aggregate(high=Max("pk"))["high"] or 0 for label, model in sources}
 
@@ -173,6 +177,14 @@ def months_between(first: date, last: date) -> list[date]:
         periods.append(period)
         period = next_month(period)
     return periods
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter: 31 May less 3 months is 28 or 29
+    February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def month_end(period: date, now: datetime) -> datetime:
@@ -703,6 +715,91 @@ def court_backlog(periods: list[date], now: datetime) -> Iterable[Cell]:
     )
 
 
+# How long a proceeding may stay open before it counts as backlog: a year, the span the Council of Europe's GRETA
+# reports use when they ask how long trafficking trials last.
+BACKLOG_MONTHS = 12
+
+
+def _last_court_region() -> Subquery:
+    """The region of the court that heard (or will hear) the proceeding last: proceedings have no court of their
+    own, their hearings do."""
+    return Subquery(
+        Hearing.objects.filter(proceeding=OuterRef("pk")).order_by("-starts_at", "-pk").values("court__region")[:1]
+    )
+
+
+def proceedings_open_long(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Proceedings still open (no outcome for every defendant) that were opened more than BACKLOG_MONTHS ago, by the
+    region of their court and the prosecution in charge, now."""
+    period = month_of(now.date())
+    limit = months_before(now.date(), BACKLOG_MONTHS)
+    rows = (
+        Proceeding.objects.order_by()
+        .filter(closed_on__isnull=True, opened_on__lt=limit)
+        .annotate(region=Coalesce(_last_court_region(), Value("")))
+        .values("region", "organisation_id")
+        .annotate(numerator=Count("id"))
+    )
+    return ({**row, "period": period, "denominator": None} for row in rows)
+
+
+def compensation_awarded(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Proceedings closed in the month, and those of them in which compensation was awarded to the survivor (an
+    award above zero, from the offender or the state fund)."""
+    awarded = Exists(Compensation.objects.filter(proceeding=OuterRef("pk"), awarded__gt=0))
+    return (
+        Proceeding.objects.order_by()
+        .filter(in_periods("closed_on", periods))
+        .annotate(period=TruncMonth("closed_on"), region=Coalesce(_last_court_region(), Value("")))
+        .values("period", "region", "organisation_id")
+        .annotate(numerator=Count("id", filter=Q(awarded)), denominator=Count("id"))
+    )
+
+
+def _proceedings_closed_changed(since: Since) -> set[date]:
+    changed = Proceeding.objects.filter(closed_on__isnull=False).filter(
+        Q(closed_on__gte=since.at.date())
+        | Q(pk__gt=since.after_id("proceeding"))
+        | Q(compensations__awarded_on__gte=since.at.date())
+    )
+    return _months(changed, "closed_on")
+
+
+def compensation_paid(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Of the awards made in the month, how much has been paid so far: each award's paid part (paid over awarded,
+    so that currencies never mix), summed, over the number of awards. Awards of nothing are left out."""
+    rows = (
+        Compensation.objects.order_by()
+        .filter(in_periods("awarded_on", periods), awarded__gt=0)
+        .annotate(
+            period=TruncMonth("awarded_on"),
+            region=Coalesce(
+                Subquery(
+                    Hearing.objects.filter(proceeding=OuterRef("proceeding_id"))
+                    .order_by("-starts_at", "-pk")
+                    .values("court__region")[:1]
+                ),
+                Value(""),
+            ),
+            organisation_id=F("proceeding__organisation_id"),
+            part=ExpressionWrapper(F("paid") * 1.0 / F("awarded"), output_field=FloatField()),
+        )
+        .values("period", "region", "organisation_id")
+        .annotate(numerator=Sum("part"), denominator=Count("id"))
+    )
+    for row in rows:
+        yield {**row, "numerator": float(row["numerator"] or 0)}
+
+
+def _awards_changed(since: Since) -> set[date]:
+    changed = Compensation.objects.filter(awarded_on__isnull=False).filter(
+        Q(awarded_on__gte=since.at.date())
+        | Q(last_paid_on__gte=since.at.date())
+        | Q(pk__gt=since.after_id("compensation"))
+    )
+    return _months(changed, "awarded_on")
+
+
 # --- The registry -------------------------------------------------------------------------------------------------
 
 ONLINE = Q(recruited_online=True)
@@ -950,6 +1047,46 @@ REGISTRY: dict[str, Indicator] = {
             snapshot=True,
             source="justice",
             people=(),  # hearings waiting in each court, not people
+        ),
+        Indicator(
+            code="proceedings_open_long",
+            label=_("Proceedings open for more than a year"),
+            definition=_(
+                "Proceedings still waiting for an outcome for at least one defendant that were opened more than "
+                "twelve months ago, by the region of their court. Measured at each refresh for the current month."
+            ),
+            unit=Unit.PROCEEDINGS,
+            kind="count",
+            compute=proceedings_open_long,
+            snapshot=True,
+            source="justice",
+        ),
+        Indicator(
+            code="compensation_awarded",
+            label=_("Concluded proceedings with compensation awarded"),
+            definition=_(
+                "Of the proceedings concluded in the month (every defendant has an outcome), the share in which "
+                "compensation was awarded to the survivor, by the offender or the state fund."
+            ),
+            unit=Unit.PERCENT,
+            kind="share",
+            compute=compensation_awarded,
+            changed=_proceedings_closed_changed,
+            source="justice",
+        ),
+        Indicator(
+            code="compensation_paid",
+            label=_("Compensation awarded that has been paid"),
+            definition=_(
+                "For the compensation awarded in the month, the part of the amount paid so far, on average over the "
+                "awards (each award counts the same, whatever its currency)."
+            ),
+            unit=Unit.PERCENT,
+            kind="share",
+            compute=compensation_paid,
+            changed=_awards_changed,
+            source="justice",
+            people=("denominator",),  # the awards averaged over
         ),
     ]
 }

@@ -16,20 +16,28 @@ from lantern.core.pagination import CappedPagination, Pagination
 from lantern.core.permissions import can
 from lantern.core.selectors import organisation_get
 from lantern.justice import selectors, services
-from lantern.justice.models import Court, Hearing, Proceeding
-from lantern.justice.permissions import JusticeAction, may_manage_hearing
+from lantern.justice.models import Compensation, Court, Hearing, Proceeding
+from lantern.justice.permissions import JusticeAction, may_manage_hearing, may_manage_proceeding
 from lantern.justice.schemas import (
     MAX_ID,
+    AwardIn,
     BacklogOut,
+    CompensationIn,
+    CompensationOut,
     CourtIn,
     CourtOut,
+    FundStatusIn,
     HearingIn,
     HearingOut,
+    MeasureDecisionIn,
     ModeIn,
+    OutcomeIn,
+    PaymentIn,
     PostponeIn,
     ProceedingIn,
     ProceedingOut,
     ProtectiveMeasureIn,
+    RepresentativeIn,
     RescheduleIn,
 )
 
@@ -108,7 +116,24 @@ def proceedings_open(request: HttpRequest, payload: ProceedingIn) -> Status:
     operation_id="justice_proceedings_get",
 )
 def proceedings_get(request: HttpRequest, proceeding_id: int) -> Proceeding:
-    return selectors.proceeding_get_for_user(api_user(request), proceeding_id)
+    user = api_user(request)
+    return selectors.proceeding_redress(selectors.proceeding_get_for_user(user, proceeding_id))
+
+
+def _managed_proceeding(request: HttpRequest, proceeding_id: int) -> tuple[User, Proceeding]:
+    user = api_user(request)
+    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
+    if not may_manage_proceeding(user, proceeding):
+        raise PermissionDenied("not allowed")
+    return user, proceeding
+
+
+def _managed_compensation(request: HttpRequest, compensation_id: int) -> tuple[User, Compensation]:
+    user = api_user(request)
+    compensation = selectors.compensation_get_for_user(user, compensation_id)
+    if not may_manage_proceeding(user, compensation.proceeding):
+        raise PermissionDenied("not allowed")
+    return user, compensation
 
 
 @router.post(
@@ -117,10 +142,115 @@ def proceedings_get(request: HttpRequest, proceeding_id: int) -> Proceeding:
     operation_id="justice_protective_measures_add",
 )
 def protective_measures_add(request: HttpRequest, proceeding_id: int, payload: ProtectiveMeasureIn) -> Status:
+    """A protective measure requested (status requested), or already granted or refused, with its dates."""
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    services.protective_measure_add(actor=user, proceeding=proceeding, **payload.dict())
+    return Status(201, selectors.proceeding_redress(proceeding))
+
+
+@router.post(
+    "/justice/protective-measures/{protective_measure_id}/decision",
+    response={200: ProceedingOut, **ERRORS},
+    operation_id="justice_protective_measures_decide",
+)
+def protective_measures_decide(
+    request: HttpRequest, protective_measure_id: int, payload: MeasureDecisionIn
+) -> Proceeding:
+    """The court grants or refuses a measure that was requested."""
     user = api_user(request)
-    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
-    services.protective_measure_add(actor=user, proceeding=proceeding, kind=payload.kind, language=payload.language)
-    return Status(201, proceeding)
+    measure = selectors.protective_measure_get_for_user(user, protective_measure_id)
+    if not may_manage_proceeding(user, measure.proceeding):
+        raise PermissionDenied("not allowed")
+    services.protective_measure_decide(actor=user, measure=measure, **payload.dict())
+    return selectors.proceeding_redress(measure.proceeding)
+
+
+@router.post(
+    "/justice/proceedings/{proceeding_id}/defendants",
+    response={201: ProceedingOut, **ERRORS},
+    operation_id="justice_defendants_add",
+)
+def defendants_add(request: HttpRequest, proceeding_id: int) -> Status:
+    """One more defendant, numbered in order (no name: Lantern holds none)."""
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    services.defendant_add(actor=user, proceeding=proceeding)
+    return Status(201, selectors.proceeding_redress(proceeding))
+
+
+@router.post(
+    "/justice/defendants/{defendant_id}/outcome",
+    response={200: ProceedingOut, **ERRORS},
+    operation_id="justice_defendants_outcome",
+)
+def defendants_outcome(request: HttpRequest, defendant_id: int, payload: OutcomeIn) -> Proceeding:
+    """What the proceeding decided for one defendant; the proceeding closes (`closed_on`) with the last outcome."""
+    user = api_user(request)
+    defendant = selectors.defendant_get_for_user(user, defendant_id)
+    if not may_manage_proceeding(user, defendant.proceeding):
+        raise PermissionDenied("not allowed")
+    services.defendant_outcome(actor=user, defendant=defendant, **payload.dict())
+    return selectors.proceeding_redress(defendant.proceeding)
+
+
+@router.put(
+    "/justice/proceedings/{proceeding_id}/legal-representative",
+    response={200: ProceedingOut, **ERRORS},
+    operation_id="justice_legal_representative_set",
+)
+def legal_representative_set(request: HttpRequest, proceeding_id: int, payload: RepresentativeIn) -> Proceeding:
+    """The survivor's legal representative: an organisation of the directory, a named lawyer, or both."""
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = organisation_get(payload.organisation_id)
+        if organisation is None:
+            raise ValidationError({"organisation_id": "No such organisation."})
+    services.legal_representative_set(
+        actor=user, proceeding=proceeding, organisation=organisation, lawyer=payload.lawyer
+    )
+    return selectors.proceeding_redress(proceeding)
+
+
+@router.post(
+    "/justice/proceedings/{proceeding_id}/compensations",
+    response={201: CompensationOut, **ERRORS},
+    operation_id="justice_compensations_claim",
+)
+def compensations_claim(request: HttpRequest, proceeding_id: int, payload: CompensationIn) -> Status:
+    """A compensation claim against the offender or to the state fund. Amounts are decimal strings or numbers."""
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    return Status(201, services.compensation_claim(actor=user, proceeding=proceeding, **payload.dict()))
+
+
+@router.post(
+    "/justice/compensations/{compensation_id}/award",
+    response={200: CompensationOut, **ERRORS},
+    operation_id="justice_compensations_award",
+)
+def compensations_award(request: HttpRequest, compensation_id: int, payload: AwardIn) -> Compensation:
+    user, compensation = _managed_compensation(request, compensation_id)
+    return services.compensation_award(actor=user, compensation=compensation, **payload.dict())
+
+
+@router.post(
+    "/justice/compensations/{compensation_id}/payments",
+    response={200: CompensationOut, **ERRORS},
+    operation_id="justice_compensations_pay",
+)
+def compensations_pay(request: HttpRequest, compensation_id: int, payload: PaymentIn) -> Compensation:
+    """A payment received on the award; never more than what is still owed."""
+    user, compensation = _managed_compensation(request, compensation_id)
+    return services.compensation_pay(actor=user, compensation=compensation, **payload.dict())
+
+
+@router.post(
+    "/justice/compensations/{compensation_id}/fund-status",
+    response={200: CompensationOut, **ERRORS},
+    operation_id="justice_compensations_fund_status",
+)
+def compensations_fund_status(request: HttpRequest, compensation_id: int, payload: FundStatusIn) -> Compensation:
+    user, compensation = _managed_compensation(request, compensation_id)
+    return services.fund_claim_status(actor=user, compensation=compensation, status=payload.status)
 
 
 @router.post(

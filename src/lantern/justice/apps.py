@@ -29,6 +29,15 @@ class JusticeConfig(AppConfig):
                 "hearing_reschedule": pgettext_lazy("timeline", "Hearing given a new date"),
                 "hearing_cancel": pgettext_lazy("timeline", "Hearing cancelled"),
                 "hearing_mode_change": pgettext_lazy("timeline", "Hearing mode changed"),
+                "protective_measure_decide": pgettext_lazy("timeline", "Protective measure decided"),
+                "defendant_add": pgettext_lazy("timeline", "Defendant added to a proceeding"),
+                "defendant_outcome": pgettext_lazy("timeline", "Outcome for a defendant"),
+                "proceeding_close": pgettext_lazy("timeline", "Proceeding closed"),
+                "compensation_claim": pgettext_lazy("timeline", "Compensation claimed"),
+                "compensation_award": pgettext_lazy("timeline", "Compensation awarded"),
+                "compensation_pay": pgettext_lazy("timeline", "Compensation paid"),
+                "fund_claim_status": pgettext_lazy("timeline", "State fund claim updated"),
+                "legal_representative_set": pgettext_lazy("timeline", "Legal representative recorded"),
             }
         )
         # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to

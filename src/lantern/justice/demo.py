@@ -1,9 +1,12 @@
 """Demo courts, proceedings and hearings: four courts (two in Attica, which the demo coordinator can suspend from
-the crisis page), trials and claims of the NGO's cases with upcoming hearings, some remote, some postponed."""
+the crisis page), trials and claims of the NGO's cases with upcoming hearings, some remote, some postponed; and a
+trial that ended: two defendants convicted, compensation awarded and partly paid, a claim to the state fund under
+review, the survivor represented by the legal aid clinic, protective measures granted and one refused."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -11,8 +14,9 @@ from lantern.cases.models import Case, Stage
 from lantern.cases.services import consent_give
 from lantern.core.models import Organisation, User
 from lantern.justice import services
-from lantern.justice.models import Court, Hearing
+from lantern.justice.models import Court, Hearing, Proceeding
 
+LEGAL_AID = "Athens Legal Aid Clinic"
 REGISTRY = "Registry of the Athens and Piraeus Courts"  # its member with the role justice is the demo's clerk
 COURTS = [
     # name, region, kept by the registry
@@ -101,3 +105,65 @@ def load() -> None:
             )
         elif then == "remote":
             services.hearing_mode_change(actor=prosecutor, hearing=first, mode="remote")
+    if cases and caseworker is not None:
+        concluded_trial(prosecutor=prosecutor, prosecution=prosecution, case=cases[0], today=today)
+
+
+def concluded_trial(*, prosecutor: User, prosecution: Organisation, case: Case, today: date) -> Proceeding:
+    """A trial opened fourteen months ago that ended two months ago with both defendants convicted; the court
+    awarded the survivor 15,000 EUR from the offenders (5,000 paid so far), and a claim to the state fund waits."""
+    proceeding = services.proceeding_open(
+        actor=prosecutor,
+        case=case,
+        organisation=prosecution,
+        kind="trial",
+        survivor_role="civil_claimant",
+        opened_on=today - timedelta(days=425),
+    )
+    legal_aid = Organisation.objects.filter(name=LEGAL_AID).first()
+    services.legal_representative_set(actor=prosecutor, proceeding=proceeding, organisation=legal_aid)
+    services.protective_measure_add(
+        actor=prosecutor,
+        proceeding=proceeding,
+        kind="video_interview",
+        status="granted",
+        requested_on=today - timedelta(days=400),
+        decided_on=today - timedelta(days=390),
+    )
+    services.protective_measure_add(
+        actor=prosecutor,
+        proceeding=proceeding,
+        kind="anonymity",
+        status="refused",
+        requested_on=today - timedelta(days=400),
+        decided_on=today - timedelta(days=380),
+    )
+    claim = services.compensation_claim(
+        actor=prosecutor,
+        proceeding=proceeding,
+        payer="offender",
+        claimed=Decimal("20000.00"),
+        currency="EUR",
+        claimed_on=today - timedelta(days=300),
+    )
+    claim = services.compensation_award(
+        actor=prosecutor, compensation=claim, awarded=Decimal("15000.00"), awarded_on=today - timedelta(days=60)
+    )
+    services.compensation_pay(
+        actor=prosecutor, compensation=claim, amount=Decimal("5000.00"), paid_on=today - timedelta(days=20)
+    )
+    fund = services.compensation_claim(
+        actor=prosecutor,
+        proceeding=proceeding,
+        payer="state_fund",
+        claimed=Decimal("10000.00"),
+        currency="EUR",
+        claimed_on=today - timedelta(days=45),
+    )
+    services.fund_claim_status(actor=prosecutor, compensation=fund, status="under_review")
+    defendants = [services.defendant_add(actor=prosecutor, proceeding=proceeding) for _ in range(2)]
+    for defendant in defendants:  # the proceeding closes with the second
+        services.defendant_outcome(
+            actor=prosecutor, defendant=defendant, outcome="conviction", outcome_on=today - timedelta(days=60)
+        )
+    return proceeding

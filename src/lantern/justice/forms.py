@@ -9,7 +9,18 @@ from django.utils.translation import pgettext_lazy
 from lantern.core.forms import IsoDateInput, IsoDateTimeInput
 from lantern.core.models import Organisation
 from lantern.core.pickers import CodePickerField
-from lantern.justice.models import Court, Mode, PostponementReason, ProceedingKind, Protection, SurvivorRole
+from lantern.justice.models import (
+    Court,
+    FundClaimStatus,
+    MeasureStatus,
+    Mode,
+    Outcome,
+    Payer,
+    PostponementReason,
+    ProceedingKind,
+    Protection,
+    SurvivorRole,
+)
 
 LOCAL = IsoDateTimeInput()
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -49,9 +60,72 @@ class ProceedingForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
+def day_field(label: Any, *, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, widget=IsoDateInput(), required=False, help_text=help_text)
+
+
+def amount_field(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=0)
+
+
 class ProtectiveMeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("Protective measure"), choices=Protection.choices)
     language = CodePickerField(kind="language", label=_("Language of the interpreter"), required=False)
+    status = forms.ChoiceField(label=pgettext_lazy("justice", "Status"), choices=MeasureStatus.choices)
+    requested_on = day_field(_("Requested on"))
+    decided_on = day_field(_("Decided on"), help_text=_("Granted or refused: today if left empty."))
+
+
+class MeasureDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Decision"), choices=[(c, label) for c, label in MeasureStatus.choices if c != MeasureStatus.REQUESTED]
+    )
+    decided_on = day_field(_("Decided on"), help_text=_("Today if left empty."))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome_on = day_field(_("Date of the decision"), help_text=_("Today if left empty."))
+
+
+class CompensationForm(forms.Form):
+    payer = forms.ChoiceField(label=_("Claimed from"), choices=Payer.choices)
+    claimed = amount_field(_("Amount claimed"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR", help_text=_("ISO 4217, e.g. EUR."))
+    claimed_on = day_field(_("Claimed on"), help_text=_("Today if left empty."))
+
+
+class AwardForm(forms.Form):
+    awarded = amount_field(_("Amount awarded"))
+    awarded_on = day_field(_("Awarded on"), help_text=_("Today if left empty."))
+
+
+class PaymentForm(forms.Form):
+    amount = amount_field(_("Amount paid"))
+    paid_on = day_field(_("Paid on"), help_text=_("Today if left empty."))
+
+
+class FundStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("The fund's answer"),
+        choices=[
+            (FundClaimStatus.UNDER_REVIEW, FundClaimStatus.UNDER_REVIEW.label),
+            (FundClaimStatus.REFUSED, FundClaimStatus.REFUSED.label),
+        ],
+    )
+
+
+class RepresentativeForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("No organisation")
+    )
+    lawyer = forms.CharField(
+        label=_("Lawyer"), max_length=200, required=False, help_text=_("Name of the lawyer, if known (kept encrypted).")
+    )
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class HearingForm(DayOffConfirmation):

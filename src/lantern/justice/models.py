@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lantern.cases.models import Case
+from lantern.core.fields import EncryptedTextField
 from lantern.core.models import Organisation
 from lantern.crisis.models import Measure
 
@@ -64,7 +65,13 @@ class Proceeding(models.Model):
     survivor_role = models.CharField(max_length=16, choices=SurvivorRole.choices)
     opened_on = models.DateField(default=timezone.localdate)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, help_text="set when every defendant has an outcome")
+    # The survivor's legal representative: an organisation of the directory (legal aid, an NGO's lawyers) and/or a
+    # named lawyer, whose name is kept encrypted like every other name in Lantern.
+    representative_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="represented_proceedings"
+    )
+    representative_lawyer = EncryptedTextField(blank=True, default="")
 
     class Meta:
         ordering = ["opened_on", "pk"]
@@ -80,20 +87,142 @@ class Proceeding(models.Model):
         return f"proceeding #{self.pk} ({self.kind})"
 
 
+class Outcome(models.TextChoices):
+    CONVICTION = "conviction", _("Conviction")
+    ACQUITTAL = "acquittal", _("Acquittal")
+    DISMISSED = "dismissed", _("Case dismissed")
+    WITHDRAWN = "withdrawn", _("Charges withdrawn")
+    OTHER = "other", pgettext_lazy("outcome", "Other outcome")
+
+
+class Defendant(models.Model):
+    """One defendant of a proceeding, and what the proceeding decided for them. A defendant is a number within the
+    proceeding ("Defendant 2"), never a name: Lantern holds the survivor's data, not the perpetrators', and a free
+    text field here would soon hold names."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="defendants")
+    number = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
+    outcome_on = models.DateField(null=True, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["proceeding", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proceeding", "number"], name="defendant_number_once"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="defendant_outcome_known"
+            ),
+            # An outcome has its date, and no date stands without one.
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(outcome_on__isnull=True)) | (~Q(outcome="") & Q(outcome_on__isnull=False)),
+                name="defendant_outcome_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"defendant {self.number} of proceeding #{self.proceeding_id}"
+
+
+class Payer(models.TextChoices):
+    OFFENDER = "offender", _("The offender")
+    STATE_FUND = "state_fund", _("State compensation fund")
+
+
+class FundClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("fund claim", "Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    GRANTED = "granted", pgettext_lazy("fund claim", "Granted")
+    REFUSED = "refused", pgettext_lazy("fund claim", "Refused")
+
+
+class Compensation(models.Model):
+    """A claim for compensation of the survivor in a proceeding, against the offender (ordered by the court) or the
+    state fund (a claim with its own status), and what became of it: the amount claimed, awarded and paid so far,
+    in one currency (ISO 4217), with their dates."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="compensations")
+    payer = models.CharField(max_length=10, choices=Payer.choices)
+    currency = models.CharField(max_length=3, help_text="ISO 4217")
+    claimed = models.DecimalField(max_digits=14, decimal_places=2)
+    claimed_on = models.DateField()
+    awarded = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True)
+    paid = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    last_paid_on = models.DateField(null=True, blank=True)
+    fund_status = models.CharField(max_length=12, choices=FundClaimStatus.choices, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["claimed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(payer__in=Payer.values), name="compensation_payer_known"),
+            models.CheckConstraint(condition=Q(claimed__gt=0), name="compensation_claimed_positive"),
+            models.CheckConstraint(
+                condition=(Q(awarded__isnull=True) & Q(awarded_on__isnull=True))
+                | (Q(awarded__gte=0) & Q(awarded_on__gte=F("claimed_on"))),
+                name="compensation_award_dated",
+            ),
+            # Never more paid than awarded, and nothing paid before an award.
+            models.CheckConstraint(
+                condition=(Q(awarded__isnull=True) & Q(paid=0)) | Q(paid__gte=0, paid__lte=F("awarded")),
+                name="compensation_paid_within_award",
+            ),
+            models.CheckConstraint(
+                condition=(Q(paid=0) & Q(last_paid_on__isnull=True))
+                | (Q(paid__gt=0) & Q(last_paid_on__gte=F("awarded_on"))),
+                name="compensation_payment_dated",
+            ),
+            # A state-fund claim has a status; an order against the offender has none.
+            models.CheckConstraint(
+                condition=(Q(payer="state_fund") & Q(fund_status__in=FundClaimStatus.values))
+                | (Q(payer="offender") & Q(fund_status="")),
+                name="compensation_fund_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"compensation #{self.pk} ({self.payer})"
+
+    @property
+    def outstanding(self) -> object:
+        return (self.awarded - self.paid) if self.awarded is not None else None
+
+
 class Protection(models.TextChoices):
     REMOTE_TESTIMONY = "remote_testimony", _("Remote testimony")
     SCREEN = "screen", _("Screen from the defendant")
     CLOSED_HEARING = "closed_hearing", _("Closed hearing")
     SUPPORT_PERSON = "support_person", _("Support person")
     INTERPRETER = "interpreter", _("Interpreter")
+    # Council of Europe Convention on Action against Trafficking in Human Beings, Art. 28 and 30.
+    VIDEO_INTERVIEW = "video_interview", _("Video-recorded interview")
+    ANONYMITY = "anonymity", _("Anonymity of the witness")
+    PROTECTION_ORDER = "protection_order", _("Protection order")
+    WITNESS_PROTECTION = "witness_protection", _("Witness protection programme")
+    IDENTITY_CHANGE = "identity_change", _("Change of identity")
+    RELOCATION = "relocation", _("Relocation")
+    NO_CONTACT = "no_contact", _("No direct contact with the defendant")
+
+
+class MeasureStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", pgettext_lazy("measure", "Granted")
+    REFUSED = "refused", pgettext_lazy("measure", "Refused")
 
 
 class ProtectiveMeasure(models.Model):
-    """What protects the survivor in a proceeding; an interpreter always has a language."""
+    """What protects the survivor in a proceeding, requested, then granted or refused (each with its date); an
+    interpreter always has a language."""
 
     proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="protective_measures")
     kind = models.CharField(max_length=20, choices=Protection.choices)
     language = models.CharField(max_length=3, blank=True, default="", help_text="ISO 639-1, for an interpreter")
+    status = models.CharField(max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.GRANTED)
+    requested_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 
@@ -102,6 +231,21 @@ class ProtectiveMeasure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proceeding", "kind", "language"], name="protective_measure_once"),
             models.CheckConstraint(condition=Q(kind__in=Protection.values), name="protective_measure_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values), name="protective_measure_status_known"
+            ),
+            # A request waits for its decision; a decision is dated, and not before the request.
+            models.CheckConstraint(
+                condition=(Q(status="requested") & Q(decided_on__isnull=True))
+                | (~Q(status="requested") & Q(decided_on__isnull=False)),
+                name="protective_measure_decision_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_on__isnull=True)
+                | Q(decided_on__isnull=True)
+                | Q(decided_on__gte=F("requested_on")),
+                name="protective_measure_decided_after_request",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="interpreter") & ~Q(language="")) | (~Q(kind="interpreter") & Q(language="")),
                 name="interpreter_has_language",

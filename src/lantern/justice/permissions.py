@@ -15,7 +15,7 @@ from lantern.core.roles import Role
 
 if TYPE_CHECKING:
     from lantern.core.models import User
-    from lantern.justice.models import Hearing
+    from lantern.justice.models import Hearing, Proceeding
 
 
 class JusticeAction(StrEnum):
@@ -46,3 +46,16 @@ def may_manage_hearing(user: User | None, hearing: Hearing) -> bool:
     if can(user, JusticeAction.MANAGE, hearing.proceeding.organisation):
         return True
     return hearing.court.registry is not None and can(user, JusticeAction.MANAGE, hearing.court.registry)
+
+
+def may_manage_proceeding(user: User | None, proceeding: Proceeding) -> bool:
+    """Who records what a proceeding decided (outcomes, compensation, protective measures, the survivor's legal
+    representative): the prosecution in charge, or a clerk of a court that hears it (no user: the system). The
+    caseworker and supervisor of the case see it, to tell the survivor, and change nothing."""
+    if user is None:
+        return True
+    if can(user, JusticeAction.MANAGE, proceeding.organisation):
+        return True
+    from lantern.justice.selectors import registries_hearing
+
+    return any(can(user, JusticeAction.MANAGE, registry) for registry in registries_hearing(proceeding))

@@ -19,7 +19,17 @@ from lantern.cases.permissions import CaseAction
 from lantern.cases.workdays import is_working_day
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import organisation_scope
-from lantern.justice.models import CalendarFeed, Court, Hearing, HearingStatus, Mode, Proceeding
+from lantern.justice.models import (
+    CalendarFeed,
+    Compensation,
+    Court,
+    Defendant,
+    Hearing,
+    HearingStatus,
+    Mode,
+    Proceeding,
+    ProtectiveMeasure,
+)
 from lantern.justice.permissions import JusticeAction
 
 
@@ -60,8 +70,9 @@ def hearing_get_for_user(user: User, hearing_id: int) -> Hearing:
 
 
 def proceeding_list(user: User, *, case_reference: str = "") -> QuerySet[Proceeding]:
-    """The proceedings the user sees, newest first, with their protective measures (a page at a time)."""
-    proceedings = proceedings_visible_to(user).prefetch_related("protective_measures")
+    """The proceedings the user sees, newest first, with their protective measures, defendants and compensation
+    (a page at a time)."""
+    proceedings = proceedings_visible_to(user).prefetch_related("protective_measures", "defendants", "compensations")
     if case_reference:
         proceedings = proceedings.filter(case__reference=case_reference)
     return proceedings.order_by("-opened_on", "-pk")
@@ -71,7 +82,7 @@ def proceedings_of_case(user: User, reference: str) -> QuerySet[Proceeding]:
     return (
         proceedings_visible_to(user)
         .filter(case__reference=reference.strip().upper())
-        .prefetch_related("protective_measures")
+        .prefetch_related("protective_measures", "defendants", "compensations")
         .order_by("opened_on", "pk")
     )
 
@@ -347,3 +358,61 @@ def backlog(*, country: str = "", region: str = "", now: datetime | None = None)
     rows = [row(c, [counted[pk]] if pk in counted else [], delays[pk]) for pk, c in court_rows.items()]
     rows.append(row(None, list(counted.values()), [d for days in delays.values() for d in days]))
     return rows
+
+
+# --- Redress: outcomes, compensation, the survivor's representative -----------------------------------------------
+
+
+def registries_hearing(proceeding: Proceeding) -> QuerySet[Organisation]:
+    """The registries of the courts that have heard or will hear the proceeding (their clerks record its outcome)."""
+    return Organisation.objects.filter(
+        pk__in=Hearing.objects.filter(proceeding=proceeding, court__registry__isnull=False).values("court__registry_id")
+    )
+
+
+def proceeding_redress(proceeding: Proceeding) -> Proceeding:
+    """The proceeding with its defendants, compensation and protective measures in three queries, for its page and
+    the API (the caller has already read it through `proceeding_get_for_user`)."""
+    return (
+        Proceeding.objects.select_related("case", "organisation", "representative_organisation")
+        .prefetch_related("defendants", "compensations", "protective_measures")
+        .get(pk=proceeding.pk)
+    )
+
+
+def defendant_get_for_user(user: User, defendant_id: int) -> Defendant:
+    defendant = (
+        Defendant.objects.filter(proceeding__in=proceedings_visible_to(user), pk=defendant_id)
+        .select_related("proceeding__case", "proceeding__organisation")
+        .first()
+    )
+    if defendant is None:
+        raise Http404("no such defendant")
+    return defendant
+
+
+def compensation_get_for_user(user: User, compensation_id: int) -> Compensation:
+    compensation = (
+        Compensation.objects.filter(proceeding__in=proceedings_visible_to(user), pk=compensation_id)
+        .select_related("proceeding__case", "proceeding__organisation")
+        .first()
+    )
+    if compensation is None:
+        raise Http404("no such compensation claim")
+    return compensation
+
+
+def protective_measure_get_for_user(user: User, measure_id: int) -> ProtectiveMeasure:
+    measure = (
+        ProtectiveMeasure.objects.filter(proceeding__in=proceedings_visible_to(user), pk=measure_id)
+        .select_related("proceeding__case", "proceeding__organisation")
+        .first()
+    )
+    if measure is None:
+        raise Http404("no such protective measure")
+    return measure
+
+
+def representative_organisations() -> QuerySet[Organisation]:
+    """Organisations of the directory that represent survivors in court: legal services and NGOs."""
+    return Organisation.objects.filter(type__in=[OrganisationType.LEGAL_SERVICE, OrganisationType.NGO]).order_by("name")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -33,10 +34,16 @@ from lantern.core.permissions import can, require
 from lantern.core.pickers import refused_codes
 from lantern.justice.models import (
     CalendarFeed,
+    Compensation,
     Court,
+    Defendant,
+    FundClaimStatus,
     Hearing,
     HearingStatus,
+    MeasureStatus,
     Mode,
+    Outcome,
+    Payer,
     PostponementReason,
     Proceeding,
     ProceedingKind,
@@ -44,7 +51,7 @@ from lantern.justice.models import (
     ProtectiveMeasure,
     SurvivorRole,
 )
-from lantern.justice.permissions import JusticeAction, may_manage_hearing
+from lantern.justice.permissions import JusticeAction, may_manage_hearing, may_manage_proceeding
 from lantern.justice.selectors import prosecution_services_of
 
 # Organisations that can be in charge of a proceeding.
@@ -264,11 +271,21 @@ def proceeding_open(
 
 
 def protective_measure_add(
-    *, actor: User | None, proceeding: Proceeding, kind: str, language: str = ""
+    *,
+    actor: User | None,
+    proceeding: Proceeding,
+    kind: str,
+    language: str = "",
+    status: str = MeasureStatus.GRANTED,
+    requested_on: date | None = None,
+    decided_on: date | None = None,
 ) -> ProtectiveMeasure:
-    if actor is not None:
-        require(actor, JusticeAction.MANAGE, proceeding.organisation)
+    """A protective measure requested for the survivor (then decided with `protective_measure_decide`), or one
+    already granted or refused (dated the day of the decision, today when none is given)."""
+    if actor is not None and not may_manage_proceeding(actor, proceeding):
+        raise PermissionDenied("not allowed: justice.manage")
     language = codes.language_code(language) or language.strip().lower()
+    today = timezone.localdate()
     errors: dict[str, str] = {}
     if kind not in Protection.values:
         errors["kind"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(kind)}
@@ -276,6 +293,14 @@ def protective_measure_add(
         errors["language"] = _("An interpreter needs a language (ISO 639-1 code, for example ro).")
     elif kind != Protection.INTERPRETER and language:
         errors["language"] = _("Only an interpreter has a language.")
+    if status not in MeasureStatus.values:
+        errors["status"] = pgettext("justice", "Unknown value %(value)s.") % {"value": repr(status)}
+    elif status != MeasureStatus.REQUESTED:
+        decided_on = decided_on or today
+    elif decided_on is not None:
+        errors["decided_on"] = _("A measure only requested has no decision yet.")
+    _check_day(errors, "requested_on", requested_on, not_before=proceeding.opened_on)
+    _check_day(errors, "decided_on", decided_on, not_before=requested_on or proceeding.opened_on)
     if not errors and ProtectiveMeasure.objects.filter(proceeding=proceeding, kind=kind, language=language).exists():
         errors["kind"] = _("This measure is already in place.")
     if errors:
@@ -283,26 +308,284 @@ def protective_measure_add(
     try:
         with transaction.atomic():
             measure = ProtectiveMeasure.objects.create(
-                proceeding=proceeding, kind=kind, language=language, added_by=actor
+                proceeding=proceeding,
+                kind=kind,
+                language=language,
+                status=status,
+                requested_on=requested_on,
+                decided_on=decided_on,
+                added_by=actor,
             )
-            timeline_record(
-                case=proceeding.case,
-                kind="protective_measure_add",
-                actor=actor,
-                detail={"proceeding": proceeding.pk, "kind": kind},
-            )
-            audit_record(
-                action="proceeding.protective_measure_add",
-                actor=actor,
-                actor_label="console",
-                organisation_id=proceeding.organisation_id,
-                object_type="justice.proceeding",
-                object_id=proceeding.pk,
-                detail={"kind": kind, "language": language},
-            )
+            _proceeding_event(proceeding, "protective_measure_add", actor, kind=kind, language=language, status=status)
     except IntegrityError:  # the same measure added at the same moment by someone else
         raise ValidationError({"kind": _("This measure is already in place.")}) from None
     return measure
+
+
+def protective_measure_decide(
+    *, actor: User | None, measure: ProtectiveMeasure, status: str, decided_on: date | None = None
+) -> ProtectiveMeasure:
+    """The court grants or refuses a measure that was requested."""
+    proceeding = measure.proceeding
+    if actor is not None and not may_manage_proceeding(actor, proceeding):
+        raise PermissionDenied("not allowed: justice.manage")
+    decided_on = decided_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if status not in (MeasureStatus.GRANTED, MeasureStatus.REFUSED):
+        errors["status"] = _("Choose granted or refused.")
+    _check_day(errors, "decided_on", decided_on, not_before=measure.requested_on or proceeding.opened_on)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if not ProtectiveMeasure.objects.filter(pk=measure.pk, status=MeasureStatus.REQUESTED).update(
+            status=status, decided_on=decided_on
+        ):
+            raise ValidationError({"status": _("This measure has been decided already: nothing was changed.")})
+        _proceeding_event(
+            proceeding, "protective_measure_decide", actor, measure=measure.pk, kind=measure.kind, status=status
+        )
+    measure.refresh_from_db()
+    return measure
+
+
+# --- Redress: defendants and outcomes, compensation, the survivor's legal representative -------------------------
+
+
+def _check_day(errors: dict[str, str], field: str, day: date | None, *, not_before: date | None = None) -> None:
+    if day is None:
+        return
+    if day > timezone.localdate():
+        errors[field] = pgettext("justice", "The date is in the future.")
+    elif not_before is not None and day < not_before:
+        errors[field] = _("The date cannot be before %(day)s.") % {"day": not_before.isoformat()}
+
+
+def _proceeding_event(proceeding: Proceeding, event: str, actor: User | None, **detail: Any) -> None:
+    """The timeline entry on the case and the audit event, in the caller's transaction: codes, ids and amounts,
+    never a name."""
+    timeline_record(case=proceeding.case, kind=event, actor=actor, detail={"proceeding": proceeding.pk, **detail})
+    audit_record(
+        action=f"proceeding.{event}",
+        actor=actor,
+        actor_label="console",
+        organisation_id=proceeding.organisation_id,
+        object_type="justice.proceeding",
+        object_id=proceeding.pk,
+        detail=detail,
+    )
+
+
+def _require_proceeding(actor: User | None, proceeding: Proceeding) -> None:
+    if not may_manage_proceeding(actor, proceeding):
+        raise PermissionDenied("not allowed: justice.manage")
+
+
+def defendant_add(*, actor: User | None, proceeding: Proceeding) -> Defendant:
+    """One more defendant in the proceeding, numbered in order ("Defendant 3"). A closed proceeding takes none."""
+    _require_proceeding(actor, proceeding)
+    with transaction.atomic():
+        locked = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+        if locked.closed_on is not None:
+            raise ValidationError({"proceeding": _("This proceeding is closed.")})
+        number = (locked.defendants.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        defendant = Defendant.objects.create(proceeding=locked, number=number, added_by=actor)
+        _proceeding_event(proceeding, "defendant_add", actor, defendant=number)
+    return defendant
+
+
+def defendant_outcome(
+    *, actor: User | None, defendant: Defendant, outcome: str, outcome_on: date | None = None
+) -> Defendant:
+    """What the proceeding decided for one defendant. When every defendant has an outcome the proceeding closes,
+    on the day of the last one. An outcome is recorded once: a later one (on appeal) is another proceeding."""
+    proceeding = defendant.proceeding
+    _require_proceeding(actor, proceeding)
+    outcome_on = outcome_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose an outcome.")
+    _check_day(errors, "outcome_on", outcome_on, not_before=proceeding.opened_on)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The proceeding locked: of two clerks recording the last two outcomes at once, the second sees the first.
+        locked = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+        if not Defendant.objects.filter(pk=defendant.pk, outcome="").update(outcome=outcome, outcome_on=outcome_on):
+            raise ValidationError({"outcome": _("This defendant has an outcome already: nothing was changed.")})
+        _proceeding_event(proceeding, "defendant_outcome", actor, defendant=defendant.number, outcome=outcome)
+        if not locked.defendants.filter(outcome="").exists():
+            last = max(day for day in locked.defendants.values_list("outcome_on", flat=True) if day is not None)
+            Proceeding.objects.filter(pk=locked.pk, closed_on__isnull=True).update(closed_on=last)
+            _proceeding_event(proceeding, "proceeding_close", actor, closed_on=last.isoformat())
+    defendant.refresh_from_db()
+    return defendant
+
+
+def _amount(errors: dict[str, str], field: str, value: Any, *, zero: bool = False) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        errors[field] = _("An amount, for example 1500.00.")
+        return None
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not zero) or amount >= Decimal("1e12"):
+        errors[field] = _("An amount greater than zero, for example 1500.00.")
+        return None
+    if amount != amount.quantize(Decimal("0.01")):
+        errors[field] = _("At most two decimals.")
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def compensation_claim(
+    *,
+    actor: User | None,
+    proceeding: Proceeding,
+    payer: str,
+    claimed: Decimal | str,
+    currency: str,
+    claimed_on: date | None = None,
+) -> Compensation:
+    """The survivor claims compensation from the offender (in the proceeding) or from the state fund (a claim
+    submitted to the fund, whose status follows)."""
+    _require_proceeding(actor, proceeding)
+    claimed_on = claimed_on or timezone.localdate()
+    currency = currency.strip().upper()
+    errors: dict[str, str] = {}
+    if payer not in Payer.values:
+        errors["payer"] = _("Choose who is to pay.")
+    amount = _amount(errors, "claimed", claimed)
+    if currency not in codes.currency_codes():
+        errors["currency"] = _("A currency code (ISO 4217), for example EUR.")
+    _check_day(errors, "claimed_on", claimed_on, not_before=proceeding.opened_on)
+    if errors or amount is None:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        compensation = Compensation.objects.create(
+            proceeding=proceeding,
+            payer=payer,
+            currency=currency,
+            claimed=amount,
+            claimed_on=claimed_on,
+            fund_status=FundClaimStatus.SUBMITTED if payer == Payer.STATE_FUND else "",
+            created_by=actor,
+        )
+        _proceeding_event(
+            proceeding, "compensation_claim", actor, compensation=compensation.pk, payer=payer, currency=currency
+        )
+    return compensation
+
+
+def compensation_award(
+    *, actor: User | None, compensation: Compensation, awarded: Decimal | str, awarded_on: date | None = None
+) -> Compensation:
+    """The court (or the fund) awards an amount, once. An award of the state fund grants its claim."""
+    proceeding = compensation.proceeding
+    _require_proceeding(actor, proceeding)
+    awarded_on = awarded_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    amount = _amount(errors, "awarded", awarded, zero=True)
+    _check_day(errors, "awarded_on", awarded_on, not_before=compensation.claimed_on)
+    if compensation.payer == Payer.STATE_FUND and compensation.fund_status == FundClaimStatus.REFUSED:
+        errors["awarded"] = _("The fund refused this claim.")
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, Any] = {"awarded": amount, "awarded_on": awarded_on}
+    if compensation.payer == Payer.STATE_FUND:
+        changes["fund_status"] = FundClaimStatus.GRANTED
+    with transaction.atomic():
+        if not Compensation.objects.filter(pk=compensation.pk, awarded__isnull=True).update(**changes):
+            raise ValidationError({"awarded": _("An amount has been awarded already: nothing was changed.")})
+        _proceeding_event(
+            proceeding,
+            "compensation_award",
+            actor,
+            compensation=compensation.pk,
+            awarded=str(amount),
+            currency=compensation.currency,
+        )
+    compensation.refresh_from_db()
+    return compensation
+
+
+def compensation_pay(
+    *, actor: User | None, compensation: Compensation, amount: Decimal | str, paid_on: date | None = None
+) -> Compensation:
+    """A payment received on an award (often in parts). Never more than what is still owed: the addition is one
+    conditional update, so two clerks recording payments at once cannot overshoot the award."""
+    proceeding = compensation.proceeding
+    _require_proceeding(actor, proceeding)
+    paid_on = paid_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    value = _amount(errors, "amount", amount)
+    if compensation.awarded is None:
+        errors["amount"] = _("Nothing has been awarded yet.")
+    else:
+        _check_day(errors, "paid_on", paid_on, not_before=compensation.awarded_on)
+    if errors:
+        raise ValidationError(errors)
+    assert value is not None
+    with transaction.atomic():
+        if not Compensation.objects.filter(
+            pk=compensation.pk, awarded__isnull=False, paid__lte=F("awarded") - value
+        ).update(paid=F("paid") + value, last_paid_on=paid_on):
+            raise ValidationError({"amount": _("More than what is still owed: nothing was recorded.")})
+        _proceeding_event(
+            proceeding,
+            "compensation_pay",
+            actor,
+            compensation=compensation.pk,
+            amount=str(value),
+            currency=compensation.currency,
+        )
+    compensation.refresh_from_db()
+    return compensation
+
+
+def fund_claim_status(*, actor: User | None, compensation: Compensation, status: str) -> Compensation:
+    """Where a claim to the state fund stands: under review, or refused (granted comes with the award)."""
+    proceeding = compensation.proceeding
+    _require_proceeding(actor, proceeding)
+    if compensation.payer != Payer.STATE_FUND:
+        raise ValidationError({"status": _("Only a claim to the state fund has a status.")})
+    if status not in (FundClaimStatus.UNDER_REVIEW, FundClaimStatus.REFUSED):
+        raise ValidationError({"status": _("Choose under review or refused (a grant is recorded with its amount).")})
+    with transaction.atomic():
+        if not Compensation.objects.filter(
+            pk=compensation.pk, fund_status__in=[FundClaimStatus.SUBMITTED, FundClaimStatus.UNDER_REVIEW]
+        ).update(fund_status=status):
+            raise ValidationError({"status": _("The fund has decided this claim already: nothing was changed.")})
+        _proceeding_event(proceeding, "fund_claim_status", actor, compensation=compensation.pk, status=status)
+    compensation.refresh_from_db()
+    return compensation
+
+
+def legal_representative_set(
+    *, actor: User | None, proceeding: Proceeding, organisation: Organisation | None, lawyer: str = ""
+) -> Proceeding:
+    """Who represents the survivor: an organisation of the directory (legal services and NGOs), a named lawyer (kept
+    encrypted), both, or (both empty) nobody any more. The audit says what changed, never the lawyer's name."""
+    _require_proceeding(actor, proceeding)
+    lawyer = " ".join(lawyer.split())
+    errors: dict[str, str] = {}
+    if organisation is not None and organisation.type not in (OrganisationType.LEGAL_SERVICE, OrganisationType.NGO):
+        errors["organisation"] = _("A legal service or an NGO of the directory.")
+    if len(lawyer) > 200:
+        errors["lawyer"] = _("At most 200 characters.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Proceeding.objects.filter(pk=proceeding.pk).update(
+            representative_organisation=organisation, representative_lawyer=lawyer
+        )
+        _proceeding_event(
+            proceeding,
+            "legal_representative_set",
+            actor,
+            organisation=organisation.pk if organisation is not None else None,
+            lawyer_named=bool(lawyer),
+        )
+    proceeding.refresh_from_db()
+    return proceeding
 
 
 # --- Hearings ---------------------------------------------------------------------------------------------------

@@ -34,6 +34,20 @@ urlpatterns = [
     path("proceeding/<int:proceeding_id>/", views.proceeding_view, name="proceeding"),
     path("proceeding/<int:proceeding_id>/hearings/", views.hearing_schedule_view, name="hearing_schedule"),
     path("proceeding/<int:proceeding_id>/measures/", views.protective_measure_view, name="protective_measure"),
+    path("proceeding/<int:proceeding_id>/defendants/", views.defendant_add_view, name="defendant_add"),
+    path("proceeding/<int:proceeding_id>/compensation/", views.compensation_claim_view, name="compensation_claim"),
+    path("proceeding/<int:proceeding_id>/representative/", views.representative_view, name="representative"),
+    path("defendant/<int:defendant_id>/outcome/", views.defendant_outcome_view, name="defendant_outcome"),
+    path("measure/<int:measure_id>/decision/", views.measure_decide_view, name="measure_decide"),
+    *[
+        path(
+            f"compensation/<int:compensation_id>/{action}/",
+            views.compensation_action_view,
+            {"action": action},
+            name=f"compensation_{action}",
+        )
+        for action in ("award", "pay", "fund")
+    ],
     path("hearing/<int:hearing_id>/", views.hearing_view, name="hearing"),
     path("hearing/<int:hearing_id>/postpone/", views.hearing_postpone_view, name="postpone"),
     path("hearing/<int:hearing_id>/reschedule/", views.hearing_reschedule_view, name="reschedule"),

@@ -6,6 +6,7 @@ national coordinator sees the backlog figures only. Pages name cases by their ps
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,18 +32,36 @@ from lantern.core.permissions import can
 from lantern.core.views import attempt, confirm_page, confirmed, form_errors, page_user, post_only
 from lantern.justice import ics, selectors, services
 from lantern.justice.forms import (
+    AwardForm,
     CalendarForm,
+    CompensationForm,
     FeedForm,
+    FundStatusForm,
     HearingFilterForm,
     HearingForm,
+    MeasureDecisionForm,
     ModeForm,
+    OutcomeForm,
+    PaymentForm,
     PostponeForm,
     ProceedingForm,
     ProtectiveMeasureForm,
+    RepresentativeForm,
     RescheduleForm,
 )
-from lantern.justice.models import CalendarFeed, Court, Hearing, HearingStatus, Proceeding
-from lantern.justice.permissions import JusticeAction, may_manage_hearing
+from lantern.justice.models import (
+    CalendarFeed,
+    Compensation,
+    Court,
+    FundClaimStatus,
+    Hearing,
+    HearingStatus,
+    MeasureStatus,
+    Outcome,
+    Payer,
+    Proceeding,
+)
+from lantern.justice.permissions import JusticeAction, may_manage_hearing, may_manage_proceeding
 
 
 def sees_hearings(user: User) -> bool:
@@ -370,32 +389,78 @@ def _proceeding_forms(user: User, proceeding: Proceeding) -> bool:
     return can(user, JusticeAction.MANAGE, proceeding.organisation)
 
 
+def _compensation_forms(compensation: Compensation, forms: dict[str, Any]) -> dict[str, Any]:
+    """The forms a compensation claim offers in its state: award (not awarded yet, not refused by the fund), payment
+    (awarded and still owed), the fund's answer (a state-fund claim not decided yet)."""
+    key = compensation.pk
+    found: dict[str, Any] = {"award": None, "pay": None, "fund": None}
+    if compensation.awarded is None and compensation.fund_status != FundClaimStatus.REFUSED:
+        found["award"] = forms.get(f"award-{key}") or AwardForm(prefix=f"award-{key}")
+    if compensation.awarded is not None and compensation.paid < compensation.awarded:
+        found["pay"] = forms.get(f"pay-{key}") or PaymentForm(prefix=f"pay-{key}")
+    if compensation.fund_status in (FundClaimStatus.SUBMITTED, FundClaimStatus.UNDER_REVIEW):
+        found["fund"] = forms.get(f"fund-{key}") or FundStatusForm(prefix=f"fund-{key}")
+    return found
+
+
 @login_required
 def proceeding_view(
-    request: HttpRequest,
-    proceeding_id: int,
-    hearing_form: HearingForm | None = None,
-    measure_form: ProtectiveMeasureForm | None = None,
-    status: int = 200,
+    request: HttpRequest, proceeding_id: int, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
+    """A proceeding: its defendants and their outcomes, the survivor's compensation claims, protective measures and
+    legal representative, and its hearings. Who may manage it sees the forms; the case's caseworker reads it."""
     user = _viewer(request)
-    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
-    may_manage = _proceeding_forms(user, proceeding)
+    proceeding = selectors.proceeding_redress(selectors.proceeding_get_for_user(user, proceeding_id))
+    may_manage = may_manage_proceeding(user, proceeding)
+    forms = forms or {}
     hearings = (
         selectors.hearings_visible_to(user).filter(proceeding=proceeding).select_related("court").order_by("starts_at")
     )
+    open_ = proceeding.closed_on is None
+    defendants = [
+        (
+            d,
+            (forms.get(f"outcome-{d.pk}") or OutcomeForm(prefix=f"outcome-{d.pk}"))
+            if may_manage and not d.outcome
+            else None,
+        )
+        for d in proceeding.defendants.all()
+    ]
+    measures = [
+        (
+            m,
+            (forms.get(f"decide-{m.pk}") or MeasureDecisionForm(prefix=f"decide-{m.pk}"))
+            if may_manage and m.status == MeasureStatus.REQUESTED
+            else None,
+        )
+        for m in proceeding.protective_measures.all()
+    ]
+    compensations = [(c, _compensation_forms(c, forms) if may_manage else {}) for c in proceeding.compensations.all()]
+    representative_form = None
+    if may_manage:
+        representative_form = forms.get("representative") or RepresentativeForm(
+            organisations=selectors.representative_organisations(),
+            initial={
+                "organisation": proceeding.representative_organisation_id,
+                "lawyer": proceeding.representative_lawyer,
+            },
+        )
     return render(
         request,
         "justice/proceeding.html",
         {
             "proceeding": proceeding,
-            "measures": proceeding.protective_measures.all(),
+            "defendants": defendants,
+            "measures": measures,
+            "compensations": compensations,
             "hearings": hearings,
             "may_manage": may_manage,
-            "hearing_form": hearing_form or (HearingForm() if may_manage else None),
-            "measure_form": measure_form or (ProtectiveMeasureForm() if may_manage else None),
-            "hearing_errors": hearing_form is not None,
-            "measure_errors": measure_form is not None,
+            "may_schedule": _proceeding_forms(user, proceeding) and open_,
+            "hearing_form": forms.get("hearing") or (HearingForm() if _proceeding_forms(user, proceeding) else None),
+            "measure_form": forms.get("measure") or (ProtectiveMeasureForm() if may_manage else None),
+            "compensation_form": forms.get("compensation") or (CompensationForm() if may_manage else None),
+            "representative_form": representative_form,
+            "open_forms": set(forms),
         },
         status=status,
     )
@@ -420,29 +485,214 @@ def hearing_schedule_view(request: HttpRequest, proceeding_id: int) -> HttpRespo
                 return redirect("justice:hearing", hearing_id=hearing.pk)
         except ValidationError as exc:
             form_errors(form, exc)
-    return proceeding_view(request, proceeding.pk, hearing_form=form, status=422)
+    return proceeding_view(request, proceeding.pk, forms={"hearing": form}, status=422)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation page says before an action that cannot be undone."""
+
+    title: str
+    consequence: str
+    button: str
+
+
+def _redress_submit(
+    request: HttpRequest,
+    proceeding: Proceeding,
+    *,
+    key: str,
+    form: Any,
+    call: Callable[[dict[str, Any]], object],
+    done: str,
+    confirm: Confirmation | None = None,
+) -> HttpResponse:
+    """One redress form of a proceeding's page: validated, confirmed when it cannot be undone, done through its
+    service; a refusal brings the page back with what was typed and the reason beside the field."""
+    if form.is_valid():
+        if confirm is not None and not confirmed(request):
+            kept = tuple(name for name in request.POST if name not in ("csrfmiddlewaretoken", "confirmed"))
+            return confirm_page(
+                request,
+                title=confirm.title,
+                consequence=confirm.consequence,
+                button=confirm.button,
+                keep=kept,
+                back=reverse("justice:proceeding", args=[proceeding.pk]),
+            )
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("justice:proceeding", proceeding_id=proceeding.pk)
+    return proceeding_view(request, proceeding.pk, forms={key: form}, status=422)
+
+
+def _managed_proceeding(request: HttpRequest, proceeding_id: int) -> tuple[User, Proceeding]:
+    user = _viewer(request)
+    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
+    if not may_manage_proceeding(user, proceeding):
+        raise PermissionDenied
+    return user, proceeding
 
 
 @login_required
 @post_only
 def protective_measure_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    return _redress_submit(
+        request,
+        proceeding,
+        key="measure",
+        form=ProtectiveMeasureForm(request.POST),
+        call=lambda data: services.protective_measure_add(actor=user, proceeding=proceeding, **data),
+        done=_("Protective measure recorded."),
+    )
+
+
+@login_required
+@post_only
+def measure_decide_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     user = _viewer(request)
-    proceeding = selectors.proceeding_get_for_user(user, proceeding_id)
-    form = ProtectiveMeasureForm(request.POST)
-    if form.is_valid():
-        try:
-            services.protective_measure_add(
-                actor=user,
-                proceeding=proceeding,
-                kind=form.cleaned_data["kind"],
-                language=form.cleaned_data["language"],
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Protective measure added."))
-            return redirect("justice:proceeding", proceeding_id=proceeding.pk)
-    return proceeding_view(request, proceeding.pk, measure_form=form, status=422)
+    measure = selectors.protective_measure_get_for_user(user, measure_id)
+    user, proceeding = _managed_proceeding(request, measure.proceeding_id)
+    return _redress_submit(
+        request,
+        proceeding,
+        key=f"decide-{measure.pk}",
+        form=MeasureDecisionForm(request.POST, prefix=f"decide-{measure.pk}"),
+        call=lambda data: services.protective_measure_decide(actor=user, measure=measure, **data),
+        done=_("Decision recorded."),
+        confirm=Confirmation(
+            _("Record the court's decision on %(measure)s?") % {"measure": measure.get_kind_display()},
+            _("A decision is recorded once and cannot be changed afterwards."),
+            _("Yes, record the decision"),
+        ),
+    )
+
+
+@login_required
+@post_only
+def defendant_add_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    attempt(request, lambda: services.defendant_add(actor=user, proceeding=proceeding), _("Defendant added."))
+    return redirect("justice:proceeding", proceeding_id=proceeding.pk)
+
+
+@login_required
+@post_only
+def defendant_outcome_view(request: HttpRequest, defendant_id: int) -> HttpResponse:
+    user = _viewer(request)
+    defendant = selectors.defendant_get_for_user(user, defendant_id)
+    user, proceeding = _managed_proceeding(request, defendant.proceeding_id)
+    form = OutcomeForm(request.POST, prefix=f"outcome-{defendant.pk}")
+    typed = str(form.data.get(form.add_prefix("outcome"), ""))
+    chosen = Outcome(typed) if typed in Outcome.values else None
+    return _redress_submit(
+        request,
+        proceeding,
+        key=f"outcome-{defendant.pk}",
+        form=form,
+        call=lambda data: services.defendant_outcome(actor=user, defendant=defendant, **data),
+        done=_("Outcome recorded."),
+        confirm=Confirmation(
+            _("Record “%(outcome)s” for defendant %(number)s?")
+            % {"outcome": chosen.label if chosen else "", "number": defendant.number},
+            _(
+                "An outcome is recorded once and cannot be changed. When every defendant has one, the proceeding "
+                "closes and no hearing can be scheduled in it any more."
+            ),
+            _("Yes, record the outcome"),
+        ),
+    )
+
+
+@login_required
+@post_only
+def compensation_claim_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    return _redress_submit(
+        request,
+        proceeding,
+        key="compensation",
+        form=CompensationForm(request.POST),
+        call=lambda data: services.compensation_claim(actor=user, proceeding=proceeding, **data),
+        done=_("Compensation claim recorded."),
+    )
+
+
+def _compensation_action(request: HttpRequest, compensation_id: int, action: str) -> HttpResponse:
+    user = _viewer(request)
+    compensation = selectors.compensation_get_for_user(user, compensation_id)
+    user, proceeding = _managed_proceeding(request, compensation.proceeding_id)
+    key = f"{action}-{compensation.pk}"
+    amounts = {"currency": compensation.currency}
+    if action == "award":
+        form: Any = AwardForm(request.POST, prefix=key)
+        amounts["amount"] = form.data.get(form.add_prefix("awarded"), "")
+        return _redress_submit(
+            request,
+            proceeding,
+            key=key,
+            form=form,
+            call=lambda data: services.compensation_award(actor=user, compensation=compensation, **data),
+            done=_("Award recorded."),
+            confirm=Confirmation(
+                _("Record an award of %(amount)s %(currency)s?") % amounts,
+                _("An award is recorded once and cannot be changed afterwards."),
+                _("Yes, record the award"),
+            ),
+        )
+    if action == "pay":
+        form = PaymentForm(request.POST, prefix=key)
+        amounts["amount"] = form.data.get(form.add_prefix("amount"), "")
+        return _redress_submit(
+            request,
+            proceeding,
+            key=key,
+            form=form,
+            call=lambda data: services.compensation_pay(actor=user, compensation=compensation, **data),
+            done=_("Payment recorded."),
+            confirm=Confirmation(
+                _("Record a payment of %(amount)s %(currency)s?") % amounts,
+                _("A payment is recorded once and cannot be changed afterwards."),
+                _("Yes, record the payment"),
+            ),
+        )
+    if action == "fund" and compensation.payer == Payer.STATE_FUND:
+        return _redress_submit(
+            request,
+            proceeding,
+            key=key,
+            form=FundStatusForm(request.POST, prefix=key),
+            call=lambda data: services.fund_claim_status(actor=user, compensation=compensation, **data),
+            done=_("The fund's answer was recorded."),
+        )
+    raise Http404
+
+
+@login_required
+@post_only
+def compensation_action_view(request: HttpRequest, compensation_id: int, action: str) -> HttpResponse:
+    return _compensation_action(request, compensation_id, action)
+
+
+@login_required
+@post_only
+def representative_view(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    user, proceeding = _managed_proceeding(request, proceeding_id)
+    return _redress_submit(
+        request,
+        proceeding,
+        key="representative",
+        form=RepresentativeForm(request.POST, organisations=selectors.representative_organisations()),
+        call=lambda data: services.legal_representative_set(
+            actor=user, proceeding=proceeding, organisation=data["organisation"], lawyer=data["lawyer"]
+        ),
+        done=_("Legal representative recorded."),
+    )
 
 
 @login_required

@@ -90,3 +90,19 @@ def regions_datalist(list_id: str) -> str:
         list_id,
         format_html_join("", '<option value="{}"></option>', ((n,) for n in names)),
     )
+
+
+@register.filter
+def money(amount: Any, currency: str) -> str:
+    """{{ compensation.awarded|money:compensation.currency }}: an amount as the reader's language writes it
+    ("€15,000.00" in English, with Arabic digits and separators in Arabic); empty for no amount."""
+    if amount is None or amount == "":
+        return ""
+    from babel.numbers import format_currency
+    from django.utils.translation import get_language
+
+    locale = (get_language() or "en").replace("-", "_")
+    try:
+        return format_currency(amount, currency, locale=locale)
+    except (ValueError, TypeError, LookupError):
+        return f"{amount} {currency}"
