@@ -231,6 +231,7 @@ def line_chart(
         for b in timeline.crises
         if (b.ends_on or end) >= start and b.starts_on <= end
     ]
+    rules: list[dict[str, Any]]
     if in_svg_legend:
         rules = [
             {"start": b.starts_on.isoformat(), "label": b.label}
