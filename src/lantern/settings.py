@@ -313,6 +313,9 @@ LANGUAGES = [
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # English dates as the British write them ("12 March 2025"); other languages keep Django's own formats.
 FORMAT_MODULE_PATH = ["lantern.formats"]
+# Weeks start on Monday in every language (ISO 8601): the court calendar, the weekly capacity of services and any
+# week a page groups by. Django's own formats say Monday for es, fr, ru and uk; Arabic has none and falls back here.
+FIRST_DAY_OF_WEEK = 1
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("LANTERN_TIME_ZONE", "UTC")

@@ -49,8 +49,8 @@ def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
     # The first dashboard of a process draws every chart: wait for it (a busy machine is slower than 5 s).
     expect(page.get_by_role("heading", name="The national picture")).to_be_visible(timeout=30_000)
     chart = page.locator("#chart-new_cases")
-    expect(chart.locator("svg")).to_have_count(1)
-    assert chart.locator("svg").bounding_box()["width"] > 300  # type: ignore[index]
+    expect(chart.locator(".plot.wide svg")).to_have_count(1)
+    assert chart.locator(".plot.wide svg").bounding_box()["width"] > 300  # type: ignore[index]
     chart.get_by_text("Table of this chart").click()
     expect(chart.get_by_role("table")).to_be_visible()
     expect(chart.get_by_role("rowheader", name="2020-04")).to_be_visible()

@@ -5,6 +5,7 @@ put in."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from importlib import import_module
 from pathlib import Path
@@ -92,5 +93,8 @@ def the_dashboard_shows_the_crisis(settings: object) -> None:
     for key in ("new_cases", "online_private_home", "platforms"):
         chart = page.split(f'id="chart-{key}"', 1)[1].split("</figure>", 1)[0]
         assert "<svg" in chart
-        assert "Border closure" in chart  # the measures are drawn on the time axis
-        assert "Lockdown" in chart
+        # The measures are numbered on the time axis, and their words listed once above the charts.
+        assert re.search(r">1(\u2013\d+)?</text>", chart)
+    measures = page.split('class="measures"', 1)[1].split("</ol>", 1)[0]
+    assert "Border closure" in measures
+    assert "Lockdown" in measures

@@ -4,6 +4,8 @@ a fixed number of aggregate queries whatever the number of cases."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -47,6 +49,48 @@ DIMENSION_NAMES: dict[str, Promise] = {
 }
 
 
+def group_label(dimension: str, code: str) -> str:
+    """A group in words in the reader's language: from the code lists registered in core.words (any dimension a
+    later indicator adds is worded by registering its table), "Not known" for an empty code."""
+    if dimension == "border":
+        return str(BORDER_NAMES.get(code, code))
+    if not code:
+        return str(_("Not known"))
+    return words.word(dimension, code)
+
+
+def _natural(code: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", code)
+    return (int(digits.group()) if digits else 1 << 30, code)
+
+
+def group_order(dimension: str, codes: Iterable[str]) -> list[str]:
+    """The groups in the order of their code list (age bands by age, "Not known" last); codes a list does not know
+    by their leading number, then alphabetically."""
+    table = words.TABLES.get(dimension)
+    known = list(BORDER_NAMES) if dimension == "border" else list(table()) if table is not None else []
+
+    def key(code: str) -> tuple[int, int, str]:
+        if not code:
+            return (2, 0, "")
+        if code in known:
+            return (0, known.index(code), "")
+        number, text = _natural(code)
+        return (1, number, text)
+
+    return sorted(codes, key=key)
+
+
+def cell_text(point: Point, indicator: Indicator) -> str:
+    """A value as a table or a tile writes it. The rule for what is withheld (docs/insights.md): a count from 1 to
+    10 people is "<11"; a share or an average is shown only when each of its counts of people is published, and
+    otherwise written "withheld" (never "<11", which would read as a value below 11)."""
+    if point.suppressed:
+        return point.shown if indicator.kind == "count" else str(_("withheld"))
+    text = point.shown
+    return f"{text}%" if indicator.unit == "percent" and point.value is not None else text
+
+
 @dataclass
 class ChartSeries:
     label: str
@@ -67,6 +111,10 @@ class Tile:
     indicator: Indicator
     point: Point | None
 
+    @property
+    def text(self) -> str:
+        return cell_text(self.point, self.indicator) if self.point else "\u2013"
+
 
 @dataclass
 class Breakdown:
@@ -74,6 +122,19 @@ class Breakdown:
     dimension: str
     title: str
     points: list[Point]
+
+    @property
+    def rows(self) -> list[tuple[str, str, bool]]:
+        """(group in words, value as written, suppressed), in the order of the dimension's code list."""
+        by_code = {p.group: p for p in self.points}
+        return [
+            (group_label(self.dimension, code), cell_text(by_code[code], self.indicator), by_code[code].suppressed)
+            for code in group_order(self.dimension, by_code)
+        ]
+
+    @property
+    def all_withheld(self) -> bool:
+        return bool(self.points) and all(p.suppressed for p in self.points)
 
 
 @dataclass
@@ -88,6 +149,13 @@ class Dashboard:
     timeline: Timeline = field(default_factory=Timeline)
     organisations: list[Organisation] = field(default_factory=list)
     refreshed: RefreshCheckpoint | None = None
+
+    @property
+    def all_withheld(self) -> bool:
+        """Whether every figure of the page is withheld by the small-cell rule (a small region, a short window)."""
+        points = [p for chart in self.charts for s in chart.series for p in s.points]
+        points += [p for b in self.breakdowns for p in b.points]
+        return any(p.suppressed for p in points) and all(p.suppressed or p.value is None for p in points)
 
 
 def default_window(today: date) -> tuple[date, date]:
@@ -112,9 +180,9 @@ def _chart_series_per_group(
 ) -> list[ChartSeries]:
     indicator = _indicator(code)
     points = series(viewer, indicator, filters, by=dimension)
-    groups = sorted({p.group for p in points}, key=lambda g: list(names).index(g) if g in names else len(names))
+    groups = group_order(dimension, {p.group for p in points})
     return [
-        ChartSeries(str(names.get(g, g)), indicator, [p for p in points if p.group == g])
+        ChartSeries(str(names.get(g, group_label(dimension, g))), indicator, [p for p in points if p.group == g])
         for g in groups
         if any(p.numerator or p.suppressed for p in points if p.group == g)
     ]

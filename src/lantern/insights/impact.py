@@ -160,19 +160,11 @@ def window(change: Change, *, last_complete: date) -> tuple[list[date], int] | N
     return periods, periods.index(first_after)
 
 
-def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date, region: str = "") -> Impact:
-    """Fit the segmented regression on the indicator's national (or filtered) monthly series."""
-    last_complete = month_of(month_of(today) - timedelta(days=1))
-    found = window(change, last_complete=last_complete)
-    if found is None:
-        return Impact(indicator, change, [], [], None, reason=_("The change is too recent to analyse."))
-    periods, t0 = found
-    window_filters = Filters(start=periods[0], end=periods[-1], region=region)
-    # The fit uses the monthly values as the viewer is shown them: exact for the coordinator; for a viewer whose
-    # small cells are hidden, the hidden months are left out, so that the fitted values (whose residuals sum to
-    # zero), the coefficients, the intervals and the sentence are functions of shown values alone.
-    points = shown = {p.period: p for p in series(viewer, indicator, window_filters)}
-    # Months with data only; a count is 0 in a month without cells from the first month that has any.
+def _kept(
+    indicator: Indicator, points: dict[date, Point], periods: list[date]
+) -> tuple[list[date], list[float], list[date]]:
+    """The months of the window that have a value the viewer is shown, their values, and the months hidden from
+    her. A count is 0 in a month without cells from the first month that has any."""
     first_data = min(points) if points else None
     kept_periods, values, left_out = [], [], []
     for period in periods:
@@ -185,8 +177,68 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
         elif indicator.kind == "count" and first_data is not None and period >= first_data:
             kept_periods.append(period)
             values.append(0.0)
-    before = sum(1 for period in kept_periods if period < periods[t0])
-    after = len(kept_periods) - before
+    return kept_periods, values, left_out
+
+
+def _sides(kept: list[date], first_after: date) -> tuple[int, int]:
+    before = sum(1 for period in kept if period < first_after)
+    return before, len(kept) - before
+
+
+def not_enough(before: int, after: int) -> str:
+    return _(
+        "Not enough months with data: %(before)s before the change and %(after)s while it lasted; at least three "
+        "on each side are needed."
+    ) % {"before": before, "after": after}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How many months with data an indicator has on each side of a change, as the viewer is shown them."""
+
+    before: int
+    during: int
+
+    @property
+    def enough(self) -> bool:
+        return self.before >= MIN_MONTHS_EACH_SIDE and self.during >= MIN_MONTHS_EACH_SIDE
+
+
+def readiness(
+    viewer: Viewer, indicators: list[Indicator], changes: list[Change], *, today: date, region: str = ""
+) -> dict[tuple[str, int], Readiness]:
+    """For each indicator and change (by its index in `changes`), the months each side would have: what the impact
+    page offers first. One series per indicator, read once for every change."""
+    last_complete = month_of(month_of(today) - timedelta(days=1))
+    windows = [window(change, last_complete=last_complete) for change in changes]
+    result: dict[tuple[str, int], Readiness] = {}
+    for indicator in indicators:
+        points = {p.period: p for p in series(viewer, indicator, Filters(region=region))}
+        for index, found in enumerate(windows):
+            if found is None:
+                result[(indicator.code, index)] = Readiness(0, 0)
+                continue
+            periods, t0 = found
+            inside = {period: p for period, p in points.items() if periods[0] <= period <= periods[-1]}
+            kept, _values, _left_out = _kept(indicator, inside, periods)
+            result[(indicator.code, index)] = Readiness(*_sides(kept, periods[t0]))
+    return result
+
+
+def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date, region: str = "") -> Impact:
+    """Fit the segmented regression on the indicator's national (or filtered) monthly series."""
+    last_complete = month_of(month_of(today) - timedelta(days=1))
+    found = window(change, last_complete=last_complete)
+    if found is None:
+        return Impact(indicator, change, [], [], None, reason=_("The change is too recent to analyse."))
+    periods, t0 = found
+    window_filters = Filters(start=periods[0], end=periods[-1], region=region)
+    # The fit uses the monthly values as the viewer is shown them: exact for the coordinator; for a viewer whose
+    # small cells are hidden, the hidden months are left out, so that the fitted values (whose residuals sum to
+    # zero), the coefficients, the intervals and the sentence are functions of shown values alone.
+    shown = {p.period: p for p in series(viewer, indicator, window_filters)}
+    kept_periods, values, left_out = _kept(indicator, shown, periods)
+    before, after = _sides(kept_periods, periods[t0])
     if before < MIN_MONTHS_EACH_SIDE or after < MIN_MONTHS_EACH_SIDE:
         return Impact(
             indicator,
@@ -194,7 +246,7 @@ def analyse(viewer: Viewer, indicator: Indicator, change: Change, *, today: date
             kept_periods,
             values,
             None,
-            reason=_("Not enough months with data: at least three before and three after the change are needed."),
+            reason=not_enough(before, after),
             left_out=left_out,
         )
     fit = segmented_regression(np.array(values), before)
@@ -266,17 +318,21 @@ def change_of(choice: str) -> Change | None:
         return None
     if kind == "measure":
         measure = Measure.objects.filter(pk=int(number)).first()
-        if measure is None:
-            return None
-        kind = str(measure.get_kind_display())
-        month = formats.date_format(measure.starts_on, "F Y")
-        phrase = _("the %(measure)s of %(month)s") % {"measure": kind.lower(), "month": month}
-        return Change(kind, measure.starts_on, measure.ends_on, phrase)
+        return measure_change(measure) if measure is not None else None
     if kind == "crisis":
         crisis = CrisisEvent.objects.filter(pk=int(number)).first()
-        if crisis is None:
-            return None
-        month = formats.date_format(crisis.starts_on, "F Y")
-        phrase = _("the start of the %(crisis)s in %(month)s") % {"crisis": crisis.name, "month": month}
-        return Change(crisis.name, crisis.starts_on, crisis.ends_on, phrase)
+        return crisis_change(crisis) if crisis is not None else None
     return None
+
+
+def measure_change(measure: Measure) -> Change:
+    kind = str(measure.get_kind_display())
+    month = formats.date_format(measure.starts_on, "F Y")
+    phrase = _("the %(measure)s of %(month)s") % {"measure": kind.lower(), "month": month}
+    return Change(kind, measure.starts_on, measure.ends_on, phrase)
+
+
+def crisis_change(crisis: CrisisEvent) -> Change:
+    month = formats.date_format(crisis.starts_on, "F Y")
+    phrase = _("the start of the %(crisis)s in %(month)s") % {"crisis": crisis.name, "month": month}
+    return Change(crisis.name, crisis.starts_on, crisis.ends_on, phrase)

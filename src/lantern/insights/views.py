@@ -4,6 +4,7 @@ server, each with its table."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from lantern.core.permissions import can
 from lantern.core.views import page_user
 from lantern.insights import charts, indicators
-from lantern.insights.dashboards import BORDER_NAMES, Dashboard, dashboard
+from lantern.insights.dashboards import BORDER_NAMES, Dashboard, cell_text, dashboard
 from lantern.insights.forms import FilterForm, ImpactForm
 from lantern.insights.impact import Impact, analyse, change_of
 from lantern.insights.permissions import InsightAction
@@ -28,7 +29,6 @@ from lantern.insights.selectors import (
     Timeline,
     refresh_checkpoints,
     regions,
-    table,
     viewer_for,
 )
 
@@ -41,29 +41,55 @@ def _filters(form: FilterForm) -> Filters:
 
 
 def _rendered(board: Dashboard) -> list[dict[str, Any]]:
+    """Each chart drawn for a wide screen and for a phone, with what the page writes in words around it: its
+    title, its legend, why its lines have gaps, and its table (groups in words, values as the rule writes them)."""
     rendered: list[dict[str, Any]] = []
     for chart in board.charts:
         points = [p for s in chart.series for p in s.points]
         lines = [charts.Line(label=s.label, points=[(p.period, p.value) for p in s.points]) for s in chart.series]
-        groups, rows = table([Point(p.period, s.label, p.numerator, p.denominator, p.value, p.suppressed)
-                              for s in chart.series for p in s.points])  # fmt: skip
+        months = sorted({p.period for p in points})
+        by_month: list[tuple[date, list[str | None]]] = []
+        cells = {(s.label, p.period): cell_text(p, s.indicator) for s in chart.series for p in s.points}
+        suppressed = {(s.label, p.period) for s in chart.series for p in s.points if p.suppressed}
+        for month in months:
+            by_month.append((month, [cells.get((s.label, month)) for s in chart.series]))
+        drawn = any(p.value is not None for p in points)
+        svgs = {
+            name: charts.line_chart(
+                title="",
+                y_title=chart.y_title,
+                lines=lines,
+                timeline=board.timeline,
+                start=board.start,
+                end=board.end,
+                width=width,
+                in_svg_legend=False,
+            )
+            if drawn
+            else ""
+            for name, width in (("wide", charts.WIDE), ("narrow", charts.NARROW))
+        }
         rendered.append(
             {
                 "key": chart.key,
                 "title": chart.title,
                 "unit": chart.y_title,
-                "svg": charts.line_chart(
-                    title=chart.title,
-                    y_title=chart.y_title,
-                    lines=lines,
-                    timeline=board.timeline,
-                    start=board.start,
-                    end=board.end,
-                )
-                if points
-                else "",
-                "groups": groups,
-                "rows": rows,
+                "svg": svgs["wide"],
+                "svg_narrow": svgs["narrow"],
+                "legend": charts.legend(lines) if len(lines) > 1 else [],
+                "withheld_months": len({period for _label, period in suppressed}),
+                "all_withheld": bool(points) and not drawn and bool(suppressed),
+                "groups": [s.label for s in chart.series],
+                "rows": [
+                    (
+                        month,
+                        [
+                            (text, (label, month) in suppressed)
+                            for label, text in zip([s.label for s in chart.series], texts, strict=True)
+                        ],
+                    )
+                    for month, texts in by_month
+                ],
             }
         )
     return rendered
@@ -79,6 +105,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "board": board,
         "charts": _rendered(board),
+        "marks": charts.measure_marks(board.timeline, board.start, board.end),
         "regions": regions(viewer),
         "small_cell": SMALL_CELL,
         "border_names": BORDER_NAMES,
@@ -136,7 +163,7 @@ def _impact_chart(impact: Impact) -> str:
 def impact_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request, InsightAction.IMPACT)
     viewer = viewer_for(user)
-    form = ImpactForm(request.GET or None)
+    form = ImpactForm(request.GET or None, viewer=viewer, today=timezone.localdate())
     impact, svg, reason = None, "", ""
     if form.is_valid():
         change = change_of(form.cleaned_data["change"])

@@ -65,7 +65,10 @@ class PublicationRelease(models.Model):
     cells = models.PositiveIntegerField()
     suppressed = models.PositiveIntegerField(default=0)
     table_csv = models.TextField()
-    note = models.TextField()
+    note = models.TextField()  # in English: the API and the archive keep this one
+    # The note's fixed text in each other staff language, written with the release (language -> Markdown); a
+    # release older than these shows its English note, saying so.
+    notes = models.JSONField(default=dict, blank=True)
     chart_svg = models.TextField(blank=True)
     chart_data = models.JSONField(default=list)
     created_by = models.ForeignKey(

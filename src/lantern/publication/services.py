@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lantern.core.audit import MAX_DETAIL_TEXT, audit_record
@@ -278,10 +278,11 @@ def publish(
             )
         after = spent + (epsilon or 0)
         has_k_releases = dataset.releases.filter(mode=PublicationMode.K_THRESHOLD).exists() or k is not None
-        note = methodology_note(
-            published, by=by, k=k, epsilon=epsilon, source=source, dataset=dataset, spent_after=after,
-            has_k_releases=has_k_releases,
-        )  # fmt: skip
+        facts = {"published": published, "by": by, "k": k, "epsilon": epsilon, "source": source, "dataset": dataset,
+                 "spent_after": after, "has_k_releases": has_k_releases}  # fmt: skip
+        with translation.override("en"):
+            note = methodology_note(**facts)  # type: ignore[arg-type]
+        notes = methodology_notes(**facts)
         release = PublicationRelease.objects.create(
             dataset=dataset,
             mode=PublicationMode.K_THRESHOLD if k is not None else PublicationMode.DIFFERENTIAL_PRIVACY,
@@ -293,6 +294,7 @@ def publish(
             suppressed=published.suppressed,
             table_csv=published.csv_text,
             note=note,
+            notes=notes,
             chart_svg=svg,
             chart_data=published.points,
             created_by=actor,
@@ -347,18 +349,20 @@ def md_code(text: str) -> str:
 def _domain_lines(published: Published, k: int | None) -> list[str]:
     lines = []
     for column, domain in zip(published.table.dimensions, published.table.domains, strict=True):
+        n = len(domain.categories)
         if domain.known:
-            where = f"the CTDC code list ({len(domain.categories)} categories, every one listed, empty or not)"
+            where = _("the CTDC code list (%(n)s categories, every one listed, empty or not)") % {"n": n}
         else:
-            where = f"the values seen in the data ({len(domain.categories)} categories)"
+            where = _("the values seen in the data (%(n)s categories)") % {"n": n}
             if domain.pooled:
-                where += (
-                    f"; {len(domain.pooled)} value(s) seen fewer than {k} times are pooled into `{OTHER}`, so that "
-                    "no rare value is named"
-                )
+                where += _(
+                    "; %(pooled)s value(s) seen fewer than %(k)s times are pooled into `%(other)s`, so that no rare "
+                    "value is named"
+                ) % {"pooled": len(domain.pooled), "k": k, "other": OTHER}
         recoded = published.table.recoded.get(column)
         extra = (
-            f"; {recoded:,} record(s) with a value outside the list are counted under `{domain.unknown_code}`"
+            _("; %(recoded)s record(s) with a value outside the list are counted under `%(code)s`")
+            % {"recoded": f"{recoded:,}", "code": domain.unknown_code}
             if recoded
             else ""
         )
@@ -377,13 +381,16 @@ def methodology_note(
     spent_after: float,
     has_k_releases: bool,
 ) -> str:
+    """The note in the active language: its fixed text is translated (publication's catalogues); what the analyst
+    typed (the source, the dataset's name, the columns) stays as written, escaped."""
     table = published.table
     lines = [
-        f"# Methodology: {' x '.join(md_text(column) for column in by)}",
+        "# " + _("Methodology: %(dimensions)s") % {"dimensions": " x ".join(md_text(column) for column in by)},
         "",
-        f"Source: {md_text(source)}. Dataset in the privacy ledger: {md_text(dataset.label)} ({md_code(dataset.key)}).",
+        _("Source: %(source)s. Dataset in the privacy ledger: %(dataset)s (%(key)s).")
+        % {"source": md_text(source), "dataset": md_text(dataset.label), "key": md_code(dataset.key)},
         "",
-        "Unit: one row a person (one person is one record). Dimensions, and where their categories come from:",
+        _("Unit: one row a person (one person is one record). Dimensions, and where their categories come from:"),
         "",
         *_domain_lines(published, k),
         "",
@@ -392,86 +399,153 @@ def methodology_note(
         protection = published.protection
         total = int(table.counts.sum())
         lines += [
-            f"## Method: small-cell suppression, k = {k}",
+            "## " + _("Method: small-cell suppression, k = %(k)s") % {"k": k},
             "",
-            f"The table is published with all its margins: rows whose dimension reads `{TOTAL}` are totals over that "
-            "dimension (one-way, two-way, ... margins and the grand total).",
-            f"- Primary suppression: every cell or margin from 1 to {k - 1} is left empty. "
-            f"{int(protection.primary.sum()):,} value(s).",
-            "- Secondary suppression: every line of the table (the values that differ in one dimension only, with "
-            "its total) that held one suppressed value got a second, the smallest non-zero one, until every line "
-            f"has none or at least two. {protection.secondary:,} more value(s).",
-            "- Zero counts are published as 0; empty combinations are listed like the others.",
+            _(
+                "The table is published with all its margins: rows whose dimension reads `%(total)s` are totals over "
+                "that dimension (one-way, two-way, ... margins and the grand total)."
+            )
+            % {"total": TOTAL},
+            "- "
+            + _("Primary suppression: every cell or margin from 1 to %(top)s is left empty. %(count)s value(s).")
+            % {"top": k - 1, "count": f"{int(protection.primary.sum()):,}"},
+            "- "
+            + _(
+                "Secondary suppression: every line of the table (the values that differ in one dimension only, with "
+                "its total) that held one suppressed value got a second, the smallest non-zero one, until every line "
+                "has none or at least two. %(count)s more value(s)."
+            )
+            % {"count": f"{protection.secondary:,}"},
+            "- " + _("Zero counts are published as 0; empty combinations are listed like the others."),
         ]
         if protection.audited:
             lines.append(
-                "- Audit: for every suppressed value, linear programming over what is published (the cells, the "
-                "margins, that every line adds up, that counts are not negative) found a range of possible values "
-                f"at least one person wide; {protection.rounds} round(s) of extra suppression were needed for that."
+                "- "
+                + _(
+                    "Audit: for every suppressed value, linear programming over what is published (the cells, the "
+                    "margins, that every line adds up, that counts are not negative) found a range of possible "
+                    "values at least one person wide; %(rounds)s round(s) of extra suppression were needed for that."
+                )
+                % {"rounds": protection.rounds}
             )
         else:
+            # AUDIT_NOT_DONE stays in English in every language: the release page looks for it to warn as well.
             lines.append(
-                f"- {AUDIT_NOT_DONE}: the table has {protection.suppressed:,} suppressed values and the audit did "
-                f"not finish in its {AUDIT_SECONDS:g} seconds. **Only the pattern rule above protects it, which in "
-                "two or more dimensions does not rule out every exact recovery: publish fewer dimensions when this "
-                "matters.**"
+                f"- {AUDIT_NOT_DONE}: "
+                + _(
+                    "the table has %(count)s suppressed values and the audit did not finish in its %(seconds)s "
+                    "seconds. **Only the pattern rule above protects it, which in two or more dimensions does not "
+                    "rule out every exact recovery: publish fewer dimensions when this matters.**"
+                )
+                % {"count": f"{protection.suppressed:,}", "seconds": f"{AUDIT_SECONDS:g}"}
             )
         lines += [
             "",
-            f"Published total: {total:,} records." if total == 0 or total >= k else "Published total: suppressed.",
+            _("Published total: %(total)s records.") % {"total": f"{total:,}"}
+            if total == 0 or total >= k
+            else _("Published total: suppressed."),
             "",
-            "## Limits",
+            "## " + _("Limits"),
             "",
-            "- Suppression hides small counts; it does not protect against what an attacker knows from elsewhere "
-            "about the people counted, nor against comparing this table with other tables of the same data that "
-            "were suppressed differently.",
-            "- The audit uses continuous ranges; in three or more dimensions the range of whole numbers can in rare "
-            "cases be narrower.",
-            "- Suppression is not differential privacy.",
+            "- "
+            + _(
+                "Suppression hides small counts; it does not protect against what an attacker knows from elsewhere "
+                "about the people counted, nor against comparing this table with other tables of the same data that "
+                "were suppressed differently."
+            ),
+            "- "
+            + _(
+                "The audit uses continuous ranges; in three or more dimensions the range of whole numbers can in rare "
+                "cases be narrower."
+            ),
+            "- " + _("Suppression is not differential privacy."),
         ]
     elif epsilon is not None and published.noisy is not None:
         noisy = published.noisy
+        bias = dp.clamped_zero_mean(noisy.scale)
         lines += [
-            f"## Method: differential privacy, epsilon = {epsilon:g}",
+            "## " + _("Method: differential privacy, epsilon = %(epsilon)s") % {"epsilon": f"{epsilon:g}"},
             "",
-            "- Neighbouring datasets differ by one person added or removed; each person is one record, counted in "
-            "exactly one cell, so the sensitivity of the table (L1) is 1. Changing one person's record counts as two "
-            f"steps (2 x epsilon = {2 * epsilon:g}).",
-            f"- Mechanism: discrete Laplace noise of scale 1/epsilon = {noisy.scale:g} added to every one of the "
-            f"{table.cells:,} cells, empty ones included (standard deviation "
-            f"{dp.noise_variance(noisy.scale) ** 0.5:.2f} per cell). "
-            "Integer noise: nothing leaks through floating-point low bits.",
-            "- Sampler: exact at every table size. Lantern's vectorised discrete Laplace sampler (Canonne, Kamath "
-            "and Steinke 2020, Algorithm 2, with Bernoulli(exp(-gamma)) trials of rational gamma) uses integer "
-            "arithmetic only, on random bytes from the operating system's cryptographic generator; the scale is "
-            f"the exact fraction {dp.exact_scale(epsilon)} (1/epsilon as written). Its distribution and variance "
-            "are checked against OpenDP's discrete Laplace in the tests.",
-            "- Post-processing: negative noisy counts are published as 0. This costs no privacy, but biases every "
-            "small cell upward: a cell whose true count is 0 is published as "
-            f"{dp.clamped_zero_mean(noisy.scale):.2f} on average.",
-            "- **Do not add cells to get totals.** Margins are not published, and a sum of published cells is "
-            f"biased upward by up to {dp.clamped_zero_mean(noisy.scale):.2f} for every cell in it that is truly "
-            f"empty: summed over the {table.cells:,} cells of this table, that can be "
-            f"{dp.clamped_zero_mean(noisy.scale) * table.cells:,.0f} people who do not exist. For a total, publish "
-            "it as a table of its own with fewer dimensions (it spends budget, with far less error).",
-            f"- Privacy budget of the dataset: {spent_after:g} of {dataset.budget:g} spent after this release; "
-            "Lantern refuses a release that would spend past it.",
+            "- "
+            + _(
+                "Neighbouring datasets differ by one person added or removed; each person is one record, counted in "
+                "exactly one cell, so the sensitivity of the table (L1) is 1. Changing one person's record counts as "
+                "two steps (2 x epsilon = %(double)s)."
+            )
+            % {"double": f"{2 * epsilon:g}"},
+            "- "
+            + _(
+                "Mechanism: discrete Laplace noise of scale 1/epsilon = %(scale)s added to every one of the "
+                "%(cells)s cells, empty ones included (standard deviation %(sd)s per cell). Integer noise: nothing "
+                "leaks through floating-point low bits."
+            )
+            % {
+                "scale": f"{noisy.scale:g}",
+                "cells": f"{table.cells:,}",
+                "sd": f"{dp.noise_variance(noisy.scale) ** 0.5:.2f}",
+            },
+            "- "
+            + _(
+                "Sampler: exact at every table size. Lantern's vectorised discrete Laplace sampler (Canonne, Kamath "
+                "and Steinke 2020, Algorithm 2, with Bernoulli(exp(-gamma)) trials of rational gamma) uses integer "
+                "arithmetic only, on random bytes from the operating system's cryptographic generator; the scale is "
+                "the exact fraction %(fraction)s (1/epsilon as written). Its distribution and variance are checked "
+                "against OpenDP's discrete Laplace in the tests."
+            )
+            % {"fraction": dp.exact_scale(epsilon)},
+            "- "
+            + _(
+                "Post-processing: negative noisy counts are published as 0. This costs no privacy, but biases every "
+                "small cell upward: a cell whose true count is 0 is published as %(bias)s on average."
+            )
+            % {"bias": f"{bias:.2f}"},
+            "- "
+            + _(
+                "**Do not add cells to get totals.** Margins are not published, and a sum of published cells is "
+                "biased upward by up to %(bias)s for every cell in it that is truly empty: summed over the "
+                "%(cells)s cells of this table, that can be %(people)s people who do not exist. For a total, publish "
+                "it as a table of its own with fewer dimensions (it spends budget, with far less error)."
+            )
+            % {"bias": f"{bias:.2f}", "cells": f"{table.cells:,}", "people": f"{bias * table.cells:,.0f}"},
+            "- "
+            + _(
+                "Privacy budget of the dataset: %(spent)s of %(budget)s spent after this release; Lantern refuses a "
+                "release that would spend past it."
+            )
+            % {"spent": f"{spent_after:g}", "budget": f"{dataset.budget:g}"},
             "",
-            "## Limits",
+            "## " + _("Limits"),
             "",
-            "- The guarantee assumes one record a person; a person registered twice counts twice.",
+            "- " + _("The guarantee assumes one record a person; a person registered twice counts twice."),
         ]
         if any(not d.known for d in table.domains):
             lines.append(
-                "- The categories of a dimension without a code list are the values seen in the data: their list "
-                "itself is not protected by differential privacy (a value that appears only once is named)."
+                "- "
+                + _(
+                    "The categories of a dimension without a code list are the values seen in the data: their list "
+                    "itself is not protected by differential privacy (a value that appears only once is named)."
+                )
             )
         if has_k_releases:
             lines.append(
-                "- Tables of this dataset were also published by small-cell suppression, which is not differentially "
-                "private: epsilon bounds what the differentially private releases reveal, not those."
+                "- "
+                + _(
+                    "Tables of this dataset were also published by small-cell suppression, which is not "
+                    "differentially private: epsilon bounds what the differentially private releases reveal, not "
+                    "those."
+                )
             )
     return "\n".join(lines) + "\n"
+
+
+def methodology_notes(**kwargs: Any) -> dict[str, str]:
+    """The note in each staff language but English (the release's `note`, which the API and the downloads give)."""
+    notes = {}
+    for language, _name in settings.LANGUAGES:
+        if language != "en":
+            with translation.override(language):
+                notes[language] = methodology_note(**kwargs)
+    return notes
 
 
 def ctdc_k_export(*, actor: User | None, k: int | None = None) -> Anonymised:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lantern.core.permissions import can
@@ -116,6 +117,7 @@ def publication_release_view(request: HttpRequest, release_id: int) -> HttpRespo
     summary = summarise(release.table_csv, k_mode=release.mode == "k")
     spent = budget_spent(release.dataset)
     dims = release.dimensions
+    note_language, note = note_for(release, get_language() or "en")
     return render(
         request,
         "publication/release.html",
@@ -130,7 +132,9 @@ def publication_release_view(request: HttpRequest, release_id: int) -> HttpRespo
             "left_out": [labels.dimension(d) for d in dims[2:]],
             "labels": [labels.dimension(d) for d in dims],
             **chart_limits(summary, dims),
-            "note_html": render_note(release.note),
+            "note_html": render_note(note),
+            "note_language": note_language,
+            "note_untranslated": note_language != (get_language() or "en"),
             "unaudited": release.mode == "k" and AUDIT_NOT_DONE in release.note,
             "points": shown_points(release.chart_data, dims),
             "has_series": len(dims) > 1,
@@ -232,6 +236,13 @@ def render_note(note: str) -> SafeString:
     return mark_safe(md.renderer.render(tokens, md.options, {}))  # noqa: S308 - html is off, links and images too
 
 
+def note_for(release: Any, language: str) -> tuple[str, str]:
+    """(language, Markdown) of the release's methodology note for a reader: in her language when the release has
+    it, else the English one (a release older than translated notes)."""
+    translated = (release.notes or {}).get(language.split("-")[0])
+    return (language.split("-")[0], translated) if translated else ("en", release.note)
+
+
 DOWNLOADS = {
     "table.csv": ("table_csv", "text/csv; charset=utf-8"),
     "chart.svg": ("chart_svg", "image/svg+xml"),
@@ -246,7 +257,9 @@ def publication_download_view(request: HttpRequest, release_id: int, name: str) 
         raise Http404
     release = selectors.release_get_for_user(user, release_id)
     field, content_type = DOWNLOADS[name]
-    response = HttpResponse(getattr(release, field), content_type=content_type)
+    # The note is downloaded in the reader's language, like the page shows it.
+    body = note_for(release, get_language() or "en")[1] if field == "note" else getattr(release, field)
+    response = HttpResponse(body, content_type=content_type)
     disposition = "inline" if name == "chart.svg" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="release-{release.pk}-{name}"'
     return response
