@@ -58,6 +58,8 @@ def test_the_admission_page_counts_the_free_beds_of_each_room(
     assert "W · Adults · Women only · Regular · 2 free beds" in page
     assert "M · Adults · Men only · Regular · full" in page
     assert "Q · Adults · Anyone · Quarantine · 1 free bed<" in page
+    assert "<td>M</td><td>Adults</td><td>Men only</td><td>Regular</td><td><strong>full</strong></td>" in page
+    assert "<td>W</td><td>Adults</td><td>Women only</td><td>Regular</td><td>2</td>" in page
 
 
 def test_a_resident_moved_to_a_regular_bed_is_no_longer_shown_in_quarantine(
