@@ -68,8 +68,8 @@ class Migration(migrations.Migration):
                 condition=models.Q(("age_lower__isnull", True), ("age_upper__isnull", True))
                 | models.Q(
                     ("age_lower__isnull", False),
-                    ("age_upper__isnull", False),
                     ("age_lower__lte", models.F("age_upper")),
+                    ("age_upper__isnull", False),
                 ),
                 name="age_assessment_range_ordered",
             ),
