@@ -1,7 +1,9 @@
 """An unaccompanied girl of uncertain age, in a real browser, in English and in Ukrainian: registered as "may be a
-child", she is treated as one; a guardian is appointed, her age assessed (15), her views heard, her best interests
-assessed and a return determined; the guardian consents to her referral to a shelter, which refuses the women's
-room (a room for adults) and says why, admits her to the children's room, and plans the return."""
+child", she is treated as one; a guardian is appointed, her age assessed as a range (15 to 19: the lower end
+decides), her views heard, her best interests assessed and a return determined by a named body (a determination
+without one is refused, what was typed kept); the guardian consents to her referral to a shelter, whose admission
+page counts the free beds of each room, refuses the women's room (a room for adults) and says why, admits her to the
+children's room, and plans the return."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Page, expect
 
 from lantern.core import codes
@@ -104,27 +106,54 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
 
     page.get_by_text(tr("Record an age assessment"), exact=True).click()
     page.get_by_label(tr("Method"), exact=True).select_option("interview")
-    page.get_by_label(tr("Age found (if one)"), exact=True).fill("15")
+    # No method gives one age: the range is recorded, and its lower end decides (the benefit of the doubt).
+    page.get_by_label(tr("Age found: from"), exact=True).fill("15")
+    page.get_by_label(tr("Age found: to"), exact=True).fill("19")
     page.get_by_label(tr("Role of the assessor"), exact=True).select_option("panel")
     page.get_by_role("button", name=tr("Save the assessment")).click()
     expect(page.get_by_text(tr("From an age assessment"))).to_be_visible()
+    expect(
+        page.get_by_text(tr("between %(lower)s and %(upper)s years old") % {"lower": 15, "upper": 19})
+    ).to_be_visible()
 
     page.get_by_text(tr("Record the child's views"), exact=True).click()
     page.get_by_label(tr("About"), exact=True).select_option("durable_solution")
     page.get_by_label(tr("What the child said"), exact=True).fill("I want to go home to my grandmother.")
     page.get_by_role("button", name=tr("Save the views")).click()
 
-    for kind, solution, reasons in [
-        ("assessment", "", "Family traced; home visited."),
-        ("determination", "return", "Safe return to the grandmother."),
+    # Each step names the body that took it: an organisation of the directory, or a body named in words.
+    panel = "Child protection panel of Attica"
+    page.get_by_text(tr("Best-interests assessment or determination"), exact=True).click()
+    page.get_by_label(tr("Step"), exact=True).select_option("determination")
+    page.get_by_label(tr("Durable solution (a determination)"), exact=True).select_option("return")
+    page.get_by_label(tr("Reasons"), exact=True).fill("Safe return to the grandmother.")
+    page.get_by_role("button", name=tr("Save the step")).click()
+    # refused, what was typed kept: no body named (and no assessment before it)
+    expect(
+        page.get_by_text(
+            tr("Name the body that assessed or determined: an organisation of the directory, or its name.")
+        )
+    ).to_be_visible()
+    expect(page.get_by_label(tr("Reasons"), exact=True)).to_have_value("Safe return to the grandmother.")
+    for kind, solution, body, reasons in [
+        ("assessment", "", world.ngo_a.name, "Family traced; home visited."),
+        ("determination", "return", panel, "Safe return to the grandmother."),
     ]:
-        page.get_by_text(tr("Best-interests assessment or determination"), exact=True).click()
+        if page.get_by_label(tr("Step"), exact=True).is_hidden():
+            page.get_by_text(tr("Best-interests assessment or determination"), exact=True).click()
         page.get_by_label(tr("Step"), exact=True).select_option(kind)
         page.get_by_label(tr("Durable solution (a determination)"), exact=True).select_option(solution)
+        if body == panel:
+            page.get_by_label(tr("Assessed or determined by (an organisation)"), exact=True).select_option("")
+            page.get_by_label(tr("Or the body that did, by name"), exact=True).fill(body)
+        else:
+            page.get_by_label(tr("Assessed or determined by (an organisation)"), exact=True).select_option(label=body)
+            page.get_by_label(tr("Or the body that did, by name"), exact=True).fill("")
         page.get_by_label(tr("Reasons"), exact=True).fill(reasons)
         page.get_by_role("button", name=tr("Save the step")).click()
         expect(page.get_by_text(tr("Best-interests step recorded."))).to_be_visible()
     expect(page.get_by_text(tr("Best-interests determination")).first).to_be_visible()
+    expect(page.get_by_text(tr("by %(body)s") % {"body": panel}, exact=False)).to_be_visible()
 
     # The guardian consents to the referral to the shelter.
     page.get_by_label(tr("Purpose"), exact=True).select_option("referral")
@@ -150,6 +179,11 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
     expect(
         page.get_by_text(tr("A child (or a person presumed to be a child): only a room for children."))
     ).to_be_visible()
+    # Each room says how many of its beds are free now.
+    with translation.override(language):
+        two_free = ngettext("%(n)s free bed", "%(n)s free beds", 2) % {"n": 2}
+    expect(page.locator("#room option").filter(has_text="Olive")).to_contain_text(two_free)
+    expect(page.locator("table.rooms tr").filter(has_text="Olive")).to_contain_text("2")
     page.get_by_label(tr("Room"), exact=True).select_option(str(children_shelter.women.pk))
     page.get_by_role("button", name=tr("Admit")).click()
     expect(page.get_by_role("alert").filter(has_text="Rose")).to_be_visible()

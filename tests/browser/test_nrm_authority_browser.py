@@ -1,7 +1,9 @@
 """The competent authority's journey in a real browser: the caseworker refers the case (refused without consent or a
-legal basis, then with the person's consent), a member of the authority decides with reasons and the day and language
-the decision was served in, and the caseworker reads it on the case page. In English and in Arabic (right to left);
-screenshots go to docs/screenshots/."""
+legal basis, then with the person's consent), a member of the authority opens it from the list of referred cases (its
+reference a link for her) and decides, negatively, with reasons and the day and language the decision was served in;
+the list and the case page then say "negative" in words and with a sign, not "pending" nor by colour alone, and the
+caseworker, alerted, reads it on the case page. In English and in Arabic (right to left); screenshots go to
+docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ REASONS = "Recruited online with a false job offer; her passport was taken and h
 # What the caseworker reads once the decision is recorded, in the page's language.
 SERVED_IN_ROMANIAN = {"en": "in Romanian", "ar": "الرومانية"}
 DECISION_RECORDED = {"en": "Decision recorded.", "ar": "تم تسجيل القرار."}
+NEGATIVE = {"en": "Negative", "ar": "سلبي"}
+PENDING = {"en": "Pending", "ar": "قيد الانتظار"}
 
 
 @pytest.fixture
@@ -82,12 +86,15 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     expect(page.get_by_text(maria_case.reference)).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"nrm-referred-cases-{language}.png"), full_page=True)
-    page.goto(case_url)
+    row = page.locator("tbody tr").filter(has_text=maria_case.reference)
+    expect(row.locator(".standing-pending")).to_have_count(2)  # nothing decided yet, said in words
+    row.get_by_role("link", name=maria_case.reference).click()  # she may open it: the reference is a link
+    page.wait_for_url(case_url)
     expect(page.get_by_text("Maria Popescu")).to_be_visible()  # the file the authority needs
     decide = page.locator("section.nrm-authority details").last
     decide.locator("summary").click()
     page.locator("#id_kind").select_option("reasonable_grounds")
-    page.locator("#id_outcome").select_option("positive")
+    page.locator("#id_outcome").select_option("negative")
     page.locator("#id_served_on").fill(today)
     page.locator("#id_served_language").fill("ro")
     page.locator("#id_served_language").press("Escape")  # the picker's list closes, the code typed stays
@@ -99,6 +106,13 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / f"nrm-authority-decision-{language}.png"), full_page=True)
+    # The list says where the decision stands: negative, with a sign, beside the conclusive one still pending.
+    page.goto(f"{base}/cases/nrm/")
+    row = page.locator("tbody tr").filter(has_text=maria_case.reference)
+    expect(row.locator(".standing-negative")).to_contain_text(NEGATIVE[language])
+    expect(row.locator(".standing-negative .standing-sign")).to_have_text("✗")
+    expect(row.locator(".standing-pending")).to_contain_text(PENDING[language])
+    page.screenshot(path=str(SCREENSHOTS / f"nrm-referred-cases-decided-{language}.png"), full_page=True)
     _log_out(page)
 
     # The caseworker reads the decision, its reasons, when and in which language it was served.
@@ -108,5 +122,13 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     expect(section).to_contain_text(REASONS)
     expect(section).to_contain_text(SERVED_IN_ROMANIAN[language])
     expect(section.locator("form[action$='/decisions/']")).to_have_count(0)  # she does not decide
+    expect(page.locator("dl.facts .standing-negative")).to_contain_text(NEGATIVE[language])  # not "pending"
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / f"nrm-caseworker-reads-decision-{language}.png"), full_page=True)
+
+    # She was alerted: the reference and the decision, no name.
+    page.goto(f"{base}/alerts/")
+    alert = page.locator("main").get_by_text(maria_case.reference)
+    expect(alert.first).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Popescu")
+    page.screenshot(path=str(SCREENSHOTS / f"nrm-decision-alert-{language}.png"), full_page=True)

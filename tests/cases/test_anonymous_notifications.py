@@ -47,12 +47,17 @@ def test_a_notification_holds_the_statistics_and_nothing_that_leads_to_a_person(
     assert (notification.organisation, notification.exploitation_country) == (world.police_unit, "GR")
     fields = {f.name for f in AnonymousNotification._meta.concrete_fields}
     statistics = {"identified_on", "gender", "age_band", "citizenship", "forms_of_exploitation"}
-    assert fields == statistics | {"id", "organisation", "exploitation_country", "exploitation_region", "recorded_at"}
+    assert fields == statistics | {"id", "organisation", "exploitation_country", "exploitation_region", "recorded_on"}
     related = {str(f.related_model) for f in AnonymousNotification._meta.concrete_fields
                if isinstance(f, models.ForeignKey)}  # fmt: skip
     assert related == {str(Organisation)}  # no case, no person, no member of staff
     event = AuditEvent.objects.get(action="notification.anonymous")
-    assert (event.actor_id, event.organisation_id, event.detail) == (world.police.pk, world.police_unit.pk, {})
+    assert (event.actor_id, event.organisation_id, event.detail) == (
+        world.police.pk,
+        world.police_unit.pk,
+        {"day": notification.recorded_on.isoformat()},
+    )
+    assert event.object_id == ""  # nothing that leads to the row, or orders it
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ def test_a_person_of_unknown_age_with_nothing_suggesting_a_child_is_not_counted_
 
 
 def test_only_an_adult_age_assessment_ends_the_presumption(world: World, child: Case) -> None:
-    _assess(world, child, result_age=15)
+    _assess(world, child, age_lower=15)
     child.refresh_from_db()
     assert (child.is_minor, child.minority_basis, child.age_band) == (True, "assessment", "9-17")
 
@@ -110,7 +110,7 @@ def test_an_exact_birth_date_decides(world: World, child: Case) -> None:
 
 def test_an_age_assessment_that_contradicts_itself_writes_nothing(world: World, child: Case) -> None:
     with pytest.raises(ValidationError) as refused:
-        _assess(world, child, result_age=15, result_band="adult")
+        _assess(world, child, age_lower=15, result_band="adult")
     assert "result_band" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         children.age_assessment_record(
@@ -295,7 +295,7 @@ def test_the_api_records_a_childs_protection(api_client: dict[str, Client], worl
     assessed = _post(
         api_client["caseworker"],
         f"{base}/age-assessments",
-        {"method": "medical", "result_age": 15, "assessed_by_organisation_id": world.ngo_a.pk,
+        {"method": "medical", "age_lower": 15, "assessed_by_organisation_id": world.ngo_a.pk,
          "assessor_role": "paediatrician"},
     )  # fmt: skip
     assert assessed.status_code == 201
@@ -331,7 +331,7 @@ def test_another_organisation_sees_and_changes_nothing(
 
 
 def test_the_case_page_shows_the_child_in_words(staff: dict[str, Client], world: World, child: Case) -> None:
-    _assess(world, child, result_age=15)
+    _assess(world, child, age_lower=15)
     page = staff["caseworker"].get(f"/cases/{child.reference}/").content.decode()
     assert "Child protection" in page
     assert "From an age assessment" in page
@@ -355,18 +355,21 @@ def test_a_refused_guardian_form_keeps_what_was_typed(staff: dict[str, Client], 
 
 def test_the_pages_record_a_childs_protection_step_by_step(staff: dict[str, Client], world: World, child: Case) -> None:
     client, url = staff["caseworker"], f"/cases/{child.reference}/"
-    age = {"method": "interview", "assessed_on": "2026-02-23", "result_age": "15", "result_band": "",
+    age = {"method": "interview", "assessed_on": "2026-02-23", "age_lower": "15", "age_upper": "", "result_band": "",
            "assessed_by_organisation": world.ngo_a.pk, "assessor_role": "social_worker"}  # fmt: skip
     assert client.post(url + "age-assessments/", age).status_code == 302
     guardian = {"name": "Eleni Georgiou", "appointed_by": "Prosecutor", "appointed_on": "2026-02-22"}
     assert client.post(url + "guardians/", guardian).status_code == 302
     views = {"about": "durable_solution", "views": "I want to go home.", "heard_on": "2026-02-24"}
     assert client.post(url + "child-views/", views).status_code == 302
-    step = {"kind": "assessment", "solution": "", "decided_on": "2026-02-25", "reasons": "Home visited."}
+    step = {"kind": "assessment", "solution": "", "decided_on": "2026-02-25", "reasons": "Home visited.",
+            "organisation": world.ngo_a.pk, "body_name": ""}  # fmt: skip
     assert client.post(url + "best-interests/", step).status_code == 302
-    step = {**step, "kind": "determination", "solution": "return"}
+    step = {**step, "kind": "determination", "solution": "return", "organisation": "",
+            "body_name": "Child protection panel of Attica"}  # fmt: skip
     assert client.post(url + "best-interests/", step).status_code == 302
     page = client.get(url).content.decode()
+    assert "by Child protection panel of Attica" in page
     assert "Best-interests determination" in page
     assert "Return to the country of origin" in page
     assert "Eleni Georgiou" in page
@@ -432,7 +435,7 @@ def test_a_first_responder_cannot_end_a_childs_presumption_of_minority(world: Wo
             assessed_on=date(2026, 2, 23),
             assessed_by_organisation=world.ngo_a,
             assessor_role="panel",
-            result_age=19,
+            age_lower=19,
             result_band="adult",
         )
     with pytest.raises(PermissionDenied):

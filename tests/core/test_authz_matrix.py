@@ -256,7 +256,11 @@ MATRIX: dict[str, Line] = {
         CASE_STAFF_OF_A, body={"name": "Eleni Georgiou", "appointed_by": "Prosecutor for Minors"}, prepare=_a_child
     ),
     "cases_child_views": Line(CASE_STAFF_OF_A, body={"about": "placement", "views": "Not with men."}, prepare=_a_child),
-    "cases_best_interests": Line(CASE_STAFF_OF_A, body={"kind": "assessment", "reasons": "Visited"}, prepare=_a_child),
+    "cases_best_interests": Line(
+        CASE_STAFF_OF_A,
+        body={"kind": "assessment", "reasons": "Visited", "body_name": "Child protection panel"},
+        prepare=_a_child,
+    ),
     # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
     # her instead (tests/notify/authz.py).
     "notify_case_deliveries": Line(CASE_STAFF_OF_A),

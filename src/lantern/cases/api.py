@@ -145,6 +145,7 @@ def cases_refer(request: HttpRequest, payload: ReferIn, reference: str = Referen
         case=case,
         referred_on=payload.referred_on,
         consent_given=payload.consent_given,
+        consent_given_by=payload.consent_given_by,
         legal_basis=payload.legal_basis,
     )
 
@@ -342,7 +343,8 @@ def cases_age_assess(request: HttpRequest, payload: AgeAssessmentIn, reference: 
         case=case,
         method=payload.method,
         assessed_on=payload.assessed_on,
-        result_age=payload.result_age,
+        age_lower=payload.age_lower,
+        age_upper=payload.age_upper,
         result_band=payload.result_band,
         assessed_by_organisation=_organisation(payload.assessed_by_organisation_id, "assessed_by_organisation_id"),
         assessor_role=payload.assessor_role,
@@ -377,9 +379,7 @@ def cases_best_interests(request: HttpRequest, payload: BestInterestsIn, referen
     user = api_user(request)
     case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
     organisation = (
-        _organisation(payload.organisation_id, "organisation_id")
-        if payload.organisation_id is not None
-        else case.organisation
+        _organisation(payload.organisation_id, "organisation_id") if payload.organisation_id is not None else None
     )
     record = children.best_interests_record(
         actor=user,
@@ -388,6 +388,7 @@ def cases_best_interests(request: HttpRequest, payload: BestInterestsIn, referen
         solution=payload.solution,
         decided_on=payload.decided_on,
         organisation=organisation,
+        body_name=payload.body_name,
         reasons=payload.reasons,
     )
     return Status(201, record)

@@ -54,23 +54,35 @@ def age_assessment_record(
     assessed_by_organisation: Organisation,
     assessor_role: str,
     assessed_on: date | None = None,
-    result_age: int | None = None,
+    age_lower: int | None = None,
+    age_upper: int | None = None,
     result_band: str = "",
 ) -> AgeAssessment:
-    """Record how old a person of uncertain age was found to be. Without a birth date, the latest assessment
-    decides whether the case is a child's: only an adult result ends the presumption of minority."""
+    """Record how old a person of uncertain age was found to be: the range of ages the method supports (one age
+    is a range of one), or only the band. The benefit of the doubt: the lower end of the range decides whether
+    the person is a child. Without a birth date, the latest assessment decides whether the case is a child's:
+    only an adult result ends the presumption of minority."""
     require(actor, CaseAction.CHILD_PROTECTION, case)
     errors: dict[str, str] = {}
     if method not in codes.AgeMethod.values:
         errors["method"] = _("Unknown value %(value)s.") % {"value": repr(method)}
     if assessor_role not in codes.AssessorRole.values:
         errors["assessor_role"] = _("Unknown value %(value)s.") % {"value": repr(assessor_role)}
-    if result_age is not None and not 0 <= result_age <= 120:
-        errors["result_age"] = _("Between 0 and 120.")
-    elif result_age is not None:
-        band = codes.AgeResult.UNDER_18 if result_age < minority.ADULT_AGE else codes.AgeResult.ADULT
+    if age_upper is None and age_lower is not None:
+        age_upper = age_lower  # one age found: a range of one
+    for name, age in (("age_lower", age_lower), ("age_upper", age_upper)):
+        if age is not None and not 0 <= age <= 120:
+            errors[name] = _("Between 0 and 120.")
+    if age_lower is None and age_upper is not None:
+        errors["age_lower"] = _("Give the lower end of the range too.")
+    elif age_lower is not None and age_upper is not None and not errors and age_lower > age_upper:
+        errors["age_upper"] = _("The upper end is below the lower end.")
+    elif age_lower is not None and not errors:
+        band = minority.band_of_range(age_lower)
         if result_band and result_band != band:
-            errors["result_band"] = _("The age and the band disagree.")
+            errors["result_band"] = _(
+                "The range and the band disagree: the lower end of the range decides (the benefit of the doubt)."
+            )
         result_band = band
     if result_band not in codes.AgeResult.values:
         errors["result_band"] = _("Give the age found, or say whether the person is under 18.")
@@ -82,7 +94,8 @@ def age_assessment_record(
             case=case,
             method=method,
             assessed_on=assessed_on,
-            result_age=result_age,
+            age_lower=age_lower,
+            age_upper=age_upper,
             result_band=result_band,
             assessed_by_organisation=assessed_by_organisation,
             assessor_role=assessor_role,
@@ -166,16 +179,26 @@ def best_interests_record(
     actor: User,
     case: Case,
     kind: str,
-    organisation: Organisation,
     reasons: str,
+    organisation: Organisation | None = None,
+    body_name: str = "",
     decided_on: date | None = None,
     solution: str = "",
 ) -> BestInterests:
-    """A best-interests assessment, or the determination of a durable solution. A determination comes after an
-    assessment, with the child's views heard and, for a child without their parents, a guardian appointed."""
+    """A best-interests assessment, or the determination of a durable solution, by the body that took it: an
+    organisation of the directory or a body named in words (a child protection panel), never assumed to be the
+    organisation holding the case. A determination comes after an assessment, with the child's views heard and,
+    for a child without their parents, a guardian appointed."""
     require(actor, CaseAction.CHILD_PROTECTION, case)
     _child(case)
     errors: dict[str, str] = {}
+    body_name = _text(" ".join(body_name.split()), "body_name", errors, limit=NAME_LIMIT, required=False)
+    if organisation is None and not body_name:
+        errors["body_name"] = _(
+            "Name the body that assessed or determined: an organisation of the directory, or its name."
+        )
+    elif organisation is not None and body_name:
+        errors["body_name"] = _("Either an organisation of the directory or a name, not both.")
     if kind not in BestInterests.Kind.values:
         errors["kind"] = _("Unknown value %(value)s.") % {"value": repr(kind)}
     if kind == BestInterests.Kind.DETERMINATION and solution not in codes.DurableSolution.values:
@@ -200,8 +223,18 @@ def best_interests_record(
             solution=solution,
             decided_on=decided_on,
             organisation=organisation,
+            body_name=body_name,
             reasons=reasons,
             recorded_by=actor,
         )
-        _event(case, "best_interests", actor, kind=kind, solution=solution, decided_on=decided_on.isoformat())
+        _event(
+            case,
+            "best_interests",
+            actor,
+            kind=kind,
+            solution=solution,
+            decided_on=decided_on.isoformat(),
+            organisation=organisation.pk if organisation else 0,
+            named_body=bool(body_name),
+        )
     return record

@@ -369,3 +369,33 @@ class ViewsAbout(models.TextChoices):
     PLACEMENT = "placement", _("Where to live")
     DURABLE_SOLUTION = "durable_solution", _("Return, relocation or staying")
     OTHER = "other", _("Something else")
+
+
+class DecisionStanding(models.TextChoices):
+    """Where one kind of decision (reasonable or conclusive grounds) stands on a case, in words: a negative
+    decision must never read like one still awaited."""
+
+    PENDING = "pending", pgettext_lazy("decision", "Pending")
+    POSITIVE = "positive", pgettext_lazy("decision", "Positive")
+    NEGATIVE = "negative", pgettext_lazy("decision", "Negative")
+    RECONSIDERED_POSITIVE = "reconsidered_positive", pgettext_lazy("decision", "Positive on reconsideration")
+    RECONSIDERED_NEGATIVE = "reconsidered_negative", pgettext_lazy("decision", "Negative on reconsideration")
+
+
+# A sign beside the word, so that the outcome is not told by colour alone (WCAG 1.4.1).
+DECISION_STANDING_SIGNS = {
+    DecisionStanding.PENDING: "…",
+    DecisionStanding.POSITIVE: "✓",
+    DecisionStanding.NEGATIVE: "✗",
+    DecisionStanding.RECONSIDERED_POSITIVE: "✓",
+    DecisionStanding.RECONSIDERED_NEGATIVE: "✗",
+}
+
+
+def decision_standing(outcome: str | None, reconsiders: bool) -> DecisionStanding:
+    """The standing of the latest decision of a kind (`outcome` None: none yet)."""
+    if not outcome:
+        return DecisionStanding.PENDING
+    if reconsiders:
+        return DecisionStanding(f"reconsidered_{outcome}")
+    return DecisionStanding(outcome)

@@ -189,7 +189,8 @@ def _unaccompanied_child(*, ngo: Organisation, caseworker: User, today: date) ->
         case=case,
         method="interview",
         assessed_on=identified + timedelta(days=2),
-        result_age=15,
+        age_lower=15,
+        age_upper=17,
         assessed_by_organisation=protection,
         assessor_role="panel",
     )
@@ -221,7 +222,7 @@ def _unaccompanied_child(*, ngo: Organisation, caseworker: User, today: date) ->
         case=case,
         kind="determination",
         solution="return",
-        organisation=protection,
+        body_name="Child protection panel of Attica",
         decided_on=identified + timedelta(days=7),
         reasons="Return to the grandmother is safe and what the child wants; escorted, with follow-up in Lviv.",
     )

@@ -226,6 +226,13 @@ class ReferToAuthorityForm(forms.Form):
     consent_given = forms.BooleanField(
         label=_("The person agrees that the competent authority receives the case file"), required=False
     )
+    consent_given_by = forms.ChoiceField(
+        label=_("Consent given by"),
+        choices=codes.ConsentGiver.choices,
+        initial=codes.ConsentGiver.PERSON,
+        required=False,
+        help_text=_("For a child, the guardian or a parent where the law asks it (record the child's views too)."),
+    )
     legal_basis = forms.CharField(
         label=_("Or the legal basis for sharing it without consent"),
         max_length=500,
@@ -279,9 +286,22 @@ class CaseBreakGlassForm(forms.Form):
 class AgeAssessmentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=codes.AgeMethod.choices)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=IsoDateInput())
-    result_age = forms.IntegerField(label=_("Age found (if one)"), min_value=0, max_value=120, required=False)
+    age_lower = forms.IntegerField(
+        label=_("Age found: from"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_("The lowest age the method supports. The lower end decides (the benefit of the doubt)."),
+    )
+    age_upper = forms.IntegerField(
+        label=_("Age found: to"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_("The highest age it supports (empty when one age was found)."),
+    )
     result_band = forms.ChoiceField(
-        label=_("Result"), choices=[("", _("From the age found")), *codes.AgeResult.choices], required=False
+        label=_("Result"), choices=[("", _("From the ages found")), *codes.AgeResult.choices], required=False
     )
     assessed_by_organisation = forms.IntegerField(
         label=_("Organisation that assessed"), min_value=1, max_value=2**31 - 1, widget=forms.Select
@@ -310,6 +330,19 @@ class BestInterestsForm(forms.Form):
         required=False,
     )
     decided_on = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    organisation = forms.IntegerField(
+        label=_("Assessed or determined by (an organisation)"),
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        widget=forms.Select,
+    )
+    body_name = forms.CharField(
+        label=_("Or the body that did, by name"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: the child protection panel of the region."),
+    )
     reasons = forms.CharField(label=_("Reasons"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

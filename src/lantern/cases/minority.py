@@ -37,6 +37,12 @@ def decide(
     return None, MinorityBasis.UNKNOWN
 
 
+def band_of_range(age_lower: int) -> str:
+    """The benefit of the doubt: an assessment that found "15 to 19" found a child. The lower end decides (UNHCR,
+    Separated Children in Europe Programme; EU Directive 2011/36, Art. 13(2))."""
+    return AgeResult.UNDER_18 if age_lower < ADULT_AGE else AgeResult.ADULT
+
+
 def needs_guardian(case: Case) -> bool:
     return bool(case.is_minor) and case.separation in NEEDS_GUARDIAN
 

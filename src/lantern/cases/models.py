@@ -4,6 +4,8 @@ analytical fields are kept in clear so that they can be counted; every case is k
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
@@ -370,12 +372,14 @@ class TimelineEntry(models.Model):
 
 
 class AgeAssessment(models.Model):
-    """How old a person of uncertain age was found to be: an age, or a band. Only "adult" ends the presumption."""
+    """How old a person of uncertain age was found to be: a range of ages (no method gives one age), or a band.
+    The benefit of the doubt: the lower end of the range decides the band, and only "adult" ends the presumption."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="age_assessments")
     method = models.CharField(max_length=16, choices=AgeMethod.choices)
     assessed_on = models.DateField()
-    result_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_lower = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_upper = models.PositiveSmallIntegerField(null=True, blank=True)
     result_band = models.CharField(max_length=10, choices=AgeResult.choices)
     assessed_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     assessor_role = models.CharField(max_length=30, choices=AssessorRole.choices)
@@ -386,10 +390,15 @@ class AgeAssessment(models.Model):
         ordering = ["assessed_on", "recorded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(result_age__isnull=True)
-                | Q(result_age__lt=18, result_band=AgeResult.UNDER_18)
-                | Q(result_age__gte=18, result_band=AgeResult.ADULT),
-                name="age_assessment_age_matches_band",
+                condition=Q(age_lower__isnull=True, age_upper__isnull=True)
+                | Q(age_lower__isnull=False, age_upper__isnull=False, age_lower__lte=F("age_upper")),
+                name="age_assessment_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_lower__isnull=True)
+                | Q(age_lower__lt=18, result_band=AgeResult.UNDER_18)
+                | Q(age_lower__gte=18, result_band=AgeResult.ADULT),
+                name="age_assessment_lower_end_decides",
             ),
         ]
 
@@ -449,7 +458,10 @@ class BestInterests(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     solution = models.CharField(max_length=20, choices=DurableSolution.choices, blank=True, default="")
     decided_on = models.DateField()
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # The body that assessed or determined: an organisation of the directory, or one named in words (a child
+    # protection panel that is no organisation in Lantern). Never assumed to be the organisation holding the case.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    body_name = models.CharField(max_length=200, blank=True, default="")
     reasons = EncryptedTextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -461,10 +473,19 @@ class BestInterests(models.Model):
                 condition=Q(kind="assessment", solution="") | (Q(kind="determination") & ~Q(solution="")),
                 name="determination_names_solution",
             ),
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False) & Q(body_name=""))
+                | (Q(organisation__isnull=True) & ~Q(body_name="")),
+                name="best_interests_names_one_body",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.solution}"
+
+    @property
+    def body(self) -> str:
+        return self.organisation.name if self.organisation is not None else self.body_name
 
 
 # --- Identification by first responders (lantern.cases.identification) -----------------------------------------
@@ -515,8 +536,11 @@ class IndicatorResponse(models.Model):
 
 class AnonymousNotification(models.Model):
     """An adult who declines to enter the NRM, notified for the statistics only (the UK's duty to notify): the
-    CTDC fields, no name, no contact, no free text, no link to a case or a person."""
+    CTDC fields, no name, no contact, no free text, no link to a case or a person. Its identifier is random and it
+    keeps the day it was recorded, not the moment: nothing in it orders it among the officer's other work
+    (docs/privacy.md, "Anonymous notifications")."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     identified_on = models.DateField()
     gender = models.CharField(max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)
@@ -527,13 +551,13 @@ class AnonymousNotification(models.Model):
     exploitation_region = models.CharField(max_length=100, blank=True, default="")
     # Who recorded it is in the audit trail; the row keeps only the organisation (a first responder's list shows
     # her organisation's notifications, none of them a person).
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_on = models.DateField(default=timezone.localdate)
 
     class Meta:
-        ordering = ["-recorded_at", "-pk"]
+        ordering = ["-recorded_on", "pk"]
         indexes = [
-            models.Index(fields=["organisation", "-recorded_at"], name="notification_org_recent"),
-            models.Index(fields=["identified_on"], name="notification_identified"),
+            models.Index(fields=["organisation", "-recorded_on"], name="notification_org_recent_day"),
+            models.Index(fields=["identified_on"], name="notification_identified_on"),
         ]
 
     def __str__(self) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
+
+from lantern.cases import codes
 
 REFERENCE_PATTERN = r"^LT-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 
@@ -145,6 +148,11 @@ class ReferIn(Schema):
     consent_given: bool = Field(
         default=False, description="the person agrees now that the competent authority receives the case file"
     )
+    consent_given_by: str = Field(
+        default="person",
+        max_length=24,
+        description="who gives that consent: person, guardian, parent, legal_representative (a child's guardian)",
+    )
     legal_basis: str = Field(default="", max_length=500, description="the legal basis for sharing without consent")
 
 
@@ -161,6 +169,18 @@ class NrmStatusOut(Schema):
     recovery_ends: date | None
     next_deadline: date | None
     trafficking_status: str
+    reasonable_grounds: str = Field(
+        description="pending, positive, negative, reconsidered_positive or reconsidered_negative"
+    )
+    conclusive_grounds: str = Field(description="as reasonable_grounds")
+
+    @staticmethod
+    def resolve_reasonable_grounds(obj: Any) -> str:
+        return str(codes.decision_standing(obj.rg_outcome, obj.rg_reconsiders is not None))
+
+    @staticmethod
+    def resolve_conclusive_grounds(obj: Any) -> str:
+        return str(codes.decision_standing(obj.cg_outcome, obj.cg_reconsiders is not None))
 
 
 class CloseIn(Schema):
@@ -247,8 +267,13 @@ class DuplicatesOut(Schema):
 class AgeAssessmentIn(Schema):
     method: str = Field(max_length=16, description="documents, interview, psychosocial, medical")
     assessed_on: date | None = None
-    result_age: int | None = Field(default=None, ge=0, le=120)
-    result_band: str = Field(default="", max_length=10, description="under_18 or adult (from the age if given)")
+    age_lower: int | None = Field(default=None, ge=0, le=120, description="the lowest age the method supports")
+    age_upper: int | None = Field(
+        default=None, ge=0, le=120, description="the highest age it supports (the lower one if absent)"
+    )
+    result_band: str = Field(
+        default="", max_length=10, description="under_18 or adult (from the lower end of the range if given)"
+    )
     assessed_by_organisation_id: int = Field(ge=1, le=2**31 - 1)
     assessor_role: str = Field(max_length=30)
 
@@ -257,7 +282,8 @@ class AgeAssessmentOut(Schema):
     id: int
     method: str
     assessed_on: date
-    result_age: int | None
+    age_lower: int | None
+    age_upper: int | None
     result_band: str
     assessed_by_organisation_id: int = Field(ge=1, le=2**31 - 1)
     assessor_role: str
@@ -297,7 +323,10 @@ class BestInterestsIn(Schema):
     solution: str = Field(default="", max_length=20, description="return, relocation, local_integration")
     decided_on: date | None = None
     organisation_id: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="who assessed or determined (the case's own)"
+        default=None, ge=1, le=2**31 - 1, description="the organisation that assessed or determined (or body_name)"
+    )
+    body_name: str = Field(
+        default="", max_length=200, description="the body that did, named in words when it is no organisation here"
     )
     reasons: str = Field(min_length=1, max_length=10_000)
 
@@ -307,7 +336,8 @@ class BestInterestsOut(Schema):
     kind: str
     solution: str
     decided_on: date
-    organisation_id: int
+    organisation_id: int | None
+    body_name: str
     reasons: str
 
 

@@ -5,15 +5,17 @@ and each such read is audited."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.cases import codes
 from lantern.cases.minority import guardian_overdue
 from lantern.cases.models import Assessment, Case, Consent, Decision, Person, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
@@ -148,8 +150,59 @@ def case_get_for_user(user: User, reference: str, action: str = CaseAction.VIEW)
 
 NRM_STATUS_FIELDS = (
     "id", "reference", "organisation__name", "referred_to__name", "identified_on", "referred_on", "stage",
-    "reasonable_grounds_due", "recovery_ends", "next_deadline", "trafficking_status",
+    "reasonable_grounds_due", "recovery_ends", "next_deadline", "trafficking_status", "created_by",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one kind of decision stands on a case, in words and with a sign (never by colour alone)."""
+
+    kind: str
+    kind_label: str
+    code: str
+    label: str
+    sign: str
+
+
+def standing_of(kind: str, outcome: str | None, reconsiders: bool) -> Standing:
+    code = codes.decision_standing(outcome, reconsiders)
+    return Standing(
+        kind=kind,
+        kind_label=str(Decision.Kind(kind).label),
+        code=str(code),
+        label=str(code.label),
+        sign=codes.DECISION_STANDING_SIGNS[code],
+    )
+
+
+def decision_standings(decisions: Iterable[Decision]) -> list[Standing]:
+    """Reasonable grounds, then conclusive grounds: the latest decision of each kind, or pending."""
+    latest: dict[str, Decision] = {}
+    for decision in sorted(decisions, key=lambda d: (d.recorded_at, d.pk)):
+        latest[decision.kind] = decision
+    return [
+        standing_of(
+            kind,
+            latest[kind].outcome if kind in latest else None,
+            kind in latest and latest[kind].reconsiders_id is not None,
+        )
+        for kind in Decision.Kind.values
+    ]
+
+
+def nrm_standings(case: Any) -> list[Standing]:
+    """The standings of a case of `nrm_status`, from its annotations."""
+    return [
+        standing_of(Decision.Kind.REASONABLE_GROUNDS, case.rg_outcome, case.rg_reconsiders is not None),
+        standing_of(Decision.Kind.CONCLUSIVE_GROUNDS, case.cg_outcome, case.cg_reconsiders is not None),
+    ]
+
+
+def _latest_decision(kind: str, field: str) -> Subquery:
+    return Subquery(
+        Decision.objects.filter(case=OuterRef("pk"), kind=kind).order_by("-recorded_at", "-pk").values(field)[:1]
+    )
 
 
 def nrm_status(user: User) -> QuerySet[Case]:
@@ -163,6 +216,13 @@ def nrm_status(user: User) -> QuerySet[Case]:
         Case.objects.filter(scope.q(referred_field="referred_to_id"), referred_to__isnull=False)
         .select_related("organisation", "referred_to")
         .only(*NRM_STATUS_FIELDS)
+        # The latest decision of each kind, for its standing in words (one query with the list).
+        .annotate(
+            rg_outcome=_latest_decision(Decision.Kind.REASONABLE_GROUNDS, "outcome"),
+            rg_reconsiders=_latest_decision(Decision.Kind.REASONABLE_GROUNDS, "reconsiders_id"),
+            cg_outcome=_latest_decision(Decision.Kind.CONCLUSIVE_GROUNDS, "outcome"),
+            cg_reconsiders=_latest_decision(Decision.Kind.CONCLUSIVE_GROUNDS, "reconsiders_id"),
+        )
         .order_by(F("next_deadline").asc(nulls_last=True), "-referred_on", "-id")
     )
 

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -164,7 +164,8 @@ def _derive(case: Case, person: PersonData) -> None:
     assessed = None
     if exact_age is None and case.pk is not None:
         assessed = case.age_assessments.order_by("-assessed_on", "-recorded_at", "-pk").first()
-    age = exact_age if exact_age is not None else (assessed.result_age if assessed is not None else None)
+    # An assessed range counts at its lower end (the benefit of the doubt), as it decides minority.
+    age = exact_age if exact_age is not None else (assessed.age_lower if assessed is not None else None)
     case.age_at_identification = age
     case.age_band = codes.age_band(age)
     case.is_minor, case.minority_basis = minority.decide(
@@ -447,13 +448,16 @@ def case_refer_to_authority(
     case: Case,
     referred_on: date | None = None,
     consent_given: bool = False,
+    consent_given_by: str = codes.ConsentGiver.PERSON,
     legal_basis: str = "",
 ) -> Case:
     """The case goes to the country's competent authority, whose members may then read its file and decide on it;
     the reasonable-grounds decision is due within the country's working days.
 
     The file is shared only with the person's consent to share it with the authority (given now, `consent_given`,
-    and recorded here; or recorded before) or on a legal basis that the caseworker names."""
+    and recorded here; or recorded before) or on a legal basis that the caseworker names. A consent given now
+    follows the rule of every consent (`minority.consent_giver_refusal`): for a child, by the guardian or a parent
+    where the country's profile says so; for an adult, by the person."""
     _require(actor, CaseAction.UPDATE, case)
     referred_on = referred_on or timezone.localdate()
     legal_basis = " ".join(legal_basis.split())
@@ -475,6 +479,10 @@ def case_refer_to_authority(
             "Record the person's consent to share the case with the competent authority, or the legal basis for "
             "sharing it without consent."
         )
+    if consent_given and not consented:
+        giver_error = minority.consent_giver_refusal(case, consent_given_by, profile_for(case.organisation.country))
+        if giver_error:
+            errors["consent_given_by"] = giver_error
     if len(legal_basis) > LEGAL_BASIS_LIMIT:
         errors["legal_basis"] = ngettext("At most %(n)d character.", "At most %(n)d characters.", LEGAL_BASIS_LIMIT) % {
             "n": LEGAL_BASIS_LIMIT
@@ -490,6 +498,7 @@ def case_refer_to_authority(
                 case=case,
                 purpose=Consent.Purpose.REFERRAL,
                 recipient=authority,
+                given_by=consent_given_by,
                 given_on=referred_on,
                 recorded_by=actor or _console_user(case.organisation),
             )
@@ -509,6 +518,7 @@ def case_refer_to_authority(
             due=due.isoformat(),
             authority=authority.pk,
             basis="consent" if on_consent else "legal_basis",
+            given_by=consent_given_by if consent_given and not consented else "",
         )
     return case
 
@@ -660,7 +670,34 @@ def case_decide(
             served_on=served_on.isoformat() if served_on else "",
             served_language=served_language,
         )
+        decision_alert(case=case, decision=decision)
     return decision
+
+
+def decision_alert(*, case: Case, decision: Decision) -> int:
+    """Tell the organisation holding the case that the authority decided: the case's assignee and the
+    organisation's supervisors, each in their language. The reference and the decision only: no name, no reasons
+    (they read those on the case page). Returns how many were alerted."""
+    recipients = list(
+        User.objects.filter(
+            Q(pk=case.assigned_to_id)
+            | Q(memberships__organisation_id=case.organisation_id, memberships__role=Role.SUPERVISOR),
+            is_active=True,
+        ).distinct()
+    )
+    messages: list[tuple[User, str]] = []
+    for recipient in recipients:
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            standing = codes.decision_standing(decision.outcome, decision.reconsiders_id is not None)
+            text = _("The competent authority decided on case %(reference)s: %(kind)s, %(outcome)s.") % {
+                "reference": case.reference,
+                "kind": str(Decision.Kind(decision.kind).label).lower(),
+                "outcome": str(standing.label).lower(),
+            }
+            messages.append((recipient, text))
+    # The alerts are the record: the decision's own timeline entry and audit event say what was decided.
+    alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=case.reference)
+    return len(recipients)
 
 
 def _serving_errors(decided_on: date, served_on: date | None, language: str, *, required: bool) -> dict[str, str]:
@@ -742,17 +779,64 @@ def _decision_maker(organisation: Organisation) -> str:
     }.get(OrganisationType(organisation.type), codes.DecisionMaker.OTHER)
 
 
-def case_plan_return(*, actor: User | None, case: Case) -> Case:
-    """After a conclusive decision, the person chooses return to the country of origin rather than reintegration."""
+OWN_REQUEST_LIMIT = 2_000  # characters: the person's request to go home, in their words
+
+
+def in_recovery_period(case: Case, today: date | None = None) -> bool:
+    """Whether an adult is inside the recovery and reflection period today (a child's return waits for the BID)."""
+    today = today or timezone.localdate()
+    return not case.is_minor and case.recovery_ends is not None and case.recovery_ends >= today
+
+
+def return_refusal(
+    case: Case, *, own_request: bool, own_request_text: str, today: date | None = None
+) -> dict[str, str]:
+    """Why a return cannot be planned now (field -> reason); empty when it can. A child needs a best-interests
+    determination that chose return. An adult inside the recovery and reflection period (Council of Europe
+    Convention, Art. 13: no expulsion order is enforced during it) is returned only at their own informed
+    request, recorded in their words."""
+    refusal = minority.durable_solution_refusal(case, codes.DurableSolution.RETURN)
+    if refusal:
+        return {"best_interests": refusal}
+    today = today or timezone.localdate()
+    text = own_request_text.strip()
+    if len(text) > OWN_REQUEST_LIMIT:
+        return {
+            "own_request_text": ngettext("At most %(n)d character.", "At most %(n)d characters.", OWN_REQUEST_LIMIT)
+            % {"n": OWN_REQUEST_LIMIT}
+        }
+    if in_recovery_period(case, today) and not (own_request and text):
+        return {
+            "own_request": _(
+                "The person is in the recovery and reflection period until %(day)s: no return is planned before "
+                "then, unless it is their own informed request (tick it and write the request in their words)."
+            )
+            % {"day": case.recovery_ends.isoformat() if case.recovery_ends else ""}
+        }
+    return {}
+
+
+def case_plan_return(*, actor: User | None, case: Case, own_request: bool = False, own_request_text: str = "") -> Case:
+    """After a conclusive decision, the person chooses return to the country of origin rather than reintegration:
+    a child after a best-interests determination chose it, an adult still in the recovery period only at their own
+    informed request (kept as a note of the case, in their words)."""
     _require(actor, CaseAction.UPDATE, case)
     if case.stage not in {Stage.SUPPORT, Stage.CONCLUSIVE_GROUNDS}:
         raise ValidationError({"stage": _("Return is planned after the conclusive-grounds decision.")})
-    refusal = minority.durable_solution_refusal(case, codes.DurableSolution.RETURN)
+    refusal = return_refusal(case, own_request=own_request, own_request_text=own_request_text)
     if refusal:
-        raise ValidationError({"best_interests": refusal})
+        raise ValidationError(refusal)
+    in_recovery = in_recovery_period(case)
     with transaction.atomic():
         _set_stage(case, Stage.RETURN)
-        _event(case, "plan_return", actor)
+        if in_recovery and own_request:
+            Note.objects.create(
+                case=case,
+                text=_("Return during the recovery period at the person's own informed request: %(text)s")
+                % {"text": own_request_text.strip()},
+                author=actor or _console_user(case.organisation),
+            )
+        _event(case, "plan_return", actor, own_request=bool(in_recovery and own_request))
     return case
 
 

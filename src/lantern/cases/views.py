@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lantern.cases import children, codes, selectors, services
 from lantern.cases.forms import (
@@ -45,9 +48,9 @@ from lantern.core import codes as iso
 from lantern.core import listing
 from lantern.core import selectors as core_selectors
 from lantern.core.codes import language_name
-from lantern.core.models import User
+from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPaginator
-from lantern.core.permissions import Action, can
+from lantern.core.permissions import Action, can, organisation_scope
 from lantern.core.services import break_glass_open
 from lantern.core.views import BREAK_GLASS_ASKED, attempt, confirm_page, confirmed, form_errors, page_user, post_only
 
@@ -223,6 +226,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         )
     today = timezone.localdate()
     risk = selectors.latest_risk(case)
+    decisions = _decisions(case)
     return {
         "case": case,
         "person": case.person,
@@ -242,7 +246,8 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "may_edit": may_update and case.stage != Stage.CLOSED and case.anonymised_at is None,
         "notes": case.notes.select_related("author"),
         "consents": case.consents.select_related("recipient"),
-        "decisions": _decisions(case),
+        "decisions": decisions,
+        "standings": selectors.decision_standings(row["decision"] for row in decisions),
         "refer_form": forms.get("refer_form") or ReferToAuthorityForm(),
         "possible_duplicate": selectors.possible_duplicate_exists(case),
         "may_update": may_update and case.stage != Stage.CLOSED,
@@ -266,9 +271,10 @@ def _child_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
     age_form = forms.get("age_form") or AgeAssessmentForm(
         initial={"assessed_on": today, "assessed_by_organisation": case.organisation_id}
     )
-    age_form.fields["assessed_by_organisation"].widget.choices = [
-        (o.pk, o.name) for o in core_selectors.organisations_all()
-    ]
+    directory = [(o.pk, o.name) for o in core_selectors.organisations_all()]
+    age_form.fields["assessed_by_organisation"].widget.choices = directory
+    bi_form = forms.get("bi_form") or BestInterestsForm(initial={"decided_on": today})
+    bi_form.fields["organisation"].widget.choices = [("", "—"), *directory]
     return {
         "child": selectors.child_record(case, today=today),
         "child_labels": {
@@ -278,7 +284,7 @@ def _child_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
         "age_form": age_form,
         "guardian_form": forms.get("guardian_form") or GuardianForm(initial={"appointed_on": today}),
         "views_form": forms.get("views_form") or ChildViewsForm(initial={"heard_on": today}),
-        "bi_form": forms.get("bi_form") or BestInterestsForm(initial={"decided_on": today}),
+        "bi_form": bi_form,
     }
 
 
@@ -473,7 +479,11 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
         ReferToAuthorityForm,
         CaseAction.UPDATE,
         lambda u, c, d: services.case_refer_to_authority(
-            actor=u, case=c, consent_given=d["consent_given"], legal_basis=d["legal_basis"]
+            actor=u,
+            case=c,
+            consent_given=d["consent_given"],
+            consent_given_by=d["consent_given_by"] or codes.ConsentGiver.PERSON,
+            legal_basis=d["legal_basis"],
         ),
         _("Referred to the competent authority."),
     )
@@ -504,76 +514,92 @@ def decide_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(request, reference, "decision_form", DecisionForm, CaseAction.DECIDE, decide, _("Decision recorded."))
 
 
-@login_required
-@post_only
-def age_assessment_view(request: HttpRequest, reference: str) -> HttpResponse:
-    def record(user: User, case: Case, data: dict[str, Any]) -> object:
-        organisation = core_selectors.organisation_get(data["assessed_by_organisation"])
-        if organisation is None:
-            raise ValidationError({"assessed_by_organisation": _("No such organisation.")})
-        return children.age_assessment_record(
-            actor=user,
-            case=case,
-            method=data["method"],
-            assessed_on=data["assessed_on"],
-            result_age=data["result_age"],
-            result_band=data["result_band"] or "",
-            assessed_by_organisation=organisation,
-            assessor_role=data["assessor_role"],
-        )
+def _organisation_chosen(organisation_id: int | None, field: str) -> Organisation | None:
+    """The organisation a form's select names (None when none was chosen); a wrong id is an error on its field."""
+    if organisation_id is None:
+        return None
+    organisation = core_selectors.organisation_get(organisation_id)
+    if organisation is None:
+        raise ValidationError({field: _("No such organisation.")})
+    return organisation
 
-    return _act(
-        request, reference, "age_form", AgeAssessmentForm, CaseAction.UPDATE, record, _("Age assessment recorded.")
+
+def _age_assessment(user: User, case: Case, data: dict[str, Any]) -> object:
+    organisation = _organisation_chosen(data["assessed_by_organisation"], "assessed_by_organisation")
+    if organisation is None:  # the form requires one
+        raise ValidationError({"assessed_by_organisation": _("This field is required.")})
+    return children.age_assessment_record(
+        actor=user,
+        case=case,
+        method=data["method"],
+        assessed_on=data["assessed_on"],
+        age_lower=data["age_lower"],
+        age_upper=data["age_upper"],
+        result_band=data["result_band"] or "",
+        assessed_by_organisation=organisation,
+        assessor_role=data["assessor_role"],
     )
 
 
-@login_required
-@post_only
-def guardian_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(
-        request,
-        reference,
+def _best_interests(user: User, case: Case, data: dict[str, Any]) -> object:
+    return children.best_interests_record(
+        actor=user,
+        case=case,
+        kind=data["kind"],
+        solution=data["solution"] or "",
+        decided_on=data["decided_on"],
+        reasons=data["reasons"],
+        organisation=_organisation_chosen(data["organisation"], "organisation"),
+        body_name=data["body_name"],
+    )
+
+
+@dataclass(frozen=True)
+class ChildStep:
+    """One form of a child's protection record on the case page: its name there, the service it calls, what the
+    page says when it is done."""
+
+    form_name: str
+    form_class: type
+    perform: Callable[[User, Case, dict[str, Any]], object]
+    done: str | Promise
+
+
+CHILD_STEPS: dict[str, ChildStep] = {
+    "age_assessment": ChildStep(
+        "age_form", AgeAssessmentForm, _age_assessment, gettext_lazy("Age assessment recorded.")
+    ),
+    "guardian": ChildStep(
         "guardian_form",
         GuardianForm,
-        CaseAction.UPDATE,
         lambda u, c, d: children.guardian_appoint(actor=u, case=c, **d),
-        _("Guardian recorded."),
-    )
-
-
-@login_required
-@post_only
-def child_views_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(
-        request,
-        reference,
+        gettext_lazy("Guardian recorded."),
+    ),
+    "child_views": ChildStep(
         "views_form",
         ChildViewsForm,
-        CaseAction.UPDATE,
         lambda u, c, d: children.child_views_record(actor=u, case=c, **d),
-        _("The child's views recorded."),
-    )
+        gettext_lazy("The child's views recorded."),
+    ),
+    "best_interests": ChildStep(
+        "bi_form", BestInterestsForm, _best_interests, gettext_lazy("Best-interests step recorded.")
+    ),
+}
 
 
 @login_required
 @post_only
-def best_interests_view(request: HttpRequest, reference: str) -> HttpResponse:
+def child_step_view(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+    """An age assessment, a guardian, the child's views or a best-interests step (the URL says which)."""
+    child_step = CHILD_STEPS[step]
     return _act(
         request,
         reference,
-        "bi_form",
-        BestInterestsForm,
+        child_step.form_name,
+        child_step.form_class,
         CaseAction.UPDATE,
-        lambda u, c, d: children.best_interests_record(
-            actor=u,
-            case=c,
-            kind=d["kind"],
-            solution=d["solution"] or "",
-            decided_on=d["decided_on"],
-            reasons=d["reasons"],
-            organisation=c.organisation,
-        ),
-        _("Best-interests step recorded."),
+        child_step.perform,
+        str(child_step.done),
     )
 
 
@@ -661,7 +687,16 @@ def nrm_status_view(request: HttpRequest) -> HttpResponse:
     if not can(user, CaseAction.NRM_STATUS):
         raise PermissionDenied
     page = CappedPaginator(selectors.nrm_status(user), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/nrm.html", {"page": page, "today": timezone.localdate()})
+    may_open = organisation_scope(user, CaseAction.VIEW)  # the authority's members open the cases referred to them
+    rows = [
+        {
+            "case": case,
+            "may_open": may_open.allows(case),
+            "standings": selectors.nrm_standings(case),
+        }
+        for case in page
+    ]
+    return render(request, "cases/nrm.html", {"page": page, "rows": rows, "today": timezone.localdate()})
 
 
 @login_required

@@ -43,6 +43,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -273,7 +274,9 @@ def _cases_changed(since: Since) -> set[date]:
     if since.at > EPOCH:
         changed = TimelineEntry.objects.filter(at__gte=since.at).values("case_id")
         cases = cases.filter(Q(pk__gt=since.after_id("case")) | Q(pk__in=changed))
-        notifications = notifications.filter(recorded_at__gte=since.at)
+        # A notification keeps the day it was recorded, not the moment (docs/privacy.md): the whole day is read
+        # again, which recounts a month at most once more.
+        notifications = notifications.filter(recorded_on__gte=timezone.localdate(since.at))
     return _months(cases, "identified_on") | _months(notifications, "identified_on")
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases.models import Case
+from lantern.core.fields import EncryptedTextField
 from lantern.core.models import Organisation
 from lantern.crisis.models import Measure
 
@@ -153,6 +154,10 @@ class Repatriation(models.Model):
     blocked_since = models.DateField(null=True, blank=True)
     blocked_by = models.ForeignKey(Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     done_on = models.DateField(null=True, blank=True)
+    # A return during the recovery and reflection period only at the person's own informed request, in their words
+    # (encrypted: it may say why they want to go home).
+    own_request = models.BooleanField(default=False)
+    own_request_text = EncryptedTextField(blank=True, default="")
 
     class Meta:
         ordering = ["planned_on"]

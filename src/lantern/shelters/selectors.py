@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from lantern.cases.codes import Separation
@@ -204,7 +204,20 @@ def room_of(shelter: Organisation, room_id: int) -> Room | None:
 
 
 def rooms_of(shelter: Organisation) -> QuerySet[Room]:
-    return Room.objects.filter(shelter=shelter).order_by("wing", "name")
+    """The shelter's rooms, each with `free`: its active beds nobody occupies now (one query)."""
+    return (
+        Room.objects.filter(shelter=shelter)
+        .annotate(
+            active_beds=Count("beds", filter=Q(beds__active=True), distinct=True),
+            occupied_beds=Count(
+                "beds__assignments",
+                filter=Q(beds__active=True, beds__assignments__until__isnull=True),
+                distinct=True,
+            ),
+        )
+        .annotate(free=F("active_beds") - F("occupied_beds"))
+        .order_by("wing", "name")
+    )
 
 
 def stay_get(stay_id: int) -> Stay | None:

@@ -10,11 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.cases import minority
-from lantern.cases.codes import DurableSolution
 from lantern.cases.models import Case, Consent
 from lantern.cases.selectors import consent_allows
-from lantern.cases.services import timeline_record
+from lantern.cases.services import in_recovery_period, return_refusal, timeline_record
 from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
@@ -278,6 +276,9 @@ def move_to_regular(*, actor: User | None, stay: Stay) -> Stay:
         assignment = _take_bed(current, current.shelter, Wing.REGULAR, restrictions_for(current.case))
         if assignment is None:
             raise ValidationError({"stay": _("No free regular bed: the person stays in quarantine for now.")})
+        # Out of quarantine: the date it was to end no longer describes the person (the steps keep the history).
+        current.quarantine_until = None
+        current.save(update_fields=["quarantine_until"])
         _event(current, "move", actor, bed=assignment.bed_id)
     return current
 
@@ -310,20 +311,45 @@ def _blocking_measure(country_from: str, on: date) -> Measure | None:
     return None
 
 
-def repatriation_plan(*, actor: User | None, stay: Stay, country: str, planned_on: date) -> Repatriation:
+def repatriation_plan(
+    *,
+    actor: User | None,
+    stay: Stay,
+    country: str,
+    planned_on: date,
+    own_request: bool = False,
+    own_request_text: str = "",
+) -> Repatriation:
+    """Plan a resident's return: for a child after a best-interests determination chose it, for an adult still in
+    the recovery and reflection period only at their own informed request, kept with the plan in their words."""
     _require(actor, ShelterAction.ADMIT, stay.shelter)
     country = country.strip().upper()
     if country not in codes.country_codes():
         raise ValidationError({"country": refused_codes("country", [country[:40]])})
     if planned_on < timezone.localdate() - timedelta(days=365):
         raise ValidationError({"planned_on": _("The date is too far in the past.")})
-    refusal = minority.durable_solution_refusal(stay.case, DurableSolution.RETURN)
+    refusal = return_refusal(stay.case, own_request=own_request, own_request_text=own_request_text)
     if refusal:
-        raise ValidationError({"best_interests": refusal})
+        raise ValidationError(refusal)
+    # The request is kept only when it is what allowed the return (inside the recovery period).
+    kept = own_request and in_recovery_period(stay.case)
     with transaction.atomic():
         current = _admitted(stay)
-        repatriation = Repatriation.objects.create(stay=current, country=country, planned_on=planned_on)
-        _event(current, "repatriation_plan", actor, country=country, planned_on=planned_on.isoformat())
+        repatriation = Repatriation.objects.create(
+            stay=current,
+            country=country,
+            planned_on=planned_on,
+            own_request=kept,
+            own_request_text=own_request_text.strip() if kept else "",
+        )
+        _event(
+            current,
+            "repatriation_plan",
+            actor,
+            country=country,
+            planned_on=planned_on.isoformat(),
+            own_request=kept,
+        )
         repatriations_refresh(stays=[current.pk])
     repatriation.refresh_from_db()
     return repatriation

@@ -131,7 +131,14 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
             raise ValidationError({"planned_on": _("Not a date.")}) from None
         typed = post.get("country", "")
         country = codes.country_from(typed) or typed  # the name in the reader's language, or the code
-        return services.repatriation_plan(actor=user, stay=stay, country=country, planned_on=planned)
+        return services.repatriation_plan(
+            actor=user,
+            stay=stay,
+            country=country,
+            planned_on=planned,
+            own_request=post.get("own_request") == "1",
+            own_request_text=post.get("own_request_text", ""),
+        )
 
     actions: dict[str, Callable[[], object]] = {
         "move": lambda: services.move_to_regular(actor=user, stay=stay),

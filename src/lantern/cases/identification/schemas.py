@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field
@@ -63,7 +64,7 @@ class AnonymousNotificationIn(Schema):
 
 
 class AnonymousNotificationOut(Schema):
-    id: int
+    id: UUID = Field(description="random: it orders nothing")
     organisation_id: int
     identified_on: date
     gender: str
@@ -72,4 +73,4 @@ class AnonymousNotificationOut(Schema):
     forms_of_exploitation: list[str]
     exploitation_country: str
     exploitation_region: str
-    recorded_at: datetime
+    recorded_on: date

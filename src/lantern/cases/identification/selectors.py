@@ -77,9 +77,7 @@ def may_record_checklist(user: User, case: Case) -> bool:
 def notifications_visible_to(user: User) -> QuerySet[AnonymousNotification]:
     """The anonymous notifications of the organisations where the user may notify, newest first."""
     scope = organisation_scope(user, IdentificationAction.NOTIFICATIONS_VIEW)
-    return (
-        AnonymousNotification.objects.filter(scope.q()).select_related("organisation").order_by("-recorded_at", "-pk")
-    )
+    return AnonymousNotification.objects.filter(scope.q()).select_related("organisation").order_by("-recorded_on", "pk")
 
 
 def notification_regions(organisation: Organisation) -> list[str]:
