@@ -47,7 +47,7 @@ def notifications_rekey(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_person_name_index"),
+        ("cases", "0014_htcds_core_fields"),
         ("core", "0001_initial"),
     ]
 
