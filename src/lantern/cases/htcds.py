@@ -94,7 +94,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "lt_AgeAssessedOn": ("child", "assessed_on", "date"),
     "lt_AgeAssessmentMethod": ("child", "method", "text"),
     "lt_AgeAssessmentResult": ("child", "result_band", "text"),
-    "lt_AgeAssessmentAge": ("child", "result_age", "int"),
+    "lt_AgeAssessmentAgeLower": ("child", "age_lower", "int"),
+    "lt_AgeAssessmentAgeUpper": ("child", "age_upper", "int"),
     "lt_AgeAssessedBy": ("child", "assessed_by", "text"),
     "lt_AgeAssessorRole": ("child", "assessor_role", "text"),
     "lt_GuardianName": ("child", "guardian_name", "text"),
@@ -296,7 +297,15 @@ def _parse_error(kind: str) -> str:
 
 # The child columns come in groups: one filled column of a group needs the group's required ones.
 CHILD_GROUPS = {
-    "lt_AgeAssessedOn": ("assessed_on", "method", "assessed_by", "assessor_role", "result_band", "result_age"),
+    "lt_AgeAssessedOn": (
+        "assessed_on",
+        "method",
+        "assessed_by",
+        "assessor_role",
+        "result_band",
+        "age_lower",
+        "age_upper",
+    ),
     "lt_GuardianName": ("guardian_name", "guardian_appointed_by", "guardian_appointed_on", "guardian_contact"),
     "lt_BestInterestsDeterminedOn": ("determined_on", "solution", "determined_by", "determination_reasons"),
 }
@@ -355,18 +364,27 @@ def _check_row(row: ParsedRow, today: date, errors: list[RowError], raw: dict[st
         error("method", "not a method of age assessment")
     if child.get("assessor_role") and child["assessor_role"] not in codes.AssessorRole.values:
         error("assessor_role", "not a role of an assessor")
-    age, band = child.get("result_age"), child.get("result_band") or ""
+    # The assessed age is a range; its lower end decides (the benefit of the doubt), as on the case page.
+    age, upper, band = child.get("age_lower"), child.get("age_upper"), child.get("result_band") or ""
+    if upper is not None and age is None:
+        error("age_lower", "required with lt_AgeAssessmentAgeUpper")
+    elif upper is None and age is not None:
+        child["age_upper"] = upper = age  # one age found: a range of one
     if age is not None and not 0 <= age <= 120:
-        error("result_age", "not between 0 and 120")
+        error("age_lower", "not between 0 and 120")
+    elif upper is not None and not 0 <= upper <= 120:
+        error("age_upper", "not between 0 and 120")
+    elif age is not None and upper is not None and age > upper:
+        error("age_upper", "below lt_AgeAssessmentAgeLower")
     elif age is not None:
         found = codes.AgeResult.UNDER_18 if age < minority.ADULT_AGE else codes.AgeResult.ADULT
         if band and band != found:
-            error("result_band", "disagrees with lt_AgeAssessmentAge")
+            error("result_band", "disagrees with lt_AgeAssessmentAgeLower")
         child["result_band"] = band = found
     if band and band not in codes.AgeResult.values:
         error("result_band", "not under_18 or adult")
     if child.get("assessed_on") and not band:
-        error("result_band", "required with lt_AgeAssessedOn (or lt_AgeAssessmentAge)")
+        error("result_band", "required with lt_AgeAssessedOn (or lt_AgeAssessmentAgeLower)")
     if child.get("solution") and child["solution"] not in codes.DurableSolution.values:
         error("solution", "not return, relocation or local_integration")
     if child.get("guardian_name") or child.get("determined_on"):
@@ -441,7 +459,8 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
 
 def resolve(rows: list[ParsedRow], organisation: Organisation) -> list[RowError]:
     """Find the case owners (members of `organisation` who hold cases) and the organisations the child columns
-    name (by their name in the directory); what is not found is a row error."""
+    name (by their name in the directory); what is not found is a row error, except the body that determined a
+    child's best interests, which may be one outside the directory named in words (a child protection panel)."""
     usernames = {row.owner for row in rows if row.owner}
     users = {user.username: user for user in User.objects.filter(username__in=usernames, is_active=True)}
     holders = {name: user for name, user in users.items() if can(user, CaseAction.TAKE, organisation)}
@@ -456,7 +475,9 @@ def resolve(rows: list[ParsedRow], organisation: Organisation) -> list[RowError]
                 errors.append(RowError(row.row, "cas_CaseOwner", row.owner, reason))
         for key in ("assessed_by", "determined_by"):
             name = row.child.get(key)
-            if name and name not in found:
+            if name and name not in found and key == "determined_by":
+                row.child["determined_by_body"] = name
+            elif name and name not in found:
                 errors.append(RowError(row.row, COLUMN_OF[key], name, "not an organisation of the directory"))
             elif name:
                 row.organisations[key] = found[name]
@@ -543,7 +564,8 @@ def _children(organisation: Organisation) -> dict[int, dict[str, Any]]:
     assessments = AgeAssessment.objects.filter(**in_organisation).select_related("assessed_by_organisation")
     for a in assessments.order_by("case_id", "assessed_on", "recorded_at", "pk"):
         by_case.setdefault(a.case_id, {}).update(
-            assessed_on=a.assessed_on, method=a.method, result_band=a.result_band, result_age=a.result_age,
+            assessed_on=a.assessed_on, method=a.method, result_band=a.result_band, age_lower=a.age_lower,
+            age_upper=a.age_upper,
             assessed_by=a.assessed_by_organisation.name, assessor_role=a.assessor_role,
         )  # fmt: skip
     for g in Guardian.objects.filter(ended_at__isnull=True, **in_organisation):
@@ -554,7 +576,8 @@ def _children(organisation: Organisation) -> dict[int, dict[str, Any]]:
     determinations = BestInterests.objects.filter(kind=BestInterests.Kind.DETERMINATION, **in_organisation)
     for d in determinations.select_related("organisation").order_by("case_id", "decided_on", "recorded_at", "pk"):
         by_case.setdefault(d.case_id, {}).update(
-            determined_on=d.decided_on, solution=d.solution, determined_by=d.organisation.name,
+            determined_on=d.decided_on, solution=d.solution,
+            determined_by=d.organisation.name if d.organisation else d.body_name,
             determination_reasons=d.reasons,
         )  # fmt: skip
     return by_case
