@@ -79,11 +79,17 @@ def main() -> None:
         return client
 
     caseworker = client_for("caseworker-0")
-    provider = client_for("service_provider-0")
+    # The provider whose clinic has the most referrals still pending (each run accepts some of them).
+    providers = Membership.objects.filter(user__username__startswith="service_provider-")
+    answering = max(
+        providers,
+        key=lambda m: Referral.objects.filter(recipient_id=m.organisation_id, status="pending").count(),
+    )
+    provider = client_for(answering.user.username)
     supervisor = client_for("supervisor-0")
     coordinator = client_for("national_coordinator-0")
     ngo = Membership.objects.get(user__username="caseworker-0").organisation_id
-    clinic = Membership.objects.get(user__username="service_provider-0").organisation_id
+    clinic = answering.organisation_id
     cases = list(Case.objects.filter(organisation_id=ngo).exclude(stage="closed").order_by("pk")[:50])
     pending = iter(
         Referral.objects.filter(recipient_id=clinic, status="pending")
