@@ -25,6 +25,7 @@ from lantern.cases.validation import ContextData, PersonData
 from lantern.core import crypto, services
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.roles import Role
+from lantern.insights import dashboards
 from lantern.providers.models import Offering
 from lantern.providers.services import offering_save
 from lantern.shelters.services import room_add
@@ -101,6 +102,13 @@ def _fresh_keys() -> Iterator[None]:
     crypto.reset_key_cache()
     yield
     crypto.reset_key_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboards() -> None:
+    """The dashboards' figures kept in the process are keyed by the summary tables' ids and counts, which a rolled
+    back test gives to the next one again: each test starts without them."""
+    dashboards.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lantern.cases.generate import Period, generate_cases
 from lantern.crisis import services as crisis
-from lantern.insights import charts
+from lantern.insights import charts, dashboards
 from lantern.insights.refresh import refresh
 from tests.conftest import World
 from tests.helpers import Generated
@@ -89,11 +89,27 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(
         return len(captured)
 
     queries()  # the first request of the session also saves the session
+    dashboards.forget()
     before = queries()
+    page = staff["coordinator"].get("/insights/").content.decode()
     generate_cases(count=300, seed=12, organisations=[filled.ngo_b], period=Period(datetime(2018, 1, 1).date(),
                    datetime(2022, 11, 30).date()))  # fmt: skip
     refresh()
+    # The refresh changed the summary tables: the figures are read again, with as many queries as before.
     assert queries() == before
+    assert staff["coordinator"].get("/insights/").content.decode() != page
+    # Until the next refresh they are kept: the page reads the version of the tables, not each series.
+    assert queries() < before - 20
+
+
+def test_the_figures_kept_follow_the_language_and_the_filters(filled: World, staff: dict[str, Client]) -> None:
+    dashboards.forget()
+    english = staff["coordinator"].get("/insights/").content.decode()
+    french = staff["coordinator"].get("/insights/", headers={"accept-language": "fr"}).content.decode()
+    assert "New cases per month, domestic and cross-border" in english
+    assert "New cases per month, domestic and cross-border" not in french
+    crete = staff["coordinator"].get("/insights/?region=Crete").content.decode()
+    assert crete != staff["coordinator"].get("/insights/").content.decode()
 
 
 def test_the_api_hides_small_cells_from_the_analyst(filled: World, api_client: dict[str, Client]) -> None:

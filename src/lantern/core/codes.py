@@ -167,6 +167,11 @@ def _reader() -> str:
     return (get_language() or "en").split("-")[0].lower()
 
 
+def reader_language() -> str:
+    """The language the choices above are named in for this request (what a cache of them is kept by)."""
+    return _reader()
+
+
 def country_choices() -> tuple[Choice, ...]:
     """Every country, named and sorted in the reader's language."""
     return _country_choices(_reader())

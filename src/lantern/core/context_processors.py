@@ -19,6 +19,17 @@ INLINE_ENTRIES = 4
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
+    """Once per request: a page that renders panels (render_to_string with the request) runs the context
+    processors again for each, and the counts in the bar are the same queries."""
+    kept: dict[str, Any] | None = getattr(request, "_lantern_shell", None)
+    if kept is not None:
+        return kept
+    kept = _shell(request)
+    request._lantern_shell = kept  # type: ignore[attr-defined]
+    return kept
+
+
+def _shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     nav: list[dict[str, Any]] = []
     more: list[dict[str, Any]] = []

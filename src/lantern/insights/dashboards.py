@@ -5,10 +5,14 @@ a fixed number of aggregate queries whatever the number of cases."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from threading import Lock
+from typing import Any
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +33,14 @@ from lantern.insights.selectors import (
     organisations_of,
     point,
     series,
+    summary_version,
     withheld,
 )
 
 DEFAULT_YEARS = 8
+# The figures of a dashboard change only when the summary tables are refreshed: they are kept in this process,
+# by viewer, window, language and the tables' version (selectors.summary_version), a bounded number of them.
+MAX_KEPT = 64
 TOP_PLATFORMS = 4
 
 BORDER_NAMES: dict[str, Promise] = {
@@ -158,6 +166,15 @@ class Dashboard:
         return any(p.suppressed for p in points) and all(p.suppressed or p.value is None for p in points)
 
 
+_kept: OrderedDict[tuple[Any, ...], tuple[list[Tile], list[Chart], list[Breakdown]]] = OrderedDict()
+_lock = Lock()
+
+
+def forget() -> None:
+    with _lock:
+        _kept.clear()
+
+
 def default_window(today: date) -> tuple[date, date]:
     """The last complete month, and the first month eight years before it."""
     end = month_of(month_of(today) - timedelta(days=1))
@@ -219,12 +236,34 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     end = month_of(filters.end) if filters.end else default_end
     window = Filters(start=start, end=end, region=filters.region)
     board = Dashboard(viewer=viewer, filters=filters, start=start, end=end)
-    board.tiles = [
+    key = (viewer, window, translation.get_language(), summary_version())
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+    if kept is None:
+        kept = _figures(viewer, window)
+        with _lock:
+            _kept[key] = kept
+            while len(_kept) > MAX_KEPT:
+                _kept.popitem(last=False)
+    # Copies of the lists: the figures kept are shared by every request that asks for the same ones.
+    tiles, charts, breakdowns = kept
+    board.tiles, board.charts, board.breakdowns = list(tiles), list(charts), list(breakdowns)
+    board.timeline = crisis_timeline(start=start, end=end, region=filters.region)
+    board.organisations = organisations_of(viewer)
+    board.refreshed = last_refresh()
+    return board
+
+
+def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], list[Breakdown]]:
+    """The tiles, the charts' series and the tables of a dashboard: about thirty aggregate queries."""
+    tiles = [
         Tile(_indicator(code), latest(viewer, _indicator(code), window))
         for code in ("package_coverage", "waiting_repatriation", "caseload", "shelter_occupancy", "court_backlog")
     ]
     percent, days = str(UNIT_LABELS["percent"]), str(UNIT_LABELS["days"])
-    board.charts = [
+    charts = [
         Chart(
             "new_cases",
             str(_("New cases per month, domestic and cross-border")),
@@ -288,7 +327,7 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
         ),
     ]
     new_cases = _indicator("new_cases")
-    board.breakdowns = [
+    breakdowns = [
         Breakdown(
             new_cases,
             dimension,
@@ -297,7 +336,4 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
         )
         for dimension in new_cases.disaggregations
     ]
-    board.timeline = crisis_timeline(start=start, end=end, region=filters.region)
-    board.organisations = organisations_of(viewer)
-    board.refreshed = last_refresh()
-    return board
+    return tiles, charts, breakdowns

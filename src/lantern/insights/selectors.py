@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
@@ -251,6 +251,14 @@ def refresh_checkpoints() -> dict[str, RefreshCheckpoint]:
 
 def last_refresh() -> RefreshCheckpoint | None:
     return RefreshCheckpoint.objects.order_by("-refreshed_at").first()
+
+
+def summary_version() -> tuple[Any, ...]:
+    """What the summary tables hold, in two small aggregates: a refresh deletes and writes rows (new ids, another
+    count) and stamps its checkpoint, in one transaction; what is computed from the tables may be kept under it."""
+    values = IndicatorValue.objects.aggregate(last=Max("id"), rows=Count("id"))
+    stamps = RefreshCheckpoint.objects.aggregate(at=Max("refreshed_at"), rows=Count("id"))
+    return (values["last"], values["rows"], stamps["at"], stamps["rows"])
 
 
 # --- The crisis periods and measures drawn on the time axis -----------------------------------------------------

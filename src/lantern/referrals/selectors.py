@@ -84,7 +84,9 @@ def inbox(user: User, *, status: str = "") -> QuerySet[Referral]:
     referrals = (
         Referral.objects.filter(scope.q("recipient_id"))
         .filter(_consent_holds())
-        .select_related("case", "case__person", "recipient", "sender", "created_by")
+        # What the inbox and the home page's list show (the case's reference, who sent it): not the person,
+        # whose encrypted fields would be decrypted for every row (the API adds what it returns).
+        .select_related("case", "recipient", "sender")
     )
     if status:
         referrals = referrals.filter(status=status)
