@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from lantern.cases.codes import AT_RISK_GROUPS
 from lantern.core import words
 from lantern.core.models import Organisation
 from lantern.insights import indicators
@@ -44,7 +47,26 @@ DIMENSION_NAMES: dict[str, Promise] = {
     "form": _("Form of exploitation"),
     "border": _("Domestic or cross-border"),
     "platform": _("Platform"),
+    "child": _("Child or adult"),
+    "disability": _("Disability"),
+    "at_risk": _("At-risk group"),
 }
+# The words of the options computed by the indicators (registered in lantern.core.words by the app); an empty
+# option reads "Not known" on the pages.
+CHILD_NAMES: dict[str, Promise] = {
+    indicators.CHILD: _("Child"),
+    indicators.PRESUMED_CHILD: _("Presumed a child (age unknown)"),
+    indicators.ADULT: _("Adult"),
+}
+ANSWER_NAMES: dict[str, Promise] = {
+    indicators.NONE: pgettext_lazy("answer", "None"),
+    indicators.NOT_ASKED: _("Not asked"),
+}
+DISABILITY_NAMES: dict[str, Promise] = {indicators.WITH_DISABILITY: _("With a disability"), **ANSWER_NAMES}
+
+
+def at_risk_names() -> dict[str, Any]:
+    return {**AT_RISK_GROUPS, indicators.MULTIPLE_GROUPS: _("Several groups"), **ANSWER_NAMES}
 
 
 @dataclass
