@@ -167,6 +167,16 @@ def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
     return kept
 
 
+def _in_order(points: list[Point], dimension: str) -> list[Point]:
+    """The options of a computed dimension in the order of their words (the groups, then several, none, not asked;
+    unknown last); the others as they come (by code)."""
+    names = {"child": CHILD_NAMES, "disability": DISABILITY_NAMES, "at_risk": at_risk_names()}.get(dimension)
+    if names is None:
+        return points
+    order = list(names)
+    return sorted(points, key=lambda p: order.index(p.group) if p.group in order else len(order))
+
+
 def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     default_start, default_end = default_window(today)
     start = month_of(filters.start) if filters.start else default_start
@@ -247,7 +257,7 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
             new_cases,
             dimension,
             str(_("New cases in the period by %(dimension)s") % {"dimension": str(DIMENSION_NAMES[dimension]).lower()}),
-            breakdown(viewer, new_cases, window, by=dimension),
+            _in_order(breakdown(viewer, new_cases, window, by=dimension), dimension),
         )
         for dimension in new_cases.disaggregations
     ]
