@@ -21,7 +21,7 @@ from lantern.insights.refresh import refresh
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MEASURES = [

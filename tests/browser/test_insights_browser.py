@@ -5,6 +5,7 @@ says in a sentence what changed."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -17,6 +18,7 @@ from tests.browser.conftest import ARTIFACTS, follow_menu
 from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -67,3 +69,36 @@ def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
     expect(page.locator("figure.chart svg")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "insights-impact.png"), full_page=True)
     assert hosts == {urlparse(base).netloc}
+
+
+# The new dimensions' tables, in the reader's language: the words of the options, never their codes.
+DIMENSION_WORDS = {
+    "en": ("New cases in the period by child or adult", "Adult", "Not asked", "With a disability", "Several groups"),
+    "ar": ("طفل أم بالغ", "بالغ", "لم يُسأل", "ذوو إعاقة", "عدة فئات"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_dashboard_breaks_new_cases_down_by_child_disability_and_at_risk_group(
+    figures: None, live_server: object, settings: object, browser_page: Page, language: str
+) -> None:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    page = browser_page
+    base = str(live_server)
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+    page.goto(f"{base}/insights/", timeout=180_000)  # the first dashboard of a process draws every chart
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    tables = page.locator(".breakdowns")
+    expect(tables.locator("table")).to_have_count(7, timeout=30_000)
+    for words in DIMENSION_WORDS[language]:
+        expect(tables.get_by_text(words).first).to_be_visible()  # the caption holds the dimension's name
+    for code in ("not_asked", "presumed_child", "multiple", "women_and_children"):
+        expect(tables.get_by_text(code, exact=True)).to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tables.screenshot(path=str(SCREENSHOTS / f"insights-dimensions-{language}.png"))
+    page.goto(f"{base}/insights/indicators/")
+    page.screenshot(path=str(SCREENSHOTS / f"insights-indicators-{language}.png"), full_page=True)

@@ -22,7 +22,7 @@ from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.conftest import PASSWORD, World
 from tests.justice.helpers import Justice, justice_setup
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WORDS = {
     "en": {"closed": "Closed on", "conviction": "Conviction", "owed": "still owed"},

@@ -416,6 +416,20 @@ def test_a_child_without_a_guardian_misses_the_package(world: World, child: Case
     assert "A guardian (unaccompanied" not in staff["supervisor"].get("/referrals/minimum-package/").content.decode()
 
 
+def test_the_guardian_item_is_checked_without_a_crisis(world: World, child: Case, staff: dict[str, Client]) -> None:
+    """A child's guardian is due whether or not a crisis is in force: the package lists her, and only for that."""
+    cases_, due = cases_missing_package(world.supervisor)
+    assert list(due) == [GUARDIAN_ITEM]
+    assert [c.reference for c in cases_] == [child.reference]
+    assert missing_services(child, due) == [GUARDIAN_ITEM]
+    page = staff["supervisor"].get("/referrals/minimum-package/").content.decode()
+    assert "only its child item is checked" in page
+    assert "A guardian (unaccompanied or separated child)" in page
+
+    _appoint(world, child)
+    assert list(cases_missing_package(world.supervisor)[0]) == []
+
+
 def test_a_first_responder_cannot_end_a_childs_presumption_of_minority(world: World) -> None:
     """An age assessment decides whether she is protected as a child: a police officer may register her, but the
     assessment, the guardian and the best-interests steps are recorded by those who hold the case."""

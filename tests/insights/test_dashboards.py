@@ -193,3 +193,42 @@ def test_no_page_or_answer_of_insights_names_anyone(
         for text in texts:
             assert not [r for r in references if r in text]
             assert not [n for n in names if f">{n}<" in text or f'"{n}"' in text]
+
+
+# --- Children, disability and the at-risk groups (issues #19 and #20) ------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["child", "disability", "at_risk"])
+def test_the_new_dimensions_are_protected_like_the_others(
+    filled: World, api_client: dict[str, Client], by: str
+) -> None:
+    url = f"/api/v1/insights/values?indicator=new_cases&by={by}&region=Crete"
+    coordinator = api_client["coordinator"].get(url).json()
+    analyst = api_client["analyst"].get(url).json()
+    assert {p["group"] for p in coordinator["points"]} >= ({"adult"} if by == "child" else {"not_asked"})
+    small = [p for p in coordinator["points"] if 0 < p["numerator"] < 11]
+    assert small, "the data has small cells"
+    assert not [p for p in analyst["points"] if p["numerator"] is not None and 0 < p["numerator"] < 11]
+    assert len([p for p in analyst["points"] if p["suppressed"]]) >= len(small)
+
+
+def test_the_dashboard_names_the_new_dimensions_in_words(filled: World, staff: dict[str, Client]) -> None:
+    page = staff["coordinator"].get("/insights/").content.decode()
+    for words in ("New cases in the period by child or adult", "by disability", "by at-risk group", "Adult",
+                  "Not asked", "With a disability", "Migrant, refugee, asylum seeker or undocumented",
+                  "Several groups"):  # fmt: skip
+        assert words in page, words
+    assert ">not_asked<" not in page
+    assert ">presumed_child<" not in page
+    arabic = staff["coordinator"].get("/insights/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "لم يُسأل" in arabic
+    assert "بالغ" in arabic
+
+
+def test_the_indicators_page_says_what_each_indicator_is_broken_down_by(
+    filled: World, staff: dict[str, Client]
+) -> None:
+    page = staff["coordinator"].get("/insights/indicators/").content.decode()
+    assert "Broken down by" in page
+    assert "Child or adult" in page
+    assert "At-risk group" in page

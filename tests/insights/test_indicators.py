@@ -40,15 +40,36 @@ def test_new_cases_equal_the_direct_counts_in_every_cell(generated: Generated, a
         forms = case.forms_of_exploitation
         form = "Multiple" if len(forms) > 1 else (forms[0] if forms else "")
         border = {True: "cross_border", False: "domestic", None: ""}[case.is_cross_border]
+        child = {True: "presumed_child" if case.minority_basis == "presumed" else "child", False: "adult", None: ""}
+        disability = "disability" if case.disability_domains else "none" if case.disability_asked else "not_asked"
+        groups = case.at_risk_groups
+        at_risk = (
+            "multiple" if len(groups) > 1 else groups[0] if groups else "none" if case.at_risk_asked else "not_asked"
+        )
         key = (case.identified_on.replace(day=1), case.exploitation_region, case.organisation_id,
-               case.person.gender, case.age_band, form, border)  # fmt: skip
+               case.person.gender, case.age_band, form, border, child[case.is_minor], disability, at_risk)  # fmt: skip
         direct[key] += 1
     summary = {
-        (v.period, v.region, v.organisation_id, v.sex, v.age_band, v.form, v.border): v.numerator
+        (
+            v.period,
+            v.region,
+            v.organisation_id,
+            v.sex,
+            v.age_band,
+            v.form,
+            v.border,
+            v.child,
+            v.disability,
+            v.at_risk,
+        ): v.numerator
         for v in IndicatorValue.objects.filter(indicator="new_cases", grain="cell")
     }
     assert summary == dict(direct)
     assert sum(summary.values()) == generated.count
+    # The generated cases hold every option: asked and none, not asked, several groups.
+    options = {(v.disability, v.at_risk) for v in IndicatorValue.objects.filter(indicator="new_cases", grain="cell")}
+    assert {"disability", "none", "not_asked"} <= {d for d, _ in options}
+    assert {"multiple", "none", "not_asked", "migrant"} <= {g for _, g in options}
 
 
 def test_shares_equal_the_direct_counts(generated: Generated, at_now: datetime) -> None:

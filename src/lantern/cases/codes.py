@@ -196,7 +196,8 @@ MIGRATION_STATUS = {
     "unknown": _("Unknown"),
 }
 
-# The at-risk groups of the recommendations for pandemic preparedness plans.
+# The at-risk groups of the recommendations for pandemic preparedness plans (fourteen). A case whose list is empty
+# was either not asked or asked and in none of them: `Case.at_risk_asked` tells which (the same for disability).
 AT_RISK_GROUPS = {
     "humanitarian_emergency": _("Living in a humanitarian emergency"),
     "poor_economic_opportunities": _("Poor economic or employment opportunities"),
@@ -211,6 +212,7 @@ AT_RISK_GROUPS = {
     "sexual_gender_minority": _("Sexual or gender minority"),
     "ethnic_religious_minority": _("Ethnic or religious minority"),
     "homeless": _("Homeless or in precarious housing"),
+    "women_and_children": _("Women and children"),
 }
 
 # What the UNODC study found traffickers did, and what happened to victims, during the pandemic.

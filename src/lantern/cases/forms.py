@@ -67,8 +67,18 @@ class CaseForm(forms.Form):
         widget=CHECKBOXES,
         required=False,
     )
+    disability_asked = forms.BooleanField(
+        label=_("Asked about disability"),
+        required=False,
+        help_text=_('Tick when the person was asked, even if no difficulty is ticked above: that records "none".'),
+    )
     at_risk_groups = forms.MultipleChoiceField(
         label=_("At-risk groups"), choices=list(codes.AT_RISK_GROUPS.items()), widget=CHECKBOXES, required=False
+    )
+    at_risk_asked = forms.BooleanField(
+        label=_("Asked about the at-risk groups"),
+        required=False,
+        help_text=_('Tick when the person was asked, even if no group is ticked above: that records "none".'),
     )
     crisis_circumstances = forms.MultipleChoiceField(
         label=_("Crisis circumstances"),
@@ -116,7 +126,8 @@ class CaseForm(forms.Form):
     )  # fmt: skip
     CONTEXT: tuple[str, ...] = (
         "forms_of_exploitation", "forced_labour_industry", "recruitment_methods", "recruitment_platforms",
-        "methods_of_control", "disability_domains", "at_risk_groups", "crisis_circumstances",
+        "methods_of_control", "disability_domains", "disability_asked", "at_risk_groups", "at_risk_asked",
+        "crisis_circumstances",
         "migration_status", "recruitment_country", "recruitment_region", "exploitation_country",
         "exploitation_region", "may_be_child", "separation",
     )  # fmt: skip

@@ -294,6 +294,9 @@ def _synthetic_person(
         "crisis_circumstances": circumstances,
         "at_risk_groups": risk_groups,
         "disability_domains": disability,
+        # About one person in four was not asked (drawn from the name, not the generator: the seeds keep their cases).
+        "at_risk_asked": bool(risk_groups) or len(first) % 4 != 0,
+        "disability_asked": bool(disability) or len(family) % 4 != 0,
         "migration_status": "citizen"
         if citizenship == "GR"
         else str(_pick(rng, [("irregular", 0.45), ("regular", 0.25), ("asylum_seeker", 0.2), ("refugee", 0.1)])),

@@ -180,8 +180,12 @@ class Case(models.Model):
     sex_exploitation_types = models.JSONField(default=list, blank=True)
     vulnerabilities = models.JSONField(default=list, blank=True)
     disability_domains = models.JSONField(default=list, blank=True)
+    # Whether the person was asked: an empty list is "none" when asked, "not asked" otherwise (a domain or a group
+    # recorded says it was asked).
+    disability_asked = models.BooleanField(default=False)
     migration_status = models.CharField(max_length=20, blank=True, default="")
     at_risk_groups = models.JSONField(default=list, blank=True)
+    at_risk_asked = models.BooleanField(default=False)
     crisis_circumstances = models.JSONField(default=list, blank=True)
     recruitment_country = models.CharField(max_length=2, blank=True, default="")
     recruitment_region = models.CharField(max_length=100, blank=True, default="")

@@ -57,8 +57,10 @@ class ContextData:
     sex_exploitation_types: list[str] = field(default_factory=list)
     vulnerabilities: list[str] = field(default_factory=list)
     disability_domains: list[str] = field(default_factory=list)
+    disability_asked: bool = False  # asked, even if none is recorded: "none" rather than "not asked"
     migration_status: str = ""
     at_risk_groups: list[str] = field(default_factory=list)
+    at_risk_asked: bool = False
     crisis_circumstances: list[str] = field(default_factory=list)
     recruitment_country: str = ""
     recruitment_region: str = ""
@@ -200,6 +202,9 @@ def clean_context(data: ContextData) -> tuple[ContextData, dict[str, str]]:
         errors["vulnerability_details"] = ngettext(
             "At most %(n)d character.", "At most %(n)d characters.", VULNERABILITY_DETAILS_LIMIT
         ) % {"n": VULNERABILITY_DETAILS_LIMIT}
+    # A domain or a group recorded was asked about; nothing recorded is "none" only when the person was asked.
+    data.disability_asked = bool(data.disability_asked) or bool(data.disability_domains)
+    data.at_risk_asked = bool(data.at_risk_asked) or bool(data.at_risk_groups)
     if data.age_when_trafficked is not None and not 0 <= data.age_when_trafficked <= 120:
         errors["age_when_trafficked"] = _("Between 0 and 120.")
     return data, errors

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from lantern.cases import children, codes, selectors, services
 from lantern.cases.forms import (
@@ -341,6 +341,10 @@ def _labels(case: Case) -> dict[str, Any]:
     def names(values: list[str], table: dict[str, Any]) -> list[str]:
         return [str(table.get(v, v)) for v in values]
 
+    def asked(was_asked: bool) -> list[str]:
+        """Nothing recorded: "none" when the person was asked, "not asked" otherwise."""
+        return [str(pgettext("answer", "None") if was_asked else _("Not asked"))]
+
     person = case.person
     return {
         "languages": [_language(code) for code in [person.primary_language, *person.other_languages] if code],
@@ -354,8 +358,8 @@ def _labels(case: Case) -> dict[str, Any]:
         "platforms": case.recruitment_platforms,
         "control": names(case.methods_of_control, codes.METHODS_OF_CONTROL),
         "crisis": names(case.crisis_circumstances, codes.CRISIS_CIRCUMSTANCES),
-        "risk_groups": names(case.at_risk_groups, codes.AT_RISK_GROUPS),
-        "disability": names(case.disability_domains, codes.DISABILITY_DOMAINS),
+        "risk_groups": names(case.at_risk_groups, codes.AT_RISK_GROUPS) or asked(case.at_risk_asked),
+        "disability": names(case.disability_domains, codes.DISABILITY_DOMAINS) or asked(case.disability_asked),
         "needs": names(case.needs, codes.SERVICE_TYPES),
         "contact": str(codes.CONTACT_ROUTES.get(case.person.contact_route, case.person.contact_route)),
     }

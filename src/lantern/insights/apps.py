@@ -12,7 +12,7 @@ class InsightsConfig(AppConfig):
 
         from django.utils.translation import gettext_lazy as _
 
-        from lantern.core import navigation, periodic
+        from lantern.core import navigation, periodic, words
         from lantern.core.permissions import can
         from lantern.insights.permissions import InsightAction
 
@@ -23,6 +23,12 @@ class InsightsConfig(AppConfig):
         periodic.register(
             "insights.refresh_full", every=timedelta(hours=24), function="lantern.insights.services.refresh_full_job"
         )
+        from lantern.insights import dashboards
+
+        # The dimensions the indicators compute (the others are the cases' codes, registered by the cases app).
+        words.register("child", lambda: dashboards.CHILD_NAMES)
+        words.register("disability", lambda: dashboards.DISABILITY_NAMES)
+        words.register("at_risk", dashboards.at_risk_names)
         navigation.register(
             navigation.NavEntry(
                 label=_("Indicators"),

@@ -15,7 +15,9 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from lantern.cases.codes import AT_RISK_GROUPS
 from lantern.core import words
 from lantern.core.models import Organisation
 from lantern.insights import indicators
@@ -54,7 +56,26 @@ DIMENSION_NAMES: dict[str, Promise] = {
     "form": _("Form of exploitation"),
     "border": _("Domestic or cross-border"),
     "platform": _("Platform"),
+    "child": _("Child or adult"),
+    "disability": _("Disability"),
+    "at_risk": _("At-risk group"),
 }
+# The words of the options computed by the indicators (registered in lantern.core.words by the app); an empty
+# option reads "Not known" on the pages.
+CHILD_NAMES: dict[str, Promise] = {
+    indicators.CHILD: _("Child"),
+    indicators.PRESUMED_CHILD: _("Presumed a child (age unknown)"),
+    indicators.ADULT: _("Adult"),
+}
+ANSWER_NAMES: dict[str, Promise] = {
+    indicators.NONE: pgettext_lazy("answer", "None"),
+    indicators.NOT_ASKED: _("Not asked"),
+}
+DISABILITY_NAMES: dict[str, Promise] = {indicators.WITH_DISABILITY: _("With a disability"), **ANSWER_NAMES}
+
+
+def at_risk_names() -> dict[str, Any]:
+    return {**AT_RISK_GROUPS, indicators.MULTIPLE_GROUPS: _("Several groups"), **ANSWER_NAMES}
 
 
 def group_label(dimension: str, code: str) -> str:
@@ -230,6 +251,16 @@ def _platforms(viewer: Viewer, filters: Filters) -> list[ChartSeries]:
     return kept
 
 
+def _in_order(points: list[Point], dimension: str) -> list[Point]:
+    """The options of a computed dimension in the order of their words (the groups, then several, none, not asked;
+    unknown last); the others as they come (by code)."""
+    names = {"child": CHILD_NAMES, "disability": DISABILITY_NAMES, "at_risk": at_risk_names()}.get(dimension)
+    if names is None:
+        return points
+    order = list(names)
+    return sorted(points, key=lambda p: order.index(p.group) if p.group in order else len(order))
+
+
 def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     default_start, default_end = default_window(today)
     start = month_of(filters.start) if filters.start else default_start
@@ -332,7 +363,7 @@ def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], 
             new_cases,
             dimension,
             str(_("New cases in the period by %(dimension)s") % {"dimension": str(DIMENSION_NAMES[dimension]).lower()}),
-            breakdown(viewer, new_cases, window, by=dimension),
+            _in_order(breakdown(viewer, new_cases, window, by=dimension), dimension),
         )
         for dimension in new_cases.disaggregations
     ]

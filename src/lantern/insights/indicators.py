@@ -48,9 +48,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lantern.cases.codes import CaseStatus
+from lantern.cases.codes import CaseStatus, MinorityBasis
 from lantern.cases.identification.selectors import notifications_in_scope
-from lantern.cases.models import Case, Decision, Stage, TimelineEntry
+from lantern.cases.models import Case, Decision, Guardian, Stage, TimelineEntry
 from lantern.core.models import OrganisationType
 from lantern.crisis.selectors import active_crises, minimum_package
 from lantern.justice.models import Compensation, Hearing, HearingStatus, Proceeding
@@ -62,7 +62,19 @@ from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay
 Cell = dict[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "changed since the epoch": every month that has data
 NUMERATOR_ONLY_DIMENSIONS = ("platform",)
-DIMENSIONS = ("sex", "age_band", "form", "border", "platform")
+DIMENSIONS = ("sex", "age_band", "form", "border", "platform", "child", "disability", "at_risk")
+
+# The options of the dimensions computed here (the others are the cases' own codes). A child is a child by birth
+# date or age assessment; a person of unknown age who may be a child is presumed one (cases.minority.decide, kept in
+# `Case.is_minor` and `Case.minority_basis`) and counted apart; unknown: nothing says either.
+CHILD = "child"
+PRESUMED_CHILD = "presumed_child"
+ADULT = "adult"
+# A list of codes recorded (disability domains, at-risk groups): one of them, several, asked and none, not asked.
+WITH_DISABILITY = "disability"
+MULTIPLE_GROUPS = "multiple"
+NONE = "none"
+NOT_ASKED = "not_asked"
 
 
 class Unit:
@@ -238,6 +250,17 @@ def _cases() -> QuerySet[Any]:
     return Case.objects.order_by()
 
 
+def _child_or_adult() -> SqlCase:
+    """A case's option of the child dimension, as the case registry decided it (`cases.minority.decide`)."""
+    return SqlCase(
+        When(is_minor=False, then=Value(ADULT)),
+        When(is_minor=True, minority_basis=MinorityBasis.PRESUMED, then=Value(PRESUMED_CHILD)),
+        When(is_minor=True, then=Value(CHILD)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def _case_cells(periods: list[date]) -> QuerySet[Any]:
     """Cases identified in the periods, with the month and the disaggregations as columns."""
     return (
@@ -247,6 +270,9 @@ def _case_cells(periods: list[date]) -> QuerySet[Any]:
             period=TruncMonth("identified_on"),
             first_form=KT("forms_of_exploitation__0"),
             second_form=KT("forms_of_exploitation__1"),
+            first_domain=KT("disability_domains__0"),
+            first_group=KT("at_risk_groups__0"),
+            second_group=KT("at_risk_groups__1"),
         )
         .annotate(
             form=SqlCase(
@@ -262,6 +288,20 @@ def _case_cells(periods: list[date]) -> QuerySet[Any]:
             ),
             sex=F("person__gender"),
             region=F("exploitation_region"),
+            child=_child_or_adult(),
+            disability=SqlCase(
+                When(first_domain__isnull=False, then=Value(WITH_DISABILITY)),
+                When(disability_asked=True, then=Value(NONE)),
+                default=Value(NOT_ASKED),
+                output_field=CharField(),
+            ),
+            at_risk=SqlCase(
+                When(second_group__isnull=False, then=Value(MULTIPLE_GROUPS)),
+                When(first_group__isnull=False, then=F("first_group")),
+                When(at_risk_asked=True, then=Value(NONE)),
+                default=Value(NOT_ASKED),
+                output_field=CharField(),
+            ),
         )
     )
 
@@ -305,6 +345,10 @@ def _notification_cells(periods: list[date]) -> QuerySet[Any]:
             ),
             sex=F("gender"),
             region=F("exploitation_region"),
+            # Only adults are notified anonymously; the notification records no disability nor at-risk group.
+            child=Value(ADULT, output_field=CharField()),
+            disability=Value(NOT_ASKED, output_field=CharField()),
+            at_risk=Value(NOT_ASKED, output_field=CharField()),
         )
     )
 
@@ -312,7 +356,8 @@ def _notification_cells(periods: list[date]) -> QuerySet[Any]:
 def new_cases(periods: list[date], now: datetime) -> Iterable[Cell]:
     """Cases and anonymous notifications, counted in one query (a UNION of the two aggregates; a cell both have
     is added up here)."""
-    columns = ("period", "region", "organisation_id", "sex", "age_band", "form", "border")
+    columns = ("period", "region", "organisation_id", "sex", "age_band", "form", "border", "child", "disability",
+               "at_risk")  # fmt: skip
     cases = _case_cells(periods).values(*columns).annotate(numerator=Count("id"))
     notified = _notification_cells(periods).values(*columns).annotate(numerator=Count("id"))
     counts: dict[tuple[Any, ...], int] = {}
@@ -326,7 +371,7 @@ def _share_of_cases(condition: Q) -> Callable[[list[date], datetime], Iterable[C
     def compute(periods: list[date], now: datetime) -> Iterable[Cell]:
         return (
             _case_cells(periods)
-            .values("period", "region", "organisation_id", "sex", "age_band")
+            .values("period", "region", "organisation_id", "sex", "age_band", "child")
             .annotate(numerator=Count("id", filter=condition), denominator=Count("id"))
         )
 
@@ -513,33 +558,29 @@ def _first_service_changed(since: Since) -> set[date]:
 
 
 def package_coverage(periods: list[date], now: datetime) -> Iterable[Cell]:
-    """Open cases, while a crisis lasts, offered every service of the minimum package that is due for them.
+    """Open cases offered every item of the minimum package that is due for them, by child or adult.
 
     The rule is the referral workflow's (`lantern.referrals.selectors.cases_missing_package`), counted here over
-    every organisation: a service is due for a case identified more than its deadline ago (counted from the crisis
+    every organisation: at all times, an unaccompanied or separated child has a guardian by `Case.guardian_due`;
+    while a crisis lasts, a service is due for a case identified more than its deadline ago (counted from the crisis
     start for cases identified before it)."""
     today = now.date()
+    appointed = Guardian.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+    missing, due = Q(~Exists(appointed), guardian_due__lt=today), Q(guardian_due__lt=today)
     crisis = active_crises(on=today).first()
-    if crisis is None:
-        return []
-    due_before = {
-        item.service_type: today - timedelta(days=item.deadline_days)
-        for item in minimum_package()
-        if crisis.starts_on + timedelta(days=item.deadline_days) < today
-    }
-    if not due_before:
-        return []
-    missing, due = Q(), Q()
-    for service_type, cutoff in due_before.items():
-        met = _referrals().filter(case=OuterRef("pk"), service_type=service_type, status__in=MEETS_NEED)
-        missing |= Q(~Exists(met), identified_on__lt=cutoff)
-        due |= Q(identified_on__lt=cutoff)
+    for item in minimum_package() if crisis is not None else []:
+        assert crisis is not None
+        if crisis.starts_on + timedelta(days=item.deadline_days) < today:
+            cutoff = today - timedelta(days=item.deadline_days)
+            met = _referrals().filter(case=OuterRef("pk"), service_type=item.service_type, status__in=MEETS_NEED)
+            missing |= Q(~Exists(met), identified_on__lt=cutoff)
+            due |= Q(identified_on__lt=cutoff)
     rows = (
         _cases()
         .exclude(stage=Stage.CLOSED)
         .filter(due)
-        .annotate(region=F("exploitation_region"))
-        .values("region", "organisation_id")
+        .annotate(region=F("exploitation_region"), child=_child_or_adult())
+        .values("region", "organisation_id", "child")
         .annotate(missing=Count("id", filter=missing), denominator=Count("id"))
     )
     period = month_of(today)
@@ -805,6 +846,85 @@ def _awards_changed(since: Since) -> set[date]:
 
 # --- The registry -------------------------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class NrmSpeed:
+    """One indicator of the speed of the mechanism: the step it measures (the referral to the competent authority,
+    or its first decision of a kind), and whether it is the share taken in time rather than the mean wait."""
+
+    code: str
+    step: str
+    label: Promise
+    definition: Promise
+    in_time: bool = False
+
+
+NRM_SPEED = (
+    NrmSpeed(
+        "nrm_days_to_referral",
+        "referral",
+        _("Days from identification to referral to the competent authority"),
+        _(
+            "For the cases referred to the competent authority in the month, the average number of days from "
+            "identification to the referral."
+        ),
+    ),
+    NrmSpeed(
+        "nrm_days_to_reasonable_grounds",
+        Decision.Kind.REASONABLE_GROUNDS,
+        _("Days from identification to the reasonable-grounds decision"),
+        _(
+            "For the cases whose first reasonable-grounds decision the competent authority took in the month, "
+            "the average number of days from identification to that decision."
+        ),
+    ),
+    NrmSpeed(
+        "nrm_days_to_conclusive_grounds",
+        Decision.Kind.CONCLUSIVE_GROUNDS,
+        _("Days from identification to the conclusive-grounds decision"),
+        _(
+            "For the cases whose first conclusive-grounds decision the competent authority took in the month, "
+            "the average number of days from identification to that decision."
+        ),
+    ),
+    NrmSpeed(
+        "nrm_reasonable_grounds_in_time",
+        Decision.Kind.REASONABLE_GROUNDS,
+        _("Reasonable-grounds decisions within the statutory deadline"),
+        _(
+            "Of the first reasonable-grounds decisions taken in the month, the share taken by the deadline the "
+            "country's NRM sets (working days from the referral)."
+        ),
+        in_time=True,
+    ),
+)
+
+
+def _nrm_speed(row: NrmSpeed) -> Indicator:
+    if row.in_time:
+        return Indicator(
+            code=row.code,
+            label=row.label,
+            definition=row.definition,
+            unit=Unit.PERCENT,
+            kind="share",
+            compute=reasonable_grounds_in_time,
+            changed=_nrm_changed(row.step),
+            source="cases",
+        )
+    return Indicator(
+        code=row.code,
+        label=row.label,
+        definition=row.definition,
+        unit=Unit.DAYS,
+        kind="mean",
+        compute=_nrm_days(row.step),
+        changed=_nrm_changed(row.step),
+        source="cases",
+        people=("denominator",),  # the cases averaged over
+    )
+
+
 ONLINE = Q(recruited_online=True)
 PRIVATE_HOME = _json_list_has("crisis_circumstances", '"exploited_in_private_home"')
 
@@ -817,11 +937,11 @@ REGISTRY: dict[str, Indicator] = {
             definition=_(
                 "Presumed victims identified in the month (by the date of identification), with the adults "
                 "notified anonymously after declining the national referral mechanism, by sex, age band, form of "
-                "exploitation and whether the trafficking crossed a border."
+                "exploitation, whether the trafficking crossed a border, child or adult, disability and at-risk group."
             ),
             unit=Unit.CASES,
             kind="count",
-            disaggregations=("sex", "age_band", "form", "border"),
+            disaggregations=("sex", "age_band", "form", "border", "child", "disability", "at_risk"),
             compute=new_cases,
             changed=_cases_changed,
             source="cases",
@@ -835,7 +955,7 @@ REGISTRY: dict[str, Indicator] = {
             ),
             unit=Unit.PERCENT,
             kind="share",
-            disaggregations=("sex", "age_band"),
+            disaggregations=("sex", "age_band", "child"),
             compute=_share_of_cases(ONLINE),
             changed=_cases_changed,
             source="cases",
@@ -863,7 +983,7 @@ REGISTRY: dict[str, Indicator] = {
             ),
             unit=Unit.PERCENT,
             kind="share",
-            disaggregations=("sex", "age_band"),
+            disaggregations=("sex", "age_band", "child"),
             compute=_share_of_cases(PRIVATE_HOME),
             changed=_cases_changed,
             source="cases",
@@ -882,61 +1002,7 @@ REGISTRY: dict[str, Indicator] = {
             source="referrals",
             people=("denominator",),  # the cases averaged over
         ),
-        Indicator(
-            code="nrm_days_to_referral",
-            label=_("Days from identification to referral to the competent authority"),
-            definition=_(
-                "For the cases referred to the competent authority in the month, the average number of days from "
-                "identification to the referral."
-            ),
-            unit=Unit.DAYS,
-            kind="mean",
-            compute=_nrm_days("referral"),
-            changed=_nrm_changed("referral"),
-            source="cases",
-            people=("denominator",),  # the cases averaged over
-        ),
-        Indicator(
-            code="nrm_days_to_reasonable_grounds",
-            label=_("Days from identification to the reasonable-grounds decision"),
-            definition=_(
-                "For the cases whose first reasonable-grounds decision the competent authority took in the month, "
-                "the average number of days from identification to that decision."
-            ),
-            unit=Unit.DAYS,
-            kind="mean",
-            compute=_nrm_days(Decision.Kind.REASONABLE_GROUNDS),
-            changed=_nrm_changed(Decision.Kind.REASONABLE_GROUNDS),
-            source="cases",
-            people=("denominator",),
-        ),
-        Indicator(
-            code="nrm_days_to_conclusive_grounds",
-            label=_("Days from identification to the conclusive-grounds decision"),
-            definition=_(
-                "For the cases whose first conclusive-grounds decision the competent authority took in the month, "
-                "the average number of days from identification to that decision."
-            ),
-            unit=Unit.DAYS,
-            kind="mean",
-            compute=_nrm_days(Decision.Kind.CONCLUSIVE_GROUNDS),
-            changed=_nrm_changed(Decision.Kind.CONCLUSIVE_GROUNDS),
-            source="cases",
-            people=("denominator",),
-        ),
-        Indicator(
-            code="nrm_reasonable_grounds_in_time",
-            label=_("Reasonable-grounds decisions within the statutory deadline"),
-            definition=_(
-                "Of the first reasonable-grounds decisions taken in the month, the share taken by the deadline the "
-                "country's NRM sets (working days from the referral)."
-            ),
-            unit=Unit.PERCENT,
-            kind="share",
-            compute=reasonable_grounds_in_time,
-            changed=_nrm_changed(Decision.Kind.REASONABLE_GROUNDS),
-            source="cases",
-        ),
+        *(_nrm_speed(row) for row in NRM_SPEED),
         Indicator(
             code="referrals_overdue",
             label=_("Referrals answered late"),
@@ -954,11 +1020,14 @@ REGISTRY: dict[str, Indicator] = {
             code="package_coverage",
             label=_("Minimum-package coverage"),
             definition=_(
-                "While a crisis lasts, the share of open cases that have been offered every service of the minimum "
-                "package due for them. Measured at each refresh for the current month."
+                "The share of open cases that have been offered every item of the minimum package due for them: at "
+                "all times a guardian for an unaccompanied or separated child, within the days the country's "
+                "profile sets; while a crisis lasts, every service within its deadline. By child or adult. "
+                "Measured at each refresh for the current month."
             ),
             unit=Unit.PERCENT,
             kind="share",
+            disaggregations=("child",),
             compute=package_coverage,
             snapshot=True,
             source="referrals",

@@ -30,6 +30,9 @@ class IndicatorValue(models.Model):
     form = models.CharField(max_length=40, blank=True, default="", help_text="form of exploitation, or Multiple")
     border = models.CharField(max_length=12, blank=True, default="", help_text="domestic or cross_border")
     platform = models.CharField(max_length=40, blank=True, default="", help_text="online recruitment platform")
+    child = models.CharField(max_length=16, blank=True, default="", help_text="child, presumed_child or adult")
+    disability = models.CharField(max_length=12, blank=True, default="", help_text="disability, none or not_asked")
+    at_risk = models.CharField(max_length=40, blank=True, default="", help_text="at-risk group, multiple, none...")
     numerator = models.FloatField()
     denominator = models.FloatField(null=True, blank=True)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lantern.core.permissions import can
 from lantern.core.views import page_user
 from lantern.insights import charts, indicators
-from lantern.insights.dashboards import BORDER_NAMES, Dashboard, cell_text, dashboard
+from lantern.insights.dashboards import BORDER_NAMES, DIMENSION_NAMES, Dashboard, cell_text, dashboard
 from lantern.insights.forms import FilterForm, ImpactForm
 from lantern.insights.impact import Impact, analyse, change_of
 from lantern.insights.permissions import InsightAction
@@ -123,7 +123,12 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
     page_user(request, InsightAction.VIEW)
     checkpoints = refresh_checkpoints()
     rows = [
-        (indicator, indicators.UNIT_LABELS[indicator.unit], checkpoints.get(indicator.code))
+        (
+            indicator,
+            indicators.UNIT_LABELS[indicator.unit],
+            checkpoints.get(indicator.code),
+            [str(DIMENSION_NAMES[d]) for d in indicator.disaggregations],
+        )
         for indicator in indicators.REGISTRY.values()
     ]
     return render(request, "insights/indicators.html", {"rows": rows})

@@ -149,7 +149,7 @@ def load() -> None:
         answer=later.answers.get(item_id="DAT-1"),
         lantern_decision="overridden",
         level=3,
-        override_reason="Indicators are split by sex and age, not yet by disability.",
+        override_reason="New cases are split by disability, but most other indicators only by sex and age.",
     )
     services.assessment_submit(actor=coordinator, assessment=earlier)
     for item_id, title, owner, days in (

@@ -90,9 +90,10 @@ def operating_status(actor: User, country: str) -> Found:
 def disaggregated_indicators(actor: User, country: str) -> Found:
     available = [i for i in INDICATORS.values() if i.available]
     by_sex_age = [i for i in available if {"sex", "age_band"} <= set(i.disaggregations)]
-    # Lantern records disability among vulnerabilities but no indicator is split by it yet: at most developing.
-    level = 3 if by_sex_age else 2 if available else 1
-    return Found({"indicators": len(available), "by_sex_and_age": len(by_sex_age), "by_disability": 0}, level)
+    by_disability = [i for i in available if "disability" in i.disaggregations]
+    level = (4 if by_disability else 3) if by_sex_age else 2 if available else 1
+    figures = {"indicators": len(available), "by_sex_and_age": len(by_sex_age), "by_disability": len(by_disability)}
+    return Found(figures, level)
 
 
 def statistics_published(actor: User, country: str) -> Found:
@@ -180,12 +181,13 @@ def describe(source: str, figures: dict[str, Any]) -> str:
         }
     if source == "disaggregated_indicators":
         return ngettext(
-            "%(n)s indicator, %(both)s by sex and age; none by disability.",
-            "%(n)s indicators, %(both)s by sex and age; none by disability.",
+            "%(n)s indicator, %(both)s by sex and age; %(disability)s by disability.",
+            "%(n)s indicators, %(both)s by sex and age; %(disability)s by disability.",
             f["indicators"],
         ) % {
             "n": f["indicators"],
             "both": f["by_sex_and_age"],
+            "disability": f.get("by_disability", 0),
         }
     if source == "statistics_published":
         return _("%(n)s privacy-protected releases, %(recent)s in the last year.") % {

@@ -194,7 +194,7 @@ def package_visible(user: User) -> bool:
 
 
 # The package's child item: an unaccompanied or separated child has a guardian by the day the country's profile
-# sets (`Case.guardian_due`, kept by the case registry), checked whenever the package is.
+# sets (`Case.guardian_due`, kept by the case registry), checked at all times, crisis or not.
 GUARDIAN_ITEM = "guardian"
 
 
@@ -207,19 +207,18 @@ def _service_missing(service_type: str, cutoff: date) -> Q:
 
 
 def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QuerySet[Case], dict[str, date]]:
-    """Open cases that, while a crisis lasts, have not been offered every service of the minimum package within
-    its deadline (counted from identification, or from the crisis start for cases identified before it). Returns
-    the cases and, for each service, the identification date before which a case is due."""
+    """Open cases that have not been offered every item of the minimum package due for them: always, a guardian for
+    an unaccompanied or separated child by the day the country's profile sets; while a crisis lasts, every service
+    within its deadline (counted from identification, or from the crisis start for cases identified before it).
+    Returns the cases and, for each item, the identification date before which a case is due (for the guardian:
+    the day of the check)."""
     on = on or timezone.localdate()
-    crisis = active_crises(on=on).first()
-    if crisis is None:
-        return Case.objects.none(), {}
     due_before: dict[str, date] = {}
-    for item in minimum_package():
-        if crisis.starts_on + timedelta(days=item.deadline_days) < on:
-            due_before[item.service_type] = on - timedelta(days=item.deadline_days)
-    if not due_before:
-        return Case.objects.none(), {}
+    crisis = active_crises(on=on).first()
+    if crisis is not None:
+        for item in minimum_package():
+            if crisis.starts_on + timedelta(days=item.deadline_days) < on:
+                due_before[item.service_type] = on - timedelta(days=item.deadline_days)
     due_before[GUARDIAN_ITEM] = on
     missing = Q()
     for service_type, cutoff in due_before.items():
@@ -232,6 +231,11 @@ def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QueryS
         .order_by("identified_on", "pk")
     )
     return cases, due_before
+
+
+def crisis_items_due(due_before: dict[str, date]) -> bool:
+    """Whether a crisis makes services of the package due (the guardian item is due at all times)."""
+    return any(item != GUARDIAN_ITEM for item in due_before)
 
 
 def package_missing_list(user: User) -> tuple[QuerySet[Case], dict[str, date]]:

@@ -286,7 +286,8 @@ def package_view(request: HttpRequest) -> HttpResponse:
     cases, due_before = selectors.package_missing_list(user)
     page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
     rows = _package_rows(user, list(page))
-    return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": bool(due_before)})
+    crisis_on = selectors.crisis_items_due(due_before)
+    return render(request, "referrals/package.html", {"page": page, "rows": rows, "crisis_on": crisis_on})
 
 
 def case_referrals_panel(request: HttpRequest, case: Case) -> str:
