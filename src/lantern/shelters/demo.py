@@ -73,8 +73,17 @@ def load() -> None:
         delivery_modes=["in_person"],
         weekly_capacity=10,
     )
+    # Three women who asked to go home (inside their recovery period, so at their own request), stranded by the
+    # border closure below.
     for stay, country in zip(stays[:3], ["UA", "NG", "MD"], strict=False):
-        services.repatriation_plan(actor=None, stay=stay, country=country, planned_on=today - timedelta(days=12))
+        services.repatriation_plan(
+            actor=None,
+            stay=stay,
+            country=country,
+            planned_on=today - timedelta(days=12),
+            own_request=True,
+            own_request_text="I want to go home to my children as soon as I can travel.",
+        )
     current = active_crises().first()
     if current is not None:
         crisis.measure_add(
