@@ -22,6 +22,7 @@ from lantern.cases.workdays import add_working_days
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import Scope, can, organisation_scope
 from lantern.core.roles import Role
+from lantern.core.words import staff_name
 
 LIST_FIELDS = (
     "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
@@ -61,7 +62,9 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
     cases = (
         cases_visible_to(user)
         .only(*LIST_FIELDS)
-        .prefetch_related(Prefetch("assigned_to", queryset=User.objects.only("id", "username")))
+        .prefetch_related(
+            Prefetch("assigned_to", queryset=User.objects.only("id", "username", "first_name", "last_name"))
+        )
     )
     order = "-created_at"
     if filters.stage:
@@ -119,6 +122,16 @@ def assignable_users(case: Case) -> QuerySet[User]:
         .only("id", "username", "first_name", "last_name")
         .order_by("username")
     )
+
+
+def staff_names(usernames: list[str]) -> dict[str, str]:
+    """username -> how the pages name that member of staff (full name, else username), in one query: the timeline
+    keeps the username an assignment was made to and shows the name the assign menu shows."""
+    wanted = sorted({name for name in usernames if name})
+    if not wanted:
+        return {}
+    users = User.objects.filter(username__in=wanted).only("id", "username", "first_name", "last_name")
+    return {u.get_username(): staff_name(u) for u in users}
 
 
 def latest_risk(case: Case) -> Assessment | None:

@@ -50,6 +50,7 @@ from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can
 from lantern.core.services import break_glass_open
 from lantern.core.views import BREAK_GLASS_ASKED, attempt, confirm_page, confirmed, form_errors, page_user, post_only
+from lantern.core.words import staff_name
 
 
 def _list_filters(request: HttpRequest) -> tuple[FilterForm, selectors.CaseFilters]:
@@ -223,6 +224,8 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         )
     today = timezone.localdate()
     risk = selectors.latest_risk(case)
+    timeline = list(selectors.case_timeline(case))
+    names = selectors.staff_names([str(e.detail.get("assignee") or "") for e in timeline if e.kind == "assign"])
     return {
         "case": case,
         "person": case.person,
@@ -230,7 +233,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "age": age_on(case.person.birth_date, today) if case.person.birth_date else None,
         "risk": risk,
         "overdue": case.next_deadline is not None and case.next_deadline < today and case.stage != Stage.CLOSED,
-        "timeline": [(entry, _timeline_detail(entry)) for entry in selectors.case_timeline(case)],
+        "timeline": [(entry, _timeline_detail(entry, names)) for entry in timeline],
         "may_assign": may_assign and case.stage != Stage.CLOSED,
         "assign_form": assign_form,
         "may_take": (
@@ -292,7 +295,7 @@ def _decisions(case: Case) -> list[dict[str, Any]]:
 
 
 def _colleagues(case: Case) -> list[tuple[int, str]]:
-    return [(u.pk, u.get_full_name() or u.get_username()) for u in selectors.assignable_users(case)]
+    return [(u.pk, staff_name(u)) for u in selectors.assignable_users(case)]
 
 
 def _locale() -> str:
@@ -320,14 +323,18 @@ def _place(country: str, region: str) -> str:
 FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}  # the form's order
 
 
-def _timeline_detail(entry: TimelineEntry) -> str:
+def _timeline_detail(entry: TimelineEntry, names: dict[str, str]) -> str:
     """What an entry adds to its label, in words: the fields a change touched (never their values), who a case
-    was assigned to."""
+    was assigned to (named as the assign menu names her: `names`, username -> display name), the organisation a
+    case was handed over to."""
     if entry.kind == "update":
         fields = sorted(entry.detail.get("fields", []), key=lambda name: FIELD_ORDER.get(name, len(FIELD_ORDER)))
         return str(listing.join([str(FIELD_LABELS.get(name, name)) for name in fields]))
     if entry.kind == "assign":
-        return str(entry.detail.get("assignee") or _("nobody"))
+        assignee = str(entry.detail.get("assignee") or "")
+        return names.get(assignee, assignee) or _("nobody")
+    if entry.kind == "transfer":
+        return str(entry.detail.get("to_name") or "")
     return ""
 
 
