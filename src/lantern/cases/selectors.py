@@ -28,6 +28,7 @@ LIST_FIELDS = (
     "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
     "assigned_to_id", "assigned_at", "next_deadline", "has_unmet_needs", "age_band", "trafficking_status",
 )  # fmt: skip
+STAFF_NAME_FIELDS = ("id", "username", "first_name", "last_name")  # what a list needs to name the assignee
 
 
 def cases_visible_to(user: User, action: str = CaseAction.VIEW) -> QuerySet[Case]:
