@@ -19,8 +19,8 @@ from lantern.cases.models import Assessment, Case, Consent, Decision, Person, St
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import holidays_for, name_index, profile_for
 from lantern.cases.workdays import add_working_days
-from lantern.core.models import Organisation, User
-from lantern.core.permissions import Scope, can, organisation_scope
+from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.permissions import Scope, can, organisation_scope, role_allowed
 from lantern.core.roles import Role
 from lantern.core.words import staff_name
 
@@ -133,6 +133,17 @@ def staff_names(usernames: list[str]) -> dict[str, str]:
         return {}
     users = User.objects.filter(username__in=wanted).only("id", "username", "first_name", "last_name")
     return {u.get_username(): staff_name(u) for u in users}
+
+
+def transfer_targets(case: Case) -> list[tuple[Organisation, bool]]:
+    """Where a case may be handed over: the organisations that hold cases (caseworkers, supervisors), other than
+    its own, each with whether the person consented to a referral to it (the hand-over needs that consent)."""
+    consented = set(
+        case.consents.filter(purpose="referral", withdrawn_at__isnull=True).values_list("recipient_id", flat=True)
+    )
+    types = sorted(t for t in OrganisationType.values if role_allowed(Role.CASEWORKER, t))
+    organisations = Organisation.objects.filter(type__in=types).exclude(pk=case.organisation_id).order_by("name")
+    return [(o, o.pk in consented) for o in organisations]
 
 
 def latest_risk(case: Case) -> Assessment | None:

@@ -37,6 +37,7 @@ from lantern.cases.forms import (
     ReferToAuthorityForm,
     RiskForm,
     ServeForm,
+    TransferForm,
 )
 from lantern.cases.models import Case, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
@@ -242,6 +243,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
             and case.stage != Stage.CLOSED
             and can(user, CaseAction.TAKE, case)
         ),
+        **_holder_context(user, case, forms.get("transfer_form")),
         "may_edit": may_update and case.stage != Stage.CLOSED and case.anonymised_at is None,
         "notes": case.notes.select_related("author"),
         "consents": case.consents.select_related("recipient"),
@@ -259,6 +261,22 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "close_form": forms.get("close_form") or CloseForm(),
         **_child_context(case, forms),
     }
+
+
+def _holder_context(user: User, case: Case, transfer_form: TransferForm | None) -> dict[str, Any]:
+    """Who holds the case: a case of an organisation with no caseworkers (a police unit's) is held by nobody until
+    it is handed over; those who may hand it over get the form, the organisations the person consented to first."""
+    holds = services.holds_cases(case.organisation)
+    may_transfer = can(user, CaseAction.TRANSFER, case) and case.stage != Stage.CLOSED and case.anonymised_at is None
+    if may_transfer and transfer_form is None:
+        transfer_form = TransferForm(organisations=_transfer_choices(case), auto_id="transfer_%s")
+    return {"nobody_holds": not holds, "may_transfer": may_transfer, "transfer_form": transfer_form}
+
+
+def _transfer_choices(case: Case) -> list[tuple[int, str]]:
+    targets = selectors.transfer_targets(case)
+    consented = [(o.pk, _("%(name)s (consent recorded)") % {"name": o.name}) for o, ok in targets if ok]
+    return consented + [(o.pk, o.name) for o, ok in targets if not ok]
 
 
 def _child_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
@@ -659,6 +677,40 @@ def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
             )
             return redirect("cases:detail", reference=case.reference)
     return _case_page(request, user, case, status=422, assign_form=form)
+
+
+@login_required
+@post_only
+def transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Hand the case over to another organisation (after a confirmation: the giving side may lose sight of it)."""
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.TRANSFER)
+    form = TransferForm(request.POST, organisations=_transfer_choices(case), auto_id="transfer_%s")
+    if form.is_valid():
+        target = next(o for o, _ok in selectors.transfer_targets(case) if o.pk == form.cleaned_data["organisation"])
+        if not confirmed(request):
+            return confirm_page(
+                request,
+                title=_("Hand %(reference)s over to %(name)s?") % {"reference": case.reference, "name": target.name},
+                consequence=_(
+                    "%(name)s will hold the case from now on, with its history; its supervisor gives it to a "
+                    "caseworker. Your organisation keeps only what its role allows on another organisation's case "
+                    "(a first responder no longer sees it)."
+                )
+                % {"name": target.name},
+                button=_("Yes, hand the case over"),
+                keep=("organisation",),
+            )
+        try:
+            services.case_transfer(actor=user, case=case, to=target)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The case is handed over to %(name)s.") % {"name": target.name})
+            if can(user, CaseAction.VIEW, case):
+                return redirect("cases:detail", reference=case.reference)
+            return redirect("cases:list")
+    return _case_page(request, user, case, status=422, transfer_form=form)
 
 
 @login_required
