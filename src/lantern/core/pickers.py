@@ -55,6 +55,10 @@ class PickerInput(forms.TextInput):
         widget["options"] = codes.country_choices() if self.kind == "country" else codes.language_choices()
         widget["list_id"] = f"{widget['attrs'].get('id') or name}-options"
         widget["kind"] = self.kind
+        # The browser's own list shows an option's text beside its name: the name alone, in the reader's language
+        # (a Latin code or English alias beside an Arabic or Cyrillic name reads as noise); the aliases ("Farsi")
+        # only to readers of a Latin script, who may know a language by them.
+        widget["latin_reader"] = codes.reader_writes_latin()
         widget["multiple"] = self.multiple
         return context
 
