@@ -13,7 +13,7 @@ from lantern.core.models import Alert, AuditEvent
 from lantern.providers.models import CapacityWeek, Offering
 from lantern.referrals import selectors, services
 from lantern.referrals.models import Referral, Status
-from tests.conftest import World
+from tests.conftest import World, consented_cases
 
 
 def test_without_consent_for_that_recipient_nothing_is_stored(case: Case, world: World, offers: dict) -> None:
@@ -76,12 +76,12 @@ def test_accepting_never_goes_past_capacity(consented_case: Case, world: World, 
     referrals = [
         services.referral_create(
             actor=world.caseworker,
-            case=consented_case,
+            case=each,
             recipient=world.legal_aid,
             service_type="legal_counselling",
             idempotency_key=f"k{i}",
         )
-        for i in range(3)
+        for i, each in enumerate([consented_case, *consented_cases(world, 2)])
     ]
     services.referral_accept(actor=world.provider, referral=referrals[0])
     services.referral_accept(actor=world.provider, referral=referrals[1])
@@ -108,7 +108,7 @@ def test_staff_absence_and_reduced_service_shrink_capacity(consented_case: Case,
     )
     second = services.referral_create(
         actor=world.caseworker,
-        case=consented_case,
+        case=consented_cases(world, 1)[0],
         recipient=world.legal_aid,
         service_type="legal_counselling",
         idempotency_key="b",
