@@ -314,6 +314,24 @@ def offers(world: World) -> dict[str, Offering]:
     }
 
 
+def consented_cases(world: World, count: int) -> list[Case]:
+    """More of NGO A's cases whose person consented to a referral to the legal aid clinic: a need is sent once to an
+    organisation while its referral is open, so several open referrals there are several cases."""
+    made = []
+    for n in range(count):
+        one = cases.case_register(
+            actor=world.caseworker,
+            organisation=world.ngo_a,
+            person=PersonData(first_name=f"Person {n}"),
+            consent_to_case_management=True,
+        )
+        cases.consent_give(
+            actor=world.caseworker, case=one, purpose="referral", recipient=world.legal_aid, given_on=date(2026, 2, 20)
+        )
+        made.append(one)
+    return made
+
+
 @pytest.fixture
 def consented_case(case: Case, world: World) -> Case:
     cases.consent_give(

@@ -21,7 +21,7 @@ from lantern.core.api import router as core_router
 from lantern.core.errors import database_unavailable, request_too_large
 from lantern.core.models import User
 from lantern.core.permissions import needs_second_factor
-from lantern.core.problems import PROBLEM_CONTENT_TYPE, problem_response, validation_errors
+from lantern.core.problems import PROBLEM_CONTENT_TYPE, is_conflict, problem_response, validation_errors
 from lantern.core.services import token_authenticate
 from lantern.crisis.api import router as crisis_router
 from lantern.insights.api import router as insights_router
@@ -135,6 +135,8 @@ def _schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if is_conflict(exc):
+        return problem_response(409, detail="This is already recorded.", errors=validation_errors(exc))
     return problem_response(422, detail="Some values are not valid.", errors=validation_errors(exc))
 
 

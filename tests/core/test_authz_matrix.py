@@ -102,6 +102,17 @@ def _made_public(world: World, case: Case) -> None:
     Offering.objects.filter(organisation=world.legal_aid).update(is_public=True, public_contact="+30 210 555 0100")
 
 
+def _first_referral_answered(world: World, case: Case) -> None:
+    # The same need is not sent again to the same organisation while the first referral is open (a 409).
+    Referral.objects.filter(recipient=world.legal_aid).update(status="declined")
+
+
+def _consented_to_ngo_b(world: World, case: Case) -> None:
+    consent_give(
+        actor=world.caseworker, case=case, purpose="referral", recipient=world.ngo_b, given_on=date(2026, 1, 2)
+    )
+
+
 def _accepted(world: World, case: Case) -> None:
     referral_accept(actor=world.provider, referral=Referral.objects.get(recipient=world.legal_aid))
 
@@ -168,6 +179,7 @@ MATRIX: dict[str, Line] = {
     "cases_close": Line(CASE_STAFF_OF_A, body={"reason": "Moved abroad"}),
     "cases_assign": Line(frozenset({"supervisor"}), body={"username": "caseworker"}),
     "cases_timeline": Line(CASE_STAFF_OF_A),
+    "cases_transfer": Line(frozenset({"supervisor"}), body={"organisation_id": "{ngo_b}"}, prepare=_consented_to_ngo_b),
     "exports_htcds": Line(frozenset({"supervisor"})),
     "exports_ctdc": Line(frozenset({"supervisor"})),
     # Identification by first responders: the checklist's definition is reference data; the checklists of the
@@ -210,6 +222,7 @@ MATRIX: dict[str, Line] = {
     "referrals_create": Line(
         CASE_STAFF_OF_A,
         body={"case_reference": "{reference}", "recipient_id": "{legal_aid}", "service_type": "legal_counselling"},
+        prepare=_first_referral_answered,
     ),
     "referrals_get": Line(CASE_STAFF_OF_A | {"provider", "coordinator"}),
     "referrals_accept": Line(frozenset({"provider"})),
@@ -391,6 +404,8 @@ def test_every_operation_has_a_line_in_the_matrix() -> None:
 def _fill(value: Any, world: World, case: Case | None = None) -> Any:
     if value == "{legal_aid}":
         return world.legal_aid.pk
+    if value == "{ngo_b}":
+        return world.ngo_b.pk
     if isinstance(value, str) and value in JUSTICE_VALUES:
         return JUSTICE_VALUES[value](world)
     if value == "{shelter_referral}":

@@ -69,8 +69,12 @@ def test_the_form_offers_names_in_the_readers_language_and_the_script(staff: dic
     assert 'data-code="bin" data-other-names="Edo"' in html
     assert 'data-picker="region" data-country-field="exploitation_country"' in html
     assert "/static/lantern/picker.js" in html
+    assert '<option value="Greece" data-code="GR"></option>' in html  # the name alone, no code beside it
+    assert 'data-other-names="Edo">Edo</option>' in html  # an English alias, to a reader of a Latin script
     client.post("/i18n/setlang/", {"language": "ar", "next": "/cases/new/"})
-    assert '<option value="اليونان" data-code="GR">' in client.get("/cases/new/").content.decode()
+    arabic = client.get("/cases/new/").content.decode()
+    assert '<option value="اليونان" data-code="GR"></option>' in arabic  # no Latin code in an Arabic list
+    assert 'data-other-names="Edo"></option>' in arabic  # matched when typed, not shown
 
 
 def test_regions_are_offered_from_the_countrys_known_regions(staff: dict[str, Client], world: World) -> None:

@@ -30,6 +30,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "core.user.last_name": (HARMLESS, STAFF),
     "core.user.email": (HARMLESS, STAFF),
     "core.user.preferred_language": (CODE, "a language code"),
+    "core.user.work_phone": (HARMLESS, STAFF),  # checked as a phone number (core.phones)
     "core.organisation.name": (HARMLESS, "an organisation's name"),
     "core.organisation.type": (CODE, "a choice"),
     "core.organisation.country": (CODE, "ISO 3166 code"),

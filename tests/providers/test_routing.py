@@ -20,7 +20,7 @@ def test_ranked_and_explained(world: World, offers: dict, clock: object) -> None
     candidates = route(service_type="legal_counselling", region="Attica", language="ro")
     assert _names(candidates) == ["Attica Police Anti-Trafficking Unit", "Athens Legal Aid Clinic"]
     first = candidates[0]
-    assert "speaks the person's language" in first.reasons
+    assert "speaks her language (Romanian)" in first.reasons
     assert "serves the whole country" in first.reasons
     assert "no shared language" in candidates[1].reasons
     assert any("2 of 2 places left" in r for r in candidates[1].reasons)
@@ -69,3 +69,18 @@ def test_the_routing_page_lists_every_weight_with_its_points() -> None:
         points = getattr(ROUTE_WEIGHTS, weight.name)
         shown = f"up to {points}" if weight.name == "capacity_left" else str(points)
         assert f"| `{weight.name}` | {shown} |" in page, weight.name
+
+
+def test_the_reasons_say_in_words_why_each_offer_is_made_and_the_page_shows_no_score(
+    world: World, offers: dict, clock: object
+) -> None:
+    """Given a provider in Attica that speaks Greek, when Attica is asked for in Greek, the reasons name the
+    language and the region where the person is helped; the refer page shows the reasons and never a bare number."""
+    candidates = route(service_type="legal_counselling", region="Attica", language="el")
+    clinic = next(c for c in candidates if c.offering.organisation.name == "Athens Legal Aid Clinic")
+    assert "operating normally" in clinic.reasons
+    assert "works in the region where she is helped (Attica)" in clinic.reasons
+    assert any("places left this week" in r for r in clinic.reasons)
+    template = Path("src/lantern/referrals/templates/referrals/refer.html").read_text()
+    assert "c.score" not in template
+    assert "Why it is offered:" in template

@@ -16,7 +16,7 @@ from lantern.core.models import Alert, AuditEvent
 from lantern.core.services import user_create
 from lantern.referrals import services
 from lantern.referrals.models import Referral, Status
-from tests.conftest import World
+from tests.conftest import World, consented_cases
 from tests.lists import assert_flat, queries_of
 
 SIGNAL = "Signal +40 721 000 111"  # Maria's messaging handle (tests/conftest.py)
@@ -190,9 +190,10 @@ def test_the_inbox_lists_open_referrals_first_the_most_urgent_first(
     staff: dict[str, Client], consented_case: Case, world: World, offers: dict
 ) -> None:
     routine = _refer(consented_case, world, urgency="routine")
+    other = consented_cases(world, 1)[0]  # the same need goes once to an organisation while its referral is open
     declined = services.referral_create(
         actor=world.caseworker,
-        case=consented_case,
+        case=other,
         recipient=world.legal_aid,
         service_type="legal_counselling",
         urgency="emergency",
@@ -201,7 +202,7 @@ def test_the_inbox_lists_open_referrals_first_the_most_urgent_first(
     services.referral_decline(actor=world.provider, referral=declined, reason_code="no_capacity")
     emergency = services.referral_create(
         actor=world.caseworker,
-        case=consented_case,
+        case=other,
         recipient=world.legal_aid,
         service_type="legal_counselling",
         urgency="emergency",
@@ -217,10 +218,10 @@ def test_the_inbox_and_a_referral_page_cost_the_same_however_many_referrals(
     staff: dict[str, Client], referral: Referral, consented_case: Case, world: World
 ) -> None:
     def more() -> None:
-        for n in range(15):
+        for n, each in enumerate(consented_cases(world, 15)):
             services.referral_create(
                 actor=world.caseworker,
-                case=consented_case,
+                case=each,
                 recipient=world.legal_aid,
                 service_type="legal_counselling",
                 idempotency_key=f"more-{n}",

@@ -117,3 +117,22 @@ def test_calls_to_make_show_the_number_to_the_caseworker_only_and_the_language_i
     assert "+40 721 000 222" not in home  # the numbers are on the inbox page, where reading them is recorded
     arabic = staff["caseworker"].get("/notifications/inbox/", headers={"Accept-Language": "ar"}).content.decode()
     assert "الرومانية" in arabic
+
+
+def test_two_messages_that_could_not_reach_the_person_make_one_call(
+    staff: dict[str, Client], case: Case, world: World
+) -> None:
+    """Given a hearing postponed and then moved again, each message handed to the supervisor as a call,
+    when she opens her home page and inbox, the person is one call there, and calling once closes both."""
+    first = _call(case, world.supervisor)
+    second = _call(case, world.supervisor)
+
+    home = staff["supervisor"].get("/").content.decode()
+    inbox = staff["supervisor"].get("/notifications/inbox/").content.decode()
+    assert home.count(f'href="/cases/{case.reference}/"><code>') == 1
+    assert inbox.count(f'href="/cases/{case.reference}/"><code>') == 1
+
+    staff["supervisor"].post(f"/notifications/tasks/{second.pk}/done/")
+    first.refresh_from_db()
+    assert first.done_at is not None
+    assert "No calls to make." in staff["supervisor"].get("/notifications/inbox/").content.decode()

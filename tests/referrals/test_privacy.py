@@ -12,7 +12,7 @@ from lantern.cases import services as cases
 from lantern.cases.models import Case
 from lantern.referrals import services
 from lantern.referrals.models import Referral
-from tests.conftest import World
+from tests.conftest import World, consented_cases
 
 REASON = "Maria Popescu is known to our staff member Ana, conflict of interest"
 
@@ -48,7 +48,7 @@ def test_once_consent_is_withdrawn_the_recipient_gets_404_everywhere(
 def test_referral_ids_are_random_and_the_row_number_opens_nothing(
     consented_case: Case, world: World, offers: dict, api_client: dict[str, Client], staff: dict[str, Client]
 ) -> None:
-    first, second = _refer(consented_case, world), _refer(consented_case, world)
+    first, second = _refer(consented_case, world), _refer(consented_cases(world, 1)[0], world)
     body = api_client["provider"].get(f"/api/v1/referrals/{first.public_id}").json()
     assert re.fullmatch(r"[0-9a-f]{32}", body["id"])
     assert body["id"] == first.public_id != second.public_id

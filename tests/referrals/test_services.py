@@ -13,7 +13,7 @@ from lantern.core.models import Alert, AuditEvent
 from lantern.providers.models import CapacityWeek, Offering
 from lantern.referrals import selectors, services
 from lantern.referrals.models import Referral, Status
-from tests.conftest import World
+from tests.conftest import World, consented_cases
 
 
 def test_without_consent_for_that_recipient_nothing_is_stored(case: Case, world: World, offers: dict) -> None:
@@ -76,12 +76,12 @@ def test_accepting_never_goes_past_capacity(consented_case: Case, world: World, 
     referrals = [
         services.referral_create(
             actor=world.caseworker,
-            case=consented_case,
+            case=each,
             recipient=world.legal_aid,
             service_type="legal_counselling",
             idempotency_key=f"k{i}",
         )
-        for i in range(3)
+        for i, each in enumerate([consented_case, *consented_cases(world, 2)])
     ]
     services.referral_accept(actor=world.provider, referral=referrals[0])
     services.referral_accept(actor=world.provider, referral=referrals[1])
@@ -108,7 +108,7 @@ def test_staff_absence_and_reduced_service_shrink_capacity(consented_case: Case,
     )
     second = services.referral_create(
         actor=world.caseworker,
-        case=consented_case,
+        case=consented_cases(world, 1)[0],
         recipient=world.legal_aid,
         service_type="legal_counselling",
         idempotency_key="b",
@@ -223,3 +223,45 @@ def test_a_new_needs_assessment_knows_which_needs_referrals_already_meet(
     assessment_record(actor=world.caseworker, case=consented_case, kind="needs", needs=["legal_counselling", "medical"])
     consented_case.refresh_from_db()
     assert consented_case.has_unmet_needs
+
+
+def test_the_same_need_is_not_sent_again_to_the_same_organisation_while_the_first_is_open(
+    consented_case: Case, world: World, offers: dict, api_client: dict, staff: dict
+) -> None:
+    """Given legal counselling sent to the legal aid clinic and not yet answered, when the caseworker sends it
+    again (service, page or API), it is refused with where the open referral is, and nothing new is stored; once
+    the first is declined, it may be sent again."""
+    first = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    with pytest.raises(ValidationError, match="Athens Legal Aid Clinic already has an open referral") as raised:
+        services.referral_create(
+            actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+        )
+    assert "Waiting for an answer" in str(raised.value)
+
+    response = api_client["caseworker"].post(
+        "/api/v1/referrals",
+        {
+            "case_reference": consented_case.reference,
+            "recipient_id": world.legal_aid.pk,
+            "service_type": "legal_counselling",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "recipient"
+    assert "already has an open referral" in response.json()["errors"][0]["message"]
+
+    page = staff["caseworker"].post(
+        f"/referrals/case/{consented_case.reference}/send/", {"offering": offers["legal"].pk}, follow=True
+    )
+    assert "already has an open referral" in page.content.decode()
+    assert Referral.objects.filter(case=consented_case).count() == 1
+
+    services.referral_decline(actor=world.provider, referral=first, reason_code="no_capacity")
+    again = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    assert again.pk != first.pk

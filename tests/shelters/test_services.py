@@ -33,8 +33,10 @@ def test_a_woman_gets_a_bed_in_the_womens_room(
     assert (assignment.bed.room.name, assignment.wing) == ("W", "regular")
     assert stay.quarantine_until is None
     assert AuditEvent.objects.filter(action="shelter.admit").exists()
-    with pytest.raises(ValidationError, match="already staying"):
+    with pytest.raises(ValidationError, match="already staying at Piraeus Shelter, admitted on ") as raised:
         services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    assert raised.value.error_dict["case"][0].code == "conflict"  # the API answers 409
+    assert Stay.objects.filter(case=case).count() == 1
     with pytest.raises(PermissionDenied):
         services.admit(actor=world.caseworker, case=_woman(world), shelter=shelter)
 

@@ -45,6 +45,7 @@ from lantern.cases.schemas import (
     ReferIn,
     ServeIn,
     TimelineOut,
+    TransferIn,
 )
 from lantern.cases.validation import CONTEXT_FIELDS, PERSON_FIELDS, PERSONAL_FIELDS, ContextData, PersonData
 from lantern.core import selectors as core_selectors
@@ -223,6 +224,17 @@ def cases_assign(request: HttpRequest, payload: AssignIn, reference: str = Refer
         if assignee is None:
             raise ValidationError({"username": "No active user with this username."})
     return services.case_assign(actor=user, case=case, assignee=assignee)
+
+
+@router.post("/cases/{reference}/transfer", response={200: CaseListItem, **ERRORS}, operation_id="cases_transfer")
+def cases_transfer(request: HttpRequest, payload: TransferIn, reference: str = Reference) -> object:
+    """Hand the case over to another organisation that holds cases, with the person's consent to a referral to it."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.TRANSFER)
+    target = next((o for o, _ok in selectors.transfer_targets(case) if o.pk == payload.organisation_id), None)
+    if target is None:
+        raise ValidationError({"organisation_id": "No organisation that holds cases has this id."})
+    return services.case_transfer(actor=user, case=case, to=target)
 
 
 @router.get("/cases/{reference}/consents", response={200: list[ConsentOut], **ERRORS}, operation_id="consents_list")

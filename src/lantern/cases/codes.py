@@ -240,6 +240,7 @@ TIMELINE = {
     "register": pgettext_lazy("timeline", "Registered"),
     "update": pgettext_lazy("timeline", "Details changed"),
     "assign": pgettext_lazy("timeline", "Assigned"),
+    "transfer": pgettext_lazy("timeline", "Handed over to another organisation"),
     "refer_to_authority": pgettext_lazy("timeline", "Referred to the competent authority"),
     "decision": pgettext_lazy("timeline", "Decision recorded"),
     "decision_serve": pgettext_lazy("timeline", "Decision served on the person"),

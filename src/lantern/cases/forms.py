@@ -185,6 +185,20 @@ class AssignForm(forms.Form):
         field.choices = [("", _("Nobody")), *users]
 
 
+class TransferForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Hand the case over to"), coerce=int)
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—"), *organisations]
+        field.help_text = _(
+            "An organisation with caseworkers (an NGO, social services) that the person consented to be referred to. "
+            "It holds the case from then on; the history goes with it."
+        )
+
+
 class FilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)
     reference = forms.CharField(label=_("Reference or part of it"), max_length=16, required=False)

@@ -25,6 +25,8 @@ class CaseAction(StrEnum):
     # A child's age assessment, guardian and best-interests steps: they decide whether she is protected as a child,
     # so they are recorded by those who hold the case, never by a first responder on the cases she registered.
     CHILD_PROTECTION = "case.child_protection"
+    # Hand the case over to another organisation, which holds it from then on (with the person's consent).
+    TRANSFER = "case.transfer"
 
 
 register_rule(
@@ -49,6 +51,13 @@ register_rule(
     ),
 )
 register_rule(CaseAction.ASSIGN, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+# A first responder (police, labour inspection) registers but holds no cases: she hands the case she registered to
+# a case-managing organisation, as NRM practice has it; a supervisor moves one of her organisation's cases to
+# another (issue #20's "transfer with consent"). A caseworker asks her supervisor. Decision in docs/case-registry.md.
+register_rule(
+    CaseAction.TRANSFER,
+    Rule(in_own_organisation=frozenset({Role.SUPERVISOR}), on_own_records=frozenset({Role.FIRST_RESPONDER})),
+)
 register_rule(CaseAction.CHILD_PROTECTION, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 # Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
 # not certify its own clients. Only the members of the authority a case was referred to decide on it.

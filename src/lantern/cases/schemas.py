@@ -198,6 +198,10 @@ class AssignIn(Schema):
     username: str | None = Field(default=None, max_length=150)
 
 
+class TransferIn(Schema):
+    organisation_id: int = Field(ge=1, le=2**31 - 1, description="the organisation that holds the case from now on")
+
+
 class ConsentIn(Schema):
     purpose: str = Field(max_length=20)
     recipient_id: int | None = None

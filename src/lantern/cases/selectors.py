@@ -21,14 +21,16 @@ from lantern.cases.models import Assessment, Case, Consent, Decision, Person, St
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import holidays_for, name_index, profile_for
 from lantern.cases.workdays import add_working_days
-from lantern.core.models import Organisation, User
-from lantern.core.permissions import Scope, can, organisation_scope
+from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.permissions import Scope, can, organisation_scope, role_allowed
 from lantern.core.roles import Role
+from lantern.core.words import staff_name
 
 LIST_FIELDS = (
     "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
     "assigned_to_id", "assigned_at", "next_deadline", "has_unmet_needs", "age_band", "trafficking_status",
 )  # fmt: skip
+STAFF_NAME_FIELDS = ("id", "username", "first_name", "last_name")  # what a list needs to name the assignee
 
 
 def cases_visible_to(user: User, action: str = CaseAction.VIEW) -> QuerySet[Case]:
@@ -63,7 +65,9 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
     cases = (
         cases_visible_to(user)
         .only(*LIST_FIELDS)
-        .prefetch_related(Prefetch("assigned_to", queryset=User.objects.only("id", "username")))
+        .prefetch_related(
+            Prefetch("assigned_to", queryset=User.objects.only("id", "username", "first_name", "last_name"))
+        )
     )
     order = "-created_at"
     if filters.stage:
@@ -121,6 +125,27 @@ def assignable_users(case: Case) -> QuerySet[User]:
         .only("id", "username", "first_name", "last_name")
         .order_by("username")
     )
+
+
+def staff_names(usernames: list[str]) -> dict[str, str]:
+    """username -> how the pages name that member of staff (full name, else username), in one query: the timeline
+    keeps the username an assignment was made to and shows the name the assign menu shows."""
+    wanted = sorted({name for name in usernames if name})
+    if not wanted:
+        return {}
+    users = User.objects.filter(username__in=wanted).only("id", "username", "first_name", "last_name")
+    return {u.get_username(): staff_name(u) for u in users}
+
+
+def transfer_targets(case: Case) -> list[tuple[Organisation, bool]]:
+    """Where a case may be handed over: the organisations that hold cases (caseworkers, supervisors), other than
+    its own, each with whether the person consented to a referral to it (the hand-over needs that consent)."""
+    consented = set(
+        case.consents.filter(purpose="referral", withdrawn_at__isnull=True).values_list("recipient_id", flat=True)
+    )
+    types = sorted(t for t in OrganisationType.values if role_allowed(Role.CASEWORKER, t))
+    organisations = Organisation.objects.filter(type__in=types).exclude(pk=case.organisation_id).order_by("name")
+    return [(o, o.pk in consented) for o in organisations]
 
 
 def latest_risk(case: Case) -> Assessment | None:

@@ -56,7 +56,7 @@ from lantern.core.crypto import blind_index, normalise_for_index
 from lantern.core.exports import csv_writer
 from lantern.core.models import Alert, Organisation, OrganisationType, User
 from lantern.core.pagination import MAX_COUNT
-from lantern.core.permissions import can, require
+from lantern.core.permissions import can, require, role_allowed
 from lantern.core.roles import Role
 from lantern.core.services import alerts_send
 
@@ -421,6 +421,83 @@ def case_take(*, actor: User, case: Case) -> Case:
         case.save(update_fields=["assigned_to", "assigned_at"])
         _event(case, "assign", actor, assignee=actor.get_username())
     return case
+
+
+def holds_cases(organisation: Organisation) -> bool:
+    """Whether an organisation's type lets it hold cases (it may have caseworkers and supervisors): an NGO, a
+    shelter, social services; not a police unit or a labour inspectorate, whose first responders only register."""
+    return role_allowed(Role.CASEWORKER, organisation.type)
+
+
+def case_transfer(*, actor: User | None, case: Case, to: Organisation) -> Case:
+    """Hand a case over to another organisation, which holds it from then on: a first responder's case to a
+    case-managing NGO or social services, or one organisation's case to another. Only with the person's consent to
+    a referral to that organisation (refused, and nothing written, without it). The history stays with the case
+    (timeline, consents, referrals, decisions); the receiving organisation gets it unassigned, for its supervisor
+    to give to a caseworker, and its supervisors are told. The giving organisation keeps what its roles allow on
+    another organisation's case: nothing, unless a rule says otherwise (a first responder sees only cases of her
+    own organisation that she registered; the audit trail keeps what she did)."""
+    _require(actor, CaseAction.TRANSFER, case)
+    if to.pk == case.organisation_id:
+        raise ValidationError({"organisation": _("The case is already held by %(name)s.") % {"name": to.name}})
+    if not holds_cases(to):
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s does not hold cases: choose an organisation with caseworkers.")
+                % {"name": to.name}
+            }
+        )
+    if case.stage == Stage.CLOSED or case.anonymised_at is not None:
+        raise ValidationError({"case": _("The case is closed.")})
+    if not _consents_to(case, to):
+        raise ValidationError(
+            {
+                "consent": _(
+                    "The person has not consented to hand the case over to %(name)s. Record their consent (a referral "
+                    "to this organisation) first."
+                )
+                % {"name": to.name}
+            }
+        )
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if current.organisation_id == to.pk:
+            return current
+        giving = current.organisation
+        current.organisation, current.assigned_to, current.assigned_at = to, None, None
+        current.save(update_fields=["organisation", "assigned_to", "assigned_at"])
+        detail = {"from": giving.pk, "from_name": giving.name, "to": to.pk, "to_name": to.name}
+        timeline_record(case=current, kind="transfer", actor=actor, detail=detail)
+        for organisation_id in (giving.pk, to.pk):  # both organisations' trails say it left and came
+            audit_record(
+                action="case.transfer",
+                actor=actor,
+                actor_label=_label(actor),
+                organisation_id=organisation_id,
+                object_type="cases.case",
+                object_id=current.reference,
+                detail=detail,
+            )
+        supervisors = User.objects.filter(
+            is_active=True, memberships__organisation=to, memberships__role=Role.SUPERVISOR
+        ).distinct()
+        messages = []
+        for supervisor in supervisors:
+            with translation.override(supervisor.preferred_language or settings.LANGUAGE_CODE):
+                text = _("%(from)s handed case %(reference)s over to your organisation: give it to a caseworker.") % {
+                    "from": giving.name,
+                    "reference": current.reference,
+                }
+            messages.append((supervisor, text))
+        alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=current.reference)
+    case.organisation, case.assigned_to, case.assigned_at = current.organisation, None, None
+    return current
+
+
+def _consents_to(case: Case, organisation: Organisation) -> bool:
+    return case.consents.filter(
+        purpose=Consent.Purpose.REFERRAL, recipient=organisation, withdrawn_at__isnull=True
+    ).exists()
 
 
 # --- The NRM process ----------------------------------------------------------------------------------------

@@ -32,4 +32,5 @@ urlpatterns = [
     path(f"{R}/best-interests/", views.child_step_view, {"step": "best_interests"}, name="best_interests"),
     path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),
     path(f"{R}/assign/", views.assign_view, name="assign"),
+    path(f"{R}/transfer/", views.transfer_view, name="transfer"),
 ]

@@ -40,6 +40,7 @@ from lantern.cases.forms import (
     ReferToAuthorityForm,
     RiskForm,
     ServeForm,
+    TransferForm,
 )
 from lantern.cases.models import Case, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
@@ -53,6 +54,7 @@ from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import Action, can, organisation_scope
 from lantern.core.services import break_glass_open
 from lantern.core.views import BREAK_GLASS_ASKED, attempt, confirm_page, confirmed, form_errors, page_user, post_only
+from lantern.core.words import staff_name
 
 
 def _list_filters(request: HttpRequest) -> tuple[FilterForm, selectors.CaseFilters]:
@@ -227,6 +229,8 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     today = timezone.localdate()
     risk = selectors.latest_risk(case)
     decisions = _decisions(case)
+    timeline = list(selectors.case_timeline(case))
+    names = selectors.staff_names([str(e.detail.get("assignee") or "") for e in timeline if e.kind == "assign"])
     return {
         "case": case,
         "person": case.person,
@@ -234,7 +238,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "age": age_on(case.person.birth_date, today) if case.person.birth_date else None,
         "risk": risk,
         "overdue": case.next_deadline is not None and case.next_deadline < today and case.stage != Stage.CLOSED,
-        "timeline": [(entry, _timeline_detail(entry)) for entry in selectors.case_timeline(case)],
+        "timeline": [(entry, _timeline_detail(entry, names)) for entry in timeline],
         "may_assign": may_assign and case.stage != Stage.CLOSED,
         "assign_form": assign_form,
         "may_take": (
@@ -243,6 +247,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
             and case.stage != Stage.CLOSED
             and can(user, CaseAction.TAKE, case)
         ),
+        **_holder_context(user, case, forms.get("transfer_form")),
         "may_edit": may_update and case.stage != Stage.CLOSED and case.anonymised_at is None,
         "notes": case.notes.select_related("author"),
         "consents": case.consents.select_related("recipient"),
@@ -261,6 +266,22 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "close_form": forms.get("close_form") or CloseForm(),
         **_child_context(case, forms),
     }
+
+
+def _holder_context(user: User, case: Case, transfer_form: TransferForm | None) -> dict[str, Any]:
+    """Who holds the case: a case of an organisation with no caseworkers (a police unit's) is held by nobody until
+    it is handed over; those who may hand it over get the form, the organisations the person consented to first."""
+    holds = services.holds_cases(case.organisation)
+    may_transfer = can(user, CaseAction.TRANSFER, case) and case.stage != Stage.CLOSED and case.anonymised_at is None
+    if may_transfer and transfer_form is None:
+        transfer_form = TransferForm(organisations=_transfer_choices(case), auto_id="transfer_%s")
+    return {"nobody_holds": not holds, "may_transfer": may_transfer, "transfer_form": transfer_form}
+
+
+def _transfer_choices(case: Case) -> list[tuple[int, str]]:
+    targets = selectors.transfer_targets(case)
+    consented = [(o.pk, _("%(name)s (consent recorded)") % {"name": o.name}) for o, ok in targets if ok]
+    return consented + [(o.pk, o.name) for o, ok in targets if not ok]
 
 
 def _child_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
@@ -298,7 +319,7 @@ def _decisions(case: Case) -> list[dict[str, Any]]:
 
 
 def _colleagues(case: Case) -> list[tuple[int, str]]:
-    return [(u.pk, u.get_full_name() or u.get_username()) for u in selectors.assignable_users(case)]
+    return [(u.pk, staff_name(u)) for u in selectors.assignable_users(case)]
 
 
 def _locale() -> str:
@@ -326,14 +347,18 @@ def _place(country: str, region: str) -> str:
 FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}  # the form's order
 
 
-def _timeline_detail(entry: TimelineEntry) -> str:
+def _timeline_detail(entry: TimelineEntry, names: dict[str, str]) -> str:
     """What an entry adds to its label, in words: the fields a change touched (never their values), who a case
-    was assigned to."""
+    was assigned to (named as the assign menu names her: `names`, username -> display name), the organisation a
+    case was handed over to."""
     if entry.kind == "update":
         fields = sorted(entry.detail.get("fields", []), key=lambda name: FIELD_ORDER.get(name, len(FIELD_ORDER)))
         return str(listing.join([str(FIELD_LABELS.get(name, name)) for name in fields]))
     if entry.kind == "assign":
-        return str(entry.detail.get("assignee") or _("nobody"))
+        assignee = str(entry.detail.get("assignee") or "")
+        return names.get(assignee, assignee) or _("nobody")
+    if entry.kind == "transfer":
+        return str(entry.detail.get("to_name") or "")
     return ""
 
 
@@ -682,6 +707,40 @@ def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
             )
             return redirect("cases:detail", reference=case.reference)
     return _case_page(request, user, case, status=422, assign_form=form)
+
+
+@login_required
+@post_only
+def transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Hand the case over to another organisation (after a confirmation: the giving side may lose sight of it)."""
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.TRANSFER)
+    form = TransferForm(request.POST, organisations=_transfer_choices(case), auto_id="transfer_%s")
+    if form.is_valid():
+        target = next(o for o, _ok in selectors.transfer_targets(case) if o.pk == form.cleaned_data["organisation"])
+        if not confirmed(request):
+            return confirm_page(
+                request,
+                title=_("Hand %(reference)s over to %(name)s?") % {"reference": case.reference, "name": target.name},
+                consequence=_(
+                    "%(name)s will hold the case from now on, with its history; its supervisor gives it to a "
+                    "caseworker. Your organisation keeps only what its role allows on another organisation's case "
+                    "(a first responder no longer sees it)."
+                )
+                % {"name": target.name},
+                button=_("Yes, hand the case over"),
+                keep=("organisation",),
+            )
+        try:
+            services.case_transfer(actor=user, case=case, to=target)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The case is handed over to %(name)s.") % {"name": target.name})
+            if can(user, CaseAction.VIEW, case):
+                return redirect("cases:detail", reference=case.reference)
+            return redirect("cases:list")
+    return _case_page(request, user, case, status=422, transfer_form=form)
 
 
 @login_required

@@ -37,6 +37,7 @@ from lantern.core.models import (
     User,
 )
 from lantern.core.permissions import Action, forget_roles, organisation_scope
+from lantern.core.phones import work_phone_clean
 from lantern.core.roles import NATIONAL_ROLES
 from lantern.core.sessions import key_digest
 from lantern.core.tasks import alert_email_send
@@ -249,3 +250,13 @@ def sign_out_everywhere(*, user: User, current_session_key: str | None, revoke_t
             detail={"sessions_ended": ended, "tokens_revoked": revoked},
         )  # fmt: skip
     return ended, revoked
+
+
+def work_phone_set(*, user: User, work_phone: str) -> User:
+    """A member of staff sets her own work phone (shown to the providers she refers to, with her work e-mail)."""
+    phone = work_phone_clean(work_phone)
+    with transaction.atomic():
+        user.work_phone = phone
+        user.save(update_fields=["work_phone"])
+        audit_record(action="account.work_phone", actor=user, object_type="core.user", object_id=user.pk)
+    return user

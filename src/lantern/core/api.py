@@ -36,7 +36,7 @@ from lantern.core.schemas import (
 
 router = Router(tags=["core"])
 
-ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 # Records that break-glass can open, by their object type: (model, the field the object id names). Later modules
 # add theirs when they load (cases: a case by its reference).

@@ -172,6 +172,14 @@ def reader_language() -> str:
     return _reader()
 
 
+LATIN_SCRIPT_LANGUAGES = frozenset({"en", "es", "fr"})  # of the staff UI's languages (settings.LANGUAGES)
+
+
+def reader_writes_latin() -> bool:
+    """Whether the reader's language is written in the Latin script (codes and English aliases read naturally)."""
+    return _reader() in LATIN_SCRIPT_LANGUAGES
+
+
 def country_choices() -> tuple[Choice, ...]:
     """Every country, named and sorted in the reader's language."""
     return _country_choices(_reader())

@@ -153,6 +153,16 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
+class WorkPhoneForm(forms.Form):
+    work_phone = forms.CharField(
+        label=_("Work phone"),
+        max_length=32,
+        required=False,
+        help_text=_("Shown with your work e-mail to the providers you refer people to. Never a private number."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "dir": "ltr"}),
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Name of the token (what it is for)"), max_length=100)
     expires_in_days = forms.IntegerField(label=_("Expires after (days)"), min_value=1, max_value=365, initial=90)

@@ -27,6 +27,8 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp'
     """A member of staff. Victims are never users; their data lives in the case registry."""
 
     preferred_language = models.CharField(max_length=8, blank=True, default="")
+    # The work phone that a provider calls back on about a referral (beside the work e-mail); never a private one.
+    work_phone = models.CharField(max_length=32, blank=True, default="")
     # Set when an administrator resets the account: the password is a temporary one, good until this moment and
     # only to choose a new one; the second factor is enrolled again too.
     temporary_password_until = models.DateTimeField(null=True, blank=True)

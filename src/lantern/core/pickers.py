@@ -37,14 +37,15 @@ def _datalist_options(kind: str, reader: str) -> SafeString:
     hundreds of names, and rendering them through the template on every page was most of a case page's time.
     The same markup the template's loop wrote (picker.js reads it)."""
     choices = codes.country_choices() if kind == "country" else codes.language_choices()
+    latin_reader = codes.reader_writes_latin()
     parts = []
     for option in choices:
         other = escape(option.other_names) if option.other_names else ""
         parts.append(
             f'<option value="{escape(option.name)}" data-code="{escape(option.code)}"'
             + (f' data-other-names="{other}"' if other else "")
-            + f">{escape(option.code)}"
-            + (f" · {other}" if other else "")
+            + ">"
+            + (other if latin_reader and other else "")
             + "</option>"
         )
     return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
@@ -78,6 +79,10 @@ class PickerInput(forms.TextInput):
         widget["options_html"] = _datalist_options(self.kind, codes.reader_language())
         widget["list_id"] = f"{widget['attrs'].get('id') or name}-options"
         widget["kind"] = self.kind
+        # The browser's own list shows an option's text beside its name: the name alone, in the reader's language
+        # (a Latin code or English alias beside an Arabic or Cyrillic name reads as noise); the aliases ("Farsi")
+        # only to readers of a Latin script, who may know a language by them.
+        widget["latin_reader"] = codes.reader_writes_latin()
         widget["multiple"] = self.multiple
         return context
 

@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# The code of a ValidationError that refuses a write because of what is already recorded (an open referral, a
+# stay that has not ended): the API answers 409 Conflict instead of 422, and the message says where it is.
+CONFLICT = "conflict"
 
 
 def problem_response(
@@ -34,6 +37,12 @@ def problem_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def is_conflict(exc: ValidationError) -> bool:
+    """Whether a refusal is about what is already recorded (code CONFLICT) rather than a wrong value."""
+    errors = [e for errs in exc.error_dict.values() for e in errs] if hasattr(exc, "error_dict") else exc.error_list
+    return any(getattr(error, "code", None) == CONFLICT for error in errors)
 
 
 def validation_errors(exc: ValidationError) -> list[dict[str, str]]:

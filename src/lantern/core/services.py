@@ -46,6 +46,7 @@ from lantern.core.permissions import (
     role_allowed,
     roles_of,
 )
+from lantern.core.phones import work_phone_clean
 from lantern.core.pickers import refused_codes
 from lantern.core.roles import NATIONAL_ROLES, Role
 from lantern.core.tasks import alert_email_send
@@ -232,6 +233,7 @@ def user_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
+    work_phone: str = "",
 ) -> User:
     """Create a member of staff with a first role. Without a password the account cannot log in until one is
     set (`lantern user create --password-stdin`)."""
@@ -246,7 +248,11 @@ def user_create(
         errors["username"] = _("Use up to 150 letters, digits and @ . + - _")
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = _("This username is taken.")
-    candidate = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    try:
+        work_phone = work_phone_clean(work_phone)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    candidate = User(username=username, email=email, first_name=first_name, last_name=last_name, work_phone=work_phone)
     if password is not None:
         try:
             validate_password(password, user=candidate)

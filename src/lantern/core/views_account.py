@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from lantern.core import accounts, selectors, services
-from lantern.core.forms import ApiTokenForm, PasswordChangeForm, SignOutEverywhereForm
+from lantern.core.forms import ApiTokenForm, PasswordChangeForm, SignOutEverywhereForm, WorkPhoneForm
 from lantern.core.views import confirm_page, confirmed, form_errors, page_user
 
 
@@ -25,9 +25,20 @@ def account_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
     token_form = ApiTokenForm(initial={"expires_in_days": services.TOKEN_DAYS_DEFAULT})
     context: dict[str, object] = {}
+    phone_form = WorkPhoneForm(initial={"work_phone": user.work_phone})
     if request.method == "POST":
         what = request.POST.get("do", "")
-        if what == "recovery_codes":
+        if what == "work_phone":
+            phone_form = WorkPhoneForm(request.POST)
+            if phone_form.is_valid():
+                try:
+                    accounts.work_phone_set(user=user, work_phone=phone_form.cleaned_data["work_phone"])
+                except ValidationError as exc:
+                    form_errors(phone_form, exc)
+                else:
+                    messages.success(request, _("Your work phone is saved."))
+                    return redirect("core:account")
+        elif what == "recovery_codes":
             try:
                 context["recovery_codes"] = accounts.recovery_codes_create(user=user)
             except ValidationError as exc:
@@ -90,6 +101,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "sessions": selectors.sessions_of(user, current_session_key=request.session.session_key),
             "tokens": selectors.tokens_of(user)[:100],
             "token_form": token_form,
+            "phone_form": phone_form,
             "sign_out_form": SignOutEverywhereForm(),
         }
     )

@@ -19,3 +19,9 @@ def word(table: str, code: str) -> str:
     """The label of a code in the reader's language; the code itself when the table does not know it."""
     source = TABLES.get(table)
     return str(source().get(code, code)) if source is not None else code
+
+
+def staff_name(user: Any) -> str:
+    """How a member of staff is named on every page (the assign menu, the timeline, the lists): the full name, the
+    username only when no name was given."""
+    return str(user.get_full_name() or user.get_username())

@@ -61,10 +61,17 @@ class CallRow:
 
 
 def calls_to_make(user: User, tasks: list[CaseworkerTask]) -> list[CallRow]:
+    """One call per person: each message that could not reach her adds a task (a hearing postponed, then moved
+    again), but she is called once, about the newest (the tasks come newest first); "Done, I called" closes the
+    others with it (services.task_done)."""
     reads_personal_data = organisation_scope(user, CaseAction.VIEW)  # once for the list, no query per row
     locale = to_locale(get_language() or "en")
     rows = []
+    seen: set[int] = set()
     for task in tasks:
+        if task.case_id in seen:
+            continue
+        seen.add(task.case_id)
         person = task.case.person
         shown = reads_personal_data.allows(task.case) and person.anonymised_at is None
         rows.append(

@@ -31,7 +31,8 @@ def call_numbers_read(*, actor: User, references: list[str]) -> None:
 
 
 def task_done(*, actor: User, task: CaseworkerTask) -> CaseworkerTask:
-    """The caseworker called (or the supervisor closes it for her)."""
+    """The caseworker called (or the supervisor closes it for her). One call tells the person everything: the
+    recipient's other open calls about the same case are done with it (the list shows them as one call)."""
     if task.recipient_id != actor.pk and not can(actor, NotifyAction.SUPERVISE, task.case):
         raise PermissionDenied("not your task")
     with transaction.atomic():
@@ -48,6 +49,20 @@ def task_done(*, actor: User, task: CaseworkerTask) -> CaseworkerTask:
             object_id=current.pk,
             detail={"delivery": current.delivery_id, "kind": current.kind},
         )
+        same_call = CaseworkerTask.objects.filter(
+            recipient_id=current.recipient_id, case_id=current.case_id, done_at__isnull=True
+        ).exclude(pk=current.pk)
+        for other in same_call.select_for_update():
+            other.done_at, other.done_by = current.done_at, actor
+            other.save(update_fields=["done_at", "done_by"])
+            audit_record(
+                action="notify.task_done",
+                actor=actor,
+                organisation_id=current.case.organisation_id,
+                object_type="notify.caseworkertask",
+                object_id=other.pk,
+                detail={"delivery": other.delivery_id, "kind": other.kind, "with": current.pk},
+            )
     return current
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lantern.core.codes import language_label
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
 from lantern.core.selectors import organisations_in_scope
@@ -196,7 +197,7 @@ def route(
         )
         if language and language in offering.languages:
             score += weights.speaks_language
-            reasons.append(_("speaks the person's language"))
+            reasons.append(_("speaks her language (%(language)s)") % {"language": language_label(language)})
         elif offering.interpreter_available:
             score += weights.interpreter
             reasons.append(_("with an interpreter"))
@@ -219,7 +220,7 @@ def route(
                 score += weights.in_person
         if region in offering.regions:
             score += weights.serves_region
-            reasons.append(_("serves the region"))
+            reasons.append(_("works in the region where she is helped (%(region)s)") % {"region": region})
         else:
             reasons.append(_("serves the whole country"))
         ranked.append(

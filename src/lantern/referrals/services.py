@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +22,7 @@ from lantern.core import outbox
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, require
+from lantern.core.problems import CONFLICT
 from lantern.providers.models import DeliveryMode, Offering
 from lantern.providers.services import capacity_release, capacity_take, week_of
 from lantern.referrals.models import (
@@ -66,6 +67,34 @@ def refresh_unmet_needs(case: Case) -> None:
         case.save(update_fields=["has_unmet_needs", "needs_met"])
 
 
+def _refuse_open_duplicate(case: Case, recipient: Organisation, service_type: str) -> None:
+    """The same need sent again to the same organisation while the first referral is still open would make it
+    answer twice (and count twice in the minimum package): refused, saying where the open one is."""
+    open_one = (
+        Referral.objects.filter(case=case, recipient=recipient, service_type=service_type, status__in=OPEN_STATUSES)
+        .order_by("created_at")
+        .first()
+    )
+    if open_one is not None:
+        raise ValidationError(
+            {
+                "recipient": ValidationError(
+                    _(
+                        "%(name)s already has an open referral of this case for this service, sent on %(day)s "
+                        "(%(status)s): it is in the referrals of this case. Follow it up, or cancel it before "
+                        "sending another."
+                    )
+                    % {
+                        "name": recipient.name,
+                        "day": formats.date_format(timezone.localtime(open_one.created_at).date(), "SHORT_DATE_FORMAT"),
+                        "status": open_one.get_status_display(),
+                    },
+                    code=CONFLICT,
+                )
+            }
+        )
+
+
 def referral_create(
     *,
     actor: User,
@@ -104,6 +133,7 @@ def referral_create(
         errors["case"] = _("The case is closed.")
     if errors:
         raise ValidationError(errors)
+    _refuse_open_duplicate(case, recipient, service_type)
     if not consent_allows(case, Consent.Purpose.REFERRAL, recipient=recipient):
         raise ValidationError(
             {

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lantern.cases.models import Case, Consent
@@ -18,6 +18,7 @@ from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import require
 from lantern.core.pickers import refused_codes
+from lantern.core.problems import CONFLICT
 from lantern.crisis.models import Measure, MeasureKind
 from lantern.crisis.selectors import active_crises, active_measures
 from lantern.referrals.models import Referral
@@ -172,6 +173,25 @@ def admit_from_referral(*, actor: User | None, referral: Referral, room: Room | 
     return admit(actor=actor, case=referral.case, shelter=referral.recipient, referral_id=referral.pk, room=room)
 
 
+def _refuse_second_stay(case: Case) -> None:
+    """A person is in one shelter at a time: a second admission while a stay is open is refused, saying where she
+    stays and since when (discharge her there first, or transfer her)."""
+    current = Stay.objects.filter(case=case, discharged_at__isnull=True).select_related("shelter").first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "case": ValidationError(
+                    _("This person is already staying at %(shelter)s, admitted on %(day)s: discharge her there first.")
+                    % {
+                        "shelter": current.shelter.name,
+                        "day": formats.date_format(timezone.localtime(current.admitted_at).date(), "SHORT_DATE_FORMAT"),
+                    },
+                    code=CONFLICT,
+                )
+            }
+        )
+
+
 def admit(
     *,
     actor: User | None,
@@ -187,8 +207,7 @@ def admit(
     today = timezone.localdate()
     if shelter.type != OrganisationType.SHELTER:
         raise ValidationError({"shelter": _("Only a shelter admits residents.")})
-    if Stay.objects.filter(case=case, discharged_at__isnull=True).exists():
-        raise ValidationError({"case": _("This person is already staying in a shelter.")})
+    _refuse_second_stay(case)
     if any(m.kind == MeasureKind.SHELTER_INTAKE_FREEZE for m in active_measures(on=today, region=shelter.region)):
         raise ValidationError({"shelter": _("Shelter intake is frozen in this region by a crisis measure.")})
     if room is not None and room.shelter_id != shelter.pk:
@@ -213,7 +232,9 @@ def admit(
                     quarantine_until=today + timedelta(days=days) if days else None,
                 )
         except IntegrityError:  # admitted elsewhere at the same moment
-            raise ValidationError({"case": _("This person is already staying in a shelter.")}) from None
+            raise ValidationError(
+                {"case": ValidationError(_("This person is already staying in a shelter."), code=CONFLICT)}
+            ) from None
         assignment = _take_bed(stay, shelter, wing, restrictions, room)
         if assignment is None and case.is_minor:
             raise ValidationError(

@@ -9,6 +9,7 @@ from lantern.core import codes
 from lantern.core import listing as lists
 from lantern.core import regions as known_regions
 from lantern.core.panels import render_slot
+from lantern.core.words import staff_name as staff_name_of
 from lantern.core.words import word as word_of
 
 register = template.Library()
@@ -62,6 +63,13 @@ def language(code: Any) -> str:
 def languages(items: Any) -> str:
     """{{ offering.languages|languages }}: language names in the reader's language, joined as the language joins."""
     return lists.join(codes.language_label(str(code)) for code in items or [] if code)
+
+
+@register.filter
+def staff_name(user: Any) -> str:
+    """{{ case.assigned_to|staff_name }}: how a member of staff is named everywhere (lists, menus, timelines): the
+    full name, the username only when no name was given, a dash for nobody."""
+    return staff_name_of(user) if user is not None else "—"
 
 
 @register.filter

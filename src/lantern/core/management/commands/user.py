@@ -31,6 +31,7 @@ class Command(LanternCommand):
             help="one of: " + ", ".join(Role.values),
         )
         create.add_argument("--email", default="")
+        create.add_argument("--work-phone", default="", help="shown to the providers this person refers to")
         create.add_argument(
             "--password-stdin",
             action="store_true",
@@ -77,6 +78,7 @@ class Command(LanternCommand):
             role=options["role"],
             password=password,
             email=options["email"],
+            work_phone=options["work_phone"],
         )
         self.stdout.write(f"created user {user.username} ({options['role']} at {organisation.name})")
 

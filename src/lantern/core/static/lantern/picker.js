@@ -5,6 +5,9 @@
 (function () {
   "use strict";
   var MAX_SHOWN = 8;
+  // English aliases ("Farsi", "Sorani") help readers of a Latin script; to others they are foreign words. They are
+  // still matched when typed.
+  var LATIN_READER = /^(en|es|fr)\b/.test(document.documentElement.lang || "en");
   var counter = 0;
 
   function fold(text) {
@@ -93,8 +96,12 @@
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
         item.setAttribute("data-name", option.name);
-        item.textContent = option.name;
-        if (option.other) { item.appendChild(document.createTextNode(" (" + option.other + ")")); }
+        // The name first, in the reader's language and direction; the code after it, small, left to right, so that
+        // "اليونان GR" keeps the name at the start of the line in Arabic.
+        var name = document.createElement("bdi");
+        name.textContent = option.name;
+        item.appendChild(name);
+        if (option.other && LATIN_READER) { item.appendChild(document.createTextNode(" (" + option.other + ")")); }
         if (option.code) {
           var code = document.createElement("span");
           code.className = "picker-code";
