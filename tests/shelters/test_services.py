@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from lantern.cases import services as cases
 from lantern.cases.models import Case
 from lantern.cases.validation import PersonData
+from lantern.core import services as core
 from lantern.core.models import AuditEvent, Organisation, User
 from lantern.crisis import services as crisis
 from lantern.shelters import selectors, services
 from lantern.shelters.models import BedAssignment, Stay
+from lantern.shelters.services import room_add
 from tests.conftest import World
 
 
@@ -167,3 +169,22 @@ def test_admission_from_a_referral_needs_it_accepted_and_consented(
     with pytest.raises(ValidationError, match="withdrawn"):
         services.admit_from_referral(actor=shelter_staff, referral=referral)
     assert not Stay.objects.exists()
+
+
+def test_another_shelter_learns_that_she_stays_in_a_shelter_not_which(
+    case: Case, shelter: Organisation, shelter_staff: User
+) -> None:
+    services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    other = core.organisation_create(
+        actor=None, name="Kifisia Refuge", type="Shelter", country="GR", region="Attica", languages=["el"]
+    )
+    room_add(actor=None, shelter=other, name="W", wing="regular", restriction="women", beds=2)
+    other_staff = core.user_create(
+        actor=None, username="kifisia_worker", organisation=other, role="service_provider", password=None
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.admit(actor=other_staff, case=case, shelter=other)
+    message = raised.value.error_dict["case"][0].message
+    assert "already staying in another shelter" in message
+    assert "Piraeus" not in message
+    assert raised.value.error_dict["case"][0].code == "conflict"

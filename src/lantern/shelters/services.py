@@ -173,23 +173,24 @@ def admit_from_referral(*, actor: User | None, referral: Referral, room: Room | 
     return admit(actor=actor, case=referral.case, shelter=referral.recipient, referral_id=referral.pk, room=room)
 
 
-def _refuse_second_stay(case: Case) -> None:
-    """A person is in one shelter at a time: a second admission while a stay is open is refused, saying where she
-    stays and since when (discharge her there first, or transfer her)."""
+def _refuse_second_stay(case: Case, shelter: Organisation) -> None:
+    """A person is in one shelter at a time: a second admission while a stay is open is refused, saying since when.
+    Where she stays is said only to the shelter she stays in: another shelter's staff learn that she stays in one,
+    not which (where a survivor sleeps is the one thing a trafficker looks for); her case's holder arranges a move."""
     current = Stay.objects.filter(case=case, discharged_at__isnull=True).select_related("shelter").first()
-    if current is not None:
-        raise ValidationError(
-            {
-                "case": ValidationError(
-                    _("This person is already staying at %(shelter)s, admitted on %(day)s: discharge her there first.")
-                    % {
-                        "shelter": current.shelter.name,
-                        "day": formats.date_format(timezone.localtime(current.admitted_at).date(), "SHORT_DATE_FORMAT"),
-                    },
-                    code=CONFLICT,
-                )
-            }
-        )
+    if current is None:
+        return
+    day = formats.date_format(timezone.localtime(current.admitted_at).date(), "SHORT_DATE_FORMAT")
+    if current.shelter_id == shelter.pk:
+        message = _(
+            "This person is already staying at %(shelter)s, admitted on %(day)s: discharge her there first."
+        ) % {"shelter": current.shelter.name, "day": day}
+    else:
+        message = _(
+            "This person is already staying in another shelter, admitted on %(day)s: the organisation that holds "
+            "the case can arrange a move."
+        ) % {"day": day}
+    raise ValidationError({"case": ValidationError(message, code=CONFLICT)})
 
 
 def admit(
@@ -207,7 +208,7 @@ def admit(
     today = timezone.localdate()
     if shelter.type != OrganisationType.SHELTER:
         raise ValidationError({"shelter": _("Only a shelter admits residents.")})
-    _refuse_second_stay(case)
+    _refuse_second_stay(case, shelter)
     if any(m.kind == MeasureKind.SHELTER_INTAKE_FREEZE for m in active_measures(on=today, region=shelter.region)):
         raise ValidationError({"shelter": _("Shelter intake is frozen in this region by a crisis measure.")})
     if room is not None and room.shelter_id != shelter.pk:
