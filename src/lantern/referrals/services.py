@@ -133,7 +133,6 @@ def referral_create(
         errors["case"] = _("The case is closed.")
     if errors:
         raise ValidationError(errors)
-    _refuse_open_duplicate(case, recipient, service_type)
     if not consent_allows(case, Consent.Purpose.REFERRAL, recipient=recipient):
         raise ValidationError(
             {
@@ -144,6 +143,10 @@ def referral_create(
     now = timezone.now()
     try:
         with transaction.atomic():
+            # The case's row is locked first, so that two requests sending the same need at the same moment are
+            # answered one after the other and the second meets the first's open referral.
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            _refuse_open_duplicate(case, recipient, service_type)
             referral = Referral.objects.create(
                 case=case,
                 sender_id=case.organisation_id,
