@@ -95,6 +95,8 @@ def _generated_rows(world: World) -> list[dict[str, str]]:
             "lt_CrisisCircumstances": _pick(lists["crisis_circumstances"], i),
             "lt_AtRiskGroups": _pick(lists["at_risk_groups"], i),
             "lt_DisabilityDomains": _pick(lists["disability_domains"], i),
+            "lt_DisabilityAsked": "true",  # asked: a domain recorded, or none ("none" is not "not asked")
+            "lt_AtRiskAsked": "true",
             "lt_MigrationStatus": _pick(lists["migration_status"], i),
             "lt_PresumedChild": _pick(["true", "false"], i),
             "lt_Separation": _pick(lists["separation"], i),

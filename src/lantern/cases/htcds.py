@@ -88,6 +88,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "lt_CrisisCircumstances": ("context", "crisis_circumstances", "list"),
     "lt_AtRiskGroups": ("context", "at_risk_groups", "list"),
     "lt_DisabilityDomains": ("context", "disability_domains", "list"),
+    "lt_DisabilityAsked": ("context", "disability_asked", "bool"),
+    "lt_AtRiskAsked": ("context", "at_risk_asked", "bool"),
     "lt_MigrationStatus": ("context", "migration_status", "text"),
     "lt_PresumedChild": ("context", "may_be_child", "bool"),
     "lt_Separation": ("context", "separation", "text"),
