@@ -134,7 +134,9 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/indicators.html", {"rows": rows})
 
 
-def _impact_chart(impact: Impact) -> str:
+def _impact_chart(impact: Impact) -> dict[str, Any]:
+    """The impact chart as the dashboards draw theirs: full width on a screen, narrow on a phone, its title and
+    whole legend written in the page (translated, never cut), not inside the drawing."""
     fit = impact.fit
     assert fit is not None
     t0 = fit.t0
@@ -146,22 +148,36 @@ def _impact_chart(impact: Impact) -> str:
     without = [(impact.periods[i], float(fit.counterfactual[i])) for i in range(t0 - 1, fit.n)]
     unit = str(indicators.UNIT_LABELS[impact.indicator.unit])
     title = _("%(indicator)s around %(change)s") % {"indicator": impact.indicator.label, "change": impact.change.label}
-    return charts.line_chart(
-        title=title,
-        y_title=unit,
-        lines=[
-            charts.Line(str(_("Observed")), observed),
-            charts.Line(str(_("Fitted, before")), before),
-            charts.Line(str(_("Fitted, after")), after),
-            charts.Line(str(_("Had nothing changed")), without, dashed=True),
-        ],
-        timeline=Timeline(
-            crises=[Band(impact.change.label, impact.change.starts_on, impact.change.ends_on)],
-            measures=[Band(impact.change.label, impact.change.starts_on, None)],
-        ),
-        start=impact.periods[0],
-        end=impact.periods[-1],
+    lines = [
+        charts.Line(str(_("Observed")), observed),
+        charts.Line(str(_("Fitted, before")), before),
+        charts.Line(str(_("Fitted, after")), after),
+        charts.Line(str(_("Had nothing changed")), without, dashed=True),
+    ]
+    timeline = Timeline(
+        crises=[Band(impact.change.label, impact.change.starts_on, impact.change.ends_on)],
+        measures=[Band(impact.change.label, impact.change.starts_on, None)],
     )
+    drawn = {
+        name: charts.line_chart(
+            title="",
+            y_title=unit,
+            lines=lines,
+            timeline=timeline,
+            start=impact.periods[0],
+            end=impact.periods[-1],
+            width=width,
+            in_svg_legend=False,
+        )
+        for name, width in (("wide", charts.WIDE), ("narrow", charts.NARROW))
+    }
+    return {
+        "title": str(title),
+        "unit": unit,
+        "svg": drawn["wide"],
+        "svg_narrow": drawn["narrow"],
+        "legend": charts.legend(lines),
+    }
 
 
 @login_required
@@ -169,7 +185,7 @@ def impact_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request, InsightAction.IMPACT)
     viewer = viewer_for(user)
     form = ImpactForm(request.GET or None, viewer=viewer, today=timezone.localdate())
-    impact, svg, reason = None, "", ""
+    impact, chart, reason = None, None, ""
     if form.is_valid():
         change = change_of(form.cleaned_data["change"])
         indicator = indicators.get(form.cleaned_data["indicator"])
@@ -177,7 +193,7 @@ def impact_view(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         impact = analyse(viewer, indicator, change, today=timezone.localdate(), region=form.cleaned_data["region"])
         if impact.fit is not None:
-            svg = _impact_chart(impact)
+            chart = _impact_chart(impact)
         else:
             reason = impact.reason
     terms = []
@@ -199,7 +215,7 @@ def impact_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "impact": impact,
-        "svg": svg,
+        "chart": chart,
         "reason": reason,
         "terms": terms,
         "rows": rows,
