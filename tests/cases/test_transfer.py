@@ -12,7 +12,10 @@ from django.test import Client
 
 from lantern.cases import services
 from lantern.cases.models import Case
+from lantern.core import services as core
 from lantern.core.models import Alert, AuditEvent
+from lantern.providers.services import offering_save, status_set
+from lantern.referrals import services as referrals
 from tests.conftest import World, labour_context, maria
 
 
@@ -106,6 +109,60 @@ def test_only_those_who_may_hand_a_case_over_do_it(police_case: Case, world: Wor
         services.case_transfer(actor=world.caseworker, case=case, to=world.ngo_b)
     with pytest.raises(ValidationError, match="does not hold cases"):
         services.case_transfer(actor=world.supervisor, case=case, to=world.prosecution)
+    core.user_create(
+        actor=None, username="other_supervisor", organisation=world.ngo_b, role="supervisor", password=None
+    )
     services.case_transfer(actor=world.supervisor, case=case, to=world.ngo_b)
     case.refresh_from_db()
     assert case.organisation == world.ngo_b
+
+
+def test_no_hand_over_to_an_organisation_that_could_not_take_it_up(police_case: Case, world: World) -> None:
+    """Nobody would hold the case: an organisation without a supervisor, or one whose services are suspended."""
+    services.consent_give(
+        actor=world.police, case=police_case, purpose="referral", recipient=world.ngo_b, given_on=date(2026, 2, 17)
+    )
+    with pytest.raises(ValidationError, match="Other Shore NGO has no supervisor in Lantern"):
+        services.case_transfer(actor=world.police, case=police_case, to=world.ngo_b)
+    _consent(police_case, world)
+    status_set(actor=None, organisation=world.ngo_a, status="suspended")
+    with pytest.raises(ValidationError, match="Safe Passage NGO has suspended its services"):
+        services.case_transfer(actor=world.police, case=police_case, to=world.ngo_a)
+    police_case.refresh_from_db()
+    assert police_case.organisation == world.police_unit
+    status_set(actor=None, organisation=world.ngo_a, status="open")
+    assert services.case_transfer(actor=world.police, case=police_case, to=world.ngo_a).organisation == world.ngo_a
+
+
+def test_a_referral_to_the_new_holder_ends_and_providers_are_told_who_holds_the_case_now(
+    case: Case, world: World, staff: dict[str, Client]
+) -> None:
+    """Safe Passage had referred its case to the legal aid clinic and to Other Shore; the case goes to Other Shore
+    (given a supervisor): the referral to Other Shore ends, the clinic's page names the new holder."""
+    other_supervisor = core.user_create(
+        actor=None, username="other_supervisor", organisation=world.ngo_b, role="supervisor", password=None
+    )
+    for recipient, service_type in ((world.legal_aid, "legal_counselling"), (world.ngo_b, "psychological")):
+        offering_save(
+            actor=None,
+            organisation=recipient,
+            service_type=service_type,
+            regions=["Attica"],
+            delivery_modes=["in_person"],
+            weekly_capacity=5,
+        )
+        services.consent_give(actor=world.caseworker, case=case, purpose="referral", recipient=recipient)
+    to_clinic = referrals.referral_create(
+        actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    to_holder = referrals.referral_create(
+        actor=world.caseworker, case=case, recipient=world.ngo_b, service_type="psychological"
+    )
+    services.case_transfer(actor=world.supervisor, case=case, to=world.ngo_b)
+    to_holder.refresh_from_db()
+    to_clinic.refresh_from_db()
+    assert (to_holder.status, to_clinic.status) == ("cancelled", "pending")
+    page = staff["provider"].get(f"/referrals/{to_clinic.public_id}/").content.decode()
+    assert "The case has since been handed over to Other Shore NGO" in page
+    assert world.caseworker.username not in page.split('id="who-heading"')[1].split("</section>")[0]
+    assert Alert.objects.filter(recipient=other_supervisor, object_id=case.reference).exists()

@@ -83,6 +83,12 @@ def consent_giver_refusal(case: Case, given_by: str, profile: CountryProfile) ->
             "In this country a child's own consent is not enough: the guardian, a parent or a legal representative "
             "gives it (record the child's views beside it)."
         )
+    if given_by == ConsentGiver.PARENT and case.separation in (Separation.UNACCOMPANIED, Separation.SEPARATED):
+        # No parent is with this child, and the person who says she is one may be the one who brought her.
+        return _(
+            "This child is unaccompanied or separated from their parents: consent is given by the guardian or a legal "
+            "representative, not by someone presenting as a parent."
+        )
     if given_by == ConsentGiver.GUARDIAN and not case.guardians.filter(ended_at__isnull=True).exists():
         return _("No guardian is appointed for this child yet: appoint one first.")
     return ""

@@ -429,6 +429,14 @@ def holds_cases(organisation: Organisation) -> bool:
     return role_allowed(Role.CASEWORKER, organisation.type)
 
 
+# What the apps to the right of cases know about an organisation that rules out handing a case to it (providers: its
+# services are suspended). Each returns the refusal in words, or "" (registered in their AppConfig.ready).
+TRANSFER_REFUSALS: list[Callable[[Organisation], str]] = []
+
+# And what they do once a case has changed hands (referrals: the new holder's own open referrals of it end).
+TRANSFERRED: list[Callable[[Case, Organisation], None]] = []
+
+
 def case_transfer(*, actor: User | None, case: Case, to: Organisation) -> Case:
     """Hand a case over to another organisation, which holds it from then on: a first responder's case to a
     case-managing NGO or social services, or one organisation's case to another. Only with the person's consent to
@@ -449,6 +457,21 @@ def case_transfer(*, actor: User | None, case: Case, to: Organisation) -> Case:
         )
     if case.stage == Stage.CLOSED or case.anonymised_at is not None:
         raise ValidationError({"case": _("The case is closed.")})
+    for refusal in (check(to) for check in TRANSFER_REFUSALS):
+        if refusal:
+            raise ValidationError({"organisation": refusal})
+    if not User.objects.filter(
+        is_active=True, memberships__organisation=to, memberships__role=Role.SUPERVISOR
+    ).exists():
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "%(name)s has no supervisor in Lantern to give the case to a caseworker: nobody would hold it. "
+                    "Choose another organisation, or ask its administrator to add a supervisor."
+                )
+                % {"name": to.name}
+            }
+        )
     if not _consents_to(case, to):
         raise ValidationError(
             {
@@ -490,6 +513,8 @@ def case_transfer(*, actor: User | None, case: Case, to: Organisation) -> Case:
                 }
             messages.append((supervisor, text))
         alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=current.reference)
+        for after in TRANSFERRED:
+            after(current, giving)
     case.organisation, case.assigned_to, case.assigned_at = current.organisation, None, None
     return current
 

@@ -16,6 +16,9 @@ class ProvidersConfig(AppConfig):
         from lantern.providers.models import DeliveryMode
 
         words.register("delivery_mode", lambda: dict(DeliveryMode.choices))
+        from lantern.cases import services as cases
+
+        cases.TRANSFER_REFUSALS.append(selectors.transfer_refusal)
         regions.register("providers.offerings", selectors.offering_regions)
         from lantern.providers.permissions import ProviderAction
 

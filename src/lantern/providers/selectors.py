@@ -349,3 +349,14 @@ def offering_regions() -> list[tuple[str, str]]:
     for country, names in Offering.objects.values_list("organisation__country", "regions"):
         pairs.update((country, str(name)) for name in names or [] if name != NATIONWIDE)
     return sorted(pairs)
+
+
+def transfer_refusal(organisation: Organisation) -> str:
+    """A case is not handed over to an organisation whose services are suspended (nobody there to take it up)."""
+    state = ProviderState.objects.filter(organisation=organisation).first()
+    if state is not None and state.status == OperatingStatus.SUSPENDED:
+        return str(
+            _("%(name)s has suspended its services: choose an organisation that is operating.")
+            % {"name": organisation.name}
+        )
+    return ""

@@ -19,6 +19,9 @@ class ReferralsConfig(AppConfig):
         from lantern.referrals.permissions import ReferralAction
 
         erasure.register(services.referrals_erase_free_text)
+        from lantern.cases import services as cases
+
+        cases.TRANSFERRED.append(services.referrals_after_transfer)
         panels.register("core.home", name="referrals.next_steps", render=views.next_steps_panel, order=20)
         panels.register("cases.detail", name="referrals.of_case", render=views.case_referrals_panel, order=20)
         periodic.register(

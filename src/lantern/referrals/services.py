@@ -292,6 +292,21 @@ def referral_cancel(*, actor: User, referral: Referral) -> Referral:
     return current
 
 
+def referrals_after_transfer(case: Case, giving: Organisation) -> None:
+    """Once a case has changed hands, the referrals the giving organisation had sent to the new holder itself have
+    no one left to answer (an organisation does not refer to itself): they end as cancelled, and a place they held
+    this week is given back. Referrals to other organisations stay open; the new holder follows them up."""
+    for referral in Referral.objects.select_for_update(of=("self",)).filter(
+        case=case, recipient_id=case.organisation_id, status__in=OPEN_STATUSES
+    ):
+        if referral.status in (Status.ACCEPTED, Status.IN_PROGRESS) and referral.offering and referral.accepted_week:
+            capacity_release(offering=referral.offering, on=referral.accepted_week)
+        referral.status, referral.closed_at = Status.CANCELLED, timezone.now()
+        referral.save(update_fields=["status", "closed_at"])
+        _record(referral, "cancel", None, reason="handed_over", giving=giving.pk)
+    refresh_unmet_needs(case)
+
+
 def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
     """Unanswered referrals past their deadline alert the sender's supervisors; past twice the deadline, the
     national coordinators; past twelve days they expire. Safe to run as often as wanted."""

@@ -30,7 +30,7 @@ from lantern.providers.models import DeliveryMode
 from lantern.providers.selectors import offering_get, route
 from lantern.referrals import selectors, services
 from lantern.referrals.forms import DeclineForm
-from lantern.referrals.models import Outcome, Referral, Status, Urgency
+from lantern.referrals.models import OPEN_STATUSES, Outcome, Referral, Status, Urgency
 from lantern.referrals.permissions import ReferralAction
 
 
@@ -89,6 +89,7 @@ def _detail(request: HttpRequest, user: User, referral: Referral, *, form: Decli
         services.referral_contact_read(actor=user, referral=referral, fields=[contact.field])
     person = referral.case.person
     acting = answers and referral.status in selectors.CONTACT_SHOWN_WHILE  # accepted or started, not yet delivered
+    handed_over = referral.case.organisation_id != referral.sender_id
     return render(
         request,
         "referrals/detail.html",
@@ -105,7 +106,17 @@ def _detail(request: HttpRequest, user: User, referral: Referral, *, form: Decli
             "interpreter_needed": person.interpreter_needed,
             "route": CONTACT_ROUTES.get(contact.route if contact else person.contact_route, ""),
             "contact": contact,
-            "referrer": referral.created_by,
+            # Who to call: the caseworker who sent it, or, once the case has changed hands, the organisation that
+            # holds it now and its assignee (the sender's staff no longer see the case). Work contacts only while
+            # the referral is open: an expired or declined one needs no call.
+            "handed_over_to": referral.case.organisation if handed_over else None,
+            "referrer": (
+                None
+                if referral.status not in OPEN_STATUSES
+                else referral.case.assigned_to
+                if handed_over
+                else referral.created_by
+            ),
             "next_steps": _next_steps(referral, contact) if contact and acting else [],
             "accommodation": referral.service_type in ACCOMMODATION,
             "form": form or DeclineForm(),
