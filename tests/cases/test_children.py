@@ -160,6 +160,20 @@ def test_a_childs_own_consent_is_refused_where_the_profile_says_so(world: World,
     assert cases.consent_give(actor=world.caseworker, case=child, purpose="statistics").given_by == "person"
 
 
+def test_nobody_consents_as_a_parent_for_an_unaccompanied_child(world: World, child: Case) -> None:
+    """No parent is with her, and whoever presents as one may be the one who brought her."""
+    with pytest.raises(ValidationError) as refused:
+        cases.consent_give(
+            actor=world.caseworker, case=child, purpose="referral", recipient=world.legal_aid, given_by="parent"
+        )
+    assert "not by someone presenting as a parent" in refused.value.message_dict["given_by"][0]
+    accompanied = _register_child(world, may_be_child=True, separation="accompanied")
+    consent = cases.consent_give(
+        actor=world.caseworker, case=accompanied, purpose="referral", recipient=world.legal_aid, given_by="parent"
+    )
+    assert consent.given_by == "parent"
+
+
 def test_an_adults_consent_is_not_given_by_a_guardian(world: World, case: Case) -> None:
     with pytest.raises(ValidationError):
         cases.consent_give(actor=world.caseworker, case=case, purpose="statistics", given_by="guardian")
