@@ -473,3 +473,16 @@ def test_a_first_responder_cannot_end_a_childs_presumption_of_minority(world: Wo
     case.refresh_from_db()
     assert case.is_minor is True
     assert not AgeAssessment.objects.exists()
+
+
+def test_a_deciding_body_named_with_invisible_characters_only_is_no_name(world: World, child: Case) -> None:
+    with pytest.raises(ValidationError) as refused:
+        children.best_interests_record(
+            actor=world.caseworker,
+            case=child,
+            kind="assessment",
+            decided_on=IDENTIFIED,
+            reasons="Her views heard with the guardian.",
+            body_name="\u200b\u200d\u2060",
+        )
+    assert "body_name" in refused.value.message_dict

@@ -241,6 +241,7 @@ def test_the_new_columns_are_checked_and_never_echo_a_personal_value(world: Worl
     rows[3]["lt_BestInterestsDeterminedBy"] = "Nowhere Panel"
     rows[3]["cas_CaseOwner"] = world.outsider.username
     rows[3]["lt_AgeAssessmentMethod"] = "astrology"
+    rows[0]["lt_AgeAssessmentAgeLower"] = "Secretage"  # an age is the person's: never quoted either
     report = _errors(_write(tmp_path / "cases.csv", rows), world)
     assert "row 2: prs_MailingCountry: not an ISO 3166 country code" in report
     assert "row 2: lt_GuardianName: longer than 200 characters" in report
@@ -248,6 +249,7 @@ def test_the_new_columns_are_checked_and_never_echo_a_personal_value(world: Worl
     assert "row 3: cas_ReasonForCaseClosure: a reason for closure, but the case is not closed" in report
     assert "row 4: lt_GuardianName: recorded only for a child (or a person presumed one)" in report
     assert "row 5: lt_AgeAssessmentMethod = 'astrology': not a method of age assessment" in report
+    assert "row 2: lt_AgeAssessmentAgeLower: not a whole number" in report
     assert "Secret" not in report
     assert not Case.objects.exists()
     rows = [rows[3]]  # what is left is found against the database

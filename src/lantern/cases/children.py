@@ -32,8 +32,14 @@ def _day(value: date | None, case: Case, field: str, errors: dict[str, str]) -> 
     return day
 
 
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
+
+
 def _text(value: str, field: str, errors: dict[str, str], *, limit: int, required: bool = True) -> str:
+    """A text as typed, trimmed; one made only of invisible characters (zero-width spaces, marks) is empty."""
     value = value.strip()
+    if not value.translate(INVISIBLE).strip():
+        value = ""
     if required and not value:
         errors[field] = _("This field is required.")
     elif len(value) > limit:

@@ -140,7 +140,8 @@ MAX_REASON_CHARS = 120
 PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items() if section == "person") | {
     "vic_DetailsOfVulnerabilities", "cas_ReasonForCaseClosure", "cas_ReferringPrimaryCaseWorker",
     "cas_IncomingReferralDetails", "cas_ReferredPrimaryCaseWorker", "cas_OutgoingReferralDetails",
-    "lt_GuardianName", "lt_GuardianContact", "lt_BestInterestsReasons",
+    "lt_GuardianName", "lt_GuardianContact", "lt_BestInterestsReasons", "lt_AgeAssessmentAgeLower",
+    "lt_AgeAssessmentAgeUpper",
 }  # fmt: skip
 # The reasons of validation that quote a personal value, said without it.
 PERSONAL_REASONS = {

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 WORK_PHONE_DIGITS = (6, 15)  # ITU-T E.164: at most 15 digits; fewer than 6 is no phone number anywhere
 WORK_PHONE_CHARACTERS = frozenset("0123456789 +-().")
+WORK_PHONE_LENGTH = 32  # the column's: 15 digits with their spaces, dashes and brackets fit well within it
 
 
 def work_phone_clean(value: str) -> str:
@@ -19,6 +20,7 @@ def work_phone_clean(value: str) -> str:
     if (
         not set(phone) <= WORK_PHONE_CHARACTERS
         or "+" in phone[1:]
+        or len(phone) > WORK_PHONE_LENGTH
         or not WORK_PHONE_DIGITS[0] <= digits <= WORK_PHONE_DIGITS[1]
     ):
         raise ValidationError(
