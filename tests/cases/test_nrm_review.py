@@ -73,7 +73,7 @@ def test_a_negative_decision_reads_negative_on_the_case_page_and_in_the_nrm_list
         '<span class="standing standing-negative"><span class="standing-sign" aria-hidden="true">✗</span> Negative'
         in page
     )
-    assert "Pending" in page  # the conclusive-grounds decision, still awaited
+    assert "Does not apply (reasonable grounds negative)" in page  # no conclusive grounds after it: not awaited
 
     listing = staff["coordinator"].get("/cases/nrm/").content.decode()
     assert "standing-negative" in listing
@@ -82,7 +82,11 @@ def test_a_negative_decision_reads_negative_on_the_case_page_and_in_the_nrm_list
     authority_listing = staff["authority_member"].get("/cases/nrm/").content.decode()
     assert f'<a href="/cases/{case.reference}/"><code>{case.reference}</code></a>' in authority_listing
     row = api_client["coordinator"].get("/api/v1/cases/nrm").json()["items"][0]
-    assert (row["reasonable_grounds"], row["conclusive_grounds"]) == ("negative", "pending")
+    assert (row["reasonable_grounds"], row["conclusive_grounds"]) == ("negative", "not_reached")
+    case.refresh_from_db()
+    assert case.trafficking_status == "NotAVictimOfTrafficking"  # not "Presumed victim" after a negative decision
+    with pytest.raises(ValidationError, match="reconsider the reasonable-grounds decision"):
+        _decide(world, case, "conclusive_grounds", "positive")
 
     _decide(
         world,
@@ -106,7 +110,7 @@ def test_the_nrm_list_reads_the_standings_with_the_list_whatever_the_number_of_c
 
     with django_assert_max_num_queries(2):  # type: ignore[operator]  # the user's roles, then the list
         standings = [selectors.nrm_standings(c) for c in selectors.nrm_status(world.coordinator)]
-    assert [[s.code for s in row] for row in standings] == [["negative", "pending"]]
+    assert [[s.code for s in row] for row in standings] == [["negative", "not_reached"]]
 
 
 # --- 2. The holder of the case is alerted ---------------------------------------------------------------------

@@ -383,6 +383,8 @@ class DecisionStanding(models.TextChoices):
     NEGATIVE = "negative", pgettext_lazy("decision", "Negative")
     RECONSIDERED_POSITIVE = "reconsidered_positive", pgettext_lazy("decision", "Positive on reconsideration")
     RECONSIDERED_NEGATIVE = "reconsidered_negative", pgettext_lazy("decision", "Negative on reconsideration")
+    # Conclusive grounds after negative reasonable grounds: never decided, and never to be awaited either.
+    NOT_REACHED = "not_reached", pgettext_lazy("decision", "Does not apply (reasonable grounds negative)")
 
 
 # A sign beside the word, so that the outcome is not told by colour alone (WCAG 1.4.1).
@@ -392,13 +394,15 @@ DECISION_STANDING_SIGNS = {
     DecisionStanding.NEGATIVE: "✗",
     DecisionStanding.RECONSIDERED_POSITIVE: "✓",
     DecisionStanding.RECONSIDERED_NEGATIVE: "✗",
+    DecisionStanding.NOT_REACHED: "—",
 }
 
 
-def decision_standing(outcome: str | None, reconsiders: bool) -> DecisionStanding:
-    """The standing of the latest decision of a kind (`outcome` None: none yet)."""
+def decision_standing(outcome: str | None, reconsiders: bool, *, not_reached: bool = False) -> DecisionStanding:
+    """The standing of the latest decision of a kind (`outcome` None: none yet; `not_reached`: none, and none will
+    come, the decision before it being negative)."""
     if not outcome:
-        return DecisionStanding.PENDING
+        return DecisionStanding.NOT_REACHED if not_reached else DecisionStanding.PENDING
     if reconsiders:
         return DecisionStanding(f"reconsidered_{outcome}")
     return DecisionStanding(outcome)

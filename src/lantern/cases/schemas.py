@@ -174,7 +174,9 @@ class NrmStatusOut(Schema):
     reasonable_grounds: str = Field(
         description="pending, positive, negative, reconsidered_positive or reconsidered_negative"
     )
-    conclusive_grounds: str = Field(description="as reasonable_grounds")
+    conclusive_grounds: str = Field(
+        description="as reasonable_grounds, or not_reached after a negative reasonable-grounds decision"
+    )
 
     @staticmethod
     def resolve_reasonable_grounds(obj: Any) -> str:
@@ -182,7 +184,11 @@ class NrmStatusOut(Schema):
 
     @staticmethod
     def resolve_conclusive_grounds(obj: Any) -> str:
-        return str(codes.decision_standing(obj.cg_outcome, obj.cg_reconsiders is not None))
+        return str(
+            codes.decision_standing(
+                obj.cg_outcome, obj.cg_reconsiders is not None, not_reached=obj.rg_outcome == "negative"
+            )
+        )
 
 
 class CloseIn(Schema):

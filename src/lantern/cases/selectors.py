@@ -190,8 +190,10 @@ class Standing:
     sign: str
 
 
-def standing_of(kind: str, outcome: str | None, reconsiders: bool) -> Standing:
-    code = codes.decision_standing(outcome, reconsiders)
+def standing_of(kind: str, outcome: str | None, reconsiders: bool, grounds: str | None = None) -> Standing:
+    """`grounds`: the reasonable-grounds outcome, for a conclusive-grounds standing (none after a negative one)."""
+    not_reached = kind == Decision.Kind.CONCLUSIVE_GROUNDS and grounds == Decision.Outcome.NEGATIVE
+    code = codes.decision_standing(outcome, reconsiders, not_reached=not_reached)
     return Standing(
         kind=kind,
         kind_label=str(Decision.Kind(kind).label),
@@ -211,6 +213,7 @@ def decision_standings(decisions: Iterable[Decision]) -> list[Standing]:
             kind,
             latest[kind].outcome if kind in latest else None,
             kind in latest and latest[kind].reconsiders_id is not None,
+            latest[Decision.Kind.REASONABLE_GROUNDS].outcome if Decision.Kind.REASONABLE_GROUNDS in latest else None,
         )
         for kind in Decision.Kind.values
     ]
@@ -220,7 +223,9 @@ def nrm_standings(case: Any) -> list[Standing]:
     """The standings of a case of `nrm_status`, from its annotations."""
     return [
         standing_of(Decision.Kind.REASONABLE_GROUNDS, case.rg_outcome, case.rg_reconsiders is not None),
-        standing_of(Decision.Kind.CONCLUSIVE_GROUNDS, case.cg_outcome, case.cg_reconsiders is not None),
+        standing_of(
+            Decision.Kind.CONCLUSIVE_GROUNDS, case.cg_outcome, case.cg_reconsiders is not None, case.rg_outcome
+        ),
     ]
 
 

@@ -642,10 +642,15 @@ _BEFORE_CONCLUSIVE_GROUNDS = frozenset({Stage.RECOVERY, Stage.CONCLUSIVE_GROUNDS
 # reconsideration of it may be recorded.
 DECISION_TRANSITIONS: dict[tuple[str, str], DecisionTransition] = {
     (Decision.Kind.REASONABLE_GROUNDS, Decision.Outcome.POSITIVE): DecisionTransition(
-        _BEFORE_REASONABLE_GROUNDS, Stage.RECOVERY, recovery_period=True
+        _BEFORE_REASONABLE_GROUNDS,
+        Stage.RECOVERY,
+        recovery_period=True,
+        trafficking_status=codes.TraffickingStatus.POSSIBLE,  # again so, after a negative one reconsidered
     ),
+    # No reasonable grounds: the person is not a presumed victim any more (she leaves the mechanism, unless the
+    # decision is reconsidered); reading "Presumed victim" after it would tell the opposite of the decision.
     (Decision.Kind.REASONABLE_GROUNDS, Decision.Outcome.NEGATIVE): DecisionTransition(
-        _BEFORE_REASONABLE_GROUNDS, Stage.REASONABLE_GROUNDS
+        _BEFORE_REASONABLE_GROUNDS, Stage.REASONABLE_GROUNDS, trafficking_status=codes.TraffickingStatus.NOT_A_VICTIM
     ),
     (Decision.Kind.CONCLUSIVE_GROUNDS, Decision.Outcome.POSITIVE): DecisionTransition(
         _BEFORE_CONCLUSIVE_GROUNDS, Stage.SUPPORT, trafficking_status=codes.TraffickingStatus.ACTUAL
@@ -739,6 +744,17 @@ def case_decide(
     elif reconsideration_grounds:
         raise ValidationError({"reconsideration_grounds": _("There is no decision to reconsider.")})
     if case.stage not in stages:
+        grounds = case.decisions.filter(kind=Decision.Kind.REASONABLE_GROUNDS).order_by("-recorded_at", "-pk").first()
+        if kind == Decision.Kind.CONCLUSIVE_GROUNDS and grounds is not None and grounds.outcome == "negative":
+            raise ValidationError(
+                {
+                    "stage": _(
+                        "The reasonable-grounds decision was negative: a conclusive-grounds decision follows only "
+                        "a positive one. To change it, reconsider the reasonable-grounds decision (on the person's "
+                        "request, with the grounds)."
+                    )
+                }
+            )
         raise ValidationError({"stage": _("This decision does not belong to the stage the case is in.")})
     profile = profile_for(case.organisation.country)
     if kind == Decision.Kind.CONCLUSIVE_GROUNDS and outcome == Decision.Outcome.NEGATIVE:
