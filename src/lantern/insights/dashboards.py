@@ -85,6 +85,8 @@ def group_label(dimension: str, code: str) -> str:
         return str(BORDER_NAMES.get(code, code))
     if not code:
         return str(_("Not known"))
+    if dimension == "form" and code == "Multiple":  # more than one form of exploitation, counted once
+        return str(_("Several forms"))
     return words.word(dimension, code)
 
 
