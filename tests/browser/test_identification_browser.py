@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tests.conftest import PASSWORD, World
 
 pytestmark = [pytest.mark.browser]
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 OBSERVED = ("gen_deceived", "gen_documents_held", "lab_guarded")
 
 
@@ -68,6 +70,19 @@ def test_a_police_officer_registers_at_first_contact_records_indicators_and_noti
         page.locator(f"[name=indicator_{code}][value=yes]").check()
     page.locator("[name=indicator_gen_violence][value=no]").check()
     page.screenshot(path=str(ARTIFACTS / f"first-contact-checklist-{language}.png"), full_page=True)
+    # On a phone (360 px), every section open: the three answers stack under the indicator, nothing is cut off and
+    # the page does not scroll sideways (a reviewer found it 588 to 695 px wide in every language).
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.evaluate("() => document.querySelectorAll('details.indicator-section').forEach(d => { d.open = true; })")
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, f"the checklist is {scroll} px wide in a {inner} px window"
+    answer = page.locator("[name=indicator_gen_violence][value=unknown]")
+    box = answer.locator("xpath=ancestor::label[1]").bounding_box() or answer.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0, box
+    assert box["x"] + box["width"] <= inner, box
+    page.screenshot(path=str(SCREENSHOTS / f"identification-checklist-{language}-360.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     _submit(page)
     page.wait_for_url(re.compile(r"/cases/LT-[0-9A-Z]{4}-[0-9A-Z]{4}/$"))
     summary = page.locator("section.indicators-summary")

@@ -16,9 +16,18 @@ from django.test import Client
 
 from lantern.cases.models import Case, TimelineEntry
 from lantern.core import services as core
-from lantern.core.models import AuditEvent, OrganisationType
+from lantern.core.models import AuditEvent, OrganisationType, OutboxEvent
 from lantern.justice import services
-from lantern.justice.models import Compensation, Defendant, FundClaimStatus, MeasureStatus, Proceeding
+from lantern.justice.models import (
+    CancellationReason,
+    Compensation,
+    Defendant,
+    FundClaimStatus,
+    Hearing,
+    HearingStatus,
+    MeasureStatus,
+    Proceeding,
+)
 from tests.conftest import World
 from tests.justice.helpers import Justice
 
@@ -302,3 +311,49 @@ def test_the_api_from_claim_to_closure(api_client: dict[str, Client], justice: J
     assert closed.json()["defendants"][0]["outcome"] == "conviction"  # type: ignore[attr-defined]
     caseworker = post(api_client["caseworker"], f"{base}/defendants", {})
     assert caseworker.status_code == 403  # type: ignore[attr-defined]
+
+
+def test_a_concluded_proceedings_future_hearings_are_cancelled_as_a_clerk_cancels_them(
+    staff: dict[str, Client], world: World, justice: Justice
+) -> None:
+    """A reviewer found a closed proceeding's hearings still "Scheduled": they are cancelled, with a coded reason,
+    through the cancellation service (the survivor is told her hearing is off, as for any cancellation)."""
+    proceeding = justice.proceeding
+    services.legal_representative_set(
+        actor=world.prosecutor, proceeding=proceeding, organisation=None, lawyer="Eleni Kosta"
+    )
+    defendant = services.defendant_add(actor=world.prosecutor, proceeding=proceeding)
+    services.defendant_outcome(actor=justice.clerk, defendant=defendant, outcome="conviction", outcome_on=TODAY)
+    hearings = Hearing.objects.filter(pk__in=[justice.hearing.pk, justice.other.pk])
+    assert set(hearings.values_list("status", "cancellation_reason")) == {
+        (HearingStatus.CANCELLED, CancellationReason.PROCEEDING_CONCLUDED)
+    }  # the Piraeus hearing too, though the Athens clerk may not manage it: Lantern cancels it
+    events = OutboxEvent.objects.filter(kind="hearing.cancelled").order_by("pk")
+    assert [event.payload["hearing_id"] for event in events] == [justice.hearing.pk, justice.other.pk]
+    assert {event.payload["cancellation_reason"] for event in events} == {"proceeding_concluded"}
+    kinds = list(TimelineEntry.objects.filter(case=proceeding.case).values_list("kind", flat=True))
+    assert kinds.count("hearing_cancel") == 2
+
+    # The case's proceedings page: closed, the representative kept, the hearings cancelled and why.
+    body = staff["prosecutor"].get(f"/justice/case/{proceeding.case.reference}/").content.decode()
+    assert "Closed on 2026-03-02: every defendant has an outcome." in body
+    assert "Legal representative: Eleni Kosta." in body
+    assert body.count("(Proceeding concluded)") == 2
+    page = staff["prosecutor"].get(f"/justice/proceeding/{proceeding.pk}/").content.decode()
+    assert "Eleni Kosta" in page
+    assert "Proceeding concluded" in page
+    arabic = (
+        staff["prosecutor"]
+        .get(f"/justice/case/{proceeding.case.reference}/", HTTP_ACCEPT_LANGUAGE="ar")
+        .content.decode()
+    )
+    assert "انتهت الإجراءات" in arabic
+
+
+def test_the_justice_forms_say_what_to_choose_not_dashes(staff: dict[str, Client], justice: Justice) -> None:
+    page = staff["prosecutor"].get(f"/justice/proceeding/{justice.proceeding.pk}/").content.decode()
+    assert "---------" not in page
+    assert "Choose a court" in page
+    case = staff["prosecutor"].get(f"/justice/case/{justice.proceeding.case.reference}/").content.decode()
+    assert "---------" not in case
+    assert "Choose the organisation in charge" in case

@@ -6,6 +6,8 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
+from django.utils import translation
+
 from lantern.crisis import services as crisis
 from lantern.providers.selectors import ROUTE_WEIGHTS, RouteWeights, route
 from lantern.providers.services import status_set
@@ -20,10 +22,21 @@ def test_ranked_and_explained(world: World, offers: dict, clock: object) -> None
     candidates = route(service_type="legal_counselling", region="Attica", language="ro")
     assert _names(candidates) == ["Attica Police Anti-Trafficking Unit", "Athens Legal Aid Clinic"]
     first = candidates[0]
-    assert "speaks her language (Romanian)" in first.reasons
+    assert "speaks the person's language (Romanian)" in first.reasons
     assert "serves the whole country" in first.reasons
-    assert "no shared language" in candidates[1].reasons
+    assert "does not speak the person's language (Romanian) and has no interpreter" in candidates[1].reasons
     assert any("2 of 2 places left" in r for r in candidates[1].reasons)
+
+
+def test_the_reasons_say_the_person_not_she_whoever_is_referred(world: World, offers: dict, clock: object) -> None:
+    """A reviewer read "speaks her language" for a boy: the reasons speak of the person, in every language."""
+    with translation.override("ru"):
+        russian = route(service_type="legal_counselling", region="Attica", language="ro")
+    reasons = [reason for candidate in route(service_type="legal_counselling", region="Attica", language="ro")
+               for reason in candidate.reasons]  # fmt: skip
+    for reason in reasons:
+        assert not {"she", "her"} & set(reason.split()), reason
+    assert "говорит на языке этого человека (румынский)" in russian[0].reasons, russian[0].reasons
 
 
 def test_suspended_providers_and_other_regions_are_left_out(world: World, offers: dict, clock: object) -> None:
@@ -79,7 +92,7 @@ def test_the_reasons_say_in_words_why_each_offer_is_made_and_the_page_shows_no_s
     candidates = route(service_type="legal_counselling", region="Attica", language="el")
     clinic = next(c for c in candidates if c.offering.organisation.name == "Athens Legal Aid Clinic")
     assert "operating normally" in clinic.reasons
-    assert "works in the region where she is helped (Attica)" in clinic.reasons
+    assert "works in the region where the person is helped (Attica)" in clinic.reasons
     assert any("places left this week" in r for r in clinic.reasons)
     template = Path("src/lantern/referrals/templates/referrals/refer.html").read_text()
     assert "c.score" not in template

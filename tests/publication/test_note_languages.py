@@ -25,10 +25,11 @@ def _release(**mode: object) -> PublicationRelease:
 
 def test_the_note_is_written_in_every_staff_language_and_the_analysts_words_stay_as_typed(db: None) -> None:
     release = _release(k=11)
-    assert release.note.startswith("# Methodology: citizenship x gender")
+    assert release.note.startswith("# Methodology: Citizenship x Sex\n")
+    assert "- Citizenship (`citizenship`): " in release.note  # the download's code beside the name
     assert sorted(release.notes) == ["ar", "es", "fr", "ru", "uk"]
     french = release.notes["fr"]
-    assert french.startswith("# Méthodologie : citizenship x gender")
+    assert french.startswith("# Méthodologie : Nationalité x Sexe\n")
     assert "## Méthode : suppression des petites cellules, k = 11" in french
     assert "Audit : pour chaque valeur masquée" in french
     # The source as the analyst typed it, escaped as Markdown in every language.
@@ -57,3 +58,18 @@ def test_the_release_page_shows_the_note_in_the_readers_language_or_says_it_is_e
     assert "Cette note est en anglais" in page
     english = client.get(f"/insights/publication/{release.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "This note is in English" not in english
+
+
+def test_the_notes_dimensions_and_total_are_in_the_readers_language_not_codes(db: None) -> None:
+    """An outside reviewer read "yearOfRegistration x gender" and "Total" in the Arabic and Ukrainian notes."""
+    release = _release(k=11)
+    for language in ("ar", "uk"):
+        note = release.notes[language]
+        title = note.splitlines()[0]
+        assert "citizenship" not in title, title
+        assert "gender" not in title, title
+        assert "`Total`" in note  # the code, once, to find the rows in the download
+        assert "Total " not in note.replace("`Total`", ""), note
+    assert "الجنسية" in release.notes["ar"].splitlines()[0]
+    assert "Громадянство" in release.notes["uk"].splitlines()[0]
+    assert "«Усього»" in release.notes["uk"], release.notes["uk"]

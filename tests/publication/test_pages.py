@@ -51,7 +51,7 @@ def test_the_release_page_shows_the_non_empty_rows_the_rendered_note_and_what_th
     non_empty = sum(1 for line in release.table_csv.splitlines()[1:] if not line.endswith(",0"))
     assert f"{non_empty} non-empty rows" in body
     assert f'href="/insights/publication/{release.pk}/table.csv"' in body  # the whole table, empty rows too
-    assert "<h3>Methodology: yearOfRegistration x gender x citizenship</h3>" in body  # Markdown rendered, under the h2
+    assert "<h3>Methodology: Year of registration x Sex x Citizenship</h3>" in body  # Markdown rendered, under the h2
     assert "<li>" in body.split("Methodology note", 1)[1]
     assert "# Methodology" not in body
     assert "The chart shows Year of registration, Sex and leaves out Citizenship" in body

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.test import Client
 
-from lantern.cases.models import Case
+from lantern.cases.codes import MinorityBasis
+from lantern.cases.models import Case, Guardian
 from lantern.providers.models import ProviderState
 from lantern.referrals.models import Referral, Status
 from tests.conftest import World
@@ -110,3 +113,36 @@ def test_a_wrong_measure_keeps_what_was_typed(staff: dict[str, Client], world: W
     assert "Not in the crisis area: Crete." in html
     assert 'value="From 9 pm"' in html
     assert "<details open>" in html
+
+
+def test_the_provider_is_told_a_child_is_referred_and_whether_a_guardian_is_appointed_never_who(
+    staff: dict[str, Client], consented_case: Case, world: World, offers: dict
+) -> None:
+    """A reviewer found that a referral of a child did not say it was one (a shelter must know before it answers)."""
+    staff["caseworker"].post(
+        f"/referrals/case/{consented_case.reference}/send/",
+        {"offering": offers["legal"].pk, "urgency": "urgent", "idempotency_key": "child-1"},
+    )
+    referral = Referral.objects.get()
+    page = f"/referrals/{referral.public_id}/"
+    adult = staff["provider"].get(page).content.decode()
+    assert "Child (under 18)" not in adult
+    assert "Presumed child" not in adult
+
+    Case.objects.filter(pk=consented_case.pk).update(is_minor=True, minority_basis=MinorityBasis.PRESUMED)
+    presumed = staff["provider"].get(page).content.decode()
+    assert "<strong>Presumed child</strong>" in presumed
+    assert '<dd class="child-guardian">Not appointed yet</dd>' in presumed
+
+    Case.objects.filter(pk=consented_case.pk).update(minority_basis=MinorityBasis.BIRTH_DATE)
+    Guardian.objects.create(
+        case=consented_case, name="Eleni Georgiou", appointed_by="Prosecutor for Minors",
+        appointed_on=date(2026, 2, 22), recorded_by=world.caseworker,
+    )  # fmt: skip
+    child = staff["provider"].get(page).content.decode()
+    assert "<strong>Child (under 18)</strong>" in child
+    assert '<dd class="child-guardian">Appointed</dd>' in child
+    assert "Eleni" not in child  # whether, never who
+    arabic = staff["provider"].get(page, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "طفل (دون 18 عامًا)" in arabic
+    assert "مُعيَّن" in arabic

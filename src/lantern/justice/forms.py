@@ -51,7 +51,9 @@ def local_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
 
 
 class ProceedingForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("In charge"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("In charge"), queryset=Organisation.objects.none(), empty_label=_("Choose the organisation in charge")
+    )
     kind = forms.ChoiceField(label=_("Proceeding"), choices=ProceedingKind.choices)
     survivor_role = forms.ChoiceField(label=_("The survivor's role"), choices=SurvivorRole.choices)
 
@@ -130,7 +132,9 @@ class RepresentativeForm(forms.Form):
 
 class HearingForm(DayOffConfirmation):
     court = forms.ModelChoiceField(
-        label=pgettext_lazy("justice", "Court"), queryset=Court.objects.all().order_by("name")
+        label=pgettext_lazy("justice", "Court"),
+        queryset=Court.objects.all().order_by("name"),
+        empty_label=_("Choose a court"),
     )
     starts_at = local_field(_("Date and time"))
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)

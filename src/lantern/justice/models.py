@@ -280,6 +280,12 @@ class PostponementReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
+class CancellationReason(models.TextChoices):
+    """Why a hearing was cancelled, when Lantern cancelled it (a clerk's cancellation has no code)."""
+
+    PROCEEDING_CONCLUDED = "proceeding_concluded", _("Proceeding concluded")
+
+
 class Hearing(models.Model):
     """One hearing. Postponed, it keeps the date it had (`starts_at`) and gets a new date when it is rescheduled
     (`new_starts_at`); the hearing at the new date is a new row that `follows` it, so the history stays."""
@@ -295,6 +301,7 @@ class Hearing(models.Model):
         Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="postponed_hearings"
     )
     new_starts_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=24, choices=CancellationReason.choices, blank=True, default="")
     follows = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by")
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(default=timezone.now)

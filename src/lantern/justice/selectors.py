@@ -82,6 +82,7 @@ def proceedings_of_case(user: User, reference: str) -> QuerySet[Proceeding]:
     return (
         proceedings_visible_to(user)
         .filter(case__reference=reference.strip().upper())
+        .select_related("representative_organisation")
         .prefetch_related("protective_measures", "defendants", "compensations")
         .order_by("opened_on", "pk")
     )

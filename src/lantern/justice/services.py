@@ -34,6 +34,7 @@ from lantern.core.permissions import can, require
 from lantern.core.pickers import refused_codes
 from lantern.justice.models import (
     CalendarFeed,
+    CancellationReason,
     Compensation,
     Court,
     Defendant,
@@ -111,6 +112,7 @@ def payload(hearing: Hearing, *, case_id: int | None = None) -> dict[str, Any]:
         "new_starts_at": iso_utc(hearing.new_starts_at),
         "mode": hearing.mode,
         "reason": hearing.postponement_reason,
+        **({"cancellation_reason": hearing.cancellation_reason} if hearing.cancellation_reason else {}),
     }
 
 
@@ -417,6 +419,7 @@ def defendant_outcome(
             last = max(day for day in locked.defendants.values_list("outcome_on", flat=True) if day is not None)
             Proceeding.objects.filter(pk=locked.pk, closed_on__isnull=True).update(closed_on=last)
             _proceeding_event(proceeding, "proceeding_close", actor, closed_on=last.isoformat())
+            _cancel_hearings_of_concluded(locked)
     defendant.refresh_from_db()
     return defendant
 
@@ -752,22 +755,38 @@ def hearing_reschedule(
     return following
 
 
-def hearing_cancel(*, actor: User | None, hearing: Hearing) -> Hearing:
-    """Cancel a hearing that is scheduled, or postponed without a new date."""
+def hearing_cancel(*, actor: User | None, hearing: Hearing, reason: str = "") -> Hearing:
+    """Cancel a hearing that is scheduled, or postponed without a new date. `reason` is a CancellationReason when
+    Lantern cancels it (a proceeding that concluded); a clerk's cancellation has none."""
     _require_hearing(actor, hearing)
+    if reason and reason not in CancellationReason.values:
+        raise ValidationError({"reason": pgettext("justice", "Unknown value %(value)s.") % {"value": repr(reason)}})
     with transaction.atomic():
         now = timezone.now()
         changed = (
             Hearing.objects.filter(pk=hearing.pk)
             .filter(Q(status=HearingStatus.SCHEDULED) | Q(status=HearingStatus.POSTPONED, new_starts_at__isnull=True))
-            .update(status=HearingStatus.CANCELLED, changed_at=now)
+            .update(status=HearingStatus.CANCELLED, cancellation_reason=reason, changed_at=now)
         )
         if not changed:
             raise _refuse_state(hearing, HearingStatus.SCHEDULED)
         current = _reload(hearing)
-        _record(current, "cancel", actor)
+        _record(current, "cancel", actor, **({"reason": reason} if reason else {}))
         _emit("hearing.cancelled", current)
     return current
+
+
+def _cancel_hearings_of_concluded(proceeding: Proceeding) -> None:
+    """A concluded proceeding is not heard again: its future hearings (scheduled, or postponed with no new date)
+    are cancelled as a clerk would cancel them, so the survivor and the caseworker are told the hearing is off.
+    Lantern cancels them (no actor): the clerk who recorded the last outcome may not manage another court's
+    hearing, and the hearings end all the same."""
+    pending = Hearing.objects.filter(proceeding=proceeding).filter(
+        Q(status=HearingStatus.SCHEDULED, starts_at__gt=timezone.now())
+        | Q(status=HearingStatus.POSTPONED, new_starts_at__isnull=True)
+    )
+    for hearing in pending.order_by("starts_at", "pk"):
+        hearing_cancel(actor=None, hearing=hearing, reason=CancellationReason.PROCEEDING_CONCLUDED)
 
 
 def hearing_mode_change(*, actor: User | None, hearing: Hearing, mode: str) -> Hearing:

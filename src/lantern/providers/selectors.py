@@ -197,12 +197,15 @@ def route(
         )
         if language and language in offering.languages:
             score += weights.speaks_language
-            reasons.append(_("speaks her language (%(language)s)") % {"language": language_label(language)})
+            reasons.append(_("speaks the person's language (%(language)s)") % {"language": language_label(language)})
         elif offering.interpreter_available:
             score += weights.interpreter
             reasons.append(_("with an interpreter"))
         elif language:
-            reasons.append(_("no shared language"))
+            reasons.append(
+                _("does not speak the person's language (%(language)s) and has no interpreter")
+                % {"language": language_label(language)}
+            )
         if interpreter_needed and not offering.interpreter_available and language not in offering.languages:
             score += weights.interpreter_missing
         score += round(weights.capacity_left * left / capacity) if capacity else 0
@@ -220,7 +223,7 @@ def route(
                 score += weights.in_person
         if region in offering.regions:
             score += weights.serves_region
-            reasons.append(_("works in the region where she is helped (%(region)s)") % {"region": region})
+            reasons.append(_("works in the region where the person is helped (%(region)s)") % {"region": region})
         else:
             reasons.append(_("serves the whole country"))
         ranked.append(

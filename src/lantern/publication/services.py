@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lantern.core.audit import MAX_DETAIL_TEXT, audit_record
 from lantern.core.exports import csv_writer
@@ -346,6 +347,14 @@ def md_code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _dimension_name(column: str) -> str:
+    """A dimension by its name in the active language (the release page's label), a column Lantern has no label for
+    (one of an uploaded file) as the analyst typed it, escaped."""
+    from lantern.publication.labels import dimension  # labels reads the form, which reads this module
+
+    return md_text(dimension(column))
+
+
 def _domain_lines(published: Published, k: int | None) -> list[str]:
     lines = []
     for column, domain in zip(published.table.dimensions, published.table.domains, strict=True):
@@ -366,7 +375,9 @@ def _domain_lines(published: Published, k: int | None) -> list[str]:
             if recoded
             else ""
         )
-        lines.append(f"- {md_code(column)}: {where}{extra}.")
+        named = _dimension_name(column)
+        label = md_code(column) if named == md_text(column) else f"{named} ({md_code(column)})"  # the download's code
+        lines.append(f"- {label}: {where}{extra}.")
     return lines
 
 
@@ -385,7 +396,7 @@ def methodology_note(
     typed (the source, the dataset's name, the columns) stays as written, escaped."""
     table = published.table
     lines = [
-        "# " + _("Methodology: %(dimensions)s") % {"dimensions": " x ".join(md_text(column) for column in by)},
+        "# " + _("Methodology: %(dimensions)s") % {"dimensions": " x ".join(_dimension_name(column) for column in by)},
         "",
         _("Source: %(source)s. Dataset in the privacy ledger: %(dataset)s (%(key)s).")
         % {"source": md_text(source), "dataset": md_text(dataset.label), "key": md_code(dataset.key)},
@@ -402,10 +413,10 @@ def methodology_note(
             "## " + _("Method: small-cell suppression, k = %(k)s") % {"k": k},
             "",
             _(
-                "The table is published with all its margins: rows whose dimension reads `%(total)s` are totals over "
-                "that dimension (one-way, two-way, ... margins and the grand total)."
+                "The table is published with all its margins: rows whose dimension reads %(total)s (`%(code)s` "
+                "in the download) are totals over that dimension (one-way, two-way, ... margins and the grand total)."
             )
-            % {"total": TOTAL},
+            % {"total": pgettext("statistics", "Total"), "code": TOTAL},
             "- "
             + _("Primary suppression: every cell or margin from 1 to %(top)s is left empty. %(count)s value(s).")
             % {"top": k - 1, "count": f"{int(protection.primary.sum()):,}"},

@@ -13,6 +13,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
+from lantern.cases.codes import MinorityBasis
 from lantern.cases.models import Case, Consent, Guardian, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
@@ -180,6 +181,26 @@ def for_recipient(referral: Referral) -> RecipientView:
 
 def sees_whole_case(user: User, referral: Referral) -> bool:
     return can(user, CaseAction.VIEW, referral.case)
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    """What a provider is told of a child it is asked to help: that it is a child (or presumed one, Convention
+    Art. 10(3)), and whether a guardian is appointed. Never the guardian's name: the caseworker gives it."""
+
+    presumed: bool
+    guardian_appointed: bool
+
+
+def child_facts(referral: Referral) -> ChildFacts | None:
+    """None for an adult or a person of unknown age with nothing suggesting a child."""
+    case = referral.case
+    if not case.is_minor:
+        return None
+    return ChildFacts(
+        presumed=case.minority_basis == MinorityBasis.PRESUMED,
+        guardian_appointed=Guardian.objects.filter(case=case, ended_at__isnull=True).exists(),
+    )
 
 
 # --- The minimum service package ------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def _detail(request: HttpRequest, user: User, referral: Referral, *, form: Decli
             if person.primary_language
             else "",
             "interpreter_needed": person.interpreter_needed,
+            "child": selectors.child_facts(referral),
             "route": CONTACT_ROUTES.get(contact.route if contact else person.contact_route, ""),
             "contact": contact,
             # Who to call: the caseworker who sent it, or, once the case has changed hands, the organisation that
