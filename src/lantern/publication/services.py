@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from lantern.core.audit import MAX_DETAIL_TEXT, audit_record
 from lantern.core.exports import csv_writer
@@ -360,9 +360,15 @@ def _domain_lines(published: Published, k: int | None) -> list[str]:
     for column, domain in zip(published.table.dimensions, published.table.domains, strict=True):
         n = len(domain.categories)
         if domain.known:
-            where = _("the CTDC code list (%(n)s categories, every one listed, empty or not)") % {"n": n}
+            where = ngettext(
+                "the CTDC code list (%(n)s category, listed, empty or not)",
+                "the CTDC code list (%(n)s categories, every one listed, empty or not)",
+                n,
+            ) % {"n": n}
         else:
-            where = _("the values seen in the data (%(n)s categories)") % {"n": n}
+            where = ngettext(
+                "the values seen in the data (%(n)s category)", "the values seen in the data (%(n)s categories)", n
+            ) % {"n": n}
             if domain.pooled:
                 where += _(
                     "; %(pooled)s value(s) seen fewer than %(k)s times are pooled into `%(other)s`, so that no rare "
