@@ -133,3 +133,21 @@ def test_the_api_takes_her_own_request_and_refuses_without_it(
     done = client.post(url, json.dumps(asked), content_type="application/json")
     assert done.status_code == 201, done.content
     assert Repatriation.objects.get().own_request_text == "My mother is ill."
+
+
+def test_no_bed_for_an_adult_says_the_free_beds_are_only_in_rooms_for_children_and_families(
+    case: Case, world: World
+) -> None:
+    from lantern.core import services as core
+
+    family = core.organisation_create(
+        actor=None, name="Family House", type="Shelter", country="GR", region="Attica", languages=["el"]
+    )
+    services.room_add(actor=None, shelter=family, name="F", wing="regular", restriction="families", beds=2)
+    services.room_add(actor=None, shelter=family, name="C", wing="regular", restriction="children", beds=2)
+    with pytest.raises(ValidationError) as refused:
+        services.admit(actor=None, case=case, shelter=family)
+    assert refused.value.message_dict["shelter"] == [
+        "No free regular bed for this person in this shelter: free beds only in rooms for children, families with "
+        "their children."
+    ]

@@ -249,17 +249,34 @@ def admit(
                 }
             )
         if assignment is None:
-            raise ValidationError(
-                {
-                    "shelter": _("No free %(wing)s bed for this person in this shelter.")
-                    % {"wing": Wing(wing).label.lower()}
-                }
-            )
+            raise ValidationError({"shelter": _no_bed_refusal(case, shelter, wing)})
         WaitingEntry.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=timezone.now())
         if days:
             QuarantineStep.objects.create(stay=stay, kind=QuarantineStep.Kind.ISOLATION_START, recorded_by=actor)
         _event(stay, "admit", actor, wing=wing, bed=assignment.bed_id, quarantine_days=days)
     return stay
+
+
+def _no_bed_refusal(case: Case, shelter: Organisation, wing: str) -> str:
+    """No bed for this person: when beds are free in rooms that are not for her, say which rooms they are."""
+    restrictions, groups = restrictions_for(case), age_groups_for(case)
+    kinds: list[str] = []
+    for bed in free_beds(shelter, wing, list(Restriction.values)):
+        room = bed.room
+        if room.age_group not in groups:
+            kind = str(AgeGroup(room.age_group).label).lower()
+        elif room.restriction not in restrictions:
+            kind = str(Restriction(room.restriction).label).lower()
+        else:
+            continue
+        if kind not in kinds:
+            kinds.append(kind)
+    if kinds:
+        return _("No free %(wing)s bed for this person in this shelter: free beds only in rooms for %(rooms)s.") % {
+            "wing": Wing(wing).label.lower(),
+            "rooms": ", ".join(kinds),
+        }
+    return _("No free %(wing)s bed for this person in this shelter.") % {"wing": Wing(wing).label.lower()}
 
 
 def _admitted(stay: Stay) -> Stay:
