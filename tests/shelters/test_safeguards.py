@@ -133,6 +133,9 @@ def test_the_api_takes_her_own_request_and_refuses_without_it(
     done = client.post(url, json.dumps(asked), content_type="application/json")
     assert done.status_code == 201, done.content
     assert Repatriation.objects.get().own_request_text == "My mother is ill."
+    again = client.post(url, json.dumps(asked), content_type="application/json")
+    assert again.status_code == 409
+    assert "already planned" in again.content.decode()
 
 
 def test_no_bed_for_an_adult_says_the_free_beds_are_only_in_rooms_for_children_and_families(
@@ -151,3 +154,18 @@ def test_no_bed_for_an_adult_says_the_free_beds_are_only_in_rooms_for_children_a
         "No free regular bed for this person in this shelter: free beds only in rooms for children, families with "
         "their children."
     ]
+
+
+def test_the_discharge_form_takes_her_own_request(
+    case: Case, shelter: Organisation, shelter_staff: User, settings: object
+) -> None:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    client = Client()
+    client.force_login(shelter_staff)
+    url = f"/beds/stays/{stay.pk}/discharge/"
+    refused = client.post(url, {"destination": "return"}, follow=True).content.decode()
+    assert "identification is not completed yet" in refused
+    assert Stay.objects.get().discharged_at is None
+    client.post(url, {"destination": "return", "own_request": "1", "own_request_text": "Home, please."})
+    assert Stay.objects.get().destination == "return"
