@@ -169,3 +169,21 @@ def test_the_discharge_form_takes_her_own_request(
     assert Stay.objects.get().discharged_at is None
     client.post(url, {"destination": "return", "own_request": "1", "own_request_text": "Home, please."})
     assert Stay.objects.get().destination == "return"
+
+
+def test_an_adult_in_her_recovery_period_is_not_discharged_to_return_without_her_request(
+    case: Case, shelter: Organisation, shelter_staff: User, world: World
+) -> None:
+    cases.case_refer_to_authority(actor=world.caseworker, case=case, referred_on=date(2026, 2, 27), consent_given=True)
+    cases.case_decide(
+        actor=world.authority_member, case=case, kind="reasonable_grounds", outcome="positive", reasons="Grounds."
+    )
+    stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    with pytest.raises(ValidationError) as refused:
+        services.discharge(actor=shelter_staff, stay=stay, destination="return")
+    assert "recovery and reflection period until 2026-04-01" in refused.value.message_dict["own_request"][0]
+    assert Stay.objects.get().discharged_at is None
+    done = services.discharge(
+        actor=shelter_staff, stay=stay, destination="return", own_request=True, own_request_text="Home."
+    )
+    assert done.destination == "return"
