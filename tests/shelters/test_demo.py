@@ -13,10 +13,11 @@ import pytest
 from lantern.cases import services as cases
 from lantern.core.demo import load_demo
 from lantern.core.models import Organisation, User
+from lantern.providers.capacity import BedNeed
 from lantern.providers.selectors import route
 from lantern.referrals import demo as referrals_demo
 from lantern.shelters import demo as shelters_demo
-from lantern.shelters import selectors
+from lantern.shelters import selectors, services
 from tests.conftest import maria
 
 
@@ -47,3 +48,12 @@ def test_the_demo_routes_accommodation_by_free_beds(tmp_path: Path) -> None:
         board["Athens Family Shelter"].free_regular,
         board["Athens Family Shelter"].free_quarantine,
     )
+    # An adult woman is offered the family shelter too: its women's room has free beds, and she is admitted there.
+    woman = cases.case_register(
+        actor=caseworker, organisation=ngo, person=replace(maria(), first_name="Adult"), identified_on=date(2026, 1, 6)
+    )
+    offered = route(service_type="safe_accommodation", region="Attica", beds_for=BedNeed(case=woman))
+    assert [c.offering.organisation.name for c in offered] == ["Athens Family Shelter"]
+    athens = Organisation.objects.get(name="Athens Family Shelter")
+    stay = services.admit(actor=None, case=woman, shelter=athens)
+    assert stay.assignments.get().bed.room.name in {"Women", "Q"}

@@ -111,7 +111,14 @@ def test_a_border_closure_blocks_planned_repatriations_and_its_end_releases_them
     case: Case, shelter: Organisation, shelter_staff: User, world: World, clock: object
 ) -> None:
     stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
-    repatriation = services.repatriation_plan(actor=shelter_staff, stay=stay, country="RO", planned_on=date(2026, 3, 9))
+    repatriation = services.repatriation_plan(
+        actor=shelter_staff,
+        stay=stay,
+        country="RO",
+        planned_on=date(2026, 3, 9),
+        own_request=True,  # her identification is still pending
+        own_request_text="I want to go home.",
+    )
     assert repatriation.status == "planned"
     pandemic = crisis.crisis_declare(
         actor=world.coordinator, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 3, 1)

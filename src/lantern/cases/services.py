@@ -906,13 +906,20 @@ def in_recovery_period(case: Case, today: date | None = None) -> bool:
     return not case.is_minor and case.recovery_ends is not None and case.recovery_ends >= today
 
 
+def identification_pending(case: Case) -> bool:
+    """Whether an adult still awaits the reasonable-grounds decision (identified as a presumed victim or referred to
+    the competent authority, no recovery period yet): Council of Europe Convention, Art. 10(2), no removal until the
+    identification process is completed."""
+    return not case.is_minor and case.recovery_ends is None and case.stage in {Stage.IDENTIFIED, Stage.REFERRED}
+
+
 def return_refusal(
     case: Case, *, own_request: bool, own_request_text: str, today: date | None = None
 ) -> dict[str, str]:
     """Why a return cannot be planned now (field -> reason); empty when it can. A child needs a best-interests
     determination that chose return. An adult inside the recovery and reflection period (Council of Europe
-    Convention, Art. 13: no expulsion order is enforced during it) is returned only at their own informed
-    request, recorded in their words."""
+    Convention, Art. 13: no expulsion order is enforced during it), or still awaiting the reasonable-grounds
+    decision (Art. 10(2)), is returned only at their own informed request, recorded in their words."""
     refusal = minority.durable_solution_refusal(case, codes.DurableSolution.RETURN)
     if refusal:
         return {"best_interests": refusal}
@@ -922,6 +929,14 @@ def return_refusal(
         return {
             "own_request_text": ngettext("At most %(n)d character.", "At most %(n)d characters.", OWN_REQUEST_LIMIT)
             % {"n": OWN_REQUEST_LIMIT}
+        }
+    if identification_pending(case) and not (own_request and text):
+        return {
+            "own_request": _(
+                "The person's identification is not completed yet (the reasonable-grounds decision is awaited): no "
+                "return is planned before then, unless it is their own informed request (tick it and write the "
+                "request in their words)."
+            )
         }
     if in_recovery_period(case, today) and not (own_request and text):
         return {

@@ -134,7 +134,7 @@ def stays_move(request: HttpRequest, stay_id: int) -> Stay:
 @router.post("/stays/{stay_id}/discharge", response={200: StayOut, **ERRORS}, operation_id="stays_discharge")
 def stays_discharge(request: HttpRequest, stay_id: int, payload: DischargeIn) -> Stay:
     user = api_user(request)
-    return services.discharge(actor=user, stay=_stay(user, stay_id), destination=payload.destination)
+    return services.discharge(actor=user, stay=_stay(user, stay_id), **payload.dict())
 
 
 @router.post(

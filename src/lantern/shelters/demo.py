@@ -1,4 +1,5 @@
-"""Demo shelters: one full, one with free beds offered for Attica, and residents stranded because a border
+"""Demo shelters: one full, one with free beds offered for Attica (a women's room among its family and children's
+rooms), and residents stranded because a border
 closure blocks their return."""
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def load() -> None:
         actor=None, shelter=family, name="Children", wing="regular", restriction="children", beds=4, accessible=True
     )
     services.room_add(actor=None, shelter=family, name="Q children", wing="quarantine", restriction="children", beds=2)
+    # A family shelter with a women's room: adults are placed only in rooms for adults, so without it no adult
+    # referred for safe accommodation in Attica would find a bed.
+    services.room_add(actor=None, shelter=family, name="Women", wing="regular", restriction="women", beds=4)
     today = timezone.localdate()
     open_cases = Case.objects.exclude(stage=Stage.CLOSED).select_related("person").order_by("-identified_on")
     women_cases = list(open_cases.filter(person__gender="Feminine", is_minor=False)[:40])

@@ -94,11 +94,17 @@ class StepIn(Schema):
 
 class DischargeIn(Schema):
     destination: str = Field(max_length=16)
+    own_request: bool = Field(False, description="a return at the person's own informed request")
+    own_request_text: str = Field("", max_length=2000, description="the request, in their words (stored encrypted)")
 
 
 class RepatriationIn(Schema):
     country: str = Field(min_length=2, max_length=2)
     planned_on: date
+    own_request: bool = Field(
+        False, description="the person's own informed request (needed while identification or recovery is pending)"
+    )
+    own_request_text: str = Field("", max_length=2000, description="the request, in their words (stored encrypted)")
 
 
 class RepatriationOut(Schema):

@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lantern.cases import minority
+from lantern.cases.codes import DurableSolution
 from lantern.cases.models import Case, Consent
 from lantern.cases.selectors import consent_allows
-from lantern.cases.services import in_recovery_period, return_refusal, timeline_record
+from lantern.cases.services import return_refusal, timeline_record
 from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
@@ -247,17 +249,34 @@ def admit(
                 }
             )
         if assignment is None:
-            raise ValidationError(
-                {
-                    "shelter": _("No free %(wing)s bed for this person in this shelter.")
-                    % {"wing": Wing(wing).label.lower()}
-                }
-            )
+            raise ValidationError({"shelter": _no_bed_refusal(case, shelter, wing)})
         WaitingEntry.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=timezone.now())
         if days:
             QuarantineStep.objects.create(stay=stay, kind=QuarantineStep.Kind.ISOLATION_START, recorded_by=actor)
         _event(stay, "admit", actor, wing=wing, bed=assignment.bed_id, quarantine_days=days)
     return stay
+
+
+def _no_bed_refusal(case: Case, shelter: Organisation, wing: str) -> str:
+    """No bed for this person: when beds are free in rooms that are not for her, say which rooms they are."""
+    restrictions, groups = restrictions_for(case), age_groups_for(case)
+    kinds: list[str] = []
+    for bed in free_beds(shelter, wing, list(Restriction.values)):
+        room = bed.room
+        if room.age_group not in groups:
+            kind = str(AgeGroup(room.age_group).label).lower()
+        elif room.restriction not in restrictions:
+            kind = str(Restriction(room.restriction).label).lower()
+        else:
+            continue
+        if kind not in kinds:
+            kinds.append(kind)
+    if kinds:
+        return _("No free %(wing)s bed for this person in this shelter: free beds only in rooms for %(rooms)s.") % {
+            "wing": Wing(wing).label.lower(),
+            "rooms": ", ".join(kinds),
+        }
+    return _("No free %(wing)s bed for this person in this shelter.") % {"wing": Wing(wing).label.lower()}
 
 
 def _admitted(stay: Stay) -> Stay:
@@ -305,17 +324,55 @@ def move_to_regular(*, actor: User | None, stay: Stay) -> Stay:
     return current
 
 
-def discharge(*, actor: User | None, stay: Stay, destination: str) -> Stay:
+# A child's discharge that is a durable solution waits for the best-interests determination that chose it.
+CHILD_SOLUTION = {
+    Destination.RETURN: DurableSolution.RETURN,
+    Destination.INDEPENDENT: DurableSolution.LOCAL_INTEGRATION,
+}
+
+
+def _blocked_refusal(shelter: Organisation, on: date) -> str:
+    measure = _blocking_measure(shelter.country, on)
+    if measure is None:
+        return ""
+    return _(
+        "A border closure has been in force since %(day)s (%(note)s): no return can take place now. The person "
+        "stays until it ends."
+    ) % {"day": measure.starts_on.isoformat(), "note": measure.note or measure.get_kind_display()}
+
+
+def discharge(
+    *, actor: User | None, stay: Stay, destination: str, own_request: bool = False, own_request_text: str = ""
+) -> Stay:
+    """Discharge a resident. A discharge to return meets the same safeguards as planning one (a child's
+    best-interests determination, an adult's own informed request while her identification is pending or in the
+    recovery period: the request kept with the plan counts) and is refused while a border closure stops it; a
+    child's independent living waits for a determination that chose local integration."""
     _require(actor, ShelterAction.ADMIT, stay.shelter)
     if destination not in Destination.values:
         raise ValidationError({"destination": _("Say where the person goes.")})
     with transaction.atomic():
         current = _admitted(stay)
+        pending = current.repatriations.filter(status__in=PENDING_REPATRIATION)
+        solution = CHILD_SOLUTION.get(Destination(destination))
+        if solution is not None:
+            refusal = minority.durable_solution_refusal(current.case, solution)
+            if refusal:
+                raise ValidationError({"best_interests": refusal})
+        if destination == Destination.RETURN:
+            plan = pending.filter(own_request=True).first()
+            asked = own_request or plan is not None
+            text = own_request_text if own_request_text.strip() else (plan.own_request_text if plan else "")
+            refused = return_refusal(current.case, own_request=asked, own_request_text=text)
+            if refused:
+                raise ValidationError(refused)
+            blocked = _blocked_refusal(current.shelter, timezone.localdate())
+            if blocked:
+                raise ValidationError({"destination": blocked})
         now = timezone.now()
         current.assignments.filter(until__isnull=True).update(until=now)
         current.discharged_at, current.destination = now, destination
         current.save(update_fields=["discharged_at", "destination"])
-        pending = current.repatriations.filter(status__in=PENDING_REPATRIATION)
         if destination == Destination.RETURN:
             pending.update(status=Repatriation.Status.DONE, done_on=now.date())
         else:
@@ -342,8 +399,9 @@ def repatriation_plan(
     own_request: bool = False,
     own_request_text: str = "",
 ) -> Repatriation:
-    """Plan a resident's return: for a child after a best-interests determination chose it, for an adult still in
-    the recovery and reflection period only at their own informed request, kept with the plan in their words."""
+    """Plan a resident's return: for a child after a best-interests determination chose it, for an adult awaiting
+    the reasonable-grounds decision or still in the recovery and reflection period only at their own informed
+    request, kept with the plan in their words. One open plan per stay."""
     _require(actor, ShelterAction.ADMIT, stay.shelter)
     country = country.strip().upper()
     if country not in codes.country_codes():
@@ -353,10 +411,19 @@ def repatriation_plan(
     refusal = return_refusal(stay.case, own_request=own_request, own_request_text=own_request_text)
     if refusal:
         raise ValidationError(refusal)
-    # The request is kept only when it is what allowed the return (inside the recovery period).
-    kept = own_request and in_recovery_period(stay.case)
+    # Her own request, when she gives it, is kept with the plan in her words, whether or not it was needed.
+    kept = own_request and bool(own_request_text.strip())
     with transaction.atomic():
         current = _admitted(stay)
+        if current.repatriations.filter(status__in=PENDING_REPATRIATION).exists():
+            raise ValidationError(
+                {
+                    "stay": ValidationError(
+                        _("A return is already planned for this stay."),
+                        code=CONFLICT,
+                    )
+                }
+            )
         repatriation = Repatriation.objects.create(
             stay=current,
             country=country,

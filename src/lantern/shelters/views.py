@@ -145,7 +145,13 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
         "step": lambda: services.quarantine_step(
             actor=user, stay=stay, kind=post.get("kind", ""), result=post.get("result", "")
         ),
-        "discharge": lambda: services.discharge(actor=user, stay=stay, destination=post.get("destination", "")),
+        "discharge": lambda: services.discharge(
+            actor=user,
+            stay=stay,
+            destination=post.get("destination", ""),
+            own_request=post.get("own_request") == "1",
+            own_request_text=post.get("own_request_text", ""),
+        ),
         "repatriation": plan_return,
     }
     if action not in actions:
