@@ -66,7 +66,7 @@ def test_the_coordinator_reads_the_dashboard_and_the_effect_of_the_crisis(
     sentence = page.locator(".sentence").inner_text()
     assert sentence.startswith("Share recruited online rose by")
     assert "after the start of the pandemic in March 2020" in sentence
-    expect(page.locator("figure.chart svg")).to_have_count(1)
+    expect(page.locator("figure.chart .plot.wide svg")).to_have_count(1)  # and a narrow one for phones
     page.screenshot(path=str(ARTIFACTS / "insights-impact.png"), full_page=True)
     assert hosts == {urlparse(base).netloc}
 

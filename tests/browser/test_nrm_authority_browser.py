@@ -27,6 +27,7 @@ SERVED_IN_ROMANIAN = {"en": "in Romanian", "ar": "الرومانية"}
 DECISION_RECORDED = {"en": "Decision recorded.", "ar": "تم تسجيل القرار."}
 NEGATIVE = {"en": "Negative", "ar": "سلبي"}
 PENDING = {"en": "Pending", "ar": "قيد الانتظار"}
+NOT_REACHED = {"en": "Does not apply (reasonable grounds negative)", "ar": "لا ينطبق (قرار الأسباب المعقولة سلبي)"}
 
 
 @pytest.fixture
@@ -106,12 +107,12 @@ def test_the_authority_decides_and_the_caseworker_reads_the_decision(
     page.locator("section.nrm-authority form[action$='/decisions/'] button[type=submit]").click()
     expect(page.get_by_text(DECISION_RECORDED[language])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / f"nrm-authority-decision-{language}.png"), full_page=True)
-    # The list says where the decision stands: negative, with a sign, beside the conclusive one still pending.
+    # The list says where the decision stands: negative, with a sign; no conclusive decision is awaited after it.
     page.goto(f"{base}/cases/nrm/")
     row = page.locator("tbody tr").filter(has_text=maria_case.reference)
     expect(row.locator(".standing-negative")).to_contain_text(NEGATIVE[language])
     expect(row.locator(".standing-negative .standing-sign")).to_have_text("✗")
-    expect(row.locator(".standing-pending")).to_contain_text(PENDING[language])
+    expect(row.locator(".standing-not_reached")).to_contain_text(NOT_REACHED[language])
     page.screenshot(path=str(SCREENSHOTS / f"nrm-referred-cases-decided-{language}.png"), full_page=True)
     _log_out(page)
 
