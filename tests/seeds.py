@@ -37,6 +37,11 @@ NOT_SEEDS = [
     ("cases", "0010_children", "minority_from_birth_dates"),  # derives from the rows that existed then
     ("cases", "0013_person_name_index", "index_names"),  # indexes the names that existed then
     ("shelters", "0002_room_age_group", "age_groups_from_restrictions"),  # the rooms that existed then
+    ("justice", "0003_redress", "measures_in_place_were_granted"),  # the measures that existed then
+    ("cases", "0015_practitioner_review_age_range_bid_body_notification_privacy", "ages_to_ranges"),  # rows then
+    ("cases", "0015_practitioner_review_age_range_bid_body_notification_privacy", "notifications_rekey"),  # rows then
+    ("shelters", "0004_residents_in_regular_beds_out_of_quarantine", "clear_quarantine_of_regular_residents"),  # stays
+    ("cases", "0016_case_disability_and_at_risk_asked", "asked_where_recorded"),  # the cases that existed then
     ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then
     ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
     ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry

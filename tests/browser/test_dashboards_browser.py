@@ -21,7 +21,8 @@ from lantern.insights.refresh import refresh
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser]
+# The drawing of the charts, whatever the database (the figures are tested on both): once, in the SQLite half.
+pytestmark = [pytest.mark.browser, pytest.mark.pages_once]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MEASURES = [

@@ -24,7 +24,7 @@ from lantern.cases.models import Case, Decision
 from lantern.cases.services import case_decide, case_refer_to_authority, case_register, case_update, consent_give
 from lantern.cases.validation import PersonData
 from lantern.core.models import BreakGlassGrant
-from lantern.core.services import break_glass_open
+from lantern.core.services import break_glass_open, user_create
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.crisis.services import crisis_declare, measure_add
 from lantern.providers.models import Offering
@@ -111,6 +111,8 @@ def _consented_to_ngo_b(world: World, case: Case) -> None:
     consent_give(
         actor=world.caseworker, case=case, purpose="referral", recipient=world.ngo_b, given_on=date(2026, 1, 2)
     )
+    # a case is handed only to an organisation with a supervisor to give it to a caseworker
+    user_create(actor=None, username="ngo_b_supervisor", organisation=world.ngo_b, role="supervisor", password=None)
 
 
 def _accepted(world: World, case: Case) -> None:
@@ -244,7 +246,11 @@ MATRIX: dict[str, Line] = {
     "stays_step": Line(SHELTER, body={"kind": "test", "result": "negative"}),
     "stays_move": Line(SHELTER),
     "stays_discharge": Line(SHELTER, body={"destination": "family"}),
-    "stays_repatriation": Line(SHELTER, body={"country": "RO", "planned_on": "2026-06-01"}),
+    "stays_repatriation": Line(
+        SHELTER,
+        # still awaiting identification: a return only at the person's own request (shelters.services)
+        body={"country": "RO", "planned_on": "2026-06-01", "own_request": True, "own_request_text": "I want to go."},
+    ),
     "shelters_wait": Line(CASE_STAFF_OF_A, body={"case_reference": "{reference}", "region": "Attica"}),
     "shelters_indicators": Line(frozenset({"supervisor", "analyst", "coordinator"})),
     "cases_erase": Line(frozenset({"supervisor"}), body={"request_reference": "Request 2026/3"}),

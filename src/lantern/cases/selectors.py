@@ -393,6 +393,7 @@ def child_record(case: Case, *, today: date | None = None) -> dict[str, object]:
         "guardian_due": case.guardian_due,
         "guardian_overdue": guardian_overdue(case, today=today or timezone.localdate()),
         "guardians": list(case.guardians.all()),
+        "has_guardian": any(g.ended_at is None for g in case.guardians.all()),
         "age_assessments": list(case.age_assessments.select_related("assessed_by_organisation")),
         "views": list(case.child_views.all()),
         "best_interests": list(case.best_interests.select_related("organisation")),

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -86,7 +86,7 @@ def _refuse_open_duplicate(case: Case, recipient: Organisation, service_type: st
                     )
                     % {
                         "name": recipient.name,
-                        "day": formats.date_format(timezone.localtime(open_one.created_at).date(), "SHORT_DATE_FORMAT"),
+                        "day": timezone.localtime(open_one.created_at).date().isoformat(),
                         "status": open_one.get_status_display(),
                     },
                     code=CONFLICT,

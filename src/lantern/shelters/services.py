@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantern.cases import minority
@@ -182,7 +182,7 @@ def _refuse_second_stay(case: Case, shelter: Organisation) -> None:
     current = Stay.objects.filter(case=case, discharged_at__isnull=True).select_related("shelter").first()
     if current is None:
         return
-    day = formats.date_format(timezone.localtime(current.admitted_at).date(), "SHORT_DATE_FORMAT")
+    day = timezone.localtime(current.admitted_at).date().isoformat()  # dates as everywhere: ISO
     if current.shelter_id == shelter.pk:
         message = _(
             "This person is already staying at %(shelter)s, admitted on %(day)s: discharge her there first."
