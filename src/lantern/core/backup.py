@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -186,10 +187,17 @@ def _canon_duration(value: Any) -> int:
     return int(value)
 
 
+def _canon_decimal(value: Any) -> str:
+    """A decimal as both engines agree on it: PostgreSQL answers 15000.00, SQLite (NUMERIC affinity) 15000; the
+    plain notation without trailing zeros ("15000", "0.5") is the same number from either."""
+    number = Decimal(str(value)).normalize()
+    return format(number, "f")
+
+
 _CANON: dict[str, Callable[[Any], Any]] = {
     "int": int,
     "float": float,
-    "decimal": str,
+    "decimal": _canon_decimal,
     "bool": bool,
     "datetime": _canon_datetime,
     "date": lambda v: v if isinstance(v, str) else v.isoformat(),
