@@ -27,6 +27,14 @@ def main(argv: list[str] | None = None) -> None:
     if console.wants_the_list(argv):
         console.print_commands(sys.stdout)
         return
+    if argv[1:] in (["--version"], ["version"]):
+        # Django's answer would be its own version; an operator comparing a backup's "made by Lantern 0.1.0" needs ours.
+        import django
+
+        from lantern import __version__
+
+        sys.stdout.write(f"Lantern {__version__} (Django {django.get_version()})\n")
+        return
     if argv[1:] == ["help", "--commands"]:
         sys.stdout.write("\n".join(sorted(console.SHOWN)) + "\n")
         return

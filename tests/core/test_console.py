@@ -70,6 +70,16 @@ def test_help_commands_names_only_lantern_commands(capsys: pytest.CaptureFixture
     assert out.split() == sorted(console.SHOWN)
 
 
+@pytest.mark.parametrize("argv", [["--version"], ["version"]])
+def test_the_version_is_lanterns(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A backup says "made by Lantern 0.1.0": the operator compares it with what `lantern --version` answers."""
+    from lantern import __version__
+
+    code, out, _ = _run(argv, capsys)
+    assert code == 0
+    assert out.startswith(f"Lantern {__version__} (Django ")
+
+
 def test_help_of_one_command_still_works(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["help", "user"], capsys)
     assert code == 0
