@@ -79,6 +79,11 @@ def test_the_coordinators_preparedness_journey(
     expect(page.get_by_role("cell", name="Set aside a crisis budget line")).to_be_visible()
 
     page.get_by_role("link", name="Greece this year").click()
+    size = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 800})  # on a phone the compare row and the groups wrap
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert size is not None
+    page.set_viewport_size(size)
     page.get_by_label("Compare with").select_option(index=0)
     page.get_by_role("button", name="Compare", exact=True).click()
     improved = page.locator("section", has=page.get_by_role("heading", name="What improved"))
