@@ -414,6 +414,20 @@ def test_the_case_page_shows_the_decision_with_its_reasons_escaped(
     assert "Record a decision" not in page  # the caseworker does not decide
 
 
+def test_the_authority_is_told_referrals_to_services_are_not_its_to_see(
+    case: Case, world: World, staff: dict[str, Client]
+) -> None:
+    """Not "No referral yet": the NGO may have sent her to a shelter; the authority deciding on her status does not
+    see where."""
+    url = f"/cases/{case.reference}/"
+    assert staff["caseworker"].post(url + "refer/", {"consent_given": "on"}).status_code == 302
+    page = staff["authority_member"].get(url).content.decode()
+    assert "The referrals to services are not shown to your role." in page
+    assert "No referral yet." not in page
+    page = staff["caseworker"].get(url).content.decode()
+    assert "The referrals to services are not shown to your role." not in page
+
+
 def test_an_erased_case_is_not_filled_in_again_through_the_api(
     case: Case, world: World, api_client: dict[str, Client]
 ) -> None:

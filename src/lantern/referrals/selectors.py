@@ -107,6 +107,16 @@ def sent(user: User, *, case: Case | None = None) -> QuerySet[Referral]:
     return referrals.order_by("-created_at", "-pk")
 
 
+def referrals_shown_on(user: User, case: Case) -> bool:
+    """Whether the case's referrals to services are the user's to see: those of the organisation holding the case
+    are; the competent authority, which reads a case referred to it for a decision, does not see where she was sent
+    for help, and is told so rather than "No referral yet"."""
+    scope = organisation_scope(user, CaseAction.VIEW)
+    if case.organisation_id in scope:
+        return True
+    return case.organisation_id in scope.own_record_orgs and case.created_by_id == scope.user_id
+
+
 def answers_for(user: User, referral: Referral) -> bool:
     """The user answers this referral for its receiving organisation (accept, decline, start, deliver)."""
     return can(user, ReferralAction.RESPOND, referral.recipient)

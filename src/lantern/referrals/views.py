@@ -310,6 +310,7 @@ def case_referrals_panel(request: HttpRequest, case: Case) -> str:
         "referrals/_case_referrals.html",
         {
             "case": case,
+            "shown": selectors.referrals_shown_on(user, case),
             "referrals": selectors.sent(user, case=case),
             "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
         },
