@@ -4,7 +4,8 @@ Column names are HTCDS field names (`prs_FirstName`, `vic_TypeOfExploitation`, .
 by `;`. Every core field of HTCDS 2.0 is imported and exported (CORE_COLUMNS). What HTCDS has no field for, Lantern
 adds with an `lt_` prefix (identification date, countries of recruitment and exploitation, crisis circumstances,
 at-risk groups, disability domains, migration status, and a child's presumption of minority, separation, age
-assessment, guardian and best-interests determination).
+assessment, guardian and best-interests determination). The journey (hte_) and the perpetrators (per_) are
+repeated groups: numbered columns, `hte_Country_1`, `hte_Country_2`, ... (EVENT_COLUMNS, PERPETRATOR_COLUMNS).
 
 Import validates every row before it writes anything; one bad row and nothing is imported, and the report names
 each bad row, field, value and reason.
