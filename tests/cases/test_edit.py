@@ -112,7 +112,7 @@ def test_the_case_page_shows_everything_in_words(
     )
     html = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
     assert "2004-05-17 (21 years old)" in html  # the exact date and the age, not the age band
-    assert "21-23" not in html
+    assert "aged 21-23" not in html  # (the perpetrator form offers the bands as choices: not hers)
     assert "Romanian" in html
     assert "Romania" in html
     assert "Peloponnese, Greece" in html

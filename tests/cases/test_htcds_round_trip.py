@@ -329,3 +329,112 @@ def test_each_form_sex_type_and_relation_sets_its_own_column_only() -> None:
             row = _ctdc(**{field: value})
             set_ = {column for column in mapping if row[column] == 1}
             assert set_ == {column for column, members in mapping.items() if code in members}, (field, code)
+
+
+# --- The journey (hte_) and the perpetrators (per_): numbered columns, one group of columns a step or a person ---
+
+
+def _journey_cells(i: int) -> dict[str, str]:
+    """Two steps of the journey and two perpetrators, every hte_ and per_ column filled, the codes in turn."""
+    kinds, transports = list(codes.EventType.values), list(codes.Transport.values)
+    borders, genders = list(codes.BorderCrossing.values), list(codes.Gender.values)
+    roles, relations = list(codes.PERPETRATOR_ROLES), list(codes.PerpetratorRelationship.values)
+    cells: dict[str, str] = {}
+    for n in (1, 2):
+        k = 2 * i + n
+        cells |= {
+            f"hte_Type_{n}": _pick(kinds, k),
+            f"hte_Country_{n}": _pick(["RO", "MD", "GR"], k),
+            f"hte_State_{n}": "Iasi County",
+            f"hte_City_{n}": "Pascani",
+            f"hte_Street_{n}": "Strada Garii 3",
+            f"hte_PostalCode_{n}": "705200",
+            f"hte_Latitude_{n}": "47.2466",
+            f"hte_Longitude_{n}": "26.7226",
+            f"hte_Date_{n}": f"2025-0{n}-10",
+            f"hte_Description_{n}": "Taken by minibus to the border at night.",
+            f"hte_lt_DateTo_{n}": f"2025-0{n}-20",
+            f"hte_lt_Transport_{n}": _pick(transports, k),
+            f"hte_lt_BorderCrossing_{n}": _pick(borders, k),
+            f"per_RoleInProcess_{n}": f"{_pick(roles, k)};{_pick(roles, k + 1)}",
+            f"per_RoleDetails_{n}": "Drove the minibus and kept the passports.",
+            f"per_prs_FirstName_{n}": "Nicu" if n == 1 else "",
+            f"per_prs_Gender_{n}": _pick(genders, k),
+            f"per_prs_Citizenship_{n}": "RO;MD",
+            f"per_lt_AgeRange_{n}": _pick(codes.AGE_BANDS, k),
+            f"per_lt_Relationship_{n}": _pick(relations, k),
+        }
+    return cells
+
+
+# The hte_ and per_ fields of HTCDS 2.0 ("Historic Trafficking Events", "Person - Perpetrator Context" in
+# shared/standards/htcds-2.0-fields.csv, from IOM's "HTCDS Field Standards 2.0").
+HTCDS_HTE = {"hte_Longitude", "hte_Latitude", "hte_City", "hte_Country", "hte_State", "hte_Street", "hte_PostalCode",
+             "hte_Date", "hte_Type", "hte_Description"}  # fmt: skip
+HTCDS_PER = {"per_RoleInProcess", "per_RoleDetails"}
+
+
+def test_the_journey_columns_cover_every_hte_and_per_field_of_htcds() -> None:
+    assert {c for c in htcds.EVENT_COLUMNS if "_lt_" not in c} == HTCDS_HTE
+    assert {c for c in htcds.PERPETRATOR_COLUMNS if "_lt_" not in c and "_prs_" not in c} == HTCDS_PER
+    assert set(codes.EventType.values) == {"Recruitment", "Transit", "Exploitation"}  # hte_Type's picklist
+    assert len(codes.PERPETRATOR_ROLES) == 15  # per_RoleInProcess's picklist
+
+
+def test_every_hte_and_per_field_survives_an_import_and_an_export(world: World, tmp_path: Path, clock: object) -> None:
+    rows = [row | _journey_cells(i) for i, row in enumerate(_generated_rows(world))]
+    rows[1] |= {column: "" for column in _journey_cells(0) if column.endswith("_2")}  # one step, one perpetrator
+    _import(_write(tmp_path / "cases.csv", rows), world)
+    imported = list(Case.objects.order_by("pk"))
+    assert [case.journey.count() for case in imported[:3]] == [2, 1, 2]
+    assert [case.perpetrators.count() for case in imported[:3]] == [2, 1, 2]
+    out = io.StringIO()
+    cases.case_export_htcds(actor=None, organisation=world.ngo_a, out=out)
+    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    groups = list(_journey_cells(0))
+    assert set(groups) <= set(exported[0])
+    for sent, received in zip(rows, exported, strict=True):
+        assert {column: cell_read(received[column]) for column in groups} == {c: sent[c] for c in groups}
+    # the steps keep their order, and the codes read as words on the page
+    first = imported[0].journey.first()
+    assert first is not None
+    assert first.position == 1
+    assert first.street == "Strada Garii 3"
+
+
+def test_a_wrong_step_or_perpetrator_is_named_by_its_column_and_nothing_is_imported(
+    world: World, tmp_path: Path
+) -> None:
+    rows = [_generated_rows(world)[0] | _journey_cells(0)]
+    rows[0] |= {"hte_Type_1": "Holiday", "hte_Country_2": "Atlantis", "hte_lt_DateTo_1": "2024-01-01",
+                "per_RoleInProcess_2": "Banker", "per_lt_Relationship_1": "Cousin",
+                "per_prs_FirstName_2": "Secretname" * 30, "hte_Latitude_1": "Secret"}  # fmt: skip
+    report = _errors(_write(tmp_path / "cases.csv", rows), world)
+    assert "row 2: hte_Type_1 = 'Holiday'" in report
+    assert "row 2: hte_Country_2 = 'Atlantis'" in report
+    assert "row 2: hte_lt_DateTo_1 = '2024-01-01'" in report
+    assert "row 2: per_RoleInProcess_2 = 'Banker'" in report
+    assert "row 2: per_lt_Relationship_1 = 'Cousin'" in report
+    assert "row 2: per_prs_FirstName_2: " in report
+    assert "row 2: hte_Latitude_1: " in report
+    assert "Secret" not in report
+    assert not Case.objects.exists()
+
+
+def test_ctdc_takes_the_recruiters_relationship_when_the_case_has_none(world: World, case: Case) -> None:
+    from lantern.cases import journey
+
+    case.relationship_to_trafficker = ""
+    case.save()
+    journey.perpetrator_add(actor=world.caseworker, case=case, roles=["Exploiter"], relationship="Stranger")
+    row = dict(zip(CTDC_COLUMNS, ctdc_row(case, ["RO"]), strict=True))
+    assert row["recruiterRelationFamily"] == MISSING  # an exploiter is no recruiter: nothing known
+    journey.perpetrator_add(
+        actor=world.caseworker, case=case, roles=["RecruiterOrIntermediary"], relationship="Partner"
+    )
+    row = dict(zip(CTDC_COLUMNS, ctdc_row(case, ["RO"]), strict=True))
+    assert (row["recruiterRelationFamily"], row["recruiterRelationFriend"], row["recruiterRelationOther"]) == (1, 0, 0)
+    case.relationship_to_trafficker = "Unaquainted"  # the case's own answer comes first
+    row = dict(zip(CTDC_COLUMNS, ctdc_row(case, ["RO"]), strict=True))
+    assert row["recruiterRelationOther"] == 1
+    assert row["recruiterRelationFamily"] == 0

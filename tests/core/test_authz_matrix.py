@@ -280,6 +280,10 @@ MATRIX: dict[str, Line] = {
         body={"kind": "assessment", "reasons": "Visited", "body_name": "Child protection panel"},
         prepare=_a_child,
     ),
+    # The journey and the perpetrators: the case's other details, written by those who hold it.
+    "cases_journey": Line(CASE_STAFF_OF_A),
+    "cases_journey_add": Line(CASE_STAFF_OF_A, body={"kind": "Transit", "country": "BG", "transport": "Road"}),
+    "cases_perpetrator_add": Line(CASE_STAFF_OF_A, body={"roles": ["Exploiter"], "relationship": "Employer"}),
     # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
     # her instead (tests/notify/authz.py).
     "notify_case_deliveries": Line(CASE_STAFF_OF_A),

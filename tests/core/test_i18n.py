@@ -23,6 +23,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from lantern.core.management.commands.compilemessages import catalogue_dirs, compile_catalogues
 
@@ -213,3 +215,22 @@ def test_gettext_checks_every_catalogue(locale_dir: Path, code: str) -> None:
         [MSGFMT, "--check", "--output-file=/dev/null", str(po)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_words_shared_by_two_meanings_have_each_their_own_translation() -> None:
+    """A discharge to the family is not a relative (the relationship code), and one defendant's outcome pending is
+    said in the singular, not like the backlog's pending hearings: each has its own context, in every language."""
+    from django.utils.translation import pgettext
+
+    from lantern.cases.codes import Relationship
+    from lantern.shelters.models import Destination
+
+    for language in ("ar", "es", "fr", "ru", "uk"):
+        with translation.override(language):
+            assert str(Destination.FAMILY.label) != "Family", language
+            assert pgettext("defendant outcome", "Pending") != "Pending", language
+    with translation.override("uk"):
+        assert str(Destination.FAMILY.label) == "Сім’я"  # noqa: RUF001
+        assert str(Relationship.FAMILIAL.label) == "Родич"
+        assert pgettext("defendant outcome", "Pending") == "Очікується"
+        assert gettext("Pending") == "Очікують"  # the backlog's column: hearings, plural

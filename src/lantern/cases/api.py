@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from lantern.cases import children, selectors, services
+from lantern.cases import children, journey, selectors, services
 from lantern.cases.identification.api import router as identification_router
 from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case
@@ -39,9 +39,14 @@ from lantern.cases.schemas import (
     EraseIn,
     GuardianIn,
     GuardianOut,
+    JourneyEventIn,
+    JourneyEventOut,
+    JourneyOut,
     NoteIn,
     NoteOut,
     NrmStatusOut,
+    PerpetratorIn,
+    PerpetratorOut,
     ReferIn,
     ServeIn,
     TimelineOut,
@@ -342,6 +347,32 @@ def cases_child(request: HttpRequest, reference: str = Reference) -> object:
     case = selectors.case_get_for_user(user, reference)
     services.personal_data_read(actor=user, case=case, fields=selectors.CHILD_RECORD_FIELDS)
     return selectors.child_record(case)
+
+
+@router.get("/cases/{reference}/journey", response={200: JourneyOut, **ERRORS}, operation_id="cases_journey")
+def cases_journey(request: HttpRequest, reference: str = Reference) -> object:
+    """The steps of the person's journey, in order, and the perpetrators (the read of their places, names and
+    stories is audited)."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference)
+    services.personal_data_read(actor=user, case=case, fields=selectors.JOURNEY_FIELDS)
+    return {"steps": list(selectors.case_journey(case)), "perpetrators": list(selectors.case_perpetrators(case))}
+
+
+@router.post("/cases/{reference}/journey", response={201: JourneyEventOut, **ERRORS}, operation_id="cases_journey_add")
+def cases_journey_add(request: HttpRequest, payload: JourneyEventIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return Status(201, journey.journey_event_add(actor=user, case=case, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/perpetrators", response={201: PerpetratorOut, **ERRORS}, operation_id="cases_perpetrator_add"
+)
+def cases_perpetrator_add(request: HttpRequest, payload: PerpetratorIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return Status(201, journey.perpetrator_add(actor=user, case=case, **payload.dict()))
 
 
 @router.post(

@@ -266,6 +266,10 @@ TIMELINE = {
     "child_views": pgettext_lazy("timeline", "The child's views recorded"),
     "best_interests": pgettext_lazy("timeline", "Best-interests step recorded"),
     "child_protection_alert": pgettext_lazy("timeline", "Child protection services alerted"),
+    "journey_event": pgettext_lazy("timeline", "Step of the journey recorded"),
+    "journey_event_remove": pgettext_lazy("timeline", "Step of the journey removed"),
+    "perpetrator": pgettext_lazy("timeline", "Perpetrator recorded"),
+    "perpetrator_remove": pgettext_lazy("timeline", "Perpetrator removed"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's
@@ -406,3 +410,67 @@ def decision_standing(outcome: str | None, reconsiders: bool, *, not_reached: bo
     if reconsiders:
         return DecisionStanding(f"reconsidered_{outcome}")
     return DecisionStanding(outcome)
+
+
+# --- The journey and the perpetrators (HTCDS hte_ and per_; what HTCDS lacks has Lantern's own codes) -----------
+
+
+class EventType(models.TextChoices):  # hte_Type
+    RECRUITMENT = "Recruitment", pgettext_lazy("journey", "Recruitment")
+    TRANSIT = "Transit", pgettext_lazy("journey", "Transit")
+    EXPLOITATION = "Exploitation", pgettext_lazy("journey", "Exploitation")
+
+
+class Transport(models.TextChoices):  # lt_ (HTCDS has no field for it)
+    AIR = "Air", _("By air")
+    ROAD = "Road", _("By road (bus, car, lorry)")
+    RAIL = "Rail", _("By train")
+    SEA = "Sea", _("By sea or river")
+    FOOT = "Foot", _("On foot")
+    OTHER = "Other", pgettext_lazy("transport", "Other")
+    UNKNOWN = "Unknown", pgettext_lazy("transport", "Not known")
+
+
+class BorderCrossing(models.TextChoices):  # lt_ (HTCDS has no field for it)
+    NONE = "None", _("No border crossed")
+    REGULAR = "Regular", _("Crossed a border regularly")
+    IRREGULAR = "Irregular", _("Crossed a border irregularly")
+
+
+PERPETRATOR_ROLES = {  # per_RoleInProcess
+    "TravellingPartner": _("Travelling partner"),
+    "Transporter": _("Transporter"),
+    "RecruiterOrIntermediary": _("Recruiter or intermediary"),
+    "BrokerTravelAgent": _("Broker or travel agent"),
+    "TransferredIndividual": _("Transferred the person"),
+    "HarbouredIndividual": _("Harboured the person"),
+    "SoldIndividual": _("Sold the person"),
+    "BoughtIndividual": _("Bought the person"),
+    "ReceivedIndividual": _("Received the person"),
+    "ControlledIndividual": _("Controlled the person"),
+    "Smuggler": _("Smuggler"),
+    "Abuser": _("Abuser"),
+    "Kidnapper": _("Kidnapper"),
+    "Exploiter": _("Exploiter"),
+    "Other": pgettext_lazy("perpetrator role", "Other"),
+}
+
+
+class PerpetratorRelationship(models.TextChoices):  # lt_ (vic_RelationshipToTrafficker has three codes only)
+    FAMILY = "Family", pgettext_lazy("relationship to the victim", "Family member")
+    PARTNER = "Partner", pgettext_lazy("relationship to the victim", "Partner or spouse")
+    EMPLOYER = "Employer", pgettext_lazy("relationship to the victim", "Employer")
+    ACQUAINTANCE = "Acquaintance", pgettext_lazy("relationship to the victim", "Acquaintance or friend")
+    STRANGER = "Stranger", pgettext_lazy("relationship to the victim", "Stranger")
+    OTHER = "Other", pgettext_lazy("relationship to the victim", "Other")
+
+
+# The relationship of one perpetrator, in the three codes of vic_RelationshipToTrafficker (and CTDC's
+# recruiterRelation*): a partner is family to CTDC, an employer an acquaintance. "Other" says nothing.
+RELATIONSHIP_TO_HTCDS = {
+    "Family": "Familial",
+    "Partner": "Familial",
+    "Employer": "Acquainted",
+    "Acquaintance": "Acquainted",
+    "Stranger": "Unaquainted",
+}

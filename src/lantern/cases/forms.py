@@ -387,3 +387,69 @@ FIELD_LABELS: dict[str, Any] = {
     "sex_exploitation_types": _("Types of sexual exploitation"),
     "vulnerabilities": _("Vulnerabilities"),
 }
+
+
+class JourneyEventForm(forms.Form):
+    """One step of the journey (HTCDS hte_)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "journey_%s")  # the case page holds other forms with a country
+        super().__init__(*args, **kwargs)
+
+    kind = forms.ChoiceField(label=_("What happened there"), choices=codes.EventType.choices)
+    country = CodePickerField(kind="country", label=_("Country"), required=False)
+    region = forms.CharField(
+        label=_("Region"), max_length=100, required=False, widget=RegionInput(country_field="country")
+    )
+    city = forms.CharField(label=_("City or town"), max_length=100, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
+    date_to = forms.DateField(label=_("Until (if it lasted)"), required=False, widget=IsoDateInput())
+    transport = forms.ChoiceField(
+        label=_("How the person travelled"), choices=[("", "—"), *codes.Transport.choices], required=False
+    )
+    border_crossing = forms.ChoiceField(
+        label=_("Border crossing"), choices=[("", "—"), *codes.BorderCrossing.choices], required=False
+    )
+    street = forms.CharField(label=_("Street or place"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=100, required=False)
+    latitude = forms.CharField(label=_("Latitude"), max_length=20, required=False)
+    longitude = forms.CharField(label=_("Longitude"), max_length=20, required=False)
+    description = forms.CharField(
+        label=_("What happened"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    position = forms.IntegerField(
+        label=_("Place in the journey"), min_value=1, required=False, help_text=_("Empty: after the last step.")
+    )
+
+
+class PerpetratorForm(forms.Form):
+    """Someone who took part (HTCDS per_). No name is needed for statistics."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "perpetrator_%s")
+        super().__init__(*args, **kwargs)
+
+    roles = forms.MultipleChoiceField(
+        label=_("Role"), choices=list(codes.PERPETRATOR_ROLES.items()), widget=CHECKBOXES, required=False
+    )
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the person"),
+        choices=[("", "—"), *codes.PerpetratorRelationship.choices],
+        required=False,
+    )
+    gender = forms.ChoiceField(label=_("Sex or gender"), choices=codes.Gender.choices, initial=codes.Gender.UNKNOWN)
+    age_band = forms.ChoiceField(
+        label=_("Age (about)"), choices=[("", "—"), *((b, b) for b in codes.AGE_BANDS)], required=False
+    )
+    citizenship = CodePickerField(
+        kind="country", multiple=True, label=_("Citizenship"), help_text=SEVERAL, required=False
+    )
+    role_details = forms.CharField(
+        label=_("What they did"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    name = forms.CharField(
+        label=_("Name or alias (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Only if the case needs it: statistics never do. Kept encrypted."),
+    )

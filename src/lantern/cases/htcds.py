@@ -4,7 +4,8 @@ Column names are HTCDS field names (`prs_FirstName`, `vic_TypeOfExploitation`, .
 by `;`. Every core field of HTCDS 2.0 is imported and exported (CORE_COLUMNS). What HTCDS has no field for, Lantern
 adds with an `lt_` prefix (identification date, countries of recruitment and exploitation, crisis circumstances,
 at-risk groups, disability domains, migration status, and a child's presumption of minority, separation, age
-assessment, guardian and best-interests determination).
+assessment, guardian and best-interests determination). The journey (hte_) and the perpetrators (per_) are
+repeated groups: numbered columns, `hte_Country_1`, `hte_Country_2`, ... (EVENT_COLUMNS, PERPETRATOR_COLUMNS).
 
 Import validates every row before it writes anything; one bad row and nothing is imported, and the report names
 each bad row, field, value and reason.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,9 +25,26 @@ from typing import Any, BinaryIO, TextIO
 from django.utils import timezone
 
 from lantern.cases import codes, minority
-from lantern.cases.models import AgeAssessment, AnonymousNotification, BestInterests, Case, Consent, Guardian
+from lantern.cases.models import (
+    AgeAssessment,
+    AnonymousNotification,
+    BestInterests,
+    Case,
+    Consent,
+    Guardian,
+    JourneyEvent,
+    Perpetrator,
+)
 from lantern.cases.permissions import CaseAction
-from lantern.cases.validation import ContextData, PersonData, age_on, clean_context, clean_person
+from lantern.cases.validation import (
+    ContextData,
+    PersonData,
+    age_on,
+    clean_context,
+    clean_event,
+    clean_perpetrator,
+    clean_person,
+)
 from lantern.core.exports import cell_read, csv_writer
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can
@@ -123,6 +142,36 @@ CORE_COLUMNS = [
     "cas_ReferredOrganisation", "cas_ReferredPrimaryCaseWorker", "cas_ReasonForOutgoingReferral",
     "cas_OutgoingReferralDate", "cas_OutgoingReferralDetails", "con_Consent",
 ]  # fmt: skip
+# Repeated groups: the steps of the journey (HTCDS "Historic Trafficking Events", hte_) and the perpetrators (a
+# Person of HTCDS with its per_ context). HTCDS keeps them in tables of their own, linked to the case; a flat file
+# numbers them instead: `hte_Country_1`, `hte_Country_2`, ... for the first and second step, `per_RoleInProcess_1`
+# for the first perpetrator. What HTCDS has no field for carries `lt_` after the group's prefix; a perpetrator's
+# own Person fields carry `prs_` after `per_`. Column -> (field of cases.journey, kind).
+EVENT_COLUMNS: dict[str, tuple[str, str]] = {
+    "hte_Type": ("kind", "text"),
+    "hte_Country": ("country", "text"),
+    "hte_State": ("region", "text"),
+    "hte_City": ("city", "text"),
+    "hte_Street": ("street", "text"),
+    "hte_PostalCode": ("postal_code", "text"),
+    "hte_Latitude": ("latitude", "text"),
+    "hte_Longitude": ("longitude", "text"),
+    "hte_Date": ("date_from", "date"),
+    "hte_Description": ("description", "text"),
+    "hte_lt_DateTo": ("date_to", "date"),
+    "hte_lt_Transport": ("transport", "text"),
+    "hte_lt_BorderCrossing": ("border_crossing", "text"),
+}
+PERPETRATOR_COLUMNS: dict[str, tuple[str, str]] = {
+    "per_RoleInProcess": ("roles", "list"),
+    "per_RoleDetails": ("role_details", "text"),
+    "per_prs_FirstName": ("name", "text"),  # the name or alias, whole, when one is kept
+    "per_prs_Gender": ("gender", "text"),
+    "per_prs_Citizenship": ("citizenship", "list"),
+    "per_lt_AgeRange": ("age_band", "text"),
+    "per_lt_Relationship": ("relationship", "text"),
+}
+GROUP_COLUMN = re.compile(r"^((?:hte|per)_\w+?)_(\d{1,2})$")
 # Columns Lantern's exports wrote before they had HTCDS's own: still read.
 ALIASES = {"lt_RecruitmentRegion": "vic_LocationOfRecruitment", "lt_ExploitationRegion": "vic_LocationOfExploitation"}
 EXPORT_ONLY = ["lt_Reference", "lt_Stage"]
@@ -141,7 +190,8 @@ PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items
     "vic_DetailsOfVulnerabilities", "cas_ReasonForCaseClosure", "cas_ReferringPrimaryCaseWorker",
     "cas_IncomingReferralDetails", "cas_ReferredPrimaryCaseWorker", "cas_OutgoingReferralDetails",
     "lt_GuardianName", "lt_GuardianContact", "lt_BestInterestsReasons", "lt_AgeAssessmentAgeLower",
-    "lt_AgeAssessmentAgeUpper",
+    "lt_AgeAssessmentAgeUpper", "hte_Street", "hte_PostalCode", "hte_Latitude", "hte_Longitude", "hte_Description",
+    "per_RoleDetails", "per_prs_FirstName",
 }  # fmt: skip
 # The reasons of validation that quote a personal value, said without it.
 PERSONAL_REASONS = {
@@ -159,6 +209,12 @@ def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+def _group_base(column: str) -> str:
+    """`hte_Country_2` -> `hte_Country`; any other column as it is."""
+    match = GROUP_COLUMN.match(column)
+    return match.group(1) if match else column
+
+
 @dataclass(frozen=True)
 class RowError:
     """What is wrong in one cell. The report never quotes a personal field's value (prs_*: the column and the
@@ -171,7 +227,7 @@ class RowError:
 
     def __str__(self) -> str:
         reason = _shortened(self.reason, MAX_REASON_CHARS)
-        if self.field in PERSONAL_COLUMNS:
+        if self.field in PERSONAL_COLUMNS or _group_base(self.field) in PERSONAL_COLUMNS:
             return f"row {self.row}: {self.field}: {reason}"
         return f"row {self.row}: {self.field} = {_shortened(self.value, MAX_SHOWN_CHARS)!r}: {reason}"
 
@@ -188,6 +244,8 @@ class ParsedRow:
     owner: str = ""  # cas_CaseOwner: the username of a member of the importing organisation who holds cases
     referral: dict[str, Any] = field(default_factory=dict)  # the cas_ referral details, by Case field
     child: dict[str, Any] = field(default_factory=dict)  # the child columns (see CHILD_GROUPS), by their names
+    events: list[dict[str, Any]] = field(default_factory=list)  # the steps of the journey, in order
+    perpetrators: list[dict[str, Any]] = field(default_factory=list)
     # Set by resolve(): the owner and the organisations named by the child columns.
     owner_user: User | None = None
     organisations: dict[str, Organisation] = field(default_factory=dict)
@@ -403,6 +461,48 @@ def _check_row(row: ParsedRow, today: date, errors: list[RowError], raw: dict[st
             error(name, "recorded only for a child (or a person presumed one)")
 
 
+def _grouped(column: str) -> bool:
+    base = _group_base(column)
+    return base != column and (base in EVENT_COLUMNS or base in PERPETRATOR_COLUMNS)
+
+
+def _parse_groups(number: int, header: list[str], cells: list[str], errors: list[RowError]) -> tuple[list, list]:
+    """The steps of the journey and the perpetrators of a row, in the order of their numbers (a number with no
+    value in any of its columns is no step), each checked as the case page checks it."""
+    found: dict[str, dict[int, dict[str, Any]]] = {"hte": {}, "per": {}}
+    raw_of: dict[tuple[str, int, str], tuple[str, str]] = {}
+    for column, raw in zip(header, cells, strict=False):
+        match = GROUP_COLUMN.match(column)
+        if not match or not raw.strip():
+            continue
+        base, index = match.group(1), int(match.group(2))
+        table = EVENT_COLUMNS if base.startswith("hte_") else PERPETRATOR_COLUMNS
+        if base not in table:
+            continue
+        name, kind = table[base]
+        try:
+            value = _parse_value(kind, raw)
+        except ValueError:
+            errors.append(RowError(number, column, raw, _parse_error(kind)))
+            continue
+        found[base[:3]].setdefault(index, {})[name] = value
+        raw_of[(base[:3], index, name)] = (column, raw)
+    today = timezone.localdate()
+    results: dict[str, list[dict[str, Any]]] = {"hte": [], "per": []}
+    for group in ("hte", "per"):
+        for index in sorted(found[group]):
+            data = found[group][index]
+            if group == "hte":
+                values, problems = clean_event(data, today=today)
+            else:
+                values, problems = clean_perpetrator(data)
+            for name, reason in problems.items():
+                column, raw = raw_of.get((group, index, name), (f"{group}_{name}_{index}", ""))
+                errors.append(RowError(number, column, raw, str(reason)))
+            results[group].append(values)
+    return results["hte"], results["per"]
+
+
 def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedRow | None, list[RowError]]:
     errors: list[RowError] = []
     sections: dict[str, dict[str, Any]] = {"person": {}, "context": {}, "case": {}, "referral": {}, "child": {}}
@@ -454,6 +554,7 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
         referral=sections["referral"],
         child=sections["child"],
     )
+    row.events, row.perpetrators = _parse_groups(number, header, cells, errors)
     _check_row(row, timezone.localdate(), errors, raw_by_column)
     if errors:
         return None, errors
@@ -500,7 +601,9 @@ def read_htcds(
 ) -> tuple[ImportReport, list[ParsedRow]]:
     """Read and check every row of an HTCDS file (nothing is written: cases.services.case_import_htcds writes)."""
     header, rows = read_rows(path)
-    unknown = [c for c in header if c and c not in COLUMNS and c not in ALIASES and c not in EXPORT_ONLY]
+    unknown = [
+        c for c in header if c and c not in COLUMNS and c not in ALIASES and c not in EXPORT_ONLY and not _grouped(c)
+    ]
     if not any(c in COLUMNS for c in header):
         raise ValueError("no HTCDS column in the header (expected prs_FirstName, vic_TypeOfExploitation, ...)")
     parsed: list[ParsedRow] = []
@@ -586,12 +689,39 @@ def _children(organisation: Organisation) -> dict[int, dict[str, Any]]:
     return by_case
 
 
+def _grouped_rows(queryset: Any) -> dict[int, list[Any]]:
+    by_case: dict[int, list[Any]] = {}
+    for item in queryset.order_by("case_id", "position", "pk"):
+        by_case.setdefault(item.case_id, []).append(item)
+    return by_case
+
+
+def _group_header(table: dict[str, tuple[str, str]], count: int) -> list[str]:
+    return [f"{column}_{index}" for index in range(1, count + 1) for column in table]
+
+
+def _group_cells(table: dict[str, tuple[str, str]], items: list[Any], count: int) -> list[object]:
+    cells: list[object] = []
+    for index in range(count):
+        item = items[index] if index < len(items) else None
+        for name, kind in table.values():
+            cells.append("" if item is None else _cell(kind, getattr(item, name)))
+    return cells
+
+
 def export_htcds(organisation: Organisation, out: TextIO) -> int:
     """Every case of one organisation with its personal data (decrypted), for moving it to another system (through
     cases.services.case_export_htcds, which audits it). Every column the import reads, so that what one Lantern
     exports another imports whole."""
     writer = csv_writer(out)
-    writer.writerow([*COLUMNS, *EXPORT_ONLY])
+    events = _grouped_rows(JourneyEvent.objects.filter(case__organisation=organisation))
+    perpetrators = _grouped_rows(Perpetrator.objects.filter(case__organisation=organisation))
+    most_events = max((len(rows) for rows in events.values()), default=0)
+    most_perpetrators = max((len(rows) for rows in perpetrators.values()), default=0)
+    writer.writerow(
+        [*COLUMNS, *EXPORT_ONLY, *_group_header(EVENT_COLUMNS, most_events),
+         *_group_header(PERPETRATOR_COLUMNS, most_perpetrators)]
+    )  # fmt: skip
     children = _children(organisation)
     consented = set(
         Consent.objects.filter(
@@ -623,6 +753,8 @@ def export_htcds(organisation: Organisation, out: TextIO) -> int:
                 value = getattr(case, name)
             row.append(_cell(kind, value))
         row += [case.reference, case.stage]
+        row += _group_cells(EVENT_COLUMNS, events.get(case.pk, []), most_events)
+        row += _group_cells(PERPETRATOR_COLUMNS, perpetrators.get(case.pk, []), most_perpetrators)
         writer.writerow(row)
         count += 1
     return count
@@ -720,11 +852,26 @@ def ctdc_row(case: Case, citizenship: list[str]) -> list[object]:
     ]
     sex_types = set(case.sex_exploitation_types)
     row += [flag(code in sex_types, bool(sex_types)) for code in CTDC_SEX.values()]
-    row += [flag(case.relationship_to_trafficker == code, bool(case.relationship_to_trafficker))
-            for code in CTDC_RELATION.values()]  # fmt: skip
+    relations = _recruiter_relations(case)
+    row += [flag(code in relations, bool(relations)) for code in CTDC_RELATION.values()]
     row.append(MISSING if case.is_cross_border is None else int(case.is_cross_border))
     row.append(int(case.recruited_online))
     return row
+
+
+def _recruiter_relations(case: Case) -> set[str]:
+    """CTDC's recruiterRelation*: the case's own vic_RelationshipToTrafficker when it is recorded; otherwise what
+    the perpetrators recorded as recruiters were to the person (a partner is family, an employer an acquaintance,
+    codes.RELATIONSHIP_TO_HTCDS). Several recruiters may set several columns."""
+    if case.relationship_to_trafficker:
+        return {case.relationship_to_trafficker}
+    if case.pk is None:
+        return set()
+    return {
+        codes.RELATIONSHIP_TO_HTCDS[p.relationship]
+        for p in case.perpetrators.all()
+        if "RecruiterOrIntermediary" in p.roles and p.relationship in codes.RELATIONSHIP_TO_HTCDS
+    }
 
 
 def _ctdc_age(age: int | None) -> str:
@@ -786,6 +933,7 @@ def ctdc_cases(queryset: Any) -> Any:
     return (
         queryset.filter(pk__in=consented.values("case_id"))
         .select_related("person")
+        .prefetch_related("perpetrators")
         .only(*CTDC_FIELDS)
         .order_by("identified_on", "pk")
     )

@@ -19,16 +19,20 @@ from lantern.cases.codes import (
     AgeMethod,
     AgeResult,
     AssessorRole,
+    BorderCrossing,
     CaseStatus,
     ConsentGiver,
     DecisionMaker,
     DurableSolution,
+    EventType,
     Gender,
     MinorityBasis,
+    PerpetratorRelationship,
     ReferralReason,
     Relationship,
     Separation,
     TraffickingStatus,
+    Transport,
     ViewsAbout,
 )
 from lantern.core.fields import EncryptedDateField, EncryptedTextField
@@ -490,6 +494,68 @@ class BestInterests(models.Model):
     @property
     def body(self) -> str:
         return self.organisation.name if self.organisation is not None else self.body_name
+
+
+# --- The journey and the perpetrators (HTCDS hte_ and per_) ---------------------------------------------------
+
+
+class JourneyEvent(models.Model):
+    """One step of the person's journey (HTCDS "Historic Trafficking Events", hte_): where she was recruited, moved
+    through, exploited, in order. The country, region and city are kept in clear so that routes can be counted;
+    the street, postal code, coordinates and the description may point at a home or name people: encrypted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journey")
+    position = models.PositiveSmallIntegerField()  # 1, 2, ... in the order of the journey
+    kind = models.CharField(max_length=16, choices=EventType.choices)  # hte_Type
+    country = models.CharField(max_length=2, blank=True, default="")  # hte_Country, ISO 3166
+    region = models.CharField(max_length=100, blank=True, default="")  # hte_State
+    city = models.CharField(max_length=100, blank=True, default="")  # hte_City
+    street = EncryptedTextField(blank=True, default="")  # hte_Street
+    postal_code = EncryptedTextField(blank=True, default="")  # hte_PostalCode
+    latitude = EncryptedTextField(blank=True, default="")  # hte_Latitude, decimal degrees as text
+    longitude = EncryptedTextField(blank=True, default="")  # hte_Longitude
+    date_from = models.DateField(null=True, blank=True)  # hte_Date
+    date_to = models.DateField(null=True, blank=True)  # Lantern's: the end of a stay, when it lasted
+    transport = models.CharField(max_length=8, choices=Transport.choices, blank=True, default="")
+    border_crossing = models.CharField(max_length=10, choices=BorderCrossing.choices, blank=True, default="")
+    description = EncryptedTextField(blank=True, default="")  # hte_Description
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_to__isnull=True) | Q(date_from__isnull=False, date_from__lte=F("date_to")),
+                name="journey_event_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.country}"
+
+
+class Perpetrator(models.Model):
+    """Someone who took part in trafficking the person (HTCDS per_, on a Person of its own). Statistics need no
+    name: a name, when one is kept, is encrypted, and so is what is said of the role."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
+    position = models.PositiveSmallIntegerField()
+    name = EncryptedTextField(blank=True, default="")
+    gender = models.CharField(max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)  # prs_Gender
+    age_band = models.CharField(max_length=8, blank=True, default="")  # codes.AGE_BANDS
+    citizenship = models.JSONField(default=list, blank=True)  # prs_Citizenship, ISO 3166 codes
+    roles = models.JSONField(default=list, blank=True)  # per_RoleInProcess
+    role_details = EncryptedTextField(blank=True, default="")  # per_RoleDetails
+    relationship = models.CharField(max_length=16, choices=PerpetratorRelationship.choices, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"perpetrator #{self.pk}"  # never the name
 
 
 # --- Identification by first responders (lantern.cases.identification) -----------------------------------------

@@ -363,3 +363,69 @@ class ChildOut(Schema):
     age_assessments: list[AgeAssessmentOut]
     views: list[ChildViewsOut]
     best_interests: list[BestInterestsOut]
+
+
+class JourneyEventIn(Schema):
+    """A step of the journey (HTCDS hte_); Lantern's additions: date_to, transport, border_crossing."""
+
+    kind: str = Field(max_length=16, description="hte_Type: Recruitment, Transit or Exploitation")
+    country: str = Field(default="", max_length=2, description="ISO 3166 code")
+    region: str = Field(default="", max_length=100)
+    city: str = Field(default="", max_length=100)
+    street: str = Field(default="", max_length=100)
+    postal_code: str = Field(default="", max_length=100)
+    latitude: str = Field(default="", max_length=20)
+    longitude: str = Field(default="", max_length=20)
+    date_from: date | None = None
+    date_to: date | None = None
+    transport: str = Field(default="", max_length=8, description="Air, Road, Rail, Sea, Foot, Other, Unknown")
+    border_crossing: str = Field(default="", max_length=10, description="None, Regular, Irregular")
+    description: str = Field(default="", max_length=10_000)
+    position: int | None = Field(default=None, ge=1, description="empty: after the last step")
+
+
+class JourneyEventOut(Schema):
+    id: int
+    position: int
+    kind: str
+    country: str
+    region: str
+    city: str
+    street: str
+    postal_code: str
+    latitude: str
+    longitude: str
+    date_from: date | None
+    date_to: date | None
+    transport: str
+    border_crossing: str
+    description: str
+
+
+class PerpetratorIn(Schema):
+    """A perpetrator (HTCDS per_, with prs_Gender and prs_Citizenship of their Person). No name is needed."""
+
+    name: str = Field(default="", max_length=200)
+    gender: str = Field(default=codes.Gender.UNKNOWN, max_length=24)
+    age_band: str = Field(default="", max_length=8)
+    citizenship: list[str] = Field(default_factory=list, max_length=10)
+    roles: list[str] = Field(default_factory=list, max_length=15, description="per_RoleInProcess codes")
+    role_details: str = Field(default="", max_length=10_000)
+    relationship: str = Field(default="", max_length=16, description="Family, Partner, Employer, ...")
+
+
+class PerpetratorOut(Schema):
+    id: int
+    position: int
+    name: str
+    gender: str
+    age_band: str
+    citizenship: list[str]
+    roles: list[str]
+    role_details: str
+    relationship: str
+
+
+class JourneyOut(Schema):
+    steps: list[JourneyEventOut]
+    perpetrators: list[PerpetratorOut]

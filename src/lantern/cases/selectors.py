@@ -17,7 +17,17 @@ from django.utils import timezone
 
 from lantern.cases import codes
 from lantern.cases.minority import guardian_overdue
-from lantern.cases.models import Assessment, Case, Consent, Decision, Person, Stage, TimelineEntry
+from lantern.cases.models import (
+    Assessment,
+    Case,
+    Consent,
+    Decision,
+    JourneyEvent,
+    Perpetrator,
+    Person,
+    Stage,
+    TimelineEntry,
+)
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import holidays_for, name_index, profile_for
 from lantern.cases.workdays import add_working_days
@@ -266,6 +276,20 @@ def case_decisions(case: Case) -> QuerySet[Decision]:
 
 def case_timeline(case: Case) -> QuerySet[TimelineEntry]:
     return case.timeline.select_related("actor").order_by("at", "pk")
+
+
+# What reading the journey and the perpetrators shows of the personal kind (the audit names them, never values).
+JOURNEY_FIELDS = ["journey.street", "journey.postal_code", "journey.coordinates", "journey.description",
+                  "perpetrator.name", "perpetrator.role_details"]  # fmt: skip
+
+
+def case_journey(case: Case) -> QuerySet[JourneyEvent]:
+    """The steps of the journey of a case the caller may view, in order."""
+    return JourneyEvent.objects.filter(case=case).order_by("position", "pk")
+
+
+def case_perpetrators(case: Case) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(case=case).order_by("position", "pk")
 
 
 def consent_allows(case: Case, purpose: str, *, recipient: Organisation | None = None, channel: str = "") -> bool:

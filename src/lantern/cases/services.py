@@ -30,7 +30,9 @@ from lantern.cases.models import (
     CountryProfile,
     Decision,
     Guardian,
+    JourneyEvent,
     Note,
+    Perpetrator,
     Person,
     PublicHoliday,
     Stage,
@@ -1215,6 +1217,12 @@ def _anonymise(case: Case) -> None:
     Guardian.objects.filter(case=case).update(name="", contact="")
     ChildViews.objects.filter(case=case).update(views="")
     BestInterests.objects.filter(case=case).update(reasons="")
+    # The journey's places below the country and its story, the perpetrators' names and what they did: the
+    # countries, roles and relationships stay, as the statistics need them (the case's own regions go too).
+    JourneyEvent.objects.filter(case=case).update(
+        region="", city="", street="", postal_code="", latitude="", longitude="", description=""
+    )
+    Perpetrator.objects.filter(case=case).update(name="", role_details="")
     Decision.objects.filter(case=case).update(reasons="", reconsideration_grounds="")  # they tell her story
     erasure.erase_elsewhere(case)  # free text other apps keep about the case (a referral's decline reason...)
     case.recruitment_region = ""
@@ -1332,6 +1340,12 @@ def _imported_case_complete(case: Case, row: htcds.ParsedRow) -> None:
     """What an HTCDS row holds beyond what a registration takes: the referral history, the case owner, the child's
     records (age assessment, guardian, best-interests determination) and the case status, each on the timeline.
     The file was checked whole (htcds.parse_row, htcds.resolve) before the first case was written."""
+    for position, values in enumerate(row.events, 1):
+        JourneyEvent.objects.create(case=case, position=position, **values)
+    for position, values in enumerate(row.perpetrators, 1):
+        Perpetrator.objects.create(case=case, position=position, **values)
+    if row.events or row.perpetrators:
+        _event(case, "journey_event", None, steps=len(row.events), perpetrators=len(row.perpetrators), imported=True)
     recorded_by = _console_user(case.organisation)
     for name, value in row.referral.items():
         setattr(case, name, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -228,3 +229,97 @@ def cross_border(*, recruitment: str, exploitation: str, citizenship: list[str])
 
 def as_dict(data: Any) -> dict[str, Any]:
     return {f.name: getattr(data, f.name) for f in fields(data)}
+
+
+# --- The journey and the perpetrators (cases.journey, and the hte_/per_ columns of an HTCDS import) ---------------
+
+JOURNEY_TEXT_LIMIT = 10_000  # a description, what is said of a role: as long as a note
+JOURNEY_PLACE_LIMIT = 100  # a region, a city, a street, a postal code
+JOURNEY_NAME_LIMIT = 200
+JOURNEY_LIMIT = 50  # steps of a journey, perpetrators of a case: more is a mistake, not a journey
+
+EVENT_FIELDS = ("kind", "country", "region", "city", "street", "postal_code", "latitude", "longitude", "date_from",
+                "date_to", "transport", "border_crossing", "description")  # fmt: skip
+PERPETRATOR_FIELDS = ("name", "gender", "age_band", "citizenship", "roles", "role_details", "relationship")
+
+
+def _journey_text(value: Any, field: str, errors: dict[str, str], limit: int) -> str:
+    text = " ".join(str(value or "").split()) if limit <= JOURNEY_NAME_LIMIT else str(value or "").strip()
+    if len(text) > limit:
+        errors[field] = _("At most %(limit)d characters.") % {"limit": limit}
+    return text
+
+
+def _coordinate(value: Any, field: str, errors: dict[str, str], bound: int) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        errors[field] = _("Not a number of degrees.")
+        return text
+    if not number.is_finite() or not -bound <= number <= bound:
+        errors[field] = _("Between -%(bound)d and %(bound)d degrees.") % {"bound": bound}
+    return text
+
+
+def clean_event(data: dict[str, Any], *, today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """A step of the journey, checked: the values to store and the errors by field (in the reader's language)."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    kind = data.get("kind") or ""
+    if kind not in codes.EventType.values:
+        errors["kind"] = _("Choose recruitment, transit or exploitation.")
+    values["kind"] = kind
+    country = str(data.get("country") or "").strip().upper()
+    if country and country not in iso.country_codes():
+        errors["country"] = _("Not a country.")
+    values["country"] = country
+    for name in ("region", "city", "street", "postal_code"):
+        values[name] = _journey_text(data.get(name), name, errors, JOURNEY_PLACE_LIMIT)
+    values["latitude"] = _coordinate(data.get("latitude"), "latitude", errors, 90)
+    values["longitude"] = _coordinate(data.get("longitude"), "longitude", errors, 180)
+    date_from, date_to = data.get("date_from"), data.get("date_to")
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if day is not None and day > today:
+            errors[name] = _("The date is in the future.")
+    if date_to is not None and date_from is None:
+        errors["date_from"] = _("Give the first day too.")
+    elif date_to is not None and date_from is not None and date_to < date_from:
+        errors["date_to"] = _("Before the first day.")
+    values["date_from"], values["date_to"] = date_from, date_to
+    for name, choices in (("transport", codes.Transport), ("border_crossing", codes.BorderCrossing)):
+        value = data.get(name) or ""
+        if value and value not in choices.values:
+            errors[name] = _("Not one of the choices.")
+        values[name] = value
+    values["description"] = _journey_text(data.get("description"), "description", errors, JOURNEY_TEXT_LIMIT)
+    return values, errors
+
+
+def clean_perpetrator(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {"name": _journey_text(data.get("name"), "name", errors, JOURNEY_NAME_LIMIT)}
+    gender = data.get("gender") or codes.Gender.UNKNOWN
+    if gender not in codes.Gender.values:
+        errors["gender"] = _("Not one of the choices.")
+    values["gender"] = gender
+    band = data.get("age_band") or ""
+    if band and band not in codes.AGE_BANDS:
+        errors["age_band"] = _("Not one of the choices.")
+    values["age_band"] = band
+    citizenship = [str(code).strip().upper() for code in data.get("citizenship") or [] if str(code).strip()]
+    if any(code not in iso.country_codes() for code in citizenship):
+        errors["citizenship"] = _("Not a country.")
+    values["citizenship"] = list(dict.fromkeys(citizenship))
+    roles = [str(code) for code in data.get("roles") or []]
+    if any(code not in codes.PERPETRATOR_ROLES for code in roles):
+        errors["roles"] = _("Not one of the choices.")
+    values["roles"] = list(dict.fromkeys(roles))
+    values["role_details"] = _journey_text(data.get("role_details"), "role_details", errors, JOURNEY_TEXT_LIMIT)
+    relationship = data.get("relationship") or ""
+    if relationship and relationship not in codes.PerpetratorRelationship.values:
+        errors["relationship"] = _("Not one of the choices.")
+    values["relationship"] = relationship
+    return values, errors

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from lantern.cases import children, codes, selectors, services
+from lantern.cases import children, codes, journey, selectors, services
 from lantern.cases.forms import (
     FIELD_LABELS,
     AgeAssessmentForm,
@@ -34,9 +34,11 @@ from lantern.cases.forms import (
     DecisionForm,
     FilterForm,
     GuardianForm,
+    JourneyEventForm,
     NameSearchForm,
     NeedsForm,
     NoteForm,
+    PerpetratorForm,
     ReferToAuthorityForm,
     RiskForm,
     ServeForm,
@@ -210,7 +212,8 @@ def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 20
     """The case page, with its personal data: the only way it is rendered, so every showing of it is a read in
     the audit trail, the page asked for and the page shown again after a refused form alike."""
     child_fields = set(selectors.CHILD_RECORD_FIELDS) if case.is_minor else set()
-    services.personal_data_read(actor=user, case=case, fields=sorted(PERSONAL_FIELDS | {"notes"} | child_fields))
+    fields = PERSONAL_FIELDS | {"notes"} | child_fields | set(selectors.JOURNEY_FIELDS)
+    services.personal_data_read(actor=user, case=case, fields=sorted(fields))
     return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=status)
 
 
@@ -265,6 +268,36 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "serve_form": forms.get("serve_form") or ServeForm(initial={"served_on": timezone.localdate()}),
         "close_form": forms.get("close_form") or CloseForm(),
         **_child_context(case, forms),
+        **_journey_context(case, forms),
+    }
+
+
+def _journey_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
+    """What cases/_journey.html and cases/_perpetrators.html show: the steps in order and the perpetrators, in
+    words (countries in the reader's language), with their forms."""
+    steps = []
+    for event in selectors.case_journey(case):
+        steps.append(
+            {
+                "event": event,
+                "place": str(listing.join([p for p in (event.street, event.city, event.region) if p])),
+                "country": _country(event.country),
+            }
+        )
+    people = []
+    for perpetrator in selectors.case_perpetrators(case):
+        people.append(
+            {
+                "perpetrator": perpetrator,
+                "roles": [str(codes.PERPETRATOR_ROLES.get(r, r)) for r in perpetrator.roles],
+                "citizenship": [_country(code) for code in perpetrator.citizenship],
+            }
+        )
+    return {
+        "journey_steps": steps,
+        "perpetrators": people,
+        "journey_form": forms.get("journey_form") or JourneyEventForm(),
+        "perpetrator_form": forms.get("perpetrator_form") or PerpetratorForm(),
     }
 
 
@@ -630,6 +663,59 @@ def child_step_view(request: HttpRequest, reference: str, step: str) -> HttpResp
         child_step.perform,
         str(child_step.done),
     )
+
+
+@login_required
+@post_only
+def journey_event_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "journey_form",
+        JourneyEventForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: journey.journey_event_add(actor=u, case=c, **d),
+        _("Step of the journey recorded."),
+    )
+
+
+@login_required
+@post_only
+def journey_event_remove_view(request: HttpRequest, reference: str, event_id: int) -> HttpResponse:
+    return _remove(request, reference, lambda u, c: journey.journey_event_remove(actor=u, case=c, event_id=event_id))
+
+
+@login_required
+@post_only
+def perpetrator_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "perpetrator_form",
+        PerpetratorForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: journey.perpetrator_add(actor=u, case=c, **d),
+        _("Perpetrator recorded."),
+    )
+
+
+@login_required
+@post_only
+def perpetrator_remove_view(request: HttpRequest, reference: str, perpetrator_id: int) -> HttpResponse:
+    return _remove(
+        request, reference, lambda u, c: journey.perpetrator_remove(actor=u, case=c, perpetrator_id=perpetrator_id)
+    )
+
+
+def _remove(request: HttpRequest, reference: str, perform: Callable[[User, Case], None]) -> HttpResponse:
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    try:
+        perform(user, case)
+    except ValidationError as exc:
+        raise Http404 from exc  # a step or a perpetrator of another case is no business of this one
+    messages.success(request, _("Removed."))
+    return redirect("cases:detail", reference=case.reference)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantern.cases.models import Case
 from lantern.core.fields import EncryptedTextField
@@ -68,7 +69,7 @@ class Bed(models.Model):
 class Destination(models.TextChoices):
     INDEPENDENT = "independent", _("Independent living")
     OTHER_SHELTER = "other_shelter", _("Another shelter")
-    FAMILY = "family", _("Family")
+    FAMILY = "family", pgettext_lazy("discharge destination", "Family")
     RETURN = "return", _("Return to the country of origin")
     LEFT = "left", _("Left without notice")
 
