@@ -266,6 +266,14 @@ TIMELINE = {
     "child_views": pgettext_lazy("timeline", "The child's views recorded"),
     "best_interests": pgettext_lazy("timeline", "Best-interests step recorded"),
     "child_protection_alert": pgettext_lazy("timeline", "Child protection services alerted"),
+    "permit_record": pgettext_lazy("timeline", "Residence permit recorded"),
+    "permit_decide": pgettext_lazy("timeline", "Residence permit decided"),
+    "permit_expiry_alert": pgettext_lazy("timeline", "Alert: residence permit runs out soon"),
+    "removal_record": pgettext_lazy("timeline", "Detention or removal order recorded"),
+    "removal_resolve": pgettext_lazy("timeline", "Detention or removal order resolved"),
+    "charge_record": pgettext_lazy("timeline", "Charge or fine recorded"),
+    "non_punishment_request": pgettext_lazy("timeline", "Non-punishment requested"),
+    "non_punishment_decide": pgettext_lazy("timeline", "Non-punishment request decided"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's
