@@ -420,7 +420,9 @@ class PermitForm(forms.Form):
 
     def __init__(self, *args: Any, renewable: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["renews"].choices = [("", _("None: a first permit")), *(renewable or [])]
+        renews = self.fields["renews"]
+        assert isinstance(renews, forms.TypedChoiceField)
+        renews.choices = [("", _("None: a first permit")), *(renewable or [])]
 
 
 class RemovalForm(forms.Form):

@@ -178,3 +178,12 @@ def request_of(case: Case, request_id: int) -> NonPunishmentRequest:
     if request is None:
         raise Http404("no such request")
     return request
+
+
+def case_for_reader(user: User, reference: str) -> Case:
+    """A case whose charges this user may read (a prosecutor of its proceeding too, who cannot open the case
+    itself); 404 otherwise, so that references of others do not leak."""
+    case = Case.objects.select_related("organisation").filter(reference=reference.strip().upper()).first()
+    if case is None or not may_view(user, case):
+        raise Http404("no such case")
+    return case
