@@ -506,9 +506,9 @@ class PermitKind(models.TextChoices):
 
 class PermitStatus(models.TextChoices):
     APPLIED = "applied", _("Applied for")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
-    EXPIRED = "expired", _("Expired")
+    GRANTED = "granted", pgettext_lazy("permit", "Granted")
+    REFUSED = "refused", pgettext_lazy("permit", "Refused")
+    EXPIRED = "expired", pgettext_lazy("permit", "Expired")
     RENEWAL_PENDING = "renewal_pending", _("Renewal pending")
 
 
@@ -657,9 +657,9 @@ class Charge(models.Model):
 
 
 class RequestOutcome(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("non-punishment", "Pending")
+    GRANTED = "granted", pgettext_lazy("non-punishment", "Granted")
+    REFUSED = "refused", pgettext_lazy("non-punishment", "Refused")
 
 
 class NonPunishmentRequest(models.Model):
