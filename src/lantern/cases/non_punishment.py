@@ -44,6 +44,10 @@ class ChargeRow:
     requests: list[NonPunishmentRequest]
 
     @property
+    def granted(self) -> bool:
+        return bool(self.requests) and self.requests[-1].outcome == RequestOutcome.GRANTED
+
+    @property
     def outcome(self) -> str:
         """In words: dropped or waived once a request is granted, refused, pending, or no request yet."""
         latest = self.requests[-1] if self.requests else None
