@@ -287,9 +287,13 @@ def removal_text(case: Case, risk: RemovalRisk) -> str:
     }
     if risk.scheduled_on:
         text += " " + _("Deportation set for %(day)s.") % {"day": risk.scheduled_on.isoformat()}
-    return text + " " + _(
-        "Contact the person and her lawyer now. A victim is not removed during the recovery period, nor while her "
-        "permit is being decided."
+    return (
+        text
+        + " "
+        + _(
+            "Contact the person and her lawyer now. A victim is not removed during the recovery period, nor while her "
+            "permit is being decided."
+        )
     )
 
 
