@@ -296,7 +296,7 @@ def test_the_pages_record_a_fine_a_request_and_its_outcome_and_the_prosecutor_se
         == 302
     )
     assert "Fine waived" in page.get(url).content.decode()
-    proceeding = linked.proceedings.get()  # type: ignore[attr-defined]
+    proceeding = linked.proceedings.get()
     html = staff["prosecutor"].get(f"/justice/proceeding/{proceeding.pk}/").content.decode()
     assert "Breach of lockdown or quarantine rules" in html
     assert GROUNDS in html
