@@ -20,7 +20,8 @@ from django.test import Client
 from django.utils import timezone
 
 from lantern.api import api
-from lantern.cases.models import Case, Decision
+from lantern.cases import non_punishment, residence
+from lantern.cases.models import Case, Charge, Decision, NonPunishmentRequest, RemovalRisk, ResidencePermit
 from lantern.cases.services import case_decide, case_refer_to_authority, case_register, case_update, consent_give
 from lantern.cases.validation import PersonData
 from lantern.core.models import BreakGlassGrant
@@ -117,6 +118,40 @@ def _consented_to_ngo_b(world: World, case: Case) -> None:
 
 def _accepted(world: World, case: Case) -> None:
     referral_accept(actor=world.provider, referral=Referral.objects.get(recipient=world.legal_aid))
+
+
+def _a_permit(world: World, case: Case) -> None:
+    residence.permit_record(
+        actor=world.caseworker, case=case, kind="victim", status="applied", applied_on=timezone.localdate()
+    )
+
+
+def _a_removal(world: World, case: Case) -> None:
+    residence.removal_record(
+        actor=world.caseworker, case=case, kind="detention", ordered_on=timezone.localdate(), authority="Police"
+    )
+
+
+def _a_charge(world: World, case: Case) -> None:
+    non_punishment.charge_record(
+        actor=world.caseworker,
+        case=case,
+        kind="charge",
+        offence="documents",
+        charged_on=timezone.localdate(),
+        authority="Police",
+    )
+
+
+def _a_request(world: World, case: Case) -> None:
+    _a_charge(world, case)
+    non_punishment.request_record(
+        actor=world.caseworker,
+        charge=case.charges.get(),
+        requested_on=timezone.localdate(),
+        addressed_to="Prosecutor",
+        grounds="Compelled",
+    )
 
 
 MATRIX: dict[str, Line] = {
@@ -284,6 +319,31 @@ MATRIX: dict[str, Line] = {
     "cases_journey": Line(CASE_STAFF_OF_A),
     "cases_journey_add": Line(CASE_STAFF_OF_A, body={"kind": "Transit", "country": "BG", "transport": "Road"}),
     "cases_perpetrator_add": Line(CASE_STAFF_OF_A, body={"roles": ["Exploiter"], "relationship": "Employer"}),
+    # Foreign victims' residence, detention and removal: those who hold the case. Charges and fines: they record
+    # them; the prosecutor of the case's proceeding (tests/justice/helpers.py opens one) reads them too.
+    "cases_residence": Line(CASE_STAFF_OF_A),
+    "cases_permit": Line(CASE_STAFF_OF_A, body={"kind": "victim", "status": "applied", "applied_on": "{today}"}),
+    "cases_permit_decide": Line(
+        CASE_STAFF_OF_A,
+        body={"status": "granted", "granted_on": "{today}", "valid_until": "2027-01-01"},
+        prepare=_a_permit,
+    ),
+    "cases_removal": Line(
+        CASE_STAFF_OF_A, body={"kind": "removal_order", "ordered_on": "{today}", "authority": "Aliens Police"}
+    ),
+    "cases_removal_resolve": Line(CASE_STAFF_OF_A, body={"resolution": "suspended"}, prepare=_a_removal),
+    "cases_charges": Line(CASE_STAFF_OF_A | {"prosecutor"}),
+    "cases_charge": Line(
+        CASE_STAFF_OF_A, body={"kind": "charge", "offence": "immigration", "charged_on": "{today}", "authority": "P"}
+    ),
+    "cases_non_punishment_request": Line(
+        CASE_STAFF_OF_A,
+        body={"requested_on": "{today}", "addressed_to": "Prosecutor", "grounds": "Compelled"},
+        prepare=_a_charge,
+    ),
+    "cases_non_punishment_decide": Line(
+        CASE_STAFF_OF_A, body={"outcome": "granted", "decided_on": "{today}"}, prepare=_a_request
+    ),
     # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
     # her instead (tests/notify/authz.py).
     "notify_case_deliveries": Line(CASE_STAFF_OF_A),
@@ -460,11 +520,22 @@ def _request(client: Client, method: str, path: str, line: Line, world: World, c
             line.prepare(world, Case.objects.get(pk=case.pk))
         # A decision the preparation recorded (none: an id that exists nowhere).
         url = url.replace("{decision_id}", str(Decision.objects.values_list("pk", flat=True).last() or 0))
+        for name, model in RECORDS_OF_A_CASE.items():
+            url = url.replace(name, str(model.objects.values_list("pk", flat=True).last() or 0))
         response = client.generic(
             method, url, data=json.dumps(body) if body is not None else "", content_type="application/json"
         )
         transaction.set_rollback(True)
     return response.status_code
+
+
+# Records of the case that a line's preparation creates (none: an id that exists nowhere).
+RECORDS_OF_A_CASE: dict[str, Any] = {
+    "{permit_id}": ResidencePermit,
+    "{risk_id}": RemovalRisk,
+    "{charge_id}": Charge,
+    "{request_id}": NonPunishmentRequest,
+}
 
 
 @pytest.mark.parametrize(("operation_id", "method", "path"), operations())

@@ -33,7 +33,7 @@ def _resolve(path: str) -> Callable[..., object]:
 def test_the_apps_register_their_consumers_and_jobs() -> None:
     # The apps that act on events and on a clock register when Django starts (a smoke check that ready() ran).
     assert {"justice.suspension", "justice.suspension_end", "notify.hearing"} <= {n for n, _p in _consumer_paths()}
-    assert {"core.outbox_sweep", "notify.recover", "referrals.escalate"} <= set(periodic.JOBS)
+    assert {"core.outbox_sweep", "notify.recover", "referrals.escalate", "cases.permit_expiry"} <= set(periodic.JOBS)
 
 
 @pytest.mark.parametrize(("name", "path"), _consumer_paths())

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from lantern.cases import children, journey, selectors, services
+from lantern.cases import children, journey, non_punishment, residence, selectors, services
 from lantern.cases.identification.api import router as identification_router
 from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case
@@ -27,6 +27,8 @@ from lantern.cases.schemas import (
     CaseOut,
     CasePatch,
     CaseQuery,
+    ChargeIn,
+    ChargeOut,
     ChildOut,
     ChildViewsIn,
     ChildViewsOut,
@@ -42,12 +44,22 @@ from lantern.cases.schemas import (
     JourneyEventIn,
     JourneyEventOut,
     JourneyOut,
+    NonPunishmentDecisionIn,
+    NonPunishmentRequestIn,
+    NonPunishmentRequestOut,
     NoteIn,
     NoteOut,
     NrmStatusOut,
     PerpetratorIn,
     PerpetratorOut,
+    PermitDecisionIn,
+    PermitIn,
+    PermitOut,
     ReferIn,
+    RemovalIn,
+    RemovalOut,
+    RemovalResolveIn,
+    ResidenceOut,
     ServeIn,
     TimelineOut,
     TransferIn,
@@ -435,6 +447,104 @@ def cases_best_interests(request: HttpRequest, payload: BestInterestsIn, referen
         reasons=payload.reasons,
     )
     return Status(201, record)
+
+
+# --- Residence permits, detention and removal, non-punishment --------------------------------------------------
+
+
+@router.get("/cases/{reference}/residence", response={200: ResidenceOut, **ERRORS}, operation_id="cases_residence")
+def cases_residence(request: HttpRequest, reference: str = Reference) -> object:
+    """The person's residence permits, and detention or removal orders (open ones first)."""
+    case = selectors.case_get_for_user(api_user(request), reference)
+    return {"permits": residence.permits_of(case), "removals": residence.removals_of(case)}
+
+
+@router.post("/cases/{reference}/permits", response={201: PermitOut, **ERRORS}, operation_id="cases_permit")
+def cases_permit(request: HttpRequest, payload: PermitIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    data = payload.dict()
+    renews_id = data.pop("renews_id")
+    renews = residence.permit_of(case, renews_id) if renews_id else None
+    return Status(201, residence.permit_record(actor=user, case=case, renews=renews, **data))
+
+
+@router.post(
+    "/cases/{reference}/permits/{permit_id}/decision",
+    response={200: PermitOut, **ERRORS},
+    operation_id="cases_permit_decide",
+)
+def cases_permit_decide(
+    request: HttpRequest, payload: PermitDecisionIn, permit_id: int, reference: str = Reference
+) -> object:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return residence.permit_decide(actor=user, permit=residence.permit_of(case, permit_id), **payload.dict())
+
+
+@router.post("/cases/{reference}/removals", response={201: RemovalOut, **ERRORS}, operation_id="cases_removal")
+def cases_removal(request: HttpRequest, payload: RemovalIn, reference: str = Reference) -> Status:
+    """Detention or a removal order: the caseworker and the supervisors are alerted at once."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return Status(201, residence.removal_record(actor=user, case=case, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/removals/{risk_id}/resolution",
+    response={200: RemovalOut, **ERRORS},
+    operation_id="cases_removal_resolve",
+)
+def cases_removal_resolve(
+    request: HttpRequest, payload: RemovalResolveIn, risk_id: int, reference: str = Reference
+) -> object:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    return residence.removal_resolve(actor=user, risk=residence.removal_of(case, risk_id), **payload.dict())
+
+
+@router.get("/cases/{reference}/charges", response={200: list[ChargeOut], **ERRORS}, operation_id="cases_charges")
+def cases_charges(request: HttpRequest, reference: str = Reference) -> object:
+    """Charges and fines against the person with the requests that she not be punished (the caseworker, the
+    competent authority, the prosecutor of a proceeding of the case; the read of the grounds is audited)."""
+    user = api_user(request)
+    case = non_punishment.case_for_reader(user, reference)
+    return [row.charge for row in non_punishment.charges_for(user, case)]
+
+
+@router.post("/cases/{reference}/charges", response={201: ChargeOut, **ERRORS}, operation_id="cases_charge")
+def cases_charge(request: HttpRequest, payload: ChargeIn, reference: str = Reference) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.NON_PUNISHMENT_RECORD)
+    return Status(201, non_punishment.charge_record(actor=user, case=case, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/charges/{charge_id}/requests",
+    response={201: NonPunishmentRequestOut, **ERRORS},
+    operation_id="cases_non_punishment_request",
+)
+def cases_non_punishment_request(
+    request: HttpRequest, payload: NonPunishmentRequestIn, charge_id: int, reference: str = Reference
+) -> Status:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.NON_PUNISHMENT_RECORD)
+    charge = non_punishment.charge_of(case, charge_id)
+    return Status(201, non_punishment.request_record(actor=user, charge=charge, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/non-punishment-requests/{request_id}/decision",
+    response={200: NonPunishmentRequestOut, **ERRORS},
+    operation_id="cases_non_punishment_decide",
+)
+def cases_non_punishment_decide(
+    request: HttpRequest, payload: NonPunishmentDecisionIn, request_id: int, reference: str = Reference
+) -> object:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.NON_PUNISHMENT_RECORD)
+    np_request = non_punishment.request_of(case, request_id)
+    return non_punishment.request_decide(actor=user, request=np_request, **payload.dict())
 
 
 @router.get(

@@ -8,12 +8,18 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from django.utils.translation import gettext_lazy as _
 
         from lantern.cases.permissions import CaseAction  # registers the case actions
-        from lantern.core import navigation
+        from lantern.core import navigation, periodic
         from lantern.core.api import BREAK_GLASS_TARGETS
 
+        # Before a foreign victim's residence permit runs out (once per permit and threshold: safe to run twice).
+        periodic.register(
+            "cases.permit_expiry", every=timedelta(hours=6), function="lantern.cases.residence.permits_alert_expiry"
+        )
         BREAK_GLASS_TARGETS["cases.case"] = ("cases.Case", "reference")
         from lantern.cases import identification
 

@@ -270,6 +270,14 @@ TIMELINE = {
     "journey_event_remove": pgettext_lazy("timeline", "Step of the journey removed"),
     "perpetrator": pgettext_lazy("timeline", "Perpetrator recorded"),
     "perpetrator_remove": pgettext_lazy("timeline", "Perpetrator removed"),
+    "permit_record": pgettext_lazy("timeline", "Residence permit recorded"),
+    "permit_decide": pgettext_lazy("timeline", "Residence permit decided"),
+    "permit_expiry_alert": pgettext_lazy("timeline", "Alert: residence permit runs out soon"),
+    "removal_record": pgettext_lazy("timeline", "Detention or removal order recorded"),
+    "removal_resolve": pgettext_lazy("timeline", "Detention or removal order resolved"),
+    "charge_record": pgettext_lazy("timeline", "Charge or fine recorded"),
+    "non_punishment_request": pgettext_lazy("timeline", "Non-punishment requested"),
+    "non_punishment_decide": pgettext_lazy("timeline", "Non-punishment request decided"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's

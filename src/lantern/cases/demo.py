@@ -4,10 +4,11 @@ caseworker, in every stage, some overdue, some with unmet needs."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
-from lantern.cases import children, services
+from lantern.cases import children, non_punishment, residence, services
 from lantern.cases.identification import demo as identification_demo
 from lantern.cases.models import Case
 from lantern.cases.validation import ContextData, PersonData
@@ -138,6 +139,50 @@ def load() -> None:
         services.note_add(actor=caseworker, case=case, text="First meeting with an interpreter; safe for now.")
 
     _unaccompanied_child(ngo=ngo, caseworker=caseworker, today=today)
+    _foreign_victims(caseworker=caseworker, today=today)
+
+
+def _foreign_victims(*, caseworker: User, today: date) -> None:
+    """Blessing's recovery-period permit runs out in three weeks, during the demo crisis that closes the offices
+    that renew permits (the referrals demo declares it and raises the alert); Samira was fined for breaking the
+    lockdown while her exploiters sent her out, and the fine was waived on a non-punishment request."""
+    by_citizenship = {
+        tuple(case.person.citizenship): case
+        for case in Case.objects.select_related("person").filter(assigned_to=caseworker)
+    }
+    blessing, samira = by_citizenship.get(("NG",)), by_citizenship.get(("SY",))
+    if blessing is not None:
+        residence.permit_record(
+            actor=caseworker,
+            case=blessing,
+            kind="reflection",
+            status="granted",
+            applied_on=today - timedelta(days=19),
+            granted_on=today - timedelta(days=17),
+            valid_until=today + timedelta(days=21),
+        )
+    if samira is not None:
+        fine = non_punishment.charge_record(
+            actor=caseworker,
+            case=samira,
+            kind="fine",
+            offence="lockdown",
+            charged_on=today - timedelta(days=15),
+            authority="Attica Police Directorate",
+            amount=Decimal("300.00"),
+            currency="EUR",
+        )
+        request = non_punishment.request_record(
+            actor=caseworker,
+            charge=fine,
+            requested_on=today - timedelta(days=10),
+            addressed_to="Attica Police Directorate, fines office",
+            grounds="Her employer sent her out to sell goods during the lockdown and kept her passport; she could "
+            "not refuse. The authority found reasonable grounds that she is a victim of trafficking.",
+        )
+        non_punishment.request_decide(
+            actor=caseworker, request=request, outcome="granted", decided_on=today - timedelta(days=3)
+        )
 
 
 CHILD_PROTECTION = "Athens Child Protection Service"

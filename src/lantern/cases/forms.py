@@ -8,7 +8,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantern.cases import codes
-from lantern.cases.models import Assessment, BestInterests, Case, Consent, Decision, Stage
+from lantern.cases.models import (
+    Assessment,
+    BestInterests,
+    Case,
+    ChargeKind,
+    Consent,
+    Decision,
+    OffenceKind,
+    PermitKind,
+    PermitStatus,
+    RemovalKind,
+    RemovalResolution,
+    RequestOutcome,
+    Stage,
+)
 from lantern.cases.validation import ContextData, PersonData, as_dict
 from lantern.core.forms import IsoDateInput
 from lantern.core.pickers import SEVERAL, CodePickerField, RegionInput
@@ -453,3 +467,61 @@ class PerpetratorForm(forms.Form):
         required=False,
         help_text=_("Only if the case needs it: statistics never do. Kept encrypted."),
     )
+
+
+# --- Residence permits, detention and removal, non-punishment --------------------------------------------------
+
+
+class PermitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Permit"), choices=PermitKind.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in (PermitStatus.APPLIED, PermitStatus.GRANTED, PermitStatus.REFUSED)],
+    )
+    applied_on = forms.DateField(label=_("Applied on"), widget=IsoDateInput())
+    granted_on = forms.DateField(label=_("Granted on"), required=False, widget=IsoDateInput())
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=IsoDateInput())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=IsoDateInput())
+    renews = forms.TypedChoiceField(label=_("Renews"), coerce=int, empty_value=None, required=False, choices=[])
+
+    def __init__(self, *args: Any, renewable: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        renews = self.fields["renews"]
+        assert isinstance(renews, forms.TypedChoiceField)
+        renews.choices = [("", _("None: a first permit")), *(renewable or [])]
+
+
+class RemovalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=RemovalKind.choices)
+    ordered_on = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    authority = forms.CharField(label=_("Authority"), max_length=200)
+    scheduled_on = forms.DateField(label=_("Deportation set for"), required=False, widget=IsoDateInput())
+
+
+class RemovalResolveForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("Resolved"), choices=RemovalResolution.choices)
+    resolved_on = forms.DateField(label=_("On"), widget=IsoDateInput())
+
+
+class ChargeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Charge or fine"), choices=ChargeKind.choices)
+    offence = forms.ChoiceField(label=_("Offence"), choices=OffenceKind.choices)
+    charged_on = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    authority = forms.CharField(label=_("Authority"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount of the fine"), required=False, max_digits=12, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+
+
+class NonPunishmentRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Requested on"), widget=IsoDateInput())
+    addressed_to = forms.CharField(label=_("To whom"), max_length=200)
+    grounds = forms.CharField(
+        label=_("Grounds (what she was compelled to do)"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NonPunishmentDecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(o.value, o.label) for o in (RequestOutcome.GRANTED, RequestOutcome.REFUSED)]
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=IsoDateInput())

@@ -60,6 +60,9 @@ class CountryProfile(models.Model):
     child_protection_organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A foreign victim's residence permit: the caseworker and supervisors are alerted this many days before it
+    # runs out (twice as early while a crisis closes the offices that renew permits).
+    permit_expiry_alert_days = models.PositiveSmallIntegerField(default=30)
 
     def __str__(self) -> str:
         return f"NRM profile {self.country}"
@@ -556,6 +559,200 @@ class Perpetrator(models.Model):
 
     def __str__(self) -> str:
         return f"perpetrator #{self.pk}"  # never the name
+
+
+# --- Foreign victims: residence permits, detention and removal (lantern.cases.residence) ---------------------
+
+
+class PermitKind(models.TextChoices):
+    REFLECTION = "reflection", _("Recovery and reflection period permit")
+    VICTIM = "victim", _("Temporary residence permit as a victim")
+    OTHER = "other", _("Other residence permit")
+
+
+class PermitStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied for")
+    GRANTED = "granted", pgettext_lazy("permit", "Granted")
+    REFUSED = "refused", pgettext_lazy("permit", "Refused")
+    EXPIRED = "expired", pgettext_lazy("permit", "Expired")
+    RENEWAL_PENDING = "renewal_pending", _("Renewal pending")
+
+
+class ResidencePermit(models.Model):
+    """A residence permit of a foreign victim (Council of Europe Convention Arts 13-14). A renewal is a new permit
+    that names the one it renews (`renews`): each period keeps its own dates and status."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="residence_permits")
+    kind = models.CharField(max_length=12, choices=PermitKind.choices)
+    status = models.CharField(max_length=16, choices=PermitStatus.choices, default=PermitStatus.APPLIED)
+    applied_on = models.DateField()
+    granted_on = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    renews = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewal", help_text="the permit renewed"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["applied_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PermitKind.values), name="permit_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=PermitStatus.values), name="permit_status_known"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="permit_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted") | Q(granted_on__isnull=False, valid_until__isnull=False),
+                name="granted_permit_has_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"permit {self.kind} {self.status}"
+
+
+class PermitAlert(models.Model):
+    """An expiry alert sent for a permit, once per threshold (the periodic job is safe to run twice)."""
+
+    permit = models.ForeignKey(ResidencePermit, on_delete=models.CASCADE, related_name="alerts")
+    threshold_days = models.PositiveSmallIntegerField()
+    offices_closed = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["permit", "threshold_days"], name="permit_alert_once_per_threshold")
+        ]
+
+    def __str__(self) -> str:
+        return f"permit alert {self.threshold_days}"
+
+
+class RemovalKind(models.TextChoices):
+    DETENTION = "detention", _("Immigration detention")
+    REMOVAL_ORDER = "removal_order", _("Removal order")
+    DEPORTATION = "deportation", _("Deportation scheduled")
+
+
+class RemovalResolution(models.TextChoices):
+    RELEASED = "released", _("Released")
+    SUSPENDED = "suspended", _("Order suspended")
+    WITHDRAWN = "withdrawn", _("Order withdrawn")
+
+
+class RemovalRisk(models.Model):
+    """Detention or a removal order against the person: shown at the top of the case until it is resolved."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="removal_risks")
+    kind = models.CharField(max_length=16, choices=RemovalKind.choices)
+    ordered_on = models.DateField()
+    authority = models.CharField(max_length=200)
+    scheduled_on = models.DateField(null=True, blank=True, help_text="the day of the deportation")
+    resolution = models.CharField(max_length=12, choices=RemovalResolution.choices, blank=True, default="")
+    resolved_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-ordered_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RemovalKind.values), name="removal_kind_known"),
+            models.CheckConstraint(
+                condition=Q(resolution="", resolved_on__isnull=True)
+                | (Q(resolution__in=RemovalResolution.values) & Q(resolved_on__isnull=False)),
+                name="removal_resolved_with_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="deportation") | Q(scheduled_on__isnull=False), name="deportation_has_a_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.resolution or 'open'}"
+
+
+# --- Non-punishment (lantern.cases.non_punishment) ----------------------------------------------------------------
+
+
+class OffenceKind(models.TextChoices):
+    LOCKDOWN = "lockdown", _("Breach of lockdown or quarantine rules")
+    IMMIGRATION = "immigration", _("Immigration offence")
+    PROSTITUTION = "prostitution", _("Prostitution-related offence")
+    DRUGS = "drugs", _("Drug-related offence")
+    DOCUMENTS = "documents", _("Document fraud")
+    OTHER = "other", _("Other offence")
+
+
+class ChargeKind(models.TextChoices):
+    CHARGE = "charge", _("Criminal charge")
+    FINE = "fine", _("Fine")
+
+
+class Charge(models.Model):
+    """A charge or a fine against the person for an offence she may have been compelled to commit (Council of
+    Europe Convention, Art. 26)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    kind = models.CharField(max_length=8, choices=ChargeKind.choices)
+    offence = models.CharField(max_length=16, choices=OffenceKind.choices)
+    charged_on = models.DateField()
+    authority = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="", help_text="ISO 4217")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["charged_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(offence__in=OffenceKind.values), name="charge_offence_known"),
+            models.CheckConstraint(
+                condition=Q(kind="charge", amount__isnull=True, currency="")
+                | Q(kind="fine", amount__isnull=False, amount__gte=0) & ~Q(currency=""),
+                name="fine_has_amount_and_currency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.offence}"
+
+
+class RequestOutcome(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("non-punishment", "Pending")
+    GRANTED = "granted", pgettext_lazy("non-punishment", "Granted")
+    REFUSED = "refused", pgettext_lazy("non-punishment", "Refused")
+
+
+class NonPunishmentRequest(models.Model):
+    """A request that the person not be punished for an offence she was compelled to commit. Its grounds tell
+    what was done to her: encrypted."""
+
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="requests")
+    requested_on = models.DateField()
+    addressed_to = models.CharField(max_length=200)
+    grounds = EncryptedTextField()
+    outcome = models.CharField(max_length=8, choices=RequestOutcome.choices, default=RequestOutcome.PENDING)
+    decided_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requested_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="pending", decided_on__isnull=True)
+                | Q(outcome__in=["granted", "refused"], decided_on__isnull=False),
+                name="request_decided_with_a_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"non-punishment request {self.outcome}"
 
 
 # --- Identification by first responders (lantern.cases.identification) -----------------------------------------

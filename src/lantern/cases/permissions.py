@@ -27,6 +27,11 @@ class CaseAction(StrEnum):
     CHILD_PROTECTION = "case.child_protection"
     # Hand the case over to another organisation, which holds it from then on (with the person's consent).
     TRANSFER = "case.transfer"
+    # Charges and fines against the person and the requests that she not be punished for them: read by those who
+    # hold the case and by the competent authority; the prosecutor of a proceeding of the case reads them too
+    # (justice registers that check: lantern.cases.non_punishment.READERS). Recorded by those who hold the case.
+    NON_PUNISHMENT_VIEW = "case.non_punishment_view"
+    NON_PUNISHMENT_RECORD = "case.non_punishment_record"
 
 
 register_rule(
@@ -86,3 +91,11 @@ register_rule(
     CaseAction.NRM_STATUS,
     Rule(everywhere=frozenset({Role.NATIONAL_COORDINATOR}), on_referred_cases=frozenset({Role.AUTHORITY_MEMBER})),
 )
+register_rule(
+    CaseAction.NON_PUNISHMENT_VIEW,
+    Rule(
+        in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+        on_referred_cases=frozenset({Role.AUTHORITY_MEMBER}),
+    ),
+)
+register_rule(CaseAction.NON_PUNISHMENT_RECORD, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
@@ -429,3 +430,104 @@ class PerpetratorOut(Schema):
 class JourneyOut(Schema):
     steps: list[JourneyEventOut]
     perpetrators: list[PerpetratorOut]
+
+
+# --- Residence permits, detention and removal, non-punishment --------------------------------------------------
+
+
+class PermitIn(Schema):
+    kind: str = Field(max_length=12, description="reflection, victim, other")
+    status: str = Field(max_length=16, description="applied, granted, refused")
+    applied_on: date
+    granted_on: date | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    renews_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="the permit this one renews")
+
+
+class PermitDecisionIn(Schema):
+    status: str = Field(max_length=16, description="granted, refused, expired")
+    granted_on: date | None = None
+    valid_until: date | None = None
+
+
+class PermitOut(Schema):
+    id: int
+    kind: str
+    status: str
+    applied_on: date
+    granted_on: date | None
+    valid_from: date | None
+    valid_until: date | None
+    renews_id: int | None
+
+
+class RemovalIn(Schema):
+    kind: str = Field(max_length=16, description="detention, removal_order, deportation")
+    ordered_on: date
+    authority: str = Field(min_length=1, max_length=200)
+    scheduled_on: date | None = Field(default=None, description="the day of a deportation")
+
+
+class RemovalResolveIn(Schema):
+    resolution: str = Field(max_length=12, description="released, suspended, withdrawn")
+    resolved_on: date | None = None
+
+
+class RemovalOut(Schema):
+    id: int
+    kind: str
+    ordered_on: date
+    authority: str
+    scheduled_on: date | None
+    resolution: str
+    resolved_on: date | None
+
+
+class ResidenceOut(Schema):
+    permits: list[PermitOut]
+    removals: list[RemovalOut]
+
+
+class ChargeIn(Schema):
+    kind: str = Field(max_length=8, description="charge, fine")
+    offence: str = Field(max_length=16, description="lockdown, immigration, prostitution, drugs, documents, other")
+    charged_on: date
+    authority: str = Field(min_length=1, max_length=200)
+    amount: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2, description="a fine's amount")
+    currency: str = Field(default="", max_length=3, description="ISO 4217, for a fine")
+
+
+class NonPunishmentRequestIn(Schema):
+    requested_on: date
+    addressed_to: str = Field(min_length=1, max_length=200)
+    grounds: str = Field(min_length=1, max_length=10_000)
+
+
+class NonPunishmentDecisionIn(Schema):
+    outcome: str = Field(max_length=8, description="granted, refused")
+    decided_on: date
+
+
+class NonPunishmentRequestOut(Schema):
+    id: int
+    requested_on: date
+    addressed_to: str
+    grounds: str
+    outcome: str
+    decided_on: date | None
+
+
+class ChargeOut(Schema):
+    id: int
+    kind: str
+    offence: str
+    charged_on: date
+    authority: str
+    amount: Decimal | None
+    currency: str
+    requests: list[NonPunishmentRequestOut]
+
+    @staticmethod
+    def resolve_requests(obj: Any) -> list[Any]:
+        return list(obj.requests.all())

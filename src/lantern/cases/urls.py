@@ -37,4 +37,10 @@ urlpatterns = [
     path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),
     path(f"{R}/assign/", views.assign_view, name="assign"),
     path(f"{R}/transfer/", views.transfer_view, name="transfer"),
+    path(f"{R}/permits/", views.permit_view, name="permit"),
+    path(f"{R}/removal/", views.removal_view, name="removal"),
+    path(f"{R}/removal/<int:risk_id>/resolve/", views.removal_resolve_view, name="removal_resolve"),
+    path(f"{R}/charges/", views.charge_view, name="charge"),
+    path(f"{R}/charges/<int:charge_id>/request/", views.np_request_view, name="np_request"),
+    path(f"{R}/non-punishment/<int:request_id>/decide/", views.np_decide_view, name="np_decide"),
 ]

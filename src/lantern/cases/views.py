@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from lantern.cases import children, codes, journey, selectors, services
+from lantern.cases import children, codes, journey, non_punishment, residence, selectors, services
 from lantern.cases.forms import (
     FIELD_LABELS,
     AgeAssessmentForm,
@@ -28,6 +28,7 @@ from lantern.cases.forms import (
     CaseBreakGlassForm,
     CaseEditForm,
     CaseForm,
+    ChargeForm,
     ChildViewsForm,
     CloseForm,
     ConsentForm,
@@ -37,14 +38,19 @@ from lantern.cases.forms import (
     JourneyEventForm,
     NameSearchForm,
     NeedsForm,
+    NonPunishmentDecideForm,
+    NonPunishmentRequestForm,
     NoteForm,
     PerpetratorForm,
+    PermitForm,
     ReferToAuthorityForm,
+    RemovalForm,
+    RemovalResolveForm,
     RiskForm,
     ServeForm,
     TransferForm,
 )
-from lantern.cases.models import Case, Stage, TimelineEntry
+from lantern.cases.models import Case, PermitStatus, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS, age_on
 from lantern.core import codes as iso
@@ -269,6 +275,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "close_form": forms.get("close_form") or CloseForm(),
         **_child_context(case, forms),
         **_journey_context(case, forms),
+        **_residence_context(user, case, forms),
     }
 
 
@@ -298,6 +305,42 @@ def _journey_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
         "perpetrators": people,
         "journey_form": forms.get("journey_form") or JourneyEventForm(),
         "perpetrator_form": forms.get("perpetrator_form") or PerpetratorForm(),
+    }
+
+
+def _renewable(case: Case) -> list[tuple[int, str]]:
+    return [
+        (p.pk, f"{p.get_kind_display()} · {p.valid_until.isoformat() if p.valid_until else p.get_status_display()}")
+        for p in residence.permits_of(case)
+        if p.status in (PermitStatus.GRANTED, PermitStatus.EXPIRED) and not hasattr(p, "renewal")
+    ]
+
+
+def _residence_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, Any]:
+    """What cases/_residence.html and cases/_non_punishment.html show: permits, detention and removal orders (the
+    open ones also at the top of the page), and, for those who may read them, the charges and requests."""
+    today = timezone.localdate()
+    removals = residence.removals_of(case)
+    permits = residence.permits_of(case)
+    may_np = non_punishment.may_view(user, case)
+    charges = non_punishment.charges_for(user, case) if may_np else []
+    return {
+        "permits": permits,
+        "removals": removals,
+        "open_removals": [r for r in removals if not r.resolution],
+        "show_residence": bool(permits or removals) or case.migration_status != "citizen",
+        "permit_form": forms.get("permit_form")
+        or PermitForm(renewable=_renewable(case), initial={"applied_on": today}, auto_id="permit_%s"),
+        "removal_form": forms.get("removal_form") or RemovalForm(initial={"ordered_on": today}, auto_id="removal_%s"),
+        "resolve_form": RemovalResolveForm(initial={"resolved_on": today}, auto_id=False),
+        "may_view_np": may_np,
+        "may_record_np": may_np and non_punishment.may_record(user, case) and case.stage != Stage.CLOSED,
+        "charges": charges,
+        "charge_form": forms.get("charge_form") or ChargeForm(initial={"charged_on": today}, auto_id="charge_%s"),
+        "np_request_form": forms.get("np_request_form"),
+        "np_request_blank": NonPunishmentRequestForm(initial={"requested_on": today}, auto_id=False),
+        "np_request_charge": forms.get("np_request_charge"),
+        "np_decide_form": NonPunishmentDecideForm(initial={"decided_on": today}, auto_id=False),
     }
 
 
@@ -873,3 +916,132 @@ def break_glass_view(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, _("Break-glass access is open. Your supervisors have been told."))
                 return redirect("cases:detail", reference=case.reference)
     return render(request, "core/break_glass.html", {"form": form, "target": _("a case")})
+
+
+# --- Residence permits, detention and removal, non-punishment --------------------------------------------------
+
+
+def _permit(user: User, case: Case, data: dict[str, Any]) -> object:
+    renews = residence.permit_of(case, data.pop("renews")) if data.get("renews") else None
+    data.pop("renews", None)
+    return residence.permit_record(actor=user, case=case, renews=renews, **data)
+
+
+@login_required
+@post_only
+def permit_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    form = PermitForm(request.POST, renewable=_renewable(case), auto_id="permit_%s")
+    return _act_on(request, user, case, form, "permit_form", _permit, _("Residence permit recorded."))
+
+
+@login_required
+@post_only
+def removal_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "removal_form",
+        RemovalForm,
+        CaseAction.UPDATE,
+        lambda u, c, d: residence.removal_record(actor=u, case=c, **d),
+        _("Recorded: the caseworker and the supervisors are alerted."),
+    )
+
+
+@login_required
+@post_only
+def removal_resolve_view(request: HttpRequest, reference: str, risk_id: int) -> HttpResponse:
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    risk = residence.removal_of(case, risk_id)
+    form = RemovalResolveForm(request.POST)
+    return _act_on(
+        request,
+        user,
+        case,
+        form,
+        "resolve_form",
+        lambda u, c, d: residence.removal_resolve(actor=u, risk=risk, **d),
+        _("Resolved."),
+    )
+
+
+def _np_case(request: HttpRequest, reference: str) -> tuple[User, Case]:
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.NON_PUNISHMENT_RECORD)
+    return user, case
+
+
+@login_required
+@post_only
+def charge_view(request: HttpRequest, reference: str) -> HttpResponse:
+    user, case = _np_case(request, reference)
+    form = ChargeForm(request.POST, auto_id="charge_%s")
+    return _act_on(
+        request,
+        user,
+        case,
+        form,
+        "charge_form",
+        lambda u, c, d: non_punishment.charge_record(actor=u, case=c, **d),
+        _("Charge or fine recorded."),
+    )
+
+
+@login_required
+@post_only
+def np_request_view(request: HttpRequest, reference: str, charge_id: int) -> HttpResponse:
+    user, case = _np_case(request, reference)
+    charge = non_punishment.charge_of(case, charge_id)
+    form = NonPunishmentRequestForm(request.POST)
+    return _act_on(
+        request,
+        user,
+        case,
+        form,
+        "np_request_form",
+        lambda u, c, d: non_punishment.request_record(actor=u, charge=charge, **d),
+        _("Non-punishment request recorded."),
+        np_request_charge=charge.pk,
+    )
+
+
+@login_required
+@post_only
+def np_decide_view(request: HttpRequest, reference: str, request_id: int) -> HttpResponse:
+    user, case = _np_case(request, reference)
+    np_request = non_punishment.request_of(case, request_id)
+    form = NonPunishmentDecideForm(request.POST)
+    return _act_on(
+        request,
+        user,
+        case,
+        form,
+        "np_decide_form",
+        lambda u, c, d: non_punishment.request_decide(actor=u, request=np_request, **d),
+        _("Outcome recorded."),
+    )
+
+
+def _act_on(
+    request: HttpRequest,
+    user: User,
+    case: Case,
+    form: Any,
+    form_name: str,
+    perform: Callable[[User, Case, dict[str, Any]], object],
+    done: str,
+    **extra: Any,
+) -> HttpResponse:
+    """Like `_act`, for a form built by the caller (its choices come from the case, or it acts on one record)."""
+    if form.is_valid():
+        try:
+            perform(user, case, dict(form.cleaned_data))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", reference=case.reference)
+    return _case_page(request, user, case, status=422, **{form_name: form}, **extra)

@@ -16,6 +16,10 @@ class CrisisConfig(AppConfig):
         from lantern.crisis.permissions import CrisisAction
 
         regions.register("crisis.areas", selectors.crisis_regions)
+        from lantern.cases import residence
+
+        if selectors.permit_offices_closed not in residence.OFFICES_CLOSED:
+            residence.OFFICES_CLOSED.append(selectors.permit_offices_closed)
 
         navigation.register(
             navigation.NavEntry(

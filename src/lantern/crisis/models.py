@@ -26,6 +26,8 @@ class MeasureKind(models.TextChoices):
     SCHOOL_CLOSURE = "school_closure", _("School closure")
     BUSINESS_CLOSURE = "business_closure", _("Business closure")
     SHELTER_INTAKE_FREEZE = "shelter_intake_freeze", _("Shelter intake freeze")
+    # The offices that issue and renew residence permits are closed: foreign victims' permits run out unrenewed.
+    PERMIT_OFFICES_CLOSED = "permit_offices_closed", _("Residence permit offices closed")
 
 
 # Measures under which people cannot easily go somewhere: services that can be delivered remotely come first.

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lantern.crisis.models import MOVEMENT_MEASURES, CrisisEvent, Measure, PackageItem
+from lantern.crisis.models import MOVEMENT_MEASURES, CrisisEvent, Measure, MeasureKind, PackageItem
 
 
 def _in_force(on: date) -> Q:
@@ -56,6 +56,12 @@ def active_measures(*, on: date | None = None, region: str = "", kind: str = "")
 
 def measure_in_force(kind: str, *, region: str = "", on: date | None = None) -> bool:
     return bool(active_measures(on=on, region=region, kind=kind))
+
+
+def permit_offices_closed(country: str, on: date) -> bool:
+    """Whether a measure in force closes the offices that renew residence permits in this country (the case
+    registry asks, through lantern.cases.residence.OFFICES_CLOSED, to alert earlier)."""
+    return any(m.crisis.country == country for m in active_measures(on=on, kind=MeasureKind.PERMIT_OFFICES_CLOSED))
 
 
 def movement_restricted(*, region: str = "", on: date | None = None) -> bool:

@@ -11,10 +11,12 @@ class JusticeConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
         from django.utils.translation import pgettext_lazy
 
+        from lantern.cases import non_punishment
         from lantern.cases.codes import TIMELINE
         from lantern.cases.permissions import CaseAction
         from lantern.core import navigation, outbox
         from lantern.core.permissions import can
+        from lantern.justice import selectors
         from lantern.justice.consumers import SUSPENSION_CONSUMER
         from lantern.justice.permissions import JusticeAction
 
@@ -40,6 +42,10 @@ class JusticeConfig(AppConfig):
                 "legal_representative_set": pgettext_lazy("timeline", "Legal representative recorded"),
             }
         )
+        # The prosecutor of a proceeding of a case reads the charges against the person and the requests that she
+        # not be punished for them (Council of Europe Convention, Art. 26).
+        if selectors.prosecutes_case not in non_punishment.READERS:
+            non_punishment.READERS.append(selectors.prosecutes_case)
         # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to
         # reschedule and alerts the prosecutors and clerks.
         outbox.consume("measure.added", name=SUSPENSION_CONSUMER, function="lantern.justice.consumers.on_measure_added")

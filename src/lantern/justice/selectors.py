@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.cases.models import CountryProfile, PublicHoliday
+from lantern.cases.models import Case, CountryProfile, PublicHoliday
 from lantern.cases.permissions import CaseAction
 from lantern.cases.workdays import is_working_day
 from lantern.core.models import Organisation, OrganisationType, User
@@ -134,6 +134,17 @@ def courts() -> QuerySet[Court]:
 def hearing_following(hearing: Hearing) -> Hearing | None:
     """The hearing given as the new date of a postponed one."""
     return Hearing.objects.filter(follows=hearing).first()
+
+
+def prosecutes_case(user: User, case: Case) -> bool:
+    """Whether the user works for the prosecution in charge of a proceeding of this case (a court clerk does not:
+    a court registry is not the prosecution)."""
+    scope = organisation_scope(user, JusticeAction.VIEW)
+    if scope.empty:
+        return False
+    return Proceeding.objects.filter(
+        scope.q("organisation_id"), case=case, organisation__type=OrganisationType.PROSECUTION
+    ).exists()
 
 
 def prosecution_services_of(user: User) -> QuerySet[Organisation]:

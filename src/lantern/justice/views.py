@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
+from lantern.cases import non_punishment
 from lantern.cases import selectors as case_selectors
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
@@ -250,6 +251,17 @@ def feeds_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _non_punishment(user: User, proceeding: Proceeding) -> dict[str, Any]:
+    case = proceeding.case
+    may_view = non_punishment.may_view(user, case)
+    return {
+        "case": case,
+        "may_view_np": may_view,
+        "may_record_np": False,
+        "charges": non_punishment.charges_for(user, case) if may_view else [],
+    }
+
+
 @login_required
 @post_only
 def feed_revoke_view(request: HttpRequest, feed_id: int) -> HttpResponse:
@@ -461,6 +473,8 @@ def proceeding_view(
             "compensation_form": forms.get("compensation") or (CompensationForm() if may_manage else None),
             "representative_form": representative_form,
             "open_forms": set(forms),
+            # The charges against the survivor and her requests not to be punished (Art. 26), for the prosecutor.
+            **_non_punishment(user, proceeding),
         },
         status=status,
     )

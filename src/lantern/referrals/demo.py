@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from lantern.cases import residence
 from lantern.cases import services as cases
 from lantern.cases.models import Case
 from lantern.core import services as core
@@ -136,6 +137,10 @@ def load() -> None:
     crisis.measure_add(
         actor=None, crisis=wave, kind="shelter_intake_freeze", regions=["Crete"], starts_on=today - timedelta(days=10)
     )
+    # The offices that renew residence permits are closed: the permits of foreign victims that run out within twice
+    # the usual notice are alerted now, saying what to do (lantern.cases.residence).
+    crisis.measure_add(actor=None, crisis=wave, kind="permit_offices_closed", starts_on=today - timedelta(days=5))
+    residence.permits_alert_expiry()
 
     caseworker = User.objects.filter(username="caseworker").first()
     if caseworker is None:
