@@ -83,6 +83,7 @@ def _axe(page: Page) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.pages_once  # markup and layout only, nothing written: the same whatever the database
 def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_language_can_be_changed(
     portal_live: Portal, live_server: Any, chromium: Browser
 ) -> None:
@@ -159,6 +160,7 @@ def test_the_quick_exit_button_and_the_escape_key_leave_the_portal_out_of_the_ba
     context.close()
 
 
+@pytest.mark.pages_once  # markup and layout only, nothing written: the same whatever the database
 @pytest.mark.parametrize("lang", ["en", "ar", "uk"])
 def test_a_phone_is_told_what_to_tap_and_a_computer_about_the_key_and_the_voicemail_box_starts_unticked(
     lang: str, portal_live: Portal, live_server: Any, chromium: Browser
@@ -231,6 +233,7 @@ def test_no_page_asks_another_site_for_anything_sets_a_cookie_or_weighs_more_tha
     context.close()
 
 
+@pytest.mark.pages_once  # markup and layout only, nothing written: the same whatever the database
 def test_every_page_fits_a_320_pixel_screen_and_prints(
     portal_live: Portal, live_server: Any, chromium: Browser
 ) -> None:
@@ -251,6 +254,7 @@ def test_every_page_fits_a_320_pixel_screen_and_prints(
     context.close()
 
 
+@pytest.mark.pages_once  # markup and layout only, nothing written: the same whatever the database
 @pytest.mark.parametrize(("lang", "path"), [("en", ""), ("ar", ""), ("en", "call-back/"), ("ar", "call-back/")])
 def test_axe_finds_no_serious_or_critical_accessibility_violation(
     lang: str, path: str, portal_live: Portal, live_server: Any, chromium: Browser
@@ -272,6 +276,7 @@ def test_axe_finds_no_serious_or_critical_accessibility_violation(
     context.close()
 
 
+@pytest.mark.pages_once  # markup and layout only, nothing written: the same whatever the database
 def test_screenshots_of_the_home_page_for_the_docs(portal_live: Portal, live_server: Any, chromium: Browser) -> None:
     """Writes docs/portal-home-en.png and docs/portal-home-ar.png when LANTERN_PORTAL_SCREENSHOTS names the docs
     folder (the tests never depend on the fonts a screenshot needs); otherwise into test-results/."""

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("cli")
+# Real processes on fresh embedded homes: the suite's database is not in them, so they run in the SQLite half alone.
+pytestmark = [pytest.mark.xdist_group("cli"), pytest.mark.sqlite_only]
 
 
 def lantern(home: Path, *args: str, stdin: str = "", mode: str = "production") -> subprocess.CompletedProcess[str]:

@@ -177,6 +177,7 @@ def _count(home: Path, action: str) -> int:
 
 
 @pytest.mark.xdist_group("cli")
+@pytest.mark.sqlite_only  # a fresh embedded home in subprocesses: the same on either half of the suite
 @pytest.mark.parametrize(
     "argv",
     [
@@ -204,6 +205,7 @@ def test_django_admin_refuses_what_lantern_refuses(home: Path, argv: list[str]) 
 
 
 @pytest.mark.xdist_group("cli")
+@pytest.mark.sqlite_only  # a fresh embedded home in subprocesses: the same on either half of the suite
 def test_django_admin_shell_is_audited_and_flush_emptied_nothing(home: Path) -> None:
     before = _count(home, "console.shell")
     assert before >= 1  # the shell that counted recorded itself first
@@ -212,6 +214,7 @@ def test_django_admin_shell_is_audited_and_flush_emptied_nothing(home: Path) -> 
 
 
 @pytest.mark.xdist_group("cli")
+@pytest.mark.sqlite_only  # a fresh embedded home in subprocesses: the same on either half of the suite
 @pytest.mark.parametrize("target", [["core", "zero"], ["core", "0001"], ["cases", "zero"]])
 def test_a_backward_migration_is_refused_in_production(home: Path, target: list[str]) -> None:
     done = django_admin(home, "migrate", *target, "--noinput")
@@ -222,6 +225,7 @@ def test_a_backward_migration_is_refused_in_production(home: Path, target: list[
 
 
 @pytest.mark.xdist_group("cli")
+@pytest.mark.sqlite_only  # a fresh embedded home in subprocesses: the same on either half of the suite
 def test_forward_migrations_and_the_plan_still_run_in_production(home: Path) -> None:
     assert django_admin(home, "migrate", "--verbosity", "0").returncode == 0
     assert django_admin(home, "migrate", "core", "--verbosity", "0").returncode == 0

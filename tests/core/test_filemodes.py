@@ -63,6 +63,7 @@ def test_a_new_sqlite_database_and_its_write_ahead_log_are_owner_only(tmp_path: 
         os.umask(old)
 
 
+@pytest.mark.sqlite_only  # a fresh embedded home in a subprocess: the same on either half of the suite
 def test_a_lantern_command_makes_its_home_private_and_writes_owner_only_files(tmp_path: Path) -> None:
     """A first start under the shell's usual umask 022: the console command sets umask 077 and the start makes the
     home and the database file private, so whatever it writes is too."""

@@ -72,6 +72,7 @@ def _send_big_body(port: int, path: str, content_type: str, size: int) -> tuple[
     return response.status, response.getheader("Content-Type") or "", body
 
 
+@pytest.mark.sqlite_only  # a server on an empty embedded database: the same on either half of the suite
 def test_a_50_mb_body_is_refused_with_413_before_the_server_reads_it(tmp_path: Path) -> None:
     # The server needs no database to refuse: an empty embedded one will do.
     env = lantern_env(tmp_path, f"sqlite:///{tmp_path / 'empty.sqlite3'}")

@@ -59,6 +59,7 @@ def test_a_country_copy_is_exported_adapted_and_loaded(tmp_path: Path, assessmen
     assert refused.value.returncode == 2
 
 
+@pytest.mark.sqlite_only  # a fresh embedded home in subprocesses: the same on either half of the suite
 def test_on_a_fresh_embedded_home_the_report_migrates_then_says_there_is_no_assessment(tmp_path: Path) -> None:
     # A fresh LANTERN_HOME, as a person starts: the keys exist, the database has no tables yet. A command brings an
     # embedded database's schema up to date itself (as the demo does), then answers in one line.
