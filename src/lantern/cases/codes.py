@@ -266,6 +266,15 @@ TIMELINE = {
     "child_views": pgettext_lazy("timeline", "The child's views recorded"),
     "best_interests": pgettext_lazy("timeline", "Best-interests step recorded"),
     "child_protection_alert": pgettext_lazy("timeline", "Child protection services alerted"),
+    "plan_write": pgettext_lazy("timeline", "Assistance plan written"),
+    "plan_action": pgettext_lazy("timeline", "Action of the assistance plan recorded"),
+    "plan_agree": pgettext_lazy("timeline", "The person agreed to the assistance plan"),
+    "plan_review": pgettext_lazy("timeline", "Assistance plan reviewed"),
+    "service_decline": pgettext_lazy("timeline", "The person declined a service"),
+    "service_decline_withdraw": pgettext_lazy("timeline", "The person asked for a service she had declined"),
+    "high_risk_alert": pgettext_lazy("timeline", "Supervisors alerted to a high risk"),
+    "mediator_assign": pgettext_lazy("timeline", "Mediator or interpreter assigned"),
+    "languages": pgettext_lazy("timeline", "Languages of the procedure recorded"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's
