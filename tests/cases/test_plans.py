@@ -4,13 +4,16 @@ alert and the referral priority it raises; mediators, interpreters and the langu
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from lantern.cases import demo as cases_demo
 from lantern.cases import plans
 from lantern.cases import services as cases
 from lantern.cases.models import AssistancePlan, Case, MediatorAssignment, PlanAction, ServiceDeclined, TimelineEntry
@@ -212,7 +215,9 @@ def test_a_high_risk_needs_a_safety_plan_and_alerts_the_supervisors_without_the_
     assert case.reference in alert.text
     assert "Maria" not in alert.text
     assert "Popescu" not in alert.text
-    assert "recruiter" not in str(AuditEvent.objects.filter(action="case.assessment").last().detail)
+    event = AuditEvent.objects.filter(action="case.assessment").order_by("pk").last()
+    assert event is not None
+    assert "recruiter" not in str(event.detail)
     assert plans.is_high_risk(case)
     record = plans.plan_record(world.caseworker, case, today=date(2026, 3, 10))
     assert record is not None
@@ -300,12 +305,12 @@ def test_the_pages_write_a_plan_step_by_step(staff: dict[str, Client], world: Wo
     risk = {"risk_level": "high", "notes": "Threats.", "safety_plan": "Change of address.", "review_on": "2026-03-01"}
     assert client.post(url + "risk/", risk).status_code == 302
     page = client.get(url).content.decode()
-    assert "Agreed with the person on 2026-03-02 (Agreed orally)." in page
+    assert 'Agreed with the person on <time datetime="2026-03-02">2026-03-02</time> (Agreed orally).' in page
     assert "Medical care" in page
     assert "Legal aid" in page
     assert "Change of address." in page
     assert "Psychological support" in page
-    assert 'class="overdue">2026-03-01 · overdue' in page  # the safety plan's review is past
+    assert 'class="overdue"><time datetime="2026-03-01">2026-03-01</time> · overdue' in page  # review is past
     # A wrong form keeps what was typed.
     response = client.post(
         url + "plan/reviews/", {"reviewed_on": "2026-03-02", "changes": "", "next_review_on": "2026"}
@@ -326,8 +331,12 @@ def test_the_supervisor_reads_and_writes_the_plan(staff: dict[str, Client], worl
 
 
 @pytest.mark.django_db
-def test_the_demo_shows_a_plan_reviewed_with_the_person_and_a_high_risk(tmp_path: Path) -> None:
+def test_the_demo_shows_a_plan_reviewed_with_the_person_and_a_high_risk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load_demo(tmp_path / "demo-credentials.txt")
+    monkeypatch.setattr(cases_demo, "SYNTHETIC_CASES", 20)
+    cases_demo.load()
     plan = AssistancePlan.objects.get(case__created_by__username="caseworker")
     assert plan.agreed_how == "interpreter"
     assert not plan.is_draft
@@ -336,3 +345,44 @@ def test_the_demo_shows_a_plan_reviewed_with_the_person_and_a_high_risk(tmp_path
     assert list(plans.declined_services(plan.case).values_list("service_type", flat=True)) == ["psychological"]
     assert plans.is_high_risk(plan.case)
     assert plan.case.assessments.filter(kind="risk").get().safety_plan
+
+
+# --- The API --------------------------------------------------------------------------------------------------------
+
+
+def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_the_api_writes_and_reads_the_plan_for_those_holding_the_case(
+    api_client: dict[str, Client], world: World, case: Case
+) -> None:
+    base = f"/api/v1/cases/{case.reference}"
+    client = api_client["caseworker"]
+    assert _post(client, f"{base}/plan/actions", {"service_type": "medical"}).status_code == 422  # no plan yet
+    assert _post(client, f"{base}/plan", {"objectives": "A safe place."}).status_code == 200
+    assert _post(client, f"{base}/plan/actions", {"service_type": "medical"}).status_code == 201
+    assert _post(client, f"{base}/plan/actions", {"service_type": "spa"}).status_code == 422
+    agreed = _post(client, f"{base}/plan/agreement", {"how": "signed"})
+    assert agreed.status_code == 200
+    assert agreed.json()["plan"]["draft"] is False
+    assert _post(client, f"{base}/declined", {"service_type": "psychological", "reason": "Not now."}).status_code == 201
+    refused = _post(client, f"{base}/risk", {"risk_level": "high"})
+    assert refused.status_code == 422
+    assert refused["Content-Type"].startswith("application/problem+json")
+    body = {"risk_level": "high", "safety_plan": "Escort.", "review_on": "2026-03-09"}
+    assert _post(client, f"{base}/risk", body).status_code == 201
+    record = client.get(f"{base}/plan").json()
+    assert record["risk"]["safety_plan"] == "Escort."
+    assert [d["service_type"] for d in record["declined"]] == ["psychological"]
+    for persona in ("outsider", "provider", "analyst", "police", "authority_member"):
+        assert api_client[persona].get(f"{base}/plan").status_code in (403, 404), persona
+
+
+def test_a_session_without_the_csrf_token_cannot_write_a_plan(world: World, case: Case, settings: object) -> None:
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.caseworker)
+    response = _post(client, f"/api/v1/cases/{case.reference}/plan", {"objectives": "A safe place."})
+    assert response.status_code in (401, 403)
+    assert not AssistancePlan.objects.exists()

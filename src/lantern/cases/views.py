@@ -414,6 +414,9 @@ def _timeline_detail(entry: TimelineEntry, names: dict[str, str]) -> str:
         return names.get(assignee, assignee) or _("nobody")
     if entry.kind == "transfer":
         return str(entry.detail.get("to_name") or "")
+    if entry.kind in ("plan_action", "service_decline", "service_decline_withdraw"):
+        service = str(entry.detail.get("service") or "")
+        return str(codes.SERVICE_TYPES.get(service, service))
     return ""
 
 
