@@ -22,6 +22,7 @@ from django.utils import timezone
 from lantern.api import api
 from lantern.cases import non_punishment, residence
 from lantern.cases.models import Case, Charge, Decision, NonPunishmentRequest, RemovalRisk, ResidencePermit
+from lantern.cases.plans import plan_action_add, plan_write
 from lantern.cases.services import case_decide, case_refer_to_authority, case_register, case_update, consent_give
 from lantern.cases.validation import PersonData
 from lantern.core.models import BreakGlassGrant
@@ -97,6 +98,11 @@ def _shelter_accepted(world: World, case: Case) -> None:
 
 def _a_child(world: World, case: Case) -> None:
     case_update(actor=world.caseworker, case=case, context={"may_be_child": True, "separation": "unaccompanied"})
+
+
+def _planned(world: World, case: Case) -> None:
+    plan_write(actor=world.caseworker, case=case, objectives="Safety first.")
+    plan_action_add(actor=world.caseworker, case=case, service_type="medical")
 
 
 def _made_public(world: World, case: Case) -> None:
@@ -344,6 +350,14 @@ MATRIX: dict[str, Line] = {
     "cases_non_punishment_decide": Line(
         CASE_STAFF_OF_A, body={"outcome": "granted", "decided_on": "{today}"}, prepare=_a_request
     ),
+    # The assistance plan, declined services, risk: those who hold the case (cases/plans.py).
+    "cases_plan": Line(CASE_STAFF_OF_A),
+    "cases_plan_write": Line(CASE_STAFF_OF_A, body={"objectives": "A safe place to live."}),
+    "cases_plan_action": Line(CASE_STAFF_OF_A, body={"service_type": "medical"}, prepare=_planned),
+    "cases_plan_agree": Line(CASE_STAFF_OF_A, body={"how": "oral"}, prepare=_planned),
+    "cases_plan_review": Line(CASE_STAFF_OF_A, body={"changes": "Nothing yet."}, prepare=_planned),
+    "cases_decline": Line(CASE_STAFF_OF_A, body={"service_type": "psychological"}),
+    "cases_risk": Line(CASE_STAFF_OF_A, body={"risk_level": "low"}),
     # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
     # her instead (tests/notify/authz.py).
     "notify_case_deliveries": Line(CASE_STAFF_OF_A),

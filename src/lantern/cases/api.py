@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from lantern.cases import children, journey, non_punishment, residence, selectors, services
+from lantern.cases import children, journey, non_punishment, plans, residence, selectors, services
 from lantern.cases.identification.api import router as identification_router
 from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case
@@ -37,6 +37,8 @@ from lantern.cases.schemas import (
     ConsentOut,
     DecisionIn,
     DecisionOut,
+    DeclineIn,
+    DeclineOut,
     DuplicatesOut,
     EraseIn,
     GuardianIn,
@@ -55,11 +57,20 @@ from lantern.cases.schemas import (
     PermitOut,
     PerpetratorIn,
     PerpetratorOut,
+    PlanActionIn,
+    PlanActionOut,
+    PlanAgreeIn,
+    PlanIn,
+    PlanRecordOut,
+    PlanReviewIn,
+    PlanReviewOut,
     ReferIn,
     RemovalIn,
     RemovalOut,
     RemovalResolveIn,
     ResidenceOut,
+    RiskIn,
+    RiskOut,
     ServeIn,
     TimelineOut,
     TransferIn,
@@ -589,3 +600,85 @@ def _csv(out: io.StringIO, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- The assistance plan, declined services, risk and safety plan ------------------------------------------------
+
+
+@router.get("/cases/{reference}/plan", response={200: PlanRecordOut, **ERRORS}, operation_id="cases_plan")
+def cases_plan(request: HttpRequest, reference: str = Reference) -> object:
+    """The assistance plan, the services the person declines and the latest risk with its safety plan: for the
+    caseworkers and supervisors of the organisation holding the case only (the read is audited)."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference)
+    record = plans.plan_record(user, case)
+    if record is None:
+        raise PermissionDenied("only those holding the case read its plan")
+    services.personal_data_read(actor=user, case=case, fields=["plan", "safety_plan"])
+    plan = record.plan
+    return {
+        "plan": None
+        if plan is None
+        else {
+            "objectives": plan.objectives,
+            "next_review_on": plan.next_review_on,
+            "agreed_on": plan.agreed_on,
+            "agreed_how": plan.agreed_how,
+            "draft": plan.is_draft,
+            "actions": record.actions,
+            "reviews": record.reviews,
+        },
+        "declined": record.declined,
+        "risk": record.risk,
+    }
+
+
+def _holding(request: HttpRequest, reference: str) -> tuple[User, Case]:
+    user = api_user(request)
+    return user, selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+
+
+@router.post("/cases/{reference}/plan", response={200: PlanRecordOut, **ERRORS}, operation_id="cases_plan_write")
+def cases_plan_write(request: HttpRequest, payload: PlanIn, reference: str = Reference) -> object:
+    user, case = _holding(request, reference)
+    plans.plan_write(actor=user, case=case, **payload.dict())
+    return cases_plan(request, reference)
+
+
+@router.post(
+    "/cases/{reference}/plan/actions", response={201: PlanActionOut, **ERRORS}, operation_id="cases_plan_action"
+)
+def cases_plan_action(request: HttpRequest, payload: PlanActionIn, reference: str = Reference) -> Status:
+    user, case = _holding(request, reference)
+    return Status(201, plans.plan_action_add(actor=user, case=case, **payload.dict()))
+
+
+@router.post(
+    "/cases/{reference}/plan/agreement", response={200: PlanRecordOut, **ERRORS}, operation_id="cases_plan_agree"
+)
+def cases_plan_agree(request: HttpRequest, payload: PlanAgreeIn, reference: str = Reference) -> object:
+    user, case = _holding(request, reference)
+    plans.plan_agree(actor=user, case=case, how=payload.how, agreed_on=payload.agreed_on)
+    return cases_plan(request, reference)
+
+
+@router.post(
+    "/cases/{reference}/plan/reviews", response={201: PlanReviewOut, **ERRORS}, operation_id="cases_plan_review"
+)
+def cases_plan_review(request: HttpRequest, payload: PlanReviewIn, reference: str = Reference) -> Status:
+    user, case = _holding(request, reference)
+    return Status(201, plans.plan_review(actor=user, case=case, **payload.dict()))
+
+
+@router.post("/cases/{reference}/declined", response={201: DeclineOut, **ERRORS}, operation_id="cases_decline")
+def cases_decline(request: HttpRequest, payload: DeclineIn, reference: str = Reference) -> Status:
+    """The person declines a service: the minimum-package check stops flagging it for her."""
+    user, case = _holding(request, reference)
+    return Status(201, plans.service_decline(actor=user, case=case, **payload.dict()))
+
+
+@router.post("/cases/{reference}/risk", response={201: RiskOut, **ERRORS}, operation_id="cases_risk")
+def cases_risk(request: HttpRequest, payload: RiskIn, reference: str = Reference) -> Status:
+    """A risk assessment with its safety plan; a high one alerts the supervisors and makes referrals emergencies."""
+    user, case = _holding(request, reference)
+    return Status(201, plans.risk_assess(actor=user, case=case, **payload.dict()))

@@ -278,6 +278,15 @@ TIMELINE = {
     "charge_record": pgettext_lazy("timeline", "Charge or fine recorded"),
     "non_punishment_request": pgettext_lazy("timeline", "Non-punishment requested"),
     "non_punishment_decide": pgettext_lazy("timeline", "Non-punishment request decided"),
+    "plan_write": pgettext_lazy("timeline", "Assistance plan written"),
+    "plan_action": pgettext_lazy("timeline", "Action of the assistance plan recorded"),
+    "plan_agree": pgettext_lazy("timeline", "The person agreed to the assistance plan"),
+    "plan_review": pgettext_lazy("timeline", "Assistance plan reviewed"),
+    "service_decline": pgettext_lazy("timeline", "The person declined a service"),
+    "service_decline_withdraw": pgettext_lazy("timeline", "The person asked for a service she had declined"),
+    "high_risk_alert": pgettext_lazy("timeline", "Supervisors alerted to a high risk"),
+    "mediator_assign": pgettext_lazy("timeline", "Mediator or interpreter assigned"),
+    "languages": pgettext_lazy("timeline", "Languages of the procedure recorded"),
 }
 
 # The services a needs assessment can name: HTCDS support-plan types, the Council of Europe Convention's

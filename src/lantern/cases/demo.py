@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from lantern.cases import children, non_punishment, residence, services
+from lantern.cases import children, non_punishment, plans, residence, services
 from lantern.cases.identification import demo as identification_demo
 from lantern.cases.models import Case
 from lantern.cases.validation import ContextData, PersonData
@@ -137,6 +137,8 @@ def load() -> None:
                 decided_on=decided_on, served_on=decided_on, served_language=language,
             )  # fmt: skip
         services.note_add(actor=caseworker, case=case, text="First meeting with an interpreter; safe for now.")
+        if language == "uk":
+            _assistance_plan(case=case, caseworker=caseworker, today=today)
 
     _unaccompanied_child(ngo=ngo, caseworker=caseworker, today=today)
     _foreign_victims(caseworker=caseworker, today=today)
@@ -183,6 +185,57 @@ def _foreign_victims(*, caseworker: User, today: date) -> None:
         non_punishment.request_decide(
             actor=caseworker, request=request, outcome="granted", decided_on=today - timedelta(days=3)
         )
+
+
+def _assistance_plan(*, case: Case, caseworker: User, today: date) -> None:
+    """An assistance plan agreed with the person through an interpreter and reviewed once with her; she declines
+    psychological support for now; a high risk (the trafficker's network found her number) with a safety plan."""
+    plans.languages_record(actor=caseworker, case=case, consent_language="uk", interview_language="uk")
+    mediator = plans.mediator_organisations().first()
+    if mediator is not None:
+        plans.mediator_assign(
+            actor=caseworker,
+            case=case,
+            kind="interpreter",
+            organisation=mediator,
+            language="uk",
+            from_on=today - timedelta(days=10),
+        )
+    plans.plan_write(
+        actor=caseworker,
+        case=case,
+        objectives="Somewhere safe to live; her back pain treated; her unpaid wages claimed; work in Greece.",
+        next_review_on=today + timedelta(days=10),
+    )
+    for service_type, days in (("safe_accommodation", 5), ("medical", 20), ("legal_counselling", 30)):
+        plans.plan_action_add(
+            actor=caseworker, case=case, service_type=service_type, planned_end=today + timedelta(days=days)
+        )
+    plans.plan_agree(actor=caseworker, case=case, how="interpreter", agreed_on=today - timedelta(days=8))
+    plans.plan_review(
+        actor=caseworker,
+        case=case,
+        changes="She found a room with a cousin's friend: the shelter place is no longer needed; legal counselling "
+        "comes first.",
+        reviewed_on=today - timedelta(days=1),
+        next_review_on=today + timedelta(days=30),
+    )
+    plans.service_decline(
+        actor=caseworker,
+        case=case,
+        service_type="psychological",
+        declined_on=today - timedelta(days=8),
+        reason="Not now; she may ask later.",
+    )
+    plans.risk_assess(
+        actor=caseworker,
+        case=case,
+        risk_level="high",
+        reasons="A man from the farm called her new number twice.",
+        safety_plan="New phone number; an escort to appointments; the police liaison officer told; the hotline "
+        "number learned by heart.",
+        review_on=today + timedelta(days=7),
+    )
 
 
 CHILD_PROTECTION = "Athens Child Protection Service"

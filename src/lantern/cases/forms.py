@@ -9,15 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from lantern.cases import codes
 from lantern.cases.models import (
+    AgreementWay,
     Assessment,
     BestInterests,
     Case,
     ChargeKind,
     Consent,
     Decision,
+    MediatorAssignment,
     OffenceKind,
     PermitKind,
     PermitStatus,
+    PlanAction,
     RemovalKind,
     RemovalResolution,
     RequestOutcome,
@@ -257,6 +260,101 @@ class NeedsForm(forms.Form):
 class RiskForm(forms.Form):
     risk_level = forms.ChoiceField(label=_("Risk"), choices=Assessment.Risk.choices)
     notes = forms.CharField(label=_("Why"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    safety_plan = forms.CharField(
+        label=_("Safety plan"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the risk is high: what keeps the person safe, and who does what."),
+    )
+    review_on = forms.DateField(label=_("Review the safety plan by"), widget=IsoDateInput(), required=False)
+
+
+# --- The assistance plan, declined services, mediators ----------------------------------------------------------
+
+SERVICE_CHOICES = list(codes.SERVICE_TYPES.items())
+
+
+class _OwnIds(forms.Form):
+    """The case page holds many forms: each of these gives its fields ids of its own (two forms with a `reason`
+    field would otherwise share an id, and a label would name the other form's field)."""
+
+    id_prefix = "plan"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class PlanForm(_OwnIds):
+    id_prefix = "plan"
+    objectives = forms.CharField(
+        label=_("Objectives, as agreed with the person"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_review_on = forms.DateField(label=_("Next review by"), widget=IsoDateInput(), required=False)
+
+
+class PlanActionForm(_OwnIds):
+    id_prefix = "action"
+    service_type = forms.ChoiceField(label=_("Service"), choices=SERVICE_CHOICES)
+    planned_end = forms.DateField(label=_("Planned end"), widget=IsoDateInput(), required=False)
+
+
+class PlanActionUpdateForm(_OwnIds):
+    id_prefix = "action_update"
+    status = forms.ChoiceField(label=_("Status"), choices=PlanAction.Status.choices)
+    actual_end = forms.DateField(label=_("Actual end"), widget=IsoDateInput(), required=False)
+
+
+class PlanAgreeForm(_OwnIds):
+    id_prefix = "agree"
+    agreed_how = forms.ChoiceField(label=_("How the person agreed"), choices=AgreementWay.choices)
+    agreed_on = forms.DateField(label=_("Agreed on"), widget=IsoDateInput())
+
+
+class PlanReviewForm(_OwnIds):
+    id_prefix = "review"
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=IsoDateInput())
+    changes = forms.CharField(label=_("What changed"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+    with_person = forms.BooleanField(label=_("Reviewed with the person"), required=False, initial=True)
+    next_review_on = forms.DateField(label=_("Next review by"), widget=IsoDateInput(), required=False)
+
+
+class DeclineForm(_OwnIds):
+    id_prefix = "decline"
+    service_type = forms.ChoiceField(label=_("Service the person declines"), choices=SERVICE_CHOICES)
+    declined_on = forms.DateField(label=_("Declined on"), widget=IsoDateInput())
+    reason = forms.CharField(
+        label=_("Her reason (if she gave one)"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MediatorForm(_OwnIds):
+    id_prefix = "mediator"
+    kind = forms.ChoiceField(label=_("Role"), choices=MediatorAssignment.Kind.choices)
+    organisation = forms.IntegerField(
+        label=_("From the directory (an organisation)"),
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        widget=forms.Select,
+    )
+    staff = forms.IntegerField(
+        label=_("Or a member of staff"), min_value=1, max_value=2**31 - 1, required=False, widget=forms.Select
+    )
+    language = CodePickerField(kind="language", label=_("Language"), required=False)
+    from_on = forms.DateField(label=_("From"), widget=IsoDateInput())
+    to_on = forms.DateField(label=_("To"), widget=IsoDateInput(), required=False)
+
+
+class LanguagesForm(_OwnIds):
+    id_prefix = "languages"
+    consent_language = CodePickerField(kind="language", label=_("Language of consent"), required=False)
+    interview_language = CodePickerField(kind="language", label=_("Language of interviews"), required=False)
+    decisions_language = CodePickerField(kind="language", label=_("Language decisions are served in"), required=False)
 
 
 class ReferToAuthorityForm(forms.Form):

@@ -219,6 +219,11 @@ class Case(models.Model):
     outgoing_referral_caseworker = EncryptedTextField(blank=True, default="")
     outgoing_referral_reason = models.CharField(max_length=32, choices=ReferralReason.choices, blank=True, default="")
     outgoing_referral_details = EncryptedTextField(blank=True, default="")
+    # The languages the person was spoken to in (ISO 639 codes): when she gave consent, in interviews, and when a
+    # decision was served on her (each decision keeps its own too).
+    consent_language = models.CharField(max_length=3, blank=True, default="")
+    interview_language = models.CharField(max_length=3, blank=True, default="")
+    decisions_language = models.CharField(max_length=3, blank=True, default="")
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -333,7 +338,10 @@ class Assessment(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     needs = models.JSONField(default=list, blank=True)
     risk_level = models.CharField(max_length=8, choices=Risk.choices, blank=True, default="")
-    notes = EncryptedTextField(blank=True, default="")
+    notes = EncryptedTextField(blank=True, default="")  # a risk assessment's reasons
+    # A risk assessment's safety plan (free text about the person: encrypted) and the day it is reviewed by.
+    safety_plan = EncryptedTextField(blank=True, default="")
+    review_on = models.DateField(null=True, blank=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)
 
@@ -829,3 +837,123 @@ class AnonymousNotification(models.Model):
 
     def __str__(self) -> str:
         return f"anonymous notification #{self.pk}"
+
+
+# --- The individual assistance plan (HTCDS spl_*), services declined, mediators -----------------------------------
+
+
+class AgreementWay(models.TextChoices):
+    SIGNED = "signed", _("Signed by the person")
+    ORAL = "oral", _("Agreed orally")
+    INTERPRETER = "interpreter", _("Agreed through an interpreter")
+
+
+class AssistancePlan(models.Model):
+    """What the person and her caseworker agreed to work on: the objectives in her words, the actions, and the day
+    it is reviewed. Without the person's agreement recorded the plan is a draft."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    objectives = EncryptedTextField()  # free text about the person
+    next_review_on = models.DateField(null=True, blank=True)
+    agreed_on = models.DateField(null=True, blank=True)
+    agreed_how = models.CharField(max_length=12, choices=AgreementWay.choices, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"plan of case #{self.case_id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.agreed_on is None
+
+
+class PlanAction(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("Under way")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
+
+    plan = models.ForeignKey(AssistancePlan, on_delete=models.CASCADE, related_name="actions")
+    service_type = models.CharField(max_length=40)
+    planned_end = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} ({self.status})"
+
+
+class PlanReview(models.Model):
+    plan = models.ForeignKey(AssistancePlan, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = EncryptedTextField()  # what changed, in free text: it speaks of the person
+    with_person = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["reviewed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"review {self.reviewed_on}"
+
+
+class ServiceDeclined(models.Model):
+    """The person said no to a service (assistance is consensual: Council of Europe Convention Art. 12(7)). While
+    it stands, the minimum-package check does not flag the service for her."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declined_services")
+    service_type = models.CharField(max_length=40)
+    declined_on = models.DateField()
+    reason = EncryptedTextField(blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="she asked for the service after all")
+
+    class Meta:
+        ordering = ["declined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "service_type"], condition=Q(withdrawn_at__isnull=True), name="one_standing_decline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"declined {self.service_type}"
+
+
+class MediatorAssignment(models.Model):
+    """A cultural mediator or an interpreter who works with the person on the case: an organisation of the directory
+    or a named member of staff, for a span of days."""
+
+    class Kind(models.TextChoices):
+        INTERPRETER = "interpreter", _("Interpreter")
+        MEDIATOR = "mediator", _("Cultural mediator")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediators")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=3, blank=True, default="")
+    from_on = models.DateField()
+    to_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["from_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True, staff__isnull=False)
+                | Q(organisation__isnull=False, staff__isnull=True),
+                name="mediator_is_organisation_or_staff",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on case #{self.case_id}"

@@ -531,3 +531,89 @@ class ChargeOut(Schema):
     @staticmethod
     def resolve_requests(obj: Any) -> list[Any]:
         return list(obj.requests.all())
+
+
+# --- The assistance plan, declined services, risk --------------------------------------------------------------
+
+
+class PlanIn(Schema):
+    objectives: str = Field(min_length=1, max_length=10_000)
+    next_review_on: date | None = None
+
+
+class PlanActionIn(Schema):
+    service_type: str = Field(max_length=40, description="a service code (the referral service types)")
+    planned_end: date | None = None
+    status: str = Field(default="planned", max_length=12, description="planned, in_progress, done, stopped")
+
+
+class PlanActionOut(Schema):
+    id: int
+    service_type: str
+    planned_end: date | None
+    actual_end: date | None
+    status: str
+
+
+class PlanAgreeIn(Schema):
+    how: str = Field(max_length=12, description="signed, oral, interpreter")
+    agreed_on: date | None = None
+
+
+class PlanReviewIn(Schema):
+    changes: str = Field(min_length=1, max_length=10_000)
+    reviewed_on: date | None = None
+    next_review_on: date | None = None
+    with_person: bool = True
+
+
+class PlanReviewOut(Schema):
+    id: int
+    reviewed_on: date
+    changes: str
+    with_person: bool
+
+
+class DeclineIn(Schema):
+    service_type: str = Field(max_length=40)
+    declined_on: date | None = None
+    reason: str = Field(default="", max_length=10_000)
+
+
+class DeclineOut(Schema):
+    id: int
+    service_type: str
+    declined_on: date
+    reason: str
+
+
+class RiskIn(Schema):
+    risk_level: str = Field(max_length=8, description="low, medium, high")
+    reasons: str = Field(default="", max_length=10_000)
+    safety_plan: str = Field(default="", max_length=10_000, description="required when the risk is high")
+    review_on: date | None = None
+
+
+class RiskOut(Schema):
+    id: int
+    risk_level: str
+    notes: str
+    safety_plan: str
+    review_on: date | None
+    assessed_at: datetime
+
+
+class PlanOut(Schema):
+    objectives: str
+    next_review_on: date | None
+    agreed_on: date | None
+    agreed_how: str
+    draft: bool
+    actions: list[PlanActionOut]
+    reviews: list[PlanReviewOut]
+
+
+class PlanRecordOut(Schema):
+    plan: PlanOut | None
+    declined: list[DeclineOut]
+    risk: RiskOut | None

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from lantern.cases import children, codes, journey, non_punishment, residence, selectors, services
+from lantern.cases import children, codes, journey, non_punishment, plans, residence, selectors, services
 from lantern.cases.forms import (
     FIELD_LABELS,
     AgeAssessmentForm,
@@ -33,9 +33,12 @@ from lantern.cases.forms import (
     CloseForm,
     ConsentForm,
     DecisionForm,
+    DeclineForm,
     FilterForm,
     GuardianForm,
     JourneyEventForm,
+    LanguagesForm,
+    MediatorForm,
     NameSearchForm,
     NeedsForm,
     NonPunishmentDecideForm,
@@ -43,6 +46,11 @@ from lantern.cases.forms import (
     NoteForm,
     PermitForm,
     PerpetratorForm,
+    PlanActionForm,
+    PlanActionUpdateForm,
+    PlanAgreeForm,
+    PlanForm,
+    PlanReviewForm,
     ReferToAuthorityForm,
     RemovalForm,
     RemovalResolveForm,
@@ -276,6 +284,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         **_child_context(case, forms),
         **_journey_context(case, forms),
         **_residence_context(user, case, forms),
+        **_plan_context(user, case, forms),
     }
 
 
@@ -341,6 +350,52 @@ def _residence_context(user: User, case: Case, forms: dict[str, Any]) -> dict[st
         "np_request_blank": NonPunishmentRequestForm(initial={"requested_on": today}, auto_id=False),
         "np_request_charge": forms.get("np_request_charge"),
         "np_decide_form": NonPunishmentDecideForm(initial={"decided_on": today}, auto_id=False),
+    }
+
+
+def _plan_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, Any]:
+    """What cases/_plan.html shows: the assistance plan, the services declined, the latest risk with its safety
+    plan, the mediators and the languages, with their forms (for those who hold the case only)."""
+    record = plans.plan_record(user, case)
+    if record is None:
+        return {"plan_record": None}
+    today = timezone.localdate()
+    plan = record.plan
+    mediator_form = forms.get("mediator_form") or MediatorForm(initial={"from_on": today})
+    mediator_form.fields["organisation"].widget.choices = [("", "—")] + [
+        (o.pk, o.name) for o in plans.mediator_organisations()
+    ]
+    mediator_form.fields["staff"].widget.choices = [("", "—"), *_colleagues(case)]
+    reader = translation.get_language() or "en"
+    return {
+        "plan_record": record,
+        "service_names": {k: str(v) for k, v in codes.SERVICE_TYPES.items()},
+        "plan_form": forms.get("plan_form")
+        or PlanForm(initial={"objectives": plan.objectives, "next_review_on": plan.next_review_on} if plan else None),
+        "action_form": forms.get("action_form") or PlanActionForm(),
+        "action_rows": [
+            (
+                action,
+                PlanActionUpdateForm(
+                    initial={"status": action.status, "actual_end": today}, auto_id=f"action{action.pk}_%s"
+                ),
+            )
+            for action in record.actions
+        ],
+        "agree_form": forms.get("agree_form") or PlanAgreeForm(initial={"agreed_on": today}),
+        "review_form": forms.get("review_form") or PlanReviewForm(initial={"reviewed_on": today, "with_person": True}),
+        "decline_form": forms.get("decline_form") or DeclineForm(initial={"declined_on": today}),
+        "mediator_form": mediator_form,
+        "languages_form": forms.get("languages_form")
+        or LanguagesForm(initial={field: getattr(case, field) for field in plans.LANGUAGE_FIELDS}),
+        "procedure_languages": [
+            (label, language_name(getattr(case, field), reader) if getattr(case, field) else "")
+            for field, label in (
+                ("consent_language", _("Consent")),
+                ("interview_language", _("Interviews")),
+                ("decisions_language", _("Decisions served")),
+            )
+        ],
     }
 
 
@@ -435,6 +490,9 @@ def _timeline_detail(entry: TimelineEntry, names: dict[str, str]) -> str:
         return names.get(assignee, assignee) or _("nobody")
     if entry.kind == "transfer":
         return str(entry.detail.get("to_name") or "")
+    if entry.kind in ("plan_action", "service_decline", "service_decline_withdraw"):
+        service = str(entry.detail.get("service") or "")
+        return str(codes.SERVICE_TYPES.get(service, service))
     return ""
 
 
@@ -567,11 +625,92 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
         "risk_form",
         RiskForm,
         CaseAction.UPDATE,
-        lambda u, c, d: services.assessment_record(
-            actor=u, case=c, kind="risk", risk_level=d["risk_level"], notes=d["notes"]
+        lambda u, c, d: plans.risk_assess(
+            actor=u,
+            case=c,
+            risk_level=d["risk_level"],
+            reasons=d["notes"],
+            safety_plan=d["safety_plan"],
+            review_on=d["review_on"],
         ),
         _("Risk assessment recorded."),
     )
+
+
+def _mediator(user: User, case: Case, data: dict[str, Any]) -> object:
+    staff = None
+    if data["staff"] is not None:
+        staff = selectors.assignable_users(case).filter(pk=data["staff"]).first()
+        if staff is None:
+            raise ValidationError({"staff": _("Only a member of staff of the organisation holding the case.")})
+    return plans.mediator_assign(
+        actor=user,
+        case=case,
+        kind=data["kind"],
+        organisation=_organisation_chosen(data["organisation"], "organisation"),
+        staff=staff,
+        language=data["language"] or "",
+        from_on=data["from_on"],
+        to_on=data["to_on"],
+    )
+
+
+PLAN_STEPS: dict[str, ChildStep] = {}  # filled below, once ChildStep is defined
+
+
+@login_required
+@post_only
+def plan_step_view(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+    """The assistance plan's objectives, an action, the person's agreement, a review, a declined service, a
+    mediator or the languages (the URL says which)."""
+    plan_step = PLAN_STEPS[step]
+    return _act(
+        request,
+        reference,
+        plan_step.form_name,
+        plan_step.form_class,
+        CaseAction.UPDATE,
+        plan_step.perform,
+        str(plan_step.done),
+    )
+
+
+@login_required
+@post_only
+def plan_action_update_view(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    action = plans.plan_action_get(case, action_id)
+    if action is None:
+        raise Http404
+    form = PlanActionUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status and give the end date as YYYY-MM-DD."))
+        return redirect("cases:detail", reference=case.reference)
+    attempt(
+        request,
+        lambda: plans.plan_action_update(
+            actor=user, action=action, status=form.cleaned_data["status"], actual_end=form.cleaned_data["actual_end"]
+        ),
+        _("Action updated."),
+    )
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@post_only
+def decline_withdraw_view(request: HttpRequest, reference: str, declined_id: int) -> HttpResponse:
+    user = page_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    declined = plans.declined_services(case).filter(pk=declined_id).first()
+    if declined is None:
+        raise Http404
+    attempt(
+        request,
+        lambda: plans.service_decline_withdraw(actor=user, declined=declined),
+        _("The service counts as needed again."),
+    )
+    return redirect("cases:detail", reference=case.reference)
 
 
 @login_required
@@ -690,6 +829,49 @@ CHILD_STEPS: dict[str, ChildStep] = {
         "bi_form", BestInterestsForm, _best_interests, gettext_lazy("Best-interests step recorded.")
     ),
 }
+
+
+PLAN_STEPS.update(
+    {
+        "plan": ChildStep(
+            "plan_form",
+            PlanForm,
+            lambda u, c, d: plans.plan_write(actor=u, case=c, **d),
+            gettext_lazy("Assistance plan saved: it is a draft until the person agrees to it."),
+        ),
+        "plan_action": ChildStep(
+            "action_form",
+            PlanActionForm,
+            lambda u, c, d: plans.plan_action_add(actor=u, case=c, **d),
+            gettext_lazy("Action added to the plan."),
+        ),
+        "plan_agree": ChildStep(
+            "agree_form",
+            PlanAgreeForm,
+            lambda u, c, d: plans.plan_agree(actor=u, case=c, how=d["agreed_how"], agreed_on=d["agreed_on"]),
+            gettext_lazy("The person's agreement is recorded."),
+        ),
+        "plan_review": ChildStep(
+            "review_form",
+            PlanReviewForm,
+            lambda u, c, d: plans.plan_review(actor=u, case=c, **d),
+            gettext_lazy("Review recorded."),
+        ),
+        "decline": ChildStep(
+            "decline_form",
+            DeclineForm,
+            lambda u, c, d: plans.service_decline(actor=u, case=c, **d),
+            gettext_lazy("The service the person declined is recorded."),
+        ),
+        "mediator": ChildStep("mediator_form", MediatorForm, _mediator, gettext_lazy("Assignment recorded.")),
+        "languages": ChildStep(
+            "languages_form",
+            LanguagesForm,
+            lambda u, c, d: plans.languages_record(actor=u, case=c, **{k: v or "" for k, v in d.items()}),
+            gettext_lazy("Languages recorded."),
+        ),
+    }
+)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from lantern.cases.codes import MinorityBasis
-from lantern.cases.models import Case, Consent, Guardian, Stage
+from lantern.cases.models import Case, Consent, Guardian, ServiceDeclined, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
 from lantern.core.models import User
@@ -227,6 +227,7 @@ def package_visible(user: User) -> bool:
 # The package's child item: an unaccompanied or separated child has a guardian by the day the country's profile
 # sets (`Case.guardian_due`, kept by the case registry), checked at all times, crisis or not.
 GUARDIAN_ITEM = "guardian"
+INTERPRETATION = "interpretation"
 
 
 def _service_missing(service_type: str, cutoff: date) -> Q:
@@ -234,7 +235,13 @@ def _service_missing(service_type: str, cutoff: date) -> Q:
         appointed = Guardian.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
         return Q(~Exists(appointed), guardian_due__lt=cutoff)
     met = Referral.objects.filter(case=OuterRef("pk"), service_type=service_type, status__in=MEETS_NEED)
-    return Q(~Exists(met), identified_on__lt=cutoff)
+    # Assistance is consensual: a service the person declined is not missing. Interpretation is missing only for a
+    # person who needs an interpreter.
+    declined = ServiceDeclined.objects.filter(case=OuterRef("pk"), service_type=service_type, withdrawn_at__isnull=True)
+    missing = Q(~Exists(met), ~Exists(declined), identified_on__lt=cutoff)
+    if service_type == INTERPRETATION:
+        missing &= Q(person__interpreter_needed=True)
+    return missing
 
 
 def cases_missing_package(user: User, *, on: date | None = None) -> tuple[QuerySet[Case], dict[str, date]]:
@@ -316,6 +323,11 @@ def missing_of(case: Case) -> list[str]:
 
 def missing_services(case: Case, due_before: dict[str, date]) -> list[str]:
     met = set(Referral.objects.filter(case=case, status__in=MEETS_NEED).values_list("service_type", flat=True))
+    met |= set(
+        ServiceDeclined.objects.filter(case=case, withdrawn_at__isnull=True).values_list("service_type", flat=True)
+    )
+    if not case.person.interpreter_needed:
+        met.add(INTERPRETATION)
     missing = [
         s for s, cutoff in due_before.items() if s != GUARDIAN_ITEM and case.identified_on < cutoff and s not in met
     ]

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from lantern.cases.codes import SERVICE_TYPES
 from lantern.cases.models import Case, Consent
 from lantern.cases.permissions import CaseAction
+from lantern.cases.plans import is_high_risk
 from lantern.cases.selectors import consent_allows
 from lantern.cases.services import personal_data_read, timeline_record
 from lantern.core import outbox
@@ -140,6 +141,9 @@ def referral_create(
                 % {"name": recipient.name}
             }
         )
+    if is_high_risk(case):
+        # A person assessed at high risk is served first: the provider sees her referral at the top of her inbox.
+        urgency = Urgency.EMERGENCY
     now = timezone.now()
     try:
         with transaction.atomic():
