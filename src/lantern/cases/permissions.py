@@ -27,6 +27,12 @@ class CaseAction(StrEnum):
     CHILD_PROTECTION = "case.child_protection"
     # Hand the case over to another organisation, which holds it from then on (with the person's consent).
     TRANSFER = "case.transfer"
+    # Closure, follow-up, reopening and return (docs/case-registry.md, "Closure"): those who hold the case. A first
+    # responder registers but closes nothing; only a supervisor closes while something is still open.
+    CLOSE = "case.close"
+    CLOSE_OVERRIDE = "case.close_override"
+    REOPEN = "case.reopen"
+    PLAN_RETURN = "case.plan_return"
 
 
 register_rule(
@@ -58,6 +64,10 @@ register_rule(
     CaseAction.TRANSFER,
     Rule(in_own_organisation=frozenset({Role.SUPERVISOR}), on_own_records=frozenset({Role.FIRST_RESPONDER})),
 )
+register_rule(CaseAction.CLOSE, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+register_rule(CaseAction.CLOSE_OVERRIDE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(CaseAction.REOPEN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+register_rule(CaseAction.PLAN_RETURN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 register_rule(CaseAction.CHILD_PROTECTION, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 # Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
 # not certify its own clients. Only the members of the authority a case was referred to decide on it.

@@ -16,6 +16,9 @@ class CrisisConfig(AppConfig):
         from lantern.crisis.permissions import CrisisAction
 
         regions.register("crisis.areas", selectors.crisis_regions)
+        from lantern.cases import returns
+
+        returns.register_border_check(selectors.border_closure_in)
 
         navigation.register(
             navigation.NavEntry(
