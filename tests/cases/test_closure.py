@@ -176,11 +176,11 @@ def test_a_return_for_a_person_in_no_shelter_waits_for_the_destinations_border(w
     made = returns.return_plan(actor=world.caseworker, case=case, **plan, risk_reasons="Recruiter lives nearby",
                                own_request=True, own_request_text="I want to go home to my mother")  # fmt: skip
     assert (made.status, made.blocked_since, made.own_request) == (ReturnPlan.Status.BLOCKED, date(2026, 3, 20), True)
-    assert "A border closure in RO has been in force since 2026-03-01" in returns.blocked_words(made)
+    assert "A border closure in Romania has been in force since 2026-03-01" in returns.blocked_words(made)
     with pytest.raises(ValidationError, match="already planned"):
         returns.return_plan(actor=world.caseworker, case=case, **plan, risk_reasons="x", own_request=True,
                             own_request_text="again")  # fmt: skip
-    with pytest.raises(ValidationError, match="A return to RO is planned for 2026-03-20"):
+    with pytest.raises(ValidationError, match="A return to Romania is planned for 2026-03-20"):
         closure.case_close(actor=world.caseworker, case=case, code="returned")
     with pytest.raises(PermissionDenied):
         returns.return_plan(actor=world.police, case=case, **plan)

@@ -23,6 +23,7 @@ from lantern.cases import codes
 from lantern.cases.models import OPEN_RETURN, Case, Closure, Note, Reopening, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import _console_user, _event, _require, _set_stage
+from lantern.core.codes import country_name
 from lantern.core.models import User
 from lantern.core.permissions import can
 
@@ -57,7 +58,7 @@ def _return_open(case: Case) -> str:
     if plan is None:
         return ""
     return _("A return to %(country)s is planned for %(day)s and has not taken place.") % {
-        "country": plan.country,
+        "country": country_name(plan.country),
         "day": plan.planned_on.isoformat(),
     }
 
@@ -120,9 +121,9 @@ def case_close(
     if matters and not override:
         words = " ".join(matters.values())
         if actor is not None and can(actor, CaseAction.CLOSE_OVERRIDE, case):
-            words += " " + _("Close them first, or write why the case closes all the same.")
+            words += " " + _("Settle what is open first, or write why the case closes all the same.")
         else:
-            words += " " + _("Close them first, or ask a supervisor.")
+            words += " " + _("Settle what is open first, or ask a supervisor.")
         raise ValidationError({"__all__": words})
     if matters and actor is not None and not can(actor, CaseAction.CLOSE_OVERRIDE, case):
         raise ValidationError({"override_reason": _("Only a supervisor closes a case while something is open.")})

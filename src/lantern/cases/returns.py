@@ -56,7 +56,7 @@ def blocked_words(plan: ReturnPlan) -> str:
         return ""
     return _(
         "A border closure in %(country)s has been in force since %(day)s (%(note)s): the return waits until it ends."
-    ) % {"country": plan.country, "day": found[0].isoformat(), "note": found[1]}
+    ) % {"country": core_codes.country_name(plan.country), "day": found[0].isoformat(), "note": found[1]}
 
 
 def return_plan(
@@ -163,7 +163,9 @@ def return_done(*, actor: User | None, plan: ReturnPlan, done_on: date, follow_u
         raise ValidationError({"plan": _("This return is no longer planned.")})
     errors: dict[str, str] = {}
     if border_closed(plan.country, done_on):
-        errors["done_on"] = _("The border of %(country)s was closed that day.") % {"country": plan.country}
+        errors["done_on"] = _("The border of %(country)s was closed that day.") % {
+            "country": core_codes.country_name(plan.country)
+        }
     if done_on > timezone.localdate():
         errors["done_on"] = _("The date is in the future.")
     if follow_up_on is not None and follow_up_on < done_on:

@@ -305,7 +305,11 @@ def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str,
         "may_close_any": can(user, CaseAction.PLAN_RETURN, case) and live,
         "return_form": return_form,
         "return_rows": [
-            (plan, returns.blocked_words(plan) if plan.status == ReturnPlan.Status.BLOCKED else "")
+            (
+                plan,
+                iso.country_name(plan.country),
+                returns.blocked_words(plan) if plan.status == ReturnPlan.Status.BLOCKED else "",
+            )
             for plan in record.returns
         ],
         "today": timezone.localdate(),
