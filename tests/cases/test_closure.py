@@ -17,6 +17,7 @@ from lantern.cases.models import Case, Closure, Reopening, ReturnPlan, Stage, Ti
 from lantern.cases.selectors import CaseFilters, case_list, follow_ups_due
 from lantern.core.models import AuditEvent
 from lantern.crisis import services as crisis
+from lantern.crisis.models import Measure
 from lantern.justice import services as justice
 from lantern.justice.models import Proceeding
 from lantern.providers.models import Offering
@@ -252,3 +253,15 @@ def test_the_api_closes_with_the_csrf_token_only(
     made = api_client["caseworker"].post(api + "returns", plan, content_type="application/json")
     assert made.status_code == 201, made.content
     assert made.json()["status"] == "planned"
+
+
+def test_a_blocked_return_is_planned_again_when_the_border_opens(world: World, case: Case) -> None:
+    _border_closure("RO", date(2026, 3, 1))
+    made = returns.return_plan(actor=world.caseworker, case=case, country="RO", planned_on=date(2026, 3, 20),
+                               risk_level="low", receiving_name="eLiberare", own_request=True,
+                               own_request_text="I want to go home")  # fmt: skip
+    assert made.status == ReturnPlan.Status.BLOCKED
+    Measure.objects.update(ends_on=date(2026, 3, 10))
+    assert returns.returns_refresh(on=date(2026, 3, 11)) == {"blocked": 0, "unblocked": 1}
+    made.refresh_from_db()
+    assert made.status == ReturnPlan.Status.PLANNED
