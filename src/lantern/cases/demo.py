@@ -144,7 +144,7 @@ def load() -> None:
 
 def _past_case(*, ngo: Organisation, caseworker: User, first: str, family: str, citizenship: str, days_ago: int,
                today: date) -> Case:  # fmt: skip
-    return services.case_register(
+    case = services.case_register(
         actor=caseworker,
         organisation=ngo,
         person=PersonData(
@@ -163,6 +163,9 @@ def _past_case(*, ngo: Organisation, caseworker: User, first: str, family: str, 
         identified_on=today - timedelta(days=days_ago),
         consent_to_case_management=True,
     )
+    # Held by the organisation, on nobody's list: the other apps' demos give the caseworker's live cases their
+    # referrals, stays and proceedings.
+    return services.case_assign(actor=None, case=case, assignee=None)
 
 
 def _closed_then_reopened(*, ngo: Organisation, caseworker: User, today: date) -> Case:
