@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
 
-from lantern.cases import services
+from lantern.cases import closure, services
 from lantern.cases.models import Case, Consent, Decision, Stage
 from lantern.core import services as core
 from lantern.core.models import AuditEvent, OrganisationType
@@ -431,7 +431,7 @@ def test_the_authority_is_told_referrals_to_services_are_not_its_to_see(
 def test_an_erased_case_is_not_filled_in_again_through_the_api(
     case: Case, world: World, api_client: dict[str, Client]
 ) -> None:
-    services.case_close(actor=world.supervisor, case=case, reason="Left the country")
+    closure.case_close(actor=world.supervisor, case=case, reason="Left the country")
     url = f"/api/v1/cases/{case.reference}"
     patch = json.dumps({"person": {"first_name": "Olena"}})
     assert api_client["caseworker"].patch(url, patch, "application/json").status_code == 422

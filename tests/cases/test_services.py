@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from lantern.cases import services
+from lantern.cases import closure, services
 from lantern.cases.models import Case, Consent, Decision, Person, Stage, TimelineEntry
 from lantern.cases.selectors import consent_allows, duplicates_across_organisations, possible_duplicate_exists
 from lantern.cases.validation import ContextData, PersonData
@@ -117,7 +117,7 @@ def test_the_nrm_runs_from_identification_to_support(case: Case, world: World) -
     assert case.status_decided_by == "NonPoliceGovernmentalOrganization"  # the authority, not the NGO
     assert {d.decided_by_organisation for d in case.decisions.all()} == {world.competent_authority}
     assert [d.kind for d in case.decisions.all()] == ["reasonable_grounds", "conclusive_grounds"]
-    services.case_close(actor=world.caseworker, case=case, reason="Reintegrated, living independently")
+    closure.case_close(actor=world.caseworker, case=case, reason="Reintegrated, living independently")
     assert case.stage == Stage.CLOSED
     assert case.closed_at is not None
     kinds = list(case.timeline.values_list("kind", flat=True))
@@ -275,7 +275,7 @@ def test_erasure_removes_what_identifies_and_keeps_the_statistics(case: Case, wo
 
 
 def test_retention_anonymises_cases_closed_long_ago(case: Case, world: World, clock: object) -> None:
-    services.case_close(actor=world.caseworker, case=case, reason="Returned home")
+    closure.case_close(actor=world.caseworker, case=case, reason="Returned home")
     assert services.retention_apply() == 0
     clock.shift(6 * 366 * 24 * 3600)  # type: ignore[attr-defined]
     assert services.retention_apply() == 1
@@ -290,7 +290,7 @@ def test_the_retention_command(case: Case, world: World, clock: object) -> None:
 
     from django.core.management import call_command
 
-    services.case_close(actor=world.caseworker, case=case, reason="Returned home")
+    closure.case_close(actor=world.caseworker, case=case, reason="Returned home")
     clock.shift(6 * 366 * 24 * 3600)  # type: ignore[attr-defined]
     out = io.StringIO()
     call_command("retention", "apply", stdout=out)
@@ -323,7 +323,7 @@ def test_the_nrm_command_sets_deadlines_and_holidays(world: World, clock: object
 
 
 def test_a_closure_reason_is_encrypted_and_erasure_takes_it_too(case: Case, world: World) -> None:
-    services.case_close(actor=world.caseworker, case=case, reason="Maria went back to her aunt in Larissa")
+    closure.case_close(actor=world.caseworker, case=case, reason="Maria went back to her aunt in Larissa")
     with connection.cursor() as cursor:
         cursor.execute("SELECT closure_reason FROM cases_case WHERE id = %s", [case.pk])
         assert cursor.fetchone()[0].startswith("v1:")

@@ -95,7 +95,12 @@ def test_the_case_page_actions(staff: dict[str, Client], case: Case, world: Worl
     assert "She is safe tonight" in page
     assert "Athens Legal Aid Clinic" in page
     assert client.post(url + "close/", {"reason": ""}).status_code == 422
-    assert client.post(url + "close/", {"reason": "Moved to another country"}).status_code == 302
+    assert client.post(url + "close/", {"code": "other", "reason": ""}).status_code == 422
+    refused = client.post(url + "close/", {"code": "other", "reason": "Moved to another country"})
+    assert refused.status_code == 422  # the recovery period runs: a caseworker does not close
+    assert "The recovery and reflection period runs until" in refused.content.decode()
+    closing = {"code": "other", "reason": "Moved to another country", "override_reason": "She left the country"}
+    assert staff["supervisor"].post(url + "close/", closing).status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
 

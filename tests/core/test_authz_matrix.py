@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lantern.api import api
 from lantern.cases import non_punishment, residence
+from lantern.cases.closure import case_close
 from lantern.cases.models import Case, Charge, Decision, NonPunishmentRequest, RemovalRisk, ResidencePermit
 from lantern.cases.plans import plan_action_add, plan_write
 from lantern.cases.services import case_decide, case_refer_to_authority, case_register, case_update, consent_give
@@ -29,6 +30,7 @@ from lantern.core.models import BreakGlassGrant
 from lantern.core.services import break_glass_open, user_create
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.crisis.services import crisis_declare, measure_add
+from lantern.justice.models import Proceeding
 from lantern.providers.models import Offering
 from lantern.providers.services import offering_save
 from lantern.referrals.models import Referral
@@ -112,6 +114,22 @@ def _made_public(world: World, case: Case) -> None:
 def _first_referral_answered(world: World, case: Case) -> None:
     # The same need is not sent again to the same organisation while the first referral is open (a 409).
     Referral.objects.filter(recipient=world.legal_aid).update(status="declined")
+
+
+def _nothing_open(world: World, case: Case) -> None:
+    """The matrix's case has referrals and a proceeding open, which a closure waits for (cases.closure)."""
+    Referral.objects.filter(case=case).update(status="cancelled")
+    Proceeding.objects.filter(case=case).update(closed_on=timezone.localdate())
+
+
+def _closed(world: World, case: Case) -> None:
+    _nothing_open(world, case)
+    case_close(actor=None, case=case, code="integrated")
+
+
+def _in_follow_up(world: World, case: Case) -> None:
+    _nothing_open(world, case)
+    case_close(actor=None, case=case, code="integrated", follow_up_on=timezone.localdate())
 
 
 def _consented_to_ngo_b(world: World, case: Case) -> None:
@@ -219,7 +237,21 @@ MATRIX: dict[str, Line] = {
         frozenset({"authority_member"}), body={"served_on": "{today}", "served_language": "ro"}, prepare=_decided
     ),
     "cases_nrm_status": Line(frozenset({"coordinator", "authority_member"})),
-    "cases_close": Line(CASE_STAFF_OF_A, body={"reason": "Moved abroad"}),
+    "cases_close": Line(CASE_STAFF_OF_A, body={"code": "other", "reason": "Moved abroad"}, prepare=_nothing_open),
+    # Closure, follow-up, reopening and return are those who hold the case's (a first responder closes nothing).
+    "cases_follow_up": Line(CASE_STAFF_OF_A, body={}, prepare=_in_follow_up),
+    "cases_reopen": Line(CASE_STAFF_OF_A, body={"code": "new_need"}, prepare=_closed),
+    "cases_return_plan": Line(
+        CASE_STAFF_OF_A,
+        body={
+            "country": "RO",
+            "planned_on": "{today}",
+            "risk_level": "low",
+            "receiving_name": "eLiberare",
+            "own_request": True,
+            "own_request_text": "I want to go home",
+        },
+    ),
     "cases_assign": Line(frozenset({"supervisor"}), body={"username": "caseworker"}),
     "cases_timeline": Line(CASE_STAFF_OF_A),
     "cases_transfer": Line(frozenset({"supervisor"}), body={"organisation_id": "{ngo_b}"}, prepare=_consented_to_ngo_b),

@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
+from lantern.cases import closure
 from lantern.core.fields import EncryptedMixin
 
 ENCRYPTED, CODE, HARMLESS = "encrypted", "code", "harmless"
@@ -107,6 +108,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cases.case.stage": (CODE, "a choice"),
     "cases.case.status": (CODE, "a choice"),
     "cases.case.closure_reason": (ENCRYPTED, "free text: may name the person"),
+    "cases.case.closure_code": (CODE, "a choice: cas_ReasonForCaseClosure coded"),
+    "cases.closure.code": (CODE, "a choice"),
+    "cases.closure.stage_before": (CODE, "a choice"),
+    "cases.closure.overridden": (CODE, "the check codes a supervisor overrode"),
+    "cases.closure.override_reason": (ENCRYPTED, "why a supervisor closed all the same: may tell the person's story"),
+    "cases.reopening.code": (CODE, "a choice"),
+    "cases.reopening.reason": (ENCRYPTED, "why the case opens again: her story (re-trafficked...)"),
+    "cases.returnplan.country": (CODE, "ISO 3166 code"),
+    "cases.returnplan.status": (CODE, "a choice"),
+    "cases.returnplan.own_request_text": (ENCRYPTED, "the person's request to go home, in her words"),
+    "cases.returnplan.risk_level": (CODE, "a choice"),
+    "cases.returnplan.risk_reasons": (ENCRYPTED, "the pre-return risk assessment's reasons: her story"),
+    "cases.returnplan.receiving_name": (ENCRYPTED, "the receiving organisation: tells where she lives now"),
+    "cases.returnplan.receiving_contact": (ENCRYPTED, "a contact that reaches her"),
+    "cases.returnplan.follow_up_outcome": (CODE, "a choice"),
     "cases.case.referral_legal_basis": (ENCRYPTED, "free text: a court order may name the person"),
     "cases.case.trafficking_status": (CODE, "a choice"),
     "cases.case.status_decided_by": (CODE, "a choice"),
@@ -443,7 +459,7 @@ def test_an_erasure_leaves_no_encrypted_column_about_the_case_filled(
         actor=w.caseworker, case=case, recipient=w.legal_aid, service_type="legal_counselling"
     )
     referrals.referral_decline(actor=w.provider, referral=referral, reason="We know Maria's family")
-    cases.case_close(actor=w.caseworker, case=case, reason="Maria went back to her aunt in Larissa")
+    closure.case_close(actor=w.caseworker, case=case, reason="Maria went back to her aunt in Larissa")
     cases.case_erase(actor=w.supervisor, case=case, request_reference="Request 2026/14")
     checked = set()
     for model in apps.get_models():

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from lantern.cases import children, journey, non_punishment, plans, residence, selectors, services
+from lantern.cases import children, closure, journey, non_punishment, plans, residence, returns, selectors, services
 from lantern.cases.identification.api import router as identification_router
 from lantern.cases.identification.selectors import notifications_in_scope
 from lantern.cases.models import Case
@@ -41,6 +41,7 @@ from lantern.cases.schemas import (
     DeclineOut,
     DuplicatesOut,
     EraseIn,
+    FollowUpIn,
     GuardianIn,
     GuardianOut,
     JourneyEventIn,
@@ -68,7 +69,10 @@ from lantern.cases.schemas import (
     RemovalIn,
     RemovalOut,
     RemovalResolveIn,
+    ReopenIn,
     ResidenceOut,
+    ReturnPlanIn,
+    ReturnPlanOut,
     RiskIn,
     RiskOut,
     ServeIn,
@@ -235,11 +239,39 @@ def decisions_serve(request: HttpRequest, decision_id: int, payload: ServeIn, re
 
 @router.post("/cases/{reference}/close", response={200: CaseListItem, **ERRORS}, operation_id="cases_close")
 def cases_close(request: HttpRequest, payload: CloseIn, reference: str = Reference) -> object:
+    """Close with a coded reason; refused (422, the words saying what is open) while a referral, a stay, a
+    proceeding, a recovery period or a return is open, unless a supervisor gives `override_reason`."""
     user = api_user(request)
-    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
-    return services.case_close(
-        actor=user, case=case, reason=payload.reason, referred_elsewhere=payload.referred_elsewhere
-    )
+    case = selectors.case_get_for_user(user, reference, CaseAction.CLOSE)
+    return closure.case_close(actor=user, case=case, **payload.dict())
+
+
+@router.post("/cases/{reference}/follow-up", response={200: CaseListItem, **ERRORS}, operation_id="cases_follow_up")
+def cases_follow_up(request: HttpRequest, payload: FollowUpIn, reference: str = Reference) -> object:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.CLOSE)
+    return closure.follow_up_record(actor=user, case=case, **payload.dict())
+
+
+@router.post("/cases/{reference}/reopen", response={200: CaseListItem, **ERRORS}, operation_id="cases_reopen")
+def cases_reopen(request: HttpRequest, payload: ReopenIn, reference: str = Reference) -> object:
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.REOPEN)
+    return closure.case_reopen(actor=user, case=case, **payload.dict())
+
+
+@router.post("/cases/{reference}/returns", response={201: ReturnPlanOut, **ERRORS}, operation_id="cases_return_plan")
+def cases_return_plan(request: HttpRequest, payload: ReturnPlanIn, reference: str = Reference) -> Status:
+    """Plan a voluntary return (a removal is never planned in Lantern): blocked while the destination's border is
+    closed."""
+    user = api_user(request)
+    case = selectors.case_get_for_user(user, reference, CaseAction.PLAN_RETURN)
+    data = payload.dict()
+    receiving_id = data.pop("receiving_organisation_id")
+    receiving = core_selectors.organisation_get(receiving_id) if receiving_id else None
+    if receiving_id and receiving is None:
+        raise ValidationError({"receiving_organisation_id": "No such organisation."})
+    return Status(201, returns.return_plan(actor=user, case=case, receiving_organisation=receiving, **data))
 
 
 @router.post("/cases/{reference}/assign", response={200: CaseListItem, **ERRORS}, operation_id="cases_assign")

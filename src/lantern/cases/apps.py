@@ -32,8 +32,13 @@ class CasesConfig(AppConfig):
         words.register("sex", lambda: dict(codes.Gender.choices))
         words.register("form", lambda: codes.EXPLOITATION)
         words.register("platform", lambda: codes.PLATFORMS)
+        from datetime import timedelta
+
+        from lantern.core import periodic
         from lantern.core.permissions import can
 
+        # A return waits while the destination's border is closed, and is planned again when it opens.
+        periodic.register("cases.returns", every=timedelta(minutes=5), function="lantern.cases.returns.returns_refresh")
         navigation.register(
             navigation.NavEntry(
                 label=_("Cases"), url_name="cases:list", visible=lambda u: can(u, CaseAction.VIEW), order=10

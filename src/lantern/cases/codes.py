@@ -44,6 +44,38 @@ class CaseStatus(models.TextChoices):  # cas_Status
     CLOSED_REFERRED = "ClosedReferred", _("Closed, referred")
 
 
+class ClosureReason(models.TextChoices):  # cas_ReasonForCaseClosure, coded (the free text stays as a note)
+    GOALS_MET = "goals_met", _("Support goals met")
+    INTEGRATED = "integrated", _("Reintegrated locally")
+    RETURNED = "returned", _("Returned to the country of origin")
+    REFERRED = "referred", _("Referred to another organisation")
+    DECLINED = "declined", _("The person declined further support")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    NOT_A_VICTIM = "not_a_victim", _("Found not to be a victim")
+    DECEASED = "deceased", _("The person died")
+    OTHER = "other", _("Other reason")
+
+
+class ReopenReason(models.TextChoices):
+    RE_TRAFFICKED = "re_trafficked", _("Trafficked again")
+    NEW_NEED = "new_need", _("A new need for support")
+    NEW_PROCEEDING = "new_proceeding", _("A new proceeding")
+    ERROR = "error", _("Closed in error")
+
+
+class ReturnRisk(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class ReturnOutcome(models.TextChoices):
+    SAFE = "safe", _("Safe and supported")
+    STRUGGLING = "struggling", _("In difficulty, support continues")
+    RE_TRAFFICKED = "re_trafficked", _("Trafficked again")
+    NO_CONTACT = "no_contact", _("No contact")
+
+
 RECRUITMENT_METHODS = {  # vic_MethodOfRecruitment
     "AtAPlaceOfBusiness": _("At a place of business"),
     "AtAnEducationalInstitution": _("At an educational institution"),
@@ -246,6 +278,11 @@ TIMELINE = {
     "decision_serve": pgettext_lazy("timeline", "Decision served on the person"),
     "plan_return": pgettext_lazy("timeline", "Return planned"),
     "close": pgettext_lazy("timeline", "Closed"),
+    "close_override": pgettext_lazy("timeline", "Closed by a supervisor despite open matters"),
+    "follow_up": pgettext_lazy("timeline", "Follow-up contact recorded"),
+    "reopen": pgettext_lazy("timeline", "Reopened"),
+    "return_plan": pgettext_lazy("timeline", "Return planned"),
+    "return_follow_up": pgettext_lazy("timeline", "Follow-up after the return recorded"),
     "consent_give": pgettext_lazy("timeline", "Consent given"),
     "consent_withdraw": pgettext_lazy("timeline", "Consent withdrawn"),
     "note": pgettext_lazy("timeline", "Note added"),

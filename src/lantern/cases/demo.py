@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from lantern.cases import children, non_punishment, plans, residence, services
+from lantern.cases import children, closure, non_punishment, plans, residence, services
 from lantern.cases.identification import demo as identification_demo
 from lantern.cases.models import Case
 from lantern.cases.validation import ContextData, PersonData
@@ -142,6 +142,8 @@ def load() -> None:
 
     _unaccompanied_child(ngo=ngo, caseworker=caseworker, today=today)
     _foreign_victims(caseworker=caseworker, today=today)
+    _closed_then_reopened(ngo=ngo, caseworker=caseworker, today=today)
+    _in_follow_up(ngo=ngo, caseworker=caseworker, today=today)
 
 
 def _foreign_victims(*, caseworker: User, today: date) -> None:
@@ -236,6 +238,55 @@ def _assistance_plan(*, case: Case, caseworker: User, today: date) -> None:
         "number learned by heart.",
         review_on=today + timedelta(days=7),
     )
+
+
+def _past_case(*, ngo: Organisation, caseworker: User, first: str, family: str, citizenship: str, days_ago: int,
+               today: date) -> Case:  # fmt: skip
+    case = services.case_register(
+        actor=caseworker,
+        organisation=ngo,
+        person=PersonData(
+            first_name=first,
+            second_name=family,
+            gender="Feminine",
+            citizenship=[citizenship],
+            contact_route="caseworker_only",
+        ),
+        context=ContextData(
+            forms_of_exploitation=["SexualExploitation"],
+            recruitment_country=citizenship,
+            exploitation_country="GR",
+            exploitation_region="Attica",
+        ),
+        identified_on=today - timedelta(days=days_ago),
+        consent_to_case_management=True,
+    )
+    # Held by the organisation, on nobody's list: the other apps' demos give the caseworker's live cases their
+    # referrals, stays and proceedings.
+    return services.case_assign(actor=None, case=case, assignee=None)
+
+
+def _closed_then_reopened(*, ngo: Organisation, caseworker: User, today: date) -> Case:
+    """Re-trafficking is common: a case closed once she was back on her feet, opened again when she was found
+    exploited a second time."""
+    case = _past_case(ngo=ngo, caseworker=caseworker, first="Lina", family="Petrova", citizenship="BG",
+                      days_ago=400, today=today)  # fmt: skip
+    closure.case_close(actor=caseworker, case=case, code="integrated", reason="Working in a hotel, own flat")
+    closure.case_reopen(
+        actor=caseworker,
+        case=case,
+        code="re_trafficked",
+        reason="Found by the labour inspection in a bar in Piraeus; the same recruiter contacted her again.",
+    )
+    return case
+
+
+def _in_follow_up(*, ngo: Organisation, caseworker: User, today: date) -> Case:
+    """A case closed into follow-up: the caseworker calls her again on the day set, which has come."""
+    case = _past_case(ngo=ngo, caseworker=caseworker, first="Ana", family="Stoica", citizenship="RO", days_ago=200,
+                      today=today)  # fmt: skip
+    closure.case_close(actor=caseworker, case=case, code="goals_met", follow_up_on=today)
+    return case
 
 
 CHILD_PROTECTION = "Athens Child Protection Service"

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from lantern.cases.models import Case
 
 ERASERS: list[Callable[[Case], None]] = []
+# What keeps a closed case from being anonymised by the retention job (a proceeding still open: the file is
+# evidence the court may still need). Each answers whether it holds the case.
+RETENTION_HOLDS: list[Callable[[Case], bool]] = []
 
 
 def register(function: Callable[[Case], None]) -> None:
@@ -24,3 +27,12 @@ def register(function: Callable[[Case], None]) -> None:
 def erase_elsewhere(case: Case) -> None:
     for function in ERASERS:
         function(case)
+
+
+def hold_retention(function: Callable[[Case], bool]) -> None:
+    if function not in RETENTION_HOLDS:
+        RETENTION_HOLDS.append(function)
+
+
+def retention_held(case: Case) -> bool:
+    return any(function(case) for function in RETENTION_HOLDS)

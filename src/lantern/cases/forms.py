@@ -224,6 +224,7 @@ class FilterForm(forms.Form):
     assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
     recently_assigned_to_me = forms.BooleanField(label=_("Recently assigned to me"), required=False)
     unmet_needs = forms.BooleanField(label=_("Has unmet needs"), required=False)
+    follow_up_due = forms.BooleanField(label=_("Follow-up due"), required=False)
 
 
 class NameSearchForm(forms.Form):
@@ -401,8 +402,80 @@ class ServeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("Why the case closes"), max_length=200)
+    code = forms.ChoiceField(label=_("Why the case closes"), choices=[("", "—"), *codes.ClosureReason.choices])
+    reason = forms.CharField(
+        label=_("In words (optional, required for another reason)"), max_length=200, required=False
+    )
     referred_elsewhere = forms.BooleanField(label=_("Referred to another organisation"), required=False)
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=IsoDateInput(),
+        help_text=_("A date closes the case into follow-up: you contact the person again that day."),
+    )
+    override_reason = forms.CharField(
+        label=_("Why the case closes while something is still open (supervisor)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    keep_until = forms.DateField(
+        label=_("Next follow-up"),
+        required=False,
+        widget=IsoDateInput(),
+        help_text=_("Empty: the follow-up ends and the case is closed."),
+    )
+    note = forms.CharField(
+        label=_("What the contact found"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    code = forms.ChoiceField(label=_("Why the case opens again"), choices=[("", "—"), *codes.ReopenReason.choices])
+    reason = forms.CharField(
+        label=_("In words"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReturnPlanForm(forms.Form):
+    country = CodePickerField(kind="country", label=_("Country of return"))
+    planned_on = forms.DateField(label=_("Planned on"), widget=IsoDateInput())
+    risk_level = forms.ChoiceField(
+        label=_("Risk of the return (assessed before it)"), choices=[("", "—"), *codes.ReturnRisk.choices]
+    )
+    risk_reasons = forms.CharField(
+        label=_("Why this risk"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    receiving_organisation = forms.IntegerField(
+        label=_("Receiving organisation (directory)"), required=False, widget=forms.Select
+    )
+    receiving_name = forms.CharField(
+        label=_("Receiving organisation (not in the directory)"), max_length=200, required=False
+    )
+    receiving_contact = forms.CharField(label=_("Its contact"), max_length=200, required=False)
+    own_request = forms.BooleanField(label=_("At the person's own informed request"), required=False)
+    own_request_text = forms.CharField(
+        label=_("The request, in the person's words"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Returned on"), widget=IsoDateInput())
+    follow_up_on = forms.DateField(label=_("Follow up after the return on"), required=False, widget=IsoDateInput())
+
+
+class ReturnCancelForm(forms.Form):
+    pass
+
+
+class ReturnFollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("What the follow-up found"), choices=[("", "—"), *codes.ReturnOutcome.choices])
 
 
 class CaseBreakGlassForm(forms.Form):

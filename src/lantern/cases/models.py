@@ -21,6 +21,7 @@ from lantern.cases.codes import (
     AssessorRole,
     BorderCrossing,
     CaseStatus,
+    ClosureReason,
     ConsentGiver,
     DecisionMaker,
     DurableSolution,
@@ -30,6 +31,9 @@ from lantern.cases.codes import (
     PerpetratorRelationship,
     ReferralReason,
     Relationship,
+    ReopenReason,
+    ReturnOutcome,
+    ReturnRisk,
     Separation,
     TraffickingStatus,
     Transport,
@@ -151,6 +155,10 @@ class Case(models.Model):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
     closure_reason = EncryptedTextField(blank=True, default="")  # free text: it may name people
     closed_at = models.DateTimeField(null=True, blank=True)
+    # HTCDS cas_ReasonForCaseClosure as a code (the words above stay beside it, encrypted).
+    closure_code = models.CharField(max_length=16, choices=ClosureReason.choices, blank=True, default="")
+    # Closed into follow-up (status FollowUp): the day the caseworker contacts the person again.
+    follow_up_on = models.DateField(null=True, blank=True)
     referred_on = models.DateField(null=True, blank=True)
     # The competent authority the case was referred to: its members read the case and decide on it.
     referred_to = models.ForeignKey(
@@ -248,6 +256,86 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class Closure(models.Model):
+    """One closing of a case, kept when it is reopened: the coded reason, the stage it closed from, and what was
+    still open when a supervisor closed it all the same (the check codes, and her reason, encrypted)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    code = models.CharField(max_length=16, choices=ClosureReason.choices)
+    stage_before = models.CharField(max_length=24, choices=Stage.choices)
+    closed_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    overridden = models.JSONField(default=list, blank=True, help_text="the checks a supervisor overrode")
+    override_reason = EncryptedTextField(blank=True, default="")
+    follow_up_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["closed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"closure {self.code}"
+
+
+class Reopening(models.Model):
+    """A closed case opened again: why (coded, and in words, encrypted), by whom, when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reopenings")
+    code = models.CharField(max_length=16, choices=ReopenReason.choices)
+    reason = EncryptedTextField(blank=True, default="")
+    reopened_at = models.DateTimeField(default=timezone.now)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["reopened_at", "pk"]
+        indexes = [models.Index(fields=["code", "reopened_at"], name="reopening_code_day")]
+
+    def __str__(self) -> str:
+        return f"reopening {self.code}"
+
+
+class ReturnPlan(models.Model):
+    """A voluntary return of any person whose case Lantern holds (a resident of a shelter or not). A removal is
+    not a return plan: Lantern never plans one. The risk before the return, the organisation that receives the
+    person in the country of destination, and the follow-up after it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        BLOCKED = "blocked", _("Blocked by a border closure")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_plans")
+    country = models.CharField(max_length=2)
+    planned_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    blocked_since = models.DateField(null=True, blank=True)
+    # Voluntary by construction; whether the person asked for it herself during a period that protects her.
+    own_request = models.BooleanField(default=False)
+    own_request_text = EncryptedTextField(blank=True, default="")
+    risk_level = models.CharField(max_length=8, choices=ReturnRisk.choices)
+    risk_reasons = EncryptedTextField(blank=True, default="")
+    receiving_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receiving_name = EncryptedTextField(blank=True, default="")
+    receiving_contact = EncryptedTextField(blank=True, default="")
+    done_on = models.DateField(null=True, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    follow_up_outcome = models.CharField(max_length=16, choices=ReturnOutcome.choices, blank=True, default="")
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    planned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+        indexes = [models.Index(fields=["status", "planned_on"], name="return_plan_status_day")]
+
+    def __str__(self) -> str:
+        return f"return to {self.country} ({self.status})"
+
+
+OPEN_RETURN = (ReturnPlan.Status.PLANNED, ReturnPlan.Status.BLOCKED)
 
 
 class Decision(models.Model):

@@ -32,6 +32,12 @@ class CaseAction(StrEnum):
     # (justice registers that check: lantern.cases.non_punishment.READERS). Recorded by those who hold the case.
     NON_PUNISHMENT_VIEW = "case.non_punishment_view"
     NON_PUNISHMENT_RECORD = "case.non_punishment_record"
+    # Closure, follow-up, reopening and return (docs/case-registry.md, "Closure"): those who hold the case. A first
+    # responder registers but closes nothing; only a supervisor closes while something is still open.
+    CLOSE = "case.close"
+    CLOSE_OVERRIDE = "case.close_override"
+    REOPEN = "case.reopen"
+    PLAN_RETURN = "case.plan_return"
 
 
 register_rule(
@@ -63,6 +69,10 @@ register_rule(
     CaseAction.TRANSFER,
     Rule(in_own_organisation=frozenset({Role.SUPERVISOR}), on_own_records=frozenset({Role.FIRST_RESPONDER})),
 )
+register_rule(CaseAction.CLOSE, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+register_rule(CaseAction.CLOSE_OVERRIDE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
+register_rule(CaseAction.REOPEN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+register_rule(CaseAction.PLAN_RETURN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 register_rule(CaseAction.CHILD_PROTECTION, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 # Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
 # not certify its own clients. Only the members of the authority a case was referred to decide on it.

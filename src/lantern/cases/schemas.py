@@ -90,6 +90,8 @@ class CaseListItem(Schema):
     has_unmet_needs: bool
     age_band: str
     trafficking_status: str
+    closure_code: str = ""
+    follow_up_on: date | None = None
 
 
 class PersonOut(PersonIn):
@@ -193,8 +195,48 @@ class NrmStatusOut(Schema):
 
 
 class CloseIn(Schema):
-    reason: str = Field(min_length=1, max_length=200)
+    code: str = Field(default="other", description="cas_ReasonForCaseClosure, coded (cases.codes.ClosureReason)")
+    reason: str = Field(default="", max_length=200, description="in words, encrypted; required for 'other'")
     referred_elsewhere: bool = False
+    follow_up_on: date | None = Field(default=None, description="closes into follow-up until that day")
+    override_reason: str = Field(
+        default="", max_length=2000, description="a supervisor closes while something is open: why (encrypted)"
+    )
+
+
+class FollowUpIn(Schema):
+    keep_until: date | None = Field(default=None, description="the next follow-up; empty ends it")
+    note: str = Field(default="", max_length=2000)
+
+
+class ReopenIn(Schema):
+    code: str = Field(description="re_trafficked, new_need, new_proceeding or error")
+    reason: str = Field(default="", max_length=2000)
+
+
+class ReturnPlanIn(Schema):
+    country: str = Field(min_length=2, max_length=2)
+    planned_on: date
+    risk_level: str = Field(description="low, medium or high: the pre-return risk assessment")
+    risk_reasons: str = Field(default="", max_length=2000)
+    receiving_organisation_id: int | None = None
+    receiving_name: str = Field(default="", max_length=200)
+    receiving_contact: str = Field(default="", max_length=200)
+    own_request: bool = False
+    own_request_text: str = Field(default="", max_length=2000)
+
+
+class ReturnPlanOut(Schema):
+    id: int
+    country: str
+    planned_on: date
+    status: str
+    blocked_since: date | None
+    risk_level: str
+    own_request: bool
+    done_on: date | None
+    follow_up_on: date | None
+    follow_up_outcome: str
 
 
 class EraseIn(Schema):
@@ -267,6 +309,7 @@ class CaseQuery(Schema):
     assigned_to_me: bool = False
     recently_assigned_to_me: bool = False
     unmet_needs: bool = False
+    follow_up_due: bool = False
     reference: str = ""
 
 

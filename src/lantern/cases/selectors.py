@@ -16,15 +16,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from lantern.cases import codes
+from lantern.cases.codes import CaseStatus
 from lantern.cases.minority import guardian_overdue
 from lantern.cases.models import (
     Assessment,
     Case,
+    Closure,
     Consent,
     Decision,
     JourneyEvent,
     Perpetrator,
     Person,
+    Reopening,
+    ReturnPlan,
     Stage,
     TimelineEntry,
 )
@@ -57,6 +61,7 @@ class CaseFilters:
     assigned_to_me: bool = False
     recently_assigned_to_me: bool = False
     unmet_needs: bool = False
+    follow_up_due: bool = False  # closed into follow-up, the follow-up day reached
     reference: str = ""  # the whole reference or a part of it ("7Q4K", "lt-7q4k")
     name: str = ""  # the person's exact full name, found through the blind index in one's own organisation
 
@@ -95,6 +100,9 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
         cases = cases.filter(assigned_at__gte=timezone.now() - RECENT_ASSIGNMENT)
     if filters.unmet_needs:
         cases = cases.filter(has_unmet_needs=True)
+    if filters.follow_up_due:
+        cases = cases.filter(status=CaseStatus.FOLLOW_UP, follow_up_on__lte=today)
+        order = "follow_up_on"
     reference = "".join(filters.reference.split()).upper()
     if WHOLE_REFERENCE.fullmatch(reference):
         cases = cases.filter(reference=reference)  # the unique index, however many cases there are
@@ -376,6 +384,32 @@ def cases_for_linkage(organisation: Organisation) -> Iterator[tuple[str, str, st
 
 
 # --- Lookups for the API and the pages, after the case itself was read through the scope above ---------------
+
+
+def follow_ups_due(user: User, *, today: date | None = None) -> int:
+    """How many cases the user holds whose follow-up day has come (her list, the supervisor's board)."""
+    today = today or timezone.localdate()
+    return cases_visible_to(user, CaseAction.CLOSE).filter(status=CaseStatus.FOLLOW_UP, follow_up_on__lte=today).count()
+
+
+@dataclass(frozen=True)
+class ClosureRecord:
+    closures: list[Closure]
+    reopenings: list[Reopening]
+    returns: list[ReturnPlan]
+
+
+def closure_record(case: Case) -> ClosureRecord:
+    """The closings, reopenings and return plans of a case, oldest first (the case page)."""
+    return ClosureRecord(
+        closures=list(Closure.objects.filter(case=case).select_related("closed_by")),
+        reopenings=list(Reopening.objects.filter(case=case).select_related("reopened_by")),
+        returns=list(ReturnPlan.objects.filter(case=case).select_related("receiving_organisation")),
+    )
+
+
+def return_plan_of(case: Case, plan_id: int) -> ReturnPlan | None:
+    return ReturnPlan.objects.filter(case=case, pk=plan_id).first()
 
 
 def decision_of(case: Case, decision_id: int) -> Decision | None:

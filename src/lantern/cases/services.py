@@ -26,6 +26,7 @@ from lantern.cases.models import (
     BestInterests,
     Case,
     ChildViews,
+    Closure,
     Consent,
     CountryProfile,
     Decision,
@@ -35,6 +36,8 @@ from lantern.cases.models import (
     Perpetrator,
     Person,
     PublicHoliday,
+    Reopening,
+    ReturnPlan,
     Stage,
     TimelineEntry,
 )
@@ -975,26 +978,6 @@ def case_plan_return(*, actor: User | None, case: Case, own_request: bool = Fals
     return case
 
 
-def case_close(*, actor: User | None, case: Case, reason: str, referred_elsewhere: bool = False) -> Case:
-    _require(actor, CaseAction.UPDATE, case)
-    reason = " ".join(reason.split())
-    if case.stage == Stage.CLOSED:
-        raise ValidationError({"stage": _("The case is already closed.")})
-    if not reason or len(reason) > 200:
-        raise ValidationError({"reason": _("Say why the case closes, in at most 200 characters.")})
-    with transaction.atomic():
-        _set_stage(
-            case,
-            Stage.CLOSED,
-            status=codes.CaseStatus.CLOSED_REFERRED if referred_elsewhere else codes.CaseStatus.CLOSED,
-            closure_reason=reason,
-            closed_at=timezone.now(),
-            next_deadline=None,
-        )
-        _event(case, "close", actor, status=case.status)
-    return case
-
-
 # --- Children: child protection services are told --------------------------------------------------------
 
 
@@ -1224,6 +1207,11 @@ def _anonymise(case: Case) -> None:
     )
     Perpetrator.objects.filter(case=case).update(name="", role_details="")
     Decision.objects.filter(case=case).update(reasons="", reconsideration_grounds="")  # they tell her story
+    Closure.objects.filter(case=case).update(override_reason="")
+    Reopening.objects.filter(case=case).update(reason="")
+    ReturnPlan.objects.filter(case=case).update(
+        own_request_text="", risk_reasons="", receiving_name="", receiving_contact=""
+    )
     erasure.erase_elsewhere(case)  # free text other apps keep about the case (a referral's decline reason...)
     case.recruitment_region = ""
     case.exploitation_region = ""
@@ -1271,6 +1259,7 @@ def retention_apply(*, now: Any = None, batch_size: int = 500) -> int:
         "organisation__country", flat=True
     ).distinct():  # fmt: skip
         cutoff = now - timedelta(days=profile_for(profile_country).retention_days)
+        after = 0  # the cases a hold keeps (a proceeding still open) are passed over, not read again
         while True:
             with transaction.atomic():
                 batch = list(
@@ -1281,14 +1270,19 @@ def retention_apply(*, now: Any = None, batch_size: int = 500) -> int:
                         status__in=[codes.CaseStatus.CLOSED, codes.CaseStatus.CLOSED_REFERRED],
                         anonymised_at__isnull=True,
                         closed_at__lt=cutoff,
+                        pk__gt=after,
                     )
                     .order_by("pk")[:batch_size]
                 )
                 for case in batch:
+                    if erasure.retention_held(case):
+                        continue
                     _anonymise(case)
                     closed = case.closed_at.isoformat() if case.closed_at else ""
                     _event(case, "retention_anonymise", None, closed_at=closed)
-            done += len(batch)
+                    done += 1
+            if batch:
+                after = batch[-1].pk
             if len(batch) < batch_size:
                 break
     return done

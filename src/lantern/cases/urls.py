@@ -26,6 +26,14 @@ urlpatterns = [
     path(f"{R}/decisions/", views.decide_view, name="decide"),
     path(f"{R}/decisions/<int:decision_id>/serve/", views.serve_view, name="serve"),
     path(f"{R}/close/", views.close_view, name="close"),
+    path(f"{R}/follow-up/", views.follow_up_view, name="follow_up"),
+    path(f"{R}/reopen/", views.reopen_view, name="reopen"),
+    path(f"{R}/returns/", views.return_plan_view, name="return_plan"),
+    path(f"{R}/returns/<int:plan_id>/done/", views.return_step_view, {"step": "done"}, name="return_done"),
+    path(
+        f"{R}/returns/<int:plan_id>/follow-up/", views.return_step_view, {"step": "follow_up"}, name="return_follow_up"
+    ),
+    path(f"{R}/returns/<int:plan_id>/cancel/", views.return_step_view, {"step": "cancel"}, name="return_cancel"),
     path(f"{R}/age-assessments/", views.child_step_view, {"step": "age_assessment"}, name="age_assessment"),
     path(f"{R}/guardians/", views.child_step_view, {"step": "guardian"}, name="guardian"),
     path(f"{R}/child-views/", views.child_step_view, {"step": "child_views"}, name="child_views"),

@@ -19,7 +19,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from lantern.cases import children, codes, journey, non_punishment, plans, residence, selectors, services
+from lantern.cases import (
+    children,
+    closure,
+    codes,
+    journey,
+    non_punishment,
+    plans,
+    residence,
+    returns,
+    selectors,
+    services,
+)
+from lantern.cases.codes import CaseStatus
 from lantern.cases.forms import (
     FIELD_LABELS,
     AgeAssessmentForm,
@@ -35,6 +47,7 @@ from lantern.cases.forms import (
     DecisionForm,
     DeclineForm,
     FilterForm,
+    FollowUpForm,
     GuardianForm,
     JourneyEventForm,
     LanguagesForm,
@@ -54,11 +67,16 @@ from lantern.cases.forms import (
     ReferToAuthorityForm,
     RemovalForm,
     RemovalResolveForm,
+    ReopenForm,
+    ReturnCancelForm,
+    ReturnDoneForm,
+    ReturnFollowUpForm,
+    ReturnPlanForm,
     RiskForm,
     ServeForm,
     TransferForm,
 )
-from lantern.cases.models import Case, PermitStatus, Stage, TimelineEntry
+from lantern.cases.models import Case, PermitStatus, ReturnPlan, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS, age_on
 from lantern.core import codes as iso
@@ -133,6 +151,7 @@ def _list_page(
             "may_register": can(user, CaseAction.CREATE),
             "may_export": can(user, CaseAction.LIST_EXPORT),
             "may_break_glass": can(user, Action.BREAK_GLASS_OPEN),
+            "follow_ups_due": selectors.follow_ups_due(user) if can(user, CaseAction.CLOSE) else 0,
             "deadlines": selectors.deadline_counts(user)
             if can(user, CaseAction.ASSIGN) or can(user, CaseAction.DECIDE)
             else None,
@@ -280,7 +299,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "risk_form": forms.get("risk_form") or RiskForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"decided_on": timezone.localdate()}),
         "serve_form": forms.get("serve_form") or ServeForm(initial={"served_on": timezone.localdate()}),
-        "close_form": forms.get("close_form") or CloseForm(),
+        **_closure_context(user, case, forms),
         **_child_context(case, forms),
         **_journey_context(case, forms),
         **_residence_context(user, case, forms),
@@ -396,6 +415,48 @@ def _plan_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, An
                 ("decisions_language", _("Decisions served")),
             )
         ],
+    }
+
+
+def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, Any]:
+    """What cases/_closure.html shows: what is still open, the closings and reopenings, the return plans, and the
+    forms of those who may close, follow up, reopen or plan a return."""
+    live = case.anonymised_at is None
+    closed = case.stage == Stage.CLOSED
+    may_close = can(user, CaseAction.CLOSE, case) and live and not closed
+    may_override = may_close and can(user, CaseAction.CLOSE_OVERRIDE, case)
+    close_form = forms.get("close_form") or CloseForm()
+    if not may_override:
+        close_form.fields.pop("override_reason", None)
+    return_form = forms.get("return_form") or ReturnPlanForm(initial={"planned_on": timezone.localdate()})
+    return_form.fields["receiving_organisation"].widget.choices = [("", "—")] + [
+        (o.pk, o.name) for o in core_selectors.organisations_all().exclude(pk=case.organisation_id)
+    ]
+    record = selectors.closure_record(case)
+    return {
+        "closure": record,
+        "open_matters": closure.open_matters(case) if may_close else {},
+        "may_close": may_close,
+        "may_override": may_override,
+        "close_form": close_form,
+        "may_follow_up": can(user, CaseAction.CLOSE, case) and live and case.status == CaseStatus.FOLLOW_UP,
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+        "may_reopen": can(user, CaseAction.REOPEN, case) and live and closed,
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "may_plan_return": can(user, CaseAction.PLAN_RETURN, case) and live and not closed,
+        "may_close_any": can(user, CaseAction.PLAN_RETURN, case) and live,
+        "return_form": return_form,
+        "return_rows": [
+            (
+                plan,
+                iso.country_name(plan.country),
+                returns.blocked_words(plan) if plan.status == ReturnPlan.Status.BLOCKED else "",
+            )
+            for plan in record.returns
+        ],
+        "today": timezone.localdate(),
+        "return_done_form": forms.get("return_done_form") or ReturnDoneForm(initial={"done_on": timezone.localdate()}),
+        "return_follow_up_form": forms.get("return_follow_up_form") or ReturnFollowUpForm(),
     }
 
 
@@ -977,12 +1038,71 @@ def close_view(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         "close_form",
         CloseForm,
-        CaseAction.UPDATE,
-        lambda u, c, d: services.case_close(
-            actor=u, case=c, reason=d["reason"], referred_elsewhere=d["referred_elsewhere"]
-        ),
+        CaseAction.CLOSE,
+        lambda u, c, d: closure.case_close(actor=u, case=c, **d),
         _("Case closed."),
     )
+
+
+@login_required
+@post_only
+def follow_up_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "follow_up_form",
+        FollowUpForm,
+        CaseAction.CLOSE,
+        lambda u, c, d: closure.follow_up_record(actor=u, case=c, **d),
+        _("Follow-up contact recorded."),
+    )
+
+
+@login_required
+@post_only
+def reopen_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        "reopen_form",
+        ReopenForm,
+        CaseAction.REOPEN,
+        lambda u, c, d: closure.case_reopen(actor=u, case=c, **d),
+        _("The case is open again."),
+    )
+
+
+@login_required
+@post_only
+def return_plan_view(request: HttpRequest, reference: str) -> HttpResponse:
+    def plan(user: User, case: Case, data: dict[str, Any]) -> object:
+        receiving = core_selectors.organisation_get(data.pop("receiving_organisation"))
+        return returns.return_plan(actor=user, case=case, receiving_organisation=receiving, **data)
+
+    return _act(request, reference, "return_form", ReturnPlanForm, CaseAction.PLAN_RETURN, plan, _("Return planned."))
+
+
+@login_required
+@post_only
+def return_step_view(request: HttpRequest, reference: str, plan_id: int, step: str) -> HttpResponse:
+    """The steps of a planned return: it took place (with the follow-up day), what the follow-up found, or cancelled."""
+
+    def perform(user: User, case: Case, data: dict[str, Any]) -> object:
+        plan = selectors.return_plan_of(case, plan_id)
+        if plan is None:
+            raise Http404
+        if step == "done":
+            return returns.return_done(actor=user, plan=plan, **data)
+        if step == "follow_up":
+            return returns.return_follow_up(actor=user, plan=plan, **data)
+        return returns.return_cancel(actor=user, plan=plan)
+
+    form_class, done = {
+        "done": (ReturnDoneForm, _("Return recorded.")),
+        "follow_up": (ReturnFollowUpForm, _("Follow-up after the return recorded.")),
+        "cancel": (ReturnCancelForm, _("Return cancelled.")),
+    }[step]
+    return _act(request, reference, f"return_{step}_form", form_class, CaseAction.PLAN_RETURN, perform, done)
 
 
 @login_required

@@ -20,6 +20,9 @@ class CrisisConfig(AppConfig):
 
         if selectors.permit_offices_closed not in residence.OFFICES_CLOSED:
             residence.OFFICES_CLOSED.append(selectors.permit_offices_closed)
+        from lantern.cases import returns
+
+        returns.register_border_check(selectors.border_closure_in)
 
         navigation.register(
             navigation.NavEntry(

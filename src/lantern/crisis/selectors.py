@@ -84,3 +84,12 @@ def crisis_regions() -> list[tuple[str, str]]:
     for country, names in Measure.objects.values_list("crisis__country", "regions"):
         pairs.update((country, str(name)) for name in names or [])
     return sorted(pairs)
+
+
+def border_closure_in(country: str, on: date) -> tuple[date, str] | None:
+    """A border closure in force in `country` on that day (when it started, its words), for a return planned there
+    (cases.returns)."""
+    for measure in active_measures(on=on, kind=MeasureKind.BORDER_CLOSURE):
+        if measure.crisis.country == country:
+            return measure.starts_on, measure.note or str(measure.get_kind_display())
+    return None

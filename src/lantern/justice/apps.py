@@ -11,7 +11,7 @@ class JusticeConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
         from django.utils.translation import pgettext_lazy
 
-        from lantern.cases import non_punishment
+        from lantern.cases import closure, erasure, non_punishment
         from lantern.cases.codes import TIMELINE
         from lantern.cases.permissions import CaseAction
         from lantern.core import navigation, outbox
@@ -20,6 +20,8 @@ class JusticeConfig(AppConfig):
         from lantern.justice.consumers import SUSPENSION_CONSUMER
         from lantern.justice.permissions import JusticeAction
 
+        closure.register_check("proceedings", selectors.open_before_closure)
+        erasure.hold_retention(selectors.holds_retention)
         # The case timeline names what justice wrote there (codes and ids only).
         TIMELINE.update(
             {

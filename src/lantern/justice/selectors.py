@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from lantern.cases.models import Case, CountryProfile, PublicHoliday
 from lantern.cases.permissions import CaseAction
@@ -428,3 +429,24 @@ def protective_measure_get_for_user(user: User, measure_id: int) -> ProtectiveMe
 def representative_organisations() -> QuerySet[Organisation]:
     """Organisations of the directory that represent survivors in court: legal services and NGOs."""
     return Organisation.objects.filter(type__in=[OrganisationType.LEGAL_SERVICE, OrganisationType.NGO]).order_by("name")
+
+
+def open_proceedings(case: Case) -> int:
+    return Proceeding.objects.filter(case=case, closed_on__isnull=True).count()
+
+
+def open_before_closure(case: Case) -> str:
+    """What a closure of the case must wait for: proceedings still open (cases.closure)."""
+    n = open_proceedings(case)
+    if not n:
+        return ""
+    return ngettext(
+        "%(n)d proceeding is still open: the person may be needed as a witness.",
+        "%(n)d proceedings are still open: the person may be needed as a witness.",
+        n,
+    ) % {"n": n}
+
+
+def holds_retention(case: Case) -> bool:
+    """A closed case whose proceedings are still open is kept whole: the court may still need the file."""
+    return open_proceedings(case) > 0

@@ -19,6 +19,9 @@ class ReferralsConfig(AppConfig):
         from lantern.referrals.permissions import ReferralAction
 
         erasure.register(services.referrals_erase_free_text)
+        from lantern.cases import closure
+
+        closure.register_check("referrals", selectors.open_before_closure)
         from lantern.cases import services as cases
 
         cases.TRANSFERRED.append(services.referrals_after_transfer)

@@ -12,6 +12,7 @@ from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Query
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from lantern.cases.codes import MinorityBasis
 from lantern.cases.models import Case, Consent, Guardian, ServiceDeclined, Stage
@@ -350,3 +351,15 @@ def package_missing_count(user: User) -> int:
     handful of index reads however many cases there are; the page itself lists them all."""
     cases, _ = cases_missing_package(user)
     return int(cases.order_by()[:NAV_COUNT_CAP].count())
+
+
+def open_before_closure(case: Case) -> str:
+    """What a closure of the case must wait for: the referrals still open (cases.closure)."""
+    n = Referral.objects.filter(case=case, status__in=OPEN_STATUSES).count()
+    if not n:
+        return ""
+    return ngettext(
+        "%(n)d referral is still open: cancel it or record that the service was delivered.",
+        "%(n)d referrals are still open: cancel them or record that the services were delivered.",
+        n,
+    ) % {"n": n}

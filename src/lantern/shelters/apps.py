@@ -23,6 +23,9 @@ class SheltersConfig(AppConfig):
 
         # Routing reads accommodation capacity from the beds, through the counter the board uses (one truth).
         capacity.register_bed_counter(selectors.free_beds_for_routing, room_kinds=Restriction.values)
+        from lantern.cases import closure
+
+        closure.register_check("shelter_stay", selectors.open_before_closure)
 
         # The case timeline names what shelters wrote there (codes and ids only).
         TIMELINE.update(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantern.cases.codes import Separation
 from lantern.cases.models import Case
@@ -297,3 +298,11 @@ def waiting_for_repatriation(*, on: date | None = None) -> dict[str, float | int
         "longest_days": max(waits) if waits else None,
         "by_country": dict(by_country),  # type: ignore[dict-item]
     }
+
+
+def open_before_closure(case: Case) -> str:
+    """What a closure of the case must wait for: a stay in a shelter not yet ended (cases.closure)."""
+    stay = Stay.objects.filter(case=case, discharged_at__isnull=True).select_related("shelter").first()
+    if stay is None:
+        return ""
+    return _("The person still stays in a shelter: discharge her first.")

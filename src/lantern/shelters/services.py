@@ -382,10 +382,11 @@ def discharge(
     return current
 
 
-def _blocking_measure(country_from: str, on: date) -> Measure | None:
-    """A border closure in force in the shelter's country stops departures (the study's stranded migrants)."""
+def _blocking_measure(country_from: str, on: date, country_to: str = "") -> Measure | None:
+    """A border closure in force in the shelter's country stops departures (the study's stranded migrants); one in
+    the country of destination stops arrivals (the same rule as a case's return, cases.returns)."""
     for measure in active_measures(on=on, kind=MeasureKind.BORDER_CLOSURE):
-        if measure.crisis.country == country_from:
+        if measure.crisis.country in (country_from, country_to):
             return measure
     return None
 
@@ -453,7 +454,7 @@ def repatriations_refresh(*, on: date | None = None, stays: list[int] | None = N
     if stays is not None:
         pending = pending.filter(stay_id__in=stays)
     for repatriation in pending:
-        measure = _blocking_measure(repatriation.stay.shelter.country, on)
+        measure = _blocking_measure(repatriation.stay.shelter.country, on, repatriation.country)
         if measure is not None and repatriation.status == Repatriation.Status.PLANNED:
             Repatriation.objects.filter(pk=repatriation.pk).update(
                 # Stranded since the later of the planned departure and the closure.

@@ -1,0 +1,221 @@
+"""Closing a case, the follow-up after it, and reopening it (docs/case-registry.md, "Closure"). Same form as
+cases.services (keyword-only, one transaction, the audit event and the timeline entry with it).
+
+Before a case closes, every check says what is still open: the apps to the right register theirs here from their
+`AppConfig.ready` (referrals: a referral still open; shelters: a stay; justice: a proceeding), cases adds its own
+(a recovery period running, a return still to happen). A caseworker is refused with those words; a supervisor may
+close all the same with a reason, which is kept (encrypted) with the closure, in the audit trail and on the
+timeline (the check codes, never the words)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lantern.cases import codes
+from lantern.cases.models import OPEN_RETURN, Case, Closure, Note, Reopening, Stage
+from lantern.cases.permissions import CaseAction
+from lantern.cases.services import _console_user, _event, _require, _set_stage
+from lantern.core.codes import country_name
+from lantern.core.models import User
+from lantern.core.permissions import can
+
+REASON_LIMIT = 2_000  # a closure note, an override's or a reopening's reason: characters
+FOLLOW_UP_LIMIT_DAYS = 366  # a follow-up is planned within a year
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    function: Callable[[Case], str]  # the words saying what is open, or ""
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def register_check(code: str, function: Callable[[Case], str]) -> None:
+    """An app says what must end before a case closes (once per code: `ready` may run twice in tests)."""
+    CHECKS[code] = Check(code, function)
+
+
+def _recovery_running(case: Case) -> str:
+    # The period runs until the conclusive-grounds decision (or its last day, whichever comes first).
+    running = case.stage in (Stage.REASONABLE_GROUNDS, Stage.RECOVERY)
+    if running and case.recovery_ends is not None and case.recovery_ends >= timezone.localdate():
+        return _("The recovery and reflection period runs until %(day)s.") % {"day": case.recovery_ends.isoformat()}
+    return ""
+
+
+def _return_open(case: Case) -> str:
+    plan = case.return_plans.filter(status__in=OPEN_RETURN).first()
+    if plan is None:
+        return ""
+    return _("A return to %(country)s is planned for %(day)s and has not taken place.") % {
+        "country": country_name(plan.country),
+        "day": plan.planned_on.isoformat(),
+    }
+
+
+register_check("recovery_period", _recovery_running)
+register_check("return", _return_open)
+
+
+def open_matters(case: Case) -> dict[str, str]:
+    """What is still open on the case (check code -> words), in the order the checks were registered."""
+    found = {}
+    for check in CHECKS.values():
+        words = check.function(case)
+        if words:
+            found[check.code] = words
+    return found
+
+
+def _clean(text: str, field: str, errors: dict[str, str], *, required: bool) -> str:
+    text = text.strip()
+    if required and not text:
+        errors[field] = _("Write the reason.")
+    elif len(text) > REASON_LIMIT:
+        errors[field] = ngettext("At most %(n)d character.", "At most %(n)d characters.", REASON_LIMIT) % {
+            "n": REASON_LIMIT
+        }
+    return text
+
+
+def case_close(
+    *,
+    actor: User | None,
+    case: Case,
+    code: str = codes.ClosureReason.OTHER,
+    reason: str = "",
+    referred_elsewhere: bool = False,
+    follow_up_on: date | None = None,
+    override_reason: str = "",
+) -> Case:
+    """Close a case with a coded reason (the words, optional, stay encrypted). Refused while something is open,
+    unless a supervisor overrides with a reason. With a follow-up date the case closes into follow-up."""
+    _require(actor, CaseAction.CLOSE, case)
+    if case.stage == Stage.CLOSED or case.anonymised_at is not None:
+        raise ValidationError({"stage": _("The case is already closed.")})
+    errors: dict[str, str] = {}
+    if code not in codes.ClosureReason.values:
+        errors["code"] = _("Choose why the case closes.")
+    reason = " ".join(reason.split())
+    if len(reason) > 200:
+        errors["reason"] = _("Say why the case closes, in at most 200 characters.")
+    if code == codes.ClosureReason.OTHER and not reason:
+        errors["reason"] = _("Say in words why the case closes.")
+    today = timezone.localdate()
+    if follow_up_on is not None and not today <= follow_up_on <= today + timedelta(days=FOLLOW_UP_LIMIT_DAYS):
+        errors["follow_up_on"] = _("A follow-up date between today and a year from now.")
+    override = _clean(override_reason, "override_reason", errors, required=False)
+    if errors:
+        raise ValidationError(errors)
+    matters = open_matters(case)
+    if matters and not override:
+        words = " ".join(matters.values())
+        if actor is not None and can(actor, CaseAction.CLOSE_OVERRIDE, case):
+            words += " " + _("Settle what is open first, or write why the case closes all the same.")
+        else:
+            words += " " + _("Settle what is open first, or ask a supervisor.")
+        raise ValidationError({"__all__": words})
+    if matters and actor is not None and not can(actor, CaseAction.CLOSE_OVERRIDE, case):
+        raise ValidationError({"override_reason": _("Only a supervisor closes a case while something is open.")})
+    status = codes.CaseStatus.CLOSED_REFERRED if referred_elsewhere else codes.CaseStatus.CLOSED
+    if follow_up_on is not None:
+        status = codes.CaseStatus.FOLLOW_UP
+    with transaction.atomic():
+        stage_before = case.stage
+        _set_stage(
+            case,
+            Stage.CLOSED,
+            status=status,
+            closure_code=code,
+            closure_reason=reason,
+            closed_at=timezone.now(),
+            follow_up_on=follow_up_on,
+            next_deadline=None,
+        )
+        Closure.objects.create(
+            case=case,
+            code=code,
+            stage_before=stage_before,
+            closed_by=actor,
+            overridden=sorted(matters) if matters else [],
+            override_reason=override if matters else "",
+            follow_up_on=follow_up_on,
+        )
+        if matters:
+            _event(case, "close_override", actor, overridden=sorted(matters), code=code)
+        _event(
+            case,
+            "close",
+            actor,
+            status=case.status,
+            code=code,
+            follow_up_on=follow_up_on.isoformat() if follow_up_on else "",
+        )
+    return case
+
+
+def follow_up_record(*, actor: User | None, case: Case, keep_until: date | None = None, note: str = "") -> Case:
+    """A follow-up contact with the person: it ends the follow-up (the case is closed) or keeps it to a new day."""
+    _require(actor, CaseAction.CLOSE, case)
+    if case.status != codes.CaseStatus.FOLLOW_UP:
+        raise ValidationError({"case": _("The case is not in follow-up.")})
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if keep_until is not None and not today < keep_until <= today + timedelta(days=FOLLOW_UP_LIMIT_DAYS):
+        errors["keep_until"] = _("A follow-up date after today and within a year.")
+    text = _clean(note, "note", errors, required=False)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if keep_until is None:
+            case.status = codes.CaseStatus.CLOSED
+            case.follow_up_on = None
+        else:
+            case.follow_up_on = keep_until
+        case.save(update_fields=["status", "follow_up_on"])
+        if text:
+            Note.objects.create(case=case, text=text, author=actor or _console_user(case.organisation))
+        _event(case, "follow_up", actor, ended=keep_until is None, next=keep_until.isoformat() if keep_until else "")
+    return case
+
+
+def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") -> Case:
+    """Open a closed case again (the person was trafficked again, has a new need, a new proceeding, or it was closed
+    in error): back to the stage it closed from, live again (the retention job leaves it alone), its history
+    kept."""
+    _require(actor, CaseAction.REOPEN, case)
+    if case.anonymised_at is not None:
+        raise ValidationError({"case": _("This case is anonymised: register the person again.")})
+    if case.stage != Stage.CLOSED:
+        raise ValidationError({"case": _("The case is not closed.")})
+    errors: dict[str, str] = {}
+    if code not in codes.ReopenReason.values:
+        errors["code"] = _("Choose why the case opens again.")
+    text = _clean(reason, "reason", errors, required=False)
+    if errors:
+        raise ValidationError(errors)
+    last = case.closures.order_by("-closed_at", "-pk").first()
+    stage = Stage(last.stage_before) if last is not None else Stage.SUPPORT
+    with transaction.atomic():
+        _set_stage(
+            case,
+            stage,
+            status=codes.CaseStatus.ACTIVE,
+            closed_at=None,
+            closure_code="",
+            closure_reason="",
+            follow_up_on=None,
+        )
+        Reopening.objects.create(case=case, code=code, reason=text, reopened_by=actor)
+        _event(case, "reopen", actor, code=code, stage=str(stage))
+    return case

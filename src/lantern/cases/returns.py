@@ -1,0 +1,206 @@
+"""A voluntary return planned for any case, a resident of a shelter or not (docs/case-registry.md, "Return"). Same
+form as cases.services. The safeguards are one rule set, `cases.services.return_refusal` (a child's
+best-interests determination, an adult's own informed request while identification is pending or the recovery
+period runs), which the shelters' repatriation calls too. A border closure in the country of DESTINATION blocks
+the plan until it ends: the crisis app, to the right of cases, registers how it knows one (`register_border_check`).
+
+A removal is not a return plan: Lantern never plans a forced return. A negative conclusive-grounds decision does not
+refuse a return: a person found not to be a victim may still go home voluntarily (with IOM, say), under the same
+safeguards as anyone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lantern.cases import codes
+from lantern.cases.models import OPEN_RETURN, Case, ReturnPlan, Stage
+from lantern.cases.permissions import CaseAction
+from lantern.cases.services import _event, _require, _set_stage, return_refusal
+from lantern.core import codes as core_codes
+from lantern.core.models import Organisation, User
+from lantern.core.problems import CONFLICT
+
+TEXT_LIMIT = 2_000
+NAME_LIMIT = 200
+
+# (destination country, day) -> (the day the closure started, its words), or None when the border is open.
+BorderCheck = Callable[[str, date], tuple[date, str] | None]
+BORDER_CHECKS: list[BorderCheck] = []
+
+
+def register_border_check(function: BorderCheck) -> None:
+    if function not in BORDER_CHECKS:
+        BORDER_CHECKS.append(function)
+
+
+def border_closed(country: str, on: date | None = None) -> tuple[date, str] | None:
+    """Whether a border closure in force stops a return to `country` on that day (when it started, its words)."""
+    on = on or timezone.localdate()
+    for function in BORDER_CHECKS:
+        found = function(country, on)
+        if found is not None:
+            return found
+    return None
+
+
+def blocked_words(plan: ReturnPlan) -> str:
+    found = border_closed(plan.country)
+    if found is None:
+        return ""
+    return _(
+        "A border closure in %(country)s has been in force since %(day)s (%(note)s): the return waits until it ends."
+    ) % {"country": core_codes.country_name(plan.country), "day": found[0].isoformat(), "note": found[1]}
+
+
+def return_plan(
+    *,
+    actor: User | None,
+    case: Case,
+    country: str,
+    planned_on: date,
+    risk_level: str,
+    risk_reasons: str = "",
+    receiving_organisation: Organisation | None = None,
+    receiving_name: str = "",
+    receiving_contact: str = "",
+    own_request: bool = False,
+    own_request_text: str = "",
+) -> ReturnPlan:
+    """Plan a voluntary return for the person of a case. One open plan per case."""
+    _require(actor, CaseAction.PLAN_RETURN, case)
+    if case.stage == Stage.CLOSED or case.anonymised_at is not None:
+        raise ValidationError({"case": _("The case is closed.")})
+    errors: dict[str, str] = {}
+    country = country.strip().upper()
+    if country not in core_codes.country_codes():
+        errors["country"] = _("Choose the country of return.")
+    today = timezone.localdate()
+    if planned_on < today - timedelta(days=365):
+        errors["planned_on"] = _("The date is too far in the past.")
+    if risk_level not in codes.ReturnRisk.values:
+        errors["risk_level"] = _("Assess the risk of the return.")
+    risk_reasons = risk_reasons.strip()
+    if risk_level in (codes.ReturnRisk.MEDIUM, codes.ReturnRisk.HIGH) and not risk_reasons:
+        errors["risk_reasons"] = _("Say why the risk is medium or high.")
+    receiving_name = " ".join(receiving_name.split())
+    receiving_contact = receiving_contact.strip()
+    if receiving_organisation is None and not receiving_name:
+        errors["receiving_name"] = _("Name the organisation that receives the person in the country of return.")
+    for field, value, limit in (
+        ("risk_reasons", risk_reasons, TEXT_LIMIT),
+        ("receiving_name", receiving_name, NAME_LIMIT),
+        ("receiving_contact", receiving_contact, NAME_LIMIT),
+    ):
+        if len(value) > limit:
+            errors[field] = ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
+    errors.update(return_refusal(case, own_request=own_request, own_request_text=own_request_text))
+    if errors:
+        raise ValidationError(errors)
+    kept = own_request and bool(own_request_text.strip())
+    closed = border_closed(country, max(planned_on, today))
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        if case.return_plans.filter(status__in=OPEN_RETURN).exists():
+            raise ValidationError({"case": ValidationError(_("A return is already planned."), code=CONFLICT)})
+        plan = ReturnPlan.objects.create(
+            case=case,
+            country=country,
+            planned_on=planned_on,
+            status=ReturnPlan.Status.BLOCKED if closed else ReturnPlan.Status.PLANNED,
+            blocked_since=max(planned_on, closed[0]) if closed else None,
+            own_request=kept,
+            own_request_text=own_request_text.strip() if kept else "",
+            risk_level=risk_level,
+            risk_reasons=risk_reasons,
+            receiving_organisation=receiving_organisation,
+            receiving_name=receiving_name if receiving_organisation is None else "",
+            receiving_contact=receiving_contact,
+            planned_by=actor,
+        )
+        if case.stage in (Stage.SUPPORT, Stage.CONCLUSIVE_GROUNDS):
+            _set_stage(case, Stage.RETURN)
+        _event(
+            case,
+            "return_plan",
+            actor,
+            country=country,
+            planned_on=planned_on.isoformat(),
+            risk=risk_level,
+            own_request=kept,
+            blocked=bool(closed),
+        )
+    return plan
+
+
+def returns_refresh(*, on: date | None = None) -> dict[str, int]:
+    """Block the plans a border closure in their destination stops, and free them when it ends."""
+    on = on or timezone.localdate()
+    counts = {"blocked": 0, "unblocked": 0}
+    for plan in ReturnPlan.objects.filter(status__in=OPEN_RETURN):
+        closed = border_closed(plan.country, max(plan.planned_on, on))
+        if closed and plan.status == ReturnPlan.Status.PLANNED:
+            ReturnPlan.objects.filter(pk=plan.pk).update(
+                status=ReturnPlan.Status.BLOCKED, blocked_since=max(plan.planned_on, closed[0])
+            )
+            counts["blocked"] += 1
+        elif not closed and plan.status == ReturnPlan.Status.BLOCKED:
+            ReturnPlan.objects.filter(pk=plan.pk).update(status=ReturnPlan.Status.PLANNED)
+            counts["unblocked"] += 1
+    return counts
+
+
+def return_done(*, actor: User | None, plan: ReturnPlan, done_on: date, follow_up_on: date | None = None) -> ReturnPlan:
+    """The person went home: the day, and when the receiving organisation or the caseworker follows up."""
+    _require(actor, CaseAction.PLAN_RETURN, plan.case)
+    if plan.status not in OPEN_RETURN:
+        raise ValidationError({"plan": _("This return is no longer planned.")})
+    errors: dict[str, str] = {}
+    if border_closed(plan.country, done_on):
+        errors["done_on"] = _("The border of %(country)s was closed that day.") % {
+            "country": core_codes.country_name(plan.country)
+        }
+    if done_on > timezone.localdate():
+        errors["done_on"] = _("The date is in the future.")
+    if follow_up_on is not None and follow_up_on < done_on:
+        errors["follow_up_on"] = _("The follow-up comes after the return.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan.status = ReturnPlan.Status.DONE
+        plan.done_on = done_on
+        plan.follow_up_on = follow_up_on
+        plan.save(update_fields=["status", "done_on", "follow_up_on"])
+        _event(plan.case, "return_follow_up", actor, done_on=done_on.isoformat(), outcome="")
+    return plan
+
+
+def return_follow_up(*, actor: User | None, plan: ReturnPlan, outcome: str) -> ReturnPlan:
+    """What the follow-up after the return found."""
+    _require(actor, CaseAction.PLAN_RETURN, plan.case)
+    if plan.status != ReturnPlan.Status.DONE:
+        raise ValidationError({"plan": _("The return has not taken place yet.")})
+    if outcome not in codes.ReturnOutcome.values:
+        raise ValidationError({"outcome": _("Choose what the follow-up found.")})
+    with transaction.atomic():
+        plan.follow_up_outcome = outcome
+        plan.save(update_fields=["follow_up_outcome"])
+        _event(plan.case, "return_follow_up", actor, outcome=outcome)
+    return plan
+
+
+def return_cancel(*, actor: User | None, plan: ReturnPlan) -> ReturnPlan:
+    _require(actor, CaseAction.PLAN_RETURN, plan.case)
+    if plan.status not in OPEN_RETURN:
+        raise ValidationError({"plan": _("This return is no longer planned.")})
+    with transaction.atomic():
+        plan.status = ReturnPlan.Status.CANCELLED
+        plan.save(update_fields=["status"])
+        _event(plan.case, "return_follow_up", actor, cancelled=True)
+    return plan

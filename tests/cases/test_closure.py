@@ -1,0 +1,267 @@
+"""Closure with its checks and the supervisor's override, follow-up, reopening, retention while a proceeding is open,
+and a voluntary return planned for any case (docs/case-registry.md, "Closure" and "Return")."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+
+from lantern.cases import closure, returns
+from lantern.cases import services as cases
+from lantern.cases.codes import CaseStatus
+from lantern.cases.models import Case, Closure, Reopening, ReturnPlan, Stage, TimelineEntry
+from lantern.cases.selectors import CaseFilters, case_list, follow_ups_due
+from lantern.core.models import AuditEvent
+from lantern.crisis import services as crisis
+from lantern.crisis.models import Measure
+from lantern.justice import services as justice
+from lantern.justice.models import Proceeding
+from lantern.providers.models import Offering
+from lantern.referrals import services as referrals
+from lantern.shelters import services as shelters
+from lantern.shelters.services import room_add
+from tests.conftest import World
+
+OVERRIDE = "She moved abroad with her sister; the clinic closes the referral itself"
+
+
+def _referral(world: World, case: Case) -> None:
+    cases.consent_give(
+        actor=world.caseworker, case=case, purpose="referral", recipient=world.legal_aid, given_on=date(2026, 2, 20)
+    )
+    referrals.referral_create(
+        actor=world.caseworker, case=case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+
+
+def test_an_open_referral_refuses_the_caseworker_and_the_supervisor_overrides(
+    world: World, case: Case, offers: dict[str, Offering]
+) -> None:
+    _referral(world, case)
+    with pytest.raises(ValidationError, match="1 referral is still open") as raised:
+        closure.case_close(actor=world.caseworker, case=case, code="goals_met")
+    assert "ask a supervisor" in str(raised.value)
+    with pytest.raises(ValidationError, match="Only a supervisor"):
+        closure.case_close(actor=world.caseworker, case=case, code="goals_met", override_reason=OVERRIDE)
+    with pytest.raises(ValidationError, match="write why the case closes all the same"):
+        closure.case_close(actor=world.supervisor, case=case, code="goals_met")
+    case.refresh_from_db()
+    assert case.stage != Stage.CLOSED
+    closure.case_close(actor=world.supervisor, case=case, code="goals_met", override_reason=OVERRIDE)
+    case.refresh_from_db()
+    assert (case.stage, case.status, case.closure_code) == (Stage.CLOSED, CaseStatus.CLOSED, "goals_met")
+    closing = Closure.objects.get(case=case)
+    assert (closing.overridden, closing.override_reason) == (["referrals"], OVERRIDE)
+    entry = TimelineEntry.objects.get(case=case, kind="close_override")
+    assert entry.detail == {"overridden": ["referrals"], "code": "goals_met"}  # codes, never the words
+    assert AuditEvent.objects.filter(action="case.close_override", object_id=case.reference).exists()
+
+
+def test_a_shelter_stay_refuses_closing(world: World, case: Case) -> None:
+    shelter = world.shelter
+    room_add(actor=None, shelter=shelter, name="W", wing="regular", restriction="women", beds=1)
+    stay = shelters.admit(actor=None, case=case, shelter=shelter)
+    with pytest.raises(ValidationError, match="still stays in a shelter"):
+        closure.case_close(actor=world.caseworker, case=case, code="integrated")
+    shelters.discharge(actor=None, stay=stay, destination="independent")
+    closure.case_close(actor=world.caseworker, case=case, code="integrated")
+
+
+def test_the_recovery_period_refuses_closing(world: World, case: Case) -> None:
+    cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
+    cases.case_decide(
+        actor=world.authority_member,
+        case=case,
+        kind="reasonable_grounds",
+        outcome="positive",
+        reasons="Indicators of forced labour",
+        decided_on=date(2026, 3, 2),
+    )
+    with pytest.raises(ValidationError, match="recovery and reflection period runs until 2026-04-01"):
+        closure.case_close(actor=world.caseworker, case=case, code="lost_contact")
+
+
+def test_a_proceeding_refuses_closing_and_holds_retention(world: World, case: Case, time_machine: object) -> None:
+    proceeding = justice.proceeding_open(
+        actor=None, case=case, organisation=world.prosecution, kind="trial", survivor_role="witness"
+    )
+    with pytest.raises(ValidationError, match="1 proceeding is still open"):
+        closure.case_close(actor=world.caseworker, case=case, code="lost_contact")
+    closure.case_close(actor=world.supervisor, case=case, code="lost_contact", override_reason="No contact for a year")
+    later = cases.timezone.now() + timedelta(days=6 * 365)
+    assert cases.retention_apply(now=later) == 0  # the court may still need the file
+    case.refresh_from_db()
+    assert case.anonymised_at is None
+    assert case.person.first_name == "Maria"
+    Proceeding.objects.filter(pk=proceeding.pk).update(closed_on=date(2026, 3, 2))
+    assert cases.retention_apply(now=later) == 1
+    case.refresh_from_db()
+    assert case.anonymised_at is not None
+    assert Closure.objects.get(case=case).override_reason == ""
+
+
+def test_follow_up_is_due_then_kept_then_ended(world: World, case: Case, time_machine: object) -> None:
+    with pytest.raises(ValidationError, match="between today and a year"):
+        closure.case_close(actor=world.caseworker, case=case, code="integrated", follow_up_on=date(2025, 1, 1))
+    closure.case_close(actor=world.caseworker, case=case, code="integrated", follow_up_on=date(2026, 4, 1))
+    case.refresh_from_db()
+    assert (case.stage, case.status, case.follow_up_on) == (Stage.CLOSED, CaseStatus.FOLLOW_UP, date(2026, 4, 1))
+    assert follow_ups_due(world.caseworker) == 0
+    time_machine.move_to(date(2026, 4, 2))  # type: ignore[attr-defined]
+    assert follow_ups_due(world.caseworker) == 1
+    assert follow_ups_due(world.supervisor) == 1
+    assert follow_ups_due(world.outsider) == 0
+    assert [c.reference for c in case_list(world.caseworker, CaseFilters(follow_up_due=True))] == [case.reference]
+    assert cases.retention_apply(now=cases.timezone.now() + timedelta(days=6 * 365)) == 0  # follow-up is live
+    closure.follow_up_record(actor=world.caseworker, case=case, keep_until=date(2026, 6, 1), note="Working, safe")
+    case.refresh_from_db()
+    assert (case.status, case.follow_up_on) == (CaseStatus.FOLLOW_UP, date(2026, 6, 1))
+    closure.follow_up_record(actor=world.caseworker, case=case)
+    case.refresh_from_db()
+    assert (case.status, case.follow_up_on) == (CaseStatus.CLOSED, None)
+    with pytest.raises(ValidationError, match="not in follow-up"):
+        closure.follow_up_record(actor=world.caseworker, case=case)
+
+
+def test_reopening_after_re_trafficking_keeps_the_history(world: World, case: Case) -> None:
+    with pytest.raises(ValidationError, match="not closed"):
+        closure.case_reopen(actor=world.caseworker, case=case, code="re_trafficked")
+    closure.case_close(actor=world.caseworker, case=case, code="integrated")
+    with pytest.raises(PermissionDenied):
+        closure.case_reopen(actor=world.police, case=case, code="re_trafficked")
+    with pytest.raises(ValidationError, match="Choose why"):
+        closure.case_reopen(actor=world.caseworker, case=case, code="bored")
+    closure.case_reopen(actor=world.caseworker, case=case, code="re_trafficked", reason="Found again in Patras")
+    case.refresh_from_db()
+    assert (case.stage, case.status, case.closed_at) == (Stage.IDENTIFIED, CaseStatus.ACTIVE, None)
+    assert Reopening.objects.get(case=case).reason == "Found again in Patras"
+    assert Closure.objects.filter(case=case).count() == 1  # the first closing stays in the history
+    assert list(case.timeline.values_list("kind", flat=True))[-2:] == ["close", "reopen"]
+    assert cases.retention_apply(now=cases.timezone.now() + timedelta(days=6 * 365)) == 0  # live again
+
+
+def test_a_reopened_anonymised_case_is_refused(world: World, case: Case) -> None:
+    closure.case_close(actor=world.caseworker, case=case, code="integrated")
+    cases.case_erase(actor=world.supervisor, case=case, request_reference="REQ-1")
+    with pytest.raises(ValidationError, match="anonymised"):
+        closure.case_reopen(actor=world.caseworker, case=case, code="re_trafficked")
+
+
+@pytest.mark.parametrize("persona", ["police", "provider", "outsider", "analyst"])
+def test_others_cannot_close(world: World, case: Case, persona: str) -> None:
+    with pytest.raises(PermissionDenied):
+        closure.case_close(actor=world.users[persona], case=case, code="integrated")
+
+
+def _border_closure(country: str, starts_on: date) -> None:
+    event = crisis.crisis_declare(actor=None, name="Flooding", kind="disaster", country=country,
+                                  starts_on=starts_on)  # fmt: skip
+    crisis.measure_add(actor=None, crisis=event, kind="border_closure", starts_on=starts_on, note="Land borders shut")
+
+
+def test_a_return_for_a_person_in_no_shelter_waits_for_the_destinations_border(world: World, case: Case) -> None:
+    plan = {"country": "RO", "planned_on": date(2026, 3, 20), "risk_level": "medium",
+            "receiving_name": "eLiberare Bucharest"}  # fmt: skip
+    with pytest.raises(ValidationError, match="identification is not completed"):
+        returns.return_plan(actor=world.caseworker, case=case, **plan, risk_reasons="Recruiter lives nearby")
+    with pytest.raises(ValidationError) as raised:
+        returns.return_plan(actor=world.caseworker, case=case, **{**plan, "receiving_name": ""}, own_request=True,
+                            own_request_text="I want to go home to my mother")  # fmt: skip
+    assert set(raised.value.message_dict) == {"risk_reasons", "receiving_name"}
+    _border_closure("GR", date(2026, 3, 1))  # the country she leaves: not the destination
+    _border_closure("RO", date(2026, 3, 1))
+    made = returns.return_plan(actor=world.caseworker, case=case, **plan, risk_reasons="Recruiter lives nearby",
+                               own_request=True, own_request_text="I want to go home to my mother")  # fmt: skip
+    assert (made.status, made.blocked_since, made.own_request) == (ReturnPlan.Status.BLOCKED, date(2026, 3, 20), True)
+    assert "A border closure in Romania has been in force since 2026-03-01" in returns.blocked_words(made)
+    with pytest.raises(ValidationError, match="already planned"):
+        returns.return_plan(actor=world.caseworker, case=case, **plan, risk_reasons="x", own_request=True,
+                            own_request_text="again")  # fmt: skip
+    with pytest.raises(ValidationError, match="A return to Romania is planned for 2026-03-20"):
+        closure.case_close(actor=world.caseworker, case=case, code="returned")
+    with pytest.raises(PermissionDenied):
+        returns.return_plan(actor=world.police, case=case, **plan)
+
+
+def test_a_return_after_a_negative_decision_stays_voluntary(world: World, case: Case) -> None:
+    cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
+    cases.case_decide(actor=world.authority_member, case=case, kind="reasonable_grounds", outcome="negative",
+                      reasons="No indicator of exploitation", decided_on=date(2026, 3, 2))  # fmt: skip
+    made = returns.return_plan(actor=world.caseworker, case=case, country="RO", planned_on=date(2026, 3, 20),
+                               risk_level="low", receiving_organisation=world.ngo_b)  # fmt: skip
+    assert made.status == ReturnPlan.Status.PLANNED
+    returns.return_done(actor=world.caseworker, plan=made, done_on=date(2026, 3, 2), follow_up_on=date(2026, 6, 1))
+    returns.return_follow_up(actor=world.caseworker, plan=made, outcome="safe")
+    closure.case_close(actor=world.caseworker, case=case, code="returned")
+
+
+def test_the_pages_refuse_with_words_and_keep_others_out(
+    world: World, case: Case, staff: dict[str, Client], offers: dict[str, Offering]
+) -> None:
+    _referral(world, case)
+    url = f"/cases/{case.reference}/"
+    refused = staff["caseworker"].post(url + "close/", {"code": "goals_met"})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "1 referral is still open" in page
+    assert "override_reason" not in page
+    assert staff["outsider"].post(url + "close/", {"code": "goals_met"}).status_code == 404
+    assert staff["police"].post(url + "close/", {"code": "goals_met"}).status_code in (403, 404)
+    assert staff["provider"].post(url + "close/", {"code": "goals_met"}).status_code in (403, 404)
+    assert "override_reason" in staff["supervisor"].get(url).content.decode()
+    done = staff["supervisor"].post(url + "close/", {"code": "goals_met", "override_reason": OVERRIDE,
+                                                      "follow_up_on": "2026-04-01"})  # fmt: skip
+    assert done.status_code == 302
+    assert staff["caseworker"].post(url + "reopen/", {"code": "re_trafficked"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE
+    assert staff["outsider"].post(url + "reopen/", {"code": "re_trafficked"}).status_code == 404
+    arabic = staff["caseworker"].get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "الإغلاق والمتابعة والعودة" in arabic
+
+
+def test_the_api_closes_with_the_csrf_token_only(
+    world: World, case: Case, settings: pytest.FixtureRequest, api_client: dict[str, Client],
+    offers: dict[str, Offering],
+) -> None:  # fmt: skip
+    settings.LANTERN_REQUIRE_2FA = False  # type: ignore[attr-defined]
+    _referral(world, case)
+    api = f"/api/v1/cases/{case.reference}/"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.supervisor)
+    body = {"code": "goals_met", "override_reason": OVERRIDE}
+    assert browser.post(api + "close", body, content_type="application/json").status_code == 403
+    refused = api_client["caseworker"].post(api + "close", {"code": "goals_met"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "1 referral is still open" in refused.content.decode()
+    assert api_client["police"].post(api + "close", body, content_type="application/json").status_code in (403, 404)
+    assert api_client["outsider"].post(api + "close", body, content_type="application/json").status_code == 404
+    token = get_token(RequestFactory().get("/"))
+    browser.cookies["csrftoken"] = token
+    closed = browser.post(api + "close", body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["status"] == "Closed"
+    reopened = api_client["caseworker"].post(api + "reopen", {"code": "new_need"}, content_type="application/json")
+    assert reopened.status_code == 200
+    plan = {"country": "RO", "planned_on": "2026-03-20", "risk_level": "low", "receiving_name": "eLiberare",
+            "own_request": True, "own_request_text": "I want to go home"}  # fmt: skip
+    made = api_client["caseworker"].post(api + "returns", plan, content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert made.json()["status"] == "planned"
+
+
+def test_a_blocked_return_is_planned_again_when_the_border_opens(world: World, case: Case) -> None:
+    _border_closure("RO", date(2026, 3, 1))
+    made = returns.return_plan(actor=world.caseworker, case=case, country="RO", planned_on=date(2026, 3, 20),
+                               risk_level="low", receiving_name="eLiberare", own_request=True,
+                               own_request_text="I want to go home")  # fmt: skip
+    assert made.status == ReturnPlan.Status.BLOCKED
+    Measure.objects.update(ends_on=date(2026, 3, 10))
+    assert returns.returns_refresh(on=date(2026, 3, 11)) == {"blocked": 0, "unblocked": 1}
+    made.refresh_from_db()
+    assert made.status == ReturnPlan.Status.PLANNED
