@@ -488,6 +488,7 @@ def protect(
     audit_limit: int = AUDIT_LIMIT,
     audit_seconds: float = AUDIT_SECONDS,
     forced: np.ndarray | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Protection:
     """Primary and secondary suppression of a count table and its margins, audited when it is small enough.
     `forced` (the shape of the table with its margins) marks values to suppress whatever they are: the values this
@@ -507,7 +508,7 @@ def protect(
         if int(mask.sum()) > audit_limit:
             return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
         try:
-            pinned = pinned_values(extended, totals, mask, deadline=deadline, cleared=cleared)
+            pinned = pinned_values(extended, totals, mask, deadline=deadline, cleared=cleared, progress=progress)
         except _AuditTooLong:
             return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
         if pinned.size == 0:
