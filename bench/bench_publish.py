@@ -118,7 +118,7 @@ def main() -> None:
     if "--no-audit" not in sys.argv:
         # The audit of every suppressed value (decomposed linear programming), once: it takes minutes.
         start, cpu = time.perf_counter(), time.process_time()
-        audited = protect_table(records, BY, k=K, audit_seconds=AUDIT_SECONDS).protection
+        audited = protect_table(records, BY, k=K, audit_seconds=AUDIT_SECONDS, progress=print).protection
         assert audited is not None
         print(f"Lantern k = {K} with the audit: {time.perf_counter() - start:.1f} s "
               f"({time.process_time() - cpu:.1f} s of CPU); audited: {audited.audited}; suppressed "

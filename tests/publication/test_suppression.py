@@ -153,6 +153,59 @@ def test_the_block_programmes_of_a_large_group_agree_with_the_monolithic_audit(
     assert np.array_equal(first.mask, protect(counts, K).mask)
 
 
+@given(counts=tables(), k=st.sampled_from([3, 5, 11]))
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+def test_every_value_a_move_clears_ranges_over_a_person_by_linear_programming(counts: np.ndarray, k: int) -> None:
+    extended, totals, mask = pattern_of(counts, k)
+    cells = np.flatnonzero(mask.ravel())
+    cleared = np.zeros(cells.size, dtype=bool)
+    suppression._witnesses(extended, mask, cells, cleared, rounds=30)
+    _, low, high = feasible_ranges(extended, totals, mask)
+    assert (high[cleared] - low[cleared] >= 1 - 1e-6).all()
+
+
+def test_moves_clear_many_values_of_a_sparse_table() -> None:
+    counts = np.random.default_rng(4).poisson(3, size=(3, 3, 4, 5))
+    extended, totals, mask = pattern_of(counts)
+    cells = np.flatnonzero(mask.ravel())
+    cleared = np.zeros(cells.size, dtype=bool)
+    suppression._witnesses(extended, mask, cells, cleared)
+    assert cleared.mean() > 0.2
+    _, low, high = feasible_ranges(extended, totals, mask)
+    assert (high[cleared] - low[cleared] >= 1 - 1e-6).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 6])
+def test_the_single_value_programmes_agree_with_the_monolithic_audit(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No block programme (blocks larger than the group) and no move: every value of the group goes through the
+    # programme over its box, then what is left through the programmes over the whole group.
+    monkeypatch.setattr(suppression, "GROUP_VALUES", 1)
+    monkeypatch.setattr(suppression, "BLOCK_VALUES", 10**9)
+    monkeypatch.setattr(suppression, "WITNESS_ROUNDS", 0)
+    counts = np.random.default_rng(seed).poisson(4, size=(5, 3, 6))
+    extended, totals, mask = pattern_of(counts)
+    messages: list[str] = []
+    decomposed = pinned_values(extended, totals, mask, progress=messages.append)
+    monolithic = pinned_values(extended, totals, mask, decompose=False)
+    assert np.array_equal(np.sort(decomposed), np.sort(monolithic))
+    assert any("whole group" in message for message in messages)
+
+
+def test_a_value_that_can_be_worked_out_is_reported_by_every_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = np.array([[0, 40, 0], [20, 40, 30], [5, 40, 0]])
+    extended, totals, mask = pattern_of(counts)
+    cells, low, high = feasible_ranges(extended, totals, mask)
+    narrow = np.sort(cells[high - low < 1 - 1e-6])
+    assert narrow.size > 0
+    assert np.array_equal(np.sort(pinned_values(extended, totals, mask)), narrow)
+    monkeypatch.setattr(suppression, "GROUP_VALUES", 1)
+    monkeypatch.setattr(suppression, "BLOCK_VALUES", 2)
+    assert np.array_equal(np.sort(pinned_values(extended, totals, mask)), narrow)
+    assert np.array_equal(np.sort(pinned_values(extended, totals, mask, decompose=False)), narrow)
+
+
 def test_a_table_with_more_than_two_thousand_suppressed_values_is_audited() -> None:
     counts = np.random.default_rng(8).poisson(3, size=(4, 3, 6, 30))  # 2,160 cells, about 2,900 values hidden
     protection = protect(counts, K, audit_seconds=600)

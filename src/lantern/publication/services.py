@@ -207,7 +207,7 @@ def protect_table(
     say(f"counted {table.records:,} records into {table.cells:,} cells")
     if k is not None:
         try:
-            protection = protect(table.counts, k, audit_seconds=audit_seconds)
+            protection = protect(table.counts, k, audit_seconds=audit_seconds, progress=progress)
         except ProtectionFailed as exc:
             raise ValidationError({"by": str(exc)}) from None
         say(f"suppressed {protection.suppressed:,} values ({protection.secondary:,} to protect the others)")

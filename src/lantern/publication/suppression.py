@@ -19,9 +19,10 @@ reasonable time gets the pattern rule only, and its note says so.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ REPAIR_ROUNDS = 12
 GROUP_VALUES = 2_000  # a connected group of suppressed values up to this size is audited value by value
 BLOCK_VALUES = 15_000  # values in each block of the first pass over a larger group
 TOLERANCE = 1e-6
+WITNESS_ROUNDS = 12  # rounds of random search for moves that clear values before any linear programme
 AUDIT_NOT_DONE = "Audit: NOT DONE"  # how the note says so (the release page looks for it to warn as well)
 _PREFER_NON_ZERO = np.int64(1) << 40  # ranks an empty cell after every non-zero one
 _LAST_RESORT = np.int64(1) << 41  # an empty cell in an empty line: the margins pin it at 0, so it hides nothing
@@ -248,7 +250,14 @@ def _blocks(slices: np.ndarray, lines: np.ndarray, open_: np.ndarray, size: int)
 
 
 def _restricted(
-    a_eq: Any, truth: np.ndarray, coords: np.ndarray, lines: np.ndarray, cleared: np.ndarray, deadline: float
+    a_eq: Any,
+    truth: np.ndarray,
+    coords: np.ndarray,
+    lines: np.ndarray,
+    cleared: np.ndarray,
+    deadline: float,
+    progress: Callable[[str], None] | None = None,
+    passes: int = 2,
 ) -> None:
     """Clear values by linear programmes over blocks of the group, every value outside the block held at its true
     value: any solution is a table the attacker cannot rule out, so each value it moves by one person or more is
@@ -259,7 +268,9 @@ def _restricted(
     a_csc = a_eq.tocsc()
     size = BLOCK_VALUES
     axis = int(np.argmax(coords.max(axis=1)))  # slice along the dimension with the most categories
-    while size < truth.size and not cleared.all():
+    for _ in range(passes):
+        if size >= truth.size or cleared.all():
+            break
         before = int((~cleared).sum())
         for block in _blocks(coords[axis], lines[axis], ~cleared, size):
             if time.monotonic() > deadline:
@@ -274,8 +285,129 @@ def _restricted(
             status, _, point = _solve(objective, sub, sub @ truth[block])
             if status == 0 and point is not None:
                 cleared[block[_moved(point, truth[block])]] = True
+        if progress is not None:
+            progress(f"audit: block programmes of {size:,} values, {int((~cleared).sum()):,} values left")
         if int((~cleared).sum()) > before / 2:
             size *= 2
+
+
+def _witnesses(
+    extended: np.ndarray, mask: np.ndarray, cells: np.ndarray, cleared: np.ndarray, rounds: int | None = None
+) -> None:
+    """Clear values by moves, before any linear programme. A move adds +1 and -1 to suppressed values so that every
+    line still adds up; the simplest in a table with margins on every dimension is a box: on each dimension the
+    value's own index and a partner (two categories, signs + and -, or a category and the total, signs + and +),
+    its 2^d corners signed by the product of their dimensions' signs. When every corner is suppressed and every
+    corner it decreases holds at least one person, the true table plus the move is a table the attacker cannot
+    rule out, so every corner ranges over at least one person. Each round draws, for every value not yet cleared,
+    one partner per dimension among the suppressed values of its line along it (numpy, all values at once); a box
+    found clears its 2^d corners. Sound (a witness is a proof), never complete: what is left goes to the linear
+    programmes. `cells` are the flat indices of the suppressed values, in increasing order."""
+    shape = extended.shape
+    size = cells.size
+    rounds = WITNESS_ROUNDS if rounds is None else rounds
+    if size == 0 or any(extent < 2 for extent in shape):
+        return  # a dimension without a total has no line along it; the linear programmes handle such tables
+    flat_mask, flat_values = mask.ravel(), extended.ravel()
+    coords = np.array(np.unravel_index(cells, shape))
+    lines = _line_ids(coords, shape)
+    per_axis = []
+    for axis in range(len(shape)):
+        order = np.lexsort((coords[axis], lines[axis]))
+        sorted_lines = lines[axis][order]
+        start = np.searchsorted(sorted_lines, lines[axis], side="left")
+        count = np.searchsorted(sorted_lines, lines[axis], side="right") - start
+        rank = np.empty(size, dtype=np.int64)
+        rank[order] = np.arange(size) - start[order]
+        per_axis.append((coords[axis][order], start, count, rank))
+    strides = np.array([int(np.prod(shape[axis + 1 :])) for axis in range(len(shape))])[:, None]
+    top = np.array(shape)[:, None] - 1
+    corners = np.array(list(itertools.product((False, True), repeat=len(shape))))
+    rng = np.random.default_rng(20260302)  # the audit is reproducible
+    for _ in range(rounds):
+        todo = np.flatnonzero(~cleared)
+        if todo.size == 0:
+            return
+        possible = np.ones(todo.size, dtype=bool)
+        partner = np.empty((len(shape), todo.size), dtype=np.int64)
+        for axis, (positions, start, count, rank) in enumerate(per_axis):
+            others = count[todo] - 1  # the other suppressed values of the line
+            possible &= others >= 1
+            pick = (rng.random(todo.size) * np.maximum(others, 1)).astype(np.int64)
+            pick = np.where(pick >= rank[todo], pick + 1, pick)
+            partner[axis] = positions[start[todo] + np.minimum(pick, count[todo] - 1)]
+        todo, partner = todo[possible], partner[:, possible]
+        own = coords[:, todo]
+        axis_sign = np.where((own == top) | (partner == top), 1, -1)
+        suppressed = np.ones(todo.size, dtype=bool)
+        up = np.ones(todo.size, dtype=bool)  # the move with +1 on the value: every corner it decreases is >= 1
+        down = np.ones(todo.size, dtype=bool)  # the opposite move
+        flats = []
+        for corner in corners:
+            flat = (np.where(corner[:, None], partner, own) * strides).sum(axis=0)
+            sign = np.prod(np.where(corner[:, None], axis_sign, 1), axis=0)
+            value = flat_values[flat]
+            suppressed &= flat_mask[flat]
+            up &= (sign > 0) | (value >= 1)
+            down &= (sign < 0) | (value >= 1)
+            flats.append(flat)
+        found = suppressed & (up | down)
+        if found.any():
+            cleared[np.searchsorted(cells, np.concatenate([flat[found] for flat in flats]))] = True
+
+
+def _boxes(
+    a_eq: Any,
+    truth: np.ndarray,
+    group_cells: np.ndarray,
+    mask: np.ndarray,
+    cleared: np.ndarray,
+    deadline: float,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Clear what the block programmes left, one value at a time: a linear programme over the suppressed values
+    of the box its lines span (on every dimension, the categories whose value is suppressed on its line along it:
+    every box move through it lies there), every value outside held at its true value (a restriction only shrinks
+    what the attacker cannot rule out, so what it shows holds). It minimises or maximises the value, with small
+    random weights that push the other uncleared values too; each value it moves by one person or more is
+    cleared. Sound, never exact: what stays uncleared goes to `_exact`."""
+    shape = mask.shape
+    rng = np.random.default_rng(20260302)
+    a_csc = a_eq.tocsc()
+    coords = np.array(np.unravel_index(group_cells, shape))
+    waiting = np.flatnonzero(~cleared)
+    for done, position in enumerate(waiting):
+        if cleared[position]:
+            continue
+        if time.monotonic() > deadline:
+            raise _AuditTooLong
+        if progress is not None and done % 200 == 0:
+            progress(f"audit: single-value programmes {done:,} of {waiting.size:,}, {int((~cleared).sum()):,} left")
+        axes = []
+        for axis in range(len(shape)):
+            index: list[Any] = list(coords[:, position])
+            index[axis] = slice(None)
+            axes.append(np.flatnonzero(mask[tuple(index)]))
+        box = np.ix_(*axes)
+        inside = np.nonzero(mask[box])
+        flat = np.ravel_multi_index(tuple(axes[axis][inside[axis]] for axis in range(len(shape))), shape)
+        block = np.searchsorted(group_cells, flat)
+        block = block[(block < group_cells.size) & (group_cells[np.minimum(block, group_cells.size - 1)] == flat)]
+        block = np.unique(block)
+        sub = a_csc[:, block]
+        rows = np.unique(sub.indices)
+        sub = sub[rows]
+        values = truth[block]
+        weight = rng.uniform(0.001, 0.01, block.size) * ~cleared[block]
+        here = int(np.searchsorted(block, position))
+        for sign in (1.0, -1.0):
+            objective = np.where(values >= 1, weight, -weight)
+            objective[here] = sign
+            status, _, point = _solve(objective, sub, sub @ values)
+            if status == 0 and point is not None:
+                cleared[block[_moved(point, values)]] = True
+            if cleared[position]:
+                break
 
 
 def pinned_values(
@@ -286,18 +418,25 @@ def pinned_values(
     deadline: float = math.inf,
     cleared: np.ndarray | None = None,
     decompose: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> np.ndarray:
-    """The suppressed values (flat indices) whose feasible range is narrower than one person, one connected group
-    of suppressed values at a time (groups share no line, so each is a problem of its own). A group of up to
-    GROUP_VALUES values is decided value by value (`_exact`); a larger one first goes through `_restricted`, which
-    clears most of its values with a few programmes over blocks of it, and only what remains goes to `_exact`.
-    `cleared` (flat indices) are values already shown to range over a person under a smaller mask: suppressing
-    more only widens every range, so they stay cleared. `decompose=False` is the monolithic audit: every
-    suppressed value in one problem, value by value (what the tests compare the decomposed audit with)."""
+    """The suppressed values (flat indices) whose feasible range is narrower than one person. First the moves
+    (`_witnesses`, no linear programme), then one connected group of suppressed values at a time (groups share no
+    line, so each is a problem of its own). A group of up to GROUP_VALUES values is decided value by value
+    (`_exact`); a larger one first goes through `_restricted`, which clears most of its values with a few
+    programmes over blocks of it, then `_boxes`, a small programme around each value still left, and only what
+    remains goes to `_exact`. `cleared` (flat indices) are values already shown to range over a person under a
+    smaller mask: suppressing more only widens every range, so they stay cleared. `decompose=False` is the
+    monolithic audit: every suppressed value in one problem, value by value, no moves (what the tests compare the
+    decomposed audit with). `progress` is told how far the audit is (the command prints it)."""
     cells, values, matrix, right, component = _system(extended, totals, mask)
     if not decompose:
         component = np.zeros(cells.size, dtype=np.int64)
     known = np.isin(cells, cleared) if cleared is not None else np.zeros(cells.size, dtype=bool)
+    if decompose and totals and all(totals):
+        _witnesses(extended, mask, cells, known)
+        if progress is not None:
+            progress(f"audit: {int(known.sum()):,} of {cells.size:,} values cleared by moves")
     coords = np.array(np.unravel_index(cells, extended.shape)) if cells.size else np.zeros((0, 0), dtype=np.int64)
     pinned = []
     for members, a_eq, b_eq in _groups(matrix, right, component):
@@ -307,7 +446,10 @@ def pinned_values(
             continue
         if decompose and members.size > GROUP_VALUES:
             lines = _line_ids(coords[:, members], extended.shape)
-            _restricted(a_eq, truth, coords[:, members], lines, done, deadline)
+            _restricted(a_eq, truth, coords[:, members], lines, done, deadline, progress)
+            _boxes(a_eq, truth, cells[members], mask, done, deadline, progress)
+            if progress is not None:
+                progress(f"audit: {int((~done).sum()):,} values left for the programmes over the whole group")
         pinned.append(cells[members[_exact(a_eq, b_eq, truth, done, deadline)]])
     return np.concatenate(pinned) if pinned else np.zeros(0, dtype=np.int64)
 
@@ -346,6 +488,7 @@ def protect(
     audit_limit: int = AUDIT_LIMIT,
     audit_seconds: float = AUDIT_SECONDS,
     forced: np.ndarray | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Protection:
     """Primary and secondary suppression of a count table and its margins, audited when it is small enough.
     `forced` (the shape of the table with its margins) marks values to suppress whatever they are: the values this
@@ -365,7 +508,7 @@ def protect(
         if int(mask.sum()) > audit_limit:
             return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
         try:
-            pinned = pinned_values(extended, totals, mask, deadline=deadline, cleared=cleared)
+            pinned = pinned_values(extended, totals, mask, deadline=deadline, cleared=cleared, progress=progress)
         except _AuditTooLong:
             return Protection(extended, totals, mask, primary, audited=False, rounds=rounds)
         if pinned.size == 0:
