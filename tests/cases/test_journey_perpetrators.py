@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import translation
 
-from lantern.cases import journey
+from lantern.cases import closure, journey
 from lantern.cases import services as cases
 from lantern.cases.models import Case, JourneyEvent, Perpetrator
 from lantern.core.models import AuditEvent
@@ -98,7 +98,9 @@ def test_only_those_who_hold_the_case_record_the_journey(world: World, case: Cas
 
 
 def test_a_closed_case_takes_no_new_step(world: World, case: Case) -> None:
-    cases.case_close(actor=world.caseworker, case=case, reason="Went home.")
+    closure.case_close(
+        actor=world.supervisor, case=case, reason="Went home.", override_reason="She left the programme."
+    )
     with pytest.raises(ValidationError):
         _step(world, case)
 

@@ -13,8 +13,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from lantern.cases import closure, plans
 from lantern.cases import demo as cases_demo
-from lantern.cases import plans
 from lantern.cases import services as cases
 from lantern.cases.models import AssistancePlan, Case, MediatorAssignment, PlanAction, ServiceDeclined, TimelineEntry
 from lantern.cases.validation import PersonData
@@ -125,7 +125,9 @@ def test_only_those_holding_the_case_write_its_plan(world: World, case: Case) ->
 
 
 def test_a_closed_case_takes_no_plan(world: World, case: Case) -> None:
-    cases.case_close(actor=world.caseworker, case=case, reason="Moved abroad")
+    closure.case_close(
+        actor=world.supervisor, case=case, reason="Moved abroad", override_reason="She left the programme."
+    )
     with pytest.raises(ValidationError):
         plans.plan_write(actor=world.caseworker, case=case, objectives="Too late.")
     assert not AssistancePlan.objects.exists()

@@ -451,7 +451,12 @@ def plan_record(user: User, case: Case, *, today: date | None = None) -> PlanRec
         return None
     today = today or timezone.localdate()
     plan = AssistancePlan.objects.filter(case=case).first()
-    risk = case.assessments.filter(kind=Assessment.Kind.RISK).order_by("-assessed_at", "-pk").first()
+    risk = (
+        case.assessments.filter(kind=Assessment.Kind.RISK)
+        .select_related("assessed_by")
+        .order_by("-assessed_at", "-pk")
+        .first()
+    )
     return PlanRecord(
         plan=plan,
         actions=list(plan.actions.all()) if plan else [],
