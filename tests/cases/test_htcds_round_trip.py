@@ -421,6 +421,15 @@ def test_a_wrong_step_or_perpetrator_is_named_by_its_column_and_nothing_is_impor
     assert not Case.objects.exists()
 
 
+def test_a_step_or_perpetrator_numbered_past_the_limit_is_reported_not_dropped(world: World, tmp_path: Path) -> None:
+    rows = [_generated_rows(world)[0] | _journey_cells(0)]
+    rows[0] |= {"per_RoleInProcess_100": "Exploiter", "hte_Country_0": "RO"}
+    report = _errors(_write(tmp_path / "cases.csv", rows), world)
+    assert "per_RoleInProcess_100" in report and "numbered from 1 to 50" in report
+    assert "hte_Country_0" in report
+    assert not Case.objects.exists()
+
+
 def test_ctdc_takes_the_recruiters_relationship_when_the_case_has_none(world: World, case: Case) -> None:
     from lantern.cases import journey
 

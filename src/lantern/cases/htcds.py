@@ -37,6 +37,7 @@ from lantern.cases.models import (
 )
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import (
+    JOURNEY_LIMIT,
     ContextData,
     PersonData,
     age_on,
@@ -171,7 +172,7 @@ PERPETRATOR_COLUMNS: dict[str, tuple[str, str]] = {
     "per_lt_AgeRange": ("age_band", "text"),
     "per_lt_Relationship": ("relationship", "text"),
 }
-GROUP_COLUMN = re.compile(r"^((?:hte|per)_\w+?)_(\d{1,2})$")
+GROUP_COLUMN = re.compile(r"^((?:hte|per)_\w+?)_(\d+)$")
 # Columns Lantern's exports wrote before they had HTCDS's own: still read.
 ALIASES = {"lt_RecruitmentRegion": "vic_LocationOfRecruitment", "lt_ExploitationRegion": "vic_LocationOfExploitation"}
 EXPORT_ONLY = ["lt_Reference", "lt_Stage"]
@@ -466,6 +467,10 @@ def _grouped(column: str) -> bool:
     return base != column and (base in EVENT_COLUMNS or base in PERPETRATOR_COLUMNS)
 
 
+def _group_number_error() -> str:
+    return f"Steps and perpetrators are numbered from 1 to {JOURNEY_LIMIT}."
+
+
 def _parse_groups(number: int, header: list[str], cells: list[str], errors: list[RowError]) -> tuple[list, list]:
     """The steps of the journey and the perpetrators of a row, in the order of their numbers (a number with no
     value in any of its columns is no step), each checked as the case page checks it."""
@@ -478,6 +483,9 @@ def _parse_groups(number: int, header: list[str], cells: list[str], errors: list
         base, index = match.group(1), int(match.group(2))
         table = EVENT_COLUMNS if base.startswith("hte_") else PERPETRATOR_COLUMNS
         if base not in table:
+            continue
+        if not 1 <= index <= JOURNEY_LIMIT:  # never dropped in silence: a 100th perpetrator is a mistake to report
+            errors.append(RowError(number, column, raw, _group_number_error()))
             continue
         name, kind = table[base]
         try:
