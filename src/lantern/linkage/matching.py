@@ -4,10 +4,12 @@ bit vectors (numpy uint8 matrices) only.
 - Layout: an encoding is segments (`SEGMENTS`: names; birth date, gender and citizenship; other columns), each a
   Bloom filter of its own, so that a field missing on one side (an empty segment) is left out, not counted as a
   disagreement.
-- Blocking: Hamming LSH on the bit vectors, in two groups of bands: the name and birth segments, and the other
-  columns. Each band keys the records by `k` bits it samples; records of two sources sharing a key become candidate
-  pairs. `k` is set from the sizes so that chance collisions stay near a few per record, and the number of bands so
-  that a pair agreeing on `MATCH_AGREEMENT` of a group's bits is missed with probability under `MISS_PROBABILITY`.
+- Blocking: exact keys on the name segment and on the birth segment (most true pairs agree exactly on one), then
+  Hamming LSH on the bit vectors, in two groups of bands: the name and birth segments, and the other columns. The
+  keys and bands can be shared among worker processes (`workers`), with the same candidates as in one. Each band
+  keys the records by `k` bits it samples; records of two sources sharing a key become candidate pairs. `k` is set
+  from the sizes so that chance collisions stay near a few per record, and the number of bands so that a pair
+  agreeing on `MATCH_AGREEMENT` of a group's bits is missed with probability under `MISS_PROBABILITY`.
   Pairs are kept only above a floor from the chance-score tail, so memory stays bounded at any size.
 - Comparison: the Dice coefficient of each segment, with numpy's popcount (`np.bitwise_count`) on 64-bit words,
   cut into agreement levels.
