@@ -9,6 +9,8 @@ this process, with hardening on and the threshold chosen without the truth.
     .venv/bin/python bench/bench_linkage.py               # FEBRL4 and the harder copy
     .venv/bin/python bench/bench_linkage.py --million     # also 1,000,000 x 1,000,000 generated records (heavy)
     .venv/bin/python bench/bench_linkage.py --scale 100000,300000 --only-scale   # generated populations only
+    .venv/bin/python bench/bench_linkage.py --anchor-dice 0.8   # the anchors at Dice 0.8 only (0.7 takes minutes)
+    .venv/bin/python bench/bench_linkage.py --workers 2          # Lantern's blocking in 2 processes
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from lantern.linkage.matching import Source
+    from lantern.linkage.matching import PairLinks, Source
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-anchors"
@@ -85,13 +87,13 @@ def lantern_febrl(folder: Path, other: str) -> dict[str, float]:
             "true_distinct": len(a) + len(b) - len(truth)}  # fmt: skip
 
 
-def blocking_loss(a: Source, b: Source, truth: list[tuple[int, int]]) -> float:
+def blocking_loss(a: Source, b: Source, truth: list[tuple[int, int]], found: PairLinks | None = None) -> float:
     """The share of the reachable true pairs (weight at least the threshold) that blocking never proposed."""
     import numpy as np
 
     from lantern.linkage import matching
 
-    found = matching.score_pairs(a, b)
+    found = found or matching.score_pairs(a, b)
     ta, tb = np.array([x for x, _ in truth], dtype=np.int64), np.array([y for _, y in truth], dtype=np.int64)
     pa, pb = matching.prepare(a.bits), matching.prepare(b.bits)
     weight = found.model.weight(matching.levels(matching.segment_dice(pa, pb, ta, tb)))
@@ -100,7 +102,15 @@ def blocking_loss(a: Source, b: Source, truth: list[tuple[int, int]]) -> float:
     return len(reachable - proposed) / max(len(reachable), 1)
 
 
-def million(n: int) -> dict[str, float]:
+def cpu_time() -> float:
+    """Processor time of this process and of the worker processes it has waited for."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def million(n: int, workers: int) -> dict[str, float]:
     import resource
 
     from lantern.linkage import encoding, matching
@@ -108,35 +118,41 @@ def million(n: int) -> dict[str, float]:
 
     def say(what: str, since: float, cpu: float) -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
         print(f"  {n:,} x {n:,}: {what} in {time.perf_counter() - since:.1f} s "
-              f"({time.process_time() - cpu:.1f} s of processor), peak memory {rss} MB", flush=True)  # fmt: skip
+              f"({cpu_time() - cpu:.1f} s of processor), peak memory {rss} MB "
+              f"(a worker: {rss_children} MB), load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), cpu_time()
     (a, b), truth = population(sizes=[n, n], overlap=0.5, error_rate=0.1, seed=2026)
     generate_s = time.perf_counter() - started
     say("generated", started, cpu)
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), cpu_time()
     encoder = encoding.Encoder(encoding.Keys.from_secret(b"bench-secret-" * 3))
     ia, xa = encoder.encode(a)
     ib, xb = encoder.encode(b)
-    encode_s, encode_cpu = time.perf_counter() - started, time.process_time() - cpu
+    encode_s, encode_cpu = time.perf_counter() - started, cpu_time() - cpu
     say("encoded", started, cpu)
     del a, b
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), cpu_time()
     source_a, source_b = matching.Source("a", ia, xa), matching.Source("b", ib, xb)
-    links, estimate = matching.link_two(source_a, source_b)
-    match_s, match_cpu = time.perf_counter() - started, time.process_time() - cpu
+    found = matching.score_pairs(source_a, source_b, workers=workers)
+    links, estimate = matching.link_scored(found, len(ia) + len(ib))
+    match_s, match_cpu = time.perf_counter() - started, cpu_time() - cpu
     say("linked", started, cpu)
     first = {truth.person_of[rid]: i for i, rid in enumerate(ia)}
     pairs = sorted({(first[truth.person_of[rid]], j) for j, rid in enumerate(ib) if truth.person_of[rid] in first})
     p, r, f = f1(set(zip(links.a.tolist(), links.b.tolist(), strict=True)), set(pairs))
-    lost = blocking_loss(source_a, source_b, pairs) if n <= 300_000 else float("nan")
+    lost = blocking_loss(source_a, source_b, pairs, found)
     return {"generate_s": round(generate_s, 1), "encode_s": round(encode_s, 1), "encode_cpu_s": round(encode_cpu, 1),
-            "match_s": round(match_s, 1), "match_cpu_s": round(match_cpu, 1), "precision": round(p, 4),
+            "match_s": round(match_s, 1), "match_cpu_s": round(match_cpu, 1), "workers": workers,
+            "ideal_wall_s": round(encode_cpu + match_cpu / max(workers, 1), 1), "precision": round(p, 4),
             "recall": round(r, 4), "f1": round(f, 4), "blocking_recall_lost": round(lost, 4),
             "distinct": estimate.distinct, "low": estimate.low, "high": estimate.high,
             "true_distinct": 2 * n - len(pairs), "threshold": round(estimate.threshold.value, 4),
-            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}  # fmt: skip
+            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "worker_peak_memory_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+            "load_average": round(os.getloadavg()[0], 1)}  # fmt: skip
 
 
 def main() -> None:
@@ -149,14 +165,16 @@ def main() -> None:
     sizes = [int(x) for x in sys.argv[sys.argv.index("--scale") + 1].split(",")] if "--scale" in sys.argv else []
     if "--million" in sys.argv:
         sizes.append(1_000_000)
+    workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
     if "--only-scale" in sys.argv:
         for n in sizes:
-            print(f"{n:,} x {n:,}:", json.dumps(million(n)), flush=True)
+            print(f"{n:,} x {n:,}:", json.dumps(million(n, workers)), flush=True)
         return
     folder = Path(tempfile.mkdtemp(prefix="lantern-linkage-"))
     python = anchors_venv()
     started = time.perf_counter()
-    out = subprocess.run([str(python), str(HERE / "_linkage_anchors.py"), str(folder)], check=True,  # noqa: S603
+    dice = sys.argv[sys.argv.index("--anchor-dice") + 1] if "--anchor-dice" in sys.argv else "0.7,0.8"
+    out = subprocess.run([str(python), str(HERE / "_linkage_anchors.py"), str(folder), dice], check=True,  # noqa: S603
                          capture_output=True, text=True)  # fmt: skip
     anchors = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"anchors (clkhash {anchors['versions']['clkhash']}, anonlink {anchors['versions']['anonlink']}) "
@@ -166,13 +184,13 @@ def main() -> None:
         theirs = anchors[name]
         print(f"{name}: Lantern {json.dumps(ours)}")
         print(f"{name}: clkhash+anonlink {json.dumps(theirs)}")
-        for t in ("0.7", "0.8"):
+        for t in dice.split(","):
             total = theirs["encode_s"] + theirs[f"at_{t}"]["match_s"]
             print(
                 f"  encode+match ratio Lantern / anchor at Dice {t}: {(ours['encode_s'] + ours['match_s']) / total:.2f}"
             )
     for n in sizes:
-        print(f"{n:,} x {n:,}:", json.dumps(million(n)), flush=True)
+        print(f"{n:,} x {n:,}:", json.dumps(million(n, workers)), flush=True)
 
 
 if __name__ == "__main__":

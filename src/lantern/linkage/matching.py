@@ -4,10 +4,12 @@ bit vectors (numpy uint8 matrices) only.
 - Layout: an encoding is segments (`SEGMENTS`: names; birth date, gender and citizenship; other columns), each a
   Bloom filter of its own, so that a field missing on one side (an empty segment) is left out, not counted as a
   disagreement.
-- Blocking: Hamming LSH on the bit vectors, in two groups of bands: the name and birth segments, and the other
-  columns. Each band keys the records by `k` bits it samples; records of two sources sharing a key become candidate
-  pairs. `k` is set from the sizes so that chance collisions stay near a few per record, and the number of bands so
-  that a pair agreeing on `MATCH_AGREEMENT` of a group's bits is missed with probability under `MISS_PROBABILITY`.
+- Blocking: exact keys on the name segment and on the birth segment (most true pairs agree exactly on one), then
+  Hamming LSH on the bit vectors, in two groups of bands: the name and birth segments, and the other columns. The
+  keys and bands can be shared among worker processes (`workers`), with the same candidates as in one. Each band
+  keys the records by `k` bits it samples; records of two sources sharing a key become candidate pairs. `k` is set
+  from the sizes so that chance collisions stay near a few per record, and the number of bands so that a pair
+  agreeing on `MATCH_AGREEMENT` of a group's bits is missed with probability under `MISS_PROBABILITY`.
   Pairs are kept only above a floor from the chance-score tail, so memory stays bounded at any size.
 - Comparison: the Dice coefficient of each segment, with numpy's popcount (`np.bitwise_count`) on 64-bit words,
   cut into agreement levels.
@@ -30,7 +32,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 
@@ -42,15 +46,21 @@ _STARTS = np.cumsum([0] + [bits // 64 for _, bits in SEGMENTS])[:-1]
 # The segments' weights before the data has spoken (the first pass only picks the likely matches the Fellegi-Sunter
 # weights are then estimated from).
 PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
-MATCH_AGREEMENT = 0.8  # per-bit agreement, on a band group's bits, of the weakest pairs blocking should find
-MISS_PROBABILITY = 0.002
+# Blocking: a pair agreeing exactly on the name segment, or on the birth segment (date, gender, citizenship), is
+# always proposed (`EXACT_SEGMENTS`, one key each: cheap, and most true pairs are there). The LSH bands are for the
+# rest, pairs with an error in both; they are set to find a pair agreeing on MATCH_AGREEMENT of a group's bits with
+# probability 1 - MISS_PROBABILITY (docs/linkage.md: measured on FEBRL4, its harder copy and generated populations).
+EXACT_SEGMENTS = (0, 1)
+EXACT_BLOCK_LIMIT = 10_000  # a key shared by more pairs than this (a very common name) is left to the LSH bands
+MATCH_AGREEMENT = 0.85  # per-bit agreement, on a band group's bits, of the weakest pairs the bands should find
+MISS_PROBABILITY = 0.01
 CHANCE_CANDIDATES_PER_RECORD = 2.0
 MAX_BANDS = 400
 # Candidate pairs kept between bands: those above the score that this many pairs of different people a record are
 # expected to reach (from the chance-score tail). It bounds memory at any size, far below any threshold.
 CANDIDATES_PER_RECORD = 1.0
 BANDS_PER_BATCH = 8  # bands whose pairs are pooled, duplicates removed, before they are scored
-DEFAULT_CHUNK = 500_000
+DEFAULT_CHUNK = 65_536  # pairs scored at a time: arrays small enough to be reused, not mapped and faulted in anew
 RANDOM_PAIRS = 200_000
 TAIL_SHARE = 0.01
 TAIL_TRIM = 0.0005
@@ -120,11 +130,13 @@ def prepare(bits: np.ndarray) -> Prepared:
 
 def segment_dice(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """(pairs, segments) Dice coefficients; NaN where a segment is empty on either side (the field is missing)."""
-    inter = np.add.reduceat(np.bitwise_count(a.words[ia] & b.words[ib]), _STARTS, axis=1, dtype=np.int32)
-    total = a.counts[ia] + b.counts[ib]
-    dice = 2.0 * inter / np.maximum(total, 1)
-    dice[(a.counts[ia] == 0) | (b.counts[ib] == 0)] = np.nan
-    return dice.astype(np.float32)
+    both = a.words[ia]
+    both &= b.words[ib]
+    inter = np.add.reduceat(np.bitwise_count(both), _STARTS, axis=1, dtype=np.int32)
+    count_a, count_b = a.counts[ia], b.counts[ib]
+    dice = (2.0 * inter.astype(np.float32)) / np.maximum(count_a + count_b, 1).astype(np.float32)
+    dice[(count_a == 0) | (count_b == 0)] = np.nan
+    return dice
 
 
 def combine(dice: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -185,17 +197,33 @@ def _nonmatch_agreement(a: np.ndarray, b: np.ndarray, bits: tuple[int, int], rng
     return float(np.median(1.0 - differing / ((hi - lo) * 8)))
 
 
-def _band_pairs(key_a: np.ndarray, key_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _band_pairs(key_a: np.ndarray, key_b: np.ndarray, limit: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of records of a and b sharing a key; with `limit`, keys shared by more pairs than that are left out."""
     order = np.argsort(key_a, kind="stable")
     sorted_a = key_a[order]
     left = np.searchsorted(sorted_a, key_b, "left")
     counts = np.searchsorted(sorted_a, key_b, "right") - left
+    if limit:
+        _, inverse, per_key = np.unique(key_b, return_inverse=True, return_counts=True)
+        counts[counts * per_key[inverse.ravel()] > limit] = 0
     total = int(counts.sum())
     if not total:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     ib = np.repeat(np.arange(len(key_b), dtype=np.int64), counts)
     within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
     return order[np.repeat(left, counts) + within].astype(np.int64), ib
+
+
+def segment_keys(words: np.ndarray, segment: int) -> np.ndarray:
+    """A 64-bit hash of each record's bits in one segment: equal segments, equal keys (a collision between unequal
+    ones only adds a candidate, which is scored like any other)."""
+    start = int(_STARTS[segment])
+    key = np.zeros(len(words), dtype=np.uint64)
+    for word in range(start, start + SEGMENTS[segment][1] // 64):
+        key ^= words[:, word]
+        key *= np.uint64(0x9E3779B97F4A7C15)
+        key ^= key >> np.uint64(29)
+    return key
 
 
 @dataclass(frozen=True)
@@ -220,18 +248,96 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
+@dataclass(frozen=True)
+class _Band:
+    """One unit of blocking work: an exact key on a segment (`positions` empty), or an LSH band's bit positions."""
+
+    group: int  # index into the plan's record subsets
+    segment: int
+    positions: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every band needs, made once; worker processes inherit it (fork) instead of receiving copies."""
+
+    a: Prepared
+    b: Prepared
+    # per group: the records of a and of b taking part, and their packed bits (copied once when a subset)
+    subsets: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
+    floors: Floors
+    weights: np.ndarray
+
+
+_PLAN: _Plan | None = None  # the plan of the running `candidates`, read by its worker processes
+
+
+def _keys(plan: _Plan, band: _Band, side: int) -> np.ndarray:
+    subset = plan.subsets[band.group]
+    if not len(band.positions):
+        words, rows = (plan.a, plan.b)[side].words, subset[side]
+        return segment_keys(words if len(rows) == len(words) else words[rows], band.segment)
+    return band_keys(subset[2 + side], band.positions)
+
+
+def _run_bands(plan: _Plan, bands: Sequence[_Band]) -> np.ndarray:
+    """The pairs (as a * len(b) + b, sorted, distinct) that some of `bands` proposes and that reach the floors."""
+    n_b = np.int64(len(plan.b))
+    kept: list[np.ndarray] = []
+    raw: list[np.ndarray] = []
+    for n, band in enumerate(bands):
+        in_a, in_b = plan.subsets[band.group][:2]
+        limit = 0 if len(band.positions) else EXACT_BLOCK_LIMIT
+        ia, ib = _band_pairs(_keys(plan, band, 0), _keys(plan, band, 1), limit)
+        raw.append(in_a[ia] * n_b + in_b[ib])
+        if len(raw) >= BANDS_PER_BATCH or n == len(bands) - 1:
+            # A pair that several bands find is scored once.
+            batch = _distinct(np.concatenate(raw))
+            raw = []
+            for start in range(0, len(batch), DEFAULT_CHUNK):
+                chunk = batch[start : start + DEFAULT_CHUNK]
+                xa, xb = chunk // n_b, chunk % n_b
+                kept.append(chunk[_keep(segment_dice(plan.a, plan.b, xa, xb), plan.floors, plan.weights)])
+            kept = [_distinct(np.concatenate(kept))] if kept else []
+    return kept[0] if kept else np.zeros(0, dtype=np.int64)
+
+
+_SHARES: list[list[_Band]] = []  # the bands of each worker process, likewise
+
+
+def _run_share(share: int) -> np.ndarray:
+    """A worker process's share of the bands (every `workers`-th one, from `share`)."""
+    if _PLAN is None:
+        raise RuntimeError("no blocking plan: workers are started by `candidates` only")
+    return _run_bands(_PLAN, _SHARES[share])
+
+
 def candidates(
-    a: Source, b: Source, *, floors: Floors, weights: np.ndarray = PRIOR_WEIGHTS, seed: int = 0
+    a: Source,
+    b: Source,
+    *,
+    floors: Floors,
+    weights: np.ndarray = PRIOR_WEIGHTS,
+    seed: int = 0,
+    workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs from LSH blocking, keeping those that reach the floors. Records with nothing in a group's
-    bits (no address given) take no part in its bands."""
+    """Candidate pairs from blocking (exact keys on the name and birth segments, then LSH bands), keeping those that
+    reach the floors. Records with nothing in a group's bits (no address given) take no part in its bands. With
+    `workers` > 1 the bands are shared among that many processes; the pairs are the same as with one."""
+    global _PLAN, _SHARES  # handed to the forked workers
     empty = np.zeros(0, dtype=np.int64)
     if not len(a.ids) or not len(b.ids):
         return empty, empty
     rng = np.random.default_rng(seed)
     pa, pb = prepare(a.bits), prepare(b.bits)
-    kept: list[np.ndarray] = []
-    n_b = np.int64(len(b.ids))
+    subsets: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    bands: list[_Band] = []
+    for segment in EXACT_SEGMENTS:
+        in_a = np.flatnonzero(pa.counts[:, segment] > 0)
+        in_b = np.flatnonzero(pb.counts[:, segment] > 0)
+        if len(in_a) and len(in_b):
+            subsets.append((in_a, in_b, a.bits[:0], b.bits[:0]))
+            bands.append(_Band(len(subsets) - 1, segment, np.zeros(0, dtype=np.int64)))
     for first, last in BAND_GROUPS:
         in_a = np.flatnonzero(pa.counts[:, first:last].sum(axis=1) > 0)
         in_b = np.flatnonzero(pb.counts[:, first:last].sum(axis=1) > 0)
@@ -241,22 +347,24 @@ def candidates(
         bits_a = a.bits[in_a] if len(in_a) < len(a.ids) else a.bits
         bits_b = b.bits[in_b] if len(in_b) < len(b.ids) else b.bits
         agreement = _nonmatch_agreement(bits_a, bits_b, bits, rng)
-        k, bands = lsh_parameters(len(in_a), len(in_b), bits[1] - bits[0], agreement)
-        raw: list[np.ndarray] = []
-        for band in range(bands):
+        k, count = lsh_parameters(len(in_a), len(in_b), bits[1] - bits[0], agreement)
+        subsets.append((in_a, in_b, bits_a, bits_b))
+        for _ in range(count):
             positions = rng.choice(np.arange(bits[0], bits[1]), size=k, replace=False).astype(np.int64)
-            ia, ib = _band_pairs(band_keys(bits_a, positions), band_keys(bits_b, positions))
-            raw.append(in_a[ia] * n_b + in_b[ib])
-            if len(raw) >= BANDS_PER_BATCH or band == bands - 1:
-                # A pair that several bands find is scored once.
-                batch = _distinct(np.concatenate(raw))
-                raw = []
-                for start in range(0, len(batch), DEFAULT_CHUNK):
-                    chunk = batch[start : start + DEFAULT_CHUNK]
-                    xa, xb = chunk // n_b, chunk % n_b
-                    kept.append(chunk[_keep(segment_dice(pa, pb, xa, xb), floors, weights)])
-                kept = [_distinct(np.concatenate(kept))] if kept else []
-    pair = _distinct(np.concatenate(kept)) if kept else empty
+            bands.append(_Band(len(subsets) - 1, first, positions))
+    plan = _Plan(pa, pb, tuple(subsets), floors, weights)
+    workers = max(1, min(workers, len(bands)))
+    if workers == 1:
+        pair = _run_bands(plan, bands)
+    else:
+        _PLAN, _SHARES = plan, [bands[share::workers] for share in range(workers)]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                found = list(pool.map(_run_share, range(workers)))
+        finally:
+            _PLAN, _SHARES = None, []
+        pair = _distinct(np.concatenate(found))
+    n_b = np.int64(len(b.ids))
     return pair // n_b, pair % n_b
 
 
@@ -304,6 +412,7 @@ M_SMOOTHING = 0.05  # m is mixed with this share of a uniform distribution: no l
 REFITS = 2  # the likely matches are chosen again with the fitted weights, and m estimated again
 INTERVAL_BUDGETS = (10.0, 0.1)  # the interval: the counts with the false-link budget multiplied by these
 UNLINKED_ROUNDS = 10
+GREEDY_ROUND_MIN = 64  # pairs a round of the one-to-one assignment must take to go on (else pair by pair)
 MIN_UNLINKED_SHARE = 0.01  # at least this share of each source is taken to lack a counterpart
 
 
@@ -420,7 +529,7 @@ def _segment_floor(dice: np.ndarray, n_a: int, n_b: int) -> float:
     return tail_of(present, n_a, n_b).bound(CANDIDATES_PER_RECORD / share, n_a + n_b)
 
 
-def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
+def score_pairs(a: Source, b: Source, *, seed: int = 0, workers: int = 1) -> PairLinks:
     """Blocking, the Fellegi-Sunter weights estimated from the data, and the threshold, without ground truth."""
     pa, pb = prepare(a.bits), prepare(b.bits)
     ra, rb = random_pairs(len(pa), len(pb), seed=seed)
@@ -431,7 +540,7 @@ def score_pairs(a: Source, b: Source, *, seed: int = 0) -> PairLinks:
         prior_tail.bound(CANDIDATES_PER_RECORD, records),
         tuple(_segment_floor(dice_random[:, f], len(pa), len(pb)) for f in range(BLOCKING_SEGMENTS, len(SEGMENTS))),
     )
-    ia, ib = candidates(a, b, floors=floors, seed=seed)
+    ia, ib = candidates(a, b, floors=floors, seed=seed, workers=workers)
     lv = levels(segment_dice(pa, pb, ia, ib))
     u = _frequencies(levels(dice_random), PRIOR_U, PRIOR_PAIRS["u"])
     pairs, allowed = float(len(pa)) * float(len(pb)), FALSE_LINKS_PER_RECORD * records
@@ -480,32 +589,55 @@ def to_weight(score: float) -> float:
 
 
 def one_to_one(ia: np.ndarray, ib: np.ndarray, s: np.ndarray, threshold: float) -> Links:
-    """Greedy assignment by decreasing score: each record is linked at most once."""
+    """Greedy assignment by decreasing score: each record is linked at most once. Greedy takes every pair that is
+    the first left for both its records, so those are taken together, round after round (a few rounds in practice);
+    when a round takes few, the rest goes pair by pair, as greedy would."""
     above = np.flatnonzero(s >= threshold)
     order = above[np.argsort(-s[above], kind="stable")]
+    live = np.arange(len(order))  # positions in `order` still free
+    taken: list[np.ndarray] = []
+    while len(live) > GREEDY_ROUND_MIN:
+        xa, xb = ia[order[live]], ib[order[live]]
+        first = np.zeros(len(live), dtype=bool)
+        first[np.unique(xa, return_index=True)[1]] = True
+        first_b = np.zeros(len(live), dtype=bool)
+        first_b[np.unique(xb, return_index=True)[1]] = True
+        first &= first_b
+        taken.append(live[first])
+        live = live[~(np.isin(xa, xa[first]) | np.isin(xb, xb[first]))]
+        if first.sum() < GREEDY_ROUND_MIN:
+            break
     used_a: set[int] = set()
     used_b: set[int] = set()
-    chosen = []
-    for i in order.tolist():
-        x, y = int(ia[i]), int(ib[i])
+    if taken:
+        done = np.concatenate(taken)
+        used_a, used_b = set(ia[order[done]].tolist()), set(ib[order[done]].tolist())
+    rest = []
+    for position in live.tolist():
+        x, y = int(ia[order[position]]), int(ib[order[position]])
         if x in used_a or y in used_b:
             continue
         used_a.add(x)
         used_b.add(y)
-        chosen.append(i)
-    picked = np.array(chosen, dtype=np.int64)
+        rest.append(position)
+    picked = order[np.sort(np.concatenate([*taken, np.array(rest, dtype=np.int64)]))]
     return Links(ia[picked], ib[picked], s[picked])
 
 
-def link_two(a: Source, b: Source, *, threshold: float | None = None) -> tuple[Links, Estimate]:
-    """One-to-one links between two sources; `threshold` is a score (see `to_score`) when given."""
+def link_two(a: Source, b: Source, *, threshold: float | None = None, workers: int = 1) -> tuple[Links, Estimate]:
+    """One-to-one links between two sources; `threshold` is a score (see `to_score`) when given; the blocking
+    runs in `workers` processes."""
     records = len(a.ids) + len(b.ids)
     if not len(a.ids) or not len(b.ids):
         empty = np.zeros(0, dtype=np.int64)
         how = "em" if threshold is None else "given"
         estimate = Estimate(records, records, records, records, Threshold(threshold or 0.5, how))
         return Links(empty, empty, np.zeros(0, dtype=np.float32)), estimate
-    pairs = score_pairs(a, b)
+    return link_scored(score_pairs(a, b, workers=workers), records, threshold=threshold)
+
+
+def link_scored(pairs: PairLinks, records: int, *, threshold: float | None = None) -> tuple[Links, Estimate]:
+    """`link_two` once the pairs are scored (the benchmark keeps them to measure what blocking missed)."""
     cut = pairs.threshold if threshold is None else to_weight(threshold)
     chosen = Threshold(float(to_score(cut)), "em" if threshold is None else "given")
 
@@ -546,7 +678,9 @@ def _clusters(ga: np.ndarray, gb: np.ndarray, margin: np.ndarray, source_of: np.
     return np.unique(labels, return_inverse=True)[1] if records else labels
 
 
-def cluster(sources: Sequence[Source], *, threshold: float | None = None) -> tuple[list[np.ndarray], Estimate]:
+def cluster(
+    sources: Sequence[Source], *, threshold: float | None = None, workers: int = 1
+) -> tuple[list[np.ndarray], Estimate]:
     """Clusters across several sources: one label per record of each source (labels are cluster numbers). Each
     pair of sources gets its own weights and threshold; the clusters grow by the margin of a pair's weight over
     its threshold (`threshold`, a score, replaces every pair's)."""
@@ -559,7 +693,7 @@ def cluster(sources: Sequence[Source], *, threshold: float | None = None) -> tup
         for j in range(i + 1, len(sources)):
             if not len(sources[i].ids) or not len(sources[j].ids):
                 continue
-            found = score_pairs(sources[i], sources[j], seed=i * 31 + j)
+            found = score_pairs(sources[i], sources[j], seed=i * 31 + j, workers=workers)
             cut = found.threshold if threshold is None else to_weight(threshold)
             shown.append(cut)
             pairs_a.append(found.ia + offsets[i])

@@ -1,5 +1,5 @@
 """lantern linkage secret --out S | encode --secret-file S (--input FILE.csv | --org NAME) --out FILE [--fields ...]
-| match A B [C ...] --out FILE.csv [--threshold T] [--json]"""
+| match A B [C ...] --out FILE.csv [--threshold T] [--workers N] [--json]"""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from lantern.linkage.encoding import Encoder, Keys, SecretError, person_from_row
 from lantern.linkage.services import encodings_produce
 
 REQUIRED_COLUMNS = ("record_id", "prs_FirstName", "prs_SecondName", "prs_Birthdate")
+MAX_WORKERS = 64  # --workers: processes the blocking may use
 
 
 def _new_file(path: Path) -> Any:
@@ -66,6 +67,9 @@ class Command(LanternCommand):
         match.add_argument("--out", type=Path, required=True)
         match.add_argument("--threshold", type=float)
         match.add_argument("--json", action="store_true", help="print the figures as JSON")
+        match.add_argument(
+            "--workers", type=int, default=1, help="processes the blocking runs in (the same links with any number)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -155,6 +159,9 @@ class Command(LanternCommand):
         threshold = options["threshold"]
         if threshold is not None and not 0 < threshold < 1:
             raise UsageError("--threshold must be between 0 and 1")
+        workers = options["workers"]
+        if not 1 <= workers <= MAX_WORKERS:
+            raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}")
         loaded = []
         for path in paths:
             try:
@@ -176,14 +183,14 @@ class Command(LanternCommand):
         if options["out"].exists():
             raise UsageError(f"{options['out']} exists: Lantern does not overwrite it")
         if len(sources) == 2:
-            links, estimate = matching.link_two(sources[0], sources[1], threshold=threshold)
+            links, estimate = matching.link_two(sources[0], sources[1], threshold=threshold, workers=workers)
             with _new_file(options["out"]) as out:
                 writer = csv_writer(out)
                 writer.writerow(["a_record_id", "b_record_id", "score"])
                 for x, y, s in zip(links.a.tolist(), links.b.tolist(), links.score.tolist(), strict=True):
                     writer.writerow([sources[0].ids[x], sources[1].ids[y], f"{s:.4f}"])
         else:
-            labels, estimate = matching.cluster(sources, threshold=threshold)
+            labels, estimate = matching.cluster(sources, threshold=threshold, workers=workers)
             with _new_file(options["out"]) as out:
                 writer = csv_writer(out)
                 writer.writerow(["source", "record_id", "cluster"])
