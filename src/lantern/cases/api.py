@@ -84,7 +84,7 @@ from lantern.core import selectors as core_selectors
 from lantern.core.api import ERRORS, api_user
 from lantern.core.models import Organisation, User
 from lantern.core.pagination import CappedPagination
-from lantern.core.permissions import can, organisation_scope
+from lantern.core.permissions import can, organisation_scope, require
 
 router = Router(tags=["cases"])
 router.add_router("", identification_router)  # indicator checklists and anonymous notifications
@@ -666,8 +666,11 @@ def cases_plan(request: HttpRequest, reference: str = Reference) -> object:
 
 
 def _holding(request: HttpRequest, reference: str) -> tuple[User, Case]:
+    """The case, if the caller may work on its plan: refused (403) before anything is written."""
     user = api_user(request)
-    return user, selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    case = selectors.case_get_for_user(user, reference)
+    require(user, CaseAction.PLAN, case)
+    return user, case
 
 
 @router.post("/cases/{reference}/plan", response={200: PlanRecordOut, **ERRORS}, operation_id="cases_plan_write")

@@ -38,6 +38,10 @@ class CaseAction(StrEnum):
     CLOSE_OVERRIDE = "case.close_override"
     REOPEN = "case.reopen"
     PLAN_RETURN = "case.plan_return"
+    # The assistance plan, its actions and reviews, the services she declines, the risk assessment with its safety
+    # plan, mediators and the languages of the procedure: the work of those who hold the case. A first responder
+    # registers a case and may correct what she recorded, but neither reads nor writes the plan (it is her story).
+    PLAN = "case.plan"
 
 
 register_rule(
@@ -73,6 +77,7 @@ register_rule(CaseAction.CLOSE, Rule(in_own_organisation=frozenset({Role.CASEWOR
 register_rule(CaseAction.CLOSE_OVERRIDE, Rule(in_own_organisation=frozenset({Role.SUPERVISOR})))
 register_rule(CaseAction.REOPEN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 register_rule(CaseAction.PLAN_RETURN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
+register_rule(CaseAction.PLAN, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 register_rule(CaseAction.CHILD_PROTECTION, Rule(in_own_organisation=frozenset({Role.CASEWORKER, Role.SUPERVISOR})))
 # Identification is the competent authority's, not the service provider's (OSCE/ODIHR NRM handbook): an NGO does
 # not certify its own clients. Only the members of the authority a case was referred to decide on it.

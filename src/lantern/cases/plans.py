@@ -70,7 +70,7 @@ def _service(service_type: str, field: str, errors: dict[str, str]) -> None:
 def plan_write(*, actor: User, case: Case, objectives: str, next_review_on: date | None = None) -> AssistancePlan:
     """Write the plan's objectives (or change them) and the day it is next reviewed. A changed plan is a draft again
     until the person agrees to it."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     errors: dict[str, str] = {}
     objectives = _text(objectives, "objectives", errors, limit=TEXT_LIMIT)
@@ -104,7 +104,7 @@ def plan_action_add(
     *, actor: User, case: Case, service_type: str, planned_end: date | None = None, status: str = "planned"
 ) -> PlanAction:
     """One action of the plan: a service of the directory's list, with the day it should be done by."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     plan = _plan_of(case)
     errors: dict[str, str] = {}
@@ -123,7 +123,7 @@ def plan_action_add(
 def plan_action_update(*, actor: User, action: PlanAction, status: str, actual_end: date | None = None) -> PlanAction:
     """An action moves on: under way, done (on the day it ended) or stopped."""
     case = action.plan.case
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     errors: dict[str, str] = {}
     if status not in PlanAction.Status.values:
@@ -144,7 +144,7 @@ def plan_action_update(*, actor: User, action: PlanAction, status: str, actual_e
 
 def plan_agree(*, actor: User, case: Case, how: str, agreed_on: date | None = None) -> AssistancePlan:
     """Record that the person agreed to the plan as it stands, on which day and how."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     plan = _plan_of(case)
     errors: dict[str, str] = {}
@@ -174,7 +174,7 @@ def plan_review(
 ) -> PlanReview:
     """A review of the plan: the day, who, what changed, and the next review's day. The agreement stands (the
     review is recorded with the person)."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     plan = _plan_of(case)
     errors: dict[str, str] = {}
@@ -203,7 +203,7 @@ def service_decline(
 ) -> ServiceDeclined:
     """The person declines a service: recorded with the day (and her reason if she gave one, encrypted). The
     minimum-package check then stops flagging it for her."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     errors: dict[str, str] = {}
     _service(service_type, "service_type", errors)
@@ -230,7 +230,7 @@ def service_decline(
 def service_decline_withdraw(*, actor: User, declined: ServiceDeclined) -> ServiceDeclined:
     """She asks for the service after all: the minimum-package check counts it again."""
     case = declined.case
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     if declined.withdrawn_at is not None:
         raise ValidationError({"service_type": _("The person already asked for this service again.")})
@@ -259,7 +259,7 @@ def risk_assess(
     """A risk assessment: the level, the reasons and, when the risk is not low, a safety plan with the day it is
     reviewed by. A high risk alerts the supervisors of the organisation holding the case (by the case reference,
     never the person's name); the referrals sent for the case from then on are emergencies."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     errors: dict[str, str] = {}
     if risk_level not in Assessment.Risk.values:
@@ -300,14 +300,23 @@ def risk_assess(
     return assessment
 
 
-def high_risk_alert(*, case: Case, actor: User | None) -> int:
-    """Tell the supervisors of the organisation holding the case that it was assessed at high risk: its reference
-    and nothing about the person. Returns how many were alerted."""
-    recipients = list(
+def _high_risk_recipients(case: Case) -> list[User]:
+    return list(
         User.objects.filter(
             is_active=True, memberships__organisation_id=case.organisation_id, memberships__role=Role.SUPERVISOR
         ).distinct()
     )
+
+
+def high_risk_alert_reaches_someone(case: Case) -> bool:
+    """Whether the high-risk alert of the case reaches anyone (an organisation may have no supervisor)."""
+    return bool(_high_risk_recipients(case))
+
+
+def high_risk_alert(*, case: Case, actor: User | None) -> int:
+    """Tell the supervisors of the organisation holding the case that it was assessed at high risk: its reference
+    and nothing about the person. Returns how many were alerted (0 is said on the case's timeline and page)."""
+    recipients = _high_risk_recipients(case)
     messages: list[tuple[User, str]] = []
     for recipient in recipients:
         with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
@@ -354,7 +363,7 @@ def mediator_assign(
 ) -> MediatorAssignment:
     """A cultural mediator or an interpreter for the person: an organisation of the directory offering the service,
     or a named member of staff of the organisation holding the case, from one day (to another)."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     errors: dict[str, str] = {}
     if kind not in MediatorAssignment.Kind.values:
@@ -402,7 +411,7 @@ def languages_record(
     *, actor: User, case: Case, consent_language: str = "", interview_language: str = "", decisions_language: str = ""
 ) -> Case:
     """The languages the person was spoken to in: for her consent, her interviews, and the decisions served on her."""
-    require(actor, CaseAction.UPDATE, case)
+    require(actor, CaseAction.PLAN, case)
     _open(case)
     values = {
         "consent_language": consent_language,
@@ -443,7 +452,7 @@ class PlanRecord:
 def plan_record(user: User, case: Case, *, today: date | None = None) -> PlanRecord | None:
     """The plan, declines, latest risk and mediators of a case, for those who hold it (None for anyone else: a
     provider, the police or an analyst never reads the plan's text)."""
-    if not can(user, CaseAction.UPDATE, case) or not can(user, CaseAction.VIEW, case):
+    if not can(user, CaseAction.PLAN, case) or not can(user, CaseAction.VIEW, case):
         return None
     if not user.memberships.filter(
         organisation_id=case.organisation_id, role__in=[Role.CASEWORKER, Role.SUPERVISOR]

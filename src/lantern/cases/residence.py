@@ -195,6 +195,11 @@ def _recipients(case: Case) -> list[User]:
     return list(people.values())
 
 
+def alert_reaches_someone(case: Case) -> bool:
+    """Whether a removal or permit alert of the case reaches anyone (a police unit has no supervisor to alert)."""
+    return bool(_recipients(case))
+
+
 def _tell(case: Case, text: Callable[[], str]) -> int:
     messages: list[tuple[User, str]] = []
     for recipient in _recipients(case):

@@ -23,8 +23,10 @@ from lantern.cases.models import (
     AgeAssessment,
     AnonymousNotification,
     Assessment,
+    AssistancePlan,
     BestInterests,
     Case,
+    Charge,
     ChildViews,
     Closure,
     Consent,
@@ -32,12 +34,16 @@ from lantern.cases.models import (
     Decision,
     Guardian,
     JourneyEvent,
+    NonPunishmentRequest,
     Note,
     Perpetrator,
     Person,
+    PlanReview,
     PublicHoliday,
+    RemovalRisk,
     Reopening,
     ReturnPlan,
+    ServiceDeclined,
     Stage,
     TimelineEntry,
 )
@@ -1194,7 +1200,18 @@ def _anonymise(case: Case) -> None:
     person.anonymised_at = timezone.now()
     person.save()
     Note.objects.filter(case=case).update(text="")
-    Assessment.objects.filter(case=case).update(notes="")
+    # A risk assessment's reasons and its safety plan (where she stays, who guards her).
+    Assessment.objects.filter(case=case).update(notes="", safety_plan="")
+    # The assistance plan in her words, its reviews, and why she declined a service; the actions, the service
+    # codes and the dates stay for the minimum-package statistics.
+    AssistancePlan.objects.filter(case=case).update(objectives="")
+    PlanReview.objects.filter(plan__case=case).update(changes="")
+    ServiceDeclined.objects.filter(case=case).update(reason="")
+    # What she was compelled to do, and the authorities that charged, fined, detained or ordered her removal (a
+    # local police station or court named with the date points at her); the kinds, offences and outcomes stay.
+    NonPunishmentRequest.objects.filter(charge__case=case).update(grounds="", addressed_to="")
+    Charge.objects.filter(case=case).update(authority="")
+    RemovalRisk.objects.filter(case=case).update(authority="")
     # A child's guardian, views and best-interests reasons are personal data too (the guardian's name and contact
     # identify the child as well as the guardian).
     Guardian.objects.filter(case=case).update(name="", contact="")

@@ -274,7 +274,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "age": age_on(case.person.birth_date, today) if case.person.birth_date else None,
         "risk": risk,
         "overdue": case.next_deadline is not None and case.next_deadline < today and case.stage != Stage.CLOSED,
-        "timeline": [(entry, _timeline_detail(entry, names)) for entry in timeline],
+        "timeline": [(entry, _timeline_detail(entry, names, case.organisation.name)) for entry in timeline],
         "may_assign": may_assign and case.stage != Stage.CLOSED,
         "assign_form": assign_form,
         "may_take": (
@@ -292,6 +292,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "refer_form": forms.get("refer_form") or ReferToAuthorityForm(),
         "possible_duplicate": selectors.possible_duplicate_exists(case),
         "may_update": may_update and case.stage != Stage.CLOSED,
+        "may_plan": can(user, CaseAction.PLAN, case) and case.stage != Stage.CLOSED,
         "may_decide": can(user, CaseAction.DECIDE, case) and case.stage != Stage.CLOSED,
         "note_form": forms.get("note_form") or NoteForm(),
         "consent_form": consent_form,
@@ -539,7 +540,18 @@ def _place(country: str, region: str) -> str:
 FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}  # the form's order
 
 
-def _timeline_detail(entry: TimelineEntry, names: dict[str, str]) -> str:
+def nobody_alerted(organisation: str) -> str:
+    """What the page says when an alert found nobody to reach (an organisation without caseworkers and
+    supervisors, such as a police unit that registered the case)."""
+    return _("Nobody in %(organisation)s can be alerted: hand the case over to an organisation that holds cases.") % {
+        "organisation": organisation
+    }
+
+
+ALERTS = ("high_risk_alert", "removal_record", "permit_expiry_alert")  # entries that tell how many were alerted
+
+
+def _timeline_detail(entry: TimelineEntry, names: dict[str, str], organisation: str = "") -> str:
     """What an entry adds to its label, in words: the fields a change touched (never their values), who a case
     was assigned to (named as the assign menu names her: `names`, username -> display name), the organisation a
     case was handed over to."""
@@ -554,6 +566,8 @@ def _timeline_detail(entry: TimelineEntry, names: dict[str, str]) -> str:
     if entry.kind in ("plan_action", "service_decline", "service_decline_withdraw"):
         service = str(entry.detail.get("service") or "")
         return str(codes.SERVICE_TYPES.get(service, service))
+    if entry.kind in ALERTS and entry.detail.get("recipients") == 0:
+        return nobody_alerted(organisation)
     return ""
 
 
@@ -592,7 +606,7 @@ def _act(
     form_class: type,
     action: str,
     perform: Callable[[User, Case, dict[str, Any]], object],
-    done: str,
+    done: str | Callable[[Case, object], str],
 ) -> HttpResponse:
     """Validate one small form of the case page, call the service, and come back to the page; on a wrong value
     the page shows again with the form as typed and the error beside the field."""
@@ -601,11 +615,11 @@ def _act(
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            perform(user, case, form.cleaned_data)
+            result = perform(user, case, form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, done)
+            messages.success(request, done(case, result) if callable(done) else done)
             return redirect("cases:detail", reference=case.reference)
     return _case_page(request, user, case, status=422, **{form_name: form})
 
@@ -685,7 +699,7 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         "risk_form",
         RiskForm,
-        CaseAction.UPDATE,
+        CaseAction.PLAN,
         lambda u, c, d: plans.risk_assess(
             actor=u,
             case=c,
@@ -694,7 +708,11 @@ def risk_view(request: HttpRequest, reference: str) -> HttpResponse:
             safety_plan=d["safety_plan"],
             review_on=d["review_on"],
         ),
-        _("Risk assessment recorded."),
+        lambda c, risk: (
+            _("Risk assessment recorded.")
+            if getattr(risk, "risk_level", "") != "high" or plans.high_risk_alert_reaches_someone(c)
+            else _("Risk assessment recorded.") + " " + nobody_alerted(c.organisation.name)
+        ),
     )
 
 
@@ -730,7 +748,7 @@ def plan_step_view(request: HttpRequest, reference: str, step: str) -> HttpRespo
         reference,
         plan_step.form_name,
         plan_step.form_class,
-        CaseAction.UPDATE,
+        CaseAction.PLAN,
         plan_step.perform,
         str(plan_step.done),
     )
@@ -740,7 +758,7 @@ def plan_step_view(request: HttpRequest, reference: str, step: str) -> HttpRespo
 @post_only
 def plan_action_update_view(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
     user = page_user(request)
-    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    case = selectors.case_get_for_user(user, reference, CaseAction.PLAN)
     action = plans.plan_action_get(case, action_id)
     if action is None:
         raise Http404
@@ -762,7 +780,7 @@ def plan_action_update_view(request: HttpRequest, reference: str, action_id: int
 @post_only
 def decline_withdraw_view(request: HttpRequest, reference: str, declined_id: int) -> HttpResponse:
     user = page_user(request)
-    case = selectors.case_get_for_user(user, reference, CaseAction.UPDATE)
+    case = selectors.case_get_for_user(user, reference, CaseAction.PLAN)
     declined = plans.declined_services(case).filter(pk=declined_id).first()
     if declined is None:
         raise Http404
@@ -1248,7 +1266,11 @@ def removal_view(request: HttpRequest, reference: str) -> HttpResponse:
         RemovalForm,
         CaseAction.UPDATE,
         lambda u, c, d: residence.removal_record(actor=u, case=c, **d),
-        _("Recorded: the caseworker and the supervisors are alerted."),
+        lambda c, _risk: (
+            _("Recorded: the caseworker and the supervisors are alerted.")
+            if residence.alert_reaches_someone(c)
+            else _("Recorded.") + " " + nobody_alerted(c.organisation.name)
+        ),
     )
 
 
