@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from lantern.cases import services as cases
@@ -316,7 +317,9 @@ def test_referral_received_and_overdue_reach_staff_in_app_once(world: World, off
     assert Delivery.objects.filter(kind="referral.overdue", user=world.supervisor, status="sent").count() == 1
 
 
-def test_cases_missing_the_minimum_package_are_counted_to_the_organisation_once_a_day(world: World, clock: Any) -> None:
+def test_cases_missing_the_minimum_package_are_counted_to_the_organisation_once_a_day(
+    world: World, clock: Any, staff: dict[str, Client]
+) -> None:
     from lantern.crisis.services import crisis_declare
 
     case = survivor(world)
@@ -325,10 +328,16 @@ def test_cases_missing_the_minimum_package_are_counted_to_the_organisation_once_
     assert consumers.package_missing_notify() == 1
     assert consumers.package_missing_notify() == 0
     outbox.sweep(older_than=timedelta(0))
-    for user in (world.caseworker, world.supervisor):
-        alert = Alert.objects.get(recipient=user)
-        assert alert.text == "Open cases not yet offered the whole minimum package in time: 2."
-    assert case.reference not in alert.text
+    alert = Alert.objects.get(recipient=world.supervisor)
+    assert alert.text == "Open cases not yet offered the whole minimum package in time: 2."
+    assert alert.url == "/referrals/minimum-package/"
+    # The caseworker is told of her own cases and sent to her list of them: the package page is the supervisors'.
+    own = Alert.objects.get(recipient=world.caseworker)
+    assert own.text == "2 of your open cases are not yet offered the whole minimum package in time."
+    assert own.url == "/cases/?assigned_to_me=on&unmet_needs=on"
+    assert staff["caseworker"].get(own.url).status_code == 200
+    assert staff["caseworker"].get(alert.url).status_code == 403
+    assert case.reference not in alert.text + own.text
     assert not Alert.objects.filter(recipient=world.outsider).exists()
     clock.shift(24 * 3600)
     assert consumers.package_missing_notify() == 1

@@ -17,10 +17,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases.codes import SERVICE_TYPES
 from lantern.cases.models import Case, Consent
@@ -280,31 +280,46 @@ def on_referral_overdue(event: OutboxEvent) -> None:
 
 
 def on_package_missing(event: OutboxEvent) -> None:
-    """One message a day to an organisation's supervisors, and to the caseworkers of the cases concerned, with the
-    count; the list itself is the Minimum package page."""
+    """One message a day to an organisation's supervisors with the count and the Minimum package page; and to each
+    caseworker with cases concerned, the count of her own cases and her list of them (the package page is the
+    supervisors': a link she could not open would tell her nothing)."""
+    from django.db.models import Count
+
     from lantern.referrals.selectors import cases_missing_package
 
     organisation_id = event.payload.get("organisation_id")
     count = int(event.payload.get("count", 0))
     if not organisation_id or not count:
         return
-    cases, _due = cases_missing_package(national_reader())
-    assignees = cases.filter(organisation_id=organisation_id, assigned_to__isnull=False).values("assigned_to_id")
-    people = User.objects.filter(is_active=True).filter(
-        Q(memberships__organisation_id=organisation_id, memberships__role=Role.SUPERVISOR) | Q(pk__in=assignees[:200])
-    )
+    supervisors = User.objects.filter(
+        is_active=True, memberships__organisation_id=organisation_id, memberships__role=Role.SUPERVISOR
+    ).distinct()
 
     def text() -> str:
         return _("Open cases not yet offered the whole minimum package in time: %(count)s.") % {"count": count}
 
-    _in_app(
-        event,
-        people.distinct(),
-        text,
-        object_type="referrals.package",
-        object_id=str(organisation_id),
-        url=reverse("referrals:package"),
+    _in_app(event, supervisors, text, object_type="referrals.package", object_id=str(organisation_id),
+            url=reverse("referrals:package"))  # fmt: skip
+    cases, _due = cases_missing_package(national_reader())
+    own = (
+        cases.filter(organisation_id=organisation_id, assigned_to__isnull=False)
+        .exclude(assigned_to__in=supervisors)
+        .order_by()
+        .values("assigned_to_id")
+        .annotate(n=Count("pk"))
     )
+    counts = {row["assigned_to_id"]: row["n"] for row in own[:200]}
+    mine = f"{reverse('cases:list')}?assigned_to_me=on&unmet_needs=on"
+    for user in User.objects.filter(is_active=True, pk__in=counts):
+
+        def own_text(n: int = counts[user.pk]) -> str:
+            return ngettext(
+                "%(count)s of your open cases is not yet offered the whole minimum package in time.",
+                "%(count)s of your open cases are not yet offered the whole minimum package in time.",
+                n,
+            ) % {"count": n}
+
+        _in_app(event, [user], own_text, object_type="referrals.package", object_id=str(organisation_id), url=mine)
 
 
 def package_missing_notify(*, now: datetime | None = None) -> int:
