@@ -339,4 +339,3 @@ def test_the_authority_sees_the_dates_and_codes_of_closings_never_the_reasons(
     assert "closed by a supervisor while something was open" in page  # the fact and its date, with the codes
     assert OVERRIDE not in page
     assert "Found again in Patras" not in page
-    assert "Moved to her aunt" not in page
