@@ -265,3 +265,77 @@ def test_a_blocked_return_is_planned_again_when_the_border_opens(world: World, c
     assert returns.returns_refresh(on=date(2026, 3, 11)) == {"blocked": 0, "unblocked": 1}
     made.refresh_from_db()
     assert made.status == ReturnPlan.Status.PLANNED
+
+
+ZERO_WIDTH = "\u200b"
+
+
+@pytest.mark.parametrize("blank", [ZERO_WIDTH, " \u200b\u200d ", "\ufeff\u00ad"])
+def test_invisible_characters_are_no_reason(world: World, case: Case, offers: dict[str, Offering], blank: str) -> None:
+    """The same rule of "blank" as a plan's objectives or a charge's authority: only characters one can see count."""
+    with pytest.raises(ValidationError) as refused:
+        closure.case_close(actor=world.supervisor, case=case, code="other", reason=blank)
+    assert set(refused.value.message_dict) == {"reason"}
+    _referral(world, case)
+    with pytest.raises(ValidationError, match="write why the case closes all the same"):
+        closure.case_close(actor=world.supervisor, case=case, code="goals_met", override_reason=blank)
+    assert not Closure.objects.filter(case=case).exists()
+    closure.case_close(actor=world.supervisor, case=case, code="goals_met", override_reason=OVERRIDE)
+    closure.case_reopen(actor=world.supervisor, case=case, code="new_need", reason=blank)
+    assert Reopening.objects.get(case=case).reason == ""  # kept as no reason, not as an invisible one
+
+
+def test_the_pages_refuse_an_invisible_reason_and_keep_the_form(
+    world: World, case: Case, staff: dict[str, Client]
+) -> None:
+    refused = staff["supervisor"].post(f"/cases/{case.reference}/close/", {"code": "other", "reason": ZERO_WIDTH})
+    assert refused.status_code == 422
+    assert "Say in words why the case closes." in refused.content.decode()
+    case.refresh_from_db()
+    assert case.stage != Stage.CLOSED
+
+
+@pytest.mark.parametrize(("days", "refused"), [(2 * 366, False), (2 * 366 + 1, True), (3_000, True)])
+def test_a_return_is_planned_within_two_years(world: World, case: Case, days: int, refused: bool) -> None:
+    plan = {"country": "RO", "risk_level": "low", "receiving_name": "eLiberare", "own_request": True,
+            "own_request_text": "I want to go home"}  # fmt: skip
+    planned_on = date(2026, 3, 2) + timedelta(days=days)
+    if not refused:
+        assert returns.return_plan(actor=world.caseworker, case=case, planned_on=planned_on, **plan).pk
+        return
+    with pytest.raises(ValidationError, match="within two years") as raised:
+        returns.return_plan(actor=world.caseworker, case=case, planned_on=planned_on, **plan)
+    assert set(raised.value.message_dict) == {"planned_on"}
+    assert not ReturnPlan.objects.filter(case=case).exists()
+
+
+def test_the_api_refuses_a_return_in_9999(world: World, case: Case, api_client: dict[str, Client]) -> None:
+    plan = {"country": "RO", "planned_on": "9999-12-31", "risk_level": "low", "receiving_name": "eLiberare",
+            "own_request": True, "own_request_text": "I want to go home"}  # fmt: skip
+    refused = api_client["caseworker"].post(f"/api/v1/cases/{case.reference}/returns", plan,
+                                            content_type="application/json")  # fmt: skip
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "within two years" in refused.content.decode()
+    assert not ReturnPlan.objects.filter(case=case).exists()
+
+
+def test_the_authority_sees_the_dates_and_codes_of_closings_never_the_reasons(
+    world: World, case: Case, staff: dict[str, Client], offers: dict[str, Offering]
+) -> None:
+    cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
+    _referral(world, case)
+    closure.case_close(actor=world.supervisor, case=case, code="other", reason="Moved to her aunt in Crete",
+                       override_reason=OVERRIDE)  # fmt: skip
+    closure.case_reopen(actor=world.supervisor, case=case, code="re_trafficked", reason="Found again in Patras")
+    url = f"/cases/{case.reference}/"
+    holder = staff["supervisor"].get(url).content.decode()
+    assert OVERRIDE in holder
+    assert "Found again in Patras" in holder
+    authority = staff["authority_member"].get(url)
+    assert authority.status_code == 200
+    page = authority.content.decode()
+    assert "Closings and reopenings" in page
+    assert "closed by a supervisor while something was open" in page  # the fact and its date, with the codes
+    assert OVERRIDE not in page
+    assert "Found again in Patras" not in page

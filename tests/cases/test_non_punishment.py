@@ -302,3 +302,14 @@ def test_the_pages_record_a_fine_a_request_and_its_outcome_and_the_prosecutor_se
     assert GROUNDS in html
     assert staff["provider"].post(f"{url}charges/", {}).status_code == 404
     assert staff["authority_member"].post(f"{url}charges/", {}).status_code == 404
+
+
+def test_the_charge_s_authority_is_isolated_from_the_page_s_direction(
+    world: World, case: Case, staff: dict[str, Client]
+) -> None:
+    non_punishment.charge_record(
+        actor=world.caseworker, case=case, kind="charge", offence="lockdown", charged_on=date(2026, 2, 25),
+        authority="شرطة أتيكا",
+    )  # fmt: skip
+    html = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
+    assert '<bdi dir="auto">شرطة أتيكا</bdi>' in html

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from lantern.cases import residence
+from lantern.cases import closure, residence
 from lantern.cases import services as cases
 from lantern.cases.models import Case, CountryProfile, PermitAlert, PermitStatus, RemovalRisk, ResidencePermit
 from lantern.core.models import Alert
@@ -242,3 +242,47 @@ def test_a_wrong_permit_on_the_page_keeps_what_was_typed(world: World, case: Cas
     assert "Give the day the permit runs out." in html
     assert 'value="2026-02-20"' in html
     assert staff["outsider"].post(f"/cases/{case.reference}/permits/", {}).status_code == 404
+
+
+def test_the_removal_alert_carries_no_free_text(world: World, assigned: Case) -> None:
+    """The authority field is free text (it could hold an official's or the person's name): the alert, and the
+    e-mail made from it, say the kind, the dates and the case reference only."""
+    residence.removal_record(
+        actor=world.caseworker,
+        case=assigned,
+        kind="removal_order",
+        ordered_on=TODAY,
+        authority="Officer Nikos Papadakis, Aliens Police",
+    )
+    texts = _alerts(world, "caseworker", "supervisor")
+    assert len(texts) == 2
+    for text in texts:
+        assert text.startswith(f"Urgent, case {assigned.reference}: removal order recorded on 2026-03-02.")
+        assert "Papadakis" not in text
+        assert "Aliens Police" not in text
+
+
+def test_a_removal_of_a_closed_case_is_not_resolved(world: World, assigned: Case, staff: dict[str, Client]) -> None:
+    risk = residence.removal_record(
+        actor=world.caseworker, case=assigned, kind="detention", ordered_on=TODAY, authority="Aliens Police"
+    )
+    closure.case_close(actor=world.supervisor, case=assigned, code="integrated")
+    with pytest.raises(ValidationError, match="The case is closed"):
+        residence.removal_resolve(actor=world.supervisor, risk=risk, resolution="released", resolved_on=TODAY)
+    response = staff["caseworker"].post(
+        f"/cases/{assigned.reference}/removal/{risk.pk}/resolve/",
+        {"resolution": "released", "resolved_on": "2026-03-02"},
+    )
+    assert response.status_code in (409, 422)
+    risk.refresh_from_db()
+    assert (risk.resolution, risk.resolved_on) == ("", None)
+
+
+def test_the_removal_authority_is_isolated_from_the_page_s_direction(
+    world: World, assigned: Case, staff: dict[str, Client]
+) -> None:
+    residence.removal_record(
+        actor=world.caseworker, case=assigned, kind="detention", ordered_on=TODAY, authority="شرطة الأجانب"
+    )
+    html = staff["caseworker"].get(f"/cases/{assigned.reference}/").content.decode()
+    assert '<bdi dir="auto">شرطة الأجانب</bdi>' in html

@@ -16,6 +16,7 @@ from lantern.cases import codes, minority
 from lantern.cases.models import AgeAssessment, BestInterests, Case, ChildViews, Guardian
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import _derive, _event, _person_data, child_protection_alert
+from lantern.cases.validation import visible
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import require
 
@@ -32,13 +33,10 @@ def _day(value: date | None, case: Case, field: str, errors: dict[str, str]) -> 
     return day
 
 
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
-
-
 def _text(value: str, field: str, errors: dict[str, str], *, limit: int, required: bool = True) -> str:
     """A text as typed, trimmed; one made only of invisible characters (zero-width spaces, marks) is empty."""
     value = value.strip()
-    if not value.translate(INVISIBLE).strip():
+    if not visible(value):
         value = ""
     if required and not value:
         errors[field] = _("This field is required.")

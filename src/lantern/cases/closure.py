@@ -23,6 +23,7 @@ from lantern.cases import codes
 from lantern.cases.models import OPEN_RETURN, Case, Closure, Note, Reopening, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import _console_user, _event, _require, _set_stage
+from lantern.cases.validation import visible
 from lantern.core.codes import country_name
 from lantern.core.models import User
 from lantern.core.permissions import can
@@ -78,7 +79,7 @@ def open_matters(case: Case) -> dict[str, str]:
 
 
 def _clean(text: str, field: str, errors: dict[str, str], *, required: bool) -> str:
-    text = text.strip()
+    text = text.strip() if visible(text) else ""  # zero-width spaces alone are no reason
     if required and not text:
         errors[field] = _("Write the reason.")
     elif len(text) > REASON_LIMIT:
@@ -106,7 +107,7 @@ def case_close(
     errors: dict[str, str] = {}
     if code not in codes.ClosureReason.values:
         errors["code"] = _("Choose why the case closes.")
-    reason = " ".join(reason.split())
+    reason = " ".join(reason.split()) if visible(reason) else ""
     if len(reason) > 200:
         errors["reason"] = _("Say why the case closes, in at most 200 characters.")
     if code == codes.ClosureReason.OTHER and not reason:
@@ -117,7 +118,27 @@ def case_close(
     override = _clean(override_reason, "override_reason", errors, required=False)
     if errors:
         raise ValidationError(errors)
-    matters = open_matters(case)
+    status = codes.CaseStatus.CLOSED_REFERRED if referred_elsewhere else codes.CaseStatus.CLOSED
+    if follow_up_on is not None:
+        status = codes.CaseStatus.FOLLOW_UP
+    with transaction.atomic():
+        # Two closes at once: the second waits for the first, then finds the case closed (one closure, one event).
+        _lock(case)
+        if case.stage == Stage.CLOSED or case.anonymised_at is not None:
+            raise ValidationError({"stage": _("The case is already closed.")})
+        matters = open_matters(case)
+        _refuse_open(actor, case, matters, override)
+        _close(actor, case, code, reason, status, follow_up_on, matters, override)
+    return case
+
+
+def _lock(case: Case) -> None:
+    """Lock the case's row until the transaction ends and read it again: what was checked before may have changed."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    case.refresh_from_db()
+
+
+def _refuse_open(actor: User | None, case: Case, matters: dict[str, str], override: str) -> None:
     if matters and not override:
         words = " ".join(matters.values())
         if actor is not None and can(actor, CaseAction.CLOSE_OVERRIDE, case):
@@ -127,41 +148,48 @@ def case_close(
         raise ValidationError({"__all__": words})
     if matters and actor is not None and not can(actor, CaseAction.CLOSE_OVERRIDE, case):
         raise ValidationError({"override_reason": _("Only a supervisor closes a case while something is open.")})
-    status = codes.CaseStatus.CLOSED_REFERRED if referred_elsewhere else codes.CaseStatus.CLOSED
-    if follow_up_on is not None:
-        status = codes.CaseStatus.FOLLOW_UP
-    with transaction.atomic():
-        stage_before = case.stage
-        _set_stage(
-            case,
-            Stage.CLOSED,
-            status=status,
-            closure_code=code,
-            closure_reason=reason,
-            closed_at=timezone.now(),
-            follow_up_on=follow_up_on,
-            next_deadline=None,
-        )
-        Closure.objects.create(
-            case=case,
-            code=code,
-            stage_before=stage_before,
-            closed_by=actor,
-            overridden=sorted(matters) if matters else [],
-            override_reason=override if matters else "",
-            follow_up_on=follow_up_on,
-        )
-        if matters:
-            _event(case, "close_override", actor, overridden=sorted(matters), code=code)
-        _event(
-            case,
-            "close",
-            actor,
-            status=case.status,
-            code=code,
-            follow_up_on=follow_up_on.isoformat() if follow_up_on else "",
-        )
-    return case
+
+
+def _close(
+    actor: User | None,
+    case: Case,
+    code: str,
+    reason: str,
+    status: str,
+    follow_up_on: date | None,
+    matters: dict[str, str],
+    override: str,
+) -> None:
+    stage_before = case.stage
+    _set_stage(
+        case,
+        Stage.CLOSED,
+        status=status,
+        closure_code=code,
+        closure_reason=reason,
+        closed_at=timezone.now(),
+        follow_up_on=follow_up_on,
+        next_deadline=None,
+    )
+    Closure.objects.create(
+        case=case,
+        code=code,
+        stage_before=stage_before,
+        closed_by=actor,
+        overridden=sorted(matters) if matters else [],
+        override_reason=override if matters else "",
+        follow_up_on=follow_up_on,
+    )
+    if matters:
+        _event(case, "close_override", actor, overridden=sorted(matters), code=code)
+    _event(
+        case,
+        "close",
+        actor,
+        status=case.status,
+        code=code,
+        follow_up_on=follow_up_on.isoformat() if follow_up_on else "",
+    )
 
 
 def follow_up_record(*, actor: User | None, case: Case, keep_until: date | None = None, note: str = "") -> Case:
@@ -204,9 +232,13 @@ def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") 
     text = _clean(reason, "reason", errors, required=False)
     if errors:
         raise ValidationError(errors)
-    last = case.closures.order_by("-closed_at", "-pk").first()
-    stage = Stage(last.stage_before) if last is not None else Stage.SUPPORT
     with transaction.atomic():
+        # Two reopenings at once: the second waits, then finds the case open again (one reopening, one event).
+        _lock(case)
+        if case.anonymised_at is not None or case.stage != Stage.CLOSED:
+            raise ValidationError({"case": _("The case is not closed.")})
+        last = case.closures.order_by("-closed_at", "-pk").first()
+        stage = Stage(last.stage_before) if last is not None else Stage.SUPPORT
         _set_stage(
             case,
             stage,

@@ -140,6 +140,10 @@ def request_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Two requests at once: the second waits for the first's charge lock, then finds it pending.
+        Charge.objects.select_for_update().filter(pk=charge.pk).values_list("pk", flat=True).get()
+        if charge.requests.filter(outcome=RequestOutcome.PENDING).exists():
+            raise ValidationError({"requested_on": _("A request is already pending for this charge.")})
         request = NonPunishmentRequest.objects.create(
             charge=charge, requested_on=requested_on, addressed_to=addressed_to, grounds=grounds, recorded_by=actor
         )
@@ -164,6 +168,12 @@ def request_decide(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Two outcomes at once: the second waits for the first, then finds the request decided.
+        current = (
+            NonPunishmentRequest.objects.select_for_update().filter(pk=request.pk).values_list("outcome", flat=True)
+        )
+        if current.get() != RequestOutcome.PENDING:
+            raise ValidationError({"outcome": _("This request is already decided.")})
         request.outcome, request.decided_on = outcome, decided_on
         request.save(update_fields=["outcome", "decided_on"])
         _event(case, "non_punishment_decide", actor, offence=request.charge.offence, outcome=outcome)

@@ -284,11 +284,12 @@ def _profile_days() -> list[int]:
 
 
 def removal_text(case: Case, risk: RemovalRisk) -> str:
-    text = _("Urgent, case %(reference)s: %(kind)s recorded on %(day)s by %(authority)s.") % {
+    """The alert's words (and its e-mail's): the case reference, the kind and the dates; never free text, which
+    could name the person or an official."""
+    text = _("Urgent, case %(reference)s: %(kind)s recorded on %(day)s.") % {
         "reference": case.reference,
         "kind": risk.get_kind_display().lower(),
         "day": risk.ordered_on.isoformat(),
-        "authority": risk.authority,
     }
     if risk.scheduled_on:
         text += " " + _("Deportation set for %(day)s.") % {"day": risk.scheduled_on.isoformat()}
@@ -343,6 +344,7 @@ def removal_record(
 def removal_resolve(*, actor: User, risk: RemovalRisk, resolution: str, resolved_on: date | None = None) -> RemovalRisk:
     """The person released, the order suspended or withdrawn: the warning leaves the top of the case."""
     require(actor, CaseAction.UPDATE, risk.case)
+    _open(risk.case)
     errors: dict[str, str] = {}
     if risk.resolution:
         errors["resolution"] = _("This is already resolved.")

@@ -23,12 +23,16 @@ from lantern.cases import codes
 from lantern.cases.models import OPEN_RETURN, Case, ReturnPlan, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import _event, _require, _set_stage, return_refusal
+from lantern.cases.validation import visible
 from lantern.core import codes as core_codes
 from lantern.core.models import Organisation, User
 from lantern.core.problems import CONFLICT
 
 TEXT_LIMIT = 2_000
 NAME_LIMIT = 200
+# A return is planned within two years: a later day is a typing error, and the open plan would hold the case's
+# closure back until then.
+PLAN_AHEAD = timedelta(days=2 * 366)
 
 # (destination country, day) -> (the day the closure started, its words), or None when the border is open.
 BorderCheck = Callable[[str, date], tuple[date, str] | None]
@@ -84,12 +88,14 @@ def return_plan(
     today = timezone.localdate()
     if planned_on < today - timedelta(days=365):
         errors["planned_on"] = _("The date is too far in the past.")
+    elif planned_on > today + PLAN_AHEAD:
+        errors["planned_on"] = _("A return is planned within two years from today: check the date.")
     if risk_level not in codes.ReturnRisk.values:
         errors["risk_level"] = _("Assess the risk of the return.")
-    risk_reasons = risk_reasons.strip()
+    risk_reasons = risk_reasons.strip() if visible(risk_reasons) else ""
     if risk_level in (codes.ReturnRisk.MEDIUM, codes.ReturnRisk.HIGH) and not risk_reasons:
         errors["risk_reasons"] = _("Say why the risk is medium or high.")
-    receiving_name = " ".join(receiving_name.split())
+    receiving_name = " ".join(receiving_name.split()) if visible(receiving_name) else ""
     receiving_contact = receiving_contact.strip()
     if receiving_organisation is None and not receiving_name:
         errors["receiving_name"] = _("Name the organisation that receives the person in the country of return.")

@@ -15,6 +15,15 @@ from lantern.core import codes as iso
 from lantern.core import listing
 from lantern.core.pickers import refused_codes
 
+# Characters that show nothing: a text made only of these (and spaces) is blank, whatever its length.
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
+
+
+def visible(text: str) -> bool:
+    """Whether a text has a character one can see: a zero-width space or a soft hyphen alone is no reason, no
+    name and no plan. The one rule of "blank" for every free text of cases."""
+    return bool(text.translate(INVISIBLE).strip())
+
 
 @dataclass
 class PersonData:

@@ -436,6 +436,9 @@ def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str,
     record = selectors.closure_record(case)
     return {
         "closure": record,
+        # The reasons of a supervisor's override and of a reopening are the holding organisation's: the competent
+        # authority reading the case sees their dates and codes (the closing's own words are the file's).
+        "closure_reasons": can(user, CaseAction.CLOSE, case),
         "open_matters": closure.open_matters(case) if may_close else {},
         "may_close": may_close,
         "may_override": may_override,
