@@ -142,7 +142,7 @@ def test_a_case_from_registration_to_a_shelter_bed_in_english(
     _shot(page, "case-edit-en")
     _edit(page, base, reference)
     expect(page.get_by_text("Details changed: Family name, Risk level")).to_be_visible()
-    expect(page.locator("dd", has_text="High")).to_be_visible()
+    expect(page.locator("dd", has_text="High").first).to_be_visible()
 
     page.goto(f"{base}/cases/?assigned_to_me=on")
     expect(page.get_by_role("link", name=reference)).to_be_visible()

@@ -441,6 +441,10 @@ class ReopenForm(forms.Form):
 
 
 class ReturnPlanForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "return_%s")  # the case page holds the risk assessment's form too (risk_level)
+        super().__init__(*args, **kwargs)
+
     country = CodePickerField(kind="country", label=_("Country of return"))
     planned_on = forms.DateField(label=_("Planned on"), widget=IsoDateInput())
     risk_level = forms.ChoiceField(
