@@ -219,6 +219,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cases.assistanceplan.agreed_how": (CODE, "a choice"),
     "cases.planaction.service_type": (CODE, "a service code"),
     "cases.planaction.status": (CODE, "a choice"),
+    "cases.planaction.stop_reason": (ENCRYPTED, "why an action stopped, in free text"),
     "cases.planreview.changes": (ENCRYPTED, "free text about the person"),
     "cases.servicedeclined.service_type": (CODE, "a service code"),
     "cases.servicedeclined.reason": (ENCRYPTED, "the person's reason, in free text"),

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lantern.cases import codes
-from lantern.cases.models import OPEN_RETURN, Case, Closure, Note, Reopening, Stage
+from lantern.cases import codes, minority
+from lantern.cases.models import OPEN_RETURN, Case, Closure, Decision, Note, Reopening, Stage
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import _console_user, _event, _require, _set_stage
 from lantern.cases.validation import visible
@@ -64,8 +64,50 @@ def _return_open(case: Case) -> str:
     }
 
 
+def _decision_pending(case: Case) -> str:
+    # Referred and still waiting for the reasonable-grounds decision, or the recovery period over and the
+    # conclusive-grounds decision not yet taken: the person's status is not settled.
+    waiting = case.stage == Stage.REFERRED
+    if case.stage == Stage.RECOVERY and (case.recovery_ends is None or case.recovery_ends < timezone.localdate()):
+        waiting = True
+    return _("A decision of the competent authority is pending.") if waiting else ""
+
+
+def _removal_open(case: Case) -> str:
+    risk = case.removal_risks.filter(resolution="").first()
+    if risk is None:
+        return ""
+    return _("%(kind)s, recorded on %(day)s, is not resolved.") % {
+        "kind": risk.get_kind_display(),
+        "day": risk.ordered_on.isoformat(),
+    }
+
+
+def _child_without_guardian(case: Case) -> str:
+    if not minority.needs_guardian(case) or case.guardians.filter(ended_at__isnull=True).exists():
+        return ""
+    return _("The child has no guardian appointed.")
+
+
 register_check("recovery_period", _recovery_running)
 register_check("return", _return_open)
+register_check("decision_pending", _decision_pending)
+register_check("removal", _removal_open)
+register_check("guardian", _child_without_guardian)
+
+
+def reason_refusal(case: Case, code: str) -> str:
+    """Only the competent authority identifies: "found not to be a victim" needs its negative decision."""
+    if code != codes.ClosureReason.NOT_A_VICTIM:
+        return ""
+    if case.trafficking_status == codes.TraffickingStatus.NOT_A_VICTIM:
+        latest = case.decisions.order_by("-decided_on", "-pk").first()
+        if latest is not None and latest.outcome == Decision.Outcome.NEGATIVE:
+            return ""
+    return _(
+        "Only the competent authority decides that a person is not a victim. Refer the case to it (Refer to the "
+        "competent authority on the case page) and close with this reason after its negative decision."
+    )
 
 
 def open_matters(case: Case) -> dict[str, str]:
@@ -107,6 +149,8 @@ def case_close(
     errors: dict[str, str] = {}
     if code not in codes.ClosureReason.values:
         errors["code"] = _("Choose why the case closes.")
+    elif reason_refusal(case, code):
+        errors["code"] = reason_refusal(case, code)
     reason = " ".join(reason.split()) if visible(reason) else ""
     if len(reason) > 200:
         errors["reason"] = _("Say why the case closes, in at most 200 characters.")
@@ -217,6 +261,15 @@ def follow_up_record(*, actor: User | None, case: Case, keep_until: date | None 
     return case
 
 
+def deadline_on_reopening(case: Case, stage: Stage) -> date | None:
+    """The next deadline of the stage a case reopens into, as the decision or the referral that led there set it."""
+    if stage == Stage.RECOVERY:
+        return case.recovery_ends
+    if stage == Stage.REFERRED:
+        return case.reasonable_grounds_due
+    return None
+
+
 def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") -> Case:
     """Open a closed case again (the person was trafficked again, has a new need, a new proceeding, or it was closed
     in error): back to the stage it closed from, live again (the retention job leaves it alone), its history
@@ -247,6 +300,7 @@ def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") 
             closure_code="",
             closure_reason="",
             follow_up_on=None,
+            next_deadline=deadline_on_reopening(case, stage),
         )
         Reopening.objects.create(case=case, code=code, reason=text, reopened_by=actor)
         _event(case, "reopen", actor, code=code, stage=str(stage))

@@ -413,7 +413,7 @@ class AgeResult(models.TextChoices):
 
 
 class ConsentGiver(models.TextChoices):
-    PERSON = "person", _("The person")
+    PERSON = "person", pgettext_lazy("consent given by", "The person")  # not "the person's details" of the page
     GUARDIAN = "guardian", _("The guardian")
     PARENT = "parent", _("A parent")
     LEGAL_REPRESENTATIVE = "legal_representative", _("A legal representative")

@@ -305,6 +305,7 @@ class PlanActionUpdateForm(_OwnIds):
     id_prefix = "action_update"
     status = forms.ChoiceField(label=_("Status"), choices=PlanAction.Status.choices)
     actual_end = forms.DateField(label=_("Actual end"), widget=IsoDateInput(), required=False)
+    stop_reason = forms.CharField(label=_("Why it stopped"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class PlanAgreeForm(_OwnIds):
@@ -326,7 +327,7 @@ class DeclineForm(_OwnIds):
     service_type = forms.ChoiceField(label=_("Service the person declines"), choices=SERVICE_CHOICES)
     declined_on = forms.DateField(label=_("Declined on"), widget=IsoDateInput())
     reason = forms.CharField(
-        label=_("Her reason (if she gave one)"),
+        label=_("Reason given"),
         max_length=10_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -968,6 +968,7 @@ class PlanAction(models.Model):
     planned_end = models.DateField(null=True, blank=True)
     actual_end = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    stop_reason = EncryptedTextField(blank=True, default="")  # why it stopped: it speaks of the person
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -120,8 +120,10 @@ def plan_action_add(
     return action
 
 
-def plan_action_update(*, actor: User, action: PlanAction, status: str, actual_end: date | None = None) -> PlanAction:
-    """An action moves on: under way, done (on the day it ended) or stopped."""
+def plan_action_update(
+    *, actor: User, action: PlanAction, status: str, actual_end: date | None = None, stop_reason: str = ""
+) -> PlanAction:
+    """An action moves on: under way, done (on the day it ended) or stopped (with the reason, encrypted)."""
     case = action.plan.case
     require(actor, CaseAction.PLAN, case)
     _open(case)
@@ -130,14 +132,19 @@ def plan_action_update(*, actor: User, action: PlanAction, status: str, actual_e
         errors["status"] = _("Unknown value %(value)s.") % {"value": repr(status)}
     if status in (PlanAction.Status.DONE, PlanAction.Status.STOPPED):
         actual_end = _day(actual_end, case, "actual_end", errors)
-    elif actual_end is not None:
-        errors["actual_end"] = _("Only an action done or stopped has an end date.")
+    else:  # planned or under way: no end yet, whatever the form carried
+        actual_end = None
+    stopped = status == PlanAction.Status.STOPPED
+    stop_reason = _text(stop_reason, "stop_reason", errors, limit=TEXT_LIMIT, required=False) if stopped else ""
+    if stopped and not stop_reason:
+        errors["stop_reason"] = _("Say why the action stopped.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         action.status = status
         action.actual_end = actual_end
-        action.save(update_fields=["status", "actual_end"])
+        action.stop_reason = stop_reason
+        action.save(update_fields=["status", "actual_end", "stop_reason"])
         _event(case, "plan_action", actor, service=action.service_type, status=status)
     return action
 
@@ -189,8 +196,9 @@ def plan_review(
         review = PlanReview.objects.create(
             plan=plan, reviewed_on=reviewed_on, reviewed_by=actor, changes=changes, with_person=with_person
         )
-        plan.next_review_on = next_review_on
-        plan.save(update_fields=["next_review_on"])
+        if next_review_on is not None:  # without a new day, the one set before stands
+            plan.next_review_on = next_review_on
+            plan.save(update_fields=["next_review_on"])
         _event(case, "plan_review", actor, reviewed_on=reviewed_on.isoformat(), with_person=with_person)
     return review
 
@@ -209,6 +217,11 @@ def service_decline(
     _service(service_type, "service_type", errors)
     reason = _text(reason, "reason", errors, limit=TEXT_LIMIT, required=False)
     declined_on = _day(declined_on, case, "declined_on", errors)
+    if case.is_minor and not case.guardians.filter(ended_at__isnull=True).exists():
+        errors["service_type"] = _(
+            "A child does not decline a service alone: appoint a guardian first (Appoint a guardian, on the case "
+            "page), then record the decline made with the guardian."
+        )
     if (
         not errors
         and ServiceDeclined.objects.filter(case=case, service_type=service_type, withdrawn_at__isnull=True).exists()

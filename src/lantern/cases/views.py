@@ -263,9 +263,10 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
             users=_colleagues(case), initial={"assignee": case.assigned_to_id}, auto_id="assign_%s"
         )
     today = timezone.localdate()
-    risk = selectors.latest_risk(case)
+    holds_plan = can(user, CaseAction.PLAN, case)
+    risk = selectors.latest_risk(case) if holds_plan else None
     decisions = _decisions(case)
-    timeline = list(selectors.case_timeline(case))
+    timeline = [entry for entry in selectors.case_timeline(case) if holds_plan or not _assistance_entry(entry)]
     names = selectors.staff_names([str(e.detail.get("assignee") or "") for e in timeline if e.kind == "assign"])
     return {
         "case": case,
@@ -397,7 +398,7 @@ def _plan_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, An
             (
                 action,
                 PlanActionUpdateForm(
-                    initial={"status": action.status, "actual_end": today}, auto_id=f"action{action.pk}_%s"
+                    initial={"status": action.status, "actual_end": action.actual_end}, auto_id=f"action{action.pk}_%s"
                 ),
             )
             for action in record.actions
@@ -552,6 +553,29 @@ def nobody_alerted(organisation: str) -> str:
 
 
 ALERTS = ("high_risk_alert", "removal_record", "permit_expiry_alert")  # entries that tell how many were alerted
+
+
+# The timeline entries that tell of the assistance (the plan, the services declined, the risk and its alert, the
+# mediators, the languages): shown only to those who hold the plan, never to the competent authority or others.
+ASSISTANCE_KINDS = frozenset(
+    {
+        "plan_write",
+        "plan_action",
+        "plan_agree",
+        "plan_review",
+        "service_decline",
+        "service_decline_withdraw",
+        "high_risk_alert",
+        "mediator_assign",
+        "languages",
+    }
+)
+
+
+def _assistance_entry(entry: TimelineEntry) -> bool:
+    if entry.kind in ASSISTANCE_KINDS:
+        return True
+    return entry.kind == "assessment" and (entry.detail.get("kind") == "risk" or bool(entry.detail.get("risk_level")))
 
 
 def _timeline_detail(entry: TimelineEntry, names: dict[str, str], organisation: str = "") -> str:
@@ -772,7 +796,11 @@ def plan_action_update_view(request: HttpRequest, reference: str, action_id: int
     attempt(
         request,
         lambda: plans.plan_action_update(
-            actor=user, action=action, status=form.cleaned_data["status"], actual_end=form.cleaned_data["actual_end"]
+            actor=user,
+            action=action,
+            status=form.cleaned_data["status"],
+            actual_end=form.cleaned_data["actual_end"],
+            stop_reason=form.cleaned_data["stop_reason"],
         ),
         _("Action updated."),
     )
