@@ -4,6 +4,7 @@ and a voluntary return planned for any case (docs/case-registry.md, "Closure" an
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,7 +165,7 @@ def _border_closure(country: str, starts_on: date) -> None:
 
 
 def test_a_return_for_a_person_in_no_shelter_waits_for_the_destinations_border(world: World, case: Case) -> None:
-    plan = {"country": "RO", "planned_on": date(2026, 3, 20), "risk_level": "medium",
+    plan: dict[str, Any] = {"country": "RO", "planned_on": date(2026, 3, 20), "risk_level": "medium",
             "receiving_name": "eLiberare Bucharest"}  # fmt: skip
     with pytest.raises(ValidationError, match="identification is not completed"):
         returns.return_plan(actor=world.caseworker, case=case, **plan, risk_reasons="Recruiter lives nearby")
@@ -297,7 +298,7 @@ def test_the_pages_refuse_an_invisible_reason_and_keep_the_form(
 
 @pytest.mark.parametrize(("days", "refused"), [(2 * 366, False), (2 * 366 + 1, True), (3_000, True)])
 def test_a_return_is_planned_within_two_years(world: World, case: Case, days: int, refused: bool) -> None:
-    plan = {"country": "RO", "risk_level": "low", "receiving_name": "eLiberare", "own_request": True,
+    plan: dict[str, Any] = {"country": "RO", "risk_level": "low", "receiving_name": "eLiberare", "own_request": True,
             "own_request_text": "I want to go home"}  # fmt: skip
     planned_on = date(2026, 3, 2) + timedelta(days=days)
     if not refused:

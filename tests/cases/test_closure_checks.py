@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import translation
+from time_machine import TimeMachineFixture
 
 from lantern.cases import children, closure, plans, residence
 from lantern.cases import services as cases
@@ -48,7 +49,7 @@ def _guardian(world: World, case: Case) -> None:
 
 
 def test_only_the_authoritys_negative_decision_closes_as_not_a_victim(
-    world: World, case: Case, time_machine: object
+    world: World, case: Case, time_machine: TimeMachineFixture
 ) -> None:
     with pytest.raises(ValidationError, match="Only the competent authority decides") as refused:
         closure.case_close(actor=world.supervisor, case=case, code="not_a_victim", override_reason=OVERRIDE)
@@ -59,7 +60,7 @@ def test_only_the_authoritys_negative_decision_closes_as_not_a_victim(
         closure.case_close(actor=world.supervisor, case=case, code="not_a_victim", override_reason=OVERRIDE)
     case.refresh_from_db()
     assert case.stage == Stage.RECOVERY
-    time_machine.move_to(date(2026, 4, 10))  # type: ignore[attr-defined]
+    time_machine.move_to(date(2026, 4, 10))
     _decide(world, case, "conclusive_grounds", "negative", date(2026, 4, 6))
     case.refresh_from_db()
     assert case.trafficking_status == TraffickingStatus.NOT_A_VICTIM
@@ -104,7 +105,7 @@ def test_a_child_without_a_guardian_keeps_the_case_open_unless_a_supervisor_over
 
 
 def test_a_pending_decision_of_the_authority_keeps_the_case_open(
-    world: World, case: Case, time_machine: object
+    world: World, case: Case, time_machine: TimeMachineFixture
 ) -> None:
     cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
     with pytest.raises(ValidationError, match="A decision of the competent authority is pending"):
@@ -113,7 +114,7 @@ def test_a_pending_decision_of_the_authority_keeps_the_case_open(
     with pytest.raises(ValidationError) as refused:  # the period runs: that check says so, not this one
         closure.case_close(actor=world.caseworker, case=case, code="lost_contact")
     assert "pending" not in str(refused.value)
-    time_machine.move_to(date(2026, 4, 10))  # type: ignore[attr-defined]
+    time_machine.move_to(date(2026, 4, 10))
     with pytest.raises(ValidationError, match="A decision of the competent authority is pending"):
         closure.case_close(actor=world.caseworker, case=case, code="lost_contact")
     closure.case_close(actor=world.supervisor, case=case, code="lost_contact", override_reason=OVERRIDE)
@@ -166,9 +167,9 @@ def test_a_review_keeps_the_next_review_and_actions_move_without_an_end(
     plans.plan_write(actor=world.caseworker, case=case, objectives="Safety; health.", next_review_on=date(2026, 4, 1))
     action = plans.plan_action_add(actor=world.caseworker, case=case, service_type="medical")
     plans.plan_review(actor=world.caseworker, case=case, changes="Nothing new", reviewed_on=date(2026, 3, 2))
-    assert case.plan.next_review_on == date(2026, 4, 1)  # type: ignore[attr-defined]
-    case.plan.refresh_from_db()  # type: ignore[attr-defined]
-    assert case.plan.next_review_on == date(2026, 4, 1)  # type: ignore[attr-defined]
+    assert case.plan.next_review_on == date(2026, 4, 1)
+    case.plan.refresh_from_db()
+    assert case.plan.next_review_on == date(2026, 4, 1)
     page = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
     assert f'id="action{action.pk}_actual_end" value=' not in page  # nothing pre-filled
     response = staff["caseworker"].post(

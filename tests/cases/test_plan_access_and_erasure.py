@@ -115,7 +115,7 @@ def _fill(world: World, case: Case) -> None:
 
 def _raw(case: Case) -> list[tuple[str, str, Any]]:
     """The raw columns as the database holds them (encrypted or not): what is left in each, not decrypted."""
-    left = []
+    left: list[tuple[str, str, Any]] = []
     with connection.cursor() as cursor:
         for table, column, where in COLUMNS:
             cursor.execute(f"SELECT {column} FROM {table} WHERE {where}", [case.pk])  # constants above
