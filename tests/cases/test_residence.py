@@ -266,7 +266,10 @@ def test_a_removal_of_a_closed_case_is_not_resolved(world: World, assigned: Case
     risk = residence.removal_record(
         actor=world.caseworker, case=assigned, kind="detention", ordered_on=TODAY, authority="Aliens Police"
     )
-    closure.case_close(actor=world.supervisor, case=assigned, code="integrated")
+    # An open detention holds closure; the supervisor closes all the same, with her reason.
+    closure.case_close(
+        actor=world.supervisor, case=assigned, code="integrated", override_reason="She moved abroad; the order stays."
+    )
     with pytest.raises(ValidationError, match="The case is closed"):
         residence.removal_resolve(actor=world.supervisor, risk=risk, resolution="released", resolved_on=TODAY)
     response = staff["caseworker"].post(
