@@ -67,6 +67,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _other_half(item: pytest.Item) -> bool:
     """The test belongs to the other database's half of the suite."""
     if ON_POSTGRES:
+        if item.get_closest_marker("browser") is not None and item.get_closest_marker("both_halves") is None:
+            return True  # docs/decisions/0005: the browser journeys run once, but for those marked both_halves
         return item.get_closest_marker("sqlite_only") is not None or item.get_closest_marker("pages_once") is not None
     return item.get_closest_marker("postgres_only") is not None
 

@@ -20,7 +20,7 @@ from lantern.shelters.services import room_add
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, follow_menu
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.both_halves]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

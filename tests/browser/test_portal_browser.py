@@ -124,6 +124,7 @@ def test_the_browser_language_is_picked_the_page_turns_right_to_left_and_the_lan
     context.close()
 
 
+@pytest.mark.both_halves  # sends a call-back request or leaves the portal: the database under it matters
 def test_the_quick_exit_button_and_the_escape_key_leave_the_portal_out_of_the_back_button(
     portal_live: Portal, live_server: Any, chromium: Browser
 ) -> None:
@@ -182,6 +183,7 @@ def test_a_phone_is_told_what_to_tap_and_a_computer_about_the_key_and_the_voicem
     computer.close()
 
 
+@pytest.mark.both_halves  # sends a call-back request or leaves the portal: the database under it matters
 def test_without_javascript_the_quick_exit_is_a_plain_link_and_a_call_back_can_be_sent(
     portal_live: Portal, live_server: Any, chromium: Browser
 ) -> None:
@@ -204,6 +206,7 @@ def test_without_javascript_the_quick_exit_is_a_plain_link_and_a_call_back_can_b
     context.close()
 
 
+@pytest.mark.both_halves  # sends a call-back request or leaves the portal: the database under it matters
 def test_no_page_asks_another_site_for_anything_sets_a_cookie_or_weighs_more_than_100_kb(
     portal_live: Portal, live_server: Any, chromium: Browser
 ) -> None:

@@ -13,7 +13,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_portal_browser import EXIT_URL, _context, _watch, chromium, portal_live
 from tests.portal.conftest import Portal
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.both_halves]
 
 __all__ = ["chromium", "portal_live"]  # fixtures, shared with the portal's other browser tests
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.both_halves]
 
 
 def test_a_caseworker_logs_in_sets_up_two_factors_and_reads_the_ui_in_arabic(
