@@ -26,7 +26,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from lantern.linkage.matching import SEGMENTS
-from lantern.linkage.normalise import fold, fold_field, is_arabic, name_parts, parse_date, skeleton
+from lantern.linkage.normalise import fold, fold_field, is_arabic, name_parts, skeleton
 
 OUT_BITS = sum(bits for _, bits in SEGMENTS)  # 1,024: 128 bytes a record
 DIFFUSION_T = 2  # input bits XORed into each output bit (docs/linkage.md: the measurement behind 2)
@@ -153,6 +153,7 @@ _K_MAX = max(FIELD_K.values())
 # Field values whose bits are kept (128 bytes each), and units whose token ids are kept, before the caches start
 # again: bounds the memory of a long run (a million records hold fewer distinct values than this a field).
 MAX_CACHED_VALUES = 500_000
+DIFFUSION_BLOCK = 2048  # records diffused together: 2 MB work arrays
 _BIT_SHIFT = (7 - np.arange(OUT_BITS) % 8).astype(np.uint8)[:, None]  # where bit j sits in its byte (packbits)
 
 
@@ -307,8 +308,15 @@ class Encoder:
         return out
 
     def _diffuse_packed(self, packed: np.ndarray) -> np.ndarray:
-        """`diffuse` on packed filters. With the bytes laid out one row per byte position, output bit j is a gather
-        of whole rows (its input bits' bytes, shifted), and eight such rows make an output byte."""
+        """`diffuse` on packed filters, a few thousand records at a time (the work arrays stay in the cache)."""
+        if len(packed) <= DIFFUSION_BLOCK:
+            return self._diffuse_block(packed)
+        return np.concatenate([self._diffuse_block(packed[i : i + DIFFUSION_BLOCK])
+                               for i in range(0, len(packed), DIFFUSION_BLOCK)])  # fmt: skip
+
+    def _diffuse_block(self, packed: np.ndarray) -> np.ndarray:
+        """With the bytes laid out one row per byte position, output bit j is a gather of whole rows (its input
+        bits' bytes, shifted), and eight such rows make an output byte."""
         by_byte = np.ascontiguousarray(packed.view(np.uint8).T)  # (OUT_BITS // 8, records)
         out = np.zeros((OUT_BITS, by_byte.shape[1]), dtype=np.uint8)
         for j in range(DIFFUSION_T):
@@ -396,16 +404,3 @@ def _encode_in_processes(encoder: Encoder, people: list[Person], *, chunk: int, 
             return np.concatenate(list(pool.map(_encode_slice, bounds)))
     finally:
         _JOB = None
-
-
-def person_from_row(row: Mapping[str, str], extra_fields: Iterable[str] = ()) -> Person:
-    """A person from an HTCDS-style CSV row (record_id, prs_FirstName, prs_SecondName, prs_Birthdate...)."""
-    return Person(
-        record_id=(row.get("record_id") or "").strip(),
-        first_name=row.get("prs_FirstName") or "",
-        second_name=row.get("prs_SecondName") or "",
-        birth_date=parse_date(row.get("prs_Birthdate") or ""),
-        gender=row.get("prs_Gender") or "",
-        citizenship=row.get("prs_Citizenship") or "",
-        extra={name: row.get(name) or "" for name in extra_fields},
-    )

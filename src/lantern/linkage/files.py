@@ -40,12 +40,25 @@ class Encodings:
 
 def dumps(*, source: str, fingerprint: str, ids: Sequence[str], bits: np.ndarray) -> str:
     header = {"format": FORMAT, "source": source, "bits": OUT_BITS, "fingerprint": fingerprint, "count": len(ids)}
+    if len(ids) != len(bits):
+        raise ValueError("as many record ids as encodings")
+    valid = RECORD_ID.fullmatch
+    if not all(map(valid, ids)):
+        raise EncodingsFileError("a record id is empty, too long, or holds characters other than A-Z a-z 0-9 _.:-")
     out = io.StringIO()
     out.write(json.dumps(header, ensure_ascii=True) + "\n")
-    for record_id, row in zip(ids, bits, strict=True):
-        if not RECORD_ID.fullmatch(record_id):
-            raise EncodingsFileError("a record id is empty, too long, or holds characters other than A-Z a-z 0-9 _.:-")
-        out.write(f"{record_id},{base64.b64encode(row.tobytes()).decode()}\n")
+    # Base64 of every record at once: each row padded to a multiple of 3 bytes encodes to its own characters,
+    # whose last ones (the padding's) become "=" as in the base64 of the row alone.
+    width = bits.shape[1] if bits.ndim == 2 else OUT_BITS // 8
+    pad = -width % 3
+    padded = np.zeros((len(ids), width + pad), dtype=np.uint8)
+    padded[:, :width] = bits
+    per = (width + pad) // 3 * 4
+    text = np.frombuffer(base64.b64encode(padded.tobytes()), dtype=np.uint8).reshape(len(ids), per).copy()
+    if pad:
+        text[:, per - pad :] = ord("=")
+    encoded = text.tobytes().decode("ascii")
+    out.writelines(f"{record_id},{encoded[i * per : (i + 1) * per]}\n" for i, record_id in enumerate(ids))
     return out.getvalue()
 
 
