@@ -18,10 +18,10 @@ import hmac
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
 from datetime import date
+from functools import partial
 from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
