@@ -86,7 +86,7 @@ class Keys:
         )
 
 
-@dataclass
+@dataclass(slots=True)  # a million of them are held while a large file is encoded
 class Person:
     record_id: str
     first_name: str = ""

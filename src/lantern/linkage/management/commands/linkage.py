@@ -115,13 +115,12 @@ class Command(LanternCommand):
             raise UsageError(f"{options['out']} exists: Lantern does not overwrite it")
         ids, bits = Encoder(keys).encode(people, workers=workers)
         try:
-            text = files.dumps(
-                source=options["source"] or options["input"].stem, fingerprint=keys.fingerprint, ids=ids, bits=bits
-            )
+            files.check_ids(ids)
         except files.EncodingsFileError as exc:
             raise UsageError(str(exc)) from None
+        source = options["source"] or options["input"].stem
         with _new_file(options["out"]) as out:
-            out.write(text)
+            files.dump(out, source=source, fingerprint=keys.fingerprint, ids=ids, bits=bits)
         self.stderr.write(
             f"encoded {len(ids)} records" + (f", {undated} without their date (not a date)" if undated else "")
         )
