@@ -247,13 +247,15 @@ class Encoder:
         """The plain (not yet diffused) filters of a batch as np.packbits packs them, viewed as 64-bit words."""
         if self._used > MAX_CACHED_VALUES or len(self._unit_ids) > MAX_CACHED_VALUES:
             self._reset_values()  # between batches only: the rows of a batch stay valid until it is done
-        firsts = [p.first_name or "" for p in people]
-        seconds = [p.second_name or "" for p in people]
-        arabic = {v for v in {*firsts, *seconds} if is_arabic(v)}
+        first_names = [p.first_name or "" for p in people]
+        second_names = [p.second_name or "" for p in people]
+        firsts: list[str | tuple[str, bool]] = list(first_names)
+        seconds: list[str | tuple[str, bool]] = list(second_names)
+        arabic = {v for v in {*first_names, *second_names} if is_arabic(v)}
         if arabic:  # an Arabic name on a record changes the tokens of both its names
-            flagged = [f in arabic or s in arabic for f, s in zip(firsts, seconds, strict=True)]
-            firsts = [(f, True) if a else f for f, a in zip(firsts, flagged, strict=True)]
-            seconds = [(s, True) if a else s for s, a in zip(seconds, flagged, strict=True)]
+            flagged = [f in arabic or s in arabic for f, s in zip(first_names, second_names, strict=True)]
+            firsts = [(f, True) if a else f for f, a in zip(first_names, flagged, strict=True)]
+            seconds = [(s, True) if a else s for s, a in zip(second_names, flagged, strict=True)]
         codes = [self._codes("name", firsts, _name_units), self._codes("name", seconds, _name_units)]
         codes.extend(self._birth_codes([p.birth_date for p in people]))
         codes.append(self._codes("gender", [p.gender or "" for p in people], _gender_units))
@@ -288,7 +290,7 @@ class Encoder:
             lookup("daymonth", low * 100 + high, dated, lambda v: f"{v // 100}-{v % 100}"),
         ]
         for i in range(8):
-            out.append(lookup("digit", ymd // 10 ** (7 - i) % 10, dated & ~short, lambda v, i=i: f"{i}:{v}"))
+            out.append(lookup("digit", ymd // 10 ** (7 - i) % 10, dated & ~short, partial(_digit_token, i)))
         if short.any():
             written = [b.strftime("%Y%m%d") if b and b.year < 1000 else "" for b in born]
             out.append(self._codes(("birth", "written"), written, partial(_birth_units, "written")))
@@ -348,6 +350,10 @@ class Encoder:
         packed = [self.encode_batch(people[i : i + chunk]) for i in range(0, len(people), chunk)]
         matrix = np.concatenate(packed) if packed else np.zeros((0, OUT_BITS // 8), dtype=np.uint8)
         return ids, matrix
+
+
+def _digit_token(place: int, digit: int) -> str:
+    return f"{place}:{digit}"
 
 
 def _name_units(value: str | tuple[str, bool]) -> list[tuple[str, ...]]:
