@@ -10,7 +10,7 @@ this process, with hardening on and the threshold chosen without the truth.
     .venv/bin/python bench/bench_linkage.py --million     # also 1,000,000 x 1,000,000 generated records (heavy)
     .venv/bin/python bench/bench_linkage.py --scale 100000,300000 --only-scale   # generated populations only
     .venv/bin/python bench/bench_linkage.py --anchor-dice 0.8   # the anchors at Dice 0.8 only (0.7 takes minutes)
-    .venv/bin/python bench/bench_linkage.py --workers 2          # Lantern's blocking in 2 processes
+    .venv/bin/python bench/bench_linkage.py --workers 2          # Lantern's encoding and blocking in 2 processes
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-anchors"
 ADDRESS = ["street_number", "address_1", "address_2", "suburb", "postcode", "state"]
+ENCODE_RUNS = 3  # Lantern's FEBRL encoding is timed best of three (a run takes a fraction of a second)
 
 
 def anchors_venv() -> Path:
@@ -67,11 +68,14 @@ def lantern_febrl(folder: Path, other: str) -> dict[str, float]:
         return people
 
     a, b = load("febrl4_a.csv"), load(other)
-    started, cpu = time.perf_counter(), time.process_time()
-    encoder = encoding.Encoder(encoding.Keys.from_secret(b"bench-secret-" * 3))
-    ia, xa = encoder.encode(a)
-    ib, xb = encoder.encode(b)
-    encode_s, encode_cpu = time.perf_counter() - started, time.process_time() - cpu
+    encode_s, encode_cpu = float("inf"), float("inf")
+    for _ in range(ENCODE_RUNS):  # best of three, each with a new encoder (its caches empty, as in a real run)
+        started, cpu = time.perf_counter(), time.process_time()
+        encoder = encoding.Encoder(encoding.Keys.from_secret(b"bench-secret-" * 3))
+        ia, xa = encoder.encode(a)
+        ib, xb = encoder.encode(b)
+        encode_s = min(encode_s, time.perf_counter() - started)
+        encode_cpu = min(encode_cpu, time.process_time() - cpu)
     started, cpu = time.perf_counter(), time.process_time()
     source_a, source_b = matching.Source("a", ia, xa), matching.Source("b", ib, xb)
     links, estimate = matching.link_two(source_a, source_b)
@@ -129,8 +133,8 @@ def million(n: int, workers: int) -> dict[str, float]:
     say("generated", started, cpu)
     started, cpu = time.perf_counter(), cpu_time()
     encoder = encoding.Encoder(encoding.Keys.from_secret(b"bench-secret-" * 3))
-    ia, xa = encoder.encode(a)
-    ib, xb = encoder.encode(b)
+    ia, xa = encoder.encode(a, workers=workers)
+    ib, xb = encoder.encode(b, workers=workers)
     encode_s, encode_cpu = time.perf_counter() - started, cpu_time() - cpu
     say("encoded", started, cpu)
     del a, b
@@ -146,7 +150,7 @@ def million(n: int, workers: int) -> dict[str, float]:
     lost = blocking_loss(source_a, source_b, pairs, found)
     return {"generate_s": round(generate_s, 1), "encode_s": round(encode_s, 1), "encode_cpu_s": round(encode_cpu, 1),
             "match_s": round(match_s, 1), "match_cpu_s": round(match_cpu, 1), "workers": workers,
-            "ideal_wall_s": round(encode_cpu + match_cpu / max(workers, 1), 1), "precision": round(p, 4),
+            "ideal_wall_s": round((encode_cpu + match_cpu) / max(workers, 1), 1), "precision": round(p, 4),
             "recall": round(r, 4), "f1": round(f, 4), "blocking_recall_lost": round(lost, 4),
             "distinct": estimate.distinct, "low": estimate.low, "high": estimate.high,
             "true_distinct": 2 * n - len(pairs), "threshold": round(estimate.threshold.value, 4),

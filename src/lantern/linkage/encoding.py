@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
 from lantern.linkage.matching import SEGMENTS
-from lantern.linkage.normalise import fold, fold_field, is_arabic, name_parts, parse_date, skeleton
+from lantern.linkage.normalise import fold, fold_field, is_arabic, name_parts, skeleton
 
 OUT_BITS = sum(bits for _, bits in SEGMENTS)  # 1,024: 128 bytes a record
 DIFFUSION_T = 2  # input bits XORed into each output bit (docs/linkage.md: the measurement behind 2)
@@ -82,7 +86,7 @@ class Keys:
         )
 
 
-@dataclass
+@dataclass(slots=True)  # a million of them are held while a large file is encoded
 class Person:
     record_id: str
     first_name: str = ""
@@ -144,12 +148,27 @@ def tokens(person: Person) -> list[tuple[str, str]]:
     return [token for unit in units(person) for token in unit_tokens(unit)]
 
 
+_WORDS = OUT_BITS // 64
+_K_MAX = max(FIELD_K.values())
+# Field values whose bits are kept (128 bytes each), and units whose token ids are kept, before the caches start
+# again: bounds the memory of a long run (a million records hold fewer distinct values than this a field).
+MAX_CACHED_VALUES = 500_000
+DIFFUSION_BLOCK = 2048  # records diffused together: 2 MB work arrays
+_BIT_SHIFT = (7 - np.arange(OUT_BITS) % 8).astype(np.uint8)[:, None]  # where bit j sits in its byte (packbits)
+
+
 class Encoder:
+    """Encodes people; a person gives the same bits whatever else is encoded with them, in any batch or process.
+
+    Speed comes from what repeats: each token's keyed positions, each unit's tokens (a name part, an address word)
+    and each field value's filter bits (a first name, a postcode, a birth year) are made once per encoder and reused
+    for every record holding them. A record's plain filter is the OR of its values' packed rows, and the diffusion
+    is applied to a whole batch at once, one gather of bit rows per input bit. The caches hold keyed positions:
+    they live in the encoder's memory only and are never written anywhere."""
+
     def __init__(self, keys: Keys, *, field_k: Mapping[str, int] | None = None) -> None:
         self.keys = keys
         self.field_k = dict(field_k or FIELD_K)
-        self._positions: dict[tuple[str, str], np.ndarray] = {}
-        self._units: dict[tuple[str, ...], np.ndarray] = {}
         rng = np.random.default_rng(keys.diffusion_seed)
         # Each output bit XORs DIFFUSION_T distinct input bits of its own segment, chosen by the secret.
         self.diffusion = np.concatenate(
@@ -158,77 +177,236 @@ class Encoder:
                 for start, bits in ((_SEGMENT_START[name], bits) for name, bits in SEGMENTS)
             ]
         ).astype(np.intp)
+        k_max = max(_K_MAX, *self.field_k.values())
+        # Token id -> its k positions, padded with OUT_BITS (a column past the filter, dropped after the scatter).
+        self._token_ids: dict[tuple[str, str], int] = {}
+        self._token_positions = np.full((1024, k_max), OUT_BITS, dtype=np.intp)
+        self._reset_values()
+
+    def _reset_values(self) -> None:
+        self._unit_ids: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # Each field value's plain filter bits, packed in a row of `_table`; `_rows[kind][value]` is its row.
+        self._rows: dict[object, dict[object, int]] = {}
+        self._table = np.zeros((1024, _WORDS), dtype=np.uint64)
+        self._used = 1  # row 0 stays empty: a missing field
+
+    def _token_id(self, key: tuple[str, str]) -> int:
+        found = self._token_ids.get(key)
+        if found is None:
+            found = self._token_ids[key] = len(self._token_ids) + 1  # from 1: row 0 is never a token
+            if found == len(self._token_positions):
+                grown = np.full((2 * found, self._token_positions.shape[1]), OUT_BITS, dtype=np.intp)
+                grown[:found] = self._token_positions
+                self._token_positions = grown
+            positions = self.positions(*key)
+            self._token_positions[found, : len(positions)] = positions
+        return found
 
     def positions(self, feature: str, token: str) -> np.ndarray:
-        key = (feature, token)
-        found = self._positions.get(key)
-        if found is None:
-            group = "extra" if feature.startswith("extra:") else feature
-            k, segment = self.field_k[group], SEGMENT_OF[group]
-            start, size = _SEGMENT_START[segment], SEGMENT_BITS[segment]
-            digest = hmac.new(self.keys.token_key, f"{feature}\x1f{token}".encode(), hashlib.sha256).digest()
-            h1 = int.from_bytes(digest[:8], "big")
-            h2 = int.from_bytes(digest[8:16], "big") | 1
-            found = np.array([start + (h1 + i * h2) % size for i in range(k)], dtype=np.intp)
-            self._positions[key] = found
-        return found
+        """The filter positions of a token: `k` of its field's segment, from its HMAC under the secret's key."""
+        group = "extra" if feature.startswith("extra:") else feature
+        k, segment = self.field_k[group], SEGMENT_OF[group]
+        start, size = _SEGMENT_START[segment], SEGMENT_BITS[segment]
+        digest = hmac.new(self.keys.token_key, f"{feature}\x1f{token}".encode(), hashlib.sha256).digest()
+        h1 = int.from_bytes(digest[:8], "big")
+        h2 = int.from_bytes(digest[8:16], "big") | 1
+        return np.array([start + (h1 + i * h2) % size for i in range(k)], dtype=np.intp)
+
+    def _codes(self, kind: object, values: list[Any], units_of: Callable[[Any], list[tuple[str, ...]]]) -> np.ndarray:
+        """The table row of each value of a field, adding the rows of the values not seen before in one scatter."""
+        rows = self._rows.setdefault(kind, {})
+        new = [v for v in dict.fromkeys(values) if v not in rows]
+        if new:
+            unit_ids, known, token_id = self._unit_ids, self._token_ids.get, self._token_id
+            flat: list[int] = []
+            lengths: list[int] = []
+            for value in new:
+                before = len(flat)
+                for unit in units_of(value):
+                    ids = unit_ids.get(unit)
+                    if ids is None:
+                        ids = unit_ids[unit] = tuple([known(t) or token_id(t) for t in unit_tokens(unit)])
+                    flat.extend(ids)
+                lengths.append(len(flat) - before)
+            plain = np.zeros((len(new), OUT_BITS + 1), dtype=np.uint8)
+            if flat:
+                positions = self._token_positions[np.array(flat, dtype=np.intp)]
+                owner = np.repeat(np.arange(len(new), dtype=np.intp), lengths)
+                plain[owner[:, None], positions] = 1
+            first = self._used
+            if first + len(new) > len(self._table):
+                grown = np.zeros((max(2 * len(self._table), first + len(new)), _WORDS), dtype=np.uint64)
+                grown[:first] = self._table[:first]
+                self._table = grown
+            self._table[first : first + len(new)] = np.packbits(plain[:, :OUT_BITS], axis=1).view(np.uint64)
+            rows.update(zip(new, range(first, first + len(new)), strict=True))
+            self._used = first + len(new)
+        return np.fromiter(map(rows.__getitem__, values), dtype=np.intp, count=len(values))
+
+    def _plain_packed(self, people: Sequence[Person]) -> np.ndarray:
+        """The plain (not yet diffused) filters of a batch as np.packbits packs them, viewed as 64-bit words."""
+        if self._used > MAX_CACHED_VALUES or len(self._unit_ids) > MAX_CACHED_VALUES:
+            self._reset_values()  # between batches only: the rows of a batch stay valid until it is done
+        first_names = [p.first_name or "" for p in people]
+        second_names = [p.second_name or "" for p in people]
+        firsts: list[str | tuple[str, bool]] = list(first_names)
+        seconds: list[str | tuple[str, bool]] = list(second_names)
+        arabic = {v for v in {*first_names, *second_names} if is_arabic(v)}
+        if arabic:  # an Arabic name on a record changes the tokens of both its names
+            flagged = [f in arabic or s in arabic for f, s in zip(first_names, second_names, strict=True)]
+            firsts = [(f, True) if a else f for f, a in zip(first_names, flagged, strict=True)]
+            seconds = [(s, True) if a else s for s, a in zip(second_names, flagged, strict=True)]
+        codes = [self._codes("name", firsts, _name_units), self._codes("name", seconds, _name_units)]
+        codes.extend(self._birth_codes([p.birth_date for p in people]))
+        codes.append(self._codes("gender", [p.gender or "" for p in people], _gender_units))
+        codes.append(self._codes("citizenship", [p.citizenship or "" for p in people], _citizenship_units))
+        for column in sorted({c for p in people for c in p.extra}):
+            values = [p.extra.get(column) or "" for p in people]
+            codes.append(self._codes(("extra", column), values, partial(_extra_units, column)))
+        table = self._table
+        out = table[codes[0]]
+        for more in codes[1:]:
+            out |= table[more]
+        return out
+
+    def _birth_codes(self, born: list[date | None]) -> list[np.ndarray]:
+        """Rows of the year, of the day and month pair and of each digit of YYYYMMDD, computed on arrays: a
+        thousand birth dates cost a few operations, not a thousand strings."""
+        n = len(born)
+        ymd = np.fromiter((b.year * 10_000 + b.month * 100 + b.day if b else 0 for b in born), np.int64, count=n)
+        dated = ymd > 0
+        year, month, day = ymd // 10_000, ymd // 100 % 100, ymd % 100
+        # A year before 1000 is written with fewer digits (as strftime does): its digits take the slow path.
+        short = dated & (year < 1000)
+
+        def lookup(kind: str, values: np.ndarray, mask: np.ndarray, text: Callable[[int], str]) -> np.ndarray:
+            unique, inverse = np.unique(np.where(mask, values, -1), return_inverse=True)
+            keys = [text(v) if v >= 0 else "" for v in unique.tolist()]
+            return self._codes(("birth", kind), keys, partial(_birth_units, kind))[inverse.reshape(-1)]
+
+        low, high = np.minimum(day, month), np.maximum(day, month)
+        out = [
+            lookup("year", year, dated, str),
+            lookup("daymonth", low * 100 + high, dated, lambda v: f"{v // 100}-{v % 100}"),
+        ]
+        for i in range(8):
+            out.append(lookup("digit", ymd // 10 ** (7 - i) % 10, dated & ~short, partial(_digit_token, i)))
+        if short.any():
+            written = [b.strftime("%Y%m%d") if b and b.year < 1000 else "" for b in born]
+            out.append(self._codes(("birth", "written"), written, partial(_birth_units, "written")))
+        return out
 
     def bloom(self, people: list[Person]) -> np.ndarray:
         """Plain (not yet diffused) filters as a boolean matrix: never written out, kept for the tests' attacks."""
-        filters = np.zeros((len(people), OUT_BITS), dtype=bool)
-        cols: list[np.ndarray] = []
-        cache = self._units
-        lengths: list[int] = []
-        for person in people:
-            total = 0
-            for unit in units(person):
-                pos = cache.get(unit)
-                if pos is None:
-                    found = [self.positions(f, t) for f, t in unit_tokens(unit)]
-                    pos = cache[unit] = np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
-                cols.append(pos)
-                total += len(pos)
-            lengths.append(total)
-        if cols:
-            rows_of = np.repeat(np.arange(len(people), dtype=np.intp), lengths)
-            filters[rows_of, np.concatenate(cols)] = True
-        return filters
+        if not people:
+            return np.zeros((0, OUT_BITS), dtype=bool)
+        return np.unpackbits(self._plain_packed(people).view(np.uint8), axis=1).astype(bool)
 
     def diffuse(self, filters: np.ndarray) -> np.ndarray:
+        """Diffusion of boolean filters (`encode` does the same on packed ones, a batch at a time)."""
         out = filters[:, self.diffusion[:, 0]].copy()
         for j in range(1, DIFFUSION_T):
             out ^= filters[:, self.diffusion[:, j]]
         return out
 
-    def encode(self, people: Iterable[Person], *, chunk: int = 50_000) -> tuple[list[str], np.ndarray]:
-        """Record ids and their encodings, packed (`OUT_BITS // 8` bytes a record)."""
-        ids: list[str] = []
-        packed: list[np.ndarray] = []
-        batch: list[Person] = []
+    def _diffuse_packed(self, packed: np.ndarray) -> np.ndarray:
+        """`diffuse` on packed filters, a few thousand records at a time (the work arrays stay in the cache)."""
+        if len(packed) <= DIFFUSION_BLOCK:
+            return self._diffuse_block(packed)
+        return np.concatenate([self._diffuse_block(packed[i : i + DIFFUSION_BLOCK])
+                               for i in range(0, len(packed), DIFFUSION_BLOCK)])  # fmt: skip
 
-        def flush() -> None:
-            if batch:
-                packed.append(np.packbits(self.diffuse(self.bloom(batch)), axis=1))
-                ids.extend(p.record_id for p in batch)
-                batch.clear()
+    def _diffuse_block(self, packed: np.ndarray) -> np.ndarray:
+        """With the bytes laid out one row per byte position, output bit j is a gather of whole rows (its input
+        bits' bytes, shifted), and eight such rows make an output byte."""
+        by_byte = np.ascontiguousarray(packed.view(np.uint8).T)  # (OUT_BITS // 8, records)
+        out = np.zeros((OUT_BITS, by_byte.shape[1]), dtype=np.uint8)
+        for j in range(DIFFUSION_T):
+            source = self.diffusion[:, j]
+            out ^= by_byte[source >> 3] >> _BIT_SHIFT[source]
+        out &= 1
+        out <<= _BIT_SHIFT
+        bits = out.reshape(OUT_BITS // 8, 8, -1)
+        packed_out = bits[:, 0].copy()
+        for b in range(1, 8):
+            packed_out |= bits[:, b]
+        return np.ascontiguousarray(packed_out.T)
 
-        for person in people:
-            batch.append(person)
-            if len(batch) >= chunk:
-                flush()
-        flush()
+    def encode_batch(self, people: Sequence[Person]) -> np.ndarray:
+        """The packed encodings of a batch (`OUT_BITS // 8` bytes a record)."""
+        if not people:
+            return np.zeros((0, OUT_BITS // 8), dtype=np.uint8)
+        return self._diffuse_packed(self._plain_packed(people))
+
+    def encode(
+        self, people: Iterable[Person], *, chunk: int = 50_000, workers: int = 1
+    ) -> tuple[list[str], np.ndarray]:
+        """Record ids and their encodings, packed (`OUT_BITS // 8` bytes a record). With `workers` > 1 the records
+        are shared among that many processes, in order: the same bits as in one."""
+        people = people if isinstance(people, list) else list(people)
+        ids = [p.record_id for p in people]
+        if workers > 1 and len(people) > 1:
+            return ids, _encode_in_processes(self, people, chunk=chunk, workers=workers)
+        packed = [self.encode_batch(people[i : i + chunk]) for i in range(0, len(people), chunk)]
         matrix = np.concatenate(packed) if packed else np.zeros((0, OUT_BITS // 8), dtype=np.uint8)
         return ids, matrix
 
 
-def person_from_row(row: Mapping[str, str], extra_fields: Iterable[str] = ()) -> Person:
-    """A person from an HTCDS-style CSV row (record_id, prs_FirstName, prs_SecondName, prs_Birthdate...)."""
-    return Person(
-        record_id=(row.get("record_id") or "").strip(),
-        first_name=row.get("prs_FirstName") or "",
-        second_name=row.get("prs_SecondName") or "",
-        birth_date=parse_date(row.get("prs_Birthdate") or ""),
-        gender=row.get("prs_Gender") or "",
-        citizenship=row.get("prs_Citizenship") or "",
-        extra={name: row.get(name) or "" for name in extra_fields},
-    )
+def _digit_token(place: int, digit: int) -> str:
+    return f"{place}:{digit}"
+
+
+def _name_units(value: str | tuple[str, bool]) -> list[tuple[str, ...]]:
+    name, arabic = (value, False) if isinstance(value, str) else value
+    return [("part", part, "1" if arabic else "") for part in name_parts(name)]
+
+
+def _gender_units(value: str) -> list[tuple[str, ...]]:
+    return [("gender", fold(value)[:1])] if value else []
+
+
+def _citizenship_units(value: str) -> list[tuple[str, ...]]:
+    codes = {c.strip().upper() for c in value.replace(";", ",").split(",")} - {""}
+    return [("citizenship", code) for code in sorted(codes)]
+
+
+def _birth_units(kind: str, value: str) -> list[tuple[str, ...]]:
+    if not value:
+        return []
+    if kind == "written":  # a year before 1000: every digit of the date as strftime writes it
+        return [("digit", f"{i}:{d}") for i, d in enumerate(value)]
+    return [(kind, value)]
+
+
+def _extra_units(column: str, value: str) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    for part in fold_field(value).split(" "):
+        if part.isdigit():  # a number belongs to its column (house number, postcode)
+            out.append((f"extra:{column}", part))
+        elif part:  # words of any column together: one organisation's second address line is another's first
+            out.append(("extra:", part))
+    return out
+
+
+# The records and the encoder a forked worker process encodes a slice of (inherited, never pickled).
+_JOB: tuple[Encoder, list[Person]] | None = None
+
+
+def _encode_slice(bounds: tuple[int, int]) -> np.ndarray:
+    if _JOB is None:
+        raise RuntimeError("no records: worker processes are started by `Encoder.encode` only")
+    encoder, people = _JOB
+    start, stop = bounds
+    return encoder.encode_batch(people[start:stop])
+
+
+def _encode_in_processes(encoder: Encoder, people: list[Person], *, chunk: int, workers: int) -> np.ndarray:
+    global _JOB  # handed to the forked workers
+    step = max(1, min(chunk, -(-len(people) // workers)))
+    bounds = [(i, min(i + step, len(people))) for i in range(0, len(people), step)]
+    _JOB = (encoder, people)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            return np.concatenate(list(pool.map(_encode_slice, bounds)))
+    finally:
+        _JOB = None

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from lantern.linkage.matching import Source
 
 FORMAT = "lantern-linkage/2"  # 2: segments for names, birth and other columns
 MAX_RECORDS = 5_000_000
+WRITE_BLOCK = 65_536  # records base64-encoded and written together
 # Starts with a letter or digit: "-A1" or "=1+1" in the CSV that `match` writes would be a spreadsheet formula.
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}")
 
@@ -39,14 +41,39 @@ class Encodings:
 
 
 def dumps(*, source: str, fingerprint: str, ids: Sequence[str], bits: np.ndarray) -> str:
-    header = {"format": FORMAT, "source": source, "bits": OUT_BITS, "fingerprint": fingerprint, "count": len(ids)}
     out = io.StringIO()
-    out.write(json.dumps(header, ensure_ascii=True) + "\n")
-    for record_id, row in zip(ids, bits, strict=True):
-        if not RECORD_ID.fullmatch(record_id):
-            raise EncodingsFileError("a record id is empty, too long, or holds characters other than A-Z a-z 0-9 _.:-")
-        out.write(f"{record_id},{base64.b64encode(row.tobytes()).decode()}\n")
+    dump(out, source=source, fingerprint=fingerprint, ids=ids, bits=bits)
     return out.getvalue()
+
+
+def check_ids(ids: Sequence[str]) -> None:
+    if not all(map(RECORD_ID.fullmatch, ids)):
+        raise EncodingsFileError("a record id is empty, too long, or holds characters other than A-Z a-z 0-9 _.:-")
+
+
+def dump(out: TextIO, *, source: str, fingerprint: str, ids: Sequence[str], bits: np.ndarray) -> None:
+    """Write an encodings file, a block of records at a time (a million records never sit in memory as text).
+    The ids are all checked before the first line is written."""
+    if len(ids) != len(bits):
+        raise ValueError("as many record ids as encodings")
+    check_ids(ids)
+    header = {"format": FORMAT, "source": source, "bits": OUT_BITS, "fingerprint": fingerprint, "count": len(ids)}
+    out.write(json.dumps(header, ensure_ascii=True) + "\n")
+    # Base64 of a block of records at once: each row padded to a multiple of 3 bytes encodes to its own characters,
+    # whose last ones (the padding's) become "=" as in the base64 of the row alone.
+    width = OUT_BITS // 8
+    pad = -width % 3
+    per = (width + pad) // 3 * 4
+    for start in range(0, len(ids), WRITE_BLOCK):
+        block = bits[start : start + WRITE_BLOCK]
+        padded = np.zeros((len(block), width + pad), dtype=np.uint8)
+        padded[:, :width] = block
+        text = np.frombuffer(base64.b64encode(padded.tobytes()), dtype=np.uint8).reshape(len(block), per).copy()
+        if pad:
+            text[:, per - pad :] = ord("=")
+        encoded = text.tobytes().decode("ascii")
+        out.write("".join(f"{record_id},{encoded[i * per : (i + 1) * per]}\n"
+                          for i, record_id in enumerate(ids[start : start + WRITE_BLOCK])))  # fmt: skip
 
 
 def loads(text: str) -> Encodings:

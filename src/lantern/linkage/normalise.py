@@ -85,23 +85,33 @@ def name_parts(*names: str) -> list[str]:
     return sorted(parts)
 
 
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
 def is_arabic(text: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" for c in text or "")
+    return bool(text) and not text.isascii() and _ARABIC_LETTER.search(text) is not None
 
 
 def skeleton(part: str) -> str:
     return VOWELS.sub("", part)
 
 
+_DIGITS8 = re.compile(r"\d{8}")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+@lru_cache(maxsize=100_000)  # birth dates repeat: a million records hold some twenty thousand of them
 def parse_date(value: str) -> date | None:
     """An ISO date (YYYY-MM-DD); also DD/MM/YYYY and YYYYMMDD as organisations export them. None when empty;
     ValueError when present and not a date."""
+    if len(value) == 10 and value[4] == "-":  # the common case first: an ISO date and nothing else
+        return date.fromisoformat(value)
     value = (value or "").strip()
     if not value:
         return None
-    if re.fullmatch(r"\d{8}", value):
+    if _DIGITS8.fullmatch(value):
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+    match = _DAY_FIRST.fullmatch(value)
     if match:
         return date(int(match[3]), int(match[2]), int(match[1]))
     return date.fromisoformat(value[:10])

@@ -1,5 +1,5 @@
 """lantern linkage secret --out S | encode --secret-file S (--input FILE.csv | --org NAME) --out FILE [--fields ...]
-| match A B [C ...] --out FILE.csv [--threshold T] [--workers N] [--json]"""
+[--workers N] | match A B [C ...] --out FILE.csv [--threshold T] [--workers N] [--json]"""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from lantern.core.exports import csv_writer
 from lantern.core.management.base import LanternCommand, UsageError
 from lantern.core.models import Organisation
 from lantern.linkage import files, matching
-from lantern.linkage.encoding import Encoder, Keys, SecretError, person_from_row
+from lantern.linkage.encoding import Encoder, Keys, Person, SecretError
+from lantern.linkage.normalise import parse_date
 from lantern.linkage.services import encodings_produce
 
 REQUIRED_COLUMNS = ("record_id", "prs_FirstName", "prs_SecondName", "prs_Birthdate")
-MAX_WORKERS = 64  # --workers: processes the blocking may use
+OPTIONAL_COLUMNS = ("prs_Gender", "prs_Citizenship")
+MAX_WORKERS = 64  # --workers: processes the encoding or the blocking may use
 
 
 def _new_file(path: Path) -> Any:
@@ -58,6 +60,9 @@ class Command(LanternCommand):
         encode.add_argument("--fields", default="", help="other columns to encode, comma-separated")
         encode.add_argument("--source", default="", help="the source name written in the file (default: the file's)")
         encode.add_argument(
+            "--workers", type=int, default=1, help="processes to encode in (the same encodings with any number)"
+        )
+        encode.add_argument(
             "--skip-bad-dates",
             action="store_true",
             help="encode a record whose prs_Birthdate is not a date without its date, instead of stopping",
@@ -87,6 +92,9 @@ class Command(LanternCommand):
         except SecretError as exc:
             raise UsageError(str(exc)) from None
         fields = [f.strip() for f in options["fields"].split(",") if f.strip()]
+        workers = options["workers"]
+        if not 1 <= workers <= MAX_WORKERS:
+            raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}")
         if options["org"]:
             organisation = Organisation.objects.filter(name=options["org"]).first()
             if organisation is None:
@@ -105,36 +113,47 @@ class Command(LanternCommand):
         people, undated = self._read_csv(options["input"], fields, skip_bad_dates=options["skip_bad_dates"])
         if options["out"].exists():
             raise UsageError(f"{options['out']} exists: Lantern does not overwrite it")
-        ids, bits = Encoder(keys).encode(people)
+        ids, bits = Encoder(keys).encode(people, workers=workers)
         try:
-            text = files.dumps(
-                source=options["source"] or options["input"].stem, fingerprint=keys.fingerprint, ids=ids, bits=bits
-            )
+            files.check_ids(ids)
         except files.EncodingsFileError as exc:
             raise UsageError(str(exc)) from None
+        source = options["source"] or options["input"].stem
         with _new_file(options["out"]) as out:
-            out.write(text)
+            files.dump(out, source=source, fingerprint=keys.fingerprint, ids=ids, bits=bits)
         self.stderr.write(
             f"encoded {len(ids)} records" + (f", {undated} without their date (not a date)" if undated else "")
         )
 
-    def _read_csv(self, path: Path, fields: list[str], *, skip_bad_dates: bool) -> tuple[list[Any], int]:
+    def _read_csv(self, path: Path, fields: list[str], *, skip_bad_dates: bool) -> tuple[list[Person], int]:
         try:
             handle = path.open(encoding="utf-8-sig", newline="")
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        people: list[Person] = []
+        undated = 0
+        seen: set[str] = set()
+        valid_id = files.RECORD_ID.fullmatch
         with handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in (*REQUIRED_COLUMNS, *fields) if c not in (reader.fieldnames or [])]
-            if missing:
-                raise UsageError(f"{path}: no column {missing[0]}")
-            people = []
-            undated = 0
-            seen: set[str] = set()
             try:
+                reader = csv.reader(handle)
+                header = next(reader, [])
+                missing = [c for c in (*REQUIRED_COLUMNS, *fields) if c not in header]
+                if missing:
+                    raise UsageError(f"{path}: no column {missing[0]}")
+                where = {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *fields)
+                         if name in header}  # fmt: skip
+                at_id, at_first, at_second, at_born = (where[c] for c in REQUIRED_COLUMNS)
+                at_gender, at_citizenship = (where.get(c) for c in OPTIONAL_COLUMNS)
+                at_fields = [(name, where[name]) for name in fields]
+                width = len(header)
                 for line, row in enumerate(reader, start=2):
-                    record_id = (row.get("record_id") or "").strip()
-                    if not files.RECORD_ID.fullmatch(record_id):
+                    if not row:  # a blank line, skipped as csv.DictReader does
+                        continue
+                    if len(row) < width:  # a short row reads as empty cells, as csv.DictReader does
+                        row += [""] * (width - len(row))
+                    record_id = row[at_id].strip()
+                    if not valid_id(record_id):
                         raise UsageError(
                             f"{path} line {line}: record_id must be 1-64 of A-Z a-z 0-9 _.:-, first a letter or digit"
                         )
@@ -142,12 +161,23 @@ class Command(LanternCommand):
                         raise UsageError(f"{path} line {line}: record_id {record_id} appears twice")
                     seen.add(record_id)
                     try:
-                        people.append(person_from_row(row, fields))
+                        born = parse_date(row[at_born])
                     except ValueError:
                         if not skip_bad_dates:
                             raise UsageError(f"{path} line {line}: prs_Birthdate is not a date") from None
-                        people.append(person_from_row({**row, "prs_Birthdate": ""}, fields))
+                        born = None
                         undated += 1
+                    people.append(
+                        Person(
+                            record_id,
+                            row[at_first],
+                            row[at_second],
+                            born,
+                            row[at_gender] if at_gender is not None else "",
+                            row[at_citizenship] if at_citizenship is not None else "",
+                            {name: row[i] for name, i in at_fields} if at_fields else {},
+                        )
+                    )
             except (UnicodeDecodeError, csv.Error):
                 raise UsageError(f"{path}: not a UTF-8 CSV file") from None
         return people, undated
