@@ -54,8 +54,8 @@ PRIOR_WEIGHTS = np.array([1.0, 1.0, 0.5])
 EXACT_SEGMENTS = (0, 1)
 EXACT_BLOCK_LIMIT = 10_000  # a key shared by more pairs than this (a very common name) is left to the LSH bands
 MATCH_AGREEMENT = 0.85  # per-bit agreement, on a band group's bits, of the weakest pairs the bands should find
-MISS_PROBABILITY = 0.01
-CHANCE_CANDIDATES_PER_RECORD = 2.0
+MISS_PROBABILITY = 0.05
+CHANCE_CANDIDATES_PER_RECORD = 1.0
 MAX_BANDS = 400
 # Candidate pairs kept between bands: those above the score that this many pairs of different people a record are
 # expected to reach (from the chance-score tail). It bounds memory at any size, far below any threshold.
@@ -132,17 +132,19 @@ def prepare(bits: np.ndarray) -> Prepared:
 def _intersections(a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """(pairs, segments) set bits that both records of each pair have, as float32 (`np.take`: rows gathered faster
     than by fancy indexing)."""
-    both = np.take(a.words, ia, axis=0)
-    both &= np.take(b.words, ib, axis=0)
-    counts = np.bitwise_count(both).astype(np.int16)
     out = np.empty((len(ia), len(SEGMENTS)), dtype=np.float32)
-    # column by column: several times faster than numpy's `add.reduceat` along rows, and no matrix product (the
-    # BLAS threads would spin on the other core)
-    for segment, words in enumerate(_WORDS_OF_SEGMENT):
-        total = counts[:, words[0]].copy()
-        for word in words[1:]:
-            total += counts[:, word]
-        out[:, segment] = total
+    for start in range(0, len(ia), DEFAULT_CHUNK):  # a chunk at a time: small arrays, reused, not faulted in anew
+        stop = start + DEFAULT_CHUNK
+        both = np.take(a.words, ia[start:stop], axis=0)
+        both &= np.take(b.words, ib[start:stop], axis=0)
+        counts = np.bitwise_count(both).astype(np.int16)
+        # column by column: several times faster than numpy's `add.reduceat` along rows, and no matrix product (the
+        # BLAS threads would spin on the other core)
+        for segment, words in enumerate(_WORDS_OF_SEGMENT):
+            total = counts[:, words[0]].copy()
+            for word in words[1:]:
+                total += counts[:, word]
+            out[start:stop, segment] = total
     return out
 
 
@@ -177,10 +179,11 @@ def band_keys(columns: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """Each record's key in a band: the bits at `positions` (at most 64) as one integer. `columns` is the packed
     bits turned on their side (bytes x records, `byte_columns`), so that each bit is read from one contiguous row
     and no (records x bits) matrix is made."""
-    key = np.zeros(columns.shape[1], dtype=np.uint64)
+    kind = np.uint32 if len(positions) <= 32 else np.uint64  # 32-bit keys sort faster
+    key = np.zeros(columns.shape[1], dtype=kind)
     for shift, position in enumerate(positions.tolist()):
         bit = (columns[position >> 3] >> np.uint8(7 - (position & 7))) & np.uint8(1)
-        key |= bit.astype(np.uint64) << np.uint64(shift)
+        key |= bit.astype(kind) << kind(shift)
     return key
 
 
