@@ -155,9 +155,11 @@ def test_a_common_key_is_left_to_the_bands() -> None:
     """Exact keys shared by more pairs than the limit propose nothing (a very common name); the others do."""
     key_a = np.array([1, 1, 1, 2], dtype=np.uint64)
     key_b = np.array([1, 1, 2, 3], dtype=np.uint64)
-    pairs = lambda **limit: sorted(  # noqa: E731
-        (x, y) for ia, ib in matching._band_pairs(key_a, key_b, **limit) for x, y in zip(ia.tolist(), ib.tolist(), strict=True)
-    )
+
+    def pairs(**limit: int) -> list[tuple[int, int]]:
+        found = list(matching._band_pairs(key_a, key_b, **limit))
+        return sorted((x, y) for ia, ib in found for x, y in zip(ia.tolist(), ib.tolist(), strict=True))
+
     assert pairs(limit=5) == [(3, 2)]
     assert len(pairs()) == 7
     assert pairs(chunk=2) == pairs()  # a block cut in pieces proposes the same pairs
