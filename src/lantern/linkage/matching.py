@@ -179,11 +179,11 @@ def band_keys(columns: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """Each record's key in a band: the bits at `positions` (at most 64) as one integer. `columns` is the packed
     bits turned on their side (bytes x records, `byte_columns`), so that each bit is read from one contiguous row
     and no (records x bits) matrix is made."""
-    kind = np.uint32 if len(positions) <= 32 else np.uint64  # 32-bit keys sort faster
-    key = np.zeros(columns.shape[1], dtype=kind)
+    kind = np.dtype(np.uint32 if len(positions) <= 32 else np.uint64)  # 32-bit keys sort faster
+    key: np.ndarray = np.zeros(columns.shape[1], dtype=kind)
     for shift, position in enumerate(positions.tolist()):
         bit = (columns[position >> 3] >> np.uint8(7 - (position & 7))) & np.uint8(1)
-        key |= bit.astype(kind) << kind(shift)
+        np.bitwise_or(key, np.left_shift(bit.astype(kind), np.array(shift, dtype=kind)), out=key)
     return key
 
 
