@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from unittest import mock
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -69,3 +72,36 @@ def generate(
     """What every `generated` fixture returns: `count` cases of the seeded generator."""
     written = generate_cases(count=count, seed=seed, organisations=organisations, period=period, batch_size=batch_size)
     return Generated(written)
+
+
+def race(*calls: Callable[[], object]) -> list[str]:
+    """Run the calls at the same moment, each on its own connection; what each ended with ("done", or "refused"
+    for a ValidationError), sorted. On SQLite, which writes one at a time, the same calls run in turn."""
+    outcomes: list[str] = []
+
+    def attempt(call: Callable[[], object]) -> None:
+        try:
+            call()
+            outcomes.append("done")
+        except ValidationError:
+            outcomes.append("refused")
+
+    if connection.vendor == "sqlite":
+        for call in calls:
+            attempt(call)
+        return sorted(outcomes)
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            attempt(call)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from lantern.cases import closure, returns
 from lantern.cases import services as cases
@@ -198,6 +199,17 @@ def test_a_return_after_a_negative_decision_stays_voluntary(world: World, case: 
     returns.return_done(actor=world.caseworker, plan=made, done_on=date(2026, 3, 2), follow_up_on=date(2026, 6, 1))
     returns.return_follow_up(actor=world.caseworker, plan=made, outcome="safe")
     closure.case_close(actor=world.caseworker, case=case, code="returned")
+
+
+def test_the_header_of_a_closed_case_says_closed_once(world: World, case: Case, staff: dict[str, Client]) -> None:
+    closure.case_close(actor=world.caseworker, case=case, code="integrated")
+    page = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
+    assert '<p class="stage">Closed</p>' in page  # not "Closed · Closed"
+    closure.case_reopen(actor=world.caseworker, case=case, code="new_need")
+    closure.case_close(actor=world.caseworker, case=Case.objects.get(pk=case.pk), code="goals_met",
+                       follow_up_on=timezone.localdate() + timedelta(days=30))  # fmt: skip
+    page = staff["caseworker"].get(f"/cases/{case.reference}/").content.decode()
+    assert '<p class="stage">Closed · Follow-up</p>' in page
 
 
 def test_the_pages_refuse_with_words_and_keep_others_out(

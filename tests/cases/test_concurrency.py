@@ -4,13 +4,9 @@ PostgreSQL); on SQLite, which writes one at a time, the same calls one after the
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from lantern.cases import closure, non_punishment
 from lantern.cases.models import Case, Charge, Closure, NonPunishmentRequest, Reopening, Stage, TimelineEntry
@@ -19,39 +15,9 @@ from lantern.core.models import AuditEvent, User
 from lantern.providers.models import Offering
 from tests.cases.test_closure import OVERRIDE, _referral
 from tests.conftest import World
+from tests.helpers import race
 
 GROUNDS = "Her exploiters sent her to sell goods on the street during the lockdown; she could not refuse."
-
-
-def race(*calls: Callable[[], object]) -> list[str]:
-    """Run the calls at the same moment, each on its own connection; what each ended with, sorted."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("done")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    if connection.vendor == "sqlite":  # one writer at a time: the same calls in turn
-        for call in calls:
-            try:
-                call()
-                outcomes.append("done")
-            except ValidationError:
-                outcomes.append("refused")
-        return sorted(outcomes)
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 def _fresh(case: Case) -> Case:

@@ -21,6 +21,7 @@ from lantern.cases.validation import PersonData
 from lantern.core.demo import load_demo
 from lantern.core.models import Alert, AuditEvent
 from lantern.crisis import services as crisis
+from lantern.crisis.selectors import minimum_package
 from lantern.providers.services import offering_save
 from lantern.referrals import selectors as referral_selectors
 from lantern.referrals import services as referrals
@@ -344,7 +345,11 @@ def test_the_demo_shows_a_plan_reviewed_with_the_person_and_a_high_risk(
     assert not plan.is_draft
     assert plan.reviews.count() == 1
     assert plan.actions.count() == 3
-    assert list(plans.declined_services(plan.case).values_list("service_type", flat=True)) == ["psychological"]
+    declined = list(plans.declined_services(plan.case).values_list("service_type", flat=True))
+    assert declined == ["remote_psychosocial"]
+    every_item_due = {item.service_type: date.max for item in minimum_package()}  # as if every deadline had passed
+    assert "remote_psychosocial" not in missing_services(plan.case, every_item_due)  # declined, so not flagged
+    assert "medical" in missing_services(plan.case, every_item_due)
     assert plans.is_high_risk(plan.case)
     assert plan.case.assessments.filter(kind="risk").get().safety_plan
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from lantern.cases.models import Case
+from lantern.core import codes
 from lantern.core.models import Organisation
 from lantern.core.pickers import CodePickerField
 from tests.cases.test_views import FORM
@@ -35,6 +36,19 @@ def test_a_name_or_a_code_becomes_the_code() -> None:
     assert _clean(language="rum").cleaned_data["language"] == "ro"
     with translation.override("ar"):
         assert _clean(citizenship="اليونان، رومانيا").cleaned_data["citizenship"] == ["GR", "RO"]
+
+
+@pytest.mark.parametrize("reader", ["en", "ar", "es", "fr", "ru", "uk"])
+def test_each_language_is_offered_once_under_the_code_it_is_kept_by(reader: str) -> None:
+    with translation.override(reader):
+        choices = codes.language_choices()
+        names = [choice.name.casefold() for choice in choices]
+        assert len(names) == len(set(names))  # not Arabic as `ar` and again as `arb`
+        offered = {choice.code for choice in choices}
+        assert {"ar", "zh", "fa", "sq", "sw", "prs", "tw", "ak"} <= offered
+        assert not {"arb", "cmn", "pes", "als", "swh"} & offered
+        assert _clean(language=codes.language_label("ar")).cleaned_data["language"] == "ar"
+        assert _clean(language=codes.language_label("zh")).cleaned_data["language"] == "zh"
 
 
 def test_a_near_miss_is_refused_with_the_code_it_may_have_meant() -> None:

@@ -357,3 +357,5 @@ def test_the_justice_forms_say_what_to_choose_not_dashes(staff: dict[str, Client
     case = staff["prosecutor"].get(f"/justice/case/{justice.proceeding.case.reference}/").content.decode()
     assert "---------" not in case
     assert "Choose the organisation in charge" in case
+    assert "None recorded." in case  # no legal representative yet, said with one full stop
+    assert "None recorded.." not in case

@@ -191,7 +191,7 @@ def _foreign_victims(*, caseworker: User, today: date) -> None:
 
 def _assistance_plan(*, case: Case, caseworker: User, today: date) -> None:
     """An assistance plan agreed with the person through an interpreter and reviewed once with her; she declines
-    psychological support for now; a high risk (the trafficker's network found her number) with a safety plan."""
+    psychosocial support for now; a high risk (the trafficker's network found her number) with a safety plan."""
     plans.languages_record(actor=caseworker, case=case, consent_language="uk", interview_language="uk")
     mediator = plans.mediator_organisations().first()
     if mediator is not None:
@@ -225,7 +225,7 @@ def _assistance_plan(*, case: Case, caseworker: User, today: date) -> None:
     plans.service_decline(
         actor=caseworker,
         case=case,
-        service_type="psychological",
+        service_type="remote_psychosocial",  # the minimum package's own code: its check stops flagging it for her
         declined_on=today - timedelta(days=8),
         reason="Not now; she may ask later.",
     )

@@ -151,16 +151,26 @@ def _language_choices(language: str) -> tuple[Choice, ...]:
     """The languages CLDR names in the reader's language (a picker's list); other ISO 639 codes are typed."""
     names = _locale(language).languages
     accepted = _iso639()
+    aliases = get_global("language_aliases")
     chosen: dict[str, Choice] = {}
     for key, name in names.items():
         stored = accepted.get(str(key))
+        # CLDR names a macrolanguage's main member under its own code too, by the same name (Standard Arabic `arb`
+        # is "Arabic" beside `ar`, Mandarin `cmn` is "Chinese" beside `zh`): the picker lists the language once,
+        # under the code CLDR points the member to. Aliases to another name (Twi to Akan) stay apart.
+        target = str(aliases.get(str(key), ""))
+        if accepted.get(target) and names.get(target) == name:
+            stored = accepted[target]
         if stored is not None and stored not in chosen:
             chosen[stored] = Choice(stored, str(name))
-    for alias, target in get_global("language_aliases").items():  # Dari is fa_AF in CLDR, prs in ISO 639-3
+    for alias, target in aliases.items():  # Dari is fa_AF in CLDR, prs in ISO 639-3
         stored = accepted.get(str(alias))
-        if stored == alias and stored not in chosen and str(target) in names:
+        if stored == alias and stored not in chosen and str(target) in names and not accepted.get(str(target)):
             chosen[stored] = Choice(stored, str(names[str(target)]))
-    return tuple(sorted(chosen.values(), key=lambda choice: _folded(choice.name)))
+    by_name: dict[str, Choice] = {}
+    for choice in sorted(chosen.values(), key=lambda choice: (len(choice.code), choice.code)):
+        by_name.setdefault(_folded(choice.name), choice)  # still two by one name: the ISO 639-1 code
+    return tuple(sorted(by_name.values(), key=lambda choice: _folded(choice.name)))
 
 
 def _reader() -> str:

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from lantern.cases.models import Case, Stage
+from lantern.cases.models import Case, Decision, Stage
 from lantern.cases.services import consent_give
 from lantern.core.models import Organisation, User
-from lantern.justice import services
+from lantern.justice import selectors, services
 from lantern.justice.models import Court, Hearing, Proceeding
 
 LEGAL_AID = "Athens Legal Aid Clinic"
@@ -58,12 +58,17 @@ def load() -> None:
         )
         for name, region, kept in COURTS
     ]
-    cases = list(
+    # No proceeding on a case whose reasonable-grounds decision is negative: a trial for the exploitation of
+    # someone the competent authority found no grounds to treat as a victim reads as a contradiction.
+    negative = Decision.objects.filter(kind=Decision.Kind.REASONABLE_GROUNDS, outcome=Decision.Outcome.NEGATIVE)
+    open_cases = (
         Case.objects.filter(organisation=ngo, anonymised_at__isnull=True)
         .exclude(stage=Stage.CLOSED)
+        .exclude(pk__in=negative.values("case_id"))
         .select_related("person")
-        .order_by("identified_on", "pk")[: len(PLAN)]
+        .order_by("identified_on", "pk")
     )
+    cases = list(open_cases[: len(PLAN)])
     today = timezone.localdate()
     caseworker = User.objects.filter(username="caseworker").first()
     for case, (kind, role, hearings, then) in zip(cases, PLAN, strict=False):
@@ -81,9 +86,11 @@ def load() -> None:
         if role == "injured_party":
             services.protective_measure_add(actor=prosecutor, proceeding=proceeding, kind="screen")
         made: list[Hearing] = []
+        sitting: list[date] = []
         for days, court_index, mode in hearings:
             court = courts[court_index]
-            local = datetime.combine(today + timedelta(days=days), time(9, 30))
+            sitting.append(selectors.court_sitting_day(court, today + timedelta(days=days)))
+            local = datetime.combine(sitting[-1], time(9, 30))
             made.append(
                 services.hearing_schedule(
                     actor=prosecutor,
@@ -97,16 +104,23 @@ def load() -> None:
         if then == "postpone":
             services.hearing_postpone(actor=prosecutor, hearing=first, reason="interpreter_unavailable")
         elif then == "postpone_with_date":
+            later = selectors.court_sitting_day(first.court, sitting[0] + timedelta(days=30))
             services.hearing_postpone(
                 actor=prosecutor,
                 hearing=first,
                 reason="witness_unavailable",
-                new_starts_at=first.starts_at + timedelta(days=30),
+                new_starts_at=services.local_to_utc(first.court, datetime.combine(later, time(9, 30))),
             )
         elif then == "remote":
             services.hearing_mode_change(actor=prosecutor, hearing=first, mode="remote")
-    if cases and caseworker is not None:
-        concluded_trial(prosecutor=prosecutor, prosecution=prosecution, case=cases[0], today=today)
+    # The trial that ended with compensation: on a case whose reasonable-grounds decision is positive.
+    recognised = open_cases.filter(
+        decisions__kind=Decision.Kind.REASONABLE_GROUNDS, decisions__outcome=Decision.Outcome.POSITIVE
+    ).first()
+    if recognised is not None and caseworker is not None:
+        if not services.case_referred_to(recognised, prosecution):
+            consent_give(actor=caseworker, case=recognised, purpose="referral", recipient=prosecution)
+        concluded_trial(prosecutor=prosecutor, prosecution=prosecution, case=recognised, today=today)
 
 
 def concluded_trial(*, prosecutor: User, prosecution: Organisation, case: Case, today: date) -> Proceeding:

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from lantern.cases.models import Case, CountryProfile, PublicHoliday
 from lantern.cases.permissions import CaseAction
-from lantern.cases.workdays import is_working_day
+from lantern.cases.workdays import add_working_days, is_working_day
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import organisation_scope
 from lantern.justice.models import (
@@ -199,6 +199,14 @@ def court_day_off(court: Court, moment: datetime) -> DayOff | None:
     """Whether an instant falls, in the court's own time zone, on a weekend day or public holiday of its country."""
     day = moment.astimezone(ZoneInfo(court.time_zone)).date()
     return days_off(court.country, day, day).get(day)
+
+
+def court_sitting_day(court: Court, day: date) -> date:
+    """`day` when the court's country works on it, else its next working day (a hearing is not set on a weekend or
+    a public holiday)."""
+    weekend = CountryProfile.objects.filter(country=court.country).values_list("weekend", flat=True).first() or [6, 7]
+    holidays = set(PublicHoliday.objects.filter(country=court.country, date__gte=day).values_list("date", flat=True))
+    return add_working_days(day, 0, weekend=weekend, holidays=holidays)
 
 
 # --- The calendar -------------------------------------------------------------------------------------------------

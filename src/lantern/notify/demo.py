@@ -20,6 +20,7 @@ from django.utils import timezone
 from lantern.cases import services as cases
 from lantern.cases.models import Case
 from lantern.core.models import User
+from lantern.justice import selectors as justice_selectors
 from lantern.justice import services as justice
 from lantern.justice.models import Court, Hearing, Proceeding
 
@@ -63,7 +64,8 @@ def load() -> None:
             kind="trial",
             survivor_role="injured_party",
         )
-        local = datetime.combine(today + timedelta(days=10 + 3 * index), time(10, 0))
+        day = justice_selectors.court_sitting_day(court, today + timedelta(days=10 + 3 * index))
+        local = datetime.combine(day, time(10, 0))
         justice.hearing_schedule(
             actor=prosecutor,
             proceeding=proceeding,
