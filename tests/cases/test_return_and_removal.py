@@ -15,6 +15,7 @@ from lantern.cases import closure, residence, returns
 from lantern.cases.codes import ClosureReason
 from lantern.cases.models import Case, Closure, RemovalRisk, ReturnPlan, Stage
 from lantern.core.models import AuditEvent
+from lantern.crisis import services as crisis
 from tests.conftest import World
 
 # Her identification is pending in the `case` fixture: a return only at her own request, in her words.
@@ -164,3 +165,13 @@ def test_a_removal_is_not_carried_out_before_its_order(world: World, case: Case)
         residence.removal_resolve(
             actor=world.caseworker, risk=risk, resolution="carried_out", resolved_on=date(2026, 2, 27)
         )
+
+
+def test_a_closure_in_the_country_she_leaves_blocks_the_return_and_is_named(world: World, case: Case) -> None:
+    event = crisis.crisis_declare(
+        actor=None, name="Pandemic", kind="pandemic", country="GR", starts_on=date(2026, 3, 1)
+    )
+    crisis.measure_add(actor=None, crisis=event, kind="border_closure", starts_on=date(2026, 3, 1), note="Flights")
+    plan = returns.return_plan(actor=world.caseworker, case=case, **PLAN)
+    assert plan.status == ReturnPlan.Status.BLOCKED
+    assert "A border closure in Greece has been in force since 2026-03-01 (Flights)" in returns.blocked_words(plan)

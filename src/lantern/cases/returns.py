@@ -53,12 +53,17 @@ def border_closed(country: str, on: date | None = None, leaving: str = "") -> tu
     """Whether a border closure in force stops a return to `country` on that day (when it started, its words): one
     in the country of destination stops the arrival, one in the country the person leaves (`leaving`) her
     departure (the study's stranded migrants)."""
-    on = on or timezone.localdate()
+    found = _closure(country, on or timezone.localdate(), leaving)
+    return (found[1], found[2]) if found else None
+
+
+def _closure(country: str, on: date, leaving: str) -> tuple[str, date, str] | None:
+    """The country whose border closure stops the return, when it started and its words (the destination first)."""
     for where in dict.fromkeys(c for c in (country, leaving) if c):
         for function in BORDER_CHECKS:
             found = function(where, on)
             if found is not None:
-                return found
+                return where, found[0], found[1]
     return None
 
 
@@ -68,12 +73,12 @@ def leaving_from(case: Case) -> str:
 
 
 def blocked_words(plan: ReturnPlan) -> str:
-    found = border_closed(plan.country, leaving=leaving_from(plan.case))
+    found = _closure(plan.country, timezone.localdate(), leaving_from(plan.case))
     if found is None:
         return ""
     return _(
         "A border closure in %(country)s has been in force since %(day)s (%(note)s): the return waits until it ends."
-    ) % {"country": core_codes.country_name(plan.country), "day": found[0].isoformat(), "note": found[1]}
+    ) % {"country": core_codes.country_name(found[0]), "day": found[1].isoformat(), "note": found[2]}
 
 
 def open_removals(case: Case) -> list[RemovalRisk]:
