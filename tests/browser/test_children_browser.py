@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Page, expect
 
@@ -193,8 +194,12 @@ def test_an_unaccompanied_child_from_registration_to_a_planned_return(
     page.get_by_role("button", name=tr("Admit")).click()
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_text("Olive-1")).to_be_visible()
+    # The shelter plans the case's return plan: within two years, with the risk assessed and who receives her.
+    planned = (timezone.localdate() + timedelta(days=40)).isoformat()
     row.get_by_label(tr("Country"), exact=True).fill("UA")
-    row.get_by_label(tr("Planned on"), exact=True).fill("2030-01-15")
+    row.get_by_label(tr("Planned on"), exact=True).fill(planned)
+    row.get_by_label(tr("Risk of the return (assessed before it)"), exact=True).select_option("low")
+    row.get_by_label(tr("Receiving organisation (not in the directory)"), exact=True).fill("Children's service, Lviv")
     row.get_by_role("button", name=tr("Plan a return")).click()
     row = page.get_by_role("row").filter(has_text=reference)
-    expect(row.get_by_text(f"{codes.country_name('UA', language)} 2030-01-15")).to_be_visible()
+    expect(row.get_by_text(f"{codes.country_name('UA', language)} {planned}")).to_be_visible()

@@ -107,6 +107,7 @@ def _fill(world: World, case: Case) -> None:
         receiving_contact=TEXTS["receiving_contact"],
         own_request=True,
         own_request_text=TEXTS["own_request"],
+        removal_confirmed=True,  # she is detained: her own wish to go home, confirmed (a removal is never a return)
     )
     closure.case_close(actor=world.supervisor, case=case, code="lost_contact", override_reason=TEXTS["override"])
     closure.case_reopen(actor=world.caseworker, case=case, code="re_trafficked", reason=TEXTS["reopen"])

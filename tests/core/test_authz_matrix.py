@@ -322,7 +322,14 @@ MATRIX: dict[str, Line] = {
     "stays_repatriation": Line(
         SHELTER,
         # still awaiting identification: a return only at the person's own request (shelters.services)
-        body={"country": "RO", "planned_on": "2026-06-01", "own_request": True, "own_request_text": "I want to go."},
+        body={
+            "country": "RO",
+            "planned_on": "2026-06-01",
+            "risk_level": "low",
+            "receiving_name": "IOM Romania",
+            "own_request": True,
+            "own_request_text": "I want to go.",
+        },
     ),
     "shelters_wait": Line(CASE_STAFF_OF_A, body={"case_reference": "{reference}", "region": "Attica"}),
     "shelters_indicators": Line(frozenset({"supervisor", "analyst", "coordinator"})),

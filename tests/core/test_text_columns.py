@@ -280,9 +280,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "shelters.bedassignment.wing": (CODE, "a choice"),
     "shelters.quarantinestep.kind": (CODE, "a choice"),
     "shelters.quarantinestep.result": (CODE, "a choice"),
-    "shelters.repatriation.country": (CODE, "ISO 3166 code"),
-    "shelters.repatriation.own_request_text": (ENCRYPTED, "the person's request to go home, in her words"),
-    "shelters.repatriation.status": (CODE, "a choice"),
     "shelters.waitingentry.region": (CODE, "an administrative region"),
     "shelters.waitingentry.restriction": (CODE, "a choice"),
     # justice

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from lantern.referrals import services as referrals
 from lantern.shelters import services
 from lantern.shelters.models import Room, Stay
 from tests.conftest import World
+
+# The pre-return risk assessment and the receiving organisation every return plan has (cases.returns).
+SAFEGUARDS: dict[str, Any] = {"risk_level": "low", "receiving_name": "IOM Romania"}
 
 
 @pytest.fixture
@@ -81,9 +85,9 @@ def test_a_childs_return_waits_for_the_determination(
 ) -> None:
     stay = services.admit(actor=None, case=girl, shelter=shelter)
     with pytest.raises(ValidationError) as refused:
-        services.repatriation_plan(actor=None, stay=stay, country="UA", planned_on=date(2026, 3, 20))
+        services.repatriation_plan(**SAFEGUARDS, actor=None, stay=stay, country="UA", planned_on=date(2026, 3, 20))
     assert "best-interests determination" in refused.value.message_dict["best_interests"][0]
-    assert not stay.repatriations.exists()
+    assert not stay.case.return_plans.exists()
 
     children.guardian_appoint(actor=world.caseworker, case=girl, name="Eleni", appointed_by="Prosecutor")
     children.child_views_record(actor=world.caseworker, case=girl, about="durable_solution", views="Home.")
@@ -99,7 +103,7 @@ def test_a_childs_return_waits_for_the_determination(
         reasons="No safe home.",
     )
     with pytest.raises(ValidationError) as refused:
-        services.repatriation_plan(actor=None, stay=stay, country="UA", planned_on=date(2026, 3, 20))
+        services.repatriation_plan(**SAFEGUARDS, actor=None, stay=stay, country="UA", planned_on=date(2026, 3, 20))
     assert "local integration" in refused.value.message_dict["best_interests"][0]
     children.best_interests_record(
         actor=world.caseworker,
@@ -109,7 +113,9 @@ def test_a_childs_return_waits_for_the_determination(
         organisation=world.ngo_a,
         reasons="The grandmother was found.",
     )
-    assert services.repatriation_plan(actor=None, stay=stay, country="UA", planned_on=date(2026, 3, 20)).pk
+    assert services.repatriation_plan(
+        **SAFEGUARDS, actor=None, stay=stay, country="UA", planned_on=date(2026, 3, 20)
+    ).pk
 
 
 @pytest.fixture

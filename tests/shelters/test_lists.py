@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from django.test import Client
 from django.utils import timezone
 
+from lantern.cases.models import ReturnPlan
 from lantern.core.models import Organisation
-from lantern.shelters.models import BedAssignment, Repatriation, Stay, WaitingEntry
+from lantern.shelters.models import BedAssignment, Stay, WaitingEntry
 from lantern.shelters.services import room_add
 from tests.conftest import World
 from tests.lists import assert_flat, assert_walked, bulk_cases, walk
@@ -39,7 +40,7 @@ def _in_beds(shelter: Organisation, stays: list[Stay]) -> None:
     BedAssignment.objects.bulk_create(
         BedAssignment(stay=stay, bed=bed, wing="regular") for stay, bed in zip(stays, room.beds.all(), strict=True)
     )
-    Repatriation.objects.create(stay=stays[0], country="RO", planned_on=date(2026, 4, 1))
+    ReturnPlan.objects.create(case=stays[0].case, country="RO", planned_on=date(2026, 4, 1), risk_level="low")
 
 
 def _waiting(world: World, count: int) -> None:

@@ -5,21 +5,25 @@ is planned only at her own informed request, which the residents page then shows
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
 from lantern.cases import services as cases
-from lantern.cases.models import Case
+from lantern.cases.models import Case, ReturnPlan
 from lantern.cases.validation import PersonData
 from lantern.core.models import Organisation, User
 from lantern.crisis import services as crisis
 from lantern.providers.services import offering_save
 from lantern.referrals import services as referrals
 from lantern.shelters import services
-from lantern.shelters.models import Repatriation, Stay
+from lantern.shelters.models import Stay
 from tests.conftest import World
+
+# The pre-return risk assessment and the receiving organisation every return plan has (cases.returns).
+SAFEGUARDS: dict[str, Any] = {"risk_level": "low", "receiving_name": "IOM Romania"}
 
 
 @pytest.fixture
@@ -92,21 +96,31 @@ def test_an_adult_is_returned_during_the_recovery_period_only_at_her_own_request
     )
     stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
     with pytest.raises(ValidationError) as refused:
-        services.repatriation_plan(actor=shelter_staff, stay=stay, country="RO", planned_on=date(2026, 3, 10))
+        services.repatriation_plan(
+            **SAFEGUARDS, actor=shelter_staff, stay=stay, country="RO", planned_on=date(2026, 3, 10)
+        )
     assert "until 2026-04-01" in refused.value.message_dict["own_request"][0]
-    assert not Repatriation.objects.exists()
+    assert not ReturnPlan.objects.exists()
 
     url = f"/beds/stays/{stay.pk}/repatriation/"
-    refused_page = logged["shelter_staff"].post(url, {"country": "RO", "planned_on": "2026-03-10"}, follow=True)
+    refused_page = logged["shelter_staff"].post(
+        url, {"country": "RO", "planned_on": "2026-03-10", **SAFEGUARDS}, follow=True
+    )
     assert "recovery and reflection period until 2026-04-01" in refused_page.content.decode()
     done = logged["shelter_staff"].post(
         url,
-        {"country": "RO", "planned_on": "2026-03-10", "own_request": "1", "own_request_text": "My mother is ill."},
+        {
+            "country": "RO",
+            "planned_on": "2026-03-10",
+            **SAFEGUARDS,
+            "own_request": "1",
+            "own_request_text": "My mother is ill.",
+        },
         follow=True,
     )
-    repatriation = Repatriation.objects.get()
+    repatriation = ReturnPlan.objects.get()
     assert (repatriation.own_request, repatriation.own_request_text) == (True, "My mother is ill.")
     page = done.content.decode()
     assert "at the person's own informed request" in page
     assert "My mother is ill." in page
-    assert Stay.objects.get().repatriations.count() == 1
+    assert Stay.objects.get().case.return_plans.count() == 1

@@ -1,28 +1,33 @@
 """After a practitioner's review: a discharge to return meets the safeguards of planning one (a child's
 best-interests determination, an adult's own request while her identification is pending or in the recovery
 period, no departure while a border closure is in force); an adult awaiting the reasonable-grounds decision is not
-returned without her own request (CoE Convention Art. 10(2)); one open return plan per stay; the API takes the
+returned without her own request (CoE Convention Art. 10(2)); one open return plan per case; the API takes the
 person's own request."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from lantern.cases import returns
 from lantern.cases import services as cases
-from lantern.cases.models import Case
+from lantern.cases.models import Case, ReturnPlan
 from lantern.cases.validation import ContextData, PersonData
 from lantern.core.models import Organisation, User
 from lantern.crisis import services as crisis
 from lantern.shelters import services
-from lantern.shelters.models import Repatriation, Stay
+from lantern.shelters.models import Stay
 from tests.conftest import World
 
 PENDING = "identification is not completed yet"
+
+# The pre-return risk assessment and the receiving organisation every return plan has (cases.returns).
+SAFEGUARDS: dict[str, Any] = {"risk_level": "low", "receiving_name": "IOM Romania"}
 
 
 @pytest.fixture
@@ -55,13 +60,16 @@ def test_an_adult_awaiting_identification_is_returned_only_at_her_own_request(
     assert case.recovery_ends is None
     stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
     with pytest.raises(ValidationError) as refused:
-        services.repatriation_plan(actor=shelter_staff, stay=stay, country="RO", planned_on=date(2026, 3, 10))
+        services.repatriation_plan(
+            **SAFEGUARDS, actor=shelter_staff, stay=stay, country="RO", planned_on=date(2026, 3, 10)
+        )
     assert PENDING in refused.value.message_dict["own_request"][0]
     with pytest.raises(ValidationError) as refused:
         services.discharge(actor=shelter_staff, stay=stay, destination="return")
     assert PENDING in refused.value.message_dict["own_request"][0]
-    assert not Repatriation.objects.exists()
+    assert not ReturnPlan.objects.exists()
     plan = services.repatriation_plan(
+        **SAFEGUARDS,
         actor=shelter_staff,
         stay=stay,
         country="RO",
@@ -72,6 +80,7 @@ def test_an_adult_awaiting_identification_is_returned_only_at_her_own_request(
     assert (plan.own_request, plan.own_request_text) == (True, "I want to go home.")
     with pytest.raises(ValidationError, match="already planned"):
         services.repatriation_plan(
+            **SAFEGUARDS,
             actor=shelter_staff,
             stay=stay,
             country="RO",
@@ -79,7 +88,7 @@ def test_an_adult_awaiting_identification_is_returned_only_at_her_own_request(
             own_request=True,
             own_request_text="Again.",
         )
-    assert Repatriation.objects.count() == 1
+    assert ReturnPlan.objects.count() == 1
     # The request kept with the plan is what allows the discharge to return.
     services.discharge(actor=shelter_staff, stay=stay, destination="return")
     plan.refresh_from_db()
@@ -91,6 +100,7 @@ def test_a_return_blocked_by_a_border_closure_is_not_marked_done(
 ) -> None:
     stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
     plan = services.repatriation_plan(
+        **SAFEGUARDS,
         actor=shelter_staff,
         stay=stay,
         country="RO",
@@ -104,7 +114,7 @@ def test_a_return_blocked_by_a_border_closure_is_not_marked_done(
     crisis.measure_add(
         actor=world.coordinator, crisis=pandemic, kind="border_closure", starts_on=date(2026, 3, 1), note="Flights"
     )
-    services.repatriations_refresh()
+    returns.returns_refresh()
     with pytest.raises(ValidationError) as refused:
         services.discharge(actor=shelter_staff, stay=stay, destination="return")
     assert "border closure has been in force since 2026-03-01 (Flights)" in refused.value.message_dict["destination"][0]
@@ -124,7 +134,7 @@ def test_the_api_takes_her_own_request_and_refuses_without_it(
     _, raw = core.token_create(actor=None, user=shelter_staff, name="tests")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     url = f"/api/v1/stays/{stay.pk}/repatriations"
-    body = {"country": "RO", "planned_on": "2026-03-10"}
+    body = {"country": "RO", "planned_on": "2026-03-10", **SAFEGUARDS}
     refused = client.post(url, json.dumps(body), content_type="application/json")
     assert refused.status_code == 422
     assert refused["Content-Type"].startswith("application/problem+json")
@@ -132,7 +142,7 @@ def test_the_api_takes_her_own_request_and_refuses_without_it(
     asked = {**body, "own_request": True, "own_request_text": "My mother is ill."}
     done = client.post(url, json.dumps(asked), content_type="application/json")
     assert done.status_code == 201, done.content
-    assert Repatriation.objects.get().own_request_text == "My mother is ill."
+    assert ReturnPlan.objects.get().own_request_text == "My mother is ill."
     again = client.post(url, json.dumps(asked), content_type="application/json")
     assert again.status_code == 409
     assert "already planned" in again.content.decode()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from lantern.cases import returns
 from lantern.cases import services as cases
 from lantern.cases.models import Case
 from lantern.cases.validation import PersonData
@@ -17,6 +19,9 @@ from lantern.shelters import selectors, services
 from lantern.shelters.models import BedAssignment, Stay
 from lantern.shelters.services import room_add
 from tests.conftest import World
+
+# The pre-return risk assessment and the receiving organisation every return plan has (cases.returns).
+SAFEGUARDS: dict[str, Any] = {"risk_level": "low", "receiving_name": "IOM Romania"}
 
 
 def _woman(world: World) -> Case:
@@ -112,6 +117,7 @@ def test_a_border_closure_blocks_planned_repatriations_and_its_end_releases_them
 ) -> None:
     stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
     repatriation = services.repatriation_plan(
+        **SAFEGUARDS,
         actor=shelter_staff,
         stay=stay,
         country="RO",
@@ -126,9 +132,9 @@ def test_a_border_closure_blocks_planned_repatriations_and_its_end_releases_them
     closure = crisis.measure_add(
         actor=world.coordinator, crisis=pandemic, kind="border_closure", starts_on=date(2026, 3, 2)
     )
-    assert services.repatriations_refresh() == {"blocked": 1, "unblocked": 0}
+    assert returns.returns_refresh() == {"blocked": 1, "unblocked": 0}
     repatriation.refresh_from_db()
-    assert (repatriation.status, repatriation.blocked_by) == ("blocked", closure)
+    assert (repatriation.status, repatriation.blocked_since) == ("blocked", date(2026, 3, 9))
     clock.shift(30 * 86400)  # type: ignore[attr-defined]
     row = next(r for r in selectors.board() if r.shelter == shelter)
     assert row.blocked_repatriations == 1
@@ -136,7 +142,7 @@ def test_a_border_closure_blocks_planned_repatriations_and_its_end_releases_them
     assert selectors.waiting_for_repatriation()["people"] == 1
     crisis.measure_end(actor=world.coordinator, measure=closure, ends_on=date(2026, 4, 1))
     clock.shift(86400)  # type: ignore[attr-defined]
-    assert services.repatriations_refresh() == {"blocked": 0, "unblocked": 1}
+    assert returns.returns_refresh() == {"blocked": 0, "unblocked": 1}
 
 
 def test_the_board_counts_free_beds_by_wing_and_restriction(

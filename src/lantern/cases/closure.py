@@ -20,7 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lantern.cases import codes, minority
-from lantern.cases.models import OPEN_RETURN, Case, Closure, Decision, Note, Reopening, Stage
+from lantern.cases.models import (
+    OPEN_RETURN,
+    Case,
+    Closure,
+    Decision,
+    Note,
+    RemovalResolution,
+    Reopening,
+    ReturnPlan,
+    Stage,
+)
 from lantern.cases.permissions import CaseAction
 from lantern.cases.services import _console_user, _event, _require, _set_stage
 from lantern.cases.validation import visible
@@ -110,6 +120,30 @@ def reason_refusal(case: Case, code: str) -> str:
     )
 
 
+def reason_unsupported(case: Case, code: str) -> dict[str, str]:
+    """What a closure reason says happened and the case does not show (check code -> words): "returned" needs a
+    return that took place, "removed" a removal recorded as carried out. Held like an open matter: a supervisor may
+    close all the same with a reason (the record may be elsewhere)."""
+    if code == codes.ClosureReason.RETURNED and not case.return_plans.filter(status=ReturnPlan.Status.DONE).exists():
+        return {
+            "return_not_done": _(
+                "No return to the country of origin has taken place on this case: record the return (Closure, "
+                "follow-up and return) before closing with this reason."
+            )
+        }
+    if (
+        code == codes.ClosureReason.REMOVED
+        and not case.removal_risks.filter(resolution=RemovalResolution.CARRIED_OUT).exists()
+    ):
+        return {
+            "removal_not_carried_out": _(
+                "No removal is recorded as carried out on this case: record it (Residence and removal) before "
+                "closing with this reason."
+            )
+        }
+    return {}
+
+
 def open_matters(case: Case) -> dict[str, str]:
     """What is still open on the case (check code -> words), in the order the checks were registered."""
     found = {}
@@ -170,7 +204,7 @@ def case_close(
         _lock(case)
         if case.stage == Stage.CLOSED or case.anonymised_at is not None:
             raise ValidationError({"stage": _("The case is already closed.")})
-        matters = open_matters(case)
+        matters = open_matters(case) | reason_unsupported(case, code)
         _refuse_open(actor, case, matters, override)
         _close(actor, case, code, reason, status, follow_up_on, matters, override)
     return case

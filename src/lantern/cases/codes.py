@@ -48,6 +48,7 @@ class ClosureReason(models.TextChoices):  # cas_ReasonForCaseClosure, coded (the
     GOALS_MET = "goals_met", _("Support goals met")
     INTEGRATED = "integrated", _("Reintegrated locally")
     RETURNED = "returned", _("Returned to the country of origin")
+    REMOVED = "removed", _("Removed from the country by the authorities")
     REFERRED = "referred", _("Referred to another organisation")
     DECLINED = "declined", _("The person declined further support")
     LOST_CONTACT = "lost_contact", _("Contact lost")

@@ -468,6 +468,11 @@ class ReturnPlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    removal_confirmed = forms.BooleanField(
+        label=_("The person herself asks to return voluntarily: this is not the removal"),
+        help_text=_("Needed while a detention or removal order is open on the case; recorded with the plan."),
+        required=False,
+    )
 
 
 class ReturnDoneForm(forms.Form):

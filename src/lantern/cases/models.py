@@ -314,7 +314,11 @@ class ReturnPlan(models.Model):
     # Voluntary by construction; whether the person asked for it herself during a period that protects her.
     own_request = models.BooleanField(default=False)
     own_request_text = EncryptedTextField(blank=True, default="")
-    risk_level = models.CharField(max_length=8, choices=ReturnRisk.choices)
+    # Planned while a detention or removal order was open: whoever planned it confirmed that the person herself asks
+    # to return voluntarily (a removal is never a voluntary return).
+    removal_confirmed = models.BooleanField(default=False)
+    # Blank only on the plans a shelter recorded before the assessment existed (shelters migration 0005).
+    risk_level = models.CharField(max_length=8, choices=ReturnRisk.choices, blank=True)
     risk_reasons = EncryptedTextField(blank=True, default="")
     receiving_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -739,6 +743,7 @@ class RemovalResolution(models.TextChoices):
     RELEASED = "released", _("Released")
     SUSPENDED = "suspended", _("Order suspended")
     WITHDRAWN = "withdrawn", _("Order withdrawn")
+    CARRIED_OUT = "carried_out", _("Removal carried out")
 
 
 class RemovalRisk(models.Model):

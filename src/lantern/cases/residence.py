@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from lantern.cases.children import NAME_LIMIT, _text
 from lantern.cases.models import (
+    OPEN_RETURN,
     Case,
     CountryProfile,
     PermitAlert,
@@ -32,6 +33,7 @@ from lantern.cases.models import (
     RemovalResolution,
     RemovalRisk,
     ResidencePermit,
+    ReturnPlan,
     Stage,
 )
 from lantern.cases.permissions import CaseAction
@@ -342,7 +344,9 @@ def removal_record(
 
 
 def removal_resolve(*, actor: User, risk: RemovalRisk, resolution: str, resolved_on: date | None = None) -> RemovalRisk:
-    """The person released, the order suspended or withdrawn: the warning leaves the top of the case."""
+    """The person released, the order suspended or withdrawn, or the removal carried out (on its day): the warning
+    leaves the top of the case and no longer holds its closure. A removal carried out ends any voluntary return
+    still planned (she is gone, and not by her choice), and the case may close as "removed by the authorities"."""
     require(actor, CaseAction.UPDATE, risk.case)
     _open(risk.case)
     errors: dict[str, str] = {}
@@ -350,6 +354,11 @@ def removal_resolve(*, actor: User, risk: RemovalRisk, resolution: str, resolved
         errors["resolution"] = _("This is already resolved.")
     if resolution not in RemovalResolution.values:
         errors["resolution"] = _unknown(resolution)
+    elif resolution == RemovalResolution.CARRIED_OUT and risk.kind == RemovalKind.DETENTION:
+        errors["resolution"] = _(
+            "Detention ends by release. If the person was removed, record the removal order and then that it was "
+            "carried out."
+        )
     resolved_on = resolved_on or timezone.localdate()
     _not_future(resolved_on, "resolved_on", errors)
     if resolved_on < risk.ordered_on:
@@ -359,7 +368,20 @@ def removal_resolve(*, actor: User, risk: RemovalRisk, resolution: str, resolved
     with transaction.atomic():
         risk.resolution, risk.resolved_on = resolution, resolved_on
         risk.save(update_fields=["resolution", "resolved_on"])
-        _event(risk.case, "removal_resolve", actor, kind=risk.kind, resolution=resolution)
+        cancelled = 0
+        if resolution == RemovalResolution.CARRIED_OUT:
+            cancelled = ReturnPlan.objects.filter(case=risk.case, status__in=OPEN_RETURN).update(
+                status=ReturnPlan.Status.CANCELLED
+            )
+        _event(
+            risk.case,
+            "removal_resolve",
+            actor,
+            kind=risk.kind,
+            resolution=resolution,
+            resolved_on=resolved_on.isoformat(),
+            returns_cancelled=cancelled,
+        )
     return risk
 
 

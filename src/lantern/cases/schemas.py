@@ -224,6 +224,10 @@ class ReturnPlanIn(Schema):
     receiving_contact: str = Field(default="", max_length=200)
     own_request: bool = False
     own_request_text: str = Field(default="", max_length=2000)
+    removal_confirmed: bool = Field(
+        default=False,
+        description="while a detention or removal order is open: the person herself asks to return voluntarily",
+    )
 
 
 class ReturnPlanOut(Schema):
@@ -234,6 +238,7 @@ class ReturnPlanOut(Schema):
     blocked_since: date | None
     risk_level: str
     own_request: bool
+    removal_confirmed: bool
     done_on: date | None
     follow_up_on: date | None
     follow_up_outcome: str
@@ -513,7 +518,9 @@ class RemovalIn(Schema):
 
 
 class RemovalResolveIn(Schema):
-    resolution: str = Field(max_length=12, description="released, suspended, withdrawn")
+    resolution: str = Field(
+        max_length=12, description="released, suspended, withdrawn, carried_out (the removal took place on resolved_on)"
+    )
     resolved_on: date | None = None
 
 

@@ -404,7 +404,9 @@ def closure_record(case: Case) -> ClosureRecord:
     return ClosureRecord(
         closures=list(Closure.objects.filter(case=case).select_related("closed_by")),
         reopenings=list(Reopening.objects.filter(case=case).select_related("reopened_by")),
-        returns=list(ReturnPlan.objects.filter(case=case).select_related("receiving_organisation")),
+        returns=list(
+            ReturnPlan.objects.filter(case=case).select_related("receiving_organisation", "case__organisation")
+        ),
     )
 
 

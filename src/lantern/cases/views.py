@@ -434,6 +434,9 @@ def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str,
     return_form.fields["receiving_organisation"].widget.choices = [("", "—")] + [
         (o.pk, o.name) for o in core_selectors.organisations_all().exclude(pk=case.organisation_id)
     ]
+    return_orders = returns.open_removals(case) if live and not closed else []
+    if not return_orders:
+        return_form.fields.pop("removal_confirmed", None)
     record = selectors.closure_record(case)
     return {
         "closure": record,
@@ -451,6 +454,7 @@ def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str,
         "may_plan_return": can(user, CaseAction.PLAN_RETURN, case) and live and not closed,
         "may_close_any": can(user, CaseAction.PLAN_RETURN, case) and live,
         "return_form": return_form,
+        "return_orders": return_orders,
         "return_rows": [
             (
                 plan,

@@ -50,14 +50,14 @@ from django.utils.translation import pgettext_lazy
 
 from lantern.cases.codes import CaseStatus, MinorityBasis
 from lantern.cases.identification.selectors import notifications_in_scope
-from lantern.cases.models import Case, Decision, Guardian, Stage, TimelineEntry
+from lantern.cases.models import Case, Decision, Guardian, ReturnPlan, Stage, TimelineEntry
 from lantern.core.models import OrganisationType
 from lantern.crisis.selectors import active_crises, minimum_package
 from lantern.justice.models import Compensation, Hearing, HearingStatus, Proceeding
 from lantern.justice.selectors import backlog
 from lantern.providers.models import Offering, StatusChange
 from lantern.referrals.models import MEETS_NEED, Referral
-from lantern.shelters.models import Bed, BedAssignment, Repatriation, Stay
+from lantern.shelters.models import Bed, BedAssignment, Stay
 
 Cell = dict[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "changed since the epoch": every month that has data
@@ -674,12 +674,13 @@ def _stays_changed(since: Since) -> set[date]:
 
 
 def waiting_for_repatriation(periods: list[date], now: datetime) -> Iterable[Cell]:
-    """People whose planned return a border closure blocks, now."""
+    """People in shelters whose planned return (the case's return plan) a border closure blocks, now, by the shelter
+    where they stay (its open stay: one per case)."""
     period = month_of(now.date())
     rows = (
-        Repatriation.objects.order_by()
-        .filter(status=Repatriation.Status.BLOCKED)
-        .annotate(region=F("stay__shelter__region"), organisation_id=F("stay__shelter_id"))
+        ReturnPlan.objects.order_by()
+        .filter(status=ReturnPlan.Status.BLOCKED, case__stays__discharged_at__isnull=True)
+        .annotate(region=F("case__stays__shelter__region"), organisation_id=F("case__stays__shelter_id"))
         .values("region", "organisation_id")
         .annotate(numerator=Count("id"))
     )

@@ -8,13 +8,11 @@ class SheltersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from datetime import timedelta
-
         from django.utils.translation import gettext_lazy as _
         from django.utils.translation import pgettext_lazy
 
         from lantern.cases.codes import TIMELINE
-        from lantern.core import navigation, periodic
+        from lantern.core import navigation
         from lantern.core.permissions import can
         from lantern.providers import capacity
         from lantern.shelters import selectors
@@ -37,11 +35,6 @@ class SheltersConfig(AppConfig):
                 "shelter_repatriation_plan": pgettext_lazy("timeline", "Repatriation planned"),
                 "shelter_wait": pgettext_lazy("timeline", "Put on the shelter waiting list"),
             }
-        )
-        periodic.register(
-            "shelters.repatriations",
-            every=timedelta(minutes=5),
-            function="lantern.shelters.services.repatriations_refresh",
         )
         navigation.register(
             navigation.NavEntry(

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from lantern.cases import returns
 from lantern.cases.models import Case, Stage
 from lantern.core import services as core
 from lantern.core.models import Organisation
@@ -62,7 +63,14 @@ def load() -> None:
         stay = services.admit(actor=None, case=girl, shelter=family)
         if stay.quarantine_until:
             services.move_to_regular(actor=None, stay=stay)
-        services.repatriation_plan(actor=None, stay=stay, country="UA", planned_on=today + timedelta(days=10))
+        services.repatriation_plan(
+            actor=None,
+            stay=stay,
+            country="UA",
+            planned_on=today + timedelta(days=10),
+            risk_level="low",
+            receiving_name="Children's service of the city where her aunt lives",
+        )
     for case in [c for c in children if c.pk != getattr(girl, "pk", None)][:2]:
         stay = services.admit(actor=None, case=case, shelter=family)  # most of the family shelter stays free
         if stay.quarantine_until:
@@ -85,6 +93,9 @@ def load() -> None:
             stay=stay,
             country=country,
             planned_on=today - timedelta(days=12),
+            risk_level="medium",
+            risk_reasons="The recruiter knows her home town; the receiving organisation meets her at the airport.",
+            receiving_name="IOM mission in the country of return",
             own_request=True,
             own_request_text="I want to go home to my children as soon as I can travel.",
         )
@@ -97,4 +108,4 @@ def load() -> None:
             starts_on=today - timedelta(days=15),
             note="Flights and land crossings suspended",
         )
-        services.repatriations_refresh()
+        returns.returns_refresh()

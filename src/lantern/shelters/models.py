@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lantern.cases.models import Case
-from lantern.core.fields import EncryptedTextField
 from lantern.core.models import Organisation
-from lantern.crisis.models import Measure
 
 
 class Wing(models.TextChoices):
@@ -139,37 +137,6 @@ class QuarantineStep(models.Model):
 
     def __str__(self) -> str:
         return self.kind
-
-
-class Repatriation(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        BLOCKED = "blocked", _("Blocked by a border closure")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="repatriations")
-    country = models.CharField(max_length=2)
-    planned_on = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    blocked_since = models.DateField(null=True, blank=True)
-    blocked_by = models.ForeignKey(Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    done_on = models.DateField(null=True, blank=True)
-    # A return during the recovery and reflection period only at the person's own informed request, in their words
-    # (encrypted: it may say why they want to go home).
-    own_request = models.BooleanField(default=False)
-    own_request_text = EncryptedTextField(blank=True, default="")
-
-    class Meta:
-        ordering = ["planned_on"]
-        indexes = [models.Index(fields=["status", "planned_on"])]
-
-    def __str__(self) -> str:
-        return f"repatriation to {self.country} ({self.status})"
-
-
-# A repatriation still to happen: planned, or blocked by a border closure until it ends.
-PENDING_REPATRIATION = (Repatriation.Status.PLANNED, Repatriation.Status.BLOCKED)
 
 
 class WaitingEntry(models.Model):

@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from lantern.cases.models import OPEN_RETURN
 from lantern.cases.schemas import REFERENCE_PATTERN
 from lantern.referrals.models import PUBLIC_ID_PATTERN
-from lantern.shelters.models import BedAssignment, Repatriation, Stay, WaitingEntry
+from lantern.shelters.models import BedAssignment, Stay, WaitingEntry
 
 
 def _current_assignment(stay: Stay) -> BedAssignment | None:
@@ -65,7 +66,7 @@ class StayOut(Schema):
     quarantine_until: date | None
     discharged_at: datetime | None
     destination: str
-    repatriation: str = Field(description="planned or blocked, while one is pending")
+    repatriation: str = Field(description="planned or blocked, while the case's return plan is open")
 
     @staticmethod
     def resolve_reference(stay: Stay) -> str:
@@ -83,8 +84,7 @@ class StayOut(Schema):
 
     @staticmethod
     def resolve_repatriation(stay: Stay) -> str:
-        pending = (Repatriation.Status.PLANNED, Repatriation.Status.BLOCKED)
-        return next((str(r.status) for r in stay.repatriations.all() if r.status in pending), "")
+        return next((str(r.status) for r in stay.case.return_plans.all() if r.status in OPEN_RETURN), "")
 
 
 class StepIn(Schema):
@@ -99,20 +99,36 @@ class DischargeIn(Schema):
 
 
 class RepatriationIn(Schema):
+    """The case's return plan, planned by the shelter (cases.returns): the same fields and rules as the case's."""
+
     country: str = Field(min_length=2, max_length=2)
     planned_on: date
+    risk_level: str = Field(max_length=8, description="low, medium or high: the pre-return risk assessment")
+    risk_reasons: str = Field("", max_length=2000, description="why, when medium or high (stored encrypted)")
+    receiving_name: str = Field(
+        "", max_length=200, description="the organisation that receives the person in the country of return"
+    )
+    receiving_contact: str = Field("", max_length=200, description="its contact (stored encrypted)")
     own_request: bool = Field(
         False, description="the person's own informed request (needed while identification or recovery is pending)"
     )
     own_request_text: str = Field("", max_length=2000, description="the request, in their words (stored encrypted)")
+    removal_confirmed: bool = Field(
+        False, description="while a detention or removal order is open: the person herself asks to return voluntarily"
+    )
 
 
 class RepatriationOut(Schema):
+    """The case's return plan."""
+
     id: int
     country: str
     planned_on: date
     status: str
     blocked_since: date | None
+    risk_level: str
+    own_request: bool
+    removal_confirmed: bool
 
 
 class WaitIn(Schema):

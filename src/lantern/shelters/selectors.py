@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantern.cases.codes import Separation
-from lantern.cases.models import Case
+from lantern.cases.models import Case, ReturnPlan
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
@@ -26,7 +26,6 @@ from lantern.shelters.models import (
     AgeGroup,
     Bed,
     BedAssignment,
-    Repatriation,
     Restriction,
     Room,
     Stay,
@@ -113,6 +112,15 @@ def bed_counts(
     )
 
 
+def _stranded(shelter_ids: Iterable[int] | None = None) -> QuerySet[ReturnPlan]:
+    """The return plans a border closure blocks of people staying in a shelter now (the case's return plan is the
+    one record of a return: cases.returns). One condition on the stay: one join, the open stay."""
+    staying = Q(case__stays__discharged_at__isnull=True)
+    if shelter_ids is not None:
+        staying &= Q(case__stays__shelter_id__in=list(shelter_ids))
+    return ReturnPlan.objects.filter(staying, status=ReturnPlan.Status.BLOCKED).order_by()
+
+
 def board(
     *, region: str = "", restriction: str = "", accessible: bool = False, on: date | None = None
 ) -> list[ShelterRow]:
@@ -130,13 +138,12 @@ def board(
         row.free[(str(line["room__wing"]), str(line["room__restriction"]))] = total - occupied
         row.total += total
         row.occupied += occupied
-    for repatriation in Repatriation.objects.filter(
-        status=Repatriation.Status.BLOCKED, stay__shelter_id__in=rows
-    ).select_related("stay"):
-        row = rows[repatriation.stay.shelter_id]
+    for shelter_id, blocked_since, planned_on in _stranded(rows).values_list(
+        "case__stays__shelter_id", "blocked_since", "planned_on"
+    ):
+        row = rows[shelter_id]
         row.blocked_repatriations += 1
-        since = repatriation.blocked_since or repatriation.planned_on
-        row.longest_blocked_days = max(row.longest_blocked_days, (on - since).days)
+        row.longest_blocked_days = max(row.longest_blocked_days, (on - (blocked_since or planned_on)).days)
     return list(rows.values())
 
 
@@ -194,7 +201,10 @@ def residents(shelter: Organisation) -> QuerySet[Stay]:
     return (
         Stay.objects.filter(shelter=shelter, discharged_at__isnull=True)
         .select_related("case")
-        .prefetch_related("assignments__bed__room", "repatriations")
+        .prefetch_related(
+            "assignments__bed__room",
+            Prefetch("case__return_plans", queryset=ReturnPlan.objects.order_by("planned_on", "pk")),
+        )
         .order_by("admitted_at", "pk")
     )
 
@@ -285,12 +295,10 @@ def median_length_of_stay(*, discharged_from: date, discharged_to: date) -> floa
 def waiting_for_repatriation(*, on: date | None = None) -> dict[str, float | int | None]:
     """People whose planned return a border closure blocks: how many, and how long they have waited (days)."""
     on = on or timezone.localdate()
-    waits = [
-        (on - (r.blocked_since or r.planned_on)).days
-        for r in Repatriation.objects.filter(status=Repatriation.Status.BLOCKED)
-    ]
+    waits = []
     by_country: dict[str, int] = defaultdict(int)
-    for country in Repatriation.objects.filter(status=Repatriation.Status.BLOCKED).values_list("country", flat=True):
+    for country, blocked_since, planned_on in _stranded().values_list("country", "blocked_since", "planned_on"):
+        waits.append((on - (blocked_since or planned_on)).days)
         by_country[country] += 1
     return {
         "people": len(waits),

@@ -1,5 +1,6 @@
 """Shelter writes: rooms and beds, admissions (a bed allocated atomically, through the quarantine wing when the
-crisis protocol says so), quarantine steps, moves, discharges, repatriations and the waiting list."""
+crisis protocol says so), quarantine steps, moves, discharges, repatriations (the case's return plan, planned by
+the shelter: cases.returns) and the waiting list."""
 
 from __future__ import annotations
 
@@ -10,29 +11,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.cases import minority
+from lantern.cases import minority, returns
 from lantern.cases.codes import DurableSolution
-from lantern.cases.models import Case, Consent
+from lantern.cases.models import OPEN_RETURN, Case, Consent, ReturnPlan
 from lantern.cases.selectors import consent_allows
 from lantern.cases.services import return_refusal, timeline_record
-from lantern.core import codes
 from lantern.core.audit import audit_record
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import require
-from lantern.core.pickers import refused_codes
 from lantern.core.problems import CONFLICT
-from lantern.crisis.models import Measure, MeasureKind
+from lantern.crisis.models import MeasureKind
 from lantern.crisis.selectors import active_crises, active_measures
 from lantern.referrals.models import Referral
 from lantern.referrals.models import Status as ReferralStatus
 from lantern.shelters.models import (
-    PENDING_REPATRIATION,
     AgeGroup,
     Bed,
     BedAssignment,
     Destination,
     QuarantineStep,
-    Repatriation,
     Restriction,
     Room,
     Stay,
@@ -331,64 +328,55 @@ CHILD_SOLUTION = {
 }
 
 
-def _blocked_refusal(shelter: Organisation, on: date) -> str:
-    measure = _blocking_measure(shelter.country, on)
-    if measure is None:
-        return ""
-    return _(
-        "A border closure has been in force since %(day)s (%(note)s): no return can take place now. The person "
-        "stays until it ends."
-    ) % {"day": measure.starts_on.isoformat(), "note": measure.note or measure.get_kind_display()}
-
-
 def discharge(
     *, actor: User | None, stay: Stay, destination: str, own_request: bool = False, own_request_text: str = ""
 ) -> Stay:
     """Discharge a resident. A discharge to return meets the same safeguards as planning one (a child's
     best-interests determination, an adult's own informed request while her identification is pending or in the
-    recovery period: the request kept with the plan counts) and is refused while a border closure stops it; a
-    child's independent living waits for a determination that chose local integration."""
+    recovery period: the request kept with the case's return plan counts) and is refused while a border closure
+    stops it (cases.returns, one rule); the case's return plan is then recorded as done. Any other destination
+    leaves the return plan as it is: it is the case's, and the caseworker may still carry it out. A child's
+    independent living waits for a determination that chose local integration."""
     _require(actor, ShelterAction.ADMIT, stay.shelter)
     if destination not in Destination.values:
         raise ValidationError({"destination": _("Say where the person goes.")})
     with transaction.atomic():
         current = _admitted(stay)
-        pending = current.repatriations.filter(status__in=PENDING_REPATRIATION)
+        plan = current.case.return_plans.filter(status__in=OPEN_RETURN).first()
         solution = CHILD_SOLUTION.get(Destination(destination))
         if solution is not None:
             refusal = minority.durable_solution_refusal(current.case, solution)
             if refusal:
                 raise ValidationError({"best_interests": refusal})
+        today = timezone.localdate()
         if destination == Destination.RETURN:
-            plan = pending.filter(own_request=True).first()
-            asked = own_request or plan is not None
-            text = own_request_text if own_request_text.strip() else (plan.own_request_text if plan else "")
+            kept = plan is not None and plan.own_request
+            asked = own_request or kept
+            text = own_request_text if own_request_text.strip() else (plan.own_request_text if plan and kept else "")
             refused = return_refusal(current.case, own_request=asked, own_request_text=text)
             if refused:
                 raise ValidationError(refused)
-            blocked = _blocked_refusal(current.shelter, timezone.localdate())
-            if blocked:
-                raise ValidationError({"destination": blocked})
+            leaving = current.shelter.country or returns.leaving_from(current.case)
+            closed = returns.border_closed(plan.country if plan else "", today, leaving=leaving)
+            if closed:
+                raise ValidationError(
+                    {
+                        "destination": _(
+                            "A border closure has been in force since %(day)s (%(note)s): no return can take place "
+                            "now. The person stays until it ends."
+                        )
+                        % {"day": closed[0].isoformat(), "note": closed[1]}
+                    }
+                )
         now = timezone.now()
         current.assignments.filter(until__isnull=True).update(until=now)
         current.discharged_at, current.destination = now, destination
         current.save(update_fields=["discharged_at", "destination"])
-        if destination == Destination.RETURN:
-            pending.update(status=Repatriation.Status.DONE, done_on=now.date())
-        else:
-            pending.update(status=Repatriation.Status.CANCELLED)
+        if destination == Destination.RETURN and plan is not None:
+            returns.return_done(actor=actor, plan=plan, done_on=today, permission_checked=True)
         days = (now - current.admitted_at).days
         _event(current, "discharge", actor, destination=destination, length_of_stay_days=days)
     return current
-
-
-def _blocking_measure(country_from: str, on: date, country_to: str = "") -> Measure | None:
-    """A border closure in force in the shelter's country stops departures (the study's stranded migrants); one in
-    the country of destination stops arrivals (the same rule as a case's return, cases.returns)."""
-    for measure in active_measures(on=on, kind=MeasureKind.BORDER_CLOSURE):
-        if measure.crisis.country in (country_from, country_to):
-            return measure
-    return None
 
 
 def repatriation_plan(
@@ -397,76 +385,35 @@ def repatriation_plan(
     stay: Stay,
     country: str,
     planned_on: date,
+    risk_level: str,
+    risk_reasons: str = "",
+    receiving_name: str = "",
+    receiving_contact: str = "",
     own_request: bool = False,
     own_request_text: str = "",
-) -> Repatriation:
-    """Plan a resident's return: for a child after a best-interests determination chose it, for an adult awaiting
-    the reasonable-grounds decision or still in the recovery and reflection period only at their own informed
-    request, kept with the plan in their words. One open plan per stay."""
+    removal_confirmed: bool = False,
+) -> ReturnPlan:
+    """Plan a resident's return: the case's return plan (cases.returns, the one record of a return, with its
+    safeguards and its border rule), planned by the shelter that hosts her. One open plan per case: a return the
+    caseworker planned already is the shelter's to see, not to plan twice."""
     _require(actor, ShelterAction.ADMIT, stay.shelter)
-    country = country.strip().upper()
-    if country not in codes.country_codes():
-        raise ValidationError({"country": refused_codes("country", [country[:40]])})
-    if planned_on < timezone.localdate() - timedelta(days=365):
-        raise ValidationError({"planned_on": _("The date is too far in the past.")})
-    refusal = return_refusal(stay.case, own_request=own_request, own_request_text=own_request_text)
-    if refusal:
-        raise ValidationError(refusal)
-    # Her own request, when she gives it, is kept with the plan in her words, whether or not it was needed.
-    kept = own_request and bool(own_request_text.strip())
     with transaction.atomic():
+        # The case's own event (return_plan) records it once, with its audit: not a second shelter event.
         current = _admitted(stay)
-        if current.repatriations.filter(status__in=PENDING_REPATRIATION).exists():
-            raise ValidationError(
-                {
-                    "stay": ValidationError(
-                        _("A return is already planned for this stay."),
-                        code=CONFLICT,
-                    )
-                }
-            )
-        repatriation = Repatriation.objects.create(
-            stay=current,
+        return returns.return_plan(
+            actor=actor,
+            case=current.case,
             country=country,
             planned_on=planned_on,
-            own_request=kept,
-            own_request_text=own_request_text.strip() if kept else "",
+            risk_level=risk_level,
+            risk_reasons=risk_reasons,
+            receiving_name=receiving_name,
+            receiving_contact=receiving_contact,
+            own_request=own_request,
+            own_request_text=own_request_text,
+            removal_confirmed=removal_confirmed,
+            permission_checked=True,
         )
-        _event(
-            current,
-            "repatriation_plan",
-            actor,
-            country=country,
-            planned_on=planned_on.isoformat(),
-            own_request=kept,
-        )
-        repatriations_refresh(stays=[current.pk])
-    repatriation.refresh_from_db()
-    return repatriation
-
-
-def repatriations_refresh(*, on: date | None = None, stays: list[int] | None = None) -> dict[str, int]:
-    """Mark planned repatriations blocked while a border closure is in force, and planned again when it ends.
-    Run by the workers every few minutes (and after each plan)."""
-    on = on or timezone.localdate()
-    counts = {"blocked": 0, "unblocked": 0}
-    pending = Repatriation.objects.filter(status__in=PENDING_REPATRIATION).select_related("stay__shelter")
-    if stays is not None:
-        pending = pending.filter(stay_id__in=stays)
-    for repatriation in pending:
-        measure = _blocking_measure(repatriation.stay.shelter.country, on, repatriation.country)
-        if measure is not None and repatriation.status == Repatriation.Status.PLANNED:
-            Repatriation.objects.filter(pk=repatriation.pk).update(
-                # Stranded since the later of the planned departure and the closure.
-                status=Repatriation.Status.BLOCKED,
-                blocked_since=max(repatriation.planned_on, measure.starts_on),
-                blocked_by=measure,
-            )
-            counts["blocked"] += 1
-        elif measure is None and repatriation.status == Repatriation.Status.BLOCKED:
-            Repatriation.objects.filter(pk=repatriation.pk).update(status=Repatriation.Status.PLANNED, blocked_by=None)
-            counts["unblocked"] += 1
-    return counts
 
 
 def wait_for_bed(*, actor: User | None, case: Case, region: str, restriction: str) -> WaitingEntry:

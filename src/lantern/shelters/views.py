@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lantern.cases.codes import ReturnRisk
 from lantern.core import codes
 from lantern.core.models import Organisation, OrganisationType, User
 from lantern.core.permissions import can
@@ -75,6 +76,7 @@ def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "step_kinds": QuarantineStep.Kind.choices,
             "countries": codes.country_choices(),
+            "risk_levels": ReturnRisk.choices,
         },
     )
 
@@ -136,8 +138,13 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
             stay=stay,
             country=country,
             planned_on=planned,
+            risk_level=post.get("risk_level", ""),
+            risk_reasons=post.get("risk_reasons", ""),
+            receiving_name=post.get("receiving_name", ""),
+            receiving_contact=post.get("receiving_contact", ""),
             own_request=post.get("own_request") == "1",
             own_request_text=post.get("own_request_text", ""),
+            removal_confirmed=post.get("removal_confirmed") == "1",
         )
 
     actions: dict[str, Callable[[], object]] = {
