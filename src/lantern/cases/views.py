@@ -161,7 +161,7 @@ def _list_page(
             "deadlines": selectors.deadline_counts(user)
             if can(user, CaseAction.ASSIGN) or can(user, CaseAction.DECIDE)
             else None,
-            "watch": selectors.watch_counts(user, today=today),
+            "watch": [(code, n) for code, n in selectors.watch_counts(user, today=today).items() if n],
             "rows": _rows(page, today),
             "today": today,
         },
@@ -666,12 +666,15 @@ def _act(
     action: str,
     perform: Callable[[User, Case, dict[str, Any]], object],
     done: str | Callable[[Case, object], str],
+    *,
+    auto_id: str = "id_%s",
 ) -> HttpResponse:
     """Validate one small form of the case page, call the service, and come back to the page; on a wrong value
-    the page shows again with the form as typed and the error beside the field."""
+    the page shows again with the form as typed and the error beside the field (its fields keep the ids the blank
+    form has: `auto_id`)."""
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, action)
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=auto_id)
     if form.is_valid():
         try:
             result = perform(user, case, form.cleaned_data)
@@ -1334,6 +1337,7 @@ def removal_view(request: HttpRequest, reference: str) -> HttpResponse:
             if residence.alert_reaches_someone(c)
             else _("Recorded.") + " " + nobody_alerted(c.organisation.name)
         ),
+        auto_id="removal_%s",
     )
 
 
