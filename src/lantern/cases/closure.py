@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,11 +33,21 @@ from lantern.cases.models import (
     Stage,
 )
 from lantern.cases.permissions import CaseAction
-from lantern.cases.services import _console_user, _event, _require, _set_stage
+from lantern.cases.services import (
+    SECTION_ASSIGN,
+    SECTION_CLOSURE,
+    _console_user,
+    _event,
+    _require,
+    _set_stage,
+    case_link,
+)
 from lantern.cases.validation import visible
 from lantern.core.codes import country_name
-from lantern.core.models import User
+from lantern.core.models import Alert, User
 from lantern.core.permissions import can
+from lantern.core.roles import Role
+from lantern.core.services import alerts_send
 
 REASON_LIMIT = 2_000  # a closure note, an override's or a reopening's reason: characters
 FOLLOW_UP_LIMIT_DAYS = 366  # a follow-up is planned within a year
@@ -337,5 +348,66 @@ def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") 
             next_deadline=deadline_on_reopening(case, stage),
         )
         Reopening.objects.create(case=case, code=code, reason=text, reopened_by=actor)
-        _event(case, "reopen", actor, code=code, stage=str(stage))
+        caseworker = _last_caseworker(case)
+        if caseworker != case.assigned_to:
+            case.assigned_to = caseworker
+            case.assigned_at = timezone.now() if caseworker else None
+            case.save(update_fields=["assigned_to", "assigned_at"])
+        _event(
+            case,
+            "reopen",
+            actor,
+            code=code,
+            stage=str(stage),
+            assignee=caseworker.get_username() if caseworker else "",
+        )
+        _tell_reopened(case, caseworker)
     return case
+
+
+def _holds_here(user: User | None, case: Case) -> bool:
+    return (
+        user is not None
+        and user.is_active
+        and user.memberships.filter(
+            organisation_id=case.organisation_id, role__in=[Role.CASEWORKER, Role.SUPERVISOR]
+        ).exists()
+    )
+
+
+def _last_caseworker(case: Case) -> User | None:
+    """Who held the case last, if she still works on cases in the organisation holding it: the assignee it closed
+    with, else the last one the timeline names, else whoever registered it. Otherwise nobody: the supervisors give
+    it to someone."""
+    if _holds_here(case.assigned_to, case):
+        return case.assigned_to
+    named = case.timeline.filter(kind="assign").exclude(detail__assignee="").order_by("-at", "-pk").first()
+    if named is not None:
+        user = User.objects.filter(username=named.detail.get("assignee")).first()
+        return user if _holds_here(user, case) else None
+    return case.created_by if _holds_here(case.created_by, case) else None
+
+
+def _tell_reopened(case: Case, caseworker: User | None) -> None:
+    """Alert the caseworker the case is back with and the organisation's supervisors: the case reference, never
+    the person nor the reason."""
+    supervisors = User.objects.filter(
+        is_active=True, memberships__organisation_id=case.organisation_id, memberships__role=Role.SUPERVISOR
+    ).distinct()
+    messages: list[tuple[User, str]] = []
+    for user in {u.pk: u for u in [*supervisors, *([caseworker] if caseworker else [])]}.values():
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            if caseworker is None:
+                text = _("Case %(reference)s was opened again and nobody holds it: give it to a caseworker.")
+            elif user.pk == caseworker.pk:
+                text = _("Case %(reference)s was opened again and is back with you.")
+            else:
+                text = _("Case %(reference)s was opened again and is back with its caseworker.")
+            messages.append((user, text % {"reference": case.reference}))
+    alerts_send(
+        messages=messages,
+        kind=Alert.Kind.INFO,
+        object_type="cases.case",
+        object_id=case.reference,
+        url=case_link(case, SECTION_ASSIGN if caseworker is None else SECTION_CLOSURE),
+    )

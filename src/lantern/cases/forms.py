@@ -225,6 +225,13 @@ class FilterForm(forms.Form):
     recently_assigned_to_me = forms.BooleanField(label=_("Recently assigned to me"), required=False)
     unmet_needs = forms.BooleanField(label=_("Has unmet needs"), required=False)
     follow_up_due = forms.BooleanField(label=_("Follow-up due"), required=False)
+    high_risk = forms.BooleanField(label=_("At high risk"), required=False)
+    safety_review_overdue = forms.BooleanField(label=_("Safety plan review overdue"), required=False)
+    removal_open = forms.BooleanField(label=_("Detention or removal order open"), required=False)
+    permit_due = forms.BooleanField(label=_("Residence permit running out or expired"), required=False)
+
+    # Read only by those who hold the assistance plan (the risk level is theirs to see).
+    PLAN_FIELDS = ("high_risk", "safety_review_overdue")
 
 
 class NameSearchForm(forms.Form):

@@ -30,7 +30,7 @@ from lantern.cases.models import (
     Stage,
 )
 from lantern.cases.permissions import CaseAction
-from lantern.cases.services import _event
+from lantern.cases.services import SECTION_RISK, _event, case_link
 from lantern.core import codes as iso
 from lantern.core.models import Alert, Organisation, User
 from lantern.core.permissions import can, require
@@ -340,7 +340,14 @@ def high_risk_alert(*, case: Case, actor: User | None) -> int:
                     % {"reference": case.reference},
                 )
             )
-    alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=case.reference)
+    alerts_send(
+        messages=messages,
+        kind=Alert.Kind.INFO,
+        object_type="cases.case",
+        object_id=case.reference,
+        url=case_link(case, SECTION_RISK),
+        urgent=True,
+    )
     _event(case, "high_risk_alert", actor, recipients=len(recipients))
     return len(recipients)
 

@@ -15,7 +15,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from lantern.cases.models import (
     Stage,
 )
 from lantern.cases.permissions import CaseAction
-from lantern.cases.services import _event, profile_for
+from lantern.cases.services import SECTION_REMOVAL, _event, case_link, profile_for
 from lantern.core.models import Alert, User
 from lantern.core.permissions import require
 from lantern.core.roles import Role
@@ -131,6 +131,7 @@ def permit_record(
                 valid_until=valid_until.isoformat() if valid_until else "",
                 renewal=renews is not None,
             )
+            permit_alert_if_due(permit=permit, today=timezone.localdate())
     except IntegrityError:
         raise ValidationError({"renews": _("This permit was just renewed: reload the page.")}) from None
     return permit
@@ -180,6 +181,7 @@ def permit_decide(
                 previous.status = PermitStatus.EXPIRED if status == PermitStatus.GRANTED else PermitStatus.GRANTED
                 previous.save(update_fields=["status"])
         _event(case, "permit_decide", actor, status=status, valid_until=valid_until.isoformat() if valid_until else "")
+        permit_alert_if_due(permit=permit, today=timezone.localdate())
     return permit
 
 
@@ -202,12 +204,20 @@ def alert_reaches_someone(case: Case) -> bool:
     return bool(_recipients(case))
 
 
-def _tell(case: Case, text: Callable[[], str]) -> int:
+def _tell(case: Case, text: Callable[[], str], section: str) -> int:
+    """An urgent alert to the caseworker and the supervisors, linking to the section of the case page named."""
     messages: list[tuple[User, str]] = []
     for recipient in _recipients(case):
         with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
             messages.append((recipient, text()))
-    alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=case.reference)
+    alerts_send(
+        messages=messages,
+        kind=Alert.Kind.INFO,
+        object_type="cases.case",
+        object_id=case.reference,
+        url=case_link(case, section),
+        urgent=True,
+    )
     return len(messages)
 
 
@@ -234,11 +244,11 @@ def expiring_permits(*, on: date, within_days: int) -> QuerySet[ResidencePermit]
     return (
         ResidencePermit.objects.select_related("case", "case__organisation", "case__assigned_to")
         .filter(
+            Q(renewal__isnull=True) | Q(renewal__status=PermitStatus.REFUSED),  # a refused renewal renews nothing
             status=PermitStatus.GRANTED,
             valid_until__gte=on,
             valid_until__lte=on + timedelta(days=within_days),
             case__anonymised_at__isnull=True,
-            renewal__isnull=True,
         )
         .exclude(case__stage=Stage.CLOSED)
     )
@@ -252,30 +262,39 @@ def permits_alert_expiry(*, today: date | None = None) -> int:
     alerted = 0
     longest = 2 * max([*_profile_days(), 30])
     for permit in expiring_permits(on=today, within_days=longest):
-        case = permit.case
-        country = case.organisation.country
-        closed = offices_closed(country, today)
-        threshold = profile_for(country).permit_expiry_alert_days * (2 if closed else 1)
-        assert permit.valid_until is not None  # a granted permit has its end (a database constraint)
-        days = (permit.valid_until - today).days
-        if days > threshold:
-            continue
-        try:
-            with transaction.atomic():
-                PermitAlert.objects.create(permit=permit, threshold_days=threshold, offices_closed=closed)
-                recipients = _tell(case, partial(expiry_text, case, permit, days, closed))
-                _event(
-                    case,
-                    "permit_expiry_alert",
-                    None,
-                    valid_until=permit.valid_until.isoformat(),
-                    offices_closed=closed,
-                    recipients=recipients,
-                )
-        except IntegrityError:  # alerted already at this threshold (another run)
-            continue
-        alerted += 1
+        alerted += permit_alert_if_due(permit=permit, today=today)
     return alerted
+
+
+def permit_alert_if_due(*, permit: ResidencePermit, today: date) -> bool:
+    """Alert the caseworker and the supervisors if the permit runs out within the country's threshold (doubled while
+    the renewal offices are closed) and it was not alerted at that threshold yet. The periodic job calls it for
+    every permit close to its end; recording or deciding a permit calls it at once, so a permit granted already
+    inside the window does not wait for the job. Returns whether it alerted."""
+    case = permit.case
+    if permit.status != PermitStatus.GRANTED or permit.valid_until is None or case.stage == Stage.CLOSED:
+        return False
+    country = case.organisation.country
+    closed = offices_closed(country, today)
+    threshold = profile_for(country).permit_expiry_alert_days * (2 if closed else 1)
+    days = (permit.valid_until - today).days
+    if not 0 <= days <= threshold:
+        return False
+    try:
+        with transaction.atomic():
+            PermitAlert.objects.create(permit=permit, threshold_days=threshold, offices_closed=closed)
+            recipients = _tell(case, partial(expiry_text, case, permit, days, closed), f"permit-{permit.pk}")
+            _event(
+                case,
+                "permit_expiry_alert",
+                None,
+                valid_until=permit.valid_until.isoformat(),
+                offices_closed=closed,
+                recipients=recipients,
+            )
+    except IntegrityError:  # alerted already at this threshold (another run)
+        return False
+    return True
 
 
 def _profile_days() -> list[int]:
@@ -338,7 +357,7 @@ def removal_record(
             scheduled_on=scheduled_on,
             recorded_by=actor,
         )
-        recipients = _tell(case, lambda: removal_text(case, risk))
+        recipients = _tell(case, lambda: removal_text(case, risk), SECTION_REMOVAL)
         _event(case, "removal_record", actor, kind=kind, recipients=recipients)
     return risk
 

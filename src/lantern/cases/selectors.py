@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.lookups import Exact, LessThan
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,11 +24,15 @@ from lantern.cases.models import (
     Case,
     Closure,
     Consent,
+    CountryProfile,
     Decision,
     JourneyEvent,
+    PermitStatus,
     Perpetrator,
     Person,
+    RemovalRisk,
     Reopening,
+    ResidencePermit,
     ReturnPlan,
     Stage,
     TimelineEntry,
@@ -62,6 +67,10 @@ class CaseFilters:
     recently_assigned_to_me: bool = False
     unmet_needs: bool = False
     follow_up_due: bool = False  # closed into follow-up, the follow-up day reached
+    high_risk: bool = False  # the latest risk assessment found a high risk (for those who hold the plan)
+    safety_review_overdue: bool = False  # the safety plan's review day has passed (the same)
+    removal_open: bool = False  # detention or a removal order not resolved
+    permit_due: bool = False  # a residence permit runs out within the country's days, or ran out, not renewed
     reference: str = ""  # the whole reference or a part of it ("7Q4K", "lt-7q4k")
     name: str = ""  # the person's exact full name, found through the blind index in one's own organisation
 
@@ -103,6 +112,16 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
     if filters.follow_up_due:
         cases = cases.filter(status=CaseStatus.FOLLOW_UP, follow_up_on__lte=today)
         order = "follow_up_on"
+    if filters.high_risk or filters.safety_review_overdue:
+        cases = cases.filter(organisation_scope(user, CaseAction.PLAN).q())  # who may read the risk
+    if filters.high_risk:
+        cases = cases.filter(_high_risk())
+    if filters.safety_review_overdue:
+        cases = cases.filter(_safety_review_overdue(today))
+    if filters.removal_open:
+        cases = cases.filter(_removal_open())
+    if filters.permit_due:
+        cases = cases.filter(_permit_due(today))
     reference = "".join(filters.reference.split()).upper()
     if WHOLE_REFERENCE.fullmatch(reference):
         cases = cases.filter(reference=reference)  # the unique index, however many cases there are
@@ -111,6 +130,88 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
     if filters.name.strip():
         cases = _named(user, cases, filters.name)
     return cases.order_by(order, "-id")
+
+
+def _latest_risk_assessment() -> QuerySet[Assessment]:
+    return Assessment.objects.filter(case=OuterRef("pk"), kind=Assessment.Kind.RISK).order_by("-assessed_at", "-pk")
+
+
+def _high_risk() -> Exact:
+    """The case's latest risk assessment found a high risk (as the case page and the referrals read it)."""
+    return Exact(Subquery(_latest_risk_assessment().values("risk_level")[:1]), Assessment.Risk.HIGH)
+
+
+def _safety_review_overdue(today: date) -> LessThan:
+    """The safety plan of the case's latest risk assessment was to be reviewed before today."""
+    return LessThan(Subquery(_latest_risk_assessment().values("review_on")[:1]), today)
+
+
+def _removal_open() -> Exists:
+    """Detention or a removal order against the person, not resolved."""
+    return Exists(RemovalRisk.objects.filter(case=OuterRef("pk"), resolution=""))
+
+
+def permit_alert_days() -> tuple[dict[str, int], int]:
+    """The days before a permit runs out when it is flagged, per country with a profile, and for the others."""
+    default = CountryProfile._meta.get_field("permit_expiry_alert_days").get_default()
+    return dict(CountryProfile.objects.values_list("country", "permit_expiry_alert_days")), int(default)
+
+
+def _within(today: date, days: dict[str, int], default: int, *, beyond: bool = False) -> Q:
+    """Permits whose end falls within their country's window from today (or, `beyond`, after it)."""
+    lookup = "valid_until__gt" if beyond else "valid_until__lte"
+    window = ~Q(case__organisation__country__in=list(days)) & Q(**{lookup: today + timedelta(days=default)})
+    for country, n in days.items():
+        window |= Q(case__organisation__country=country, **{lookup: today + timedelta(days=n)})
+    return window
+
+
+def permits_due(today: date) -> QuerySet[ResidencePermit]:
+    """Permits of open cases that run out within their country's days or ran out, and were not renewed (a renewal
+    applied for takes them out: the caseworker acted), when the case holds no other permit valid beyond it."""
+    days, default = permit_alert_days()
+    safe = ResidencePermit.objects.filter(case=OuterRef("case"), status=PermitStatus.GRANTED).exclude(pk=OuterRef("pk"))
+    return (
+        ResidencePermit.objects.filter(Q(renewal__isnull=True) | Q(renewal__status=PermitStatus.REFUSED))
+        .filter(case__anonymised_at__isnull=True)
+        .filter((Q(status=PermitStatus.GRANTED) & _within(today, days, default)) | Q(status=PermitStatus.EXPIRED))
+        .exclude(Exists(safe.filter(_within(today, days, default, beyond=True))))
+        .exclude(case__stage=Stage.CLOSED)
+    )
+
+
+def _permit_due(today: date) -> Q:
+    return Q(pk__in=permits_due(today).values("case_id"))
+
+
+def permit_due_of(case: Case, *, today: date | None = None) -> ResidencePermit | None:
+    """The permit of the case that runs out soonest within the window (or ran out), for the warning at the top."""
+    return permits_due(today or timezone.localdate()).filter(case=case).order_by("valid_until", "pk").first()
+
+
+def permits_due_on_page(case_ids: Iterable[int], *, today: date | None = None) -> dict[int, ResidencePermit]:
+    """The same for a page of the list, in one query: case id -> the permit running out soonest."""
+    found: dict[int, ResidencePermit] = {}
+    due = permits_due(today or timezone.localdate()).filter(case_id__in=list(case_ids))
+    for permit in due.order_by("-valid_until", "-pk"):
+        found[permit.case_id] = permit  # the soonest comes last and stays
+    return found
+
+
+def watch_counts(user: User, *, today: date | None = None) -> dict[str, int]:
+    """How many of the open cases the user sees stand on each of the list's warnings (the high risk and the
+    safety plan to review only for those who hold the plan)."""
+    today = today or timezone.localdate()
+    open_cases = cases_visible_to(user).exclude(stage=Stage.CLOSED)
+    counts = {
+        "removal_open": open_cases.filter(_removal_open()).count(),
+        "permit_due": open_cases.filter(_permit_due(today)).count(),
+    }
+    if can(user, CaseAction.PLAN):
+        planned = open_cases.filter(organisation_scope(user, CaseAction.PLAN).q())
+        counts["high_risk"] = planned.filter(_high_risk()).count()
+        counts["safety_review_overdue"] = planned.filter(_safety_review_overdue(today)).count()
+    return counts
 
 
 def case_list_exportable(user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -112,6 +113,21 @@ def timeline_record_many(
     rows = [TimelineEntry(case_id=case_id, at=at, kind=kind, actor=actor, detail=detail) for case_id, detail in entries]
     TimelineEntry.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# Where on the case page an alert sends its reader (the ids of the page's sections, cases/templates/cases/).
+SECTION_REMOVAL = "removal-warning"
+SECTION_RISK = "plan"
+SECTION_AUTHORITY = "nrm-authority-heading"
+SECTION_ASSIGN = "assign"
+SECTION_CLOSURE = "closure"
+
+
+def case_link(case: Case, section: str = "") -> str:
+    """Where an alert about a case sends its reader: the case's page by its reference (never a name), at the section
+    where she acts on it."""
+    url = reverse("cases:detail", kwargs={"reference": case.reference})
+    return f"{url}#{section}" if section else url
 
 
 def _check_kind(kind: str) -> None:
@@ -523,7 +539,13 @@ def case_transfer(*, actor: User | None, case: Case, to: Organisation) -> Case:
                     "reference": current.reference,
                 }
             messages.append((supervisor, text))
-        alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=current.reference)
+        alerts_send(
+            messages=messages,
+            kind=Alert.Kind.INFO,
+            object_type="cases.case",
+            object_id=current.reference,
+            url=case_link(current, SECTION_ASSIGN),
+        )
         for after in TRANSFERRED:
             after(current, giving)
     case.organisation, case.assigned_to, case.assigned_at = current.organisation, None, None
@@ -825,7 +847,14 @@ def decision_alert(*, case: Case, decision: Decision) -> int:
             }
             messages.append((recipient, text))
     # The alerts are the record: the decision's own timeline entry and audit event say what was decided.
-    alerts_send(messages=messages, kind=Alert.Kind.INFO, object_type="cases.case", object_id=case.reference)
+    alerts_send(
+        messages=messages,
+        kind=Alert.Kind.INFO,
+        object_type="cases.case",
+        object_id=case.reference,
+        url=case_link(case, SECTION_AUTHORITY),
+        urgent=True,
+    )
     return len(recipients)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -76,7 +78,7 @@ from lantern.cases.forms import (
     ServeForm,
     TransferForm,
 )
-from lantern.cases.models import Case, PermitStatus, ReturnPlan, Stage, TimelineEntry
+from lantern.cases.models import Case, PermitStatus, ResidencePermit, ReturnPlan, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS, age_on
 from lantern.core import codes as iso
@@ -139,6 +141,10 @@ def _list_page(
     query = request.GET.copy()
     query.pop("page", None)
     may_search_name = can(user, CaseAction.SEARCH_NAME)
+    if not can(user, CaseAction.PLAN):
+        for name in FilterForm.PLAN_FIELDS:
+            form.fields.pop(name, None)
+    today = timezone.localdate()
     return render(
         request,
         "cases/list.html",
@@ -155,10 +161,19 @@ def _list_page(
             "deadlines": selectors.deadline_counts(user)
             if can(user, CaseAction.ASSIGN) or can(user, CaseAction.DECIDE)
             else None,
-            "today": timezone.localdate(),
+            "watch": [(code, n) for code, n in selectors.watch_counts(user, today=today).items() if n],
+            "rows": _rows(page, today),
+            "today": today,
         },
         status=status,
     )
+
+
+def _rows(page: Iterable[Case], today: date) -> list[tuple[Case, ResidencePermit | None]]:
+    """The page's cases, each with the permit that runs out soon (or ran out), in one query for the page."""
+    cases = list(page)
+    due = selectors.permits_due_on_page([c.pk for c in cases], today=today)
+    return [(case, due.get(case.pk)) for case in cases]
 
 
 @login_required
@@ -247,7 +262,21 @@ def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 20
     child_fields = set(selectors.CHILD_RECORD_FIELDS) if case.is_minor else set()
     fields = PERSONAL_FIELDS | {"notes"} | child_fields | set(selectors.JOURNEY_FIELDS)
     services.personal_data_read(actor=user, case=case, fields=sorted(fields))
+    _focus_the_error(forms.values())
     return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=status)
+
+
+def _focus_the_error(forms: Iterable[Any]) -> None:
+    """The page is long: a refused form would show again at the top, its error far below. The browser lands on
+    its first wrong field instead (autofocus scrolls to it), or on its first field when the error is the form's."""
+    for form in forms:
+        if not isinstance(form, BaseForm) or not form.is_bound or not form.errors:
+            continue
+        visible = [name for name, field in form.fields.items() if not field.widget.is_hidden]
+        first = next((name for name in visible if name in form.errors), visible[0] if visible else None)
+        if first is not None:
+            form.fields[first].widget.attrs["autofocus"] = True
+        return
 
 
 def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
@@ -354,7 +383,10 @@ def _residence_context(user: User, case: Case, forms: dict[str, Any]) -> dict[st
     permits = residence.permits_of(case)
     may_np = non_punishment.may_view(user, case)
     charges = non_punishment.charges_for(user, case) if may_np else []
+    due = selectors.permit_due_of(case, today=today) if permits else None
     return {
+        "permit_due": due,
+        "permit_due_days": (due.valid_until - today).days if due and due.valid_until else None,
         "permits": permits,
         "removals": removals,
         "open_removals": [r for r in removals if not r.resolution],
@@ -638,12 +670,15 @@ def _act(
     action: str,
     perform: Callable[[User, Case, dict[str, Any]], object],
     done: str | Callable[[Case, object], str],
+    *,
+    auto_id: str = "id_%s",
 ) -> HttpResponse:
     """Validate one small form of the case page, call the service, and come back to the page; on a wrong value
-    the page shows again with the form as typed and the error beside the field."""
+    the page shows again with the form as typed and the error beside the field (its fields keep the ids the blank
+    form has: `auto_id`)."""
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, action)
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=auto_id)
     if form.is_valid():
         try:
             result = perform(user, case, form.cleaned_data)
@@ -1306,6 +1341,7 @@ def removal_view(request: HttpRequest, reference: str) -> HttpResponse:
             if residence.alert_reaches_someone(c)
             else _("Recorded.") + " " + nobody_alerted(c.organisation.name)
         ),
+        auto_id="removal_%s",
     )
 
 

@@ -226,6 +226,9 @@ class Alert(models.Model):
     object_type = models.CharField(max_length=64, blank=True, default="")
     object_id = models.CharField(max_length=64, blank=True, default="")
     url = models.CharField(max_length=300, blank=True, default="", help_text="where the reader acts on it")
+    # Something to act on at once (a removal order, a permit running out, a high risk, a decision): shown first
+    # while unread.
+    urgent = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

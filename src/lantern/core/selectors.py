@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import cast
 
 from django.apps import apps
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Case, Model, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -107,7 +107,9 @@ def alerts_for(user: User, *, unread_only: bool = False) -> QuerySet[Alert]:
     alerts = Alert.objects.filter(recipient=user)
     if unread_only:
         alerts = alerts.filter(read_at__isnull=True)
-    return alerts.order_by("-created_at")
+    # The urgent ones first while unread (a removal order is not buried under routine news), then the newest.
+    first = Case(When(urgent=True, read_at__isnull=True, then=Value(1)), default=Value(0))
+    return alerts.annotate(urgent_unread=first).order_by("-urgent_unread", "-created_at", "-pk")
 
 
 # --- One's own account --------------------------------------------------------------------------------------

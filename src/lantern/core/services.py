@@ -698,13 +698,28 @@ def alerts_mark_all_read(*, actor: User) -> int:
 
 
 def alerts_send(
-    *, messages: list[tuple[User, str]], kind: str = Alert.Kind.SECURITY, object_type: str = "", object_id: str = ""
+    *,
+    messages: list[tuple[User, str]],
+    kind: str = Alert.Kind.SECURITY,
+    object_type: str = "",
+    object_id: str = "",
+    url: str = "",
+    urgent: bool = False,
 ) -> list[Alert]:
     """Alert members of staff (each message already in its recipient's language; never personal data of victims),
-    by e-mail too once the caller's transaction commits."""
+    by e-mail too once the caller's transaction commits. `url` is where the reader acts on it (never carrying
+    personal data); an urgent alert is listed first while unread."""
     alerts = Alert.objects.bulk_create(
         [
-            Alert(recipient=user, kind=kind, text=text[:500], object_type=object_type, object_id=object_id)
+            Alert(
+                recipient=user,
+                kind=kind,
+                text=text[:500],
+                object_type=object_type,
+                object_id=object_id,
+                url=url,
+                urgent=urgent,
+            )
             for user, text in messages
         ]
     )

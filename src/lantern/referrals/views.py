@@ -20,6 +20,7 @@ from lantern.cases import selectors as case_selectors
 from lantern.cases.codes import CONTACT_ROUTES, SERVICE_TYPES
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
+from lantern.cases.plans import is_high_risk
 from lantern.core.codes import language_name
 from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
@@ -190,6 +191,7 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
     consented = set(
         case.consents.filter(purpose="referral", withdrawn_at__isnull=True).values_list("recipient_id", flat=True)
     )
+    high_risk = is_high_risk(case)
     return render(
         request,
         "referrals/refer.html",
@@ -202,6 +204,10 @@ def refer_view(request: HttpRequest, reference: str) -> HttpResponse:
             "service_types": sorted(SERVICE_TYPES.items(), key=lambda kv: str(kv[1])),
             "candidates": [(c, c.offering.organisation_id in consented) for c in candidates],
             "urgencies": Urgency.choices,
+            # A person assessed at high risk is referred as an emergency whatever is chosen: the form preselects
+            # it, and says why to those who may read the risk.
+            "urgency": Urgency.EMERGENCY if high_risk else Urgency.ROUTINE,
+            "high_risk": high_risk and can(user, CaseAction.PLAN, case),
             "idempotency_key": uuid.uuid4().hex,
             "sent": selectors.sent(user, case=case),
             "labels": {k: str(v) for k, v in SERVICE_TYPES.items()},
