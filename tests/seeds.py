@@ -42,6 +42,7 @@ NOT_SEEDS = [
     ("cases", "0015_practitioner_review_age_range_bid_body_notification_privacy", "notifications_rekey"),  # rows then
     ("shelters", "0004_residents_in_regular_beds_out_of_quarantine", "clear_quarantine_of_regular_residents"),  # stays
     ("cases", "0016_case_disability_and_at_risk_asked", "asked_where_recorded"),  # the cases that existed then
+    ("shelters", "0005_repatriations_into_case_return_plans", "copy_into_return_plans"),  # the rows then
     ("core", "0008_accounts", "move_totp_devices"),  # moves the authenticators that existed then
     ("core", "0008_accounts", "end_old_sessions"),  # empties the former session table
     ("core", "0008_accounts", "tokens_expire"),  # gives the tokens that existed then an expiry
