@@ -4,6 +4,7 @@ shown missing until then; a follow-up contact after closure has a coded outcome 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -62,7 +63,9 @@ def test_the_page_refuses_the_agreement_in_words_and_keeps_what_was_typed(
 ) -> None:
     _plan_with_action(world, case)
     url = f"/cases/{case.reference}/"
-    response = staff["caseworker"].post(url + "plan/agreement/", {"agreed_how": "interpreter", "agreed_on": "2026-03-01"})
+    response = staff["caseworker"].post(
+        url + "plan/agreement/", {"agreed_how": "interpreter", "agreed_on": "2026-03-01"}
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert "No interpreter or cultural mediator was assigned to the case on 2026-03-01" in page
@@ -85,9 +88,7 @@ def test_a_high_risk_is_recorded_without_its_safety_plan_which_shows_missing_unt
     assert safety_plans_missing(world.caseworker) == 1
     assert safety_plans_missing(world.outsider) == 0
     assert safety_plans_missing(world.authority_member) == 0
-    assert [c.reference for c in case_list(world.supervisor, CaseFilters(safety_plan_missing=True))] == [
-        case.reference
-    ]
+    assert [c.reference for c in case_list(world.supervisor, CaseFilters(safety_plan_missing=True))] == [case.reference]
     with pytest.raises(ValidationError) as refused:
         plans.safety_plan_write(actor=world.caseworker, case=case, safety_plan="Escort.", review_on=None)
     assert set(refused.value.message_dict) == {"review_on"}
@@ -243,8 +244,6 @@ def test_the_follow_up_form_refuses_in_words_and_keeps_what_was_typed(
 def test_the_api_records_a_follow_up_contact_with_its_outcome(
     api_client: dict[str, Client], world: World, in_follow_up: Case
 ) -> None:
-    import json
-
     url = f"/api/v1/cases/{in_follow_up.reference}/follow-up"
     refused = api_client["caseworker"].post(url, json.dumps({"outcome": "maybe"}), content_type="application/json")
     assert refused.status_code == 422

@@ -35,7 +35,7 @@ def test_the_case_page_lists_the_proceedings_with_their_next_hearing(
         assert "Athens First Instance" in page
         assert f'href="/justice/hearing/{justice.other.pk}/"' not in page  # the later one is not the next
     proceedings = selectors.proceedings_on_case_page(world.caseworker, case)
-    assert [p.pk for p in proceedings] == [justice.proceeding.pk]
+    assert [row.proceeding.pk for row in proceedings] == [justice.proceeding.pk]
 
 
 def test_the_next_hearing_is_the_soonest_still_scheduled(world: World, case: Case, justice: Justice) -> None:
@@ -127,7 +127,8 @@ def test_the_link_shows_on_both_sides_and_the_name_only_to_who_reads_the_case(
     assert "Perpetrator 1 (Recruiter or intermediary)" in page
     assert "Vasilescu" not in page
     response = staff["prosecutor"].post(
-        f"/justice/defendant/{defendant.pk}/perpetrator/", {f"link-{defendant.pk}-perpetrator": str(first.pk)},
+        f"/justice/defendant/{defendant.pk}/perpetrator/",
+        {f"link-{defendant.pk}-perpetrator": str(first.pk)},
     )
     assert response.status_code == 302
     page = staff["prosecutor"].get(proceeding_url).content.decode()

@@ -391,11 +391,7 @@ def is_high_risk(case: Case) -> bool:
 
 def mediator_on(case: Case, day: date) -> bool:
     """Whether an interpreter or a cultural mediator was assigned to the case on that day."""
-    return (
-        case.mediators.filter(from_on__lte=day)
-        .filter(Q(to_on__isnull=True) | Q(to_on__gte=day))
-        .exists()
-    )
+    return case.mediators.filter(from_on__lte=day).filter(Q(to_on__isnull=True) | Q(to_on__gte=day)).exists()
 
 
 def mediator_organisations() -> QuerySet[Organisation]:

@@ -400,9 +400,7 @@ def follow_ups_due(user: User, *, today: date | None = None) -> int:
 def safety_plans_missing(user: User) -> int:
     """How many open cases the user holds are at high risk without their safety plan written (her list, the
     supervisor's board)."""
-    return (
-        cases_visible_to(user, CaseAction.PLAN).filter(safety_plan_missing=True).exclude(stage=Stage.CLOSED).count()
-    )
+    return cases_visible_to(user, CaseAction.PLAN).filter(safety_plan_missing=True).exclude(stage=Stage.CLOSED).count()
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,7 @@ class Defendant(models.Model):
     outcome_on = models.DateField(null=True, blank=True)
     # The perpetrator the case records (HTCDS per_) this defendant is, when the prosecution knows: optional, of the
     # same case, once per proceeding. The link carries no name; who may read the case reads the perpetrator's.
-    perpetrator = models.ForeignKey(
-        Perpetrator, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext, pgettext
 
 from lantern.cases.journey import PerpetratorLink
@@ -457,27 +457,31 @@ def holds_retention(case: Case) -> bool:
 # --- The case page: its proceedings, and the defendants who are its perpetrators ----------------------------------
 
 
-def proceedings_on_case_page(user: User, case: Case, *, now: datetime | None = None) -> list[Proceeding]:
+@dataclass(frozen=True)
+class CaseProceeding:
+    proceeding: Proceeding
+    next_hearing: Hearing | None  # the soonest hearing still scheduled
+
+
+def proceedings_on_case_page(user: User, case: Case, *, now: datetime | None = None) -> list[CaseProceeding]:
     """The case's proceedings the user sees (the justice app's scope: the case's own staff, the prosecution in
-    charge, the registries of its courts), oldest first, each with `next_hearing`: the soonest hearing still
-    scheduled, or None. Two queries, however many proceedings."""
+    charge, the registries of its courts), oldest first, each with its next hearing. Two queries, however many
+    proceedings."""
     now = now or timezone.now()
     soonest = (
         Hearing.objects.filter(proceeding=OuterRef("pk"), status=HearingStatus.SCHEDULED, starts_at__gte=now)
         .order_by("starts_at", "pk")
         .values("pk")[:1]
     )
-    proceedings = list(
+    rows = list(
         proceedings_visible_to(user)
         .filter(case=case)
         .annotate(next_hearing_id=Subquery(soonest))
         .order_by("opened_on", "pk")
     )
-    wanted = [p.next_hearing_id for p in proceedings if p.next_hearing_id is not None]  # type: ignore[attr-defined]
+    wanted = [row.next_hearing_id for row in rows if row.next_hearing_id is not None]
     hearings = {h.pk: h for h in Hearing.objects.filter(pk__in=wanted).select_related("court")}
-    for proceeding in proceedings:
-        proceeding.next_hearing = hearings.get(proceeding.next_hearing_id)  # type: ignore[attr-defined]
-    return proceedings
+    return [CaseProceeding(proceeding=row, next_hearing=hearings.get(row.next_hearing_id)) for row in rows]
 
 
 def follows_proceedings(user: User, case: Case) -> bool:

@@ -25,9 +25,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from lantern.cases import non_punishment
+from lantern.cases import selectors as case_selectors
 from lantern.cases import services as case_services
 from lantern.cases.codes import PERPETRATOR_ROLES
-from lantern.cases import selectors as case_selectors
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
 from lantern.core import listing
@@ -37,10 +37,10 @@ from lantern.core.permissions import can
 from lantern.core.views import attempt, confirm_page, confirmed, form_errors, page_user, post_only
 from lantern.justice import ics, selectors, services
 from lantern.justice.forms import (
-    DefendantLinkForm,
     AwardForm,
     CalendarForm,
     CompensationForm,
+    DefendantLinkForm,
     FeedForm,
     FundStatusForm,
     HearingFilterForm,
