@@ -1,7 +1,7 @@
 """The assistance plan in a real browser, in English and in Arabic, at 1280 and 360 px: the caseworker writes a plan
-with two actions, records the person's agreement through an interpreter (refused until one is assigned), records that she declines a
-service, and records a high risk, shown with its safety plan missing until she writes it; the case page then shows the
-agreed plan, the declined service and the risk in red."""
+with two actions, records the person's agreement through an interpreter (refused until one is assigned), records
+that she declines a service, and records a high risk, shown with its safety plan missing until she writes it; the
+case page then shows the agreed plan, the declined service and the risk in red."""
 
 from __future__ import annotations
 
