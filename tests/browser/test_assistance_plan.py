@@ -1,7 +1,7 @@
 """The assistance plan in a real browser, in English and in Arabic, at 1280 and 360 px: the caseworker writes a plan
-with two actions, records the person's agreement (through an interpreter), records that she declines a service, and
-records a high risk with a safety plan; the case page then shows the agreed plan, the declined service and the risk
-in red."""
+with two actions, records the person's agreement through an interpreter (refused until one is assigned), records
+that she declines a service, and records a high risk, shown with its safety plan missing until she writes it; the
+case page then shows the agreed plan, the declined service and the risk in red."""
 
 from __future__ import annotations
 
@@ -71,6 +71,20 @@ def test_the_caseworker_plans_assistance_with_the_person(
         plan.get_by_role("button", name=tr("Add the action")).click()
         expect(page.get_by_text(tr("Action added to the plan."))).to_be_visible()
 
+    # Through an interpreter: refused in words while none is assigned, then recorded once one is.
+    plan = page.locator("#plan")
+    plan.get_by_text(tr("Record the person's agreement"), exact=True).click()
+    plan.locator("#agree_agreed_how").select_option("interpreter")
+    plan.get_by_role("button", name=tr("Record the agreement")).click()
+    expect(page.locator("#agree_agreed_how-error")).to_be_visible()
+    expect(page.locator("#agree_agreed_how")).to_have_value("interpreter")
+    plan = page.locator("#plan")
+    plan.get_by_text(tr("Assign a mediator or an interpreter"), exact=True).click()
+    plan.locator("#mediator_kind").select_option("interpreter")
+    plan.locator("#mediator_staff").select_option(str(world.supervisor.pk))
+    plan.locator("#mediator_from_on").fill(timezone.localdate().isoformat())
+    plan.get_by_role("button", name=tr("Assign"), exact=True).click()
+    expect(page.get_by_text(tr("Assignment recorded."))).to_be_visible()
     plan = page.locator("#plan")
     plan.get_by_text(tr("Record the person's agreement"), exact=True).click()
     plan.locator("#agree_agreed_how").select_option("interpreter")
@@ -84,17 +98,19 @@ def test_the_caseworker_plans_assistance_with_the_person(
     plan.get_by_role("button", name=tr("Record that she declines")).click()
     expect(page.get_by_text(tr("The service the person declined is recorded."))).to_be_visible()
 
-    # A high risk without a safety plan is refused, what was typed kept.
+    # A high risk is recorded before its safety plan: missing, in red, until it is written.
     page.get_by_text(tr("Risk assessment"), exact=True).click()
     page.locator("#id_risk_level").select_option("high")
     page.locator("#id_notes").fill("The recruiter called her new number.")
     page.get_by_role("button", name=tr("Save the risk")).click()
-    expect(page.get_by_text(tr("A high risk needs a safety plan."))).to_be_visible()
-    expect(page.locator("#id_notes")).to_have_value("The recruiter called her new number.")
-    page.locator("#id_safety_plan").fill("New phone number; an escort to appointments.")
-    page.locator("#id_review_on").fill((timezone.localdate() + timedelta(days=7)).isoformat())
-    page.get_by_role("button", name=tr("Save the risk")).click()
     expect(page.get_by_text(tr("Risk assessment recorded."))).to_be_visible()
+    expect(page.locator("#safety-plan-missing")).to_have_text(tr("safety plan missing"))
+    safety = page.locator("#safety-plan")
+    safety.locator("#safety_safety_plan").fill("New phone number; an escort to appointments.")
+    safety.locator("#safety_review_on").fill((timezone.localdate() + timedelta(days=7)).isoformat())
+    safety.get_by_role("button", name=tr("Save the safety plan")).click()
+    expect(page.get_by_text(tr("Safety plan saved."))).to_be_visible()
+    expect(page.locator("#safety-plan-missing")).to_have_count(0)
 
     plan = page.locator("#plan")
     expect(plan.get_by_text("New phone number; an escort to appointments.")).to_be_visible()

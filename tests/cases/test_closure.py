@@ -119,14 +119,16 @@ def test_follow_up_is_due_then_kept_then_ended(world: World, case: Case, time_ma
     assert follow_ups_due(world.outsider) == 0
     assert [c.reference for c in case_list(world.caseworker, CaseFilters(follow_up_due=True))] == [case.reference]
     assert cases.retention_apply(now=cases.timezone.now() + timedelta(days=6 * 365)) == 0  # follow-up is live
-    closure.follow_up_record(actor=world.caseworker, case=case, keep_until=date(2026, 6, 1), note="Working, safe")
+    closure.follow_up_record(
+        actor=world.caseworker, case=case, outcome="doing_well", next_on=date(2026, 6, 1), note="Working, safe"
+    )
     case.refresh_from_db()
     assert (case.status, case.follow_up_on) == (CaseStatus.FOLLOW_UP, date(2026, 6, 1))
-    closure.follow_up_record(actor=world.caseworker, case=case)
+    closure.follow_up_record(actor=world.caseworker, case=case, outcome="doing_well")
     case.refresh_from_db()
     assert (case.status, case.follow_up_on) == (CaseStatus.CLOSED, None)
     with pytest.raises(ValidationError, match="not in follow-up"):
-        closure.follow_up_record(actor=world.caseworker, case=case)
+        closure.follow_up_record(actor=world.caseworker, case=case, outcome="doing_well")
 
 
 def test_reopening_after_re_trafficking_keeps_the_history(world: World, case: Case) -> None:

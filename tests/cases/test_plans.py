@@ -49,6 +49,9 @@ def _plan(world: World, case: Case) -> AssistancePlan:
 def test_a_plan_is_a_draft_until_the_person_agrees_and_a_review_keeps_the_agreement(world: World, case: Case) -> None:
     plan = _plan(world, case)
     assert plan.is_draft
+    plans.mediator_assign(
+        actor=world.caseworker, case=case, kind="interpreter", staff=world.supervisor, from_on=date(2026, 3, 1)
+    )
     plans.plan_agree(actor=world.caseworker, case=case, how="interpreter", agreed_on=date(2026, 3, 1))
     plan.refresh_from_db()
     assert (plan.is_draft, plan.agreed_on, plan.agreed_how) == (False, date(2026, 3, 1), "interpreter")
@@ -194,10 +197,7 @@ def test_an_open_case_lacks_interpretation_only_when_needed_and_not_declined(wor
 # --- Risk, safety plan, alert, referral priority ------------------------------------------------------------------
 
 
-def test_a_high_risk_needs_a_safety_plan_and_alerts_the_supervisors_without_the_name(world: World, case: Case) -> None:
-    with pytest.raises(ValidationError) as refused:
-        plans.risk_assess(actor=world.caseworker, case=case, risk_level="high", reasons="The recruiter called her.")
-    assert set(refused.value.message_dict) == {"safety_plan", "review_on"}
+def test_a_high_risk_with_its_safety_plan_alerts_the_supervisors_without_the_name(world: World, case: Case) -> None:
     with pytest.raises(ValidationError) as refused:
         plans.risk_assess(actor=world.caseworker, case=case, risk_level="extreme")
     assert "risk_level" in refused.value.message_dict
@@ -374,13 +374,17 @@ def test_the_api_writes_and_reads_the_plan_for_those_holding_the_case(
     assert agreed.status_code == 200
     assert agreed.json()["plan"]["draft"] is False
     assert _post(client, f"{base}/declined", {"service_type": "psychological", "reason": "Not now."}).status_code == 201
-    refused = _post(client, f"{base}/risk", {"risk_level": "high"})
+    # The risk first, the safety plan after: missing until it is written.
+    assert _post(client, f"{base}/risk", {"risk_level": "high"}).status_code == 201
+    assert client.get(f"{base}/plan").json()["safety_plan_missing"] is True
+    refused = _post(client, f"{base}/safety-plan", {"safety_plan": "Escort.", "review_on": "2099-01-01"})
     assert refused.status_code == 422
     assert refused["Content-Type"].startswith("application/problem+json")
-    body = {"risk_level": "high", "safety_plan": "Escort.", "review_on": "2026-03-09"}
-    assert _post(client, f"{base}/risk", body).status_code == 201
+    body = {"safety_plan": "Escort.", "review_on": "2026-03-09"}
+    assert _post(client, f"{base}/safety-plan", body).status_code == 200
     record = client.get(f"{base}/plan").json()
     assert record["risk"]["safety_plan"] == "Escort."
+    assert record["safety_plan_missing"] is False
     assert [d["service_type"] for d in record["declined"]] == ["psychological"]
     for persona in ("outsider", "provider", "analyst", "police", "authority_member"):
         assert api_client[persona].get(f"{base}/plan").status_code in (403, 404), persona

@@ -23,7 +23,7 @@ from lantern.api import api
 from lantern.cases import non_punishment, residence
 from lantern.cases.closure import case_close
 from lantern.cases.models import Case, Charge, Decision, NonPunishmentRequest, RemovalRisk, ResidencePermit
-from lantern.cases.plans import plan_action_add, plan_write
+from lantern.cases.plans import plan_action_add, plan_write, risk_assess
 from lantern.cases.services import case_decide, case_refer_to_authority, case_register, case_update, consent_give
 from lantern.cases.validation import PersonData
 from lantern.core.models import BreakGlassGrant
@@ -105,6 +105,10 @@ def _a_child(world: World, case: Case) -> None:
 def _planned(world: World, case: Case) -> None:
     plan_write(actor=world.caseworker, case=case, objectives="Safety first.")
     plan_action_add(actor=world.caseworker, case=case, service_type="medical")
+
+
+def _high_risk_first(world: World, case: Case) -> None:
+    risk_assess(actor=world.caseworker, case=case, risk_level="high")
 
 
 def _made_public(world: World, case: Case) -> None:
@@ -239,7 +243,7 @@ MATRIX: dict[str, Line] = {
     "cases_nrm_status": Line(frozenset({"coordinator", "authority_member"})),
     "cases_close": Line(CASE_STAFF_OF_A, body={"code": "other", "reason": "Moved abroad"}, prepare=_nothing_open),
     # Closure, follow-up, reopening and return are those who hold the case's (a first responder closes nothing).
-    "cases_follow_up": Line(CASE_STAFF_OF_A, body={}, prepare=_in_follow_up),
+    "cases_follow_up": Line(CASE_STAFF_OF_A, body={"outcome": "not_reached"}, prepare=_in_follow_up),
     "cases_reopen": Line(CASE_STAFF_OF_A, body={"code": "new_need"}, prepare=_closed),
     "cases_return_plan": Line(
         CASE_STAFF_OF_A,
@@ -397,6 +401,9 @@ MATRIX: dict[str, Line] = {
     "cases_plan_review": Line(CASE_STAFF_OF_A, body={"changes": "Nothing yet."}, prepare=_planned),
     "cases_decline": Line(CASE_STAFF_OF_A, body={"service_type": "psychological"}),
     "cases_risk": Line(CASE_STAFF_OF_A, body={"risk_level": "low"}),
+    "cases_safety_plan": Line(
+        CASE_STAFF_OF_A, body={"safety_plan": "An escort.", "review_on": "{today}"}, prepare=_high_risk_first
+    ),
     # Notifications: the case's delivery log, a message to its person that gave up, the caseworker's task to call
     # her instead (tests/notify/authz.py).
     "notify_case_deliveries": Line(CASE_STAFF_OF_A),

@@ -123,6 +123,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cases.returnplan.receiving_name": (ENCRYPTED, "the receiving organisation: tells where she lives now"),
     "cases.returnplan.receiving_contact": (ENCRYPTED, "a contact that reaches her"),
     "cases.returnplan.follow_up_outcome": (CODE, "a choice"),
+    "cases.followupcontact.outcome": (CODE, "a choice"),
     "cases.case.referral_legal_basis": (ENCRYPTED, "free text: a court order may name the person"),
     "cases.case.trafficking_status": (CODE, "a choice"),
     "cases.case.status_decided_by": (CODE, "a choice"),

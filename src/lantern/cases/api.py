@@ -75,6 +75,7 @@ from lantern.cases.schemas import (
     ReturnPlanOut,
     RiskIn,
     RiskOut,
+    SafetyPlanIn,
     ServeIn,
     TimelineOut,
     TransferIn,
@@ -662,6 +663,7 @@ def cases_plan(request: HttpRequest, reference: str = Reference) -> object:
         },
         "declined": record.declined,
         "risk": record.risk,
+        "safety_plan_missing": case.safety_plan_missing,
     }
 
 
@@ -717,3 +719,10 @@ def cases_risk(request: HttpRequest, payload: RiskIn, reference: str = Reference
     """A risk assessment with its safety plan; a high one alerts the supervisors and makes referrals emergencies."""
     user, case = _holding(request, reference)
     return Status(201, plans.risk_assess(actor=user, case=case, **payload.dict()))
+
+
+@router.post("/cases/{reference}/safety-plan", response={200: RiskOut, **ERRORS}, operation_id="cases_safety_plan")
+def cases_safety_plan(request: HttpRequest, payload: SafetyPlanIn, reference: str = Reference) -> object:
+    """The safety plan of the latest risk assessment, written after the risk was recorded (or changed)."""
+    user, case = _holding(request, reference)
+    return plans.safety_plan_write(actor=user, case=case, **payload.dict())

@@ -26,6 +26,8 @@ from lantern.cases.models import (
     Case,
     Closure,
     Decision,
+    FollowUpContact,
+    FollowUpOutcome,
     Note,
     RemovalResolution,
     Reopening,
@@ -281,29 +283,81 @@ def _close(
     )
 
 
-def follow_up_record(*, actor: User | None, case: Case, keep_until: date | None = None, note: str = "") -> Case:
-    """A follow-up contact with the person: it ends the follow-up (the case is closed) or keeps it to a new day."""
+def follow_up_record(
+    *,
+    actor: User | None,
+    case: Case,
+    outcome: str,
+    contacted_on: date | None = None,
+    next_on: date | None = None,
+    note: str = "",
+) -> Case:
+    """A follow-up contact with the person, or an attempt at one, with its coded outcome:
+    - reached and doing well: the follow-up goes on to the next day, or ends (the case is closed) without one;
+    - reached, needs help: the follow-up stays (due, without a next day) and the case page offers reopening;
+    - not reached: the follow-up goes on to the next day, or stays due without one (it never drops off the lists);
+    - declined further contact: the follow-up ends; she is not contacted again (no next day).
+    What was said goes into a note (encrypted)."""
     _require(actor, CaseAction.CLOSE, case)
     if case.status != codes.CaseStatus.FOLLOW_UP:
         raise ValidationError({"case": _("The case is not in follow-up.")})
     errors: dict[str, str] = {}
     today = timezone.localdate()
-    if keep_until is not None and not today < keep_until <= today + timedelta(days=FOLLOW_UP_LIMIT_DAYS):
-        errors["keep_until"] = _("A follow-up date after today and within a year.")
+    if outcome not in FollowUpOutcome.values:
+        errors["outcome"] = _("Say how the contact went.")
+    contacted_on = contacted_on or today
+    closed_on = timezone.localdate(case.closed_at) if case.closed_at else None
+    if contacted_on > today or (closed_on is not None and contacted_on < closed_on):
+        errors["contacted_on"] = _("A day between the closure and today.")
+    if next_on is not None:
+        if outcome == FollowUpOutcome.DECLINED:
+            errors["next_on"] = _(
+                "She declined further contact: she is not contacted again. Leave the next follow-up empty."
+            )
+        elif not today < next_on <= today + timedelta(days=FOLLOW_UP_LIMIT_DAYS):
+            errors["next_on"] = _("A follow-up date after today and within a year.")
     text = _clean(note, "note", errors, required=False)
     if errors:
         raise ValidationError(errors)
+    ends = outcome == FollowUpOutcome.DECLINED or (outcome == FollowUpOutcome.DOING_WELL and next_on is None)
     with transaction.atomic():
-        if keep_until is None:
+        _lock(case)
+        if case.status != codes.CaseStatus.FOLLOW_UP:
+            raise ValidationError({"case": _("The case is not in follow-up.")})
+        if ends:
             case.status = codes.CaseStatus.CLOSED
             case.follow_up_on = None
-        else:
-            case.follow_up_on = keep_until
+        elif next_on is not None:
+            case.follow_up_on = next_on
+        elif outcome == FollowUpOutcome.NEEDS_HELP and case.follow_up_on and case.follow_up_on > today:
+            case.follow_up_on = today  # due now: on the lists until the case is reopened or she is reached again
         case.save(update_fields=["status", "follow_up_on"])
+        FollowUpContact.objects.create(
+            case=case, outcome=outcome, contacted_on=contacted_on, next_on=next_on, recorded_by=actor
+        )
         if text:
             Note.objects.create(case=case, text=text, author=actor or _console_user(case.organisation))
-        _event(case, "follow_up", actor, ended=keep_until is None, next=keep_until.isoformat() if keep_until else "")
+        _event(
+            case,
+            "follow_up",
+            actor,
+            outcome=outcome,
+            ended=ends,
+            next=next_on.isoformat() if next_on else "",
+        )
     return case
+
+
+def follow_up_contacts(case: Case) -> list[FollowUpContact]:
+    return list(case.follow_up_contacts.select_related("recorded_by").order_by("contacted_on", "pk"))
+
+
+def needs_help_now(case: Case) -> bool:
+    """The latest follow-up contact found the person needing help and the case is still closed: reopen it."""
+    if case.stage != Stage.CLOSED:
+        return False
+    latest = case.follow_up_contacts.order_by("-contacted_on", "-pk").first()
+    return latest is not None and latest.outcome == FollowUpOutcome.NEEDS_HELP
 
 
 def deadline_on_reopening(case: Case, stage: Stage) -> date | None:

@@ -323,6 +323,7 @@ TIMELINE = {
     "service_decline": pgettext_lazy("timeline", "The person declined a service"),
     "service_decline_withdraw": pgettext_lazy("timeline", "The person asked for a service she had declined"),
     "high_risk_alert": pgettext_lazy("timeline", "Supervisors alerted to a high risk"),
+    "safety_plan_write": pgettext_lazy("timeline", "Safety plan written"),
     "mediator_assign": pgettext_lazy("timeline", "Mediator or interpreter assigned"),
     "languages": pgettext_lazy("timeline", "Languages of the procedure recorded"),
 }

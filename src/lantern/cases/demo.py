@@ -193,13 +193,17 @@ def _assistance_plan(*, case: Case, caseworker: User, today: date) -> None:
     """An assistance plan agreed with the person through an interpreter and reviewed once with her; she declines
     psychosocial support for now; a high risk (the trafficker's network found her number) with a safety plan."""
     plans.languages_record(actor=caseworker, case=case, consent_language="uk", interview_language="uk")
+    # An interpreter of the directory when it has one; the directory's offers come with a later app's demo data,
+    # so before them a Ukrainian-speaking colleague of the NGO interprets (a named member of staff).
     mediator = plans.mediator_organisations().first()
-    if mediator is not None:
+    colleague = None if mediator is not None else User.objects.filter(username="supervisor").first()
+    if mediator is not None or colleague is not None:
         plans.mediator_assign(
             actor=caseworker,
             case=case,
             kind="interpreter",
             organisation=mediator,
+            staff=colleague,
             language="uk",
             from_on=today - timedelta(days=10),
         )
@@ -213,7 +217,9 @@ def _assistance_plan(*, case: Case, caseworker: User, today: date) -> None:
         plans.plan_action_add(
             actor=caseworker, case=case, service_type=service_type, planned_end=today + timedelta(days=days)
         )
-    plans.plan_agree(actor=caseworker, case=case, how="interpreter", agreed_on=today - timedelta(days=8))
+    # Through the interpreter assigned above (a directory without one: she agreed orally).
+    how = "interpreter" if mediator is not None or colleague is not None else "oral"
+    plans.plan_agree(actor=caseworker, case=case, how=how, agreed_on=today - timedelta(days=8))
     plans.plan_review(
         actor=caseworker,
         case=case,

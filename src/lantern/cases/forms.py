@@ -16,6 +16,7 @@ from lantern.cases.models import (
     ChargeKind,
     Consent,
     Decision,
+    FollowUpOutcome,
     MediatorAssignment,
     OffenceKind,
     PermitKind,
@@ -232,6 +233,7 @@ class FilterForm(forms.Form):
 
     # Read only by those who hold the assistance plan (the risk level is theirs to see).
     PLAN_FIELDS = ("high_risk", "safety_review_overdue")
+    safety_plan_missing = forms.BooleanField(label=_("Safety plan missing"), required=False)
 
 
 class NameSearchForm(forms.Form):
@@ -273,7 +275,10 @@ class RiskForm(forms.Form):
         max_length=10_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the risk is high: what keeps the person safe, and who does what."),
+        help_text=_(
+            "What keeps the person safe, and who does what. A high risk may be recorded first and its safety plan "
+            "written after: until then the case shows it missing."
+        ),
     )
     review_on = forms.DateField(label=_("Review the safety plan by"), widget=IsoDateInput(), required=False)
 
@@ -430,15 +435,37 @@ class CloseForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    keep_until = forms.DateField(
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "follow_up_%s")  # the case page holds other forms with a note or a date
+        super().__init__(*args, **kwargs)
+
+    outcome = forms.ChoiceField(
+        label=_("How the contact went"), choices=[("", "—"), *FollowUpOutcome.choices], required=False
+    )
+    contacted_on = forms.DateField(label=_("Contacted on"), required=False, widget=IsoDateInput())
+    next_on = forms.DateField(
         label=_("Next follow-up"),
         required=False,
         widget=IsoDateInput(),
-        help_text=_("Empty: the follow-up ends and the case is closed."),
+        help_text=_(
+            "Reached and doing well, and no date: the follow-up ends and the case is closed. Not reached, and no "
+            "date: the follow-up stays due."
+        ),
     )
     note = forms.CharField(
         label=_("What the contact found"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SafetyPlanForm(_OwnIds):
+    id_prefix = "safety"
+    safety_plan = forms.CharField(
+        label=_("Safety plan"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What keeps the person safe, and who does what."),
+    )
+    review_on = forms.DateField(label=_("Review the safety plan by"), widget=IsoDateInput())
 
 
 class ReopenForm(forms.Form):

@@ -5,6 +5,8 @@ refused on the page is refused in a file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +23,34 @@ from lantern.cases.services import _event
 from lantern.cases.validation import JOURNEY_LIMIT, clean_event, clean_perpetrator
 from lantern.core.models import User
 from lantern.core.permissions import require
+
+
+@dataclass(frozen=True)
+class PerpetratorLink:
+    """Something another app ties to a perpetrator of the case (justice: a defendant of a proceeding), as the case
+    page names it for the reader, and where it is."""
+
+    perpetrator_id: int
+    label: str
+    url: str
+
+
+# Apps to the right register here from their AppConfig.ready, the way closure checks are: (user, case) -> links the
+# user may see. The case page never imports them.
+LINKERS: list[Callable[[User, Case], list[PerpetratorLink]]] = []
+
+
+def register_linker(function: Callable[[User, Case], list[PerpetratorLink]]) -> None:
+    if function not in LINKERS:
+        LINKERS.append(function)
+
+
+def perpetrator_links(user: User, case: Case) -> dict[int, list[PerpetratorLink]]:
+    found: dict[int, list[PerpetratorLink]] = {}
+    for linker in LINKERS:
+        for link in linker(user, case):
+            found.setdefault(link.perpetrator_id, []).append(link)
+    return found
 
 
 def _writable(actor: User, case: Case) -> None:

@@ -212,6 +212,8 @@ class Case(models.Model):
     # Kept by the referral workflow (which this module must not import): the needs a referral meets now.
     needs_met = models.JSONField(default=list, blank=True)
     has_unmet_needs = models.BooleanField(default=False)
+    # Kept by the risk assessment (cases.plans): the latest risk is high and its safety plan is not written yet.
+    safety_plan_missing = models.BooleanField(default=False)
     # HTCDS vic_DetailsOfVulnerabilities: free text, it tells the person's story.
     vulnerability_details = EncryptedTextField(blank=True, default="")
     # HTCDS referral details (cas_*) as another system recorded them: history brought by an import and given back by
@@ -276,6 +278,41 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"closure {self.code}"
+
+
+class FollowUpOutcome(models.TextChoices):
+    DOING_WELL = "doing_well", _("Reached and doing well")
+    NEEDS_HELP = "needs_help", _("Reached, needs help")
+    NOT_REACHED = "not_reached", _("Not reached")
+    DECLINED = "declined", _("Declined further contact")
+
+
+class FollowUpContact(models.Model):
+    """One follow-up contact after closure (or an attempt at one): its coded outcome and the next follow-up day it
+    set, if any. What was said goes into a note (encrypted), never here."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_up_contacts")
+    outcome = models.CharField(max_length=12, choices=FollowUpOutcome.choices)
+    contacted_on = models.DateField()
+    next_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contacted_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=FollowUpOutcome.values), name="follow_up_contact_outcome_known"
+            ),
+            # Declining further contact ends the follow-up: no next day.
+            models.CheckConstraint(
+                condition=~Q(outcome=FollowUpOutcome.DECLINED) | Q(next_on__isnull=True),
+                name="follow_up_contact_declined_ends",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.outcome} on case #{self.case_id}"
 
 
 class Reopening(models.Model):

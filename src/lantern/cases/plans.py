@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -158,6 +158,11 @@ def plan_agree(*, actor: User, case: Case, how: str, agreed_on: date | None = No
     if how not in AgreementWay.values:
         errors["agreed_how"] = _("Say how the person agreed: signed, orally or through an interpreter.")
     agreed_on = _day(agreed_on, case, "agreed_on", errors)
+    if how == AgreementWay.INTERPRETER and "agreed_on" not in errors and not mediator_on(case, agreed_on):
+        errors["agreed_how"] = _(
+            "No interpreter or cultural mediator was assigned to the case on %(day)s. Assign one first (Assign a "
+            "mediator or an interpreter, on the case page, from that day), then record the agreement."
+        ) % {"day": agreed_on.isoformat()}
     if not plan.actions.exists():
         errors["plan"] = _("A plan without any action cannot be agreed: add the actions first.")
     if errors:
@@ -271,7 +276,8 @@ def risk_assess(
 ) -> Assessment:
     """A risk assessment: the level, the reasons and, when the risk is not low, a safety plan with the day it is
     reviewed by. A high risk alerts the supervisors of the organisation holding the case (by the case reference,
-    never the person's name); the referrals sent for the case from then on are emergencies."""
+    never the person's name); the referrals sent for the case from then on are emergencies. A high risk is recorded
+    at once, its safety plan may follow (`safety_plan_write`): until then the case shows it missing."""
     require(actor, CaseAction.PLAN, case)
     _open(case)
     errors: dict[str, str] = {}
@@ -280,11 +286,6 @@ def risk_assess(
     reasons = _text(reasons, "notes", errors, limit=TEXT_LIMIT, required=False)
     safety_plan = _text(safety_plan, "safety_plan", errors, limit=TEXT_LIMIT, required=False)
     _future(review_on, "review_on", errors)
-    if risk_level == Assessment.Risk.HIGH and not errors:
-        if not safety_plan:
-            errors["safety_plan"] = _("A high risk needs a safety plan.")
-        if review_on is None:
-            errors["review_on"] = _("Say when the safety plan is reviewed.")
     if safety_plan and review_on is None and "review_on" not in errors:
         errors["review_on"] = _("Say when the safety plan is reviewed.")
     if errors:
@@ -299,6 +300,7 @@ def risk_assess(
             review_on=review_on,
             assessed_by=actor,
         )
+        _safety_plan_missing(case, risk_level == Assessment.Risk.HIGH and not safety_plan)
         _event(
             case,
             "assessment",
@@ -311,6 +313,39 @@ def risk_assess(
         if risk_level == Assessment.Risk.HIGH:
             high_risk_alert(case=case, actor=actor)
     return assessment
+
+
+def _safety_plan_missing(case: Case, missing: bool) -> None:
+    if case.safety_plan_missing != missing:
+        case.safety_plan_missing = missing
+        case.save(update_fields=["safety_plan_missing"])
+
+
+def safety_plan_write(*, actor: User, case: Case, safety_plan: str, review_on: date | None = None) -> Assessment:
+    """Write the safety plan of the latest risk assessment (recorded without one, when the risk was assessed
+    first), with the day it is reviewed by. The case stops showing it missing."""
+    require(actor, CaseAction.PLAN, case)
+    _open(case)
+    errors: dict[str, str] = {}
+    safety_plan = _text(safety_plan, "safety_plan", errors, limit=TEXT_LIMIT)
+    _future(review_on, "review_on", errors, required=True)
+    with transaction.atomic():
+        latest = (
+            Assessment.objects.select_for_update()
+            .filter(case=case, kind=Assessment.Kind.RISK)
+            .order_by("-assessed_at", "-pk")
+            .first()
+        )
+        if latest is None:
+            raise ValidationError({"safety_plan": _("Assess the risk first (Risk assessment, on the case page).")})
+        if errors:
+            raise ValidationError(errors)
+        latest.safety_plan = safety_plan
+        latest.review_on = review_on
+        latest.save(update_fields=["safety_plan", "review_on"])
+        _safety_plan_missing(case, False)
+        _event(case, "safety_plan_write", actor, risk_level=latest.risk_level, review_on=str(review_on))
+    return latest
 
 
 def _high_risk_recipients(case: Case) -> list[User]:
@@ -359,6 +394,11 @@ def is_high_risk(case: Case) -> bool:
 
 
 # --- Mediators, interpreters, languages -------------------------------------------------------------------------
+
+
+def mediator_on(case: Case, day: date) -> bool:
+    """Whether an interpreter or a cultural mediator was assigned to the case on that day."""
+    return case.mediators.filter(from_on__lte=day).filter(Q(to_on__isnull=True) | Q(to_on__gte=day)).exists()
 
 
 def mediator_organisations() -> QuerySet[Organisation]:

@@ -205,7 +205,12 @@ class CloseIn(Schema):
 
 
 class FollowUpIn(Schema):
-    keep_until: date | None = Field(default=None, description="the next follow-up; empty ends it")
+    outcome: str = Field(description="doing_well, needs_help, not_reached or declined")
+    contacted_on: date | None = Field(default=None, description="the day of the contact (or attempt); today if empty")
+    next_on: date | None = Field(
+        default=None,
+        description="the next follow-up; empty ends it when she is doing well, keeps it due when not reached",
+    )
     note: str = Field(default="", max_length=2000)
 
 
@@ -640,8 +645,17 @@ class DeclineOut(Schema):
 class RiskIn(Schema):
     risk_level: str = Field(max_length=8, description="low, medium, high")
     reasons: str = Field(default="", max_length=10_000)
-    safety_plan: str = Field(default="", max_length=10_000, description="required when the risk is high")
+    safety_plan: str = Field(
+        default="",
+        max_length=10_000,
+        description="a high risk may be recorded without it: the case shows it missing until it is written",
+    )
     review_on: date | None = None
+
+
+class SafetyPlanIn(Schema):
+    safety_plan: str = Field(max_length=10_000, description="the safety plan of the latest risk assessment")
+    review_on: date = Field(description="the day it is reviewed by")
 
 
 class RiskOut(Schema):
@@ -667,3 +681,4 @@ class PlanRecordOut(Schema):
     plan: PlanOut | None
     declined: list[DeclineOut]
     risk: RiskOut | None
+    safety_plan_missing: bool = Field(description="the latest risk is high and its safety plan is not written yet")

@@ -48,6 +48,7 @@ from lantern.core.words import staff_name
 LIST_FIELDS = (
     "id", "reference", "organisation_id", "stage", "status", "identified_on", "created_at", "created_by_id",
     "assigned_to_id", "assigned_at", "next_deadline", "has_unmet_needs", "age_band", "trafficking_status",
+    "safety_plan_missing",
 )  # fmt: skip
 STAFF_NAME_FIELDS = ("id", "username", "first_name", "last_name")  # what a list needs to name the assignee
 
@@ -71,6 +72,7 @@ class CaseFilters:
     safety_review_overdue: bool = False  # the safety plan's review day has passed (the same)
     removal_open: bool = False  # detention or a removal order not resolved
     permit_due: bool = False  # a residence permit runs out within the country's days, or ran out, not renewed
+    safety_plan_missing: bool = False  # at high risk, the safety plan not written yet (those who hold the case)
     reference: str = ""  # the whole reference or a part of it ("7Q4K", "lt-7q4k")
     name: str = ""  # the person's exact full name, found through the blind index in one's own organisation
 
@@ -122,6 +124,9 @@ def case_list(user: User, filters: CaseFilters | None = None, *, today: date | N
         cases = cases.filter(_removal_open())
     if filters.permit_due:
         cases = cases.filter(_permit_due(today))
+    if filters.safety_plan_missing:
+        cases = cases.filter(organisation_scope(user, CaseAction.PLAN).q(), safety_plan_missing=True)
+        cases = cases.exclude(stage=Stage.CLOSED)
     reference = "".join(filters.reference.split()).upper()
     if WHOLE_REFERENCE.fullmatch(reference):
         cases = cases.filter(reference=reference)  # the unique index, however many cases there are
@@ -491,6 +496,12 @@ def follow_ups_due(user: User, *, today: date | None = None) -> int:
     """How many cases the user holds whose follow-up day has come (her list, the supervisor's board)."""
     today = today or timezone.localdate()
     return cases_visible_to(user, CaseAction.CLOSE).filter(status=CaseStatus.FOLLOW_UP, follow_up_on__lte=today).count()
+
+
+def safety_plans_missing(user: User) -> int:
+    """How many open cases the user holds are at high risk without their safety plan written (her list, the
+    supervisor's board)."""
+    return cases_visible_to(user, CaseAction.PLAN).filter(safety_plan_missing=True).exclude(stage=Stage.CLOSED).count()
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ urlpatterns = [
     path(f"{R}/plan/reviews/", views.plan_step_view, {"step": "plan_review"}, name="plan_review"),
     path(f"{R}/declined/", views.plan_step_view, {"step": "decline"}, name="decline"),
     path(f"{R}/declined/<int:declined_id>/withdraw/", views.decline_withdraw_view, name="decline_withdraw"),
+    path(f"{R}/safety-plan/", views.plan_step_view, {"step": "safety_plan"}, name="safety_plan"),
     path(f"{R}/mediators/", views.plan_step_view, {"step": "mediator"}, name="mediator"),
     path(f"{R}/languages/", views.plan_step_view, {"step": "languages"}, name="languages"),
     path(f"{R}/assign-to-me/", views.assign_to_me_view, name="assign_to_me"),

@@ -75,10 +75,11 @@ from lantern.cases.forms import (
     ReturnFollowUpForm,
     ReturnPlanForm,
     RiskForm,
+    SafetyPlanForm,
     ServeForm,
     TransferForm,
 )
-from lantern.cases.models import Case, PermitStatus, ResidencePermit, ReturnPlan, Stage, TimelineEntry
+from lantern.cases.models import Case, FollowUpOutcome, PermitStatus, ResidencePermit, ReturnPlan, Stage, TimelineEntry
 from lantern.cases.permissions import CaseAction
 from lantern.cases.validation import PERSONAL_FIELDS, age_on
 from lantern.core import codes as iso
@@ -158,6 +159,8 @@ def _list_page(
             "may_export": can(user, CaseAction.LIST_EXPORT),
             "may_break_glass": can(user, Action.BREAK_GLASS_OPEN),
             "follow_ups_due": selectors.follow_ups_due(user) if can(user, CaseAction.CLOSE) else 0,
+            "may_plan": can(user, CaseAction.PLAN),
+            "safety_plans_missing": selectors.safety_plans_missing(user) if can(user, CaseAction.PLAN) else 0,
             "deadlines": selectors.deadline_counts(user)
             if can(user, CaseAction.ASSIGN) or can(user, CaseAction.DECIDE)
             else None,
@@ -332,13 +335,13 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "serve_form": forms.get("serve_form") or ServeForm(initial={"served_on": timezone.localdate()}),
         **_closure_context(user, case, forms),
         **_child_context(case, forms),
-        **_journey_context(case, forms),
+        **_journey_context(user, case, forms),
         **_residence_context(user, case, forms),
         **_plan_context(user, case, forms),
     }
 
 
-def _journey_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
+def _journey_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, Any]:
     """What cases/_journey.html and cases/_perpetrators.html show: the steps in order and the perpetrators, in
     words (countries in the reader's language), with their forms."""
     steps = []
@@ -351,10 +354,12 @@ def _journey_context(case: Case, forms: dict[str, Any]) -> dict[str, Any]:
             }
         )
     people = []
+    links = journey.perpetrator_links(user, case)
     for perpetrator in selectors.case_perpetrators(case):
         people.append(
             {
                 "perpetrator": perpetrator,
+                "links": links.get(perpetrator.pk, []),
                 "roles": [str(codes.PERPETRATOR_ROLES.get(r, r)) for r in perpetrator.roles],
                 "citizenship": [_country(code) for code in perpetrator.citizenship],
             }
@@ -438,6 +443,7 @@ def _plan_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str, An
         "agree_form": forms.get("agree_form") or PlanAgreeForm(initial={"agreed_on": today}),
         "review_form": forms.get("review_form") or PlanReviewForm(initial={"reviewed_on": today, "with_person": True}),
         "decline_form": forms.get("decline_form") or DeclineForm(initial={"declined_on": today}),
+        "safety_plan_form": forms.get("safety_plan_form") or SafetyPlanForm(),
         "mediator_form": mediator_form,
         "languages_form": forms.get("languages_form")
         or LanguagesForm(initial={field: getattr(case, field) for field in plans.LANGUAGE_FIELDS}),
@@ -470,6 +476,7 @@ def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str,
     if not return_orders:
         return_form.fields.pop("removal_confirmed", None)
     record = selectors.closure_record(case)
+    needs_help = live and closure.needs_help_now(case)
     return {
         "closure": record,
         # The reasons of a supervisor's override and of a reopening are the holding organisation's: the competent
@@ -480,9 +487,12 @@ def _closure_context(user: User, case: Case, forms: dict[str, Any]) -> dict[str,
         "may_override": may_override,
         "close_form": close_form,
         "may_follow_up": can(user, CaseAction.CLOSE, case) and live and case.status == CaseStatus.FOLLOW_UP,
-        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(initial={"contacted_on": timezone.localdate()}),
+        "follow_up_contacts": closure.follow_up_contacts(case),
+        "needs_help": needs_help,
         "may_reopen": can(user, CaseAction.REOPEN, case) and live and closed,
-        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        # A follow-up contact found her needing help: the reopening is offered, for a new need.
+        "reopen_form": forms.get("reopen_form") or ReopenForm(initial={"code": "new_need"} if needs_help else None),
         "may_plan_return": can(user, CaseAction.PLAN_RETURN, case) and live and not closed,
         "may_close_any": can(user, CaseAction.PLAN_RETURN, case) and live,
         "return_form": return_form,
@@ -602,6 +612,7 @@ ASSISTANCE_KINDS = frozenset(
         "service_decline",
         "service_decline_withdraw",
         "high_risk_alert",
+        "safety_plan_write",
         "mediator_assign",
         "languages",
     }
@@ -629,6 +640,8 @@ def _timeline_detail(entry: TimelineEntry, names: dict[str, str], organisation: 
     if entry.kind in ("plan_action", "service_decline", "service_decline_withdraw"):
         service = str(entry.detail.get("service") or "")
         return str(codes.SERVICE_TYPES.get(service, service))
+    if entry.kind == "follow_up" and entry.detail.get("outcome") in FollowUpOutcome.values:
+        return str(FollowUpOutcome(entry.detail["outcome"]).label)
     if entry.kind in ALERTS and entry.detail.get("recipients") == 0:
         return nobody_alerted(organisation)
     return ""
@@ -1011,6 +1024,12 @@ PLAN_STEPS.update(
             DeclineForm,
             lambda u, c, d: plans.service_decline(actor=u, case=c, **d),
             gettext_lazy("The service the person declined is recorded."),
+        ),
+        "safety_plan": ChildStep(
+            "safety_plan_form",
+            SafetyPlanForm,
+            lambda u, c, d: plans.safety_plan_write(actor=u, case=c, **d),
+            gettext_lazy("Safety plan saved."),
         ),
         "mediator": ChildStep("mediator_form", MediatorForm, _mediator, gettext_lazy("Assignment recorded.")),
         "languages": ChildStep(

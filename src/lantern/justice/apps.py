@@ -11,17 +11,21 @@ class JusticeConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
         from django.utils.translation import pgettext_lazy
 
-        from lantern.cases import closure, erasure, non_punishment
+        from lantern.cases import closure, erasure, journey, non_punishment
         from lantern.cases.codes import TIMELINE
         from lantern.cases.permissions import CaseAction
-        from lantern.core import navigation, outbox
+        from lantern.core import navigation, outbox, panels
         from lantern.core.permissions import can
-        from lantern.justice import selectors
+        from lantern.justice import selectors, views
         from lantern.justice.consumers import SUSPENSION_CONSUMER
         from lantern.justice.permissions import JusticeAction
 
         closure.register_check("proceedings", selectors.open_before_closure)
         erasure.hold_retention(selectors.holds_retention)
+        # The case page lists the case's proceedings with their next hearing, and says which defendant each
+        # perpetrator is (for who may see the proceeding; the names stay the case's).
+        panels.register("cases.detail", name="justice.proceedings", render=views.case_proceedings_panel, order=30)
+        journey.register_linker(selectors.defendant_links)
         # The case timeline names what justice wrote there (codes and ids only).
         TIMELINE.update(
             {
@@ -35,6 +39,7 @@ class JusticeConfig(AppConfig):
                 "hearing_mode_change": pgettext_lazy("timeline", "Hearing mode changed"),
                 "protective_measure_decide": pgettext_lazy("timeline", "Protective measure decided"),
                 "defendant_add": pgettext_lazy("timeline", "Defendant added to a proceeding"),
+                "defendant_link": pgettext_lazy("timeline", "Defendant linked to a perpetrator"),
                 "defendant_outcome": pgettext_lazy("timeline", "Outcome for a defendant"),
                 "proceeding_close": pgettext_lazy("timeline", "Proceeding closed"),
                 "compensation_claim": pgettext_lazy("timeline", "Compensation claimed"),

@@ -90,6 +90,21 @@ class OutcomeForm(forms.Form):
     outcome_on = day_field(_("Date of the decision"), help_text=_("Today if left empty."))
 
 
+class DefendantLinkForm(forms.Form):
+    """Which perpetrator recorded on the case a defendant is: the choices are labelled by the view (a name only for
+    who may read the case)."""
+
+    perpetrator = forms.TypedChoiceField(
+        label=_("Perpetrator recorded on the case"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: Any, perpetrators: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["perpetrator"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Not known")), *perpetrators]
+
+
 class CompensationForm(forms.Form):
     payer = forms.ChoiceField(label=_("Claimed from"), choices=Payer.choices)
     claimed = amount_field(_("Amount claimed"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lantern.cases.models import Case
+from lantern.cases.models import Case, Perpetrator
 from lantern.core.fields import EncryptedTextField
 from lantern.core.models import Organisation
 from lantern.crisis.models import Measure
@@ -104,6 +104,9 @@ class Defendant(models.Model):
     number = models.PositiveSmallIntegerField()
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
     outcome_on = models.DateField(null=True, blank=True)
+    # The perpetrator the case records (HTCDS per_) this defendant is, when the prosecution knows: optional, of the
+    # same case, once per proceeding. The link carries no name; who may read the case reads the perpetrator's.
+    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 
@@ -111,6 +114,7 @@ class Defendant(models.Model):
         ordering = ["proceeding", "number"]
         constraints = [
             models.UniqueConstraint(fields=["proceeding", "number"], name="defendant_number_once"),
+            models.UniqueConstraint(fields=["proceeding", "perpetrator"], name="defendant_perpetrator_once"),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="defendant_outcome_known"
             ),

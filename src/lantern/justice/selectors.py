@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
-from lantern.cases.models import Case, CountryProfile, PublicHoliday
+from lantern.cases.journey import PerpetratorLink
+from lantern.cases.models import Case, CountryProfile, Perpetrator, PublicHoliday
 from lantern.cases.permissions import CaseAction
 from lantern.cases.workdays import add_working_days, is_working_day
 from lantern.core.models import Organisation, OrganisationType, User
-from lantern.core.permissions import organisation_scope
+from lantern.core.permissions import can, organisation_scope
 from lantern.justice.models import (
     CalendarFeed,
     Compensation,
@@ -458,3 +460,83 @@ def open_before_closure(case: Case) -> str:
 def holds_retention(case: Case) -> bool:
     """A closed case whose proceedings are still open is kept whole: the court may still need the file."""
     return open_proceedings(case) > 0
+
+
+# --- The case page: its proceedings, and the defendants who are its perpetrators ----------------------------------
+
+
+@dataclass(frozen=True)
+class CaseProceeding:
+    proceeding: Proceeding
+    next_hearing: Hearing | None  # the soonest hearing still scheduled
+
+
+def proceedings_on_case_page(user: User, case: Case, *, now: datetime | None = None) -> list[CaseProceeding]:
+    """The case's proceedings the user sees (the justice app's scope: the case's own staff, the prosecution in
+    charge, the registries of its courts), oldest first, each with its next hearing. Two queries, however many
+    proceedings."""
+    now = now or timezone.now()
+    soonest = (
+        Hearing.objects.filter(proceeding=OuterRef("pk"), status=HearingStatus.SCHEDULED, starts_at__gte=now)
+        .order_by("starts_at", "pk")
+        .values("pk")[:1]
+    )
+    rows = list(
+        proceedings_visible_to(user)
+        .filter(case=case)
+        .annotate(next_hearing_id=Subquery(soonest))
+        .order_by("opened_on", "pk")
+    )
+    wanted = [row.next_hearing_id for row in rows if row.next_hearing_id is not None]
+    hearings = {h.pk: h for h in Hearing.objects.filter(pk__in=wanted).select_related("court")}
+    return [CaseProceeding(proceeding=row, next_hearing=hearings.get(row.next_hearing_id)) for row in rows]
+
+
+def follows_proceedings(user: User, case: Case) -> bool:
+    """Whether the user's part lets her see the case's proceedings once there are any (justice staff, or the case's
+    own staff through the case scope `proceedings_visible_to` uses): the case page then says there is none."""
+    if not organisation_scope(user, JusticeAction.VIEW).empty:
+        return True
+    return Case.objects.filter(organisation_scope(user, CaseAction.VIEW).q(), pk=case.pk).exists()
+
+
+def perpetrators_of(proceeding: Proceeding) -> QuerySet[Perpetrator]:
+    """The perpetrators recorded on the proceeding's case, a defendant may be linked to."""
+    return Perpetrator.objects.filter(case_id=proceeding.case_id).order_by("position", "pk")
+
+
+def reads_perpetrator_names(user: User, case: Case) -> bool:
+    """Who may read the case reads its perpetrators' names; a prosecutor or a clerk, who may not, sees their
+    numbers and roles only."""
+    return can(user, CaseAction.VIEW, case)
+
+
+def defendant_links(user: User, case: Case) -> list[PerpetratorLink]:
+    """For the case page's perpetrators (cases.journey.LINKERS): the defendants of the proceedings the user sees who
+    were linked to them."""
+    defendants = (
+        Defendant.objects.filter(
+            proceeding__in=proceedings_visible_to(user).filter(case=case), perpetrator__isnull=False
+        )
+        .select_related("proceeding")
+        .order_by("proceeding__opened_on", "proceeding_id", "number")
+    )
+    links = []
+    for defendant in defendants:
+        if defendant.perpetrator_id is None:  # filtered above; says so to the type checker
+            continue
+        label = pgettext("justice", "Defendant %(number)d in %(proceeding)s of %(day)s") % {
+            "number": defendant.number,
+            "proceeding": defendant.proceeding.get_kind_display(),
+            "day": defendant.proceeding.opened_on.isoformat(),
+        }
+        if defendant.outcome:
+            label += f" ({defendant.get_outcome_display()})"
+        links.append(
+            PerpetratorLink(
+                perpetrator_id=defendant.perpetrator_id,
+                label=label,
+                url=reverse("justice:proceeding", args=[defendant.proceeding_id]),
+            )
+        )
+    return links

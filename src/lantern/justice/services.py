@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lantern.cases.models import Case, Consent
+from lantern.cases.models import Case, Consent, Perpetrator
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
 from lantern.cases.services import timeline_record
@@ -392,6 +392,36 @@ def defendant_add(*, actor: User | None, proceeding: Proceeding) -> Defendant:
         number = (locked.defendants.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         defendant = Defendant.objects.create(proceeding=locked, number=number, added_by=actor)
         _proceeding_event(proceeding, "defendant_add", actor, defendant=number)
+    return defendant
+
+
+def defendant_link(*, actor: User | None, defendant: Defendant, perpetrator: Perpetrator | None) -> Defendant:
+    """Say which perpetrator recorded on the case this defendant is (or that it is not known: None). A perpetrator
+    of another case is refused, and so is one already linked to another defendant of the proceeding. The timeline
+    and the audit name the numbers, never a name."""
+    proceeding = defendant.proceeding
+    _require_proceeding(actor, proceeding)
+    if perpetrator is not None and perpetrator.case_id != proceeding.case_id:
+        raise ValidationError({"perpetrator": _("Choose a perpetrator recorded on the case of this proceeding.")})
+    taken = _("This perpetrator is already another defendant of this proceeding.")
+    if (
+        perpetrator is not None
+        and Defendant.objects.filter(proceeding=proceeding, perpetrator=perpetrator).exclude(pk=defendant.pk).exists()
+    ):
+        raise ValidationError({"perpetrator": taken})
+    try:
+        with transaction.atomic():
+            Defendant.objects.filter(pk=defendant.pk).update(perpetrator=perpetrator)
+            _proceeding_event(
+                proceeding,
+                "defendant_link",
+                actor,
+                defendant=defendant.number,
+                perpetrator=perpetrator.position if perpetrator is not None else 0,
+            )
+    except IntegrityError:  # the same perpetrator linked to two defendants at the same moment
+        raise ValidationError({"perpetrator": taken}) from None
+    defendant.refresh_from_db()
     return defendant
 
 

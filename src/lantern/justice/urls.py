@@ -38,6 +38,7 @@ urlpatterns = [
     path("proceeding/<int:proceeding_id>/compensation/", views.compensation_claim_view, name="compensation_claim"),
     path("proceeding/<int:proceeding_id>/representative/", views.representative_view, name="representative"),
     path("defendant/<int:defendant_id>/outcome/", views.defendant_outcome_view, name="defendant_outcome"),
+    path("defendant/<int:defendant_id>/perpetrator/", views.defendant_link_view, name="defendant_link"),
     path("measure/<int:measure_id>/decision/", views.measure_decide_view, name="measure_decide"),
     *[
         path(

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
@@ -25,8 +26,11 @@ from django.views.decorators.http import require_safe
 
 from lantern.cases import non_punishment
 from lantern.cases import selectors as case_selectors
+from lantern.cases import services as case_services
+from lantern.cases.codes import PERPETRATOR_ROLES
 from lantern.cases.models import Case
 from lantern.cases.permissions import CaseAction
+from lantern.core import listing
 from lantern.core.models import User
 from lantern.core.pagination import CappedPaginator
 from lantern.core.permissions import can
@@ -36,6 +40,7 @@ from lantern.justice.forms import (
     AwardForm,
     CalendarForm,
     CompensationForm,
+    DefendantLinkForm,
     FeedForm,
     FundStatusForm,
     HearingFilterForm,
@@ -429,11 +434,21 @@ def proceeding_view(
         selectors.hearings_visible_to(user).filter(proceeding=proceeding).select_related("court").order_by("starts_at")
     )
     open_ = proceeding.closed_on is None
+    labels = _perpetrator_labels(user, proceeding)
     defendants = [
         (
             d,
             (forms.get(f"outcome-{d.pk}") or OutcomeForm(prefix=f"outcome-{d.pk}"))
             if may_manage and not d.outcome
+            else None,
+            labels.get(d.perpetrator_id) if d.perpetrator_id is not None else None,
+            (
+                forms.get(f"link-{d.pk}")
+                or DefendantLinkForm(
+                    prefix=f"link-{d.pk}", perpetrators=list(labels.items()), initial={"perpetrator": d.perpetrator_id}
+                )
+            )
+            if may_manage and labels
             else None,
         )
         for d in proceeding.defendants.all()
@@ -477,6 +492,50 @@ def proceeding_view(
             **_non_punishment(user, proceeding),
         },
         status=status,
+    )
+
+
+def _perpetrator_labels(user: User, proceeding: Proceeding) -> dict[int, str]:
+    """perpetrator id -> how this reader sees a perpetrator of the case: its number and roles, and its name only
+    if she may read the case (that read is in the audit trail)."""
+    names = selectors.reads_perpetrator_names(user, proceeding.case)
+    labels: dict[int, str] = {}
+    named = False
+    for perpetrator in selectors.perpetrators_of(proceeding):
+        label = pgettext("justice", "Perpetrator %(number)d") % {"number": perpetrator.position}
+        if names and perpetrator.name:
+            label += f": {perpetrator.name}"
+            named = True
+        roles = [str(PERPETRATOR_ROLES.get(role, role)) for role in perpetrator.roles]
+        if roles:
+            label += f" ({listing.join(roles)})"
+        labels[perpetrator.pk] = label
+    if named:
+        case_services.personal_data_read(actor=user, case=proceeding.case, fields=["perpetrator.name"])
+    return labels
+
+
+@login_required
+@post_only
+def defendant_link_view(request: HttpRequest, defendant_id: int) -> HttpResponse:
+    user = _viewer(request)
+    defendant = selectors.defendant_get_for_user(user, defendant_id)
+    user, proceeding = _managed_proceeding(request, defendant.proceeding_id)
+    perpetrators = {p.pk: p for p in selectors.perpetrators_of(proceeding)}
+    form = DefendantLinkForm(
+        request.POST, prefix=f"link-{defendant.pk}", perpetrators=[(pk, str(pk)) for pk in perpetrators]
+    )
+    return _redress_submit(
+        request,
+        proceeding,
+        key=f"link-{defendant.pk}",
+        form=form,
+        call=lambda data: services.defendant_link(
+            actor=user,
+            defendant=defendant,
+            perpetrator=perpetrators.get(data["perpetrator"]) if data["perpetrator"] is not None else None,
+        ),
+        done=_("Defendant linked."),
     )
 
 
@@ -853,4 +912,17 @@ def backlog_view(request: HttpRequest) -> HttpResponse:
         request,
         "justice/backlog.html",
         {"rows": rows[:-1], "overall": rows[-1], "region": region, "regions": regions},
+    )
+
+
+def case_proceedings_panel(request: HttpRequest, case: Case) -> str:
+    """The case page's proceedings with their next hearing, each linking to its page (core.panels, slot
+    "cases.detail"; the case page has checked that the user may see the case, and the justice app's scope says
+    which proceedings she sees). Nothing for a reader who sees none and has no part in justice."""
+    user = page_user(request)
+    proceedings = selectors.proceedings_on_case_page(user, case)
+    if not proceedings and not selectors.follows_proceedings(user, case):
+        return ""
+    return render_to_string(
+        "justice/_case_proceedings.html", {"case": case, "proceedings": proceedings}, request=request
     )
