@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lantern.cases import codes, erasure, htcds, minority
+from lantern.cases import codes, erasure, htcds, htcds_records, minority
 from lantern.cases.models import (
     AgeAssessment,
     AnonymousNotification,
@@ -38,6 +38,7 @@ from lantern.cases.models import (
     Note,
     Perpetrator,
     Person,
+    PlanAction,
     PlanReview,
     PublicHoliday,
     RemovalRisk,
@@ -1206,6 +1207,7 @@ def _anonymise(case: Case) -> None:
     # codes and the dates stay for the minimum-package statistics.
     AssistancePlan.objects.filter(case=case).update(objectives="")
     PlanReview.objects.filter(plan__case=case).update(changes="")
+    PlanAction.objects.filter(plan__case=case).update(stop_reason="")
     ServiceDeclined.objects.filter(case=case).update(reason="")
     # What she was compelled to do, and the authorities that charged, fined, detained or ordered her removal (a
     # local police station or court named with the date points at her); the kinds, offences and outcomes stay.
@@ -1358,6 +1360,10 @@ def _imported_case_complete(case: Case, row: htcds.ParsedRow) -> None:
     if row.events or row.perpetrators:
         _event(case, "journey_event", None, steps=len(row.events), perpetrators=len(row.perpetrators), imported=True)
     recorded_by = _console_user(case.organisation)
+    if row.records:
+        written = htcds_records.records_create(case=case, records=row.records, recorded_by=recorded_by)
+        for key, count in written.items():  # each on the timeline as the case page records it, with how many
+            _event(case, htcds_records.TIMELINE_KIND[key], None, count=count, imported=True)
     for name, value in row.referral.items():
         setattr(case, name, value)
     child = row.child
