@@ -257,7 +257,7 @@ def test_a_plan_from_another_system_takes_the_service_of_its_type_and_says_what_
         "Ioana,Rebuild her life,Health,See a doctor weekly,2026-05-01\n",
         encoding="utf-8",
     )
-    report, rows = htcds.read_htcds(path)
+    report, _rows = htcds.read_htcds(path)
     assert not report.errors
     assert report.ignored_columns == ["spl_ActionPlan_1"]
     _import(path, world)
