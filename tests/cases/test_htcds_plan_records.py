@@ -244,8 +244,11 @@ def test_a_wrong_record_is_named_by_its_column_and_nothing_is_imported(world: Wo
         "row 2: lt_PermitKind_0 = 'victim': Records are numbered from 1 to 50.",
     ):
         assert expected in report, expected
+    assert "lt_ChargeAmount_1 = '': " not in report  # unreadable, said once
     assert "Secret" not in report
     assert not Case.objects.exists()
+    row |= {"lt_ChargeAmount_1": "NaN"}
+    assert "row 2: lt_ChargeAmount_1 = 'NaN': not a number" in _errors(_write(tmp_path / "nan.csv", [row]), world)
 
 
 def test_a_plan_from_another_system_takes_the_service_of_its_type_and_says_what_it_reads_past(

@@ -357,9 +357,12 @@ def _parse_value(kind: str, raw: str) -> Any:
         return raw.split("_", 1)[0] if raw else ""  # "A_AgricultureForestryAndFishing" -> "A"
     if kind == "decimal":
         try:
-            return Decimal(raw) if raw else None
+            amount = Decimal(raw) if raw else None
         except InvalidOperation:
             raise ValueError(raw) from None
+        if amount is not None and not amount.is_finite():  # "NaN", "Infinity": no amount
+            raise ValueError(raw)
+        return amount
     return raw
 
 
@@ -528,6 +531,7 @@ def _parse_records(number: int, header: list[str], cells: list[str], errors: lis
     plan: dict[str, Any] = {}
     numbered: dict[str, dict[int, dict[str, Any]]] = {}
     raw_of: dict[str, str] = {}
+    unreadable: set[str] = set()  # reported once, as unreadable, not again as missing
     for column, raw in zip(header, cells, strict=False):
         if not raw.strip():
             continue
@@ -550,11 +554,13 @@ def _parse_records(number: int, header: list[str], cells: list[str], errors: lis
             target[name] = _parse_value(kind, raw)
         except ValueError:
             errors.append(RowError(number, column, raw, _parse_error(kind)))
+            unreadable.add(column)
             continue
         raw_of[column] = raw
     records, problems = htcds_records.clean_records(plan, numbered, today=timezone.localdate())
     for column, reason in problems:
-        errors.append(RowError(number, column, raw_of.get(column, ""), reason))
+        if column not in unreadable:
+            errors.append(RowError(number, column, raw_of.get(column, ""), reason))
     return records
 
 

@@ -148,10 +148,6 @@ SUPPORT_TYPE: dict[str, str] = {
 # A record from another system with a type and no spl_lt_Service becomes the action of this service.
 TYPE_SERVICE = {"Education": "education", "Financial": "financial_assistance", "Health": "medical",
                 "Legal": "legal_aid", "Livelihood": "livelihood", "SocialCare": "social_care"}  # fmt: skip
-# The timeline entry an import writes for each kind of record (the case page's own).
-TIMELINE_KIND = {"plan": "plan_write", "action": "plan_action", "review": "plan_review",
-                 "permit": "permit_record", "removal": "removal_record", "charge": "charge_record",
-                 "request": "non_punishment_request"}  # fmt: skip
 
 
 @dataclass

@@ -1361,9 +1361,22 @@ def _imported_case_complete(case: Case, row: htcds.ParsedRow) -> None:
         _event(case, "journey_event", None, steps=len(row.events), perpetrators=len(row.perpetrators), imported=True)
     recorded_by = _console_user(case.organisation)
     if row.records:
+        # Each kind on the timeline as the case page records it, with how many.
         written = htcds_records.records_create(case=case, records=row.records, recorded_by=recorded_by)
-        for key, count in written.items():  # each on the timeline as the case page records it, with how many
-            _event(case, htcds_records.TIMELINE_KIND[key], None, count=count, imported=True)
+        if written.get("plan"):
+            _event(case, "plan_write", None, created=True, imported=True)
+        if written.get("action"):
+            _event(case, "plan_action", None, count=written["action"], imported=True)
+        if written.get("review"):
+            _event(case, "plan_review", None, count=written["review"], imported=True)
+        if written.get("permit"):
+            _event(case, "permit_record", None, count=written["permit"], imported=True)
+        if written.get("removal"):
+            _event(case, "removal_record", None, count=written["removal"], imported=True)
+        if written.get("charge"):
+            _event(case, "charge_record", None, count=written["charge"], imported=True)
+        if written.get("request"):
+            _event(case, "non_punishment_request", None, count=written["request"], imported=True)
     for name, value in row.referral.items():
         setattr(case, name, value)
     child = row.child
