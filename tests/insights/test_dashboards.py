@@ -42,7 +42,7 @@ def test_the_coordinator_sees_the_national_picture_with_charts_and_their_tables(
     assert response.status_code == 200
     page = response.content.decode()
     assert "The national picture" in page
-    assert page.count('<figure class="chart"') == 9
+    assert page.count('<figure class="chart"') == 10
     # The cases' charts are drawn, the NRM's speed among them (the generated cases were referred to the world's
     # competent authority and decided on; referrals and shelters have no data here), and each has its table.
     # Each drawn chart twice (a wide screen, a phone), and one table each.

@@ -5,7 +5,9 @@ by `;`. Every core field of HTCDS 2.0 is imported and exported (CORE_COLUMNS). W
 adds with an `lt_` prefix (identification date, countries of recruitment and exploitation, crisis circumstances,
 at-risk groups, disability domains, migration status, and a child's presumption of minority, separation, age
 assessment, guardian and best-interests determination). The journey (hte_) and the perpetrators (per_) are
-repeated groups: numbered columns, `hte_Country_1`, `hte_Country_2`, ... (EVENT_COLUMNS, PERPETRATOR_COLUMNS).
+repeated groups: numbered columns, `hte_Country_1`, `hte_Country_2`, ... (EVENT_COLUMNS, PERPETRATOR_COLUMNS). The
+assistance plan (spl_), residence permits and removal orders, charges and non-punishment requests are columns of
+cases.htcds_records, numbered the same way.
 
 Import validates every row before it writes anything; one bad row and nothing is imported, and the report names
 each bad row, field, value and reason.
@@ -19,12 +21,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from django.utils import timezone
 
-from lantern.cases import codes, minority
+from lantern.cases import codes, htcds_records, minority
 from lantern.cases.models import (
     AgeAssessment,
     AnonymousNotification,
@@ -172,7 +175,7 @@ PERPETRATOR_COLUMNS: dict[str, tuple[str, str]] = {
     "per_lt_AgeRange": ("age_band", "text"),
     "per_lt_Relationship": ("relationship", "text"),
 }
-GROUP_COLUMN = re.compile(r"^((?:hte|per)_\w+?)_(\d+)$")
+GROUP_COLUMN = re.compile(r"^((?:hte|per|spl|lt)_\w+?)_(\d+)$")
 # Columns Lantern's exports wrote before they had HTCDS's own: still read.
 ALIASES = {"lt_RecruitmentRegion": "vic_LocationOfRecruitment", "lt_ExploitationRegion": "vic_LocationOfExploitation"}
 EXPORT_ONLY = ["lt_Reference", "lt_Stage"]
@@ -192,7 +195,7 @@ PERSONAL_COLUMNS = frozenset(column for column, (section, _, _) in COLUMNS.items
     "cas_IncomingReferralDetails", "cas_ReferredPrimaryCaseWorker", "cas_OutgoingReferralDetails",
     "lt_GuardianName", "lt_GuardianContact", "lt_BestInterestsReasons", "lt_AgeAssessmentAgeLower",
     "lt_AgeAssessmentAgeUpper", "hte_Street", "hte_PostalCode", "hte_Latitude", "hte_Longitude", "hte_Description",
-    "per_RoleDetails", "per_prs_FirstName",
+    "per_RoleDetails", "per_prs_FirstName", *htcds_records.PERSONAL_COLUMNS,
 }  # fmt: skip
 # The reasons of validation that quote a personal value, said without it.
 PERSONAL_REASONS = {
@@ -247,6 +250,8 @@ class ParsedRow:
     child: dict[str, Any] = field(default_factory=dict)  # the child columns (see CHILD_GROUPS), by their names
     events: list[dict[str, Any]] = field(default_factory=list)  # the steps of the journey, in order
     perpetrators: list[dict[str, Any]] = field(default_factory=list)
+    # The assistance plan, permits and removal orders, charges and requests (cases.htcds_records).
+    records: htcds_records.Records = field(default_factory=htcds_records.Records)
     # Set by resolve(): the owner and the organisations named by the child columns.
     owner_user: User | None = None
     organisations: dict[str, Organisation] = field(default_factory=dict)
@@ -350,11 +355,20 @@ def _parse_value(kind: str, raw: str) -> Any:
         return raw.lower() in TRUE
     if kind == "industry":
         return raw.split("_", 1)[0] if raw else ""  # "A_AgricultureForestryAndFishing" -> "A"
+    if kind == "decimal":
+        try:
+            amount = Decimal(raw) if raw else None
+        except InvalidOperation:
+            raise ValueError(raw) from None
+        if amount is not None and not amount.is_finite():  # "NaN", "Infinity": no amount
+            raise ValueError(raw)
+        return amount
     return raw
 
 
 def _parse_error(kind: str) -> str:
-    return {"date": "not a date (YYYY-MM-DD)", "int": "not a whole number", "bool": "not true or false"}[kind]
+    return {"date": "not a date (YYYY-MM-DD)", "int": "not a whole number", "bool": "not true or false",
+            "decimal": "not a number"}[kind]  # fmt: skip
 
 
 # The child columns come in groups: one filled column of a group needs the group's required ones.
@@ -464,7 +478,7 @@ def _check_row(row: ParsedRow, today: date, errors: list[RowError], raw: dict[st
 
 def _grouped(column: str) -> bool:
     base = _group_base(column)
-    return base != column and (base in EVENT_COLUMNS or base in PERPETRATOR_COLUMNS)
+    return base != column and (base in EVENT_COLUMNS or base in PERPETRATOR_COLUMNS or base in htcds_records.GROUP_OF)
 
 
 def _group_number_error() -> str:
@@ -509,6 +523,45 @@ def _parse_groups(number: int, header: list[str], cells: list[str], errors: list
                 errors.append(RowError(number, column, raw, str(reason)))
             results[group].append(values)
     return results["hte"], results["per"]
+
+
+def _parse_records(number: int, header: list[str], cells: list[str], errors: list[RowError]) -> htcds_records.Records:
+    """The assistance plan and the numbered records of a row (cases.htcds_records), each checked as the case page
+    checks it; a number with no value in any of its columns is no record."""
+    plan: dict[str, Any] = {}
+    numbered: dict[str, dict[int, dict[str, Any]]] = {}
+    raw_of: dict[str, str] = {}
+    unreadable: set[str] = set()  # reported once, as unreadable, not again as missing
+    for column, raw in zip(header, cells, strict=False):
+        if not raw.strip():
+            continue
+        match = GROUP_COLUMN.match(column)
+        if column in htcds_records.PLAN_COLUMNS:
+            name, kind = htcds_records.PLAN_COLUMNS[column]
+            target = plan
+        elif match and match.group(1) in htcds_records.GROUP_OF:
+            base, index = match.group(1), int(match.group(2))
+            if not 1 <= index <= htcds_records.RECORD_LIMIT:
+                reason = f"Records are numbered from 1 to {htcds_records.RECORD_LIMIT}."
+                errors.append(RowError(number, column, raw, reason))
+                continue
+            key = htcds_records.GROUP_OF[base]
+            name, kind = htcds_records.GROUPS[key][base]
+            target = numbered.setdefault(key, {}).setdefault(index, {})
+        else:
+            continue
+        try:
+            target[name] = _parse_value(kind, raw)
+        except ValueError:
+            errors.append(RowError(number, column, raw, _parse_error(kind)))
+            unreadable.add(column)
+            continue
+        raw_of[column] = raw
+    records, problems = htcds_records.clean_records(plan, numbered, today=timezone.localdate())
+    for column, reason in problems:
+        if column not in unreadable:
+            errors.append(RowError(number, column, raw_of.get(column, ""), reason))
+    return records
 
 
 def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedRow | None, list[RowError]]:
@@ -563,6 +616,7 @@ def parse_row(number: int, header: list[str], cells: list[str]) -> tuple[ParsedR
         child=sections["child"],
     )
     row.events, row.perpetrators = _parse_groups(number, header, cells, errors)
+    row.records = _parse_records(number, header, cells, errors)
     _check_row(row, timezone.localdate(), errors, raw_by_column)
     if errors:
         return None, errors
@@ -610,7 +664,14 @@ def read_htcds(
     """Read and check every row of an HTCDS file (nothing is written: cases.services.case_import_htcds writes)."""
     header, rows = read_rows(path)
     unknown = [
-        c for c in header if c and c not in COLUMNS and c not in ALIASES and c not in EXPORT_ONLY and not _grouped(c)
+        c
+        for c in header
+        if c
+        and c not in COLUMNS
+        and c not in ALIASES
+        and c not in EXPORT_ONLY
+        and c not in htcds_records.PLAN_COLUMNS
+        and not _grouped(c)
     ]
     if not any(c in COLUMNS for c in header):
         raise ValueError("no HTCDS column in the header (expected prs_FirstName, vic_TypeOfExploitation, ...)")
@@ -717,6 +778,15 @@ def _group_cells(table: dict[str, tuple[str, str]], items: list[Any], count: int
     return cells
 
 
+def _record_cells(table: dict[str, tuple[str, str]], items: list[dict[str, Any]], count: int) -> list[object]:
+    cells: list[object] = []
+    for index in range(count):
+        item = items[index] if index < len(items) else None
+        for name, kind in table.values():
+            cells.append("" if item is None else _cell(kind, item.get(name)))
+    return cells
+
+
 def export_htcds(organisation: Organisation, out: TextIO) -> int:
     """Every case of one organisation with its personal data (decrypted), for moving it to another system (through
     cases.services.case_export_htcds, which audits it). Every column the import reads, so that what one Lantern
@@ -726,10 +796,17 @@ def export_htcds(organisation: Organisation, out: TextIO) -> int:
     perpetrators = _grouped_rows(Perpetrator.objects.filter(case__organisation=organisation))
     most_events = max((len(rows) for rows in events.values()), default=0)
     most_perpetrators = max((len(rows) for rows in perpetrators.values()), default=0)
+    records = htcds_records.records_of(organisation)
+    # The plan's columns when a case has a plan; each group as many times as the case that has most of it.
+    plans = any(r.plan for r in records.values())
+    most = {key: max((len(r.groups[key]) for r in records.values()), default=0) for key in htcds_records.GROUPS}
+    plan_columns = htcds_records.PLAN_COLUMNS if plans else {}
     writer.writerow(
         [*COLUMNS, *EXPORT_ONLY, *_group_header(EVENT_COLUMNS, most_events),
-         *_group_header(PERPETRATOR_COLUMNS, most_perpetrators)]
+         *_group_header(PERPETRATOR_COLUMNS, most_perpetrators), *plan_columns,
+         *(column for key, table in htcds_records.GROUPS.items() for column in _group_header(table, most[key]))]
     )  # fmt: skip
+    nothing = htcds_records.CaseRecords()
     children = _children(organisation)
     consented = set(
         Consent.objects.filter(
@@ -763,6 +840,10 @@ def export_htcds(organisation: Organisation, out: TextIO) -> int:
         row += [case.reference, case.stage]
         row += _group_cells(EVENT_COLUMNS, events.get(case.pk, []), most_events)
         row += _group_cells(PERPETRATOR_COLUMNS, perpetrators.get(case.pk, []), most_perpetrators)
+        held = records.get(case.pk, nothing)
+        row += [_cell(kind, held.plan.get(name)) for name, kind in plan_columns.values()]
+        for key, table in htcds_records.GROUPS.items():
+            row += _record_cells(table, held.groups[key], most[key])
         writer.writerow(row)
         count += 1
     return count

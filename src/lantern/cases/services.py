@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lantern.cases import codes, erasure, htcds, minority
+from lantern.cases import codes, erasure, htcds, htcds_records, minority
 from lantern.cases.models import (
     AgeAssessment,
     AnonymousNotification,
@@ -39,6 +39,7 @@ from lantern.cases.models import (
     Note,
     Perpetrator,
     Person,
+    PlanAction,
     PlanReview,
     PublicHoliday,
     RemovalRisk,
@@ -1235,6 +1236,7 @@ def _anonymise(case: Case) -> None:
     # codes and the dates stay for the minimum-package statistics.
     AssistancePlan.objects.filter(case=case).update(objectives="")
     PlanReview.objects.filter(plan__case=case).update(changes="")
+    PlanAction.objects.filter(plan__case=case).update(stop_reason="")
     ServiceDeclined.objects.filter(case=case).update(reason="")
     # What she was compelled to do, and the authorities that charged, fined, detained or ordered her removal (a
     # local police station or court named with the date points at her); the kinds, offences and outcomes stay.
@@ -1387,6 +1389,23 @@ def _imported_case_complete(case: Case, row: htcds.ParsedRow) -> None:
     if row.events or row.perpetrators:
         _event(case, "journey_event", None, steps=len(row.events), perpetrators=len(row.perpetrators), imported=True)
     recorded_by = _console_user(case.organisation)
+    if row.records:
+        # Each kind on the timeline as the case page records it, with how many.
+        written = htcds_records.records_create(case=case, records=row.records, recorded_by=recorded_by)
+        if written.get("plan"):
+            _event(case, "plan_write", None, created=True, imported=True)
+        if written.get("action"):
+            _event(case, "plan_action", None, count=written["action"], imported=True)
+        if written.get("review"):
+            _event(case, "plan_review", None, count=written["review"], imported=True)
+        if written.get("permit"):
+            _event(case, "permit_record", None, count=written["permit"], imported=True)
+        if written.get("removal"):
+            _event(case, "removal_record", None, count=written["removal"], imported=True)
+        if written.get("charge"):
+            _event(case, "charge_record", None, count=written["charge"], imported=True)
+        if written.get("request"):
+            _event(case, "non_punishment_request", None, count=written["request"], imported=True)
     for name, value in row.referral.items():
         setattr(case, name, value)
     child = row.child

@@ -316,6 +316,12 @@ def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], 
             _platforms(viewer, window),
         ),
         Chart(
+            "re_trafficked",
+            str(_("Cases reopened because the person was trafficked again")),
+            str(UNIT_LABELS["cases"]),
+            [_chart_series(viewer, "re_trafficked", window)],
+        ),
+        Chart(
             "referrals",
             str(_("Referrals answered after their deadline")),
             percent,

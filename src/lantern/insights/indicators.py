@@ -48,9 +48,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lantern.cases.codes import CaseStatus, MinorityBasis
+from lantern.cases.codes import CaseStatus, MinorityBasis, ReopenReason
 from lantern.cases.identification.selectors import notifications_in_scope
-from lantern.cases.models import Case, Decision, Guardian, ReturnPlan, Stage, TimelineEntry
+from lantern.cases.models import Case, Decision, Guardian, Reopening, ReturnPlan, Stage, TimelineEntry
 from lantern.core.models import OrganisationType
 from lantern.crisis.selectors import active_crises, minimum_package
 from lantern.justice.models import Compensation, Hearing, HearingStatus, Proceeding
@@ -122,6 +122,7 @@ def high_ids() -> dict[str, int]:
         ("hearing", Hearing),
         ("proceeding", Proceeding),
         ("compensation", Compensation),
+        ("reopening", Reopening),
     )
     return {label: model.objects.order_by().aggregate(high=Max("pk"))["high"] or 0 for label, model in sources}
 
@@ -250,12 +251,13 @@ def _cases() -> QuerySet[Any]:
     return Case.objects.order_by()
 
 
-def _child_or_adult() -> SqlCase:
-    """A case's option of the child dimension, as the case registry decided it (`cases.minority.decide`)."""
+def _child_or_adult(case: str = "") -> SqlCase:
+    """A case's option of the child dimension, as the case registry decided it (`cases.minority.decide`); `case`
+    is the path to the case from the rows counted (`case__`), empty when they are the cases."""
     return SqlCase(
-        When(is_minor=False, then=Value(ADULT)),
-        When(is_minor=True, minority_basis=MinorityBasis.PRESUMED, then=Value(PRESUMED_CHILD)),
-        When(is_minor=True, then=Value(CHILD)),
+        When(**{f"{case}is_minor": False}, then=Value(ADULT)),
+        When(**{f"{case}is_minor": True, f"{case}minority_basis": MinorityBasis.PRESUMED}, then=Value(PRESUMED_CHILD)),
+        When(**{f"{case}is_minor": True}, then=Value(CHILD)),
         default=Value(""),
         output_field=CharField(),
     )
@@ -845,6 +847,37 @@ def _awards_changed(since: Since) -> set[date]:
     return _months(changed, "awarded_on")
 
 
+# --- Re-trafficking ---------------------------------------------------------------------------------------------
+
+
+def _re_trafficked() -> QuerySet[Any]:
+    return Reopening.objects.order_by().filter(code=ReopenReason.RE_TRAFFICKED)
+
+
+def re_trafficked(periods: list[date], now: datetime) -> Iterable[Cell]:
+    """Cases reopened in the month because the person was trafficked again (`cases.closure.case_reopen` with the
+    reason "re_trafficked"): each case once a month, however often it was reopened in it."""
+    return (
+        _re_trafficked()
+        .filter(in_periods("reopened_at", periods, datetime_field=True))
+        .annotate(
+            period=_month("reopened_at"),
+            region=F("case__exploitation_region"),
+            organisation_id=F("case__organisation_id"),
+            sex=F("case__person__gender"),
+            age_band=F("case__age_band"),
+            child=_child_or_adult("case__"),
+        )
+        .values("period", "region", "organisation_id", "sex", "age_band", "child")
+        .annotate(numerator=Count("case_id", distinct=True))
+    )
+
+
+def _re_trafficked_changed(since: Since) -> set[date]:
+    changed = _re_trafficked().filter(Q(reopened_at__gte=since.at) | Q(pk__gt=since.after_id("reopening")))
+    return _months(changed, "reopened_at", datetime_field=True)
+
+
 # --- The registry -------------------------------------------------------------------------------------------------
 
 
@@ -987,6 +1020,20 @@ REGISTRY: dict[str, Indicator] = {
             disaggregations=("sex", "age_band", "child"),
             compute=_share_of_cases(PRIVATE_HOME),
             changed=_cases_changed,
+            source="cases",
+        ),
+        Indicator(
+            code="re_trafficked",
+            label=_("Cases reopened after re-trafficking"),
+            definition=_(
+                "Closed cases reopened in the month because the person was trafficked again, each case once, by "
+                "sex, age band and child or adult."
+            ),
+            unit=Unit.CASES,
+            kind="count",
+            disaggregations=("sex", "age_band", "child"),
+            compute=re_trafficked,
+            changed=_re_trafficked_changed,
             source="cases",
         ),
         Indicator(
