@@ -61,6 +61,10 @@ MAX_BANDS = 400
 # expected to reach (from the chance-score tail). It bounds memory at any size, far below any threshold.
 CANDIDATES_PER_RECORD = 1.0
 BANDS_PER_BATCH = 8  # bands after which the pairs kept so far are made distinct (a true pair is found by many)
+# Sources whose pairs number at most this are compared pair by pair: no blocking, nothing lost to it (a few hundred
+# records each; the chance floors of the blocking, fitted to random pairs, mean nothing when a third of the pairs
+# may be true ones).
+ALL_PAIRS_UP_TO = 250_000
 DEFAULT_CHUNK = 65_536  # pairs scored at a time: arrays small enough to be reused, not mapped and faulted in anew
 RANDOM_PAIRS = 200_000
 TAIL_SHARE = 0.01
@@ -596,7 +600,11 @@ def score_pairs(a: Source, b: Source, *, seed: int = 0, workers: int = 1) -> Pai
         prior_tail.bound(CANDIDATES_PER_RECORD, records),
         tuple(_segment_floor(dice_random[:, f], len(pa), len(pb)) for f in range(BLOCKING_SEGMENTS, len(SEGMENTS))),
     )
-    ia, ib = candidates(a, b, floors=floors, seed=seed, workers=workers)
+    if len(pa) * len(pb) <= ALL_PAIRS_UP_TO:
+        ia = np.repeat(np.arange(len(pa), dtype=np.int64), len(pb))
+        ib = np.tile(np.arange(len(pb), dtype=np.int64), len(pa))
+    else:
+        ia, ib = candidates(a, b, floors=floors, seed=seed, workers=workers)
     lv = levels(segment_dice(pa, pb, ia, ib))
     u = _frequencies(levels(dice_random), PRIOR_U, PRIOR_PAIRS["u"])
     pairs, allowed = float(len(pa)) * float(len(pb)), FALSE_LINKS_PER_RECORD * records
