@@ -257,7 +257,7 @@ def test_the_removal_alert_carries_no_free_text(world: World, assigned: Case) ->
     texts = _alerts(world, "caseworker", "supervisor")
     assert len(texts) == 2
     for text in texts:
-        assert text.startswith(f"Urgent, case {assigned.reference}: removal order recorded on 2026-03-02.")
+        assert text.startswith(f"Urgent, case {assigned.reference}: removal order, dated 2026-03-02.")
         assert "Papadakis" not in text
         assert "Aliens Police" not in text
 

@@ -307,7 +307,7 @@ def _profile_days() -> list[int]:
 def removal_text(case: Case, risk: RemovalRisk) -> str:
     """The alert's words (and its e-mail's): the case reference, the kind and the dates; never free text, which
     could name the person or an official."""
-    text = _("Urgent, case %(reference)s: %(kind)s recorded on %(day)s.") % {
+    text = _("Urgent, case %(reference)s: %(kind)s, dated %(day)s.") % {
         "reference": case.reference,
         "kind": risk.get_kind_display().lower(),
         "day": risk.ordered_on.isoformat(),
