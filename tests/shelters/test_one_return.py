@@ -4,6 +4,7 @@ shelter's old repatriations are copied into return plans by shelters migration 0
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.test import Client
 
 from lantern.cases import closure, residence, returns
 from lantern.cases.models import Case, ReturnPlan
-from lantern.core.models import Organisation, User
+from lantern.core.models import AuditEvent, Organisation, User
 from lantern.crisis import services as crisis
 from lantern.shelters import services
 from tests.conftest import World
@@ -60,13 +61,37 @@ def test_a_return_the_caseworker_planned_shows_on_the_residents_page_and_is_not_
     world: World, case: Case, shelter: Organisation, shelter_staff: User, logged: dict[str, Client]
 ) -> None:
     stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
-    returns.return_plan(actor=world.caseworker, case=case, **PLAN)
+    plan = returns.return_plan(actor=world.caseworker, case=case, **{**PLAN, "receiving_contact": "+40 721 000 111"})
     residents = logged["shelter_staff"].get(f"/beds/{shelter.pk}/residents/").content.decode()
     assert "2026-03-10: Planned" in residents
-    assert "My mother is ill." in residents
+    # The shelter sees where and when, never what the case's organisation wrote: the request in her words, the
+    # risk and why, who receives her and how to reach them.
+    for written in ("My mother is ill.", "The recruiter lives in her village", "IOM Romania", "+40 721 000 111"):
+        assert written not in residents
+    cell = re.search(r'<td class="returns">(.*?)</td>', residents, re.S)
+    assert cell is not None and "Medium" not in cell.group(1)
+    read = AuditEvent.objects.filter(action="shelter.residents_read").get()
+    assert (read.actor_id, read.object_id, read.detail["returns_of"]) == (shelter_staff.pk, str(shelter.pk), [case.reference])
     with pytest.raises(ValidationError, match="already planned"):
         services.repatriation_plan(actor=shelter_staff, stay=stay, **PLAN)
     assert ReturnPlan.objects.count() == 1
+    # A cancelled return is no longer the shelter's business.
+    returns.return_cancel(actor=world.caseworker, plan=plan)
+    residents = logged["shelter_staff"].get(f"/beds/{shelter.pk}/residents/").content.decode()
+    assert "2026-03-10" not in residents
+    assert "Cancelled" not in residents
+
+
+def test_a_return_blocked_by_a_border_closure_shows_as_blocked_to_the_shelter(
+    world: World, case: Case, shelter: Organisation, shelter_staff: User, logged: dict[str, Client]
+) -> None:
+    event = crisis.crisis_declare(actor=None, name="Floods", kind="disaster", country="RO", starts_on=date(2026, 3, 1))
+    crisis.measure_add(actor=None, crisis=event, kind="border_closure", starts_on=date(2026, 3, 1), note="Shut")
+    services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    returns.return_plan(actor=world.caseworker, case=case, **PLAN)
+    residents = logged["shelter_staff"].get(f"/beds/{shelter.pk}/residents/").content.decode()
+    assert "2026-03-10: Blocked by a border closure" in residents
+    assert "My mother is ill." not in residents
 
 
 def test_the_discharge_to_return_completes_the_case_s_plan_and_the_case_closes_as_returned(
@@ -95,6 +120,44 @@ def test_the_shelter_meets_the_open_removal_order_too(
     assert not ReturnPlan.objects.exists()
     logged["shelter_staff"].post(f"/beds/stays/{stay.pk}/repatriation/", {**form, "removal_confirmed": "1"})
     assert ReturnPlan.objects.get().removal_confirmed is True
+
+
+def test_a_discharge_to_return_meets_the_open_removal_order_like_the_plan(
+    world: World, case: Case, shelter: Organisation, shelter_staff: User, logged: dict[str, Client]
+) -> None:
+    stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    services.repatriation_plan(actor=shelter_staff, stay=stay, **{**PLAN, "planned_on": date(2026, 3, 2)})
+    # The order comes after the return was planned: nobody has confirmed that she herself asks to go home.
+    residence.removal_record(
+        actor=world.caseworker, case=case, kind="removal_order", ordered_on=date(2026, 3, 1), authority="Aliens Police"
+    )
+    with pytest.raises(ValidationError, match="A removal is never a voluntary return"):
+        services.discharge(actor=shelter_staff, stay=stay, destination="return", own_request=True)
+    refused = logged["shelter_staff"].post(
+        f"/beds/stays/{stay.pk}/discharge/", {"destination": "return", "own_request": "1"}, follow=True
+    )
+    assert "A removal is never a voluntary return" in refused.content.decode()
+    stay.refresh_from_db()
+    assert stay.discharged_at is None
+    assert ReturnPlan.objects.get().status == ReturnPlan.Status.PLANNED
+    logged["shelter_staff"].post(
+        f"/beds/stays/{stay.pk}/discharge/", {"destination": "return", "own_request": "1", "removal_confirmed": "1"}
+    )
+    stay.refresh_from_db()
+    assert (stay.destination, ReturnPlan.objects.get().status) == ("return", ReturnPlan.Status.DONE)
+
+
+def test_a_return_confirmed_despite_the_order_when_planned_needs_no_second_confirmation(
+    world: World, case: Case, shelter: Organisation, shelter_staff: User
+) -> None:
+    stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    residence.removal_record(
+        actor=world.caseworker, case=case, kind="removal_order", ordered_on=date(2026, 3, 1), authority="Aliens Police"
+    )
+    plan = {**PLAN, "planned_on": date(2026, 3, 2), "removal_confirmed": True}
+    services.repatriation_plan(actor=shelter_staff, stay=stay, **plan)
+    services.discharge(actor=shelter_staff, stay=stay, destination="return")
+    assert ReturnPlan.objects.get().status == ReturnPlan.Status.DONE
 
 
 def test_the_destination_s_border_blocks_the_shelter_s_return(

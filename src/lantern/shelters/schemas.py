@@ -96,6 +96,9 @@ class DischargeIn(Schema):
     destination: str = Field(max_length=16)
     own_request: bool = Field(False, description="a return at the person's own informed request")
     own_request_text: str = Field("", max_length=2000, description="the request, in their words (stored encrypted)")
+    removal_confirmed: bool = Field(
+        False, description="while a removal order is open: the person herself asks to return voluntarily"
+    )
 
 
 class RepatriationIn(Schema):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantern.cases.codes import Separation
-from lantern.cases.models import Case, ReturnPlan
+from lantern.cases.models import OPEN_RETURN, Case, ReturnPlan
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import cases_visible_to
 from lantern.core.models import Organisation, OrganisationType, User
@@ -196,14 +196,22 @@ def shelter_regions() -> list[str]:
     return sorted(set(Organisation.objects.filter(type=OrganisationType.SHELTER).values_list("region", flat=True)))
 
 
+# What a shelter needs of a resident's return, whichever organisation holds the case: where, when, and whether a
+# border closure stops it. The person's request in her words, the risk and its reasons, the receiving organisation
+# and its contact stay with the case; they are not even read from the database here.
+RETURN_FIELDS_FOR_SHELTER = ("pk", "case_id", "country", "planned_on", "status", "blocked_since")
+
+
 def residents(shelter: Organisation) -> QuerySet[Stay]:
-    """Who is staying now, by case reference, with the bed and wing (no name)."""
+    """Who is staying now, by case reference, with the bed and wing (no name), and the return still to come (a
+    cancelled or done plan is no business of the shelter)."""
+    current_returns = ReturnPlan.objects.filter(status__in=OPEN_RETURN).only(*RETURN_FIELDS_FOR_SHELTER)
     return (
         Stay.objects.filter(shelter=shelter, discharged_at__isnull=True)
         .select_related("case")
         .prefetch_related(
             "assignments__bed__room",
-            Prefetch("case__return_plans", queryset=ReturnPlan.objects.order_by("planned_on", "pk")),
+            Prefetch("case__return_plans", queryset=current_returns.order_by("planned_on", "pk")),
         )
         .order_by("admitted_at", "pk")
     )

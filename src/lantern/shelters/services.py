@@ -329,12 +329,20 @@ CHILD_SOLUTION = {
 
 
 def discharge(
-    *, actor: User | None, stay: Stay, destination: str, own_request: bool = False, own_request_text: str = ""
+    *,
+    actor: User | None,
+    stay: Stay,
+    destination: str,
+    own_request: bool = False,
+    own_request_text: str = "",
+    removal_confirmed: bool = False,
 ) -> Stay:
     """Discharge a resident. A discharge to return meets the same safeguards as planning one (a child's
     best-interests determination, an adult's own informed request while her identification is pending or in the
-    recovery period: the request kept with the case's return plan counts) and is refused while a border closure
-    stops it (cases.returns, one rule); the case's return plan is then recorded as done. Any other destination
+    recovery period: the request kept with the case's return plan counts; while a detention or removal order is
+    open, the person's own wish to go home, confirmed now or when the return was planned, since a removal is never
+    a voluntary return) and is refused while a border closure stops it (cases.returns, one rule); the case's
+    return plan is then recorded as done. Any other destination
     leaves the return plan as it is: it is the case's, and the caseworker may still carry it out. A child's
     independent living waits for a determination that chose local integration."""
     _require(actor, ShelterAction.ADMIT, stay.shelter)
@@ -353,7 +361,11 @@ def discharge(
             kept = plan is not None and plan.own_request
             asked = own_request or kept
             text = own_request_text if own_request_text.strip() else (plan.own_request_text if plan and kept else "")
-            refused = return_refusal(current.case, own_request=asked, own_request_text=text)
+            confirmed = removal_confirmed or (plan is not None and plan.removal_confirmed)
+            refused = {
+                **return_refusal(current.case, own_request=asked, own_request_text=text),
+                **returns.removal_refusal(current.case, removal_confirmed=confirmed),
+            }
             if refused:
                 raise ValidationError(refused)
             leaving = current.shelter.country or returns.leaving_from(current.case)
@@ -414,6 +426,20 @@ def repatriation_plan(
             removal_confirmed=removal_confirmed,
             permission_checked=True,
         )
+
+
+def residents_returns_read(*, actor: User, shelter: Organisation, stays: list[Stay]) -> None:
+    """The residents page shows the returns planned for people whose cases other organisations may hold: which
+    cases' returns a shelter's staff saw is in the audit trail (references and counts, never what the plans say)."""
+    seen = sorted(stay.case.reference for stay in stays if stay.case.return_plans.all())
+    audit_record(
+        action="shelter.residents_read",
+        actor=actor,
+        organisation_id=shelter.pk,
+        object_type="core.organisation",
+        object_id=shelter.pk,
+        detail={"residents": len(stays), "returns_of": seen},
+    )
 
 
 def wait_for_bed(*, actor: User | None, case: Case, region: str, restriction: str) -> WaitingEntry:

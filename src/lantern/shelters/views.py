@@ -65,12 +65,14 @@ def _own_shelter(user: User, organisation_id: int, action: str = ShelterAction.R
 def residents_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     user = page_user(request)
     shelter = _own_shelter(user, organisation_id)
+    stays = list(selectors.residents(shelter))
+    services.residents_returns_read(actor=user, shelter=shelter, stays=stays)
     return render(
         request,
         "shelters/residents.html",
         {
             "shelter": shelter,
-            "stays": selectors.residents(shelter),
+            "stays": stays,
             "destinations": Destination.choices,
             "may_admit": can(user, ShelterAction.ADMIT, shelter),
             "today": timezone.localdate(),
@@ -158,6 +160,7 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
             destination=post.get("destination", ""),
             own_request=post.get("own_request") == "1",
             own_request_text=post.get("own_request_text", ""),
+            removal_confirmed=post.get("removal_confirmed") == "1",
         ),
         "repatriation": plan_return,
     }
