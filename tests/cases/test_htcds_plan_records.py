@@ -10,6 +10,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
 from lantern.cases import codes, htcds, htcds_records, non_punishment, plans, residence
 from lantern.cases import services as cases
 from lantern.cases.htcds_records import SUPPORT_TYPE, SUPPORT_TYPES
@@ -269,3 +273,25 @@ def test_a_plan_from_another_system_takes_the_service_of_its_type_and_says_what_
     rehab = tmp_path / "rehab.csv"
     rehab.write_text("prs_FirstName,spl_Objectives,spl_Type_1\nIoana,Recover,RightsBasedTraining\n", encoding="utf-8")
     assert "spl_lt_Service_1 = '': required for this type" in _errors(rehab, world)
+
+
+def test_a_number_written_with_a_leading_zero_is_refused_by_its_column_and_nothing_is_imported(
+    world: World, tmp_path: Path
+) -> None:
+    # `_1` and `_01` would be the same record: one of the two would be dropped in silence.
+    row = _generated_rows(world)[0] | _record_cells(0)
+    row |= {
+        "spl_lt_ReviewedOn_001": "2026-02-26",
+        "lt_ChargeAuthority_01": "Secretauthority",
+        "per_lt_Relationship_01": codes.PerpetratorRelationship.values[0],
+        "hte_Country_02": "MD",
+    }
+    path = _write(tmp_path / "cases.csv", [row])
+    report = _errors(path, world)
+    for column in ("spl_lt_ReviewedOn_001", "lt_ChargeAuthority_01", "per_lt_Relationship_01", "hte_Country_02"):
+        assert f"row 2: {column}: A number is written without leading zeros" in report, column
+    assert "Secret" not in report
+    assert "2026-02-26" not in report
+    with pytest.raises(CommandError):
+        call_command("import", "htcds", str(path), "--org", world.ngo_a.name, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Case.objects.exists()

@@ -209,6 +209,15 @@ FREE_TEXT_LIMIT = 10_000  # a closure reason, a referral's details, a determinat
 NAME_LIMIT = 200  # an organisation's, a case worker's or a guardian's name or contact
 
 
+def _group_number(column: str, number: str, row: int, errors: list[RowError]) -> int | None:
+    """The number of a numbered column, or None (reported) when it is written with a leading zero: `_1` and `_01`
+    would be the same record, and one of them would be dropped in silence."""
+    if len(number) > 1 and number.startswith("0"):
+        errors.append(RowError(row, column, "", "A number is written without leading zeros (_1, not _01).", False))
+        return None
+    return int(number)
+
+
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
@@ -228,10 +237,11 @@ class RowError:
     field: str
     value: str
     reason: str
+    quoted: bool = True  # False: the problem is the column itself, and its value is nobody's business
 
     def __str__(self) -> str:
         reason = _shortened(self.reason, MAX_REASON_CHARS)
-        if self.field in PERSONAL_COLUMNS or _group_base(self.field) in PERSONAL_COLUMNS:
+        if not self.quoted or self.field in PERSONAL_COLUMNS or _group_base(self.field) in PERSONAL_COLUMNS:
             return f"row {self.row}: {self.field}: {reason}"
         return f"row {self.row}: {self.field} = {_shortened(self.value, MAX_SHOWN_CHARS)!r}: {reason}"
 
@@ -494,9 +504,12 @@ def _parse_groups(number: int, header: list[str], cells: list[str], errors: list
         match = GROUP_COLUMN.match(column)
         if not match or not raw.strip():
             continue
-        base, index = match.group(1), int(match.group(2))
+        base = match.group(1)
         table = EVENT_COLUMNS if base.startswith("hte_") else PERPETRATOR_COLUMNS
         if base not in table:
+            continue
+        index = _group_number(column, match.group(2), number, errors)
+        if index is None:
             continue
         if not 1 <= index <= JOURNEY_LIMIT:  # never dropped in silence: a 100th perpetrator is a mistake to report
             errors.append(RowError(number, column, raw, _group_number_error()))
@@ -540,7 +553,9 @@ def _parse_records(number: int, header: list[str], cells: list[str], errors: lis
             name, kind = htcds_records.PLAN_COLUMNS[column]
             target = plan
         elif match and match.group(1) in htcds_records.GROUP_OF:
-            base, index = match.group(1), int(match.group(2))
+            base, index = match.group(1), _group_number(column, match.group(2), number, errors)
+            if index is None:
+                continue
             if not 1 <= index <= htcds_records.RECORD_LIMIT:
                 reason = f"Records are numbered from 1 to {htcds_records.RECORD_LIMIT}."
                 errors.append(RowError(number, column, raw, reason))
