@@ -158,6 +158,27 @@ def test_the_list_filters_by_risk_removal_and_permit(world: World, four: dict[st
     assert not selectors.case_list(world.authority_member, selectors.CaseFilters(high_risk=True)).exists()
 
 
+def test_the_api_list_filters_by_risk_removal_and_permit_as_the_page_does(
+    world: World, four: dict[str, Case], api_client: dict[str, Client], time_machine: object
+) -> None:
+    def found(who: str, query: str) -> set[str]:
+        response = api_client[who].get(f"/api/v1/cases?{query}")
+        assert response.status_code == 200, response.content
+        return {item["reference"] for item in response.json()["items"]}
+
+    assert found("supervisor", "high_risk=true") == {four["risky"].reference}
+    assert found("supervisor", "removal_open=true") == {four["detained"].reference}
+    assert found("supervisor", "permit_due=true") == {four["permit"].reference}
+    assert found("supervisor", "safety_plan_missing=true") == set()  # the high risk has its safety plan
+    assert found("supervisor", "safety_review_overdue=true") == set()
+    time_machine.shift(timedelta(days=8))  # type: ignore[attr-defined]
+    assert found("supervisor", "safety_review_overdue=true") == {four["risky"].reference, four["maria"].reference}
+    # The risk is read only by those who hold the plan: the authority member finds no case by it.
+    for flag in ("high_risk", "safety_review_overdue", "safety_plan_missing"):
+        assert found("authority_member", f"{flag}=true") == set()
+    assert api_client["supervisor"].get("/api/v1/cases?high_risk=maybe").status_code == 422
+
+
 def test_the_permit_window_is_the_country_s_and_an_expired_permit_counts_until_renewed(
     world: World, case: Case, time_machine: object
 ) -> None:
@@ -191,7 +212,10 @@ def test_the_list_page_counts_filters_and_marks_the_rows(
     assert re.search(r'<input[^>]*name="permit_due"[^>]*checked', filtered)  # kept in the query string, a code
     assert re.search(r'class="list-count" role="status">1 case\b', filtered)
     # No filter by risk for a role that does not read the plan.
-    assert 'name="high_risk"' not in staff["police"].get("/cases/").content.decode()
+    police = staff["police"].get("/cases/").content.decode()
+    for flag in ("high_risk", "safety_review_overdue", "safety_plan_missing"):
+        assert f'name="{flag}"' not in police, flag
+    assert 'name="safety_plan_missing"' in html
 
 
 def test_the_case_page_warns_of_the_permit_near_the_top(world: World, case: Case, staff: dict[str, Client]) -> None:

@@ -230,10 +230,10 @@ class FilterForm(forms.Form):
     safety_review_overdue = forms.BooleanField(label=_("Safety plan review overdue"), required=False)
     removal_open = forms.BooleanField(label=_("Detention or removal order open"), required=False)
     permit_due = forms.BooleanField(label=_("Residence permit running out or expired"), required=False)
+    safety_plan_missing = forms.BooleanField(label=_("Safety plan missing"), required=False)
 
     # Read only by those who hold the assistance plan (the risk level is theirs to see).
-    PLAN_FIELDS = ("high_risk", "safety_review_overdue")
-    safety_plan_missing = forms.BooleanField(label=_("Safety plan missing"), required=False)
+    PLAN_FIELDS = ("high_risk", "safety_review_overdue", "safety_plan_missing")
 
 
 class NameSearchForm(forms.Form):

@@ -320,6 +320,13 @@ class CaseQuery(Schema):
     recently_assigned_to_me: bool = False
     unmet_needs: bool = False
     follow_up_due: bool = False
+    # Narrowed to the cases whose assistance plan the user may read (the risk level is theirs to see): for anyone
+    # else these three find nothing, as on the case list page.
+    high_risk: bool = False
+    safety_review_overdue: bool = False
+    safety_plan_missing: bool = False
+    removal_open: bool = False
+    permit_due: bool = False
     reference: str = ""
 
 
