@@ -69,9 +69,11 @@ def test_a_return_the_caseworker_planned_shows_on_the_residents_page_and_is_not_
     for written in ("My mother is ill.", "The recruiter lives in her village", "IOM Romania", "+40 721 000 111"):
         assert written not in residents
     cell = re.search(r'<td class="returns">(.*?)</td>', residents, re.S)
-    assert cell is not None and "Medium" not in cell.group(1)
+    assert cell is not None
+    assert "Medium" not in cell.group(1)
     read = AuditEvent.objects.filter(action="shelter.residents_read").get()
-    assert (read.actor_id, read.object_id, read.detail["returns_of"]) == (shelter_staff.pk, str(shelter.pk), [case.reference])
+    assert (read.actor_id, read.object_id) == (shelter_staff.pk, str(shelter.pk))
+    assert read.detail["returns_of"] == [case.reference]
     with pytest.raises(ValidationError, match="already planned"):
         services.repatriation_plan(actor=shelter_staff, stay=stay, **PLAN)
     assert ReturnPlan.objects.count() == 1
