@@ -164,6 +164,9 @@ def test_a_case_recorded_on_its_pages_exports_and_imports_equal(world: World, ca
     plans.plan_action_update(
         actor=world.caseworker, action=action, status="stopped", actual_end=date(2026, 2, 28), stop_reason=STOPPED
     )
+    plans.mediator_assign(
+        actor=world.caseworker, case=case, kind="interpreter", staff=world.supervisor, from_on=date(2026, 2, 27)
+    )  # an agreement through an interpreter needs one assigned that day
     plans.plan_agree(actor=world.caseworker, case=case, how="interpreter", agreed_on=date(2026, 2, 27))
     plans.plan_review(actor=world.caseworker, case=case, changes="Nothing changed.", reviewed_on=date(2026, 3, 1))
     permit = residence.permit_record(
