@@ -1,13 +1,13 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from lantern.api import api
 from lantern.core.views import healthz
+from lantern.core.views_account import language_view
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_view, name="set_language"),
     path("cases/", include("lantern.cases.urls")),
     path("crisis/", include("lantern.crisis.urls")),
     path("services/", include("lantern.providers.urls")),

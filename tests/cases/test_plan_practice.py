@@ -82,7 +82,10 @@ def test_a_high_risk_is_recorded_without_its_safety_plan_which_shows_missing_unt
     assert assessment.safety_plan == ""
     case.refresh_from_db()
     assert case.safety_plan_missing
-    assert Alert.objects.get().recipient == world.supervisor  # the supervisors' alert still goes
+    alert = Alert.objects.get()
+    assert alert.recipient == world.supervisor  # the supervisors' alert still goes
+    assert "no safety plan yet: see the case" in alert.text  # it sends nobody to read a plan that is not there
+    assert "read its safety plan" not in alert.text
     assert plans.is_high_risk(case)
     assert safety_plans_missing(world.supervisor) == 1
     assert safety_plans_missing(world.caseworker) == 1

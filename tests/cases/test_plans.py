@@ -216,6 +216,7 @@ def test_a_high_risk_with_its_safety_plan_alerts_the_supervisors_without_the_nam
     alert = Alert.objects.get()
     assert alert.recipient == world.supervisor
     assert case.reference in alert.text
+    assert "read its safety plan" in alert.text
     assert "Maria" not in alert.text
     assert "Popescu" not in alert.text
     event = AuditEvent.objects.filter(action="case.assessment").order_by("pk").last()

@@ -265,3 +265,73 @@ def test_the_same_need_is_not_sent_again_to_the_same_organisation_while_the_firs
         actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
     )
     assert again.pk != first.pk
+
+
+def _unmet_alerts(referral: Referral) -> dict[str, Alert]:
+    """The alerts about a referral that send their reader to the case's referrals, by recipient."""
+    return {
+        a.recipient.username: a
+        for a in Alert.objects.filter(object_id=referral.public_id, url__endswith="#case-referrals-heading")
+    }
+
+
+def test_a_declined_emergency_referral_alerts_the_case_s_staff_at_once(
+    consented_case: Case, world: World, offers: dict
+) -> None:
+    world.supervisor.preferred_language = "uk"
+    world.supervisor.save(update_fields=["preferred_language"])
+    referral = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        urgency="emergency",
+    )
+    outbox.sweep(older_than=timedelta(0))
+    received = Alert.objects.get(recipient=world.provider, object_id=referral.public_id)
+    assert received.urgent  # the provider sees the new emergency first
+
+    services.referral_decline(
+        actor=world.provider, referral=referral, reason_code="no_capacity", reason="Maria needs a Romanian lawyer"
+    )
+
+    alerts = _unmet_alerts(referral)
+    assert set(alerts) == {"caseworker", "supervisor"}
+    assert all(a.urgent for a in alerts.values())
+    assert alerts["caseworker"].url == f"/cases/{consented_case.reference}/#case-referrals-heading"
+    text = alerts["caseworker"].text
+    assert consented_case.reference in text
+    assert "Legal counselling" in text
+    assert "declined" in text
+    assert "Maria" not in text
+    assert "Romanian" not in text
+    assert consented_case.reference in alerts["supervisor"].text
+    assert "declined" not in alerts["supervisor"].text  # written in her language
+
+
+def test_a_declined_routine_referral_alerts_nobody(consented_case: Case, world: World, offers: dict) -> None:
+    referral = services.referral_create(
+        actor=world.caseworker, case=consented_case, recipient=world.legal_aid, service_type="legal_counselling"
+    )
+    outbox.sweep(older_than=timedelta(0))
+    assert not Alert.objects.get(recipient=world.provider, object_id=referral.public_id).urgent
+    services.referral_decline(actor=world.provider, referral=referral, reason_code="no_capacity")
+    assert _unmet_alerts(referral) == {}
+
+
+def test_an_urgent_referral_that_lapses_unanswered_alerts_the_case_s_staff(
+    consented_case: Case, world: World, offers: dict, clock: object
+) -> None:
+    referral = services.referral_create(
+        actor=world.caseworker,
+        case=consented_case,
+        recipient=world.legal_aid,
+        service_type="legal_counselling",
+        urgency="urgent",
+    )
+    clock.shift(13 * 24 * 3600)  # type: ignore[attr-defined]
+    assert services.referrals_escalate()["expired"] == 1
+    alerts = _unmet_alerts(referral)
+    assert set(alerts) == {"caseworker", "supervisor"}
+    assert alerts["supervisor"].urgent
+    assert "lapsed unanswered" in alerts["supervisor"].text

@@ -368,13 +368,11 @@ def high_risk_alert(*, case: Case, actor: User | None) -> int:
     messages: list[tuple[User, str]] = []
     for recipient in recipients:
         with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            messages.append(
-                (
-                    recipient,
-                    _("Case %(reference)s was assessed at high risk: read its safety plan.")
-                    % {"reference": case.reference},
-                )
-            )
+            if case.safety_plan_missing:  # recorded at once, its plan to follow: nothing to read yet
+                text = _("Case %(reference)s was assessed at high risk, with no safety plan yet: see the case.")
+            else:
+                text = _("Case %(reference)s was assessed at high risk: read its safety plan.")
+            messages.append((recipient, text % {"reference": case.reference}))
     alerts_send(
         messages=messages,
         kind=Alert.Kind.INFO,

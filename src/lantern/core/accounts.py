@@ -17,6 +17,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -259,4 +260,20 @@ def work_phone_set(*, user: User, work_phone: str) -> User:
         user.work_phone = phone
         user.save(update_fields=["work_phone"])
         audit_record(action="account.work_phone", actor=user, object_type="core.user", object_id=user.pk)
+    return user
+
+
+def preferred_language_set(*, user: User, language: str) -> User:
+    """A member of staff picks the language of the staff UI (the picker at the top of every page): it becomes her
+    preferred language, the one her later alerts and their e-mails are written in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown value %(value)s.") % {"value": repr(language)}})
+    if user.preferred_language != language:
+        with transaction.atomic():
+            user.preferred_language = language
+            user.save(update_fields=["preferred_language"])
+            audit_record(
+                action="account.language", actor=user, object_type="core.user", object_id=user.pk,
+                detail={"language": language},
+            )  # fmt: skip
     return user

@@ -76,6 +76,10 @@ WORK_CONTACTS = {
     "supervisor": ("Nikos", "Georgiou"),
     "police": ("Dimitris", "Alexiou"),
 }
+# A member of the competent authority signs the decisions that the case page and the decision alerts lead to: she is
+# named there by her full name. Without one her username shows, and "National Identification Panel (authority)"
+# reads like a word left untranslated.
+STAFF_NAMES = {**WORK_CONTACTS, "authority": ("Sofia", "Karali")}
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def load_demo(credentials_path: Path) -> list[DemoLogin]:
             password = passwords.get(username) or f"lantern-demo-{secrets.token_hex(6)}"
             user = User.objects.filter(username=username).first()
             if user is None:
-                first_name, last_name = WORK_CONTACTS.get(username, ("", ""))
+                first_name, last_name = STAFF_NAMES.get(username, ("", ""))
                 services.user_create(
                     actor=None,
                     username=username,

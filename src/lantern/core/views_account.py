@@ -3,6 +3,7 @@ administrator's reset of a member's account. Thin: lantern.core.accounts writes,
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
 
 from lantern.core import accounts, selectors, services
 from lantern.core.forms import ApiTokenForm, PasswordChangeForm, SignOutEverywhereForm, WorkPhoneForm
+from lantern.core.models import User
 from lantern.core.views import confirm_page, confirmed, form_errors, page_user
+
+
+def language_view(request: HttpRequest) -> HttpResponse:
+    """The language picker at the top of every page: Django's own switch (a cookie for this browser) and, for a
+    member of staff who is logged in, her preferred language, so that her later alerts and e-mails come in it."""
+    response = set_language(request)
+    user = request.user
+    language = request.POST.get("language", "")
+    chosen = request.method == "POST" and language in {code for code, _name in settings.LANGUAGES}
+    if chosen and isinstance(user, User) and user.is_authenticated:
+        accounts.preferred_language_set(user=user, language=language)
+    return response
 
 
 @never_cache

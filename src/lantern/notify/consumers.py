@@ -62,10 +62,12 @@ def _in_app_rows(
     object_type: str = "",
     object_id: str = "",
     url: str = "",
+    urgent: bool = False,
 ) -> tuple[list[Delivery], list[Alert]]:
     """One in-app message (a core Alert) and its delivery row per user, not yet saved. `text` is called with no
     argument under the user's language, so each reads it in the language they chose; it never carries personal
-    data. `url` is where the reader acts on it (the case page when a case is given and no other place is)."""
+    data. `url` is where the reader acts on it (the case page when a case is given and no other place is); an
+    urgent one is listed first while unread."""
     if not url and case is not None:
         url = reverse("cases:detail", kwargs={"reference": case.reference})
     now = timezone.now()
@@ -97,6 +99,7 @@ def _in_app_rows(
                     object_type=object_type,
                     object_id=object_id,
                     url=url,
+                    urgent=urgent,
                     created_at=now,
                 )
             )
@@ -225,6 +228,8 @@ def _referral(event: OutboxEvent) -> Any:
 
 
 def on_referral_received(event: OutboxEvent) -> None:
+    from lantern.referrals.models import URGENT_ANSWERS
+
     referral = _referral(event)
     if referral is None:
         return
@@ -248,6 +253,7 @@ def on_referral_received(event: OutboxEvent) -> None:
         object_type="referrals.referral",
         object_id=referral.public_id,
         url=reverse("referrals:detail", kwargs={"referral_id": referral.public_id}),
+        urgent=referral.urgency in URGENT_ANSWERS,
     )
 
 

@@ -65,6 +65,8 @@ class DeclineReason(models.TextChoices):
 
 # Open referrals in the order a receiving organisation works them: the most urgent first, then the oldest deadline.
 URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+# Referrals whose arrival, decline or lapse is told as an urgent alert: the person cannot wait for another round.
+URGENT_ANSWERS = (Urgency.EMERGENCY, Urgency.URGENT)
 DECLINE_TEXT_MAX = 300  # characters of free text beside the coded reason
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,12 +19,14 @@ from lantern.cases.models import Case, Consent
 from lantern.cases.permissions import CaseAction
 from lantern.cases.plans import is_high_risk
 from lantern.cases.selectors import consent_allows
-from lantern.cases.services import personal_data_read, timeline_record
+from lantern.cases.services import case_link, personal_data_read, timeline_record
 from lantern.core import outbox
 from lantern.core.audit import audit_record
-from lantern.core.models import Organisation, User
+from lantern.core.models import Alert, Organisation, User
 from lantern.core.permissions import can, require
 from lantern.core.problems import CONFLICT
+from lantern.core.roles import Role
+from lantern.core.services import alerts_send
 from lantern.providers.models import DeliveryMode, Offering
 from lantern.providers.services import capacity_release, capacity_take, week_of
 from lantern.referrals.models import (
@@ -31,6 +34,7 @@ from lantern.referrals.models import (
     MEETS_NEED,
     OPEN_STATUSES,
     RESPONSE_TIME,
+    URGENT_ANSWERS,
     DeclineReason,
     Outcome,
     Referral,
@@ -40,6 +44,7 @@ from lantern.referrals.models import (
 from lantern.referrals.permissions import ReferralAction
 
 EXPIRE_AFTER = RESPONSE_TIME[Urgency.ROUTINE] * 4  # an unanswered referral lapses after twelve days
+CASE_SECTION = "case-referrals-heading"  # the referrals of the case, on its page (referrals/_case_referrals.html)
 
 
 def _record(referral: Referral, event: str, actor: User | None, **detail: object) -> None:
@@ -233,7 +238,57 @@ def referral_decline(
         current.responded_at, current.responded_by = timezone.now(), actor
         current.save(update_fields=["status", "decline_code", "decline_reason", "responded_at", "responded_by"])
         _record(current, "decline", actor, reason_code=reason_code)
+        unanswered_need_alert(referral=current, declined=True)
     return current
+
+
+def unanswered_need_alert(*, referral: Referral, declined: bool) -> int:
+    """An emergency or urgent referral declined, or lapsed unanswered, leaves the need unmet at once: the case's
+    caseworker (its assignee, and whoever sent the referral if she still works there) and the supervisors of the
+    organisation holding the case are alerted, urgently, each in her language. The case reference and the service
+    only: the provider's free text may name the person. Returns how many were alerted."""
+    if referral.urgency not in URGENT_ANSWERS:
+        return 0
+    case = referral.case
+    holder = case.organisation_id  # after a hand-over, the new holder follows the referral up
+    recipients = (
+        User.objects.filter(
+            Q(pk=case.assigned_to_id)
+            | Q(memberships__organisation_id=holder, memberships__role=Role.SUPERVISOR)
+            | Q(pk=referral.created_by_id, memberships__organisation_id=holder),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    messages: list[tuple[User, str]] = []
+    for recipient in recipients:
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            words = {
+                "reference": case.reference,
+                "service": SERVICE_TYPES.get(referral.service_type, referral.service_type),
+                "urgency": referral.get_urgency_display().lower(),
+            }
+            if declined:
+                text = _(
+                    "Case %(reference)s: the referral for %(service)s (%(urgency)s) was declined. "
+                    "Find another provider now."
+                )
+            else:
+                text = _(
+                    "Case %(reference)s: the referral for %(service)s (%(urgency)s) lapsed unanswered. "
+                    "Find another provider now."
+                )
+            messages.append((recipient, text % words))
+    alerts_send(
+        messages=messages,
+        kind=Alert.Kind.INFO,
+        object_type="referrals.referral",
+        object_id=referral.public_id,
+        url=case_link(case, CASE_SECTION),
+        urgent=True,
+    )
+    return len(messages)
 
 
 def referral_contact_read(*, actor: User, referral: Referral, fields: list[str]) -> None:
@@ -350,6 +405,7 @@ def referrals_escalate(*, now: datetime | None = None) -> dict[str, int]:
                 current.status, current.closed_at = Status.EXPIRED, now
                 current.save(update_fields=["status", "closed_at"])
                 _record(current, "expire", None)
+                unanswered_need_alert(referral=current, declined=False)
                 counts["expired"] += 1
                 continue
             level = 2 if now > current.respond_by + window else 1
