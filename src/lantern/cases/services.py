@@ -118,6 +118,7 @@ def timeline_record_many(
 
 # Where on the case page an alert sends its reader (the ids of the page's sections, cases/templates/cases/).
 SECTION_REMOVAL = "removal-warning"
+SECTION_RESIDENCE = "residence-heading"
 SECTION_RISK = "plan"
 SECTION_AUTHORITY = "nrm-authority-heading"
 SECTION_ASSIGN = "assign"
