@@ -383,11 +383,13 @@ def test_trafficked_again_starts_a_new_episode_at_identification_and_alerts_urge
     assert not case_list(world.caseworker, CaseFilters(overdue=True), today=date(2026, 9, 1)).filter(pk=case.pk)
     # and the caseworker and the supervisor are alerted urgently
     alerts = AlertModel.objects.filter(recipient__in=[world.caseworker, world.supervisor])
-    assert len(alerts) == 2 and all(a.urgent for a in alerts)
+    assert len(alerts) == 2
+    assert all(a.urgent for a in alerts)
     # and a new referral sets a fresh deadline from today
     cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
     case.refresh_from_db()
-    assert case.stage == Stage.REFERRED and case.next_deadline is not None
+    assert case.stage == Stage.REFERRED
+    assert case.next_deadline is not None
     assert case.next_deadline > date(2026, 9, 1)
 
 

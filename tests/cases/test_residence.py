@@ -313,7 +313,9 @@ def test_a_removal_carried_out_alerts_urgently_and_the_earlier_alerts_link_to_a_
     assert len(new) == 2
     for alert in new:
         assert alert.urgent
-        assert assigned.reference in alert.text and "2026-03-02" in alert.text and "2026-02-20" in alert.text
+        assert assigned.reference in alert.text
+        assert "2026-03-02" in alert.text
+        assert "2026-02-20" in alert.text
         assert "Maria" not in alert.text
         assert alert.url.endswith(f"#removal-{risk.pk}")
     # and the earlier alerts now send their reader to the residence section, which the page still has

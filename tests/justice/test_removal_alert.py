@@ -25,7 +25,9 @@ def test_a_removal_carried_out_alerts_the_prosecutor_of_an_open_proceeding(
     # Then the prosecutor is alerted urgently, with the reference and the day, never the person; the clerk is not
     alert = Alert.objects.get(recipient=world.prosecutor)
     assert alert.urgent
-    assert case.reference in alert.text and "2026-03-01" in alert.text and "remote hearing" in alert.text
+    assert case.reference in alert.text
+    assert "2026-03-01" in alert.text
+    assert "remote hearing" in alert.text
     assert "Maria" not in alert.text
     assert alert.url == f"/justice/case/{case.reference}/"
     assert not Alert.objects.filter(recipient=justice.clerk).exists()
