@@ -17,6 +17,7 @@ from lantern.cases import services as cases
 from lantern.cases.codes import CaseStatus
 from lantern.cases.models import Case, Closure, Reopening, ReturnPlan, Stage, TimelineEntry
 from lantern.cases.selectors import CaseFilters, case_list, follow_ups_due
+from lantern.core.models import Alert as AlertModel
 from lantern.core.models import AuditEvent
 from lantern.crisis import services as crisis
 from lantern.crisis.models import Measure
@@ -354,3 +355,48 @@ def test_the_authority_sees_the_dates_and_codes_of_closings_never_the_reasons(
     assert "closed by a supervisor while something was open" in page  # the fact and its date, with the codes
     assert OVERRIDE not in page
     assert "Found again in Patras" not in page
+
+
+def _closed_in_recovery(world: World, case: Case) -> Case:
+    """A case closed during its recovery period (a supervisor's override), which ends on 2026-04-01."""
+    cases.case_assign(actor=world.supervisor, case=case, assignee=world.caseworker)
+    cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
+    cases.case_decide(actor=world.authority_member, case=case, kind="reasonable_grounds", outcome="positive",
+                      reasons="Indicators of forced labour", decided_on=date(2026, 3, 2))  # fmt: skip
+    closure.case_close(actor=world.supervisor, case=Case.objects.get(pk=case.pk), code="lost_contact",
+                       override_reason="No contact")  # fmt: skip
+    return Case.objects.get(pk=case.pk)
+
+
+def test_trafficked_again_starts_a_new_episode_at_identification_and_alerts_urgently(
+    world: World, case: Case, time_machine: Any
+) -> None:
+    closed = _closed_in_recovery(world, case)
+    # Months later, the old recovery period long over, she is found trafficked again
+    time_machine.move_to(date(2026, 9, 1))
+    AlertModel.objects.all().delete()
+    closure.case_reopen(actor=world.supervisor, case=closed, code="re_trafficked")
+    case.refresh_from_db()
+    # Then the case is back at identification, with no deadline from the old episode
+    assert case.stage == Stage.IDENTIFIED
+    assert (case.recovery_ends, case.reasonable_grounds_due, case.next_deadline) == (None, None, None)
+    assert not case_list(world.caseworker, CaseFilters(overdue=True), today=date(2026, 9, 1)).filter(pk=case.pk)
+    # and the caseworker and the supervisor are alerted urgently
+    alerts = AlertModel.objects.filter(recipient__in=[world.caseworker, world.supervisor])
+    assert len(alerts) == 2
+    assert all(a.urgent for a in alerts)
+    # and a new referral sets a fresh deadline from today
+    cases.case_refer_to_authority(actor=world.caseworker, case=case, consent_given=True)
+    case.refresh_from_db()
+    assert case.stage == Stage.REFERRED
+    assert case.next_deadline is not None
+    assert case.next_deadline > date(2026, 9, 1)
+
+
+def test_another_reason_reopens_into_the_old_stage_without_an_urgent_alert(world: World, case: Case) -> None:
+    closed = _closed_in_recovery(world, case)
+    AlertModel.objects.all().delete()
+    closure.case_reopen(actor=world.supervisor, case=closed, code="new_need")
+    case.refresh_from_db()
+    assert (case.stage, case.next_deadline) == (Stage.RECOVERY, date(2026, 4, 1))
+    assert not AlertModel.objects.filter(urgent=True).exists()

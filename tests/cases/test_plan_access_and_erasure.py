@@ -39,6 +39,7 @@ TEXTS = {
     "receiving_name": "Receiving: Father Ion of the parish in Iasi",
     "receiving_contact": "Contact: +40 744 000 111",
     "own_request": "Her request: I want to see my mother in Iasi",
+    "safety_measures": "Safety measures: her aunt Elena meets her at Iasi station",
 }
 
 # Every free-text column of the new records (tests/core/test_text_columns.py COLUMNS): table, column, and how the
@@ -59,6 +60,7 @@ COLUMNS = [
     ("cases_returnplan", "receiving_name", "case_id = %s"),
     ("cases_returnplan", "receiving_contact", "case_id = %s"),
     ("cases_returnplan", "own_request_text", "case_id = %s"),
+    ("cases_returnplan", "safety_measures", "case_id = %s"),
 ]
 
 
@@ -97,12 +99,13 @@ def _fill(world: World, case: Case) -> None:
         actor=world.caseworker, case=case, kind="detention", ordered_on=today, authority=TEXTS["removal"]
     )
     returns.return_plan(
-        actor=world.caseworker,
+        actor=world.supervisor,  # a return at high risk is planned by a supervisor, with the safety measures
         case=case,
         country="RO",
         planned_on=today + timedelta(days=30),
-        risk_level="medium",
+        risk_level="high",
         risk_reasons=TEXTS["return_risk"],
+        safety_measures=TEXTS["safety_measures"],
         receiving_name=TEXTS["receiving_name"],
         receiving_contact=TEXTS["receiving_contact"],
         own_request=True,

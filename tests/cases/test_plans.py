@@ -398,3 +398,35 @@ def test_a_session_without_the_csrf_token_cannot_write_a_plan(world: World, case
     response = _post(client, f"/api/v1/cases/{case.reference}/plan", {"objectives": "A safe place."})
     assert response.status_code in (401, 403)
     assert not AssistancePlan.objects.exists()
+
+
+def test_declining_a_service_stops_its_open_actions_in_the_plan_and_the_page_says_so(
+    world: World, case: Case, staff: dict[str, Client]
+) -> None:
+    # Given a plan with medical care planned, and accommodation done
+    _plan(world, case)
+    accommodation = PlanAction.objects.get(service_type="safe_accommodation")
+    plans.plan_action_update(actor=world.caseworker, action=accommodation, status="done", actual_end=date(2026, 3, 1))
+    # When the person declines medical care, on the case page
+    response = staff["caseworker"].post(
+        f"/cases/{case.reference}/declined/", {"service_type": "medical", "declined_on": "2026-03-02"}, follow=True
+    )
+    # Then its action stops with the reason, the other action is left as it was, and the page says so
+    medical = PlanAction.objects.get(service_type="medical")
+    assert (medical.status, medical.actual_end, medical.stop_reason) == (
+        "stopped",
+        date(2026, 3, 2),
+        "Declined by the person.",
+    )
+    assert PlanAction.objects.get(pk=accommodation.pk).status == "done"
+    page = response.content.decode()
+    assert "1 open action of the plan for this service stopped: declined by the person." in page
+    assert AuditEvent.objects.get(action="case.service_decline").detail["actions_stopped"] == 1
+
+
+def test_declining_a_service_not_in_the_plan_stops_nothing(world: World, case: Case) -> None:
+    _plan(world, case)
+    declined = plans.service_decline(actor=world.caseworker, case=case, service_type="psychological")
+    assert declined.actions_stopped == 0
+    assert set(PlanAction.objects.values_list("status", flat=True)) == {"planned"}
+    assert plans.declined_words(declined) == "The service the person declined is recorded."

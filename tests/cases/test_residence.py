@@ -289,3 +289,54 @@ def test_the_removal_authority_is_isolated_from_the_page_s_direction(
     )
     html = staff["caseworker"].get(f"/cases/{assigned.reference}/").content.decode()
     assert '<bdi dir="auto">شرطة الأجانب</bdi>' in html
+
+
+def test_a_removal_carried_out_alerts_urgently_and_the_earlier_alerts_link_to_a_section_that_stays(
+    world: World, assigned: Case, staff: dict[str, Client]
+) -> None:
+    # Given a removal order, alerted to the caseworker and the supervisor, linking to the red warning
+    risk = residence.removal_record(
+        actor=world.caseworker,
+        case=assigned,
+        kind="removal_order",
+        ordered_on=date(2026, 2, 20),
+        authority="Aliens Police, Attica",
+    )
+    earlier = list(Alert.objects.filter(recipient__in=[world.caseworker, world.supervisor]))
+    assert {a.url.rsplit("#", 1)[1] for a in earlier} == {"removal-warning"}
+    # When the removal is carried out
+    residence.removal_resolve(actor=world.caseworker, risk=risk, resolution="carried_out", resolved_on=TODAY)
+    # Then both are alerted at once, urgently, with the dates and never the person
+    new = Alert.objects.filter(recipient__in=[world.caseworker, world.supervisor]).exclude(
+        pk__in=[a.pk for a in earlier]
+    )
+    assert len(new) == 2
+    for alert in new:
+        assert alert.urgent
+        assert assigned.reference in alert.text
+        assert "2026-03-02" in alert.text
+        assert "2026-02-20" in alert.text
+        assert "Maria" not in alert.text
+        assert alert.url.endswith(f"#removal-{risk.pk}")
+    # and the earlier alerts now send their reader to the residence section, which the page still has
+    for alert in Alert.objects.filter(pk__in=[a.pk for a in earlier]):
+        assert alert.url.endswith("#residence-heading")
+    html = staff["caseworker"].get(f"/cases/{assigned.reference}/").content.decode()
+    assert 'id="residence-heading"' in html
+    assert f'id="removal-{risk.pk}"' in html
+    assert 'id="removal-warning"' not in html
+
+
+def test_a_removal_suspended_alerts_nobody_and_an_order_still_open_keeps_the_warning_link(
+    world: World, assigned: Case
+) -> None:
+    first = residence.removal_record(
+        actor=world.caseworker, case=assigned, kind="removal_order", ordered_on=TODAY, authority="Aliens Police"
+    )
+    residence.removal_record(
+        actor=world.caseworker, case=assigned, kind="detention", ordered_on=TODAY, authority="Aliens Police"
+    )
+    count = Alert.objects.count()
+    residence.removal_resolve(actor=world.caseworker, risk=first, resolution="suspended", resolved_on=TODAY)
+    assert Alert.objects.count() == count
+    assert all(a.url.endswith("#removal-warning") for a in Alert.objects.all())

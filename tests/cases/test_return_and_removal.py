@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 
 from lantern.cases import closure, residence, returns
@@ -175,3 +176,59 @@ def test_a_closure_in_the_country_she_leaves_blocks_the_return_and_is_named(worl
     plan = returns.return_plan(actor=world.caseworker, case=case, **PLAN)
     assert plan.status == ReturnPlan.Status.BLOCKED
     assert "A border closure in Greece has been in force since 2026-03-01 (Flights)" in returns.blocked_words(plan)
+
+
+# --- A return at high risk ------------------------------------------------------------------------------------
+
+HIGH: dict[str, Any] = {**PLAN, "risk_level": "high", "risk_reasons": "The recruiter lives in her village"}
+MEASURES = "Met at the airport by the receiving organisation; a safe house for the first month"
+
+
+def test_a_return_at_high_risk_is_refused_to_a_caseworker_in_words(world: World, case: Case) -> None:
+    with pytest.raises(ValidationError) as refused:
+        returns.return_plan(actor=world.caseworker, case=case, **HIGH, safety_measures=MEASURES)
+    assert refused.value.message_dict["risk_level"] == [
+        "A return at high risk is planned by a supervisor, with the safety measures written."
+    ]
+    assert not ReturnPlan.objects.exists()
+
+
+def test_a_supervisor_plans_a_return_at_high_risk_only_with_the_safety_measures_encrypted(
+    world: World, case: Case
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        returns.return_plan(actor=world.supervisor, case=case, **HIGH, safety_measures="   ")
+    assert "safety_measures" in refused.value.message_dict
+    assert not ReturnPlan.objects.exists()
+    plan = returns.return_plan(actor=world.supervisor, case=case, **HIGH, safety_measures=MEASURES)
+    assert ReturnPlan.objects.get(pk=plan.pk).safety_measures == MEASURES
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT safety_measures FROM cases_returnplan WHERE id = %s", [plan.pk])
+        assert "airport" not in str(cursor.fetchone()[0])
+
+
+def test_safety_measures_are_not_kept_for_a_return_at_low_risk(world: World, case: Case) -> None:
+    plan = returns.return_plan(actor=world.caseworker, case=case, **PLAN, safety_measures="Not needed")
+    assert plan.safety_measures == ""
+
+
+def test_the_page_and_the_api_refuse_a_caseworker_s_return_at_high_risk(
+    world: World, case: Case, staff: dict[str, Client], api_client: dict[str, Client]
+) -> None:
+    form = {**HIGH, "planned_on": "2026-03-20", "own_request": "on", "safety_measures": MEASURES}
+    refused = staff["caseworker"].post(f"/cases/{case.reference}/returns/", form)
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "A return at high risk is planned by a supervisor, with the safety measures written." in page
+    assert MEASURES.split(";")[0] in page  # the form keeps what was typed
+    body = {**HIGH, "planned_on": "2026-03-20", "safety_measures": MEASURES}
+    answer = api_client["caseworker"].post(
+        f"/api/v1/cases/{case.reference}/returns", body, content_type="application/json"
+    )
+    assert answer.status_code in (400, 422)
+    assert answer["Content-Type"].startswith("application/problem+json")
+    planned = api_client["supervisor"].post(
+        f"/api/v1/cases/{case.reference}/returns", body, content_type="application/json"
+    )
+    assert planned.status_code == 201
+    assert ReturnPlan.objects.get().safety_measures == MEASURES

@@ -120,6 +120,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cases.returnplan.own_request_text": (ENCRYPTED, "the person's request to go home, in her words"),
     "cases.returnplan.risk_level": (CODE, "a choice"),
     "cases.returnplan.risk_reasons": (ENCRYPTED, "the pre-return risk assessment's reasons: her story"),
+    "cases.returnplan.safety_measures": (ENCRYPTED, "the safety measures of a return at high risk: where she goes"),
     "cases.returnplan.receiving_name": (ENCRYPTED, "the receiving organisation: tells where she lives now"),
     "cases.returnplan.receiving_contact": (ENCRYPTED, "a contact that reaches her"),
     "cases.returnplan.follow_up_outcome": (CODE, "a choice"),

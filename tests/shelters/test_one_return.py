@@ -16,6 +16,7 @@ from django.test import Client
 
 from lantern.cases import closure, residence, returns
 from lantern.cases.models import Case, ReturnPlan
+from lantern.core import services as core
 from lantern.core.models import AuditEvent, Organisation, User
 from lantern.crisis import services as crisis
 from lantern.shelters import services
@@ -203,3 +204,18 @@ def test_the_old_repatriations_become_return_plans(world: World, case: Case, she
         "Home to my children.",
         date(2026, 3, 20),
     )
+
+
+def test_the_shelter_s_return_at_high_risk_is_planned_by_its_supervisor_with_the_safety_measures(
+    case: Case, shelter: Organisation, shelter_staff: User
+) -> None:
+    stay = services.admit(actor=shelter_staff, case=case, shelter=shelter)
+    high = {**PLAN, "risk_level": "high", "safety_measures": "Escorted to the plane; IOM meets her in Bucharest"}
+    with pytest.raises(ValidationError, match="planned by a supervisor"):
+        services.repatriation_plan(actor=shelter_staff, stay=stay, **high)
+    head = core.user_create(actor=None, username="piraeus_head", organisation=shelter, role="supervisor", password=None)
+    with pytest.raises(ValidationError) as refused:
+        services.repatriation_plan(actor=head, stay=stay, **{**high, "safety_measures": ""})
+    assert "safety_measures" in refused.value.message_dict
+    plan = services.repatriation_plan(actor=head, stay=stay, **high)
+    assert plan.safety_measures == high["safety_measures"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -390,7 +391,17 @@ def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") 
         if case.anonymised_at is not None or case.stage != Stage.CLOSED:
             raise ValidationError({"case": _("The case is not closed.")})
         last = case.closures.order_by("-closed_at", "-pk").first()
-        stage = Stage(last.stage_before) if last is not None else Stage.SUPPORT
+        new_episode = code == codes.ReopenReason.RE_TRAFFICKED
+        episode: dict[str, Any] = {}
+        if new_episode:
+            # Trafficked again is a new episode, not the old one resumed: identification starts over, as at
+            # registration (no deadline until the referral to the competent authority sets one), and the old
+            # episode's recovery period and decision deadline no longer run (its dates stay in the timeline).
+            stage = Stage.IDENTIFIED
+            episode = {"reasonable_grounds_due": None, "recovery_ends": None, "next_deadline": None}
+        else:
+            stage = Stage(last.stage_before) if last is not None else Stage.SUPPORT
+            episode = {"next_deadline": deadline_on_reopening(case, stage)}
         _set_stage(
             case,
             stage,
@@ -399,7 +410,7 @@ def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") 
             closure_code="",
             closure_reason="",
             follow_up_on=None,
-            next_deadline=deadline_on_reopening(case, stage),
+            **episode,
         )
         Reopening.objects.create(case=case, code=code, reason=text, reopened_by=actor)
         caseworker = _last_caseworker(case)
@@ -414,8 +425,9 @@ def case_reopen(*, actor: User | None, case: Case, code: str, reason: str = "") 
             code=code,
             stage=str(stage),
             assignee=caseworker.get_username() if caseworker else "",
+            new_episode=new_episode,
         )
-        _tell_reopened(case, caseworker)
+        _tell_reopened(case, caseworker, urgent=new_episode)
     return case
 
 
@@ -442,9 +454,9 @@ def _last_caseworker(case: Case) -> User | None:
     return case.created_by if _holds_here(case.created_by, case) else None
 
 
-def _tell_reopened(case: Case, caseworker: User | None) -> None:
+def _tell_reopened(case: Case, caseworker: User | None, *, urgent: bool = False) -> None:
     """Alert the caseworker the case is back with and the organisation's supervisors: the case reference, never
-    the person nor the reason."""
+    the person nor the reason (urgent when she was trafficked again: a new episode starts at identification)."""
     supervisors = User.objects.filter(
         is_active=True, memberships__organisation_id=case.organisation_id, memberships__role=Role.SUPERVISOR
     ).distinct()
@@ -464,4 +476,5 @@ def _tell_reopened(case: Case, caseworker: User | None) -> None:
         object_type="cases.case",
         object_id=case.reference,
         url=case_link(case, SECTION_ASSIGN if caseworker is None else SECTION_CLOSURE),
+        urgent=urgent,
     )

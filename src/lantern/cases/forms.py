@@ -488,6 +488,12 @@ class ReturnPlanForm(forms.Form):
     risk_reasons = forms.CharField(
         label=_("Why this risk"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    safety_measures = forms.CharField(
+        label=_("Safety measures (a return at high risk, planned by a supervisor)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     receiving_organisation = forms.IntegerField(
         label=_("Receiving organisation (directory)"), required=False, widget=forms.Select
     )

@@ -357,6 +357,8 @@ class ReturnPlan(models.Model):
     # Blank only on the plans a shelter recorded before the assessment existed (shelters migration 0005).
     risk_level = models.CharField(max_length=8, choices=ReturnRisk.choices, blank=True)
     risk_reasons = EncryptedTextField(blank=True, default="")
+    # A return at high risk: the safety measures the supervisor who planned it wrote (escort, reception, contacts).
+    safety_measures = EncryptedTextField(blank=True, default="")
     receiving_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -1037,6 +1039,9 @@ class PlanReview(models.Model):
 class ServiceDeclined(models.Model):
     """The person said no to a service (assistance is consensual: Council of Europe Convention Art. 12(7)). While
     it stands, the minimum-package check does not flag the service for her."""
+
+    # How many open actions of the plan the decline stopped, as recorded (not a column: the timeline keeps it).
+    actions_stopped: int = 0
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declined_services")
     service_type = models.CharField(max_length=40)

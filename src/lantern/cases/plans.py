@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.cases import codes
 from lantern.cases.children import TEXT_LIMIT, _day, _text
@@ -239,10 +240,48 @@ def service_decline(
             declined = ServiceDeclined.objects.create(
                 case=case, service_type=service_type, declined_on=declined_on, reason=reason, recorded_by=actor
             )
-            _event(case, "service_decline", actor, service=service_type, declined_on=declined_on.isoformat())
+            declined.actions_stopped = _stop_declined_actions(case, service_type, declined_on)
+            _event(
+                case,
+                "service_decline",
+                actor,
+                service=service_type,
+                declined_on=declined_on.isoformat(),
+                actions_stopped=declined.actions_stopped,
+            )
     except IntegrityError:  # the same, recorded at the same moment
         raise ValidationError({"service_type": _("The person has already declined this service.")}) from None
     return declined
+
+
+def _stop_declined_actions(case: Case, service_type: str, declined_on: date) -> int:
+    """The plan's actions for a service the person declines, planned or under way, stop that day: she said no."""
+    plan = AssistancePlan.objects.filter(case=case).first()
+    if plan is None:
+        return 0
+    actions = list(
+        plan.actions.select_for_update().filter(
+            service_type=service_type, status__in=[PlanAction.Status.PLANNED, PlanAction.Status.IN_PROGRESS]
+        )
+    )
+    for action in actions:
+        action.status = PlanAction.Status.STOPPED
+        action.actual_end = declined_on
+        action.stop_reason = _("Declined by the person.")
+        action.save(update_fields=["status", "actual_end", "stop_reason"])
+    return len(actions)
+
+
+def declined_words(declined: ServiceDeclined) -> str:
+    """What the case page says once a decline is recorded, with the plan's actions it stopped."""
+    words = _("The service the person declined is recorded.")
+    if declined.actions_stopped:
+        words += " " + ngettext(
+            "%(n)d open action of the plan for this service stopped: declined by the person.",
+            "%(n)d open actions of the plan for this service stopped: declined by the person.",
+            declined.actions_stopped,
+        ) % {"n": declined.actions_stopped}
+    return words
 
 
 def service_decline_withdraw(*, actor: User, declined: ServiceDeclined) -> ServiceDeclined:

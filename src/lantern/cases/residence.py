@@ -37,7 +37,7 @@ from lantern.cases.models import (
     Stage,
 )
 from lantern.cases.permissions import CaseAction
-from lantern.cases.services import SECTION_REMOVAL, _event, case_link, profile_for
+from lantern.cases.services import SECTION_REMOVAL, SECTION_RESIDENCE, _event, case_link, profile_for
 from lantern.core.models import Alert, User
 from lantern.core.permissions import require
 from lantern.core.roles import Role
@@ -46,6 +46,11 @@ from lantern.core.services import alerts_send
 # Whether the offices that renew residence permits are closed in a country on a day. The crisis app (on the right
 # of cases) registers its check in its AppConfig.ready: a measure "residence permit offices closed" in force.
 OFFICES_CLOSED: list[Callable[[str, date], bool]] = []
+
+# Who else is told when a removal is carried out: the justice app (on the right of cases) registers in its
+# AppConfig.ready the alert to the prosecutors of the case's open proceedings (the person may now be heard only
+# remotely). Each is called inside the transaction with the case, the order and the day; returns how many it told.
+ON_REMOVED: list[Callable[[Case, RemovalRisk, date], int]] = []
 
 
 def offices_closed(country: str, on: date) -> bool:
@@ -324,6 +329,24 @@ def removal_text(case: Case, risk: RemovalRisk) -> str:
     )
 
 
+def removed_text(case: Case, risk: RemovalRisk) -> str:
+    """The alert's words when the removal was carried out: the case reference and the dates, never the person."""
+    return _(
+        "Urgent, case %(reference)s: the %(kind)s dated %(ordered)s was carried out on %(day)s; the person is no "
+        "longer in the country. Contact her lawyer and the receiving organisation, and tell the prosecutor."
+    ) % {
+        "reference": case.reference,
+        "kind": risk.get_kind_display().lower(),
+        "ordered": risk.ordered_on.isoformat(),
+        "day": risk.resolved_on.isoformat() if risk.resolved_on else "",
+    }
+
+
+def removal_section(risk: RemovalRisk) -> str:
+    """The id of the order's line in the case page's residence section (it stays once the order is resolved)."""
+    return f"removal-{risk.pk}"
+
+
 def removal_record(
     *,
     actor: User,
@@ -387,11 +410,20 @@ def removal_resolve(*, actor: User, risk: RemovalRisk, resolution: str, resolved
     with transaction.atomic():
         risk.resolution, risk.resolved_on = resolution, resolved_on
         risk.save(update_fields=["resolution", "resolved_on"])
-        cancelled = 0
+        cancelled = told = 0
+        case = risk.case
         if resolution == RemovalResolution.CARRIED_OUT:
-            cancelled = ReturnPlan.objects.filter(case=risk.case, status__in=OPEN_RETURN).update(
+            cancelled = ReturnPlan.objects.filter(case=case, status__in=OPEN_RETURN).update(
                 status=ReturnPlan.Status.CANCELLED
             )
+            told = _tell(case, lambda: removed_text(case, risk), removal_section(risk))
+            told += sum(hook(case, risk, resolved_on) for hook in ON_REMOVED)
+        if not case.removal_risks.filter(resolution="").exists():
+            # The red warning at the top of the page is gone: the earlier alerts send their reader to the orders'
+            # lines in the residence section instead.
+            Alert.objects.filter(
+                object_type="cases.case", object_id=case.reference, url=case_link(case, SECTION_REMOVAL)
+            ).update(url=case_link(case, SECTION_RESIDENCE))
         _event(
             risk.case,
             "removal_resolve",
@@ -400,6 +432,7 @@ def removal_resolve(*, actor: User, risk: RemovalRisk, resolution: str, resolved
             resolution=resolution,
             resolved_on=resolved_on.isoformat(),
             returns_cancelled=cancelled,
+            recipients=told,
         )
     return risk
 

@@ -32,6 +32,7 @@ from lantern.cases.validation import visible
 from lantern.core import codes as core_codes
 from lantern.core.models import Organisation, User
 from lantern.core.problems import CONFLICT
+from lantern.core.roles import Role
 
 TEXT_LIMIT = 2_000
 NAME_LIMIT = 200
@@ -104,6 +105,14 @@ def removal_refusal(case: Case, *, removal_confirmed: bool) -> dict[str, str]:
     }
 
 
+def _supervises(actor: User | None, case: Case, other: Organisation | None) -> bool:
+    """Whether the actor is a supervisor of the organisation holding the case (or of the shelter planning it)."""
+    if actor is None or not actor.is_active:
+        return False
+    organisations = [case.organisation_id] + ([other.pk] if other is not None else [])
+    return actor.memberships.filter(organisation_id__in=organisations, role=Role.SUPERVISOR).exists()
+
+
 def return_plan(
     *,
     actor: User | None,
@@ -118,10 +127,14 @@ def return_plan(
     own_request: bool = False,
     own_request_text: str = "",
     removal_confirmed: bool = False,
+    safety_measures: str = "",
     permission_checked: bool = False,
+    supervising_organisation: Organisation | None = None,
 ) -> ReturnPlan:
     """Plan a voluntary return for the person of a case. One open plan per case. A caller that checked its own
-    permission (a shelter planning its resident's return) says so with `permission_checked`."""
+    permission (a shelter planning its resident's return) says so with `permission_checked`, and names the
+    organisation whose supervisors may plan a return at high risk (`supervising_organisation`, the shelter's): a
+    return at high risk is planned by a supervisor, with the safety measures written."""
     if not permission_checked:
         _require(actor, CaseAction.PLAN_RETURN, case)
     if case.stage == Stage.CLOSED or case.anonymised_at is not None:
@@ -140,12 +153,25 @@ def return_plan(
     risk_reasons = risk_reasons.strip() if visible(risk_reasons) else ""
     if risk_level in (codes.ReturnRisk.MEDIUM, codes.ReturnRisk.HIGH) and not risk_reasons:
         errors["risk_reasons"] = _("Say why the risk is medium or high.")
+    safety_measures = safety_measures.strip() if visible(safety_measures) else ""
+    if risk_level == codes.ReturnRisk.HIGH:
+        if not _supervises(actor, case, supervising_organisation):
+            errors["risk_level"] = _(
+                "A return at high risk is planned by a supervisor, with the safety measures written."
+            )
+        elif not safety_measures:
+            errors["safety_measures"] = _(
+                "Write the safety measures for a return at high risk (escort, reception, who to contact)."
+            )
+    else:
+        safety_measures = ""
     receiving_name = " ".join(receiving_name.split()) if visible(receiving_name) else ""
     receiving_contact = receiving_contact.strip()
     if receiving_organisation is None and not receiving_name:
         errors["receiving_name"] = _("Name the organisation that receives the person in the country of return.")
     for field, value, limit in (
         ("risk_reasons", risk_reasons, TEXT_LIMIT),
+        ("safety_measures", safety_measures, TEXT_LIMIT),
         ("receiving_name", receiving_name, NAME_LIMIT),
         ("receiving_contact", receiving_contact, NAME_LIMIT),
     ):
@@ -176,6 +202,7 @@ def return_plan(
             removal_confirmed=bool(orders),
             risk_level=risk_level,
             risk_reasons=risk_reasons,
+            safety_measures=safety_measures,
             receiving_organisation=receiving_organisation,
             receiving_name=receiving_name if receiving_organisation is None else "",
             receiving_contact=receiving_contact,

@@ -224,6 +224,9 @@ class ReturnPlanIn(Schema):
     planned_on: date
     risk_level: str = Field(description="low, medium or high: the pre-return risk assessment")
     risk_reasons: str = Field(default="", max_length=2000)
+    safety_measures: str = Field(
+        default="", max_length=2000, description="a return at high risk: planned by a supervisor, who writes them"
+    )
     receiving_organisation_id: int | None = None
     receiving_name: str = Field(default="", max_length=200)
     receiving_contact: str = Field(default="", max_length=200)

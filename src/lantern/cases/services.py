@@ -118,6 +118,7 @@ def timeline_record_many(
 
 # Where on the case page an alert sends its reader (the ids of the page's sections, cases/templates/cases/).
 SECTION_REMOVAL = "removal-warning"
+SECTION_RESIDENCE = "residence-heading"
 SECTION_RISK = "plan"
 SECTION_AUTHORITY = "nrm-authority-heading"
 SECTION_ASSIGN = "assign"
@@ -1258,7 +1259,7 @@ def _anonymise(case: Case) -> None:
     Closure.objects.filter(case=case).update(override_reason="")
     Reopening.objects.filter(case=case).update(reason="")
     ReturnPlan.objects.filter(case=case).update(
-        own_request_text="", risk_reasons="", receiving_name="", receiving_contact=""
+        own_request_text="", risk_reasons="", safety_measures="", receiving_name="", receiving_contact=""
     )
     erasure.erase_elsewhere(case)  # free text other apps keep about the case (a referral's decline reason...)
     case.recruitment_region = ""

@@ -829,7 +829,7 @@ def plan_step_view(request: HttpRequest, reference: str, step: str) -> HttpRespo
         plan_step.form_class,
         CaseAction.PLAN,
         plan_step.perform,
-        str(plan_step.done),
+        plan_step.done if callable(plan_step.done) else str(plan_step.done),
     )
 
 
@@ -968,7 +968,7 @@ class ChildStep:
     form_name: str
     form_class: type
     perform: Callable[[User, Case, dict[str, Any]], object]
-    done: str | Promise
+    done: str | Promise | Callable[[Case, Any], str]
 
 
 CHILD_STEPS: dict[str, ChildStep] = {
@@ -1023,7 +1023,7 @@ PLAN_STEPS.update(
             "decline_form",
             DeclineForm,
             lambda u, c, d: plans.service_decline(actor=u, case=c, **d),
-            gettext_lazy("The service the person declined is recorded."),
+            lambda c, declined: plans.declined_words(declined),
         ),
         "safety_plan": ChildStep(
             "safety_plan_form",
@@ -1054,7 +1054,7 @@ def child_step_view(request: HttpRequest, reference: str, step: str) -> HttpResp
         child_step.form_class,
         CaseAction.UPDATE,
         child_step.perform,
-        str(child_step.done),
+        child_step.done if callable(child_step.done) else str(child_step.done),
     )
 
 

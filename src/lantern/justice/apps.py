@@ -11,12 +11,12 @@ class JusticeConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
         from django.utils.translation import pgettext_lazy
 
-        from lantern.cases import closure, erasure, journey, non_punishment
+        from lantern.cases import closure, erasure, journey, non_punishment, residence
         from lantern.cases.codes import TIMELINE
         from lantern.cases.permissions import CaseAction
         from lantern.core import navigation, outbox, panels
         from lantern.core.permissions import can
-        from lantern.justice import selectors, views
+        from lantern.justice import selectors, services, views
         from lantern.justice.consumers import SUSPENSION_CONSUMER
         from lantern.justice.permissions import JusticeAction
 
@@ -53,6 +53,9 @@ class JusticeConfig(AppConfig):
         # not be punished for them (Council of Europe Convention, Art. 26).
         if selectors.prosecutes_case not in non_punishment.READERS:
             non_punishment.READERS.append(selectors.prosecutes_case)
+        # A removal carried out alerts the prosecutors of the case's open proceedings (a remote hearing).
+        if services.removal_alert_prosecutors not in residence.ON_REMOVED:
+            residence.ON_REMOVED.append(services.removal_alert_prosecutors)
         # A court suspension declared in crisis mode postpones the hearings it covers; its end lists them to
         # reschedule and alerts the prosecutors and clerks.
         outbox.consume("measure.added", name=SUSPENSION_CONSUMER, function="lantern.justice.consumers.on_measure_added")

@@ -16,22 +16,26 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lantern.cases.models import Case, Consent, Perpetrator
+from lantern.cases.models import Case, Consent, Perpetrator, RemovalRisk
 from lantern.cases.permissions import CaseAction
 from lantern.cases.selectors import consent_allows
 from lantern.cases.services import timeline_record
 from lantern.core import codes, outbox
 from lantern.core.audit import audit_record
-from lantern.core.models import Organisation, OrganisationType, User
+from lantern.core.models import Alert, Organisation, OrganisationType, User
 from lantern.core.permissions import can, require
 from lantern.core.pickers import refused_codes
+from lantern.core.roles import Role
+from lantern.core.services import alerts_send
 from lantern.justice.models import (
     CalendarFeed,
     CancellationReason,
@@ -890,3 +894,44 @@ def calendar_feed_revoke(*, actor: User, feed: CalendarFeed) -> CalendarFeed:
         )
         feed.revoked_at = now
     return feed
+
+
+# --- A removal carried out (cases.residence) ---------------------------------------------------------------------
+
+
+def removal_alert_prosecutors(case: Case, risk: RemovalRisk, removed_on: date) -> int:
+    """The injured party of open proceedings was removed from the country: an urgent alert to the prosecutors of the
+    prosecution services in charge (the case reference and the day only), so they can ask for a remote hearing.
+    Registered in apps.py as a `cases.residence.ON_REMOVED` hook; returns how many were alerted."""
+    organisations = set(
+        Proceeding.objects.filter(
+            case=case, closed_on__isnull=True, organisation__type=OrganisationType.PROSECUTION
+        ).values_list("organisation_id", flat=True)
+    )
+    if not organisations:
+        return 0
+    prosecutors = User.objects.filter(
+        is_active=True, memberships__organisation_id__in=organisations, memberships__role=Role.JUSTICE
+    ).distinct()
+    messages: list[tuple[User, str]] = []
+    for user in prosecutors:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            messages.append(
+                (
+                    user,
+                    _(
+                        "Case %(reference)s: the injured party was removed from the country on %(day)s: consider a "
+                        "remote hearing."
+                    )
+                    % {"reference": case.reference, "day": removed_on.isoformat()},
+                )
+            )
+    alerts_send(
+        messages=messages,
+        kind=Alert.Kind.INFO,
+        object_type="cases.case",
+        object_id=case.reference,
+        url=reverse("justice:case", kwargs={"reference": case.reference}),
+        urgent=True,
+    )
+    return len(messages)

@@ -108,6 +108,9 @@ class RepatriationIn(Schema):
     planned_on: date
     risk_level: str = Field(max_length=8, description="low, medium or high: the pre-return risk assessment")
     risk_reasons: str = Field("", max_length=2000, description="why, when medium or high (stored encrypted)")
+    safety_measures: str = Field(
+        "", max_length=2000, description="a return at high risk: planned by a supervisor, who writes them (encrypted)"
+    )
     receiving_name: str = Field(
         "", max_length=200, description="the organisation that receives the person in the country of return"
     )

@@ -404,6 +404,7 @@ def repatriation_plan(
     own_request: bool = False,
     own_request_text: str = "",
     removal_confirmed: bool = False,
+    safety_measures: str = "",
 ) -> ReturnPlan:
     """Plan a resident's return: the case's return plan (cases.returns, the one record of a return, with its
     safeguards and its border rule), planned by the shelter that hosts her. One open plan per case: a return the
@@ -424,7 +425,9 @@ def repatriation_plan(
             own_request=own_request,
             own_request_text=own_request_text,
             removal_confirmed=removal_confirmed,
+            safety_measures=safety_measures,
             permission_checked=True,
+            supervising_organisation=stay.shelter,
         )
 
 

@@ -147,6 +147,7 @@ def stay_action_view(request: HttpRequest, stay_id: int, action: str) -> HttpRes
             own_request=post.get("own_request") == "1",
             own_request_text=post.get("own_request_text", ""),
             removal_confirmed=post.get("removal_confirmed") == "1",
+            safety_measures=post.get("safety_measures", ""),
         )
 
     actions: dict[str, Callable[[], object]] = {
