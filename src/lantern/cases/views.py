@@ -684,14 +684,15 @@ def _act(
     perform: Callable[[User, Case, dict[str, Any]], object],
     done: str | Callable[[Case, object], str],
     *,
-    auto_id: str = "id_%s",
+    auto_id: str | None = None,
 ) -> HttpResponse:
     """Validate one small form of the case page, call the service, and come back to the page; on a wrong value
     the page shows again with the form as typed and the error beside the field (its fields keep the ids the blank
     form has: `auto_id`)."""
     user = page_user(request)
     case = selectors.case_get_for_user(user, reference, action)
-    form = form_class(request.POST, auto_id=auto_id)
+    # A form with ids of its own (`_OwnIds`) keeps them unless the caller names others.
+    form = form_class(request.POST, auto_id=auto_id) if auto_id else form_class(request.POST)
     if form.is_valid():
         try:
             result = perform(user, case, form.cleaned_data)
