@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lantern.core.permissions import can
 from lantern.core.views import page_user
 from lantern.insights import charts, indicators
-from lantern.insights.dashboards import BORDER_NAMES, DIMENSION_NAMES, Dashboard, cell_text, dashboard
+from lantern.insights.dashboards import BORDER_NAMES, DIMENSION_NAMES, Chart, Dashboard, cell_text, dashboard
 from lantern.insights.forms import FilterForm, ImpactForm
 from lantern.insights.impact import Impact, analyse, change_of
 from lantern.insights.permissions import InsightAction
@@ -38,6 +38,13 @@ def _filters(form: FilterForm) -> Filters:
         return Filters()
     data = form.cleaned_data
     return Filters(start=data.get("start"), end=data.get("end"), region=data.get("region") or "")
+
+
+def _whole(chart: Chart) -> bool:
+    """Whether the chart's axis ticks in whole numbers: counts (never 0.2 of a case) and days."""
+    return bool(chart.series) and all(
+        s.indicator.kind == "count" or s.indicator.unit == indicators.Unit.DAYS for s in chart.series
+    )
 
 
 def _rendered(board: Dashboard) -> list[dict[str, Any]]:
@@ -64,6 +71,7 @@ def _rendered(board: Dashboard) -> list[dict[str, Any]]:
                 end=board.end,
                 width=width,
                 in_svg_legend=False,
+                whole=_whole(chart),
             )
             if drawn
             else ""
