@@ -60,7 +60,9 @@ def _rendered(board: Dashboard) -> list[dict[str, Any]]:
         suppressed = {(s.label, p.period) for s in chart.series for p in s.points if p.suppressed}
         for month in months:
             by_month.append((month, [cells.get((s.label, month)) for s in chart.series]))
-        drawn = any(p.value is not None for p in points)
+        # When every figure of the page is withheld the page says so once and draws nothing: a chart of the months
+        # that counted nothing (0) would read as a figure.
+        drawn = any(p.value is not None for p in points) and not board.all_withheld
         svgs = {
             name: charts.line_chart(
                 title="",
@@ -87,6 +89,7 @@ def _rendered(board: Dashboard) -> list[dict[str, Any]]:
                 "legend": charts.legend(lines) if len(lines) > 1 else [],
                 "withheld_months": len({period for _label, period in suppressed}),
                 "all_withheld": bool(points) and not drawn and bool(suppressed),
+                "quiet": board.all_withheld,
                 "groups": [s.label for s in chart.series],
                 "rows": [
                     (
