@@ -234,3 +234,41 @@ def test_words_shared_by_two_meanings_have_each_their_own_translation() -> None:
         assert str(Relationship.FAMILIAL.label) == "Родич"
         assert pgettext("defendant outcome", "Pending") == "Очікується"
         assert gettext("Pending") == "Очікують"  # the backlog's column: hearings, plural
+
+
+SURVIVORS_READ = "Survivors read this"
+
+
+def _staff_texts(code: str) -> list[tuple[str, str]]:
+    """(msgid, translation) of every staff-facing entry of the language's catalogues (survivors' texts left out)."""
+    texts = []
+    for locale_dir in catalogue_dirs():
+        if not (locale_dir / code / "LC_MESSAGES" / "django.po").exists():
+            continue
+        for message in _catalogue(locale_dir, code):
+            if not message.id or any(SURVIVORS_READ in c for c in message.auto_comments):
+                continue
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            texts += [(msgid, str(s)) for s in strings]
+    return texts
+
+
+def test_the_ukrainian_staff_ui_says_one_word_for_a_case_and_for_its_person() -> None:
+    """docs/glossary.md: a case is one word (not two on one page), its person one word; first responders are not
+    a calque; one apostrophe, U+2019."""
+    case = re.compile(r"\bcases?\b", re.IGNORECASE)
+    texts = _staff_texts("uk")
+    case_word = re.compile(r"(?<!на )(?<!\w)[Вв]ипад(ок|ку|ки|ків)(?!\w)")  # "на випадок": "in case of"
+    assert not [(i, t) for i, t in texts if case.search(i) and case_word.search(t)]
+    assert not [(i, t) for i, t in texts if re.search(r"\bperson\b", i) and re.search(r"(?<!\w)[Лл]юдин", t)]
+    assert not [t for _, t in texts if "реагувальник" in t]
+    assert not [t for _, t in texts if "Посвідка спливає" in t]
+    for locale_dir in catalogue_dirs():  # the apostrophe in survivors' texts too
+        po = locale_dir / "uk" / "LC_MESSAGES" / "django.po"
+        if po.exists():
+            assert not re.search(r"[\u0400-\u04ff]['\u02bc][\u0400-\u04ff]", po.read_text(encoding="utf-8")), po
+
+
+def test_the_arabic_staff_ui_says_one_word_for_an_interpreter() -> None:
+    assert not [t for _, t in _staff_texts("ar") if "شفوي" in t]

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from lantern.cases import closure
 from lantern.cases.generate import Period, generate_cases
+from lantern.cases.models import Case, Stage
 from lantern.crisis import services as crisis
 from lantern.insights import charts, dashboards
 from lantern.insights.refresh import refresh
@@ -44,9 +46,10 @@ def test_the_coordinator_sees_the_national_picture_with_charts_and_their_tables(
     assert "The national picture" in page
     assert page.count('<figure class="chart"') == 10
     # The cases' charts are drawn, the NRM's speed among them (the generated cases were referred to the world's
-    # competent authority and decided on; referrals and shelters have no data here), and each has its table.
-    # Each drawn chart twice (a wide screen, a phone), and one table each.
-    assert page.count("<svg") == 2 * page.count("Table of this chart") == 10
+    # competent authority and decided on; referrals and shelters have no data here), and the re-trafficked cases
+    # at 0 (no case was reopened), and each has its table. Each drawn chart twice (a wide screen, a phone), and one
+    # table each.
+    assert page.count("<svg") == 2 * page.count("Table of this chart") == 12
     # Drawn on the server: nothing in the page asks another site for anything.
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "Lockdown" in page  # the measure is labelled on the time axis
@@ -232,3 +235,72 @@ def test_the_indicators_page_says_what_each_indicator_is_broken_down_by(
     assert "Broken down by" in page
     assert "Child or adult" in page
     assert "At-risk group" in page
+
+
+# --- Counts per month: 0 where nothing was counted, whole numbers on the axis ---------------------------------------
+
+
+def _figure(page: str, key: str) -> str:
+    start = page.index(f'id="chart-{key}"')
+    return page[start : page.index("</figure>", start)]
+
+
+def _cells(figure: str) -> list[str]:
+    return re.findall(r"<td[^>]*>([^<]*)</td>", figure)
+
+
+def _value_ticks(figure: str) -> list[str]:
+    """The labels of the value axis of the wide chart (the second axis group of the SVG)."""
+    svg = figure[figure.index("<svg") : figure.index("</svg>")]
+    axis = re.findall(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, flags=re.S)[1]
+    return re.findall(r"<text[^>]*>([^<]*)</text>", axis)
+
+
+def test_a_month_without_re_trafficking_shows_0_and_the_axis_counts_whole_cases(
+    filled: World, staff: dict[str, Client]
+) -> None:
+    # Given no case reopened in the default window: the chart is drawn at 0, not "no data".
+    figure = _figure(staff["coordinator"].get("/insights/").content.decode(), "re_trafficked")
+    assert "No data for this period yet" not in figure
+    assert "<svg" in figure
+    cells = _cells(figure)
+    assert len(cells) > 12
+    assert set(cells) == {"0"}
+    assert _value_ticks(figure) == ["0", "1"]
+
+    # When a case is reopened this month because the person was trafficked again
+    case = Case.objects.filter(organisation=filled.ngo_a, stage=Stage.CLOSED, anonymised_at__isnull=True).first()
+    assert case is not None
+    closure.case_reopen(actor=filled.supervisor, case=case, code="re_trafficked", reason="Recruited again.")
+    refresh()
+    window = "/insights/?start=2022-01&end=2022-12"
+    figure = _figure(staff["coordinator"].get(window).content.decode(), "re_trafficked")
+    # then the other months of the window read 0 and the axis ticks in whole cases.
+    assert _cells(figure) == ["0"] * 11 + ["1"]
+    assert _value_ticks(figure) == ["0", "1"]
+    # The analyst sees the month as withheld, never as 0; the months that counted nothing stay 0.
+    figure = _figure(staff["analyst"].get(window).content.decode(), "re_trafficked")
+    assert _cells(figure) == ["0"] * 11 + ["&lt;11"]
+    assert '<td class="suppressed">&lt;11</td>' in figure
+    assert "Months withheld in this chart: 1." in figure
+
+
+def test_days_tick_in_whole_days_even_when_every_value_is_0(filled: World) -> None:
+    """A chart of zeros has an axis from 0 to 1, not ticks a millionth of a day apart."""
+    months = [datetime(2022, month, 1).date() for month in range(1, 13)]
+    drawn = charts.line_chart(
+        title="",
+        y_title="days",
+        lines=[charts.Line("Days from identification to first service", [(m, 0.0) for m in months])],
+        timeline=charts.Timeline(),
+        start=months[0],
+        end=months[-1],
+        in_svg_legend=False,
+        whole=True,
+    )
+    assert _value_ticks(f'id="chart-waits"{drawn}') == ["0", "1"]
+    mean = [(m, 2.5 + m.month / 3) for m in months]
+    drawn = charts.line_chart(title="", y_title="days", lines=[charts.Line("Days", mean)], timeline=charts.Timeline(),
+                              start=months[0], end=months[-1], in_svg_legend=False, whole=True)  # fmt: skip
+    ticks = _value_ticks(drawn)
+    assert ticks == [str(n) for n in range(len(ticks))]

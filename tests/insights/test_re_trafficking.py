@@ -65,4 +65,4 @@ def test_re_trafficking_is_protected_like_the_other_counts(
     assert "Cases reopened because the person was trafficked again" in page
     with translation.override("uk"):
         ukrainian = staff["coordinator"].get("/insights/?start=2026-01&end=2026-03", HTTP_ACCEPT_LANGUAGE="uk")
-    assert "Справи, відкриті знову, бо людина знову стала жертвою торгівлі людьми" in ukrainian.content.decode()  # noqa: RUF001
+    assert "Справи, відкриті знову, бо особа знову постраждала від торгівлі людьми" in ukrainian.content.decode()  # noqa: RUF001

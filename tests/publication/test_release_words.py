@@ -130,7 +130,7 @@ def test_the_budget_refusal_names_lanterns_dataset_in_the_readers_language(db: N
             by=["gender"], epsilon=0.5, source="t",
         )  # fmt: skip
     refusal = str(refused.value)
-    assert "Бюджет приватності Lantern (випадки, щодо яких надано згоду на статистику) було" in refusal
+    assert "Бюджет приватності Lantern (справи, щодо яких надано згоду на статистику) було" in refusal
     assert dataset_key_for_file(content)[0] != LANTERN_DATASET
 
 

@@ -34,6 +34,10 @@ MEASURE_ROW = 13  # pixels per row
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 MAX_KEPT = 256
 SHORT_SERIES = 36
+Y_FLOOR = 1  # the least top of the value axis
+# Vega asks for about five ticks and may then place them half a unit apart on a short axis (0 to 1 or 2): never more
+# ticks than whole units.
+WHOLE_TICKS = "max(1, min(5, floor(domain('y')[1])))"
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ CONFIG = {
 def _skeleton(
     title: str, y_title: str, labels: tuple[str, ...], dashed: tuple[bool, ...], domain: tuple[str, str],
     shaded: bool, rules: bool, points: bool, width: int = WIDTH, in_svg_legend: bool = True, isolated: bool = False,
+    whole: bool = False,
 ) -> str:  # fmt: skip
     """The chart's Vega-Lite specification without its data (named datasets filled in per request): Altair builds it
     once per shape of chart, since building it (deep copies, schema checks) costs far more than drawing it."""
@@ -161,11 +166,19 @@ def _skeleton(
     dashes = alt.StrokeDash(
         "series:N", scale=alt.Scale(domain=list(labels), range=[[4, 3] if d else [1, 0] for d in dashed]), legend=None
     )
+    # The value axis starts at 0 and reaches at least Y_FLOOR, so a chart of zeros has a readable axis rather than
+    # ticks a millionth apart; counts (and whole days) tick in whole numbers, never 0.2 of a case.
+    y = alt.Y(
+        "value:Q",
+        title=y_title,
+        scale=alt.Scale(domain={"unionWith": [0, Y_FLOOR]}),
+        axis=alt.Axis(tickMinStep=1, format=",d", tickCount={"expr": WHOLE_TICKS}) if whole else alt.Axis(),
+    )
     series = (
         alt.Chart(alt.NamedData(name="series"))
         # Dots mark the months of a short series; on a long one they crowd the line (and cost a mark each).
         .mark_line(point=alt.OverlayMarkDef(size=12) if points else False, strokeWidth=2)
-        .encode(x=x, y=alt.Y("value:Q", title=y_title), color=colour, strokeDash=dashes)
+        .encode(x=x, y=y, color=colour, strokeDash=dashes)
     )
     layers: list[Any] = []
     if isolated:
@@ -210,11 +223,12 @@ def _skeleton(
 
 def line_chart(
     *, title: str, y_title: str, lines: list[Line], timeline: Timeline, start: date, end: date,
-    width: int = WIDTH, in_svg_legend: bool = True,
+    width: int = WIDTH, in_svg_legend: bool = True, whole: bool = False,
 ) -> str:  # fmt: skip
     """A line per series. A month without a value (suppressed, or nothing to divide by) is a gap in its line, never
     a straight line between its neighbours. With in_svg_legend=False the page writes the title, the legend and the
-    measures' words itself (whole, translated, wrapped) and the chart prints only the measures' numbers."""
+    measures' words itself (whole, translated, wrapped) and the chart prints only the measures' numbers. With
+    whole=True (counts, days) the value axis ticks in whole numbers."""
     data = []
     isolated = []
     for line in lines:
@@ -257,6 +271,7 @@ def line_chart(
             width,
             in_svg_legend,
             bool(isolated),
+            whole,
         )
     )
     spec["datasets"] = {"series": data, "crises": shaded, "measures": rules, "isolated": isolated}

@@ -32,6 +32,7 @@ from lantern.insights.selectors import (
     crisis_timeline,
     last_refresh,
     latest,
+    months_held,
     organisations_of,
     point,
     series,
@@ -183,10 +184,11 @@ class Dashboard:
 
     @property
     def all_withheld(self) -> bool:
-        """Whether every figure of the page is withheld by the small-cell rule (a small region, a short window)."""
+        """Whether every figure of the page is withheld by the small-cell rule (a small region, a short window): the
+        months that counted nothing are no figure."""
         points = [p for chart in self.charts for s in chart.series for p in s.points]
         points += [p for b in self.breakdowns for p in b.points]
-        return any(p.suppressed for p in points) and all(p.suppressed or p.value is None for p in points)
+        return any(p.suppressed for p in points) and all(p.suppressed or not p.value for p in points)
 
 
 _kept: OrderedDict[tuple[Any, ...], tuple[list[Tile], list[Chart], list[Breakdown]]] = OrderedDict()
@@ -210,19 +212,36 @@ def _indicator(code: str) -> Indicator:
     return indicator
 
 
-def _chart_series(viewer: Viewer, code: str, filters: Filters, label: str = "") -> ChartSeries:
+def with_zeros(indicator: Indicator, points: list[Point], months: list[date], group: str = "") -> list[Point]:
+    """A count's series with 0 in the months that have no row: nothing was counted then, and a chart shows 0, not a
+    gap. A withheld month has its row and stays withheld (a small count is never shown as 0). A share or an average
+    has no value without a denominator: its gap stays."""
+    if indicator.kind != "count":
+        return points
+    held = {p.period for p in points}
+    zeros = [Point(month, group, 0, None, 0) for month in months if month not in held]
+    return sorted([*points, *zeros], key=lambda p: p.period)
+
+
+def _chart_series(viewer: Viewer, code: str, filters: Filters, months: list[date]) -> ChartSeries:
     indicator = _indicator(code)
-    return ChartSeries(label or str(indicator.label), indicator, series(viewer, indicator, filters))
+    return ChartSeries(
+        str(indicator.label), indicator, with_zeros(indicator, series(viewer, indicator, filters), months)
+    )
 
 
 def _chart_series_per_group(
-    viewer: Viewer, code: str, filters: Filters, dimension: str, names: dict[str, Promise]
+    viewer: Viewer, code: str, filters: Filters, months: list[date], dimension: str, names: dict[str, Promise]
 ) -> list[ChartSeries]:
     indicator = _indicator(code)
     points = series(viewer, indicator, filters, by=dimension)
     groups = group_order(dimension, {p.group for p in points})
     return [
-        ChartSeries(str(names.get(g, group_label(dimension, g))), indicator, [p for p in points if p.group == g])
+        ChartSeries(
+            str(names.get(g, group_label(dimension, g))),
+            indicator,
+            with_zeros(indicator, [p for p in points if p.group == g], months, g),
+        )
         for g in groups
         if any(p.numerator or p.suppressed for p in points if p.group == g)
     ]
@@ -269,13 +288,14 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     end = month_of(filters.end) if filters.end else default_end
     window = Filters(start=start, end=end, region=filters.region)
     board = Dashboard(viewer=viewer, filters=filters, start=start, end=end)
-    key = (viewer, window, translation.get_language(), summary_version())
+    this_month = month_of(today)
+    key = (viewer, window, this_month, translation.get_language(), summary_version())
     with _lock:
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
     if kept is None:
-        kept = _figures(viewer, window)
+        kept = _figures(viewer, window, this_month)
         with _lock:
             _kept[key] = kept
             while len(_kept) > MAX_KEPT:
@@ -289,8 +309,9 @@ def dashboard(viewer: Viewer, filters: Filters, *, today: date) -> Dashboard:
     return board
 
 
-def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], list[Breakdown]]:
+def _figures(viewer: Viewer, window: Filters, this_month: date) -> tuple[list[Tile], list[Chart], list[Breakdown]]:
     """The tiles, the charts' series and the tables of a dashboard: about thirty aggregate queries."""
+    months = months_held(viewer, window, until=this_month)
     tiles = [
         Tile(_indicator(code), latest(viewer, _indicator(code), window))
         for code in ("package_coverage", "waiting_repatriation", "caseload", "shelter_occupancy", "court_backlog")
@@ -301,13 +322,16 @@ def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], 
             "new_cases",
             str(_("New cases per month, domestic and cross-border")),
             str(UNIT_LABELS["cases"]),
-            _chart_series_per_group(viewer, "new_cases", window, "border", BORDER_NAMES),
+            _chart_series_per_group(viewer, "new_cases", window, months, "border", BORDER_NAMES),
         ),
         Chart(
             "online_private_home",
             str(_("Share of new victims recruited online and exploited in private homes")),
             percent,
-            [_chart_series(viewer, "recruited_online", window), _chart_series(viewer, "private_home", window)],
+            [
+                _chart_series(viewer, "recruited_online", window, months),
+                _chart_series(viewer, "private_home", window, months),
+            ],
         ),
         Chart(
             "platforms",
@@ -319,26 +343,29 @@ def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], 
             "re_trafficked",
             str(_("Cases reopened because the person was trafficked again")),
             str(UNIT_LABELS["cases"]),
-            [_chart_series(viewer, "re_trafficked", window)],
+            [_chart_series(viewer, "re_trafficked", window, months)],
         ),
         Chart(
             "referrals",
             str(_("Referrals answered after their deadline")),
             percent,
-            [_chart_series(viewer, "referrals_overdue", window)],
+            [_chart_series(viewer, "referrals_overdue", window, months)],
         ),
         Chart(
             "waits",
             str(_("Days to the first service, and days spent in shelters")),
             days,
-            [_chart_series(viewer, "time_to_first_service", window), _chart_series(viewer, "length_of_stay", window)],
+            [
+                _chart_series(viewer, "time_to_first_service", window, months),
+                _chart_series(viewer, "length_of_stay", window, months),
+            ],
         ),
         Chart(
             "nrm_speed",
             str(_("Days from identification to referral to the competent authority, and to its decisions")),
             days,
             [
-                _chart_series(viewer, code, window)
+                _chart_series(viewer, code, window, months)
                 for code in (
                     "nrm_days_to_referral",
                     "nrm_days_to_reasonable_grounds",
@@ -350,19 +377,22 @@ def _figures(viewer: Viewer, window: Filters) -> tuple[list[Tile], list[Chart], 
             "nrm_deadline",
             str(_("Reasonable-grounds decisions taken within the statutory deadline")),
             percent,
-            [_chart_series(viewer, "nrm_reasonable_grounds_in_time", window)],
+            [_chart_series(viewer, "nrm_reasonable_grounds_in_time", window, months)],
         ),
         Chart(
             "capacity",
             str(_("Shelter beds occupied, and provider capacity lost to staff absence")),
             percent,
-            [_chart_series(viewer, "shelter_occupancy", window), _chart_series(viewer, "capacity_lost", window)],
+            [
+                _chart_series(viewer, "shelter_occupancy", window, months),
+                _chart_series(viewer, "capacity_lost", window, months),
+            ],
         ),
         Chart(
             "hearings",
             str(_("Hearings postponed, by the month they were set for")),
             percent,
-            [_chart_series(viewer, "hearings_postponed", window)],
+            [_chart_series(viewer, "hearings_postponed", window, months)],
         ),
     ]
     new_cases = _indicator("new_cases")

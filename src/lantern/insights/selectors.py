@@ -12,13 +12,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from lantern.core.models import Organisation, User
 from lantern.core.permissions import can, organisation_scope
 from lantern.crisis.models import CrisisEvent, Measure
 from lantern.insights import small_cells
-from lantern.insights.indicators import Indicator, month_of
+from lantern.insights.indicators import Indicator, month_of, months_between
 from lantern.insights.models import IndicatorValue, RefreshCheckpoint
 from lantern.insights.permissions import InsightAction
 
@@ -203,6 +203,17 @@ def series(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str = 
     if _protected(viewer, indicator):
         return _protected_points(viewer, indicator, filters, by, rows)
     return [point(indicator, viewer, row["period"], row[by] if by else "", row["n"] or 0, row["d"]) for row in rows]
+
+
+def months_held(viewer: Viewer, filters: Filters, *, until: date) -> list[date]:
+    """The months of the window that the viewer's summary tables cover: from the first month they hold a value of
+    any indicator to the window's end, never past `until` (this month). A count that has no row in one of them
+    counted nothing that month."""
+    first = IndicatorValue.objects.filter(viewer.q()).aggregate(first=Min("period"))["first"]
+    if first is None:
+        return []
+    last = min(filters.end, until) if filters.end else until
+    return months_between(max(first, month_of(filters.start)) if filters.start else first, last)
 
 
 def breakdown(viewer: Viewer, indicator: Indicator, filters: Filters, *, by: str) -> list[Point]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lantern.core.permissions import can
 from lantern.core.views import page_user
 from lantern.insights import charts, indicators
-from lantern.insights.dashboards import BORDER_NAMES, DIMENSION_NAMES, Dashboard, cell_text, dashboard
+from lantern.insights.dashboards import BORDER_NAMES, DIMENSION_NAMES, Chart, Dashboard, cell_text, dashboard
 from lantern.insights.forms import FilterForm, ImpactForm
 from lantern.insights.impact import Impact, analyse, change_of
 from lantern.insights.permissions import InsightAction
@@ -40,6 +40,13 @@ def _filters(form: FilterForm) -> Filters:
     return Filters(start=data.get("start"), end=data.get("end"), region=data.get("region") or "")
 
 
+def _whole(chart: Chart) -> bool:
+    """Whether the chart's axis ticks in whole numbers: counts (never 0.2 of a case) and days."""
+    return bool(chart.series) and all(
+        s.indicator.kind == "count" or s.indicator.unit == indicators.Unit.DAYS for s in chart.series
+    )
+
+
 def _rendered(board: Dashboard) -> list[dict[str, Any]]:
     """Each chart drawn for a wide screen and for a phone, with what the page writes in words around it: its
     title, its legend, why its lines have gaps, and its table (groups in words, values as the rule writes them)."""
@@ -53,7 +60,9 @@ def _rendered(board: Dashboard) -> list[dict[str, Any]]:
         suppressed = {(s.label, p.period) for s in chart.series for p in s.points if p.suppressed}
         for month in months:
             by_month.append((month, [cells.get((s.label, month)) for s in chart.series]))
-        drawn = any(p.value is not None for p in points)
+        # When every figure of the page is withheld the page says so once and draws nothing: a chart of the months
+        # that counted nothing (0) would read as a figure.
+        drawn = any(p.value is not None for p in points) and not board.all_withheld
         svgs = {
             name: charts.line_chart(
                 title="",
@@ -64,6 +73,7 @@ def _rendered(board: Dashboard) -> list[dict[str, Any]]:
                 end=board.end,
                 width=width,
                 in_svg_legend=False,
+                whole=_whole(chart),
             )
             if drawn
             else ""
@@ -79,6 +89,7 @@ def _rendered(board: Dashboard) -> list[dict[str, Any]]:
                 "legend": charts.legend(lines) if len(lines) > 1 else [],
                 "withheld_months": len({period for _label, period in suppressed}),
                 "all_withheld": bool(points) and not drawn and bool(suppressed),
+                "quiet": board.all_withheld,
                 "groups": [s.label for s in chart.series],
                 "rows": [
                     (
